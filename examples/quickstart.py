@@ -1,0 +1,1 @@
+"""Placeholder main job until the CLI lands: replaced by `ppeval demo`."""

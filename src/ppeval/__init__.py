@@ -1,0 +1,66 @@
+"""ppeval: multi-criteria performance evaluation of publicly purchased services.
+
+Indicator systems as validated data, AHP / entropy / CRITIC weights, TOPSIS,
+WSM, VIKOR and fuzzy comprehensive evaluation, reproducible results with
+provenance, and sensitivity analysis.
+
+``import ppeval`` loads numpy (and, on first use of the pipeline names, scipy
+and pydantic); plotting, the CLI and optional engines are imported only where
+they are used. The top-level names below are resolved lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import errors
+from .errors import (
+    ConsistencyError,
+    DataError,
+    DegenerateError,
+    InputError,
+    PPEvalError,
+    ReproducibilityError,
+    SchemaError,
+)
+
+__version__ = "0.1.0"
+
+# name -> module that defines it (imported on first access)
+_LAZY = {
+    "load_system": "ppeval.io",
+    "dump_system": "ppeval.io",
+    "load_assessment": "ppeval.io",
+    "IndicatorSystem": "ppeval.schema",
+    "Assessment": "ppeval.schema",
+    "evaluate": "ppeval.pipeline",
+    "reproduce": "ppeval.pipeline",
+    "EvaluationResult": "ppeval.pipeline",
+}
+
+__all__ = [
+    "__version__",
+    "errors",
+    "PPEvalError",
+    "InputError",
+    "SchemaError",
+    "DataError",
+    "ConsistencyError",
+    "DegenerateError",
+    "ReproducibilityError",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ppeval' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
