@@ -246,7 +246,7 @@ def as_weights(
     if off.any():
         r = int(np.argmax(off))
         where = name if single else f"{name}[{r}]"
-        raise InputError(f"{where} sums to {sums[r]!r}; weights must sum to 1 (within {tol:g})")
+        raise InputError(f"{where} sums to {float(sums[r])!r}; weights must sum to 1 (within {tol:g})")
     return arr, single
 
 
