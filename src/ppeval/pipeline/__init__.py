@@ -1,0 +1,28 @@
+"""The evaluation pipeline: ``evaluate``, ``reproduce`` and the result types."""
+
+from __future__ import annotations
+
+from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
+from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
+from ppeval.pipeline.result import (
+    Diagnostic,
+    EvaluationResult,
+    NodeWeights,
+    Provenance,
+    QualitativeSummary,
+)
+
+__all__ = [
+    "evaluate",
+    "reproduce",
+    "EvaluationResult",
+    "Diagnostic",
+    "NodeWeights",
+    "Provenance",
+    "QualitativeSummary",
+    "system_hash",
+    "assessment_hash",
+    "config_hash",
+    "METHODS",
+    "MODES",
+]

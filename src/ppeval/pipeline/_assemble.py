@@ -1,0 +1,250 @@
+"""Assessment → decision matrix, in the system's leaf order.
+
+The only place that maps indicator ids to matrix columns:
+
+* quantitative values as measured;
+* qualitative ratings aggregated per project and indicator by the system's
+  rule (mean / median / trimmed mean, rater-group weights);
+* missing cells handled by the system's ``evaluation.missing`` policy
+  (``reject``: error naming project and indicator; ``worst``: the indicator's
+  worst bound; ``mean``: the mean of the observed projects), every imputed
+  cell recorded;
+* target and interval indicators turned into benefit columns of closeness in
+  [0, 1] (see :mod:`ppeval.pipeline._transform`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ppeval import qualitative as qual
+from ppeval._typing import BoolArray, FloatArray, IntArray
+from ppeval.errors import DataError
+from ppeval.pipeline._transform import interval_closeness, target_closeness
+from ppeval.pipeline.result import Diagnostic
+from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
+
+__all__ = ["Assembled", "QualitativeData", "assemble"]
+
+
+@dataclass(frozen=True, eq=False)
+class QualitativeData:
+    """Aggregated ratings of the qualitative leaves (columns ``cols`` of the matrix)."""
+
+    cols: IntArray
+    value: FloatArray  # (n, q), nan where no rater
+    n_raters: IntArray  # (n, q)
+    n_missing: IntArray  # (n, q)
+    groups: tuple[str, ...]
+    group_values: FloatArray  # (g, n, q), nan where the group gave no rating
+    group_counts: IntArray  # (g, n, q)
+
+
+@dataclass(frozen=True, eq=False)
+class Assembled:
+    """The decision matrix and everything the scoring needs about its columns."""
+
+    matrix: FloatArray
+    types: IntArray
+    bounds: FloatArray | None  # (m, 2) (worst, best) in matrix space; None if some leaf has none
+    missing_bounds: tuple[str, ...]
+    kinds: tuple[str, ...]
+    imputed: BoolArray
+    qualitative: QualitativeData | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _leaf_bounds(leaf: Quantitative | Qualitative) -> tuple[float, float] | None:
+    """(worst, best) of a leaf in matrix space, or None when the system gives none."""
+    if isinstance(leaf, Qualitative):
+        b = leaf.effective_bounds
+        return (b.worst, b.best)
+    if leaf.direction in ("target", "interval"):
+        return (0.0, 1.0)
+    if leaf.bounds is None:
+        return None
+    return (leaf.bounds.worst, leaf.bounds.best)
+
+
+def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: IntArray) -> QualitativeData:
+    ev = system.evaluation
+    r = assessment.ratings
+    n = assessment.n_projects
+    q = cols.shape[0]
+    # map leaf column -> position among qualitative leaves
+    pos = np.full(len(assessment.indicator_ids), -1, dtype=np.int64)
+    pos[cols] = np.arange(q)
+    ind = pos[r.indicator]
+    if (ind < 0).any():
+        k = int(np.argmax(ind < 0))
+        raise DataError(
+            f"rating of project {assessment.project_ids[r.project[k]]!r} is for indicator "
+            f"{assessment.indicator_ids[r.indicator[k]]!r}, which is quantitative; ratings are for "
+            "qualitative indicators only"
+        )
+    found = set(r.group.tolist()) if len(r) else set()
+    group_weights = None
+    if ev.rater_group_weights is not None:
+        unknown = sorted(found - set(ev.rater_group_weights))
+        if unknown:
+            raise DataError(
+                f"ratings come from rater group(s) {', '.join(map(repr, unknown))} that the system's "
+                f"evaluation.rater_group_weights does not list ({', '.join(sorted(ev.rater_group_weights))})"
+            )
+        groups = tuple(sorted(ev.rater_group_weights))
+        gw = np.array([ev.rater_group_weights[g] for g in groups], dtype=np.float64)
+        if gw.sum() <= 0:
+            raise DataError("evaluation.rater_group_weights are all 0; at least one group needs weight")
+        group_weights = gw / gw.sum()
+    else:
+        groups = tuple(sorted(found))
+    agg = qual.aggregate_ratings(
+        r.project,
+        ind,
+        r.value,
+        n_projects=n,
+        n_indicators=q,
+        method=ev.rating_aggregation,
+        trim=ev.trim,
+        group=r.group if len(r) else None,
+        groups=groups if len(r) else None,
+        group_weights=group_weights if len(r) else None,
+        rater=r.rater,
+        project_ids=assessment.project_ids,
+        indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
+    )
+    if not len(r):
+        groups = ()
+    return QualitativeData(
+        cols=cols,
+        value=agg.value,
+        n_raters=agg.n_raters,
+        n_missing=agg.n_missing,
+        groups=agg.groups,
+        group_values=agg.group_values,
+        group_counts=agg.group_counts,
+    )
+
+
+def assemble(system: IndicatorSystem, assessment: Assessment) -> Assembled:
+    """Build the decision matrix of ``assessment`` in ``system``'s leaf order."""
+    leaves = system.leaves()
+    ids = tuple(leaf.id for leaf in leaves)
+    if tuple(assessment.indicator_ids) != ids:
+        raise DataError(
+            f"the assessment was loaded for indicator system {assessment.system_id!r} with indicators "
+            f"{list(assessment.indicator_ids)[:5]}...; it does not match system {system.id!r}"
+        )
+    n, m = assessment.values.shape
+    matrix = np.array(assessment.values, dtype=np.float64)  # our own copy
+    kinds = tuple(leaf.kind for leaf in leaves)
+    types = np.array([-1 if leaf.direction == "cost" else 1 for leaf in leaves], dtype=np.int64)
+    diagnostics: list[Diagnostic] = []
+
+    qcols = np.array([j for j, leaf in enumerate(leaves) if isinstance(leaf, Qualitative)], dtype=np.int64)
+    qdata = None
+    missing = np.array(assessment.missing, dtype=bool)
+    if qcols.size:
+        qdata = _aggregate_ratings(system, assessment, qcols)
+        matrix[:, qcols] = qdata.value
+        missing[:, qcols] = np.isnan(qdata.value)
+    quant_missing = np.isnan(matrix) & ~missing
+    missing |= quant_missing
+
+    bounds_list = [_leaf_bounds(leaf) for leaf in leaves]
+    missing_bounds = tuple(ids[j] for j, b in enumerate(bounds_list) if b is None)
+
+    imputed = np.zeros((n, m), dtype=bool)
+    if missing.any():
+        policy = system.evaluation.missing
+        cells = np.argwhere(missing)
+        if policy == "reject":
+            i0, j0 = (int(x) for x in cells[0])
+            more = f" (and {len(cells) - 1} more)" if len(cells) > 1 else ""
+            raise DataError(
+                f"project {assessment.project_ids[i0]!r} has no value for indicator {ids[j0]!r}{more}; "
+                "the system's evaluation.missing policy is 'reject' (use 'worst' or 'mean' to impute)"
+            )
+        for j in (int(x) for x in np.unique(cells[:, 1])):
+            col_missing = missing[:, j]
+            leaf = leaves[j]
+            if policy == "worst":
+                b = bounds_list[j]
+                if b is None:
+                    raise DataError(
+                        f"indicator {ids[j]!r} has missing values and no bounds; policy 'worst' "
+                        "imputes the worst bound, so the indicator needs bounds"
+                    )
+                raw_worst = _raw_worst(leaf, b)
+                matrix[col_missing, j] = raw_worst
+                rule = f"worst bound {raw_worst:g}"
+            else:
+                observed = matrix[~col_missing, j]
+                if observed.size == 0:
+                    raise DataError(
+                        f"indicator {ids[j]!r} has no value for any project; policy 'mean' cannot impute it"
+                    )
+                matrix[col_missing, j] = observed.mean()
+                rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
+            imputed[col_missing, j] = True
+            for i in np.flatnonzero(col_missing):
+                diagnostics.append(
+                    Diagnostic(
+                        code="imputed",
+                        severity="warning",
+                        message=f"project {assessment.project_ids[i]!r}: indicator {ids[j]!r} is missing; "
+                        f"imputed with the {rule}",
+                        indicator=ids[j],
+                        project=assessment.project_ids[i],
+                        value=float(matrix[i, j]),
+                    )
+                )
+
+    # target / interval -> closeness in [0, 1]
+    for j, leaf in enumerate(leaves):
+        if isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval"):
+            rng = leaf.range
+            if rng is None:  # pragma: no cover - the schema requires it
+                raise DataError(f"indicator {ids[j]!r} ({leaf.direction}) has no range")
+            if leaf.direction == "target":
+                tgt = leaf.target
+                if tgt is None:  # pragma: no cover - the schema requires it
+                    raise DataError(f"indicator {ids[j]!r} has direction 'target' but no target")
+                matrix[:, j] = target_closeness(matrix[:, j], tgt.value, tgt.tolerance, rng.low, rng.high)
+            else:
+                iv = leaf.interval
+                if iv is None:  # pragma: no cover - the schema requires it
+                    raise DataError(f"indicator {ids[j]!r} has direction 'interval' but no interval")
+                matrix[:, j] = interval_closeness(matrix[:, j], iv.low, iv.high, rng.low, rng.high)
+
+    bounds = None
+    if not missing_bounds:
+        bounds = np.array(bounds_list, dtype=np.float64)
+    matrix.setflags(write=False)
+    imputed.setflags(write=False)
+    return Assembled(
+        matrix=matrix,
+        types=types,
+        bounds=bounds,
+        missing_bounds=missing_bounds,
+        kinds=kinds,
+        imputed=imputed,
+        qualitative=qdata,
+        diagnostics=diagnostics,
+    )
+
+
+def _raw_worst(leaf: Quantitative | Qualitative, b: tuple[float, float]) -> float:
+    """The raw value that is worst for the leaf (before target/interval transforms)."""
+    if isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval") and leaf.range is not None:
+        # the end of the plausible range farthest from what is acceptable
+        if leaf.direction == "target" and leaf.target is not None:
+            t = leaf.target.value
+            return leaf.range.low if t - leaf.range.low >= leaf.range.high - t else leaf.range.high
+        if leaf.interval is not None:
+            lo_gap = leaf.interval.low - leaf.range.low
+            hi_gap = leaf.range.high - leaf.interval.high
+            return leaf.range.low if lo_gap >= hi_gap else leaf.range.high
+    return b[0]

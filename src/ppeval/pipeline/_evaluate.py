@@ -1,0 +1,598 @@
+"""``evaluate``: indicator system + assessment → EvaluationResult, in one call."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from os import PathLike
+from typing import Any, Literal
+
+import numpy as np
+
+from ppeval import __version__, methods, normalize, ranking
+from ppeval import qualitative as qual
+from ppeval._checks import one_of, readonly
+from ppeval._typing import FloatArray, IntArray
+from ppeval.errors import ConsistencyError, DataError, InputError
+from ppeval.pipeline._assemble import Assembled, assemble
+from ppeval.pipeline._transform import grade_centres, score_membership
+from ppeval.pipeline._weights import node_weights
+from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
+from ppeval.pipeline.result import (
+    Diagnostic,
+    EvaluationResult,
+    Provenance,
+    QualitativeSummary,
+)
+from ppeval.schema import Assessment, IndicatorSystem
+
+__all__ = ["evaluate", "METHODS", "MODES"]
+
+Method = Literal["topsis", "wsm", "vikor", "fce"]
+Mode = Literal["absolute", "relative"]
+METHODS: tuple[str, ...] = ("topsis", "wsm", "vikor", "fce")
+MODES: tuple[str, ...] = ("absolute", "relative")
+_NORMALIZATIONS = {
+    "topsis": ("vector", "minmax"),
+    "wsm": ("minmax",),
+    "vikor": ("minmax",),
+    "fce": ("minmax",),
+}
+
+#: Krippendorff's (2004) lowest acceptable alpha for tentative conclusions.
+ALPHA_FLOOR = 0.667
+#: Group whose ratings alone give the residents' view.
+RESIDENT_GROUP = "resident"
+
+
+def _load(
+    system: IndicatorSystem | str | PathLike[str],
+    assessment: Assessment | str | PathLike[str] | Sequence[str | PathLike[str]],
+) -> tuple[IndicatorSystem, Assessment]:
+    from ppeval import io
+
+    if not isinstance(system, IndicatorSystem):
+        system = io.load_system(os.fspath(system))
+    if not isinstance(assessment, Assessment):
+        if isinstance(assessment, str | PathLike):
+            paths = [os.fspath(assessment)]
+        else:
+            paths = [os.fspath(p) for p in assessment]
+        assessment = io.load_assessment(paths, system)
+    return system, assessment
+
+
+def _score(
+    method: str,
+    mode: str,
+    normalization: str,
+    matrix: FloatArray,
+    w: FloatArray,
+    types: IntArray,
+    bounds: FloatArray | None,
+    v: float,
+    membership: FloatArray | None,
+    centres: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """(method score, 0-100 score) of every project for weights ``w`` (any number of columns)."""
+    b = bounds if mode == "absolute" else None
+    if method == "topsis":
+        s = methods.topsis(matrix, w, types, normalization=normalization, bounds=b)
+        return s, 100.0 * s
+    if method == "wsm":
+        s = methods.wsm(matrix, w, types, normalization="minmax", bounds=b)
+        return s, 100.0 * s
+    if method == "vikor":
+        if b is not None:
+            q = _vikor_absolute(matrix, w, types, b, v)
+        else:
+            q = methods.vikor(matrix, w, types, v=v).Q
+        return q, 100.0 * (1.0 - q)
+    if membership is None:  # pragma: no cover - built by the caller for fce
+        raise InputError("fce needs memberships")
+    res = methods.fce(membership, w, centres)
+    return res.score / 100.0, res.score
+
+
+def _vikor_absolute(
+    matrix: FloatArray, w: FloatArray, types: IntArray, bounds: FloatArray, v: float
+) -> FloatArray:
+    """VIKOR against the bounds: ``f* = best``, ``f- = worst``, ``S* = R* = 0``, ``S- = 1``, ``R- = max w``.
+
+    Opricovic & Tzeng (2004) normalise S and R by their range over the
+    evaluated alternatives; in absolute mode ppeval uses the ranges over all
+    plausible alternatives instead (the ideal scores S = R = 0, the anti-ideal
+    S = 1, R = max_j w_j), so a project's Q depends on its own values only.
+    """
+    r = normalize.minmax(matrix, types, bounds=bounds)
+    gap = w * (1.0 - r)
+    s = gap.sum(axis=1)
+    rr = gap.max(axis=1)
+    wmax = float(w.max())
+    q: FloatArray = v * s + (1.0 - v) * (rr / wmax if wmax > 0 else 0.0)
+    return np.clip(q, 0.0, 1.0)
+
+
+def _fce_membership(
+    asm: Assembled,
+    normalized: FloatArray,
+    assessment: Assessment,
+    system: IndicatorSystem,
+    centres: FloatArray,
+) -> FloatArray:
+    """Membership (n, m, g) of every project and indicator in the grade bands.
+
+    Quantitative indicators: the normalised value ``100 r_ij`` split between
+    the two nearest grade centres. Qualitative indicators: the share of
+    raters in each grade, each rating placed on 0-100 by its position on the
+    scale (worst scale value 0, best 100) and split the same way.
+    """
+    mem = score_membership(100.0 * normalized, centres)
+    q = asm.qualitative
+    if q is None or q.cols.size == 0:
+        return mem
+    r = assessment.ratings
+    ok = ~np.isnan(r.value)
+    leaves = system.leaves()
+    worst = np.array([_eff(leaves[c])[0] for c in q.cols])
+    best = np.array([_eff(leaves[c])[1] for c in q.cols])
+    pos = np.full(len(leaves), -1, dtype=np.int64)
+    pos[q.cols] = np.arange(q.cols.size)
+    qi = pos[r.indicator[ok]]
+    rating_score = 100.0 * np.clip((r.value[ok] - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    rm = score_membership(rating_score, centres)  # (k, g)
+    n = normalized.shape[0]
+    cell = r.project[ok] * q.cols.size + qi
+    g = centres.shape[0]
+    sums = np.zeros((n * q.cols.size, g))
+    np.add.at(sums, cell, rm)
+    counts = np.bincount(cell, minlength=n * q.cols.size).astype(np.float64)
+    has = counts > 0
+    sums[has] /= counts[has, None]
+    sums = sums.reshape(n, q.cols.size, g)
+    # cells without ratings were imputed: keep the membership of the imputed value
+    mem[:, q.cols, :] = np.where(has.reshape(n, q.cols.size)[..., None], sums, mem[:, q.cols, :])
+    return mem
+
+
+def _eff(leaf: Any) -> tuple[float, float]:
+    b = leaf.effective_bounds
+    return (float(b.worst), float(b.best))
+
+
+def _contributions(
+    method: str,
+    normalization: str,
+    mode: str,
+    matrix: FloatArray,
+    w: FloatArray,
+    types: IntArray,
+    bounds: FloatArray | None,
+    r01: FloatArray,
+    score_100: FloatArray,
+    membership: FloatArray | None,
+    centres: FloatArray,
+) -> FloatArray:
+    """Per-indicator contributions to ``score_100`` (rows sum to ``score_100``).
+
+    * WSM: ``100 w_j r_ij`` (exact, additive).
+    * FCE: ``w_j (b_ij · c)`` with ``b_ij`` the indicator's grade membership and
+      ``c`` the grade centres (exact: the weighted-average operator is linear).
+    * TOPSIS: the score split in proportion to each indicator's share of the
+      squared distance from the anti-ideal, ``w_j² (r_ij - r⁻_j)² / D⁻_i²``.
+    * VIKOR: the score split in proportion to ``w_j r_ij``.
+    """
+    if method == "wsm":
+        out: FloatArray = 100.0 * w * r01
+        return out
+    if method == "fce" and membership is not None:
+        out = w * (membership @ centres)
+        return out
+    if method == "topsis":
+        if mode == "absolute":
+            rn, anti = r01, np.zeros(matrix.shape[1])
+        else:
+            rn = normalize.vector(matrix, types) if normalization == "vector" else r01
+            anti = rn.min(axis=0)
+        part = (w * (rn - anti)) ** 2
+    else:
+        part = w * r01
+    tot = part.sum(axis=1, keepdims=True)
+    share = np.divide(part, tot, out=np.zeros_like(part), where=tot > 0)
+    out = share * score_100[:, None]
+    return out
+
+
+def evaluate(
+    system: IndicatorSystem | str | PathLike[str],
+    assessment: Assessment | str | PathLike[str] | Sequence[str | PathLike[str]],
+    *,
+    method: Method = "topsis",
+    mode: Mode = "absolute",
+    normalization: str | None = None,
+    weights: Mapping[str, Mapping[str, float] | Sequence[float]] | None = None,
+    v: float = 0.5,
+    seed: int | None = None,
+    top_weakest: int = 3,
+) -> EvaluationResult:
+    """Evaluate every project of an assessment against an indicator system.
+
+    Parameters
+    ----------
+    system : IndicatorSystem or path
+        The indicator system (loaded with :func:`ppeval.load_system` if a path).
+    assessment : Assessment or path or paths
+        Measured values and ratings (loaded with :func:`ppeval.load_assessment`).
+    method : {"topsis", "wsm", "vikor", "fce"}
+        Scoring method: TOPSIS (Hwang & Yoon 1981), simple additive weighting,
+        VIKOR (Opricovic & Tzeng 2004) or fuzzy comprehensive evaluation with
+        the weighted-average operator.
+    mode : {"absolute", "relative"}
+        ``absolute`` scores against the indicators' bounds, so a project's
+        score does not change when other projects are added or removed (needs
+        bounds on every indicator); ``relative`` scores against the evaluated
+        set (the textbook way).
+    normalization : {"vector", "minmax"}, optional
+        TOPSIS normalisation in relative mode (default ``"vector"``); absolute
+        mode always normalises against the bounds (min-max).
+    weights : mapping, optional
+        Local weight overrides per inner node: ``{node id: {child id: w}}``
+        (or a sequence in children order), used instead of the node's own
+        weighting for this call.
+    v : float
+        VIKOR's weight of the strategy of the majority of criteria.
+    seed : int, optional
+        Recorded in the provenance (used by sensitivity analyses run on the result).
+    top_weakest : int
+        How many weakest indicators to list per project.
+
+    Returns
+    -------
+    EvaluationResult
+
+    Raises
+    ------
+    InputError
+        Bad option values, overrides naming unknown nodes or invalid weights.
+    DataError
+        Missing values under the ``reject`` policy, ratings from unlisted
+        rater groups, absolute mode without bounds.
+    ConsistencyError
+        The qualitative share of the weights is below the system's floor under
+        the ``strict`` policy.
+
+    Notes
+    -----
+    Weights: each inner node's children are weighted as the system says
+    (fixed, equal, AHP from experts' judgments, entropy or CRITIC from the
+    normalised data of the children, or a combination), and global leaf
+    weights are the products down the tree (Saaty's distributive composition).
+    Scores on 0-100: ``100 C`` (TOPSIS), ``100 S`` (WSM), ``100 (1 - Q)``
+    (VIKOR), the crisp FCE score against grade centres. Sub-scores per inner
+    node use the same method on that node's indicators with its weights
+    renormalised.
+
+    Examples
+    --------
+    >>> from ppeval.io import bundled
+    >>> name = "community-4stage"
+    >>> r = evaluate(bundled.load_bundled(name), bundled.sample_assessment_paths(name))
+    >>> len(r.project_ids) == len(r.score_100) and r.ranks.min() == 1
+    True
+    """
+    method_name: str = one_of(str(method), METHODS, "method")
+    mode_name: str = one_of(str(mode), MODES, "mode")
+    allowed = _NORMALIZATIONS[method_name] if mode_name == "relative" else ("minmax",)
+    if normalization is None:
+        normalization = allowed[0]
+    where = f"normalization (method={method_name!r}, mode={mode_name!r})"
+    normalization = one_of(normalization, allowed, where)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= float(v) <= 1.0:
+        raise InputError(f"v is {v!r}; VIKOR's v must be a number in [0, 1]")
+    if isinstance(top_weakest, bool) or not isinstance(top_weakest, int) or top_weakest < 0:
+        raise InputError(f"top_weakest is {top_weakest!r}; expected an int >= 0")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise InputError(f"seed is {seed!r}; expected an int >= 0 or None")
+    system, assessment = _load(system, assessment)
+    config: dict[str, Any] = {
+        "method": method_name,
+        "mode": mode_name,
+        "normalization": normalization,
+        "weights": {
+            k: (dict(val) if isinstance(val, Mapping) else list(val)) for k, val in (weights or {}).items()
+        },
+        "v": float(v),
+        "top_weakest": top_weakest,
+    }
+    return _evaluate(system, assessment, config, seed)
+
+
+def _evaluate(
+    system: IndicatorSystem, assessment: Assessment, config: dict[str, Any], seed: int | None
+) -> EvaluationResult:
+    method, mode, normalization = config["method"], config["mode"], config["normalization"]
+    v = config["v"]
+    asm = assemble(system, assessment)
+    diags = list(asm.diagnostics)
+    matrix, types = asm.matrix, asm.types
+    n, m = matrix.shape
+    ids = system.leaf_ids
+    if mode == "absolute" and asm.bounds is None:
+        raise DataError(
+            f"absolute mode needs bounds on every indicator; {', '.join(asm.missing_bounds)} "
+            "has/have none (add bounds to the system or use mode='relative')"
+        )
+    bounds = asm.bounds if mode == "absolute" else None
+    if mode == "relative" and n < 2:
+        raise DataError(
+            "relative mode needs at least 2 projects (scores are relative to the set); use absolute mode"
+        )
+
+    # benefit-oriented values in [0, 1]: against bounds (absolute) or the evaluated set (relative)
+    r01 = normalize.minmax(matrix, types, bounds=bounds)
+
+    # -- consistency of expert judgments
+    diags.extend(_consistency_diagnostics(system))
+
+    # -- weights
+    local, records = node_weights(system, r01, config["weights"], diags)
+    gw = system.global_weights(overrides={k: tuple(float(x) for x in w) for k, w in local.items()})
+    w = np.array([gw[i] for i in ids], dtype=np.float64)
+    w = w / w.sum()
+
+    # -- scores
+    mins = np.array([b.min for b in system.grades], dtype=np.float64)
+    centres = grade_centres(mins)
+    membership = _fce_membership(asm, r01, assessment, system, centres) if method == "fce" else None
+    scores, s100 = _score(method, mode, normalization, matrix, w, types, bounds, v, membership, centres)
+    s100 = np.clip(s100, 0.0, 100.0)
+    ranks = ranking.rank(scores, higher_is_better=(method != "vikor"))
+    grades = system.grades_of(s100)
+
+    # -- sub-scores per inner node (below the root)
+    inner = [g for g in system.inner_nodes() if g.id != system.root.id]
+    col = {leaf_id: j for j, leaf_id in enumerate(ids)}
+    node_scores = np.zeros((n, len(inner)))
+    for k, g in enumerate(inner):
+        idx = np.array([col[leaf.id] for leaf in _leaves_under(system, g.id)], dtype=np.int64)
+        wk = w[idx]
+        tot = wk.sum()
+        wk = wk / tot if tot > 0 else np.full(idx.size, 1.0 / idx.size)
+        mem_k = membership[:, idx, :] if membership is not None else None
+        _, s_k = _score(
+            method, mode, normalization, matrix[:, idx], wk, types[idx],
+            None if bounds is None else bounds[idx], v, mem_k, centres,
+        ) if n >= 2 or mode == "absolute" else (None, np.full(n, np.nan))
+        node_scores[:, k] = np.clip(s_k, 0.0, 100.0)
+
+    # -- explanations
+    contrib = _contributions(
+        method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres
+    )
+    shortfall = 100.0 * w * (1.0 - r01)
+    order = np.argsort(-shortfall, axis=1, kind="stable")[:, : config["top_weakest"]]
+    weakest = tuple(
+        tuple(ids[j] for j in order[i] if shortfall[i, j] > 1e-12) for i in range(n)
+    )
+
+    # -- qualitative evidence and share
+    qsum = None
+    qmask = np.array([k == "qualitative" for k in asm.kinds])
+    weight_share = float(w[qmask].sum())
+    share = qual.qualitative_share(w, contrib, qmask, contributions=True)
+    var_share = float(share.variance_share)
+    ev = system.evaluation
+    if ev.qualitative_floor is not None and weight_share < ev.qualitative_floor - 1e-12:
+        msg = (
+            f"qualitative indicators carry {weight_share:.3f} of the total weight, below the system's "
+            f"floor of {ev.qualitative_floor}"
+        )
+        if ev.qualitative_policy == "strict":
+            raise ConsistencyError(msg + " (policy 'strict')")
+        diags.append(
+            Diagnostic(code="qualitative_share_low", severity="warning", message=msg, value=weight_share)
+        )
+    if asm.qualitative is not None:
+        qsum, extra = _qualitative_summary(
+            system, assessment, asm, weight_share, var_share, method, mode, normalization,
+            matrix, w, types, bounds, v, membership, centres,
+        )
+        diags.extend(extra)
+
+    prov = Provenance(
+        ppeval_version=__version__,
+        numpy_version=np.__version__,
+        scipy_version=_scipy_version(),
+        system_id=system.id,
+        system_version=system.version,
+        system_hash=system_hash(system),
+        assessment_hash=assessment_hash(assessment),
+        config_hash=config_hash(config),
+        seed=seed,
+        config=config,
+    )
+    names = tuple(p.name or p.id for p in assessment.projects)
+    return EvaluationResult(
+        project_ids=tuple(assessment.project_ids),
+        project_names=names,
+        indicator_ids=tuple(ids),
+        indicator_kinds=asm.kinds,
+        method=method,
+        mode=mode,
+        normalization=normalization,
+        scores=readonly(np.array(scores, dtype=np.float64)),
+        score_100=readonly(s100),
+        grades=tuple(grades),
+        ranks=readonly(np.asarray(ranks, dtype=np.int64)),
+        weights=readonly(w),
+        node_weights=records,
+        node_ids=tuple(g.id for g in inner),
+        node_scores=readonly(node_scores),
+        matrix=asm.matrix,
+        normalized=readonly(r01),
+        contributions=readonly(contrib),
+        shortfall=readonly(shortfall),
+        weakest=weakest,
+        imputed=asm.imputed,
+        grade_labels=tuple(b.label for b in system.grades),
+        fce_membership=None if membership is None else readonly(np.einsum("j,njg->ng", w, membership)),
+        qualitative=qsum,
+        diagnostics=tuple(diags),
+        provenance=prov,
+    )
+
+
+def _consistency_diagnostics(system: IndicatorSystem) -> list[Diagnostic]:
+    """AHP nodes above their CR threshold, with the judgments to revise first."""
+    from ppeval import ahp
+    from ppeval.schema.weighting import AHP, Combine
+
+    out: list[Diagnostic] = []
+    for rep in system.consistency():
+        if rep.consistent:
+            continue
+        if rep.policy == "reject":
+            raise ConsistencyError(
+                f"node {rep.node_id!r} ({rep.path}): "
+                + "; ".join(rep.violations())
+                + "; the node's policy is 'reject'"
+            )
+        g = system.group(rep.node_id)
+        spec = g.weighting
+        if isinstance(spec, Combine):
+            spec = next((s for s in spec.sources if isinstance(s, AHP)), spec)
+        for e in rep.experts:
+            if e.consistent:
+                continue
+            revise = ""
+            if isinstance(spec, AHP):
+                matrix = spec.experts[e.index].judgments.to_matrix(g.child_ids)
+                if not np.isnan(matrix).any():
+                    worst = ahp.inconsistencies(matrix)[:3]
+                    revise = "; revise first: " + ", ".join(
+                        f"{g.child_ids[j.i]} vs {g.child_ids[j.j]} (now {j.current:.3g}, consistent value "
+                        f"{j.suggested:.3g})"
+                        for j in worst
+                    )
+            out.append(
+                Diagnostic(
+                    code="ahp_inconsistent",
+                    severity="warning",
+                    message=f"node {rep.node_id!r}: {e.label}'s judgments have CR = {e.cr:.4f} > "
+                    f"{rep.threshold}{revise}",
+                    node=rep.node_id,
+                    value=float(e.cr),
+                )
+            )
+        if rep.group_cr is not None and rep.group_cr > rep.threshold:
+            out.append(
+                Diagnostic(
+                    code="ahp_inconsistent",
+                    severity="warning",
+                    message=f"node {rep.node_id!r}: group CR = {rep.group_cr:.4f} > {rep.threshold}",
+                    node=rep.node_id,
+                    value=float(rep.group_cr),
+                )
+            )
+    return out
+
+
+def _scipy_version() -> str:
+    import scipy
+
+    return str(scipy.__version__)
+
+
+def _leaves_under(system: IndicatorSystem, node_id: str) -> list[Any]:
+    out = []
+    for leaf in system.leaves():
+        if node_id in system.ancestors(leaf.id):
+            out.append(leaf)
+    return out
+
+
+def _qualitative_summary(
+    system: IndicatorSystem,
+    assessment: Assessment,
+    asm: Assembled,
+    weight_share: float,
+    var_share: float,
+    method: str,
+    mode: str,
+    normalization: str,
+    matrix: FloatArray,
+    w: FloatArray,
+    types: IntArray,
+    bounds: FloatArray | None,
+    v: float,
+    membership: FloatArray | None,
+    centres: FloatArray,
+) -> tuple[QualitativeSummary, list[Diagnostic]]:
+    q = asm.qualitative
+    assert q is not None  # noqa: S101 - guarded by the caller
+    diags: list[Diagnostic] = []
+    ids = system.leaf_ids
+    qids = tuple(ids[c] for c in q.cols)
+    ev = system.evaluation
+    thin = np.argwhere((q.n_raters < ev.min_raters) & (q.n_raters > 0))
+    for i, k in thin:
+        diags.append(
+            Diagnostic(
+                code="thin_evidence",
+                severity="warning",
+                message=f"project {assessment.project_ids[i]!r}: indicator {qids[k]!r} rests on "
+                f"{q.n_raters[i, k]} rating(s), fewer than the system's min_raters = {ev.min_raters}",
+                indicator=qids[k],
+                project=assessment.project_ids[i],
+                value=float(q.n_raters[i, k]),
+            )
+        )
+    r = assessment.ratings
+    pos = np.full(len(ids), -1, dtype=np.int64)
+    pos[q.cols] = np.arange(q.cols.size)
+    agree = qual.indicator_agreement(
+        r.project, pos[r.indicator], r.value, n_projects=len(assessment.project_ids),
+        n_indicators=q.cols.size, level="ordinal",
+    )
+    alpha = np.where(agree.defined, agree.alpha, 0.0)
+    for k in np.flatnonzero(agree.defined & (alpha < ALPHA_FLOOR)):
+        diags.append(
+            Diagnostic(
+                code="rater_disagreement",
+                severity="warning",
+                message=f"indicator {qids[k]!r}: raters of the same project agree little "
+                f"(Krippendorff's alpha = {alpha[k]:.3f} < {ALPHA_FLOOR})",
+                indicator=qids[k],
+                value=float(alpha[k]),
+            )
+        )
+    resident_scores = resident_ranks = None
+    if RESIDENT_GROUP in q.groups:
+        gi = q.groups.index(RESIDENT_GROUP)
+        res_vals = q.group_values[gi]
+        has = q.group_counts[gi] > 0
+        if has.any():
+            mres = np.array(matrix, dtype=np.float64)
+            cols = q.cols
+            mres[:, cols] = np.where(has, res_vals, matrix[:, cols])
+            mem_r = membership  # FCE keeps the all-rater memberships (documented)
+            sr, s100r = _score(method, mode, normalization, mres, w, types, bounds, v, mem_r, centres)
+            resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
+            rr = ranking.rank(sr, higher_is_better=(method != "vikor"))
+            resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
+    gv = np.where(q.group_counts > 0, q.group_values, 0.0)
+    summary = QualitativeSummary(
+        indicator_ids=qids,
+        n_raters=readonly(np.asarray(q.n_raters, dtype=np.int64)),
+        n_missing=readonly(np.asarray(q.n_missing, dtype=np.int64)),
+        groups=q.groups,
+        group_values=readonly(gv),
+        group_counts=readonly(np.asarray(q.group_counts, dtype=np.int64)),
+        agreement=readonly(alpha),
+        agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),
+        weight_share=weight_share,
+        variance_share=var_share,
+        resident_scores=resident_scores,
+        resident_ranks=resident_ranks,
+    )
+    return summary, diags

@@ -1,0 +1,355 @@
+"""The result of :func:`ppeval.evaluate`: scores, grades, ranks, explanations, provenance.
+
+Every array is read-only; :meth:`EvaluationResult.to_json` writes canonical
+JSON (sorted keys, exact floats: ``from_json(to_json(r)) == r`` bit for bit)
+and :meth:`EvaluationResult.from_json` reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from ppeval._checks import readonly
+from ppeval._serialize import dumps, to_jsonable
+from ppeval._typing import FloatArray, IntArray
+from ppeval.errors import InputError
+
+__all__ = [
+    "Diagnostic",
+    "NodeWeights",
+    "QualitativeSummary",
+    "Provenance",
+    "EvaluationResult",
+    "RESULT_FORMAT",
+]
+
+#: Format tag written into every result JSON.
+RESULT_FORMAT = "ppeval.EvaluationResult/1"
+
+Severity = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about the evaluation, collected in the result (never printed).
+
+    Attributes
+    ----------
+    code : str
+        Machine-readable kind, e.g. ``"ahp_inconsistent"``, ``"entropy_near_zero"``,
+        ``"thin_evidence"``, ``"rater_disagreement"``, ``"qualitative_share_low"``,
+        ``"imputed"``, ``"weights_fallback"``.
+    severity : {"info", "warning", "error"}
+    message : str
+        Human-readable sentence naming what and where.
+    node, indicator, project : str or None
+        Where the finding applies.
+    value : float or None
+        The figure behind the finding (a CR, a weight, a rater count, ...).
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    node: str | None = None
+    indicator: str | None = None
+    project: str | None = None
+    value: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class NodeWeights:
+    """Local weights of one inner node's children and where they came from.
+
+    Attributes
+    ----------
+    node : str
+        Inner node id.
+    method : str
+        ``fixed``, ``equal``, ``ahp``, ``entropy``, ``critic``, ``combine`` or ``override``.
+    children : tuple of str
+        Child ids in order.
+    weights : ndarray
+        Local weights (sum to 1), aligned with ``children``.
+    cr : float or None
+        Group consistency ratio where the weights come from AHP.
+    detail : dict
+        Method details (expert CRs, combination coefficients, source weights ...).
+    """
+
+    node: str
+    method: str
+    children: tuple[str, ...]
+    weights: FloatArray
+    cr: float | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class QualitativeSummary:
+    """Evidence behind the qualitative indicators.
+
+    Attributes
+    ----------
+    indicator_ids : tuple of str
+        Qualitative leaves, in the system's leaf order.
+    n_raters : ndarray of int, shape (n_projects, q)
+        Non-missing ratings behind every aggregate.
+    n_missing : ndarray of int, shape (n_projects, q)
+        Missing answers counted per cell.
+    groups : tuple of str
+        Rater groups present in the ratings.
+    group_values : ndarray, shape (n_groups, n_projects, q)
+        Per-group aggregate on the scale (0 where ``group_counts`` is 0).
+    group_counts : ndarray of int, shape (n_groups, n_projects, q)
+    agreement : ndarray, shape (q,)
+        Krippendorff's alpha (ordinal) per indicator over projects as units;
+        ``agreement_defined`` marks the entries that could be computed.
+    agreement_defined : ndarray of bool, shape (q,)
+    weight_share : float
+        Share of the total weight on qualitative indicators.
+    variance_share : float
+        Share of the variance of the scores across projects that the
+        qualitative indicators account for (additive decomposition).
+    resident_scores : ndarray or None, shape (n_projects,)
+        Scores (0-100) when qualitative indicators use residents' ratings only.
+    resident_ranks : ndarray of int or None
+    """
+
+    indicator_ids: tuple[str, ...]
+    n_raters: IntArray
+    n_missing: IntArray
+    groups: tuple[str, ...]
+    group_values: FloatArray
+    group_counts: IntArray
+    agreement: FloatArray
+    agreement_defined: np.ndarray
+    weight_share: float
+    variance_share: float
+    resident_scores: FloatArray | None = None
+    resident_ranks: IntArray | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a result.
+
+    Attributes
+    ----------
+    ppeval_version, numpy_version, scipy_version : str
+    system_id, system_version : str
+    system_hash, assessment_hash, config_hash : str
+        SHA-256 (hex) of the canonical JSON of the indicator system, of the
+        assessment's canonical content, and of the configuration.
+    seed : int or None
+    config : dict
+        The evaluation configuration (method, mode, overrides, options).
+    """
+
+    ppeval_version: str
+    numpy_version: str
+    scipy_version: str
+    system_id: str
+    system_version: str
+    system_hash: str
+    assessment_hash: str
+    config_hash: str
+    seed: int | None
+    config: dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class EvaluationResult:
+    """Scores, grades, ranks and explanations of one evaluation.
+
+    Attributes
+    ----------
+    project_ids, project_names : tuple of str
+        Projects in the assessment's order (names default to ids).
+    indicator_ids : tuple of str
+        Leaf indicators in the system's order (columns of the arrays below).
+    indicator_kinds : tuple of str
+        ``quantitative`` or ``qualitative`` per indicator.
+    method, mode, normalization : str
+        Scoring method (``topsis``, ``wsm``, ``vikor``, ``fce``), ``absolute`` or
+        ``relative``, and the normalisation used.
+    scores : ndarray, shape (n,)
+        The method's own score (TOPSIS closeness, WSM sum, VIKOR Q (lower is
+        better), FCE crisp score / 100).
+    score_100 : ndarray, shape (n,)
+        Score on the 0-100 scale used for grading (VIKOR: ``100 (1 - Q)``).
+    grades : tuple of str
+        Grade band of every project.
+    ranks : ndarray of int
+        1 = best; ties share the smallest rank.
+    weights : ndarray, shape (m,)
+        Global leaf weights (sum to 1).
+    node_weights : tuple of NodeWeights
+        Local weights per inner node with their origin.
+    node_ids : tuple of str
+        Inner nodes below the root, in depth-first order.
+    node_scores : ndarray, shape (n, len(node_ids))
+        Sub-score (0-100) of every project on every inner node (stage or
+        dimension), by the same method on that node's indicators.
+    matrix : ndarray, shape (n, m)
+        The decision matrix as evaluated: measured values, aggregated ratings,
+        imputed cells, target / interval indicators turned into closeness in [0, 1].
+    normalized : ndarray, shape (n, m)
+        Benefit-oriented values in [0, 1] (against the bounds in absolute mode,
+        against the evaluated set in relative mode).
+    contributions : ndarray, shape (n, m)
+        Contribution of every indicator to ``score_100`` (rows sum to ``score_100``).
+    shortfall : ndarray, shape (n, m)
+        Weighted points lost against the best value: ``100 w_j (1 - r_ij)``.
+    weakest : tuple of tuple of str
+        Per project, the indicators with the largest shortfall (most first).
+    imputed : ndarray of bool, shape (n, m)
+        Cells filled by the missing-value policy.
+    grade_labels : tuple of str
+        The system's grade labels, best first.
+    fce_membership : ndarray or None, shape (n, n_grades)
+        FCE grade vector per project (method ``fce`` only).
+    qualitative : QualitativeSummary or None
+    diagnostics : tuple of Diagnostic
+    provenance : Provenance
+    """
+
+    project_ids: tuple[str, ...]
+    project_names: tuple[str, ...]
+    indicator_ids: tuple[str, ...]
+    indicator_kinds: tuple[str, ...]
+    method: str
+    mode: str
+    normalization: str
+    scores: FloatArray
+    score_100: FloatArray
+    grades: tuple[str, ...]
+    ranks: IntArray
+    weights: FloatArray
+    node_weights: tuple[NodeWeights, ...]
+    node_ids: tuple[str, ...]
+    node_scores: FloatArray
+    matrix: FloatArray
+    normalized: FloatArray
+    contributions: FloatArray
+    shortfall: FloatArray
+    weakest: tuple[tuple[str, ...], ...]
+    imputed: np.ndarray
+    grade_labels: tuple[str, ...]
+    fce_membership: FloatArray | None
+    qualitative: QualitativeSummary | None
+    diagnostics: tuple[Diagnostic, ...]
+    provenance: Provenance
+
+    # ------------------------------------------------------------------ output
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (arrays as lists, exact floats)."""
+        out = to_jsonable(self, "result")
+        out["format"] = RESULT_FORMAT
+        return dict(out)
+
+    def to_json(self, *, indent: int | None = 1) -> str:
+        """Canonical JSON text: same inputs and seed give byte-identical text."""
+        return dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> EvaluationResult:
+        """Read a result written by :meth:`to_json`."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"result JSON is not valid JSON: {exc}") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EvaluationResult:
+        """Inverse of :meth:`to_dict`."""
+        if not isinstance(data, dict) or data.get("format") != RESULT_FORMAT:
+            got = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise InputError(f"not a ppeval result: format is {got!r}; expected {RESULT_FORMAT!r}")
+        try:
+            built: EvaluationResult = _build(cls, data)
+            return built
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"result JSON is incomplete or malformed: {exc!r}") from None
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per project (pandas is imported here only).
+
+        Columns: project, name, score, score_100, grade, rank, one column per
+        inner-node sub-score (``node:<id>``) and per indicator contribution
+        (``contrib:<id>``).
+        """
+        try:
+            import pandas as pd  # type: ignore[import-untyped]
+        except ImportError:  # pragma: no cover - pandas is an optional extra
+            raise InputError("to_frame() needs pandas: pip install 'ppeval[pandas]'") from None
+        cols: dict[str, Any] = {
+            "project": list(self.project_ids),
+            "name": list(self.project_names),
+            "score": self.scores,
+            "score_100": self.score_100,
+            "grade": list(self.grades),
+            "rank": self.ranks,
+        }
+        for k, node in enumerate(self.node_ids):
+            cols[f"node:{node}"] = self.node_scores[:, k]
+        for j, ind in enumerate(self.indicator_ids):
+            cols[f"contrib:{ind}"] = self.contributions[:, j]
+        return pd.DataFrame(cols)
+
+    def diagnostics_of(self, code: str) -> tuple[Diagnostic, ...]:
+        """The diagnostics with the given ``code``."""
+        return tuple(d for d in self.diagnostics if d.code == code)
+
+
+# --------------------------------------------------------------------- loading
+_FLOAT_ARRAYS = {
+    "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
+    "shortfall", "fce_membership", "group_values", "agreement", "resident_scores",
+}
+_INT_ARRAYS = {"ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
+_BOOL_ARRAYS = {"imputed", "agreement_defined"}
+_NESTED = {
+    "node_weights": NodeWeights,
+    "qualitative": QualitativeSummary,
+    "diagnostics": Diagnostic,
+    "provenance": Provenance,
+}
+
+
+def _convert(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _FLOAT_ARRAYS or (name == "weights"):
+        return readonly(np.asarray(value, dtype=np.float64))
+    if name in _INT_ARRAYS:
+        return readonly(np.asarray(value, dtype=np.int64))
+    if name in _BOOL_ARRAYS:
+        return readonly(np.asarray(value, dtype=bool))
+    if name in _NESTED:
+        sub = _NESTED[name]
+        if isinstance(value, list):
+            return tuple(_build(sub, v) for v in value)
+        return _build(sub, value)
+    if isinstance(value, list):
+        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return value
+
+
+def _build(cls: Any, data: dict[str, Any]) -> Any:
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            if cls is NodeWeights and f.name == "detail":
+                kwargs[f.name] = data[f.name]
+            elif cls is Provenance and f.name == "config":
+                kwargs[f.name] = data[f.name]
+            else:
+                kwargs[f.name] = _convert(f.name, data[f.name])
+    return cls(**kwargs)
