@@ -189,18 +189,20 @@ def assemble(system: IndicatorSystem, assessment: Assessment) -> Assembled:
                 matrix[col_missing, j] = observed.mean()
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
             imputed[col_missing, j] = True
-            for i in np.flatnonzero(col_missing):
-                diagnostics.append(
-                    Diagnostic(
-                        code="imputed",
-                        severity="warning",
-                        message=f"project {assessment.project_ids[i]!r}: indicator {ids[j]!r} is missing; "
-                        f"imputed with the {rule}",
-                        indicator=ids[j],
-                        project=assessment.project_ids[i],
-                        value=float(matrix[i, j]),
-                    )
+            which = np.flatnonzero(col_missing)
+            listed = ", ".join(repr(assessment.project_ids[i]) for i in which[:5])
+            more = f" and {which.size - 5} more" if which.size > 5 else ""
+            diagnostics.append(
+                Diagnostic(
+                    code="imputed",
+                    severity="warning",
+                    message=f"indicator {ids[j]!r}: {which.size} missing value(s) imputed with the {rule} "
+                    f"(projects {listed}{more})",
+                    indicator=ids[j],
+                    project=assessment.project_ids[which[0]] if which.size == 1 else None,
+                    value=float(which.size),
                 )
+            )
 
     # target / interval -> closeness in [0, 1]
     for j, leaf in enumerate(leaves):

@@ -430,6 +430,8 @@ def _evaluate(
         node_scores=readonly(node_scores),
         matrix=asm.matrix,
         normalized=readonly(r01),
+        types=readonly(np.array(types, dtype=np.int64)),
+        bounds=None if bounds is None else readonly(np.array(bounds, dtype=np.float64)),
         contributions=readonly(contrib),
         shortfall=readonly(shortfall),
         weakest=weakest,
@@ -534,17 +536,20 @@ def _qualitative_summary(
     ids = system.leaf_ids
     qids = tuple(ids[c] for c in q.cols)
     ev = system.evaluation
-    thin = np.argwhere((q.n_raters < ev.min_raters) & (q.n_raters > 0))
-    for i, k in thin:
+    thin = (q.n_raters < ev.min_raters) & (q.n_raters > 0)
+    for k in np.flatnonzero(thin.any(axis=0)):
+        which = np.flatnonzero(thin[:, k])
+        listed = ", ".join(f"{assessment.project_ids[i]!r} ({q.n_raters[i, k]})" for i in which[:5])
+        more = f" and {which.size - 5} more" if which.size > 5 else ""
         diags.append(
             Diagnostic(
                 code="thin_evidence",
                 severity="warning",
-                message=f"project {assessment.project_ids[i]!r}: indicator {qids[k]!r} rests on "
-                f"{q.n_raters[i, k]} rating(s), fewer than the system's min_raters = {ev.min_raters}",
+                message=f"indicator {qids[k]!r}: {which.size} project(s) rest on fewer than the system's "
+                f"min_raters = {ev.min_raters} ratings: {listed}{more}",
                 indicator=qids[k],
-                project=assessment.project_ids[i],
-                value=float(q.n_raters[i, k]),
+                project=assessment.project_ids[which[0]] if which.size == 1 else None,
+                value=float(which.size),
             )
         )
     r = assessment.ratings

@@ -202,6 +202,12 @@ class EvaluationResult:
     normalized : ndarray, shape (n, m)
         Benefit-oriented values in [0, 1] (against the bounds in absolute mode,
         against the evaluated set in relative mode).
+    types : ndarray of int, shape (m,)
+        Criterion type of every column of ``matrix``: 1 benefit, -1 cost
+        (target and interval indicators are benefit columns of closeness).
+    bounds : ndarray or None, shape (m, 2)
+        (worst, best) of every column of ``matrix`` used in absolute mode
+        (``None`` in relative mode).
     contributions : ndarray, shape (n, m)
         Contribution of every indicator to ``score_100`` (rows sum to ``score_100``).
     shortfall : ndarray, shape (n, m)
@@ -236,6 +242,8 @@ class EvaluationResult:
     node_scores: FloatArray
     matrix: FloatArray
     normalized: FloatArray
+    types: IntArray
+    bounds: FloatArray | None
     contributions: FloatArray
     shortfall: FloatArray
     weakest: tuple[tuple[str, ...], ...]
@@ -311,9 +319,9 @@ class EvaluationResult:
 # --------------------------------------------------------------------- loading
 _FLOAT_ARRAYS = {
     "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
-    "shortfall", "fce_membership", "group_values", "agreement", "resident_scores",
+    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores",
 }
-_INT_ARRAYS = {"ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
+_INT_ARRAYS = {"types", "ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
 _BOOL_ARRAYS = {"imputed", "agreement_defined"}
 _NESTED = {
     "node_weights": NodeWeights,
