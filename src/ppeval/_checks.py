@@ -362,7 +362,7 @@ def as_judgments(
     if off_diag.any():
         k = int(np.argmax(off_diag))
         raise InputError(f"{name}[{k}, {k}] is {diag[k]}; the diagonal of a pairwise matrix must be 1")
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         bad = np.abs(arr * arr.T - 1.0) > tol
     bad &= ~nan
     if bad.any():
