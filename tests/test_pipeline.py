@@ -345,3 +345,44 @@ def test_evaluate_accepts_paths() -> None:
     name = "budget-performance"
     r = evaluate(io.system_path(name), io.sample_assessment_paths(name))
     assert len(r.project_ids) >= 6
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_single_project_absolute_mode(method: str, samples: dict) -> None:  # type: ignore[type-arg]
+    """One project: absolute mode is defined (its score against the bounds); JSON has no nan."""
+    system, assessment = samples["community-4stage"]
+    one = _subset(assessment, [2])
+    r = evaluate(system, one, method=method)  # type: ignore[arg-type]
+    full = evaluate(system, assessment, method=method)  # type: ignore[arg-type]
+    assert r.ranks.tolist() == [1]
+    np.testing.assert_allclose(r.score_100, full.score_100[[2]], atol=1e-12)
+    assert r.qualitative is not None
+    assert not r.qualitative.variance_defined
+    assert "NaN" not in r.to_json()
+    with pytest.raises(DataError, match="relative mode needs at least 2 projects"):
+        evaluate(system, one, mode="relative")
+
+
+def test_identical_projects_relative_mode(samples: dict) -> None:  # type: ignore[type-arg]
+    """All projects identical: relative scores are defined (documented), finite, ranks tie at 1."""
+    system, assessment = samples["budget-performance"]
+    a = _subset(assessment, [0, 1])
+    values = a.values.copy()
+    values[1] = values[0]
+    r = a.ratings
+    keep = r.project == 0
+    dup = dataclasses.replace(
+        r,
+        project=np.concatenate([r.project[keep], np.ones(int(keep.sum()), dtype=np.int64)]),
+        indicator=np.concatenate([r.indicator[keep]] * 2),
+        rater=np.concatenate([r.rater[keep]] * 2),
+        group=np.concatenate([r.group[keep]] * 2),
+        value=np.concatenate([r.value[keep]] * 2),
+        line=np.concatenate([r.line[keep]] * 2),
+        file=np.concatenate([r.file[keep]] * 2),
+    )
+    same = dataclasses.replace(a, values=values, ratings=dup)
+    for method in ("topsis", "wsm", "vikor"):
+        res = evaluate(system, same, mode="relative", method=method)  # type: ignore[arg-type]
+        assert np.isfinite(res.score_100).all()
+        assert res.ranks.tolist() == [1, 1]

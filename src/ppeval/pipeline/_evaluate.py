@@ -380,7 +380,8 @@ def _evaluate(
     qmask = np.array([k == "qualitative" for k in asm.kinds])
     weight_share = float(w[qmask].sum())
     share = qual.qualitative_share(w, contrib, qmask, contributions=True)
-    var_share = float(share.variance_share)
+    var_defined = bool(share.variance_defined)
+    var_share = float(share.variance_share) if var_defined else 0.0
     ev = system.evaluation
     if ev.qualitative_floor is not None and weight_share < ev.qualitative_floor - 1e-12:
         msg = (
@@ -394,7 +395,7 @@ def _evaluate(
         )
     if asm.qualitative is not None:
         qsum, extra = _qualitative_summary(
-            system, assessment, asm, weight_share, var_share, method, mode, normalization,
+            system, assessment, asm, weight_share, var_share, var_defined, method, mode, normalization,
             matrix, w, types, bounds, v, membership, centres,
         )
         diags.extend(extra)
@@ -519,6 +520,7 @@ def _qualitative_summary(
     asm: Assembled,
     weight_share: float,
     var_share: float,
+    var_defined: bool,
     method: str,
     mode: str,
     normalization: str,
@@ -597,6 +599,7 @@ def _qualitative_summary(
         agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),
         weight_share=weight_share,
         variance_share=var_share,
+        variance_defined=var_defined,
         resident_scores=resident_scores,
         resident_ranks=resident_ranks,
     )

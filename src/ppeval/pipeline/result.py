@@ -115,7 +115,11 @@ class QualitativeSummary:
         Share of the total weight on qualitative indicators.
     variance_share : float
         Share of the variance of the scores across projects that the
-        qualitative indicators account for (additive decomposition).
+        qualitative indicators account for (additive decomposition,
+        ``sum_{j in Q} cov(c_j, s) / var(s)`` over the contributions ``c``);
+        0 when ``variance_defined`` is False.
+    variance_defined : bool
+        False when the scores do not vary (one project, or all equal).
     resident_scores : ndarray or None, shape (n_projects,)
         Scores (0-100) when qualitative indicators use residents' ratings only.
     resident_ranks : ndarray of int or None
@@ -131,6 +135,7 @@ class QualitativeSummary:
     agreement_defined: np.ndarray
     weight_share: float
     variance_share: float
+    variance_defined: bool
     resident_scores: FloatArray | None = None
     resident_ranks: IntArray | None = None
 

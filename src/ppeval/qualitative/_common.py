@@ -1,0 +1,302 @@
+"""Private helpers shared by the qualitative modules.
+
+Validation of the columnar rating inputs (project / indicator / group codes,
+values with ``nan`` = missing answer), matching of values to a finite set of
+scale values, and the wording of error messages that name the project,
+indicator and rater of an offending rating.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ppeval._typing import BoolArray, FloatArray, IntArray
+from ppeval.errors import InputError
+
+#: Relative tolerance when a rating value is matched to a scale value.
+MATCH_RTOL = 1e-9
+#: Tolerance of weight sums (as in :mod:`ppeval._checks`).
+WEIGHT_SUM_TOL = 1e-9
+
+
+def fmt(x: Any) -> str:
+    """Format a value for a message: strings quoted, floats in short form."""
+    if isinstance(x, str | np.str_):
+        return repr(str(x))
+    if isinstance(x, float | np.floating):
+        f = float(x)
+        return "nan" if math.isnan(f) else f"{f:g}"
+    if isinstance(x, np.integer):
+        return str(int(x))
+    return repr(x)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Names the project, indicator and rater of rating ``i`` in messages.
+
+    ``project`` and ``indicator`` hold the integer codes of the ratings,
+    ``project_ids`` / ``indicator_ids`` the ids those codes stand for, and
+    ``rater`` the rater ids of the ratings (any of them may be ``None``).
+    """
+
+    project: IntArray | None = None
+    indicator: IntArray | None = None
+    rater: np.ndarray | None = None
+    project_ids: Sequence[Any] | None = None
+    indicator_ids: Sequence[Any] | None = None
+
+    def project_name(self, p: int) -> str:
+        if self.project_ids is not None:
+            return fmt(self.project_ids[p])
+        return f"#{p}"
+
+    def indicator_name(self, j: int) -> str:
+        if self.indicator_ids is not None:
+            return fmt(self.indicator_ids[j])
+        return f"#{j}"
+
+    def cell(self, p: int, j: int) -> str:
+        """``"project 'P1', indicator 'q2'"``."""
+        return f"project {self.project_name(p)}, indicator {self.indicator_name(j)}"
+
+    def entry(self, i: int) -> str:
+        """``" (project 'P1', indicator 'q2', rater 'r7')"`` for rating ``i`` (empty if nothing known)."""
+        parts: list[str] = []
+        if self.project is not None:
+            parts.append(f"project {self.project_name(int(self.project[i]))}")
+        if self.indicator is not None:
+            parts.append(f"indicator {self.indicator_name(int(self.indicator[i]))}")
+        if self.rater is not None:
+            parts.append(f"rater {fmt(self.rater[i])}")
+        return f" ({', '.join(parts)})" if parts else ""
+
+
+def ids_sequence(ids: Sequence[Any] | None, n: int, name: str) -> Sequence[Any] | None:
+    """Check that an id list has one entry per code."""
+    if ids is None:
+        return None
+    out = list(ids)
+    if len(out) != n:
+        raise InputError(f"{name} has {len(out)} entries; expected {n} (one per code)")
+    return out
+
+
+def as_codes(x: Any, name: str, n: int | None, *, length: int | None = None) -> tuple[IntArray, int]:
+    """Return integer codes ``0..n-1`` as int64 and ``n`` (``max + 1`` when ``n`` is None)."""
+    arr = np.asarray(x)
+    if arr.ndim != 1:
+        raise InputError(f"{name} must be 1-D (one code per rating); got shape {arr.shape}")
+    if length is not None and arr.shape[0] != length:
+        raise InputError(f"{name} has {arr.shape[0]} entries; expected {length} (one per rating)")
+    if arr.size and arr.dtype.kind not in "iu":
+        raise InputError(
+            f"{name} must hold integer codes (0, 1, 2, ...); got dtype {arr.dtype}"
+        )
+    codes = arr.astype(np.int64, copy=False)
+    if n is None:
+        n = int(codes.max()) + 1 if codes.size else 0
+    elif isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise InputError(f"the number of {name} codes must be an int >= 0; got {n!r}")
+    n = int(n)
+    if codes.size:
+        bad = (codes < 0) | (codes >= n)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError(f"{name}[{i}] is {int(codes[i])}; valid codes are 0..{n - 1}")
+    return codes, n
+
+
+def as_rating_values(x: Any, name: str, length: int, where: Where) -> tuple[FloatArray, BoolArray]:
+    """Return ratings as float64 (``nan`` = missing answer) and the missing mask; inf is an error."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{name} must be numeric scale values (nan for a missing answer): {exc}; "
+            "map labels to values first (LikertScale/LinguisticScale.to_values)"
+        ) from None
+    if arr.ndim != 1:
+        raise InputError(f"{name} must be 1-D (one value per rating); got shape {arr.shape}")
+    if arr.shape[0] != length:
+        raise InputError(f"{name} has {arr.shape[0]} entries; expected {length} (one per rating)")
+    missing = np.isnan(arr)
+    inf = np.isinf(arr)
+    if inf.any():
+        i = int(np.argmax(inf))
+        raise InputError(f"{name}[{i}] is {arr[i]}{where.entry(i)}; a rating must be finite (nan = missing)")
+    return arr, missing
+
+
+def check_value_range(
+    values: FloatArray, missing: BoolArray, indicator: IntArray, n_indicators: int,
+    value_range: Any, name: str, where: Where,
+) -> None:
+    """Raise if a rating lies outside ``value_range`` ((2,) or one (low, high) row per indicator)."""
+    rng = np.asarray(value_range, dtype=np.float64)
+    if rng.shape == (2,):
+        rng = np.broadcast_to(rng, (n_indicators, 2))
+    if rng.shape != (n_indicators, 2):
+        raise InputError(
+            f"value_range must have shape (2,) or ({n_indicators}, 2) as (low, high); got {rng.shape}"
+        )
+    if not np.isfinite(rng).all() or (rng[:, 0] > rng[:, 1]).any():
+        j = int(np.argmax(~np.isfinite(rng).all(axis=1) | (rng[:, 0] > rng[:, 1])))
+        raise InputError(f"value_range[{j}] = ({rng[j, 0]:g}, {rng[j, 1]:g}) must be finite with low <= high")
+    if values.size == 0:
+        return
+    lo = rng[indicator, 0]
+    hi = rng[indicator, 1]
+    with np.errstate(invalid="ignore"):
+        bad = ((values < lo) | (values > hi)) & ~missing
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(
+            f"{name}[{i}] = {values[i]:g}{where.entry(i)} lies outside the scale range "
+            f"[{lo[i]:g}, {hi[i]:g}]"
+        )
+
+
+def match_values(v: FloatArray, allowed: FloatArray) -> tuple[IntArray, BoolArray]:
+    """Index of the nearest entry of sorted ``allowed`` for each ``v`` and whether it matches.
+
+    ``v`` matches ``allowed[k]`` if ``|v - allowed[k]| <= MATCH_RTOL * max(1, |allowed[k]|)``;
+    ``nan`` never matches.
+    """
+    k = allowed.shape[0]
+    with np.errstate(invalid="ignore"):
+        right = np.clip(np.searchsorted(allowed, v), 0, k - 1)
+        left = np.clip(right - 1, 0, k - 1)
+        dl = np.abs(v - allowed[left])
+        dr = np.abs(v - allowed[right])
+        idx = np.where(dl <= dr, left, right)
+        near = allowed[idx]
+        ok = np.abs(v - near) <= MATCH_RTOL * np.maximum(1.0, np.abs(near))
+    return idx.astype(np.int64), ok
+
+
+def parse_groups(
+    group: Any,
+    length: int,
+    *,
+    groups: Sequence[str] | None,
+    group_weights: Mapping[str, float] | npt.ArrayLike | None,
+    where: Where,
+) -> tuple[IntArray, tuple[str, ...], FloatArray | None]:
+    """Return group codes per rating, the group names and the group weights (or None).
+
+    ``group`` holds a name (str) or an integer code per rating, or is None
+    (one group, ``"all"``). The group order is: the keys of a
+    ``group_weights`` mapping; else ``groups``; else the sorted names found
+    (integer codes: ``groups`` names them, else ``"0"``, ``"1"``, ...).
+    """
+    if group is None:
+        if group_weights is not None:
+            raise InputError("group_weights needs group (the rater group of every rating)")
+        names = tuple(groups) if groups is not None else ("all",)
+        if len(names) != 1:
+            raise InputError(f"without group, groups must name exactly one group; got {len(names)}")
+        return np.zeros(length, dtype=np.int64), names, None
+
+    arr = np.asarray(group)
+    if arr.ndim != 1 or arr.shape[0] != length:
+        raise InputError(f"group must be 1-D with one entry per rating ({length}); got shape {arr.shape}")
+    weight_map: Mapping[str, float] | None = group_weights if isinstance(group_weights, Mapping) else None
+    order: list[str] | None = None
+    if weight_map is not None:
+        order = [str(k) for k in weight_map]
+        if groups is not None and list(groups) != order:
+            raise InputError("groups and the keys of group_weights name different groups or orders")
+    elif groups is not None:
+        order = [str(g) for g in groups]
+    if order is not None and len(set(order)) != len(order):
+        raise InputError(f"group names repeat: {order}")
+
+    if arr.dtype.kind in "iu":
+        n_named = len(order) if order is not None else (int(arr.max()) + 1 if arr.size else 0)
+        codes, _ = as_codes(arr, "group", n_named)
+        names = tuple(order) if order is not None else tuple(str(i) for i in range(n_named))
+    else:
+        if arr.dtype.kind not in "UO":
+            raise InputError(f"group must hold group names (str) or integer codes; got dtype {arr.dtype}")
+        strs = arr.astype(str)
+        found, inverse = np.unique(strs, return_inverse=True)
+        if order is None:
+            order = [str(g) for g in found]
+        lookup = {name: i for i, name in enumerate(order)}
+        code_of_found = np.array([lookup.get(str(g), -1) for g in found], dtype=np.int64)
+        codes = code_of_found[inverse.reshape(-1)] if strs.size else np.zeros(0, dtype=np.int64)
+        if (codes < 0).any():
+            i = int(np.argmax(codes < 0))
+            known = ", ".join(repr(o) for o in order)
+            what = "has no weight in group_weights" if weight_map is not None else "is not in groups"
+            raise InputError(f"group[{i}] = {fmt(strs[i])}{where.entry(i)} {what} ({known})")
+        names = tuple(order)
+
+    weights: FloatArray | None = None
+    if group_weights is not None:
+        if weight_map is not None:
+            raw = [weight_map[k] for k in weight_map]
+        else:
+            raw = list(np.asarray(group_weights, dtype=np.float64).reshape(-1))
+        try:
+            weights = np.asarray(raw, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"group_weights must be numbers: {exc}") from None
+        if weights.shape != (len(names),):
+            raise InputError(
+                f"group_weights has {weights.shape[0]} entries; expected {len(names)} (one per group: "
+                f"{', '.join(names)})"
+            )
+        bad = ~np.isfinite(weights) | (weights < 0)
+        if bad.any():
+            g = int(np.argmax(bad))
+            raise InputError(
+                f"group_weights[{names[g]!r}] is {weights[g]}; group weights must be finite and non-negative"
+            )
+        total = math.fsum(weights.tolist())
+        if abs(total - 1.0) > WEIGHT_SUM_TOL:
+            raise InputError(
+                f"group_weights sum to {total!r}; they must sum to 1 (within {WEIGHT_SUM_TOL:g})"
+            )
+    return codes, names, weights
+
+
+def first_duplicate(cell: IntArray, rater: Any, n_cells: int, length: int) -> tuple[int, int] | None:
+    """Positions ``(i, j)``, ``i < j``, of the first repeated (cell, rater) pair, or None."""
+    r = np.asarray(rater)
+    if r.ndim != 1 or r.shape[0] != length:
+        raise InputError(f"rater must be 1-D with one id per rating ({length}); got shape {r.shape}")
+    if length < 2:
+        return None
+    _, rcode = np.unique(r.astype(str) if r.dtype.kind == "O" else r, return_inverse=True)
+    rcode = rcode.reshape(-1).astype(np.int64)
+    n_r = int(rcode.max()) + 1
+    key = cell * n_r + rcode
+    order = np.argsort(key, kind="stable")
+    sk = key[order]
+    dup = sk[1:] == sk[:-1]
+    if not dup.any():
+        return None
+    # among the repeated keys, report the pair whose second occurrence comes first in the input
+    second = order[1:][dup]
+    first = order[:-1][dup]
+    k = int(np.argmin(second))
+    return int(first[k]), int(second[k])
+
+
+def bsum(key: IntArray, weights: npt.ArrayLike, n: int) -> FloatArray:
+    """``np.bincount(key, weights, minlength=n)`` as float64 (sums per key)."""
+    return np.asarray(np.bincount(key, weights=weights, minlength=n), dtype=np.float64)
+
+
+def readonly(*arrays: np.ndarray) -> None:
+    """Mark arrays read-only (they are held by frozen results)."""
+    for a in arrays:
+        a.setflags(write=False)

@@ -1,0 +1,350 @@
+"""Many raters per project and indicator: one value per cell, with the evidence behind it.
+
+Ratings arrive in long (columnar) form, one entry per (project, indicator,
+rater): integer project and indicator codes, an optional rater-group name or
+code, and the rating as its scale value (``nan`` = missing answer). The result
+holds, per (project, indicator) cell, the aggregate, the number of ratings
+behind it and of missing answers, the spread, and the same per rater group,
+so thin evidence can be flagged and the residents' voice shown on its own.
+
+Everything is vectorised: ratings are sorted once by (group, cell, value) and
+every statistic is a ``bincount`` over that order or index arithmetic on it
+(no Python loop over cells); 200,000 ratings take a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from ppeval._checks import one_of
+from ppeval._typing import BoolArray, FloatArray, IntArray
+from ppeval.errors import InputError
+from ppeval.qualitative._common import (
+    Where,
+    as_codes,
+    as_rating_values,
+    bsum,
+    check_value_range,
+    first_duplicate,
+    fmt,
+    ids_sequence,
+    parse_groups,
+    readonly,
+)
+
+__all__ = ["RatingAggregate", "aggregate_ratings", "AggregationMethod"]
+
+AggregationMethod = Literal["mean", "median", "trimmed_mean"]
+"""How the ratings of one cell (or of one rater group in a cell) become one value."""
+
+
+@dataclass(frozen=True, eq=False)
+class RatingAggregate:
+    """Per (project, indicator) aggregates of many raters' ratings.
+
+    Attributes
+    ----------
+    value : ndarray of float64, shape (n_projects, n_indicators)
+        The aggregate; ``nan`` exactly where :attr:`has_value` is False.
+    has_value : ndarray of bool, shape (n_projects, n_indicators)
+        ``True`` where at least one rating (with group weights: one rating
+        from a group with positive weight) stands behind the value.
+    n_raters : ndarray of int64, shape (n_projects, n_indicators)
+        Non-missing ratings behind every cell (all groups).
+    n_missing : ndarray of int64, shape (n_projects, n_indicators)
+        Missing answers (``nan``) per cell, skipped in every statistic.
+    std : ndarray of float64, shape (n_projects, n_indicators)
+        Sample standard deviation (``ddof=1``) of the non-missing ratings of
+        the cell, all groups pooled; ``nan`` where ``n_raters < 2``.
+    groups : tuple of str
+        Rater group names, in the order of the first axis below.
+    group_values : ndarray of float64, shape (n_groups, n_projects, n_indicators)
+        The aggregate (same ``method``) of each group's ratings alone;
+        ``nan`` where ``group_counts`` is 0.
+    group_counts : ndarray of int64, shape (n_groups, n_projects, n_indicators)
+        Non-missing ratings per group and cell.
+    group_missing : ndarray of int64, shape (n_groups, n_projects, n_indicators)
+        Missing answers per group and cell.
+    group_weights : ndarray of float64, shape (n_groups,), or None
+        The weights used (``None``: every rater counts equally).
+    method : str
+        ``"mean"``, ``"median"`` or ``"trimmed_mean"``.
+    trim : float
+        Proportion cut at each end for ``"trimmed_mean"`` (0 otherwise).
+    """
+
+    value: FloatArray
+    has_value: BoolArray
+    n_raters: IntArray
+    n_missing: IntArray
+    std: FloatArray
+    groups: tuple[str, ...]
+    group_values: FloatArray
+    group_counts: IntArray
+    group_missing: IntArray
+    group_weights: FloatArray | None
+    method: str
+    trim: float
+
+    def thin(self, min_raters: int) -> BoolArray:
+        """Return ``n_raters < min_raters``: cells whose evidence is too thin to rely on.
+
+        Raises
+        ------
+        InputError
+            ``min_raters`` is not an int >= 1.
+        """
+        if isinstance(min_raters, bool) or not isinstance(min_raters, int | np.integer) or min_raters < 1:
+            raise InputError(f"min_raters is {min_raters!r}; expected an int >= 1")
+        return np.asarray(self.n_raters < int(min_raters))
+
+
+def _segment_stats(
+    key: IntArray, v: FloatArray, n_keys: int, method: str, trim: float
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """Per-key statistic, count and sum of squared deviations from the key mean.
+
+    ``key`` in ``0..n_keys-1``, ``v`` finite. The statistic is ``nan`` where
+    the count is 0. Values are sorted by (key, value) first, so the result
+    does not depend on the order of the input (summation order included).
+    """
+    order = np.lexsort((v, key))
+    ks = key[order]
+    vs = v[order]
+    counts = np.bincount(ks, minlength=n_keys).astype(np.int64)
+    has = counts > 0
+    starts = np.cumsum(counts) - counts
+    safe = np.maximum(counts, 1)
+    sums = bsum(ks, vs, n_keys)
+    mean = sums / safe
+    dev = vs - mean[ks]
+    ss = bsum(ks, dev * dev, n_keys)
+    if method == "mean":
+        stat = mean
+    elif method == "median":
+        if vs.size:
+            lo = starts + (safe - 1) // 2
+            hi = starts + safe // 2
+            lo = np.minimum(lo, vs.size - 1)
+            hi = np.minimum(hi, vs.size - 1)
+            stat = 0.5 * (vs[lo] + vs[hi])
+        else:
+            stat = np.zeros(n_keys)
+    else:  # trimmed_mean: cut int(trim * n) values at each end (as scipy.stats.trim_mean)
+        cut = (trim * counts).astype(np.int64)
+        pos = np.arange(vs.size, dtype=np.int64) - starts[ks]
+        keep = (pos >= cut[ks]) & (pos < (counts - cut)[ks])
+        kept = bsum(ks, np.where(keep, vs, 0.0), n_keys)
+        stat = kept / np.maximum(counts - 2 * cut, 1)
+    if vs.size:
+        # remove rounding excursions outside the observed [min, max] of the key
+        vmin = vs[np.minimum(starts, vs.size - 1)]
+        vmax = vs[np.minimum(starts + safe - 1, vs.size - 1)]
+        stat = np.clip(stat, vmin, vmax)
+    stat = np.where(has, stat, np.nan)
+    return stat, counts, ss
+
+
+def aggregate_ratings(
+    project: npt.ArrayLike,
+    indicator: npt.ArrayLike,
+    value: npt.ArrayLike,
+    *,
+    n_projects: int | None = None,
+    n_indicators: int | None = None,
+    method: AggregationMethod = "mean",
+    trim: float = 0.1,
+    group: npt.ArrayLike | None = None,
+    groups: Sequence[str] | None = None,
+    group_weights: Mapping[str, float] | npt.ArrayLike | None = None,
+    rater: npt.ArrayLike | None = None,
+    value_range: npt.ArrayLike | None = None,
+    require_all: bool = False,
+    project_ids: Sequence[Any] | None = None,
+    indicator_ids: Sequence[Any] | None = None,
+) -> RatingAggregate:
+    """Aggregate many raters' ratings into one value per (project, indicator).
+
+    Parameters
+    ----------
+    project, indicator : array_like of int, shape (n,)
+        Codes ``0..n_projects-1`` and ``0..n_indicators-1`` of each rating.
+    value : array_like of float, shape (n,)
+        The rating as its scale value; ``nan`` marks a missing answer,
+        which is skipped and counted in ``n_missing``.
+    n_projects, n_indicators : int, optional
+        Size of the result (default: largest code + 1). Cells without any
+        rating get ``has_value=False``.
+    method : {"mean", "median", "trimmed_mean"}
+        Statistic over the ratings of a cell (with group weights: over the
+        ratings of each group in the cell).
+    trim : float
+        For ``"trimmed_mean"``: proportion in ``[0, 0.5)`` cut at each end;
+        ``int(trim * n)`` ratings are dropped from each end of a cell with
+        ``n`` ratings (the convention of ``scipy.stats.trim_mean``).
+    group : array_like of str or int, shape (n,), optional
+        Rater group of each rating (e.g. ``"resident"``, ``"expert"``,
+        ``"government"``), by name or by code into ``groups``.
+    groups : sequence of str, optional
+        Group names in result order (default: the keys of a
+        ``group_weights`` mapping, else the sorted names found).
+    group_weights : mapping of str to float, or array_like, optional
+        Weight per group, non-negative, summing to 1. With weights the
+        cell value is the weighted mean of the group aggregates over the
+        groups present in that cell, the weights renormalised over those
+        groups (see Notes). Without weights every rater counts equally.
+    rater : array_like, shape (n,), optional
+        Rater id of each rating. When given, a rater rating the same
+        (project, indicator) twice is an error (missing answers included).
+    value_range : array_like, shape (2,) or (n_indicators, 2), optional
+        ``(low, high)`` of the scale (per indicator); a rating outside it
+        is an error.
+    require_all : bool
+        If True, a cell without a usable rating is an error naming the
+        project and indicator.
+    project_ids, indicator_ids : sequence, optional
+        Ids the codes stand for, used in error messages.
+
+    Returns
+    -------
+    RatingAggregate
+
+    Raises
+    ------
+    InputError
+        Shapes or codes out of range, an infinite rating, a rating outside
+        ``value_range``, an unknown group or one without a weight, invalid
+        group weights, a duplicate (rater, project, indicator), or (with
+        ``require_all``) a cell without a rating. Messages name the
+        position, the value and the project, indicator and rater.
+
+    Notes
+    -----
+    For a cell with non-missing ratings :math:`x_1 \\le \\dots \\le x_n`:
+    mean :math:`\\bar x = \\frac1n\\sum x_i`; median
+    :math:`\\tfrac12(x_{\\lfloor (n+1)/2\\rfloor} + x_{\\lceil (n+1)/2\\rceil})`;
+    trimmed mean with :math:`g = \\lfloor \\text{trim}\\cdot n\\rfloor`:
+    :math:`\\frac{1}{n-2g}\\sum_{i=g+1}^{n-g} x_i`.
+
+    Group-weighted value, with :math:`v_g` the aggregate of group
+    :math:`g` in the cell and :math:`P` the groups with at least one rating
+    there: :math:`v = \\sum_{g\\in P} w_g v_g / \\sum_{g\\in P} w_g`. A
+    group's weight thus never leaks to the others' raters in proportion to
+    their numbers: residents keep their share wherever they rated, and
+    where a group did not rate at all its share is spread over the groups
+    that did (renormalisation). If only zero-weight groups rated a cell,
+    it has no value (``has_value`` False).
+
+    Results are exact functions of the multiset of ratings: permuting the
+    input rows changes nothing, bit for bit.
+
+    References
+    ----------
+    Wilcox, R. R. (2012). *Introduction to Robust Estimation and Hypothesis
+    Testing*, 3rd ed., Academic Press (the trimmed mean).
+
+    Examples
+    --------
+    >>> r = aggregate_ratings([0, 0, 0, 1, 1], [0, 0, 0, 0, 0], [4, 5, float("nan"), 2, 3],
+    ...                       group=["resident", "expert", "resident", "resident", "resident"],
+    ...                       group_weights={"resident": 0.5, "expert": 0.5})
+    >>> r.value.ravel().tolist(), r.n_raters.ravel().tolist(), r.n_missing.ravel().tolist()
+    ([4.5, 2.5], [2, 2], [1, 0])
+    >>> r.group_counts[:, :, 0].tolist()
+    [[1, 2], [1, 0]]
+    """
+    method = one_of(method, ("mean", "median", "trimmed_mean"), "method")
+    if method == "trimmed_mean":
+        if not isinstance(trim, int | float | np.number) or isinstance(trim, bool) or not 0 <= trim < 0.5:
+            raise InputError(f"trim is {trim!r}; the proportion cut at each end must be in [0, 0.5)")
+    proj, n_p = as_codes(project, "project", n_projects)
+    n = proj.shape[0]
+    ind, n_i = as_codes(indicator, "indicator", n_indicators, length=n)
+    pid = ids_sequence(project_ids, n_p, "project_ids")
+    iid = ids_sequence(indicator_ids, n_i, "indicator_ids")
+    rater_arr = None if rater is None else np.asarray(rater)
+    where = Where(proj, ind, rater_arr, pid, iid)
+    v, missing = as_rating_values(value, "value", n, where)
+    if value_range is not None:
+        check_value_range(v, missing, ind, n_i, value_range, "value", where)
+    gcode, names, gw = parse_groups(group, n, groups=groups, group_weights=group_weights, where=where)
+    n_g = len(names)
+    n_cells = n_p * n_i
+    cell = proj * n_i + ind
+    if rater_arr is not None:
+        dup = first_duplicate(cell, rater_arr, n_cells, n)
+        if dup is not None:
+            i, j = dup
+            raise InputError(
+                f"rater {fmt(rater_arr[i])} rated "
+                f"{where.cell(int(proj[i]), int(ind[i]))} more than once (ratings [{i}] and [{j}]); "
+                "each rater may rate each project and indicator once"
+            )
+
+    ok = ~missing
+    gkey = gcode * n_cells + cell
+    g_stat, g_count, _ = _segment_stats(gkey[ok], v[ok], n_g * n_cells, method, float(trim))
+    g_missing = np.bincount(gkey[missing], minlength=n_g * n_cells).astype(np.int64)
+    shape3 = (n_g, n_p, n_i)
+    group_values = g_stat.reshape(shape3)
+    group_counts = g_count.reshape(shape3)
+    group_missing = g_missing.reshape(shape3)
+
+    p_stat, p_count, p_ss = _segment_stats(cell[ok], v[ok], n_cells, method, float(trim))
+    n_raters = p_count.reshape(n_p, n_i)
+    n_missing = group_missing.sum(axis=0)
+    std = np.where(p_count >= 2, np.sqrt(p_ss / np.maximum(p_count - 1, 1)), np.nan).reshape(n_p, n_i)
+
+    if gw is None:
+        agg = p_stat.reshape(n_p, n_i)
+        has_value = n_raters > 0
+    else:
+        present = group_counts > 0
+        w_eff = np.where(present, gw[:, None, None], 0.0)
+        denom = w_eff.sum(axis=0)
+        has_value = denom > 0
+        num = (w_eff * np.where(present, group_values, 0.0)).sum(axis=0)
+        sel = present & (w_eff > 0)
+        lo = np.where(sel, group_values, np.inf).min(axis=0)
+        hi = np.where(sel, group_values, -np.inf).max(axis=0)
+        agg = np.full((n_p, n_i), np.nan)
+        agg[has_value] = np.clip(num[has_value] / denom[has_value], lo[has_value], hi[has_value])
+
+    if require_all and not has_value.all():
+        p, j = (int(k) for k in np.unravel_index(int(np.argmin(has_value)), has_value.shape))
+        given = int(n_raters[p, j])
+        extra = " (only from groups with weight 0)" if given else ""
+        raise InputError(
+            f"{where.cell(p, j)} has no usable rating: {given} rating(s){extra}, "
+            f"{int(n_missing[p, j])} missing answer(s); require_all=True needs a rating in every "
+            "(project, indicator)"
+        )
+
+    agg = np.ascontiguousarray(agg, dtype=np.float64)
+    has_value = np.ascontiguousarray(has_value)
+    n_raters = np.ascontiguousarray(n_raters)
+    n_missing = np.ascontiguousarray(n_missing, dtype=np.int64)
+    std = np.ascontiguousarray(std)
+    gw_out = None if gw is None else gw.copy()
+    readonly(agg, has_value, n_raters, n_missing, std, group_values, group_counts, group_missing)
+    if gw_out is not None:
+        readonly(gw_out)
+    return RatingAggregate(
+        value=agg,
+        has_value=has_value,
+        n_raters=n_raters,
+        n_missing=n_missing,
+        std=std,
+        groups=names,
+        group_values=group_values,
+        group_counts=group_counts,
+        group_missing=group_missing,
+        group_weights=gw_out,
+        method=method,
+        trim=float(trim) if method == "trimmed_mean" else 0.0,
+    )

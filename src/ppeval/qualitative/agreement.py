@@ -1,0 +1,589 @@
+"""Agreement among raters: Kendall's W and Krippendorff's alpha.
+
+* :func:`kendall_w` - Kendall's coefficient of concordance among ``m``
+  raters who each rank (or score) the same ``n`` objects, with the tie
+  correction and the chi-square test.
+* :func:`krippendorff_alpha` - Krippendorff's alpha for nominal, ordinal,
+  interval or ratio data from a reliability-data matrix (raters x units)
+  with missing values.
+* :func:`indicator_agreement` - alpha per indicator from long-form ratings,
+  with the projects as units, vectorised over all indicators at once.
+
+Alpha is computed from the value counts per unit, i.e. from Krippendorff's
+coincidence matrix, without forming it: for the nominal, ordinal and
+interval metrics its weighted sums have closed forms (below), and for the
+ratio metric only the value pairs that occur in a unit are visited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from ppeval._checks import one_of
+from ppeval._typing import BoolArray, FloatArray, IntArray
+from ppeval.errors import DegenerateError, InputError
+from ppeval.qualitative._common import (
+    Where,
+    as_codes,
+    as_rating_values,
+    bsum,
+    ids_sequence,
+    readonly,
+)
+
+__all__ = [
+    "KendallWResult",
+    "kendall_w",
+    "KrippendorffResult",
+    "krippendorff_alpha",
+    "IndicatorAgreement",
+    "indicator_agreement",
+    "Level",
+]
+
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+"""Level of measurement of Krippendorff's alpha (its difference function)."""
+
+_LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
+
+
+# --------------------------------------------------------------------------- Kendall's W
+
+
+@dataclass(frozen=True)
+class KendallWResult:
+    """Kendall's coefficient of concordance and its chi-square test.
+
+    Attributes
+    ----------
+    w : float
+        Kendall's W in ``[0, 1]`` (tie-corrected unless ``correct_ties=False``).
+    chi2 : float
+        ``m (n - 1) W``, approximately chi-square with ``n - 1`` degrees of
+        freedom under independent rankings (equals Friedman's statistic).
+    df : int
+        ``n - 1``.
+    p_value : float
+        Upper-tail probability of ``chi2``.
+    s : float
+        Sum of squared deviations of the rank sums from their mean.
+    ties : float
+        ``sum_j T_j`` with ``T_j = sum (t^3 - t)`` over the tie groups of rater ``j``.
+    n_raters : int
+        Raters used (``m``).
+    n_objects : int
+        Objects ranked (``n``).
+    dropped_raters : tuple of int
+        Rows left out because they had a missing value (``nan_policy="omit"``).
+    """
+
+    w: float
+    chi2: float
+    df: int
+    p_value: float
+    s: float
+    ties: float
+    n_raters: int
+    n_objects: int
+    dropped_raters: tuple[int, ...]
+
+
+def kendall_w(
+    ratings: npt.ArrayLike,
+    *,
+    correct_ties: bool = True,
+    nan_policy: Literal["raise", "omit"] = "raise",
+) -> KendallWResult:
+    """Kendall's coefficient of concordance W among raters, with tie correction.
+
+    Parameters
+    ----------
+    ratings : array_like, shape (m, n)
+        Row ``j`` holds rater ``j``'s ranks or scores of the ``n`` objects;
+        each row is ranked (ties get their average rank), so scores and
+        ranks give the same W, and so do ascending and descending ranks.
+    correct_ties : bool
+        Apply the tie correction (default). Without ties it changes nothing.
+    nan_policy : {"raise", "omit"}
+        A rater with a missing value (``nan``) is an error (``"raise"``) or
+        is left out entirely (``"omit"``: listwise deletion of that rater;
+        the rows dropped are reported in ``dropped_raters``).
+
+    Returns
+    -------
+    KendallWResult
+
+    Raises
+    ------
+    InputError
+        Not 2-D, fewer than 2 raters (after omitting), fewer than 2
+        objects, infinite values, or a missing value with
+        ``nan_policy="raise"``.
+    DegenerateError
+        Every rater tied all objects: W is 0/0, undefined.
+
+    Notes
+    -----
+    With :math:`R_i` the rank sum of object :math:`i` over the :math:`m`
+    raters and :math:`S = \\sum_i (R_i - m(n+1)/2)^2`,
+
+    .. math:: W = \\frac{12 S}{m^2 (n^3 - n) - m \\sum_j T_j},
+              \\qquad T_j = \\sum_{\\text{ties of rater } j} (t^3 - t)
+
+    (Kendall & Babington Smith 1939; Siegel & Castellan 1988, Chapter 9),
+    and :math:`\\chi^2 = m (n - 1) W` with :math:`n - 1` degrees of freedom,
+    which is Friedman's statistic with its tie correction. :math:`T_j` is
+    computed from the average ranks :math:`r_{ji}` as
+    :math:`T_j = 12 (n(n+1)(2n+1)/6 - \\sum_i r_{ji}^2)`, an identity of
+    average ranks. The chi-square approximation is a large-sample one
+    (usually recommended for ``n > 7``; Siegel & Castellan 1988) and is
+    conservative for few raters (Legendre 2005).
+
+    References
+    ----------
+    Kendall, M. G., & Babington Smith, B. (1939). The problem of m
+    rankings. *Annals of Mathematical Statistics* 10, 275-287.
+
+    Siegel, S., & Castellan, N. J. (1988). *Nonparametric Statistics for
+    the Behavioral Sciences*, 2nd ed., McGraw-Hill, Chapter 9.
+
+    Legendre, P. (2005). Species associations: the Kendall coefficient of
+    concordance revisited. *Journal of Agricultural, Biological and
+    Environmental Statistics* 10, 226-245.
+
+    Examples
+    --------
+    >>> r = kendall_w([[1, 2, 3, 4], [1, 3, 2, 4], [2, 1, 3, 4]])
+    >>> round(r.w, 4), r.df
+    (0.7778, 3)
+    """
+    from scipy.stats import chi2 as chi2_dist
+    from scipy.stats import rankdata
+
+    nan_policy = one_of(nan_policy, ("raise", "omit"), "nan_policy")
+    try:
+        x = np.asarray(ratings, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"ratings must be numeric (raters x objects): {exc}") from None
+    if x.ndim != 2:
+        raise InputError(f"ratings must be 2-D (raters x objects); got shape {x.shape}")
+    if np.isinf(x).any():
+        i, j = (int(k) for k in np.argwhere(np.isinf(x))[0])
+        raise InputError(f"ratings[{i}, {j}] is {x[i, j]}; ratings must be finite (nan = missing)")
+    nan_rows = np.isnan(x).any(axis=1)
+    dropped: tuple[int, ...] = ()
+    if nan_rows.any():
+        if nan_policy == "raise":
+            i, j = (int(k) for k in np.argwhere(np.isnan(x))[0])
+            raise InputError(
+                f"ratings[{i}, {j}] is nan (rater {i}, object {j}); Kendall's W needs complete rankings "
+                "(use nan_policy='omit' to leave out raters with a missing value)"
+            )
+        dropped = tuple(int(i) for i in np.flatnonzero(nan_rows))
+        x = x[~nan_rows]
+    m, n = x.shape
+    if m < 2:
+        extra = f" after omitting {len(dropped)} rater(s) with missing values" if dropped else ""
+        raise InputError(f"Kendall's W needs at least 2 raters; got {m}{extra}")
+    if n < 2:
+        raise InputError(f"Kendall's W needs at least 2 objects to rank; got {n}")
+    ranks = rankdata(x, axis=1, method="average")
+    rank_sums = ranks.sum(axis=0)
+    s = float(((rank_sums - m * (n + 1) / 2.0) ** 2).sum())
+    t = 12.0 * (n * (n + 1) * (2 * n + 1) / 6.0 - (ranks**2).sum(axis=1))
+    t = np.maximum(np.rint(t), 0.0)  # exact integers up to rounding of the rank squares
+    ties = float(t.sum())
+    denom = m**2 * (n**3 - n) - (m * ties if correct_ties else 0.0)
+    if denom <= 0:
+        raise DegenerateError(
+            "every rater gave all objects the same rank (all tied); Kendall's W is 0/0 and undefined"
+        )
+    w = min(max(12.0 * s / denom, 0.0), 1.0)
+    stat = m * (n - 1) * w
+    p = float(chi2_dist.sf(stat, n - 1))
+    return KendallWResult(
+        w=w, chi2=stat, df=n - 1, p_value=p, s=s, ties=ties, n_raters=m, n_objects=n, dropped_raters=dropped
+    )
+
+
+# --------------------------------------------------------------------------- Krippendorff's alpha
+
+
+@dataclass(frozen=True)
+class KrippendorffResult:
+    """Krippendorff's alpha with its parts.
+
+    Attributes
+    ----------
+    alpha : float
+        ``1 - D_o / D_e``; 1 is perfect agreement, 0 agreement at chance
+        level, negative values systematic disagreement.
+    level : str
+        ``"nominal"``, ``"ordinal"``, ``"interval"`` or ``"ratio"``.
+    observed_disagreement : float
+        ``D_o``.
+    expected_disagreement : float
+        ``D_e``.
+    n_pairable : int
+        ``n..``: values in units with at least 2 values.
+    n_units : int
+        Units with at least 2 values (the pairable units).
+    """
+
+    alpha: float
+    level: str
+    observed_disagreement: float
+    expected_disagreement: float
+    n_pairable: int
+    n_units: int
+
+
+def _alpha_long(
+    grp: IntArray, unit: IntArray, x: FloatArray, n_groups: int, n_unit_codes: int, level: str
+) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, BoolArray]:
+    """Alpha per group from long data (one non-missing value per row).
+
+    ``unit`` codes are global (a unit belongs to one group). Returns alpha,
+    D_o, D_e, n.. and the number of pairable units per group, and whether
+    alpha is defined (at least one pairable unit and two distinct pairable
+    values). Undefined entries hold nan.
+    """
+    m_u = np.bincount(unit, minlength=n_unit_codes)
+    keep = m_u[unit] >= 2
+    grp, unit, x = grp[keep], unit[keep], x[keep]
+    n_g = np.bincount(grp, minlength=n_groups).astype(np.int64)
+    unit_grp = np.zeros(n_unit_codes, dtype=np.int64)
+    unit_grp[unit] = grp  # units left out (m_u < 2) contribute 0 below
+    pairable_units = np.bincount(unit_grp[m_u >= 2], minlength=n_groups).astype(np.int64)
+    # distinct values per group: codes of (group, value)
+    order = np.lexsort((x, grp))
+    gs, xs = grp[order], x[order]
+    new = np.ones(xs.shape[0], dtype=bool)
+    if xs.size:
+        new[1:] = (gs[1:] != gs[:-1]) | (xs[1:] != xs[:-1])
+    code_sorted = np.cumsum(new) - 1
+    n_codes = int(code_sorted[-1]) + 1 if xs.size else 0
+    code = np.empty_like(code_sorted)
+    code[order] = code_sorted
+    code_val = xs[new]
+    code_grp = gs[new]
+    n_c = np.bincount(code, minlength=n_codes).astype(np.float64)
+    n_distinct = np.bincount(code_grp, minlength=n_groups)
+    defined = (n_g >= 2) & (n_distinct >= 2)
+
+    if level == "ordinal":
+        # delta_ck = (r_k - r_c)^2 with r_c = (cumulative count before c) + n_c / 2 within the group
+        csum = np.cumsum(n_c)
+        if n_codes:
+            starts = np.flatnonzero(np.r_[True, code_grp[1:] != code_grp[:-1]])
+            before = np.r_[0.0, csum][starts]
+            offset = np.zeros(n_groups)
+            offset[code_grp[starts]] = before
+            r: FloatArray = np.asarray(csum - offset[code_grp] - n_c / 2.0, dtype=np.float64)
+        else:
+            r = np.zeros(0)
+        x = r[code]
+        code_val = r
+        level = "interval"
+    if level == "nominal":
+        # sum_{i != j in u} [x_i != x_j] = m_u^2 - sum_c n_uc^2 ; pooled: n^2 - sum_c n_c^2
+        uc_key = unit.astype(np.int64) * max(n_codes, 1) + code
+        uc_keys, n_uc = np.unique(uc_key, return_counts=True)
+        uc_unit = uc_keys // max(n_codes, 1)
+        sq = bsum(uc_unit, n_uc.astype(np.float64) ** 2, n_unit_codes)
+        mu = m_u.astype(np.float64)
+        per_unit = np.where(m_u >= 2, (mu**2 - sq) / np.maximum(mu - 1, 1), 0.0)
+        do_sum = bsum(unit_grp, per_unit, n_groups)
+        de_sum = n_g.astype(np.float64) ** 2 - bsum(code_grp, n_c**2, n_groups)
+    elif level == "interval":
+        # sum_{i != j in u} (x_i - x_j)^2 = 2 m_u sum_i (x_i - mean_u)^2 ; pooled: 2 n sum (x - mean)^2
+        su = bsum(unit, x, n_unit_codes)
+        mean_u = su / np.maximum(m_u, 1)
+        dev = x - mean_u[unit]
+        ss_u = bsum(unit, dev * dev, n_unit_codes)
+        mu = m_u.astype(np.float64)
+        per_unit = np.where(m_u >= 2, 2.0 * mu * ss_u / np.maximum(mu - 1, 1), 0.0)
+        do_sum = bsum(unit_grp, per_unit, n_groups)
+        sg = bsum(grp, x, n_groups)
+        mean_g = sg / np.maximum(n_g, 1)
+        dg = x - mean_g[grp]
+        de_sum = 2.0 * n_g * bsum(grp, dg * dg, n_groups)
+    else:  # ratio: delta = ((c - k) / (c + k))^2, visiting the value pairs that occur
+        do_sum, de_sum = _ratio_sums(grp, unit, code, code_val, code_grp, n_c, m_u, n_groups, n_codes)
+    n_f = n_g.astype(np.float64)
+    alpha = np.full(n_groups, np.nan)
+    d_o = np.full(n_groups, np.nan)
+    d_e = np.full(n_groups, np.nan)
+    if defined.any():
+        d = defined
+        d_o[d] = do_sum[d] / n_f[d]
+        d_e[d] = de_sum[d] / (n_f[d] * (n_f[d] - 1))
+        alpha[d] = 1.0 - (n_f[d] - 1) * do_sum[d] / de_sum[d]
+    return alpha, d_o, d_e, n_g, pairable_units, defined
+
+
+def _pairs_within(seg: IntArray) -> tuple[IntArray, IntArray]:
+    """All ordered index pairs (a, b) with seg[a] == seg[b]; ``seg`` sorted."""
+    if seg.size == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    sizes = np.diff(np.r_[starts, seg.size])
+    size_of = np.repeat(sizes, sizes)
+    start_of = np.repeat(starts, sizes)
+    a = np.repeat(np.arange(seg.size), size_of)
+    offset = np.arange(a.size) - np.repeat(np.cumsum(size_of) - size_of, size_of)
+    b = np.repeat(start_of, size_of) + offset
+    return a, b
+
+
+def _ratio_delta(c: FloatArray, k: FloatArray) -> FloatArray:
+    s = c + k
+    out = np.zeros(np.broadcast(c, k).shape)
+    np.divide(c - k, s, out=out, where=s != 0)
+    return out * out
+
+
+def _ratio_sums(
+    grp: IntArray, unit: IntArray, code: IntArray, code_val: FloatArray, code_grp: IntArray,
+    n_c: FloatArray, m_u: IntArray, n_groups: int, n_codes: int,
+) -> tuple[FloatArray, FloatArray]:
+    # observed: per unit, pairs of (unit, code) cells
+    uc_key = unit.astype(np.int64) * max(n_codes, 1) + code
+    keys, n_uc = np.unique(uc_key, return_counts=True)
+    u_of = keys // max(n_codes, 1)
+    c_of = keys % max(n_codes, 1)
+    a, b = _pairs_within(u_of)
+    w = n_uc[a].astype(np.float64) * n_uc[b] / np.maximum(m_u[u_of[a]] - 1, 1)
+    contrib = w * _ratio_delta(code_val[c_of[a]], code_val[c_of[b]])
+    unit_grp = np.zeros(m_u.shape[0], dtype=np.int64)
+    unit_grp[unit] = grp
+    do_sum = bsum(unit_grp[u_of[a]], contrib, n_groups)
+    # expected: pairs of distinct values within a group (codes are sorted by group)
+    a2, b2 = _pairs_within(code_grp)
+    contrib2 = n_c[a2] * n_c[b2] * _ratio_delta(code_val[a2], code_val[b2])
+    de_sum = bsum(code_grp[a2], contrib2, n_groups)
+    return do_sum, de_sum
+
+
+def krippendorff_alpha(reliability_data: npt.ArrayLike, level: Level = "interval") -> KrippendorffResult:
+    """Krippendorff's alpha from a reliability-data matrix with missing values.
+
+    Parameters
+    ----------
+    reliability_data : array_like, shape (m, N)
+        Value coder (rater) ``i`` assigned to unit ``u``; ``nan`` where the
+        coder gave no value. Coders need not rate every unit; units with
+        fewer than 2 values are not pairable and do not count.
+    level : {"nominal", "ordinal", "interval", "ratio"}
+        Level of measurement, which fixes the difference function.
+
+    Returns
+    -------
+    KrippendorffResult
+
+    Raises
+    ------
+    InputError
+        Not 2-D, fewer than 2 coders, infinite values, negative values at
+        the ratio level, or an unknown level.
+    DegenerateError
+        No unit has 2 values, or all pairable values are equal (no
+        variation: ``D_e = 0`` and alpha is undefined).
+
+    Notes
+    -----
+    Krippendorff (2011): with :math:`n_{uc}` the number of values ``c`` in
+    unit ``u``, :math:`m_u` the values in the unit, the coincidences
+    :math:`o_{ck} = \\sum_u (n_{uc} n_{uk} - [c = k] n_{uc}) / (m_u - 1)`
+    over pairable units (:math:`m_u \\ge 2`), :math:`n_c = \\sum_k o_{ck}`,
+    :math:`n_{\\cdot\\cdot} = \\sum_c n_c`,
+
+    .. math:: \\alpha = 1 - \\frac{D_o}{D_e} = 1 - (n_{\\cdot\\cdot} - 1)
+              \\frac{\\sum_{c,k} o_{ck}\\, \\delta^2_{ck}}
+                    {\\sum_{c,k} n_c n_k\\, \\delta^2_{ck}}
+
+    with :math:`\\delta^2_{ck}` = :math:`[c \\ne k]` (nominal),
+    :math:`(\\sum_{g=c}^{k} n_g - (n_c + n_k)/2)^2` (ordinal),
+    :math:`(c - k)^2` (interval), :math:`((c - k)/(c + k))^2` (ratio).
+    The nominal and interval sums are computed in closed form
+    (:math:`\\sum_{i \\ne j \\in u} (x_i - x_j)^2 = 2 m_u \\sum_i (x_i - \\bar x_u)^2`);
+    the ordinal metric equals the interval metric on the mid-ranks
+    :math:`r_c = \\sum_{g < c} n_g + n_c / 2`.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability.
+    Annenberg School for Communication, University of Pennsylvania.
+    https://repository.upenn.edu/asc_papers/43
+
+    Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a
+    standard reliability measure for coding data. *Communication Methods
+    and Measures* 1, 77-89.
+
+    Examples
+    --------
+    Krippendorff's (2011) example with missing values (4 coders, 12 units):
+
+    >>> nan = float("nan")
+    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> [round(krippendorff_alpha(data, lv).alpha, 3) for lv in ("nominal", "ordinal", "interval")]
+    [0.743, 0.815, 0.849]
+    """
+    level = one_of(level, _LEVELS, "level")
+    try:
+        x = np.asarray(reliability_data, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"reliability_data must be numeric (coders x units, nan = missing): {exc}") from None
+    if x.ndim != 2:
+        raise InputError(f"reliability_data must be 2-D (coders x units); got shape {x.shape}")
+    m, n_units = x.shape
+    if m < 2:
+        raise InputError(f"Krippendorff's alpha needs at least 2 coders (rows); got {m}")
+    if np.isinf(x).any():
+        i, j = (int(k) for k in np.argwhere(np.isinf(x))[0])
+        raise InputError(f"reliability_data[{i}, {j}] is {x[i, j]}; values must be finite (nan = missing)")
+    if level == "ratio" and (x < 0).any():
+        i, j = (int(k) for k in np.argwhere(x < 0)[0])
+        raise InputError(
+            f"reliability_data[{i}, {j}] is {x[i, j]:g}; the ratio level needs non-negative values"
+        )
+    ok = ~np.isnan(x)
+    unit = np.broadcast_to(np.arange(n_units, dtype=np.int64), x.shape)[ok]
+    vals = x[ok]
+    alpha, d_o, d_e, n_pair, n_u, defined = _alpha_long(
+        np.zeros(vals.shape[0], dtype=np.int64), unit, vals, 1, n_units, level
+    )
+    if int(n_u[0]) == 0:
+        raise DegenerateError("no unit has values from at least 2 coders; Krippendorff's alpha is undefined")
+    if not bool(defined[0]):
+        raise DegenerateError(
+            "every pairable value is the same (no variation, D_e = 0); Krippendorff's alpha is undefined"
+        )
+    return KrippendorffResult(
+        alpha=float(alpha[0]),
+        level=level,
+        observed_disagreement=float(d_o[0]),
+        expected_disagreement=float(d_e[0]),
+        n_pairable=int(n_pair[0]),
+        n_units=int(n_u[0]),
+    )
+
+
+# --------------------------------------------------------------------------- per indicator
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorAgreement:
+    """Krippendorff's alpha per indicator, projects as units and raters as coders.
+
+    Attributes
+    ----------
+    alpha : ndarray of float64, shape (n_indicators,)
+        Alpha per indicator; ``nan`` exactly where ``defined`` is False.
+    defined : ndarray of bool, shape (n_indicators,)
+        Alpha could be computed: at least one project has 2 ratings of the
+        indicator and the pairable ratings are not all equal.
+    n_units : ndarray of int64, shape (n_indicators,)
+        Projects with at least 2 ratings of the indicator.
+    n_pairable : ndarray of int64, shape (n_indicators,)
+        Ratings in those projects.
+    observed_disagreement, expected_disagreement : ndarray of float64, shape (n_indicators,)
+        ``D_o`` and ``D_e`` (``nan`` where undefined).
+    level : str
+    """
+
+    alpha: FloatArray
+    defined: BoolArray
+    n_units: IntArray
+    n_pairable: IntArray
+    observed_disagreement: FloatArray
+    expected_disagreement: FloatArray
+    level: str
+
+
+def indicator_agreement(
+    project: npt.ArrayLike,
+    indicator: npt.ArrayLike,
+    value: npt.ArrayLike,
+    *,
+    n_projects: int | None = None,
+    n_indicators: int | None = None,
+    level: Level = "ordinal",
+    project_ids: Sequence[Any] | None = None,
+    indicator_ids: Sequence[Any] | None = None,
+) -> IndicatorAgreement:
+    """Krippendorff's alpha of the raters of each indicator, with the projects as units.
+
+    For indicator ``j``, each project is a unit and the ratings it received
+    on ``j`` are that unit's values (whoever gave them: residents of
+    different projects are different people, which alpha allows). Alpha
+    then answers: do raters of the same project agree with one another more
+    than ratings drawn at random from all projects? Near 1, the ratings
+    tell projects apart; near 0, a project's rating is mostly noise from
+    who happened to answer. All indicators are computed at once.
+
+    Parameters
+    ----------
+    project, indicator : array_like of int, shape (n,)
+        Codes of each rating.
+    value : array_like of float, shape (n,)
+        Scale value of each rating; ``nan`` (missing answer) is skipped.
+    n_projects, n_indicators : int, optional
+        Number of codes (default: largest code + 1).
+    level : {"nominal", "ordinal", "interval", "ratio"}
+        Default ``"ordinal"`` (Likert and linguistic ratings).
+    project_ids, indicator_ids : sequence, optional
+        Ids of the codes, for messages.
+
+    Returns
+    -------
+    IndicatorAgreement
+
+    Raises
+    ------
+    InputError
+        Invalid codes or values, or an unknown level.
+
+    Notes
+    -----
+    Same formulas as :func:`krippendorff_alpha`, applied per indicator
+    (coincidences and marginals :math:`n_c` within the indicator).
+    Indicators without a project rated twice, or whose pairable ratings are
+    all equal, are not defined (``defined`` False, ``alpha`` nan): there is
+    no disagreement to compare.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability.
+    University of Pennsylvania.
+
+    Examples
+    --------
+    >>> a = indicator_agreement([0, 0, 1, 1, 2, 2], [0, 0, 0, 0, 0, 0], [5, 5, 2, 2, 4, 3])
+    >>> round(float(a.alpha[0]), 4), bool(a.defined[0])
+    (0.9495, True)
+    """
+    level = one_of(level, _LEVELS, "level")
+    proj, n_p = as_codes(project, "project", n_projects)
+    n = proj.shape[0]
+    ind, n_i = as_codes(indicator, "indicator", n_indicators, length=n)
+    where = Where(proj, ind, None, ids_sequence(project_ids, n_p, "project_ids"),
+                  ids_sequence(indicator_ids, n_i, "indicator_ids"))
+    v, missing = as_rating_values(value, "value", n, where)
+    if level == "ratio" and (v[~missing] < 0).any():
+        i = int(np.argmax(~missing & (np.nan_to_num(v) < 0)))
+        raise InputError(f"value[{i}] is {v[i]:g}{where.entry(i)}; the ratio level needs non-negative values")
+    ok = ~missing
+    unit = ind[ok] * n_p + proj[ok]
+    alpha, d_o, d_e, n_pair, n_u, defined = _alpha_long(ind[ok], unit, v[ok], n_i, n_i * n_p, level)
+    readonly(alpha, d_o, d_e, n_pair, n_u, defined)
+    return IndicatorAgreement(alpha, defined, n_u, n_pair, d_o, d_e, level)
