@@ -1,0 +1,61 @@
+"""Reading and writing indicator systems and assessments.
+
+* :func:`load_system` / :func:`dump_system` / :func:`dumps_system`: YAML, JSON
+  or TOML system files (round trip: load, dump, load gives an equal system);
+  :func:`system_from_dict`, :func:`system_to_dict`, :func:`system_problems`.
+* :func:`load_assessment`: values, ratings and projects files (CSV, JSON,
+  YAML); :func:`assessment_from_frames` for pandas DataFrames.
+* :func:`json_schema`: the JSON Schema of a system file.
+* The bundled systems: :func:`list_systems`, :func:`system_path`,
+  :func:`load_bundled`, :func:`sample_assessment_paths`, :func:`load_sample`.
+
+Errors name the file, the dotted path or line and column, and the node,
+indicator or project concerned.
+"""
+
+from __future__ import annotations
+
+from ppeval.io._assessment import PROJECT_COLUMNS, RATING_COLUMNS, assessment_from_frames, load_assessment
+from ppeval.io._errors import FileProblem
+from ppeval.io._read import MAX_DATA_BYTES, MAX_SYSTEM_BYTES
+from ppeval.io._system import (
+    dump_system,
+    dumps_system,
+    load_system,
+    system_from_dict,
+    system_problems,
+    system_to_dict,
+)
+from ppeval.io.bundled import (
+    bundled_dir,
+    list_systems,
+    load_bundled,
+    load_sample,
+    sample_assessment_paths,
+    system_path,
+)
+from ppeval.schema import json_schema, json_schema_text
+
+__all__ = [
+    "load_system",
+    "system_from_dict",
+    "system_problems",
+    "system_to_dict",
+    "dump_system",
+    "dumps_system",
+    "load_assessment",
+    "assessment_from_frames",
+    "json_schema",
+    "json_schema_text",
+    "FileProblem",
+    "PROJECT_COLUMNS",
+    "RATING_COLUMNS",
+    "MAX_SYSTEM_BYTES",
+    "MAX_DATA_BYTES",
+    "bundled_dir",
+    "list_systems",
+    "system_path",
+    "load_bundled",
+    "sample_assessment_paths",
+    "load_sample",
+]

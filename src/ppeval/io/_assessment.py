@@ -1,0 +1,901 @@
+"""Assessment files: wide values CSV, long ratings CSV, projects CSV, or one JSON/YAML file.
+
+Parsing is column-wise: the csv module reads the rows once, numpy converts and
+checks whole columns (numbers, ids, labels, duplicates) and only when a check
+fails are the offending rows located and named by file, line and column.
+Every problem found is collected, and one :class:`~ppeval.errors.DataError`
+lists them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import difflib
+import io
+import math
+import numbers
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import ValidationError
+
+from ppeval._typing import FloatArray, IntArray
+from ppeval.errors import DataError, InputError
+from ppeval.io._errors import MAX_LISTED
+from ppeval.io._read import MAX_DATA_BYTES, STRUCTURED_SUFFIXES, parse_structured, read_text
+from ppeval.schema import Assessment, IndicatorSystem, ProjectInfo, Qualitative, Quantitative, Ratings
+
+__all__ = ["load_assessment", "assessment_from_frames", "PROJECT_COLUMNS", "RATING_COLUMNS"]
+
+#: Columns of a projects file (only ``project`` is required).
+PROJECT_COLUMNS = ("project", "name", "organisation", "contract_value", "period")
+#: Columns of a ratings file.
+RATING_COLUMNS = ("project", "indicator", "rater", "group", "rating")
+#: Rows named per kind of problem before "(N rows in all)".
+_ROWS_NAMED = 5
+_GROUP = re.compile(r"^[a-z_]+$")
+
+Kind = Literal["values", "ratings", "projects"]
+Where = Callable[[int, str | None], str]
+StrArray = npt.NDArray[np.str_]
+
+
+@dataclass
+class _Table:
+    """One table of an assessment source: columns as arrays plus a way to name a cell."""
+
+    source: str
+    kind: Kind
+    columns: dict[str, np.ndarray]
+    n: int
+    where: Where
+    rownum: IntArray  # 1-based line (CSV) or record number of each row
+
+
+@dataclass
+class _Problems:
+    items: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.items.append(text)
+
+    def rows(self, idx: np.ndarray, describe: Callable[[int], str], summary: str | None = None) -> None:
+        """Add one problem per row in ``idx`` (first few), then a count."""
+        for i in idx[:_ROWS_NAMED]:
+            self.add(describe(int(i)))
+        if len(idx) > _ROWS_NAMED:
+            self.add(f"... {summary or 'same problem'}: {len(idx)} rows in all")
+
+
+def _csv_where(source: str, lines: IntArray) -> Where:
+    def where(i: int, col: str | None) -> str:
+        text = f"{source}, line {int(lines[i])}"
+        return f"{text}, column {col!r}" if col is not None else text
+
+    return where
+
+
+def _read_csv(path: Path, system: IndicatorSystem) -> _Table:
+    text = read_text(path, limit=MAX_DATA_BYTES, error=DataError)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    source = str(path)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(f"{source}: empty file; expected a header row") from None
+    except csv.Error as exc:
+        raise DataError(f"{source}, line 1: malformed CSV: {exc}") from None
+    header = [h.strip() for h in header]
+    k = len(header)
+    problems = _Problems()
+    all_lines: Sequence[int]
+    try:
+        if '"' not in text:
+            # no quoted field, so no record spans lines: data record i is on line i + 2
+            all_rows = list(reader)
+            all_lines = range(2, len(all_rows) + 2)
+        else:
+            all_rows, line_list = [], []
+            for row in reader:
+                all_rows.append(row)
+                line_list.append(reader.line_num)
+            all_lines = line_list
+    except csv.Error as exc:
+        raise DataError(f"{source}, line {reader.line_num}: malformed CSV: {exc}") from None
+    ragged = [i for i, row in enumerate(all_rows) if len(row) != k]
+    rows, lines = all_rows, all_lines
+    if ragged:  # blank lines (no fields) are skipped; other rows of the wrong length are errors
+        for i in ragged:
+            if any(c.strip() for c in all_rows[i]):
+                problems.add(f"{source}, line {all_lines[i]}: {len(all_rows[i])} fields; the header has {k}")
+        rows = [row for row in all_rows if len(row) == k]
+        lines = [line for row, line in zip(all_rows, all_lines, strict=True) if len(row) == k]
+    _check_header(header, source, problems)
+    if problems.items:
+        raise DataError(_message(problems, f"{source}: cannot read the table"))
+    arr = np.array(rows, dtype=np.str_).reshape(len(rows), k)
+    line_arr = np.array(lines, dtype=np.int64)
+    blank = (arr == "").all(axis=1)
+    if blank.any():  # rows of empty cells (",,,,") that spreadsheet programs write
+        arr, line_arr = arr[~blank], line_arr[~blank]
+    columns = {h: arr[:, j] for j, h in enumerate(header)}
+    kind = _detect_kind(header, system, source)
+    return _Table(source, kind, columns, arr.shape[0], _csv_where(source, line_arr), line_arr)
+
+
+def _check_header(header: Sequence[str], source: str, problems: _Problems) -> None:
+    seen: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if h == "":
+            problems.add(f"{source}, line 1: column {j + 1} has an empty name")
+        elif h in seen:
+            problems.add(f"{source}, line 1: column {h!r} appears twice (columns {seen[h] + 1} and {j + 1})")
+        seen.setdefault(h, j)
+    if "project" not in seen:
+        problems.add(f"{source}, line 1: no 'project' column; every assessment table has one")
+
+
+def _detect_kind(header: Sequence[str], system: IndicatorSystem, source: str) -> Kind:
+    cols = set(header) - {"project"}
+    if {"indicator", "rating"} & cols or "rater" in cols:
+        return "ratings"
+    if cols & set(system.leaf_ids):
+        return "values"
+    if not cols or cols & set(PROJECT_COLUMNS):
+        return "projects"
+    return "values"
+
+
+def _message(problems: _Problems, header: str) -> str:
+    items = problems.items
+    lines = [f"{header} ({len(items)} problem{'s' if len(items) != 1 else ''}):"]
+    lines += [f"  - {p}" for p in items[:MAX_LISTED]]
+    if len(items) > MAX_LISTED:
+        lines.append(f"  ... and {len(items) - MAX_LISTED} more")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- conversion
+def _strip(col: np.ndarray) -> StrArray:
+    """A column as stripped strings (``None``/nan → ``""``; numbers as their shortest repr)."""
+    if col.dtype.kind == "U":
+        return np.char.strip(col)
+    if col.dtype.kind == "f":
+        out = col.astype(np.str_)
+        return np.where(np.isnan(col), "", out)
+    out_list: list[str] = []
+    for v in col:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out_list.append("")
+        elif isinstance(v, str):
+            out_list.append(v.strip())
+        elif isinstance(v, bool | np.bool_):
+            out_list.append(f"<boolean {v}>")
+        elif isinstance(v, numbers.Integral):
+            out_list.append(str(int(v)))
+        elif isinstance(v, numbers.Real):
+            out_list.append(repr(float(v)))
+        elif isinstance(v, _dt.date):
+            out_list.append(v.isoformat())
+        else:
+            out_list.append(f"<{type(v).__name__}>")
+    return np.array(out_list, dtype=np.str_)
+
+
+def _parse_float(token: str) -> float | None:
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def _to_float(
+    col: np.ndarray, where: Where, name: str, problems: _Problems, row_label: Callable[[int], str]
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Parse a column of numbers: returns (values with nan where empty or bad, empty mask)."""
+    if col.dtype.kind == "f":
+        vals = np.array(col, dtype=np.float64)
+        empty = np.isnan(vals)
+        bad = np.isinf(vals)
+        if bad.any():
+            problems.rows(
+                np.nonzero(bad)[0],
+                lambda i: f"{where(i, name)}: {vals[i]!r} is not a finite number{row_label(i)}",
+            )
+            vals[bad] = np.nan
+        return vals, empty
+    text = _strip(col)
+    empty = text == ""
+    try:
+        vals = np.where(empty, "0", text).astype(np.float64)
+    except ValueError:
+        uniq, inv = np.unique(text, return_inverse=True)
+        parsed = [(_parse_float(u) if u else 0.0) for u in uniq]
+        ok_u = np.array([p is not None for p in parsed])
+        uvals = np.array([np.nan if p is None else p for p in parsed], dtype=np.float64)
+        vals = uvals[inv]
+        badrows = np.nonzero(~ok_u[inv])[0]
+        problems.rows(
+            badrows,
+            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a number{row_label(i)}",
+            f"non-numeric values in column {name!r}",
+        )
+        empty = empty | ~ok_u[inv]
+    nonfinite = ~np.isfinite(vals) & ~empty
+    if nonfinite.any():
+        problems.rows(
+            np.nonzero(nonfinite)[0],
+            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; leave the cell empty for a "
+            f"missing value{row_label(i)}",
+        )
+        empty = empty | nonfinite
+    vals = np.where(empty, np.nan, vals)
+    return vals, empty
+
+
+def _codes(col: StrArray, mapping: Mapping[str, int]) -> tuple[IntArray, StrArray, IntArray, IntArray]:
+    """Map strings to codes (-1 = unknown): (codes, unique strings, first row of each, inverse)."""
+    uniq, first, inv = np.unique(col, return_index=True, return_inverse=True)
+    ucodes = np.array([mapping.get(str(u), -1) for u in uniq], dtype=np.int64)
+    return ucodes[inv], uniq, first, inv.astype(np.int64)
+
+
+def _suggest(token: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(token, list(options), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# ---------------------------------------------------------------------------------------------- builder
+class _Builder:
+    def __init__(self, system: IndicatorSystem, policy: str) -> None:
+        self.system = system
+        self.policy = policy
+        self.leaf_ids = system.leaf_ids
+        self.leaf_index = {lid: j for j, lid in enumerate(self.leaf_ids)}
+        self.leaves = system.leaves()
+        self.problems = _Problems()
+        self.tables: list[_Table] = []
+
+    # -- projects --------------------------------------------------------------------------------------
+    def _project_list(self) -> tuple[list[str], list[ProjectInfo], str, bool]:
+        """(ids, infos, what defines them, whether ids outside the list are errors)."""
+        ptables = [t for t in self.tables if t.kind == "projects"]
+        vtables = [t for t in self.tables if t.kind == "values"]
+        rtables = [t for t in self.tables if t.kind == "ratings"]
+        if len(ptables) > 1:
+            self.problems.add(
+                "more than one projects table: " + ", ".join(t.source for t in ptables) + "; give one"
+            )
+        if ptables:
+            ids, infos = self._read_projects(ptables[0])
+            return ids, infos, f"the projects table {ptables[0].source}", True
+        order: dict[str, None] = {}
+        for t in vtables or rtables:
+            col = _strip(t.columns["project"])
+            uniq, first = np.unique(col, return_index=True)
+            for u in uniq[np.argsort(first, kind="stable")]:
+                if u:
+                    order.setdefault(str(u), None)
+        ids = list(order)
+        what = "the values tables" if vtables else "the ratings tables"
+        what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
+        return ids, [ProjectInfo(id=p) for p in ids], what, bool(vtables)
+
+    def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
+        extra = [c for c in t.columns if c not in PROJECT_COLUMNS]
+        if extra:
+            self.problems.add(
+                f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a projects table; "
+                f"expected {', '.join(PROJECT_COLUMNS)}"
+            )
+        cols = {c: _strip(v) for c, v in t.columns.items() if c in PROJECT_COLUMNS}
+        ids_col = cols["project"]
+        infos: list[ProjectInfo] = []
+        seen: dict[str, int] = {}
+        for i in range(t.n):
+            pid = str(ids_col[i])
+            if not pid:
+                self.problems.add(f"{t.where(i, 'project')}: empty project id")
+                continue
+            if pid in seen:
+                self.problems.add(
+                    f"{t.where(i, 'project')}: project {pid!r} is listed again (first at "
+                    f"{t.where(seen[pid], None)})"
+                )
+                continue
+            seen[pid] = i
+            record: dict[str, Any] = {"id": pid}
+            for c in ("name", "organisation", "period"):
+                if c in cols and cols[c][i] != "":
+                    record[c] = str(cols[c][i])
+            if "contract_value" in cols and cols["contract_value"][i] != "":
+                token = str(cols["contract_value"][i])
+                value = _parse_float(token)
+                if value is None:
+                    self.problems.add(f"{t.where(i, 'contract_value')}: {token!r} is not a number")
+                else:
+                    record["contract_value"] = value
+            try:
+                infos.append(ProjectInfo.model_validate(record))
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    col = "project" if err["loc"][0] == "id" else str(err["loc"][0])
+                    self.problems.add(f"{t.where(i, col)}: {err['msg']} (got {err['input']!r})")
+                infos.append(ProjectInfo(id=pid))  # keep the id so later tables are not reported as unknown
+        return [p.id for p in infos], infos
+
+    # -- values ----------------------------------------------------------------------------------------
+    def _place_values(
+        self,
+        t: _Table,
+        ti: int,
+        pindex: Mapping[str, int],
+        strict_projects: bool,
+        defined_by: str,
+        values: FloatArray,
+        cell_src: IntArray,
+        cell_row: IntArray,
+    ) -> None:
+        pcol = _strip(t.columns["project"])
+        pcode, uniq, first, inv = _codes(pcol, pindex)
+        empty = np.nonzero(pcol == "")[0]
+        self.problems.rows(empty, lambda i: f"{t.where(i, 'project')}: empty project id")
+        if strict_projects:
+            for k in np.nonzero(pcode[first] < 0)[0]:
+                if uniq[k]:
+                    self.problems.add(
+                        f"{t.where(int(first[k]), 'project')}: unknown project {str(uniq[k])!r}; projects "
+                        f"come from {defined_by}{_suggest(str(uniq[k]), list(pindex))}"
+                    )
+        counts = np.bincount(inv, minlength=len(uniq))
+        for k in np.nonzero(counts > 1)[0]:
+            rows = np.nonzero(inv == k)[0]
+            self.problems.add(
+                f"{t.where(int(rows[1]), 'project')}: project {str(uniq[k])!r} has a second row "
+                f"(first at {t.where(int(rows[0]), None)}); give one row per project"
+            )
+        ok_rows = np.nonzero(pcode >= 0)[0]
+        prow = pcode[ok_rows]
+
+        def label(i: int) -> str:
+            return f" (project {str(pcol[i])!r})"
+
+        for name, col in t.columns.items():
+            if name == "project":
+                continue
+            j = self.leaf_index.get(name)
+            if j is None:
+                self.problems.add(
+                    f"{t.source}, header: column {name!r} is not an indicator of {self.system.id!r}"
+                    f"{_suggest(name, self.leaf_ids)}"
+                )
+                continue
+            leaf = self.leaves[j]
+            if isinstance(leaf, Qualitative):
+                self.problems.add(
+                    f"{t.source}, header: indicator {name!r} is qualitative; give its ratings in a ratings "
+                    "table (project, indicator, rater, group, rating), not values"
+                )
+                continue
+            vals, _empty = _to_float(col, t.where, name, self.problems, label)
+            span = leaf.span
+            if span is not None:
+                lo, hi = span
+                with np.errstate(invalid="ignore"):
+                    out = (vals < lo) | (vals > hi)
+                if out.any():
+                    what = "bounds" if leaf.bounds is not None else "range"
+
+                    def outside(
+                        i: int, lo: float = lo, hi: float = hi, what: str = what, name: str = name,
+                        vals: FloatArray = vals,
+                    ) -> str:
+                        return (
+                            f"{t.where(i, name)}: {vals[i]:g} lies outside the {what} [{lo:g}, {hi:g}] of "
+                            f"indicator {name!r}{label(i)}"
+                        )
+
+                    self.problems.rows(np.nonzero(out)[0], outside, f"values outside the {what} of {name!r}")
+            again = cell_src[prow, j] >= 0
+            if again.any():
+                i = int(ok_rows[np.argmax(again)])
+                prev = self.tables[int(cell_src[pcode[i], j])]
+                self.problems.add(
+                    f"{t.where(i, name)}: project {str(pcol[i])!r}, indicator {name!r} is also given in "
+                    f"{prev.source} ({int(again.sum())} cells in all); give each value once"
+                )
+            values[prow, j] = vals[ok_rows]
+            cell_src[prow, j] = ti
+            cell_row[prow, j] = ok_rows
+
+    # -- ratings ---------------------------------------------------------------------------------------
+    def _ratings(
+        self, pindex: Mapping[str, int], strict_projects: bool, defined_by: str
+    ) -> Ratings:
+        rtables = [(ti, t) for ti, t in enumerate(self.tables) if t.kind == "ratings"]
+        if not rtables:
+            return Ratings.empty()
+        for _ti, t in rtables:
+            missing = [c for c in RATING_COLUMNS if c not in t.columns]
+            extra = [c for c in t.columns if c not in RATING_COLUMNS]
+            if missing:
+                self.problems.add(
+                    f"{t.source}: ratings table without column(s) {', '.join(map(repr, missing))}; "
+                    f"expected {', '.join(RATING_COLUMNS)}"
+                )
+            if extra:
+                self.problems.add(f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a ratings "
+                                  f"table; expected {', '.join(RATING_COLUMNS)}")
+        if self.problems.items:
+            return Ratings.empty()
+        cols = {c: np.concatenate([_strip(t.columns[c]) for _, t in rtables]) for c in RATING_COLUMNS}
+        file_idx = np.concatenate([np.full(t.n, ti, dtype=np.int64) for ti, t in rtables])
+        local = np.concatenate([np.arange(t.n, dtype=np.int64) for _, t in rtables])
+        tables = self.tables
+
+        def where(g: int, col: str | None) -> str:
+            return tables[int(file_idx[g])].where(int(local[g]), col)
+
+        P, I, R, G, V = (cols[c] for c in RATING_COLUMNS)
+
+        def who(g: int) -> str:
+            return f" (project {str(P[g])!r}, indicator {str(I[g])!r}, rater {str(R[g])!r})"
+
+        problems = self.problems
+        # projects
+        pcode, puniq, pfirst, _ = _codes(P, pindex)
+        problems.rows(np.nonzero(P == "")[0], lambda g: f"{where(g, 'project')}: empty project id")
+        if strict_projects:
+            for k in np.nonzero(pcode[pfirst] < 0)[0]:
+                if puniq[k]:
+                    n_rows = int((P == puniq[k]).sum())
+                    problems.add(
+                        f"{where(int(pfirst[k]), 'project')}: unknown project {str(puniq[k])!r} "
+                        f"({n_rows} rating row{'s' if n_rows != 1 else ''}); projects come from {defined_by}"
+                        f"{_suggest(str(puniq[k]), list(pindex))}"
+                    )
+        # indicators
+        icode, iuniq, ifirst, _ = _codes(I, self.leaf_index)
+        for ku in range(len(iuniq)):
+            token, g0 = str(iuniq[ku]), int(ifirst[ku])
+            j = self.leaf_index.get(token)
+            if j is None:
+                what = "empty indicator id" if not token else f"unknown indicator {token!r}"
+                problems.add(f"{where(g0, 'indicator')}: {what}{_suggest(token, self.leaf_ids)}")
+            elif isinstance(self.leaves[j], Quantitative):
+                problems.add(
+                    f"{where(g0, 'indicator')}: indicator {token!r} is quantitative; give its values in a "
+                    "values table (one column per indicator), not as ratings"
+                )
+                icode[icode == j] = -1
+        # raters and groups
+        problems.rows(np.nonzero(R == "")[0], lambda g: f"{where(g, 'rater')}: empty rater id")
+        guniq, gfirst, ginv = np.unique(G, return_index=True, return_inverse=True)
+        gw = self.system.evaluation.rater_group_weights
+        for kg, grp in enumerate(guniq):
+            g1 = int(gfirst[kg])
+            if not _GROUP.match(str(grp)):
+                problems.add(
+                    f"{where(g1, 'group')}: rater group {str(grp)!r} is not valid; use lower-case letters "
+                    "and '_' (e.g. resident, expert, government, service_user)"
+                )
+            elif gw is not None and str(grp) not in gw:
+                problems.add(
+                    f"{where(g1, 'group')}: rater group {str(grp)!r} has no weight in the system's "
+                    f"evaluation.rater_group_weights ({', '.join(gw)})"
+                )
+        runiq, rinv = np.unique(R, return_inverse=True)
+        pair = np.unique(rinv.astype(np.int64) * len(guniq) + ginv)
+        prater = pair // len(guniq)
+        multi = np.nonzero(np.bincount(prater, minlength=len(runiq)) > 1)[0]
+        for r in multi[:_ROWS_NAMED]:
+            rows = np.nonzero(rinv == r)[0]
+            g0 = int(rows[0])
+            g1 = int(rows[np.argmax(G[rows] != G[g0])])
+            problems.add(
+                f"{where(g1, 'group')}: rater {str(runiq[r])!r} is in group {str(G[g1])!r} here but in "
+                f"{str(G[g0])!r} at {where(g0, None)}; a rater belongs to one group"
+            )
+        # rating values
+        value = self._rating_values(icode, V, where, who)
+        # duplicates (valid rows only)
+        valid = (pcode >= 0) & (icode >= 0)
+        m = len(self.leaf_ids)
+        key = (pcode * m + icode) * len(runiq) + rinv
+        idx = np.nonzero(valid)[0]
+        order = idx[np.argsort(key[idx], kind="stable")]
+        dup = np.nonzero(key[order][1:] == key[order][:-1])[0]
+        problems.rows(
+            dup,
+            lambda d: (
+                f"{where(int(order[d + 1]), None)}: rater {str(R[order[d + 1]])!r} already rated indicator "
+                f"{str(I[order[d + 1]])!r} for project {str(P[order[d + 1]])!r} at "
+                f"{where(int(order[d]), None)}; each rater rates an item once"
+            ),
+            "duplicated ratings",
+        )
+        lines = np.concatenate([t.rownum for _, t in rtables])
+        return Ratings(
+            project=np.where(valid, pcode, 0),
+            indicator=np.where(valid, icode, 0),
+            rater=R,
+            group=G,
+            value=value,
+            line=lines,
+            file=file_idx,
+        )
+
+    def _rating_values(
+        self, icode: IntArray, V: StrArray, where: Callable[[int, str | None], str], who: Callable[[int], str]
+    ) -> FloatArray:
+        vuniq, vinv = np.unique(V, return_inverse=True)
+        nv = len(vuniq)
+        key = icode * nv + vinv
+        kuniq, kfirst, kinv = np.unique(key, return_index=True, return_inverse=True)
+        counts = np.bincount(kinv, minlength=len(kuniq))
+        mapped = np.full(len(kuniq), np.nan)
+        maps: dict[int, tuple[dict[str, float], tuple[float, ...]]] = {}
+        for k, kk in enumerate(kuniq):
+            j, token = int(kk // nv), str(vuniq[int(kk % nv)])
+            if j < 0 or token == "":
+                continue
+            leaf = self.leaves[j]
+            if not isinstance(leaf, Qualitative):
+                continue
+            if j not in maps:
+                maps[j] = (leaf.scale.label_map(), leaf.scale.values)
+            labels, values = maps[j]
+            v = labels.get(token.casefold())
+            if v is None:
+                number = _parse_float(token)
+                if number is not None and number in values:
+                    v = number
+            if v is None:
+                g = int(kfirst[k])
+                shown = ", ".join(leaf.scale.term_labels or ()) or "no labels"
+                scale_vals = ", ".join(f"{x:g}" for x in values)
+                more = f"; {int(counts[k])} rows in all" if counts[k] > 1 else ""
+                self.problems.add(
+                    f"{where(g, 'rating')}: rating {token!r} is not on the scale of indicator {leaf.id!r} "
+                    f"(labels: {shown}; values: {scale_vals}){who(g)}{more}"
+                )
+                continue
+            mapped[k] = v
+        return mapped[kinv]
+
+    # -- all -------------------------------------------------------------------------------------------
+    def build(self) -> Assessment:
+        ids, infos, defined_by, strict = self._project_list()
+        pindex = {p: i for i, p in enumerate(ids)}
+        n, m = len(ids), len(self.leaf_ids)
+        if n == 0 and not self.problems.items:
+            self.problems.add("no projects: the tables hold no project rows")
+        values = np.full((n, m), np.nan)
+        cell_src = np.full((n, m), -1, dtype=np.int64)
+        cell_row = np.full((n, m), -1, dtype=np.int64)
+        for ti, t in enumerate(self.tables):
+            if t.kind == "values":
+                self._place_values(t, ti, pindex, strict, defined_by, values, cell_src, cell_row)
+        ratings = self._ratings(pindex, True, defined_by)
+        quant = np.array([isinstance(leaf, Quantitative) for leaf in self.leaves], dtype=bool)
+        missing = np.isnan(values) & quant[None, :]
+        if self.policy == "reject" and missing.any() and not self.problems.items:
+            self._report_missing(missing, ids, cell_src, cell_row)
+        if self.problems.items:
+            raise DataError(
+                _message(self.problems, f"invalid assessment for indicator system {self.system.id!r}")
+            )
+        values.setflags(write=False)
+        missing.setflags(write=False)
+        return Assessment(
+            system_id=self.system.id,
+            project_ids=tuple(ids),
+            projects=tuple(infos),
+            indicator_ids=self.leaf_ids,
+            values=values,
+            missing=missing,
+            ratings=ratings,
+            sources=tuple(t.source for t in self.tables),
+        )
+
+    def _report_missing(
+        self, missing: npt.NDArray[np.bool_], ids: list[str], cell_src: IntArray, cell_row: IntArray
+    ) -> None:
+        hint = (
+            "; the system's evaluation.missing policy is 'reject' "
+            "(or set it to 'worst' or 'mean' to impute)"
+        )
+        quant = np.array([isinstance(leaf, Quantitative) for leaf in self.leaves], dtype=bool)
+        no_row = np.logical_and((cell_src[:, quant] < 0).all(axis=1), missing[:, quant].all(axis=1))
+        has_column = bool((cell_src[:, quant] >= 0).any())
+        if has_column and bool(no_row.any()):
+            self.problems.rows(
+                np.nonzero(no_row)[0],
+                lambda i: f"project {ids[i]!r} has no row in any values table{hint}",
+                "projects without values",
+            )
+            missing = np.logical_and(missing, ~no_row[:, None])
+        for j in np.nonzero(missing.any(axis=0))[0]:
+            lid = self.leaf_ids[j]
+            rows = np.nonzero(missing[:, j])[0]
+            if (cell_src[:, j] < 0).all():
+                self.problems.add(
+                    f"indicator {lid!r}: no values for any project "
+                    f"(no column {lid!r} in a values table){hint}"
+                )
+                continue
+
+            def describe(i: int, j: int = int(j), lid: str = lid) -> str:
+                src = int(cell_src[i, j])
+                if src < 0:
+                    return f"project {ids[i]!r}: no value for indicator {lid!r} in any values table{hint}"
+                at = self.tables[src].where(int(cell_row[i, j]), lid)
+                return f"{at}: missing value for project {ids[i]!r}{hint}"
+
+            self.problems.rows(rows, describe, f"missing values of {lid!r}")
+
+
+# ---------------------------------------------------------------------------------------------- JSON / YAML
+def _object_array(items: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    for i, v in enumerate(items):
+        out[i] = v
+    return out
+
+
+def _records_table(
+    records: Any, source: str, kind: Kind, key: str, allowed: Sequence[str], rename: Mapping[str, str]
+) -> _Table:
+    if not isinstance(records, list):
+        raise DataError(f"{source}: {key} must be a list of records; got {type(records).__name__}")
+    problems = _Problems()
+    cols: dict[str, list[Any]] = {rename.get(c, c): [None] * len(records) for c in allowed}
+    for i, rec in enumerate(records):
+        if not isinstance(rec, Mapping):
+            problems.add(f"{source}: {key}[{i}] must be a mapping; got {type(rec).__name__}")
+            continue
+        for c, v in rec.items():
+            if c not in allowed:
+                problems.add(
+                    f"{source}: {key}[{i}]: unknown key {c!r}; expected {', '.join(allowed)}"
+                    f"{_suggest(str(c), allowed)}"
+                )
+                continue
+            cols[rename.get(c, c)][i] = v
+    if problems.items:
+        raise DataError(_message(problems, f"{source}: invalid {key}"))
+    back = {v: k for k, v in rename.items()}
+
+    def where(i: int, col: str | None) -> str:
+        return f"{source}: {key}[{i}]" + (f".{back.get(col, col)}" if col is not None else "")
+
+    columns = {c: _object_array(v) for c, v in cols.items()}
+    return _Table(source, kind, columns, len(records), where, np.arange(1, len(records) + 1, dtype=np.int64))
+
+
+def _values_table(values: Any, source: str) -> _Table:
+    if not isinstance(values, Mapping):
+        raise DataError(
+            f"{source}: values must be a mapping {{project id: {{indicator id: number}}}}; "
+            f"got {type(values).__name__}"
+        )
+    problems = _Problems()
+    pids: list[str] = []
+    rows: list[Mapping[Any, Any]] = []
+    order: dict[str, None] = {}
+    for pid, row in values.items():
+        if not isinstance(pid, str | int) or isinstance(pid, bool):
+            problems.add(f"{source}: values: project id {pid!r} must be text")
+            continue
+        if not isinstance(row, Mapping):
+            problems.add(f"{source}: values[{str(pid)!r}] must be a mapping {{indicator id: number}}")
+            continue
+        pids.append(str(pid))
+        rows.append(row)
+        for c in row:
+            order.setdefault(str(c), None)
+    if problems.items:
+        raise DataError(_message(problems, f"{source}: invalid values"))
+    columns = {"project": _object_array(pids)}
+    for c in order:
+        columns[c] = _object_array([next((v for k, v in row.items() if str(k) == c), None) for row in rows])
+
+    def where(i: int, col: str | None) -> str:
+        text = f"{source}: values[{pids[i]!r}]"
+        return text + (f"[{col!r}]" if col is not None and col != "project" else "")
+
+    return _Table(source, "values", columns, len(pids), where, np.arange(1, len(pids) + 1, dtype=np.int64))
+
+
+def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
+    source = str(path)
+    text = read_text(path, limit=MAX_DATA_BYTES, error=DataError)
+    data = parse_structured(text, path.suffix, source, error=DataError)
+    if not isinstance(data, Mapping):
+        raise DataError(
+            f"{source}: the top level must be a mapping with keys projects, values and/or ratings"
+        )
+    unknown = [k for k in data if k not in ("system", "projects", "values", "ratings")]
+    if unknown:
+        raise DataError(
+            f"{source}: unknown key(s) {', '.join(map(repr, unknown))}; "
+            "expected system, projects, values, ratings"
+        )
+    if "system" in data and data["system"] != system.id:
+        raise DataError(f"{source}: the assessment is for system {data['system']!r}, not {system.id!r}")
+    tables: list[_Table] = []
+    if "projects" in data:
+        tables.append(
+            _records_table(data["projects"], source, "projects", "projects",
+                           ("id", *PROJECT_COLUMNS[1:]), {"id": "project"})
+        )
+    if "values" in data:
+        tables.append(_values_table(data["values"], source))
+    if "ratings" in data:
+        tables.append(_records_table(data["ratings"], source, "ratings", "ratings", RATING_COLUMNS, {}))
+    if not tables:
+        raise DataError(f"{source}: no projects, values or ratings")
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------- pandas
+def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
+    import pandas as pd  # type: ignore[import-untyped]
+
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{name} must be a pandas DataFrame; got {type(df).__name__}")
+    frame = df
+    if "project" not in frame.columns:
+        if frame.index.name == "project":
+            frame = frame.reset_index()
+        else:
+            raise InputError(f"{name} has no 'project' column (nor an index named 'project')")
+    labels = [str(c) for c in frame.columns]
+    if any(not isinstance(c, str) for c in frame.columns) or len(set(labels)) != len(labels):
+        raise InputError(f"{name} must have unique text column names; got {labels}")
+    columns: dict[str, np.ndarray] = {}
+    for c in labels:
+        s = frame[c]
+        if kind == "values" and pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            columns[c] = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            arr = s.to_numpy(dtype=object)
+            arr[pd.isna(arr)] = None
+            columns[c] = arr
+    index = list(df.index)
+
+    def where(i: int, col: str | None) -> str:
+        text = f"{name} row {i} (index {index[i]!r})"
+        return text + (f", column {col!r}" if col is not None else "")
+
+    return _Table(name, kind, columns, len(frame), where, np.arange(1, len(frame) + 1, dtype=np.int64))
+
+
+# ---------------------------------------------------------------------------------------------- public
+_POLICIES = ("reject", "worst", "mean")
+
+
+def _policy(system: IndicatorSystem, missing: str | None) -> str:
+    if not isinstance(system, IndicatorSystem):
+        raise InputError(
+            f"system must be an IndicatorSystem (see ppeval.io.load_system); got {type(system).__name__}"
+        )
+    if missing is None:
+        return system.evaluation.missing
+    if missing not in _POLICIES:
+        raise InputError(f"missing is {missing!r}; valid values are {', '.join(map(repr, _POLICIES))}")
+    return missing
+
+
+def load_assessment(
+    path_or_paths: str | Path | Sequence[str | Path],
+    system: IndicatorSystem,
+    *,
+    missing: Literal["reject", "worst", "mean"] | None = None,
+) -> Assessment:
+    """Load an assessment (values, ratings, project metadata) and check it against a system.
+
+    Each file's kind is detected from its header (CSV) or keys (JSON/YAML):
+
+    * values, wide CSV: ``project,<indicator id>,...``; an empty cell is a missing value;
+    * ratings, long CSV: ``project,indicator,rater,group,rating``; ``rating`` is a
+      scale label (case-insensitive) or value; empty = missing answer (counted);
+    * projects, CSV: ``project,name,organisation,contract_value,period``;
+    * one JSON/YAML file ``{"projects": [...], "values": {project: {indicator: x}},
+      "ratings": [{...}]}``.
+
+    Parameters
+    ----------
+    path_or_paths : path or sequence of paths
+        One file or several (e.g. a values file and several ratings files).
+    system : IndicatorSystem
+        The system the data is for: ids, bounds and scales are checked against it.
+    missing : {"reject", "worst", "mean"}, optional
+        Policy for missing quantitative values; default the system's
+        ``evaluation.missing``. ``reject`` makes a missing value an error; the
+        other policies keep ``nan`` and the ``missing`` mask (the pipeline imputes).
+
+    Returns
+    -------
+    Assessment
+        Projects in the order of the projects file (else the values files, else
+        the ratings), values in the system's leaf order, ratings mapped to scale values.
+
+    Raises
+    ------
+    InputError
+        If a file cannot be read or has an unknown suffix.
+    DataError
+        Listing every problem with file, line and column: unknown project or
+        indicator ids, non-numeric or non-finite values, values outside an
+        indicator's bounds or range, ratings not on the scale, duplicated rows,
+        a rater rating an item twice or in two groups, missing values under
+        ``reject``.
+
+    Examples
+    --------
+    >>> from ppeval.io import load_bundled, sample_assessment_paths
+    >>> system = load_bundled("elderly-care")
+    >>> a = load_assessment(sample_assessment_paths("elderly-care"), system)
+    >>> a.indicator_ids == system.leaf_ids
+    True
+    >>> a.values.shape == (a.n_projects, len(system.leaf_ids))
+    True
+    """
+    policy = _policy(system, missing)
+    if isinstance(path_or_paths, str | Path):
+        paths = [Path(path_or_paths)]
+    else:
+        paths = [Path(p) for p in path_or_paths]
+    if not paths:
+        raise InputError("path_or_paths is empty; give at least one assessment file")
+    builder = _Builder(system, policy)
+    for p in paths:
+        suffix = p.suffix.lower()
+        if suffix == ".csv":
+            builder.tables.append(_read_csv(p, system))
+        elif suffix in STRUCTURED_SUFFIXES:
+            builder.tables.extend(_structured_tables(p, system))
+        else:
+            raise InputError(f"{p}: unknown file type {p.suffix!r}; expected .csv, .json, .yaml or .yml")
+    return builder.build()
+
+
+def assessment_from_frames(
+    system: IndicatorSystem,
+    *,
+    values: Any = None,
+    ratings: Any = None,
+    projects: Any = None,
+    missing: Literal["reject", "worst", "mean"] | None = None,
+) -> Assessment:
+    """Build an assessment from pandas DataFrames (same columns and checks as the CSV files).
+
+    ``project`` may be a column or the index name. Errors name the frame,
+    the row position and index label, and the column. pandas is imported
+    only here.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ppeval.io import load_bundled, sample_assessment_paths
+    >>> system = load_bundled("3e-equity")
+    >>> projects, values, ratings = (pd.read_csv(p) for p in sample_assessment_paths("3e-equity"))
+    >>> a = assessment_from_frames(system, projects=projects, values=values, ratings=ratings)
+    >>> a.project_ids == tuple(projects["project"])
+    True
+    """
+    policy = _policy(system, missing)
+    builder = _Builder(system, policy)
+    for frame, kind in ((projects, "projects"), (values, "values"), (ratings, "ratings")):
+        if frame is not None:
+            builder.tables.append(_frame_table(frame, kind, f"{kind} DataFrame"))  # type: ignore[arg-type]
+    if not builder.tables:
+        raise InputError("give at least one of values, ratings, projects")
+    return builder.build()

@@ -1,0 +1,212 @@
+"""Assessment data: measured values and ratings of each project, held column-wise.
+
+An assessment is not one pydantic object per rating (200,000 ratings must load
+in seconds): :class:`Assessment` is a frozen dataclass of read-only numpy
+arrays. ``values`` is a projects x leaf-indicators matrix (``nan`` where a
+value is missing or the indicator is qualitative); :class:`Ratings` holds the
+qualitative ratings in long form, one entry per (project, indicator, rater),
+with the rating already mapped to its scale value (``nan`` = missing answer).
+Files are read by :func:`ppeval.io.load_assessment`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ppeval._typing import BoolArray, FloatArray, IntArray
+from ppeval.errors import DataError, InputError
+from ppeval.schema._base import FrozenModel, NonNegative, Text
+
+__all__ = ["ProjectInfo", "Ratings", "Assessment"]
+
+StrArray = npt.NDArray[np.str_]
+
+
+class ProjectInfo(FrozenModel):
+    """Metadata of one evaluated project (only ``id`` is required)."""
+
+    id: Text
+    name: Text | None = None
+    organisation: Text | None = None
+    contract_value: NonNegative | None = None
+    period: Text | None = None
+
+
+def _frozen(arr: Any, dtype: Any, name: str, ndim: int) -> np.ndarray:
+    """Return ``arr`` as a read-only array of ``dtype``; copy a writeable input so callers keep theirs."""
+    out = np.asarray(arr, dtype=dtype)
+    if out.ndim != ndim:
+        raise InputError(f"{name} must be {ndim}-D; got shape {out.shape}")
+    if out.flags.writeable:
+        out = out.copy() if out is arr or out.base is not None else out
+        out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Ratings:
+    """Qualitative ratings in long form (one entry per project, indicator and rater).
+
+    Attributes
+    ----------
+    project : ndarray of int64, shape (n,)
+        Index into :attr:`Assessment.project_ids`.
+    indicator : ndarray of int64, shape (n,)
+        Index into :attr:`Assessment.indicator_ids` (the system's leaf order).
+    rater : ndarray of str, shape (n,)
+        Rater id.
+    group : ndarray of str, shape (n,)
+        Rater group (e.g. ``resident``, ``expert``, ``government``, ``service_user``).
+    value : ndarray of float64, shape (n,)
+        The rating as its scale value; ``nan`` marks a missing answer.
+    line : ndarray of int64, shape (n,)
+        1-based line (CSV) or record number of the rating in its file, for messages.
+    file : ndarray of int64, shape (n,)
+        Index into :attr:`Assessment.sources`.
+    """
+
+    project: IntArray
+    indicator: IntArray
+    rater: StrArray
+    group: StrArray
+    value: FloatArray
+    line: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    file: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __post_init__(self) -> None:
+        n = np.shape(self.project)[0] if np.ndim(self.project) == 1 else -1
+        for name, dtype in (
+            ("project", np.int64),
+            ("indicator", np.int64),
+            ("rater", np.str_),
+            ("group", np.str_),
+            ("value", np.float64),
+            ("line", np.int64),
+            ("file", np.int64),
+        ):
+            raw = getattr(self, name)
+            if name in ("line", "file") and np.size(raw) == 0 and n > 0:
+                raw = np.zeros(n, dtype=np.int64)
+            arr = _frozen(raw, dtype, f"ratings.{name}", 1)
+            if arr.shape[0] != n:
+                raise InputError(f"ratings.{name} has {arr.shape[0]} entries; ratings.project has {n}")
+            object.__setattr__(self, name, arr)
+
+    def __len__(self) -> int:
+        return int(self.project.shape[0])
+
+    @property
+    def missing(self) -> BoolArray:
+        """``True`` where the rater gave no answer."""
+        return np.isnan(self.value)
+
+    @classmethod
+    def empty(cls) -> Ratings:
+        """No ratings."""
+        z = np.zeros(0, dtype=np.int64)
+        s = np.zeros(0, dtype=np.str_)
+        return cls(z, z, s, s, np.zeros(0), z, z)
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """Measured values and ratings of a set of projects for one indicator system.
+
+    Attributes
+    ----------
+    system_id : str
+        Id of the indicator system the assessment was checked against.
+    project_ids : tuple of str
+        Project ids, in the order of the defining file (projects file, else
+        values file, else first appearance in the ratings).
+    projects : tuple of ProjectInfo
+        Metadata per project, same order.
+    indicator_ids : tuple of str
+        The system's leaf ids in leaf order: the columns of ``values``.
+    values : ndarray of float64, shape (n_projects, n_indicators)
+        Quantitative values; ``nan`` where missing or where the indicator is
+        qualitative (its evidence is in ``ratings``).
+    missing : ndarray of bool, shape (n_projects, n_indicators)
+        ``True`` for a quantitative cell without a value (imputed later by the
+        system's ``evaluation.missing`` policy; ``reject`` never lets one through).
+    ratings : Ratings
+        Qualitative ratings in long form.
+    sources : tuple of str
+        Names of the files (or frames) the data came from.
+    """
+
+    system_id: str
+    project_ids: tuple[str, ...]
+    projects: tuple[ProjectInfo, ...]
+    indicator_ids: tuple[str, ...]
+    values: FloatArray
+    missing: BoolArray
+    ratings: Ratings
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        n, m = len(self.project_ids), len(self.indicator_ids)
+        values = _frozen(self.values, np.float64, "values", 2)
+        missing = _frozen(self.missing, np.bool_, "missing", 2)
+        for name, arr in (("values", values), ("missing", missing)):
+            if arr.shape != (n, m):
+                raise InputError(
+                    f"{name} has shape {arr.shape}; expected ({n}, {m}) = (projects, indicators)"
+                )
+        if np.isinf(values).any():
+            raise InputError("values hold inf; values must be finite or nan (missing)")
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "missing", missing)
+        if len(set(self.project_ids)) != n:
+            raise DataError("project ids are not unique")
+        if tuple(p.id for p in self.projects) != self.project_ids:
+            raise InputError("projects must hold one ProjectInfo per project id, in the same order")
+        r = self.ratings
+        if len(r) and (r.project.min() < 0 or r.project.max() >= n):
+            raise InputError("ratings.project holds an index outside the project list")
+        if len(r) and (r.indicator.min() < 0 or r.indicator.max() >= m):
+            raise InputError("ratings.indicator holds an index outside the indicator list")
+
+    @property
+    def n_projects(self) -> int:
+        """Number of projects."""
+        return len(self.project_ids)
+
+    def project_index(self, project_id: str) -> int:
+        """Row of a project (:class:`InputError` if unknown)."""
+        try:
+            return self.project_ids.index(project_id)
+        except ValueError:
+            raise InputError(f"no project {project_id!r} in this assessment") from None
+
+    def column(self, indicator_id: str) -> FloatArray:
+        """The values column of one indicator (read-only view)."""
+        try:
+            j = self.indicator_ids.index(indicator_id)
+        except ValueError:
+            raise InputError(f"no indicator {indicator_id!r} in this assessment") from None
+        return self.values[:, j]
+
+    def missing_cells(self) -> tuple[tuple[str, str], ...]:
+        """``(project id, indicator id)`` of every missing quantitative cell."""
+        rows, cols = np.nonzero(self.missing)
+        return tuple((self.project_ids[i], self.indicator_ids[j]) for i, j in zip(rows, cols, strict=True))
+
+    def rating_counts(self) -> tuple[IntArray, IntArray]:
+        """Per (project, indicator): number of answered ratings and of missing answers.
+
+        Returns
+        -------
+        answered, missing : ndarray of int64, shape (n_projects, n_indicators)
+        """
+        n, m = len(self.project_ids), len(self.indicator_ids)
+        r = self.ratings
+        cell = r.project * m + r.indicator
+        miss = r.missing
+        answered = np.bincount(cell[~miss], minlength=n * m).reshape(n, m)
+        unanswered = np.bincount(cell[miss], minlength=n * m).reshape(n, m)
+        return answered.astype(np.int64), unanswered.astype(np.int64)
