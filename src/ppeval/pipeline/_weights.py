@@ -18,7 +18,7 @@ import numpy as np
 
 from ppeval import weights as wmod
 from ppeval._typing import FloatArray
-from ppeval.errors import InputError
+from ppeval.errors import DegenerateError, InputError
 from ppeval.pipeline.result import Diagnostic, NodeWeights
 from ppeval.schema import IndicatorSystem
 from ppeval.schema.system import Group
@@ -60,10 +60,23 @@ def _data_weights(
     sub = data[:, info]
     if info.sum() == 1:
         w[info] = 1.0
-    elif kind == "entropy":
-        w[info] = wmod.entropy(sub)
     else:
-        w[info] = wmod.critic(sub, np.ones(sub.shape[1], dtype=np.int64))
+        try:
+            if kind == "entropy":
+                w[info] = wmod.entropy(sub)
+            else:
+                w[info] = wmod.critic(sub, np.ones(sub.shape[1], dtype=np.int64))
+        except DegenerateError as exc:
+            diags.append(
+                Diagnostic(
+                    code="weights_fallback",
+                    severity="warning",
+                    message=f"node {node.id!r}: {kind} weights are undefined for these data ({exc}); "
+                    "equal weights used instead",
+                    node=node.id,
+                )
+            )
+            return wmod.equal(c), {"fallback": "equal"}
     for k in np.flatnonzero(w < NEAR_ZERO_SHARE / c):
         why = "its values do not vary across projects" if not info[k] else "its values vary little"
         diags.append(
