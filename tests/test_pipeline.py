@@ -386,3 +386,34 @@ def test_identical_projects_relative_mode(samples: dict) -> None:  # type: ignor
         res = evaluate(system, same, mode="relative", method=method)  # type: ignore[arg-type]
         assert np.isfinite(res.score_100).all()
         assert res.ranks.tolist() == [1, 1]
+
+
+def test_data_driven_weights_entropy_critic_combine(tmp_path: Path) -> None:
+    """Entropy weights of a node equal ppeval.weights.entropy of its children's normalised values;
+    'staff' has no bounds, so absolute mode is refused naming it, and relative mode runs."""
+    from ppeval import normalize
+    from ppeval import weights as wmod
+
+    system = io.load_system(Path(__file__).parent / "data" / "systems" / "mixed-data.toml")
+    (tmp_path / "values.csv").write_text(
+        "project,budget_used,staff,served\n"
+        "a,95,3,400\nb,120,5,800\nc,60,4,650\nd,99,8,300\n",
+        encoding="utf-8",
+    )
+    rows = ["project,indicator,rater,group,rating"]
+    for p, labels in {"a": "pass merit", "b": "fail pass", "c": "merit merit", "d": "pass fail"}.items():
+        for k, lab in enumerate(labels.split()):
+            rows.append(f"{p},rating,r{k},expert,{lab}")
+    (tmp_path / "ratings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assessment = io.load_assessment([tmp_path / "values.csv", tmp_path / "ratings.csv"], system)
+    with pytest.raises(DataError, match="staff"):
+        evaluate(system, assessment)
+    r = evaluate(system, assessment, mode="relative", method="wsm")
+    by_node = {nw.node: nw for nw in r.node_weights}
+    assert by_node["inputs"].method == "entropy"
+    assert by_node["total"].method == "combine"
+    cols = [r.indicator_ids.index(c) for c in ("budget_used", "staff")]
+    r01 = normalize.minmax(r.matrix, r.types)
+    np.testing.assert_allclose(by_node["inputs"].weights, wmod.entropy(r01[:, cols]), rtol=1e-12)
+    assert np.isfinite(r.score_100).all()
+    np.testing.assert_allclose(r.weights.sum(), 1.0)
