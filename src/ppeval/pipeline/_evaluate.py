@@ -12,7 +12,7 @@ import numpy as np
 from ppeval import __version__, methods, normalize, ranking
 from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
-from ppeval._typing import FloatArray, IntArray
+from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError
 from ppeval.pipeline._assemble import Assembled, assemble
 from ppeval.pipeline._transform import grade_centres, score_membership
@@ -77,7 +77,8 @@ def _score(
     """(method score, 0-100 score) of every project for weights ``w`` (any number of columns)."""
     b = bounds if mode == "absolute" else None
     if method == "topsis":
-        s = methods.topsis(matrix, w, types, normalization=normalization, bounds=b)
+        norm: Normalization = "vector" if normalization == "vector" else "minmax"
+        s = methods.topsis(matrix, w, types, normalization=norm, bounds=b)
         return s, 100.0 * s
     if method == "wsm":
         s = methods.wsm(matrix, w, types, normalization="minmax", bounds=b)

@@ -1,1 +1,0 @@
-"""Placeholder main job until the CLI lands: replaced by `ppeval demo`."""

@@ -1,0 +1,122 @@
+"""The report as data: sections of blocks, rendered to HTML or Markdown.
+
+The content of a report (which tables, which numbers, which figures) is
+decided once, in :mod:`ppeval.report._content`; :mod:`ppeval.report.html` and
+:mod:`ppeval.report.markdown` only render these blocks. All text is plain
+text: the renderers escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ppeval.errors import InputError
+
+__all__ = [
+    "Paragraph",
+    "Table",
+    "Figure",
+    "KeyValues",
+    "Code",
+    "Subsection",
+    "Block",
+    "Section",
+    "Document",
+]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain text; ``kind`` ``note`` or ``warning`` renders as a call-out."""
+
+    text: str
+    kind: Literal["text", "note", "warning"] = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of plain-text cells.
+
+    Attributes
+    ----------
+    header : tuple of str
+    rows : tuple of tuple of str
+        Every row has ``len(header)`` cells.
+    caption : str or None
+    numeric : tuple of bool
+        Right-align column ``j`` (numbers); default none.
+    indent : tuple of int
+        Indentation level of the first cell of every row (a tree); default none.
+    emphasis : tuple of bool
+        Rows to emphasise (e.g. a warning); default none.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str | None = None
+    numeric: tuple[bool, ...] = ()
+    indent: tuple[int, ...] = ()
+    emphasis: tuple[bool, ...] = ()
+
+    def __post_init__(self) -> None:
+        k = len(self.header)
+        for r, row in enumerate(self.rows):
+            if len(row) != k:
+                raise InputError(f"table row {r} has {len(row)} cells; the header has {k}")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An SVG figure with a caption; ``name`` becomes its file name in a Markdown report."""
+
+    name: str
+    svg: str
+    caption: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class KeyValues:
+    """A definition list of (key, value) pairs; ``mono`` values render in a fixed-width font."""
+
+    items: tuple[tuple[str, str], ...]
+    mono: bool = False
+
+
+@dataclass(frozen=True)
+class Code:
+    """A block of literal text (a command)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Subsection:
+    """A titled group of blocks inside a section."""
+
+    id: str
+    title: str
+    blocks: tuple[Paragraph | Table | Figure | KeyValues | Code, ...]
+
+
+Block = Paragraph | Table | Figure | KeyValues | Code | Subsection
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level section of the report (``id`` is its HTML anchor)."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The whole report."""
+
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+    meta: dict[str, str] = field(default_factory=dict)
