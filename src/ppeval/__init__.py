@@ -37,6 +37,8 @@ _LAZY = {
     "evaluate": "ppeval.pipeline",
     "reproduce": "ppeval.pipeline",
     "EvaluationResult": "ppeval.pipeline",
+    "analyse_sensitivity": "ppeval.pipeline",
+    "SensitivityAnalysis": "ppeval.pipeline",
 }
 
 __all__ = [

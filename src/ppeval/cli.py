@@ -171,7 +171,7 @@ def _sensitivity(
     seed: int,
     concentration: float | None,
 ) -> SensitivityAnalysis:
-    from ppeval.report import analyse_sensitivity
+    from ppeval.pipeline import analyse_sensitivity
 
     chunk = max(256, -(-samples // 50))
     with _monte_carlo_progress(samples, chunk) as executor:

@@ -11,10 +11,13 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
+from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 
 __all__ = [
     "evaluate",
     "reproduce",
+    "analyse_sensitivity",
+    "SensitivityAnalysis",
     "EvaluationResult",
     "Diagnostic",
     "NodeWeights",

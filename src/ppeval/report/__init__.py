@@ -35,7 +35,7 @@ from pathlib import Path
 from ppeval.errors import InputError
 from ppeval.pipeline import EvaluationResult
 from ppeval.report._content import SECTIONS, build_document, sensitivity_tables
-from ppeval.report._sensitivity import SensitivityAnalysis, analyse_sensitivity
+from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.schema import IndicatorSystem
 
 __all__ = [

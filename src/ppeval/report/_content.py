@@ -27,7 +27,7 @@ from ppeval.report._blocks import (
     Subsection,
     Table,
 )
-from ppeval.report._sensitivity import OAT_STEPS, SensitivityAnalysis
+from ppeval.pipeline.sensitivity import OAT_STEPS, SensitivityAnalysis
 from ppeval.schema import IndicatorSystem
 
 __all__ = ["SECTIONS", "build_document", "sensitivity_tables"]

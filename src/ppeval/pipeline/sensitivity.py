@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ppeval.errors import InputError, PPEvalError, ReproducibilityError
-from ppeval.pipeline import EvaluationResult
+from ppeval.pipeline.result import EvaluationResult
 from ppeval.schema import IndicatorSystem
 from ppeval.sensitivity import (
     CriticalWeightsResult,
