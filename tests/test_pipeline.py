@@ -252,6 +252,7 @@ def test_reproduce_verifies_and_detects_changes(samples: dict) -> None:  # type:
     r = evaluate(system, assessment, method="topsis", seed=5)
     text = r.to_json()
     assert reproduce(text, system, assessment).to_json() == text
+    assert reproduce(text, system, assessment, atol=0.0).to_json() == text
     values = assessment.values.copy()
     j = int(np.flatnonzero(~np.isnan(values[1]))[0])
     values[1, j] = values[1, j] * 0.999 if values[1, j] else 0.001
@@ -262,6 +263,13 @@ def test_reproduce_verifies_and_detects_changes(samples: dict) -> None:  # type:
     data["score_100"][2] += 0.5
     with pytest.raises(ReproducibilityError, match=r"project 'c03'.*difference 0.5"):
         reproduce(json.dumps(data), system, assessment)
+    data = json.loads(text)
+    data["score_100"][2] += 1e-12  # below the default tolerance, above atol=0
+    assert reproduce(json.dumps(data), system, assessment).to_json() == text
+    with pytest.raises(ReproducibilityError, match="project 'c03'"):
+        reproduce(json.dumps(data), system, assessment, atol=0.0)
+    with pytest.raises(InputError, match="atol"):
+        reproduce(text, system, assessment, atol=-1.0)
 
 
 # ---------------------------------------------------------------- options and bad input

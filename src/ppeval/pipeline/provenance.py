@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ppeval._serialize import array_digest, dumps, sha256_hex
-from ppeval.errors import ReproducibilityError
+from ppeval.errors import InputError, ReproducibilityError
 from ppeval.schema import Assessment, IndicatorSystem
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def reproduce(
     system: Any,
     assessment: Any,
     *,
-    atol: float = 0.0,
+    atol: float = 1e-9,
 ) -> EvaluationResult:
     """Recompute a stored result from its inputs and check that nothing changed.
 
@@ -76,7 +76,10 @@ def reproduce(
     system, assessment
         The indicator system and assessment (objects or paths) it claims to come from.
     atol : float
-        Tolerance on the 0-100 scores (default 0: bit-identical).
+        Tolerance on the 0-100 scores and on the weights (default ``1e-9``:
+        far below any difference that matters, but above the last-bit
+        differences a different BLAS or CPU may produce). With ``atol=0`` the
+        recomputed JSON must be byte-identical to the stored one.
 
     Returns
     -------
@@ -87,12 +90,16 @@ def reproduce(
     ------
     ReproducibilityError
         If an input hash differs (naming which: system, assessment or
-        configuration) or a project's score differs (naming the project and
-        by how much).
+        configuration) or a project's score or a weight differs by more than
+        ``atol`` (naming the project or indicator and by how much).
+    InputError
+        ``atol`` negative or not a number; ``result_json`` not a ppeval result.
     """
     from ppeval.pipeline._evaluate import _evaluate, _load
     from ppeval.pipeline.result import EvaluationResult
 
+    if isinstance(atol, bool) or not isinstance(atol, int | float) or not atol >= 0:
+        raise InputError(f"atol is {atol!r}; expected a number >= 0")
     if isinstance(result_json, EvaluationResult):
         stored = result_json
     else:
@@ -111,25 +118,32 @@ def reproduce(
             f"{p.assessment_hash[:12]}...)"
         )
     if config_hash(p.config) != p.config_hash:
-        problems.append(
-            "the stored configuration does not match its config_hash (the result file was edited)"
-        )
+        problems.append("the stored configuration does not match its config_hash (the result file was edited)")
     if problems:
         raise ReproducibilityError("cannot reproduce: " + "; ".join(problems))
     fresh = _evaluate(system, assessment, json.loads(dumps(p.config)), p.seed)
-    if fresh.project_ids != stored.project_ids:
-        raise ReproducibilityError("cannot reproduce: the projects differ")
+    if fresh.project_ids != stored.project_ids or fresh.indicator_ids != stored.indicator_ids:
+        raise ReproducibilityError("cannot reproduce: the projects or indicators differ")
     diff = np.abs(fresh.score_100 - stored.score_100)
     if (diff > atol).any():
         i = int(np.argmax(diff))
         raise ReproducibilityError(
-            f"cannot reproduce: project {stored.project_ids[i]!r} scores {fresh.score_100[i]!r} now but "
-            f"{stored.score_100[i]!r} in the stored result (difference {diff[i]:.3g}); "
+            f"cannot reproduce: project {stored.project_ids[i]!r} scores {float(fresh.score_100[i])!r} now but "
+            f"{float(stored.score_100[i])!r} in the stored result (difference {float(diff[i]):.3g}); "
             f"{int((diff > atol).sum())} project(s) differ"
         )
+    wdiff = np.abs(fresh.weights - stored.weights)
+    if (wdiff > atol).any():
+        j = int(np.argmax(wdiff))
+        raise ReproducibilityError(
+            f"cannot reproduce: the weight of indicator {stored.indicator_ids[j]!r} is "
+            f"{float(fresh.weights[j])!r} now but {float(stored.weights[j])!r} in the stored result"
+        )
+    if fresh.ranks.tolist() != stored.ranks.tolist() or fresh.grades != stored.grades:
+        raise ReproducibilityError("cannot reproduce: the scores agree but the ranks or grades differ")
     if atol == 0.0 and fresh.to_json() != stored.to_json():
         raise ReproducibilityError(
             "cannot reproduce: the scores agree but other parts of the result differ "
-            "(weights, contributions or diagnostics); compare the two JSON files"
+            "(contributions or diagnostics); compare the two JSON files"
         )
     return fresh
