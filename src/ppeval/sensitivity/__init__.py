@@ -1,0 +1,43 @@
+"""Sensitivity and robustness analysis of rankings (numeric core).
+
+* :func:`monte_carlo` - Dirichlet weight draws, SMAA-2 rank acceptability,
+  central weights, score spread and grade probabilities; chunked, seeded,
+  identical on any executor.
+* :func:`judgment_sensitivity` - the same, with weights from perturbed AHP
+  judgments.
+* :func:`one_at_a_time` - one weight varied, the others keeping their
+  proportions.
+* :func:`critical_weight_changes` - smallest weight changes that change the
+  top alternative or swap adjacent alternatives (Triantaphyllou & Sánchez 1997).
+* :func:`method_agreement` - rankings by several methods (ppeval's and
+  pymcdm's) compared by Spearman and WS coefficients.
+* :func:`qualitative_share_sweep` - total weight of the qualitative indicators
+  swept from 0 to 1.
+
+All functions take plain arrays (``matrix (n, m)``, ``weights (m,)``,
+``types (m,)``) and return frozen dataclasses with read-only arrays.
+"""
+
+from __future__ import annotations
+
+from .agreement import MethodAgreementResult, method_agreement
+from .critical import CriticalChanges, CriticalWeightsResult, critical_weight_changes
+from .judgments import judgment_sensitivity
+from .montecarlo import MonteCarloResult, monte_carlo
+from .oat import OATResult, one_at_a_time
+from .share import ShareSweepResult, qualitative_share_sweep
+
+__all__ = [
+    "MonteCarloResult",
+    "monte_carlo",
+    "judgment_sensitivity",
+    "OATResult",
+    "one_at_a_time",
+    "CriticalChanges",
+    "CriticalWeightsResult",
+    "critical_weight_changes",
+    "MethodAgreementResult",
+    "method_agreement",
+    "ShareSweepResult",
+    "qualitative_share_sweep",
+]

@@ -1,0 +1,284 @@
+"""Chunk engine of the Monte Carlo sensitivity runs: one task scores, ranks and summarises a range of samples.
+
+A task (:func:`run_chunk`) draws the weights of the random blocks it needs,
+scores the fixed-shape tiles that overlap its sample range, keeps its own
+rows and reduces them exactly (integer tallies, limb sums, minima and
+maxima); :class:`Totals` merges task results in any order with identical
+results. See :mod:`ppeval.sensitivity._executor` for the plan and
+:mod:`ppeval.sensitivity._accumulate` for the exact reductions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from ppeval._typing import FloatArray
+
+from ._accumulate import N_LIMBS, Tally, bin_index, limb_split, limb_sums
+from ._executor import BLOCK_SIZE, SeedPlan
+from ._kernels import Scorer
+
+__all__ = ["WeightSampler", "Job", "Partial", "Totals", "run_chunk", "grade_index", "score_range", "MAX_BINS"]
+
+#: Largest number of histogram bins (bins are stored as int16).
+MAX_BINS = int(np.iinfo(np.int16).max)
+
+
+class WeightSampler(Protocol):
+    """Draws ``size`` weight vectors ``(size, m)`` from ``rng`` (picklable for process executors)."""
+
+    def draw(self, rng: np.random.Generator, size: int) -> FloatArray: ...
+
+@dataclass(frozen=True)
+class Job:
+    scorer: Scorer
+    sampler: WeightSampler
+    seeds: SeedPlan
+    samples: int
+    tile: int
+    m: int
+    score_shift: FloatArray  # base scores
+    weight_shift: FloatArray  # base weights
+    inv_scale: float  # power of two with |score - shift| * inv_scale <= 1
+    score_lo: float
+    score_hi: float
+    grade_asc: FloatArray | None  # grade lower bounds, ascending
+    bins: int
+
+
+@dataclass(frozen=True)
+class Partial:
+    ranks: tuple[str, np.ndarray]
+    score_bins: tuple[str, np.ndarray]
+    grades: tuple[str, np.ndarray] | None
+    weight_bins: tuple[str, np.ndarray]
+    d_sum: FloatArray
+    d2_sum: FloatArray
+    wd_sum: FloatArray
+    wd2_sum: FloatArray
+    central: FloatArray
+    smin: FloatArray
+    smax: FloatArray
+    wmin: FloatArray
+    wmax: FloatArray
+
+
+def grade_index(s: FloatArray, grade_asc: FloatArray, higher_is_better: bool) -> np.ndarray:
+    """Grade (0 = best band) of every score: the first band whose lower bound is <= 100 * score."""
+    g = 100.0 * (s if higher_is_better else 1.0 - s)
+    idx = np.searchsorted(grade_asc, g, side="right")
+    n_g = grade_asc.shape[0]
+    out: np.ndarray = np.minimum(n_g - idx, n_g - 1)
+    return out
+
+
+def _flat_dtype(size: int) -> type[np.signedinteger[Any]]:
+    return np.int32 if size < np.iinfo(np.int32).max else np.int64
+
+
+def tile_ranks(s: FloatArray, higher_is_better: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """``order`` (alternatives best first per row) and the 0-based rank of each position.
+
+    The rank of position ``p`` is ``p`` unless scores tie (exactly equal), in
+    which case a tie group shares the rank of its first position (SMAA-2:
+    ``rank = 1 + #strictly better``). Returns ``(order, None)`` when no row has
+    a tie.
+    """
+    key = -s if higher_is_better else s
+    order = np.argsort(key, axis=1)
+    n = s.shape[1]
+    if n == 1:
+        return order, None
+    sk = np.take_along_axis(key, order, axis=1)
+    tie = sk[:, 1:] == sk[:, :-1]
+    if not tie.any():
+        return order, None
+    pos = np.empty(s.shape, dtype=np.int64)
+    pos[:, 0] = 0
+    pos[:, 1:] = np.where(tie, 0, np.arange(1, n))
+    np.maximum.accumulate(pos, axis=1, out=pos)
+    return order, pos
+
+
+class _TaskTally:
+    """A task's counts of one table: a dense int32 table filled tile by tile (``np.add.at``) when it
+    is smaller than the chunk's flat indices, else those indices buffered for the merge."""
+
+    def __init__(self, k: int, cols: int, size: int) -> None:
+        self.dense = size * 4 <= k * cols * 4
+        self.table = np.zeros(size if self.dense else 0, dtype=np.int32)
+        self.buf = np.empty((0 if self.dense else k, cols), dtype=_flat_dtype(size))
+
+    def put(self, dst: slice, flat: np.ndarray) -> None:
+        if self.dense:
+            np.add.at(self.table, flat.reshape(-1), np.int32(1))
+        else:
+            self.buf[dst] = flat
+
+    def payload(self) -> tuple[str, np.ndarray]:
+        return ("dense", self.table) if self.dense else ("sparse", self.buf)
+
+
+def run_chunk(job: Job, start: int, stop: int) -> Partial:
+    """Score, rank and summarise samples ``[start, stop)`` (one task).
+
+    Per-sample categories are kept as flat indices into the count tables:
+    ranks position-major (``p n + i``), score bins alternative-major
+    (``i B + b``), so that the merge touches one table row per column of the
+    buffer.
+    """
+    sc = job.scorer
+    n, m, t_size = sc.n, job.m, job.tile
+    k = stop - start
+    n_bins = job.bins
+    rank_tally = _TaskTally(k, n, n * n)
+    bin_tally = _TaskTally(k, n, n * n_bins)
+    n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
+    grade_tally = _TaskTally(k, n, n * n_grades) if n_grades else None
+    wbin_tally = _TaskTally(k, m, m * n_bins)
+    pos_offset = (np.arange(n) * n)[None, :]
+    bin_offset = (np.arange(n) * n_bins)[None, :]
+    grade_offset = (np.arange(n) * n_grades)[None, :]
+    wbin_offset = (np.arange(m) * n_bins)[None, :]
+    d_sum = np.zeros((N_LIMBS, n))
+    d2_sum = np.zeros((N_LIMBS, n))
+    wd_sum = np.zeros((N_LIMBS, m))
+    wd2_sum = np.zeros((N_LIMBS, m))
+    central = np.zeros((N_LIMBS, n, m))
+    smin = np.full(n, np.inf)
+    smax = np.full(n, -np.inf)
+    wmin = np.full(m, np.inf)
+    wmax = np.full(m, -np.inf)
+    block_id = -1
+    block_w = np.empty((0, m))
+    pad = np.empty((t_size, m))
+    for t in range(start // t_size, (stop + t_size - 1) // t_size):
+        g0 = t * t_size
+        g1 = min(g0 + t_size, job.samples)
+        b = g0 // BLOCK_SIZE
+        if b != block_id:
+            b0 = b * BLOCK_SIZE
+            block_w = job.sampler.draw(job.seeds.block_rng(b), min(b0 + BLOCK_SIZE, job.samples) - b0)
+            block_id = b
+        w_tile = block_w[g0 - b * BLOCK_SIZE : g1 - b * BLOCK_SIZE]
+        if w_tile.shape[0] < t_size:  # last tile of the run: pad to the fixed call shape
+            pad[: w_tile.shape[0]] = w_tile
+            pad[w_tile.shape[0] :] = w_tile[0]
+            s_tile = sc.tile_scores(pad)
+        else:
+            s_tile = sc.tile_scores(w_tile)
+        lo = max(start, g0) - g0
+        hi = min(stop, g1) - g0
+        s = s_tile[lo:hi]
+        w = w_tile[lo:hi]
+        dst = slice(g0 + lo - start, g0 + hi - start)
+        order, pos = tile_ranks(s, sc.higher_is_better)
+        if pos is None:
+            rank_tally.put(dst, order + pos_offset)
+            first_rows = np.arange(s.shape[0])
+            first_alts = order[:, 0]
+        else:
+            rank_tally.put(dst, order + pos * n)
+            first_rows, cols = np.nonzero(pos == 0)
+            first_alts = order[first_rows, cols]
+        bin_tally.put(dst, bin_index(s, job.score_lo, job.score_hi, n_bins) + bin_offset)
+        if grade_tally is not None and job.grade_asc is not None:
+            grade_tally.put(dst, grade_index(s, job.grade_asc, sc.higher_is_better) + grade_offset)
+        wbin_tally.put(dst, bin_index(w, 0.0, 1.0, n_bins) + wbin_offset)
+        d = (s - job.score_shift) * job.inv_scale
+        d_sum += limb_sums(d)
+        d *= d
+        d2_sum += limb_sums(d)
+        wd = w - job.weight_shift
+        wd_sum += limb_sums(wd)
+        wd *= wd
+        wd2_sum += limb_sums(wd)
+        limbs = limb_split(w[first_rows])
+        for level in range(N_LIMBS):
+            np.add.at(central[level], first_alts, limbs[level])
+        np.minimum(smin, s.min(axis=0), out=smin)
+        np.maximum(smax, s.max(axis=0), out=smax)
+        np.minimum(wmin, w.min(axis=0), out=wmin)
+        np.maximum(wmax, w.max(axis=0), out=wmax)
+    return Partial(
+        ranks=rank_tally.payload(),
+        score_bins=bin_tally.payload(),
+        grades=None if grade_tally is None else grade_tally.payload(),
+        weight_bins=wbin_tally.payload(),
+        d_sum=d_sum,
+        d2_sum=d2_sum,
+        wd_sum=wd_sum,
+        wd2_sum=wd2_sum,
+        central=central,
+        smin=smin,
+        smax=smax,
+        wmin=wmin,
+        wmax=wmax,
+    )
+
+
+@dataclass
+class Totals:
+    ranks: Tally
+    score_bins: Tally
+    grades: Tally | None
+    weight_bins: Tally
+    d_sum: FloatArray
+    d2_sum: FloatArray
+    wd_sum: FloatArray
+    wd2_sum: FloatArray
+    central: FloatArray
+    smin: FloatArray
+    smax: FloatArray
+    wmin: FloatArray
+    wmax: FloatArray
+    count: int = field(default=0)
+
+    @classmethod
+    def empty(cls, n: int, m: int, bins: int, n_grades: int | None) -> Totals:
+        return cls(
+            ranks=Tally.zeros(n, n),
+            score_bins=Tally.zeros(n, bins),
+            grades=None if n_grades is None else Tally.zeros(n, n_grades),
+            weight_bins=Tally.zeros(m, bins),
+            d_sum=np.zeros((N_LIMBS, n)),
+            d2_sum=np.zeros((N_LIMBS, n)),
+            wd_sum=np.zeros((N_LIMBS, m)),
+            wd2_sum=np.zeros((N_LIMBS, m)),
+            central=np.zeros((N_LIMBS, n, m)),
+            smin=np.full(n, np.inf),
+            smax=np.full(n, -np.inf),
+            wmin=np.full(m, np.inf),
+            wmax=np.full(m, -np.inf),
+        )
+
+    def merge(self, p: Partial) -> None:
+        self.ranks.add(p.ranks)
+        self.score_bins.add(p.score_bins)
+        if self.grades is not None and p.grades is not None:
+            self.grades.add(p.grades)
+        self.weight_bins.add(p.weight_bins)
+        self.d_sum += p.d_sum
+        self.d2_sum += p.d2_sum
+        self.wd_sum += p.wd_sum
+        self.wd2_sum += p.wd2_sum
+        self.central += p.central
+        np.minimum(self.smin, p.smin, out=self.smin)
+        np.maximum(self.smax, p.smax, out=self.smax)
+        np.minimum(self.wmin, p.wmin, out=self.wmin)
+        np.maximum(self.wmax, p.wmax, out=self.wmax)
+        self.count += 1
+
+
+def score_range(scorer: Scorer) -> tuple[float, float]:
+    """Interval holding every score: [0, 1] for TOPSIS and VIKOR, the range of the normalised values for WSM."""
+    if scorer.method != "wsm":
+        return 0.0, 1.0
+    lo = float(scorer.rhs.min())
+    hi = float(scorer.rhs.max())
+    if hi <= lo:
+        hi = lo + 1.0
+    return lo, hi

@@ -1,0 +1,257 @@
+"""Prepared score kernels: many weight vectors, one decision matrix, matrix products.
+
+For a fixed decision matrix every supported method's scores for a batch of
+weight vectors ``W`` (shape ``(t, m)``) reduce to matrix products with a matrix
+that is prepared once:
+
+* TOPSIS: with benefit-oriented normalised values ``r_ij``, ideal ``r+_j`` and
+  anti-ideal ``r-_j`` (column max/min, or 1 and 0 in absolute mode),
+  ``(D+_i)^2 = Σ_j w_j^2 (r_ij - r+_j)^2`` and likewise ``D-``; so
+  ``[D+^2 | D-^2] = (W∘W) @ [G+ | G-]`` with ``G± = ((r - r±)^2)^T``, a
+  ``(t, m) @ (m, 2n)`` product (no ``(t, n, m)`` temporary), then
+  ``C = D- / (D+ + D-)``.
+* WSM: ``S = W @ r^T``.
+* VIKOR: with regrets ``d_ij = (f*_j - f_ij) / (f*_j - f-_j)``,
+  ``S = W @ d^T``, ``R_i = max_j w_j d_ij`` (a running maximum over the m
+  columns, each an outer product ``(t, n)``), then ``Q`` from the per-row
+  extremes of ``S`` and ``R``.
+
+Criteria that never receive weight (``support`` False) are dropped, and
+alternatives whose prepared rows are identical are scored once, so identical
+alternatives always tie exactly.
+
+:meth:`Scorer.tile_scores` is always called with exactly ``tile`` rows (the
+caller pads), so every sample's score comes from a call of the same shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ppeval import normalize as _normalize
+from ppeval._typing import BoolArray, FloatArray, IntArray
+from ppeval.errors import InputError
+
+__all__ = ["Method", "Scorer", "build_scorer", "METHODS", "TOPSIS_NORMALIZATIONS", "WSM_NORMALIZATIONS"]
+
+Method = Literal["topsis", "wsm", "vikor"]
+METHODS: tuple[Method, ...] = ("topsis", "wsm", "vikor")
+TOPSIS_NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax", "max", "sum")
+WSM_NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector")
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A decision problem prepared for batched scoring (see module docstring).
+
+    Attributes
+    ----------
+    method : {"topsis", "wsm", "vikor"}
+    higher_is_better : bool
+        False for VIKOR (``Q``, lower is better).
+    support : ndarray of bool, shape (m,)
+        Criteria kept in the kernel (weights of the others are always zero).
+    rhs : ndarray, shape (m_s, width)
+        Right-hand side of the matrix product (``width`` = ``2 n_u`` for
+        TOPSIS, ``n_u`` otherwise), C-contiguous.
+    inverse : ndarray of int or None, shape (n,)
+        Row of the unique prepared rows used by each alternative (None when
+        all rows are distinct).
+    n : int
+        Number of alternatives.
+    n_unique : int
+        Number of distinct prepared rows.
+    v : float
+        VIKOR's weight of the group utility (ignored otherwise).
+    """
+
+    method: Method
+    higher_is_better: bool
+    support: BoolArray
+    rhs: FloatArray
+    inverse: IntArray | None
+    n: int
+    n_unique: int
+    v: float
+
+    @property
+    def columns(self) -> int:
+        """Values produced per sample by the matrix product."""
+        return int(self.rhs.shape[1])
+
+    def tile_scores(self, weights: FloatArray) -> FloatArray:
+        """Scores ``(t, n)`` for weight vectors ``(t, m)`` (each row non-negative, summing to 1)."""
+        w = weights[:, self.support] if not self.support.all() else weights
+        w = np.ascontiguousarray(w)
+        if self.method == "topsis":
+            s = _topsis_scores(w, self.rhs, self.n_unique)
+        elif self.method == "wsm":
+            s = w @ self.rhs
+        else:
+            s = _vikor_scores(w, self.rhs, self.v)
+        if self.inverse is not None:
+            s = s[:, self.inverse]
+        return s
+
+    @property
+    def separable(self) -> bool:
+        """Whether an alternative's score depends on its own row only (TOPSIS, WSM; not VIKOR)."""
+        return self.method != "vikor"
+
+    def subset_scores(self, weights: FloatArray, alts: IntArray) -> FloatArray:
+        """Scores ``(K, p)`` of alternatives ``alts[r]`` for weight vector ``weights[r]`` (separable methods).
+
+        Only the ``p`` named alternatives are scored for each of the ``K`` weight
+        vectors: ``O(K p m)`` work instead of ``O(K n m)``.
+        """
+        w = weights[:, self.support] if not self.support.all() else weights
+        u = self.inverse[alts] if self.inverse is not None else alts
+        if self.method == "topsis":
+            n_u = self.n_unique
+            w2 = w * w
+            dp = np.einsum("kj,jkp->kp", w2, self.rhs[:, u])
+            dm = np.einsum("kj,jkp->kp", w2, self.rhs[:, u + n_u])
+            np.sqrt(dp, out=dp)
+            np.sqrt(dm, out=dm)
+            den = dp + dm
+            out = np.full(den.shape, 0.5)
+            np.divide(dm, den, out=out, where=den > 0.0)
+            return out
+        if self.method == "wsm":
+            res: FloatArray = np.einsum("kj,jkp->kp", w, self.rhs[:, u])
+            return res
+        raise InputError("subset_scores needs a separable method (topsis or wsm)")
+
+
+def _topsis_scores(w: FloatArray, rhs: FloatArray, n_u: int) -> FloatArray:
+    d = (w * w) @ rhs
+    np.sqrt(d, out=d)
+    dp = d[:, :n_u]
+    dm = d[:, n_u:]
+    den = dp + dm
+    out = np.empty_like(den)
+    if den.min() > 0.0:
+        np.divide(dm, den, out=out)
+    else:
+        ok = den > 0.0
+        # every weighted gap is zero: the alternative is both ideal and anti-ideal
+        # on every criterion with positive weight; scored 0.5 like ppeval.methods.topsis
+        out.fill(0.5)
+        np.divide(dm, den, out=out, where=ok)
+    return out
+
+
+def _vikor_scores(w: FloatArray, d_t: FloatArray, v: float) -> FloatArray:
+    s = w @ d_t  # group utility S
+    r = np.multiply(w[:, :1], d_t[0][None, :])
+    tmp = np.empty_like(r)
+    for j in range(1, d_t.shape[0]):
+        np.multiply(w[:, j : j + 1], d_t[j][None, :], out=tmp)
+        np.maximum(r, tmp, out=r)
+    q = np.zeros_like(s)
+    for x, coef in ((s, v), (r, 1.0 - v)):
+        if coef == 0.0:
+            continue
+        lo = x.min(axis=1, keepdims=True)
+        span = x.max(axis=1, keepdims=True) - lo
+        ok = span > 0.0
+        # all alternatives equal on this measure: it contributes 0 (no alternative is worse)
+        term = np.divide(x - lo, span, out=np.zeros_like(x), where=ok)
+        q += coef * term
+    np.clip(q, 0.0, 1.0, out=q)  # as ppeval.methods.vikor: removes 1-ulp overshoot of v a + (1 - v) b
+    return q
+
+
+def vikor_regrets(matrix: FloatArray, types: IntArray) -> FloatArray:
+    """``d_ij = (f*_j - f_ij) / (f*_j - f-_j)`` in [0, 1]; 0 for a constant column."""
+    col_max = matrix.max(axis=0)
+    col_min = matrix.min(axis=0)
+    best = np.where(types > 0, col_max, col_min)
+    worst = np.where(types > 0, col_min, col_max)
+    span = best - worst
+    ok = span != 0.0
+    d: FloatArray = np.divide(
+        best[None, :] - matrix, span[None, :], out=np.zeros_like(matrix), where=ok[None, :]
+    )
+    return d
+
+
+def prepared_rows(
+    matrix: FloatArray,
+    types: IntArray,
+    method: Method,
+    normalization: str,
+    bounds: FloatArray | None,
+) -> FloatArray:
+    """The per-alternative rows the kernel works on, before column gaps/transposition.
+
+    TOPSIS and WSM: benefit-oriented normalised values; VIKOR: regrets ``d``.
+    """
+    if method == "vikor":
+        return vikor_regrets(matrix, types)
+    if bounds is not None:
+        return np.asarray(_normalize.minmax(matrix, types, bounds=bounds), dtype=np.float64)
+    fn = getattr(_normalize, normalization)
+    return np.asarray(fn(matrix, types), dtype=np.float64)
+
+
+def build_scorer(
+    matrix: FloatArray,
+    types: IntArray,
+    *,
+    method: Method,
+    normalization: str,
+    bounds: FloatArray | None,
+    v: float,
+    support: BoolArray,
+) -> Scorer:
+    """Prepare ``matrix`` for :meth:`Scorer.tile_scores` (inputs already validated)."""
+    n = matrix.shape[0]
+    rows = prepared_rows(matrix, types, method, normalization, bounds)
+    if method == "topsis":
+        if bounds is not None:
+            ideal = np.ones(rows.shape[1])
+            anti = np.zeros(rows.shape[1])
+        else:
+            ideal = rows.max(axis=0)
+            anti = rows.min(axis=0)
+        rows = np.concatenate([(rows - ideal) ** 2, (rows - anti) ** 2], axis=1)
+        keep = np.concatenate([support, support])
+        sub = rows[:, keep]
+    else:
+        sub = rows[:, support]
+    if not np.isfinite(sub).all():  # pragma: no cover - normalisations reject such input
+        raise InputError("matrix leads to non-finite normalised values")
+    uniq, index, inverse = np.unique(sub, axis=0, return_index=True, return_inverse=True)
+    inv: IntArray | None
+    if uniq.shape[0] == n:
+        inv = None
+        u_rows = sub
+    else:
+        # keep first-occurrence order so the kernel's column order follows the input
+        order = np.argsort(index, kind="stable")
+        u_rows = uniq[order]
+        remap = np.empty_like(order)
+        remap[order] = np.arange(order.size)
+        inv = remap[np.asarray(inverse).reshape(-1)].astype(np.int64)
+    n_u = u_rows.shape[0]
+    if method == "topsis":
+        m_s = int(support.sum())
+        gp = u_rows[:, :m_s]
+        gm = u_rows[:, m_s:]
+        rhs = np.ascontiguousarray(np.concatenate([gp.T, gm.T], axis=1))
+    else:
+        rhs = np.ascontiguousarray(u_rows.T)
+    return Scorer(
+        method=method,
+        higher_is_better=method != "vikor",
+        support=support.copy(),
+        rhs=rhs,
+        inverse=inv,
+        n=n,
+        n_unique=n_u,
+        v=float(v),
+    )

@@ -1,0 +1,516 @@
+"""Monte Carlo weight sensitivity (SMAA-2): properties, brute-force cross-checks, reproducibility, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ppeval import methods, ranking
+from ppeval.errors import InputError, PPEvalError
+from ppeval.sensitivity import MonteCarloResult, judgment_sensitivity, monte_carlo
+from ppeval.sensitivity._accumulate import (
+    MAX_SAMPLES,
+    histogram_quantiles,
+    limb_sums,
+    limbs_to_float,
+)
+from ppeval.sensitivity._executor import BLOCK_SIZE, SeedPlan
+from ppeval.sensitivity._kernels import build_scorer
+
+X = np.array(
+    [
+        [7.0, 9.0, 9.0, 8.0],
+        [8.0, 7.0, 8.0, 7.2],
+        [9.0, 6.0, 8.0, 9.0],
+        [6.0, 7.0, 8.0, 6.0],
+        [7.5, 8.0, 6.5, 7.0],
+    ]
+)
+W = np.array([0.35, 0.25, 0.25, 0.15])
+T = np.array([1, 1, -1, 1])
+
+
+def _fields(r: MonteCarloResult) -> dict[str, object]:
+    return {k: getattr(r, k) for k in r.__dataclass_fields__}
+
+
+def assert_identical(a: MonteCarloResult, b: MonteCarloResult) -> None:
+    """Every field equal, arrays bit for bit."""
+    fa, fb = _fields(a), _fields(b)
+    for k, va in fa.items():
+        vb = fb[k]
+        if isinstance(va, np.ndarray):
+            assert isinstance(vb, np.ndarray)
+            assert va.dtype == vb.dtype, k
+            assert va.tobytes() == vb.tobytes(), k
+        else:
+            assert va == vb, k
+
+
+def sample_weights(seed: int, samples: int, m: int, alpha: np.ndarray | None, support: np.ndarray | None = None):
+    """Re-draw the run's weights independently from the documented seed plan."""
+    plan = SeedPlan.from_seed(seed)
+    blocks = []
+    for b in range(math.ceil(samples / BLOCK_SIZE)):
+        size = min(BLOCK_SIZE, samples - b * BLOCK_SIZE)
+        rng = plan.block_rng(b)
+        if alpha is None:
+            blocks.append(rng.dirichlet(np.ones(m), size=size))
+        else:
+            full = np.zeros((size, m))
+            full[:, support] = rng.dirichlet(alpha, size=size)
+            blocks.append(full)
+    return np.concatenate(blocks)
+
+
+# --------------------------------------------------------------------------- brute force
+
+
+@pytest.mark.parametrize(
+    ("method", "normalization", "concentration"),
+    [("topsis", "vector", None), ("topsis", "minmax", 30.0), ("wsm", "minmax", None), ("vikor", None, 20.0)],
+)
+def test_matches_brute_force(method: str, normalization: str | None, concentration: float | None) -> None:
+    """Every output equals a direct computation over all samples with ppeval.methods and ranking."""
+    samples, seed = 1500, 11
+    r = monte_carlo(
+        X, W, T, samples, concentration=concentration, method=method, normalization=normalization,
+        seed=seed, grade_bands=[90, 80, 60, 0], chunk_size=333,
+    )
+    alpha = None if concentration is None else concentration * W
+    ws = sample_weights(seed, samples, 4, alpha, np.ones(4, bool))
+    if method == "topsis":
+        s = methods.topsis(X, ws, T, normalization=normalization)
+        base = methods.topsis(X, W, T, normalization=normalization)
+    elif method == "wsm":
+        s = methods.wsm(X, ws, T, normalization=normalization)
+        base = methods.wsm(X, W, T, normalization=normalization)
+    else:
+        s = methods.vikor(X, ws, T).Q
+        base = methods.vikor(X, W, T).Q
+    hib = method != "vikor"
+    ranks = ranking.rank(s, hib)
+    n = X.shape[0]
+    acc = np.stack([(ranks == r_ + 1).mean(axis=0) for r_ in range(n)], axis=1)
+    np.testing.assert_array_equal(r.rank_acceptability, acc)
+    np.testing.assert_allclose(r.score_mean, s.mean(axis=0), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(r.score_std, s.std(axis=0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.score_min, s.min(axis=0), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(r.score_max, s.max(axis=0), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(r.base_scores, base, rtol=0, atol=1e-14)
+    np.testing.assert_array_equal(r.base_ranks, ranking.rank(base, hib))
+    first = ranks == 1
+    np.testing.assert_array_equal(r.first_count, first.sum(axis=0))
+    for i in range(n):
+        if first[:, i].any():
+            np.testing.assert_allclose(r.central_weights[i], ws[first[:, i]].mean(axis=0), atol=1e-14)
+        else:
+            assert not r.has_central_weights[i]
+            np.testing.assert_array_equal(r.central_weights[i], 0.0)
+    np.testing.assert_allclose(r.weight_mean, ws.mean(axis=0), atol=1e-14)
+    np.testing.assert_allclose(r.weight_std, ws.std(axis=0), atol=1e-12)
+    g = 100 * (s if hib else 1 - s)
+    bands = np.array([90, 80, 60, 0])
+    grade = np.minimum((g[..., None] < bands).sum(axis=-1), 3)
+    prob = np.stack([(grade == j).mean(axis=0) for j in range(4)], axis=1)
+    assert r.grade_probability is not None
+    np.testing.assert_array_equal(r.grade_probability, prob)
+
+
+def test_quantiles_within_one_bin_of_numpy() -> None:
+    """Histogram quantiles agree with numpy's sample quantiles to about one bin width (1/1000)."""
+    r = monte_carlo(X, W, T, 4000, seed=3, quantiles=(0.25, 0.5, 0.75))
+    ws = sample_weights(3, 4000, 4, None)
+    s = methods.topsis(X, ws, T)
+    np.testing.assert_allclose(r.score_quantiles, np.quantile(s, [0.25, 0.5, 0.75], axis=0).T, atol=2e-3)
+    np.testing.assert_allclose(r.weight_quantiles, np.quantile(ws, [0.25, 0.5, 0.75], axis=0).T, atol=2e-3)
+    assert (r.score_quantiles >= r.score_min[:, None]).all()
+    assert (r.score_quantiles <= r.score_max[:, None]).all()
+
+
+def test_kernel_equals_methods_to_1e12(rng: np.random.Generator) -> None:
+    """The batched kernel reproduces ppeval.methods for every method/normalisation/mode."""
+    x = rng.uniform(1, 50, size=(40, 6))
+    t = np.array([1, -1, 1, 1, -1, 1])
+    b = np.array([[0, 50], [50, 0], [0, 50], [0, 50], [50, 0], [0, 50]], dtype=float)
+    ws = rng.dirichlet(np.ones(6), size=64)
+    cases = [("topsis", n, None) for n in ("vector", "minmax", "max", "sum")]
+    cases += [("topsis", "minmax", b), ("wsm", "minmax", b), ("vikor", "", None)]
+    cases += [("wsm", n, None) for n in ("minmax", "max", "sum", "vector")]
+    for method, norm, bounds in cases:
+        sc = build_scorer(x, t, method=method, normalization=norm, bounds=bounds, v=0.5,
+                          support=np.ones(6, bool))
+        got = sc.tile_scores(ws)
+        if method == "topsis":
+            ref = methods.topsis(x, ws, t, normalization=norm, bounds=bounds)
+        elif method == "wsm":
+            ref = methods.wsm(x, ws, t, normalization=norm, bounds=bounds)
+        else:
+            ref = methods.vikor(x, ws, t).Q
+        np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12, err_msg=f"{method} {norm}")
+
+
+def test_kernel_topsis_equals_pymcdm_vector(rng: np.random.Generator) -> None:
+    """Cross-check with pymcdm's TOPSIS (vector normalisation, validation off) to 1e-12."""
+    from pymcdm.methods import TOPSIS
+    from pymcdm.normalizations import vector_normalization
+
+    x = rng.uniform(1, 10, size=(30, 5))
+    t = np.array([1, -1, 1, -1, 1])
+    w = rng.dirichlet(np.ones(5))
+    r = monte_carlo(x, w, t, 1, seed=0)
+    ref = TOPSIS(vector_normalization)(x, w, t, validation=False)
+    np.testing.assert_allclose(r.base_scores, ref, rtol=0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- SMAA properties
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = draw(st.integers(2, 6))
+    m = draw(st.integers(1, 4))
+    vals = draw(st.lists(st.integers(0, 1000), min_size=n * m, max_size=n * m))
+    x = np.array(vals, dtype=float).reshape(n, m)
+    raw = np.array(draw(st.lists(st.integers(1, 20), min_size=m, max_size=m)), dtype=float)
+    t = np.array(draw(st.lists(st.sampled_from([1, -1]), min_size=m, max_size=m)))
+    return x, raw / raw.sum(), t
+
+
+@given(problems(), st.sampled_from(["topsis", "wsm", "vikor"]), st.integers(0, 2**32))
+def test_acceptability_rows_and_columns_sum_to_one(p, method: str, seed: int) -> None:
+    """Rows always sum to 1; columns too when no two alternatives tie (distinct rows, no ties seen)."""
+    x, w, t = p
+    r = monte_carlo(x, w, t, 64, method=method, seed=seed)
+    np.testing.assert_allclose(r.rank_acceptability.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    assert (r.rank_acceptability >= 0).all()
+    # counts are exact: acceptability * samples is integral
+    np.testing.assert_array_equal(r.rank_acceptability * 64, np.round(r.rank_acceptability * 64))
+    cols = r.rank_acceptability.sum(axis=0)
+    if np.allclose(cols, 1.0):
+        return
+    # otherwise ties happened: then some rank is shared and a later one is missing
+    assert cols[0] >= 1.0 - 1e-15
+    assert (np.cumsum(cols) >= np.arange(1, len(cols) + 1) - 1e-12).all()
+
+
+def test_columns_sum_to_one_without_ties(rng: np.random.Generator) -> None:
+    """Continuous random data: no ties, so every rank is taken by exactly one alternative per sample."""
+    x = rng.random((8, 5))
+    r = monte_carlo(x, rng.dirichlet(np.ones(5)), np.ones(5), 3000, seed=1)
+    np.testing.assert_allclose(r.rank_acceptability.sum(axis=0), 1.0, atol=1e-12)
+    np.testing.assert_allclose(r.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["topsis", "wsm", "vikor"])
+def test_dominating_project_always_first(method: str, rng: np.random.Generator) -> None:
+    """An alternative strictly better on every criterion has acceptability 1 for rank 1."""
+    x = rng.uniform(1, 5, size=(6, 4))
+    t = np.array([1, -1, 1, -1])
+    x[2] = np.where(t > 0, x.max(axis=0) + 1, x.min(axis=0) - 0.5)
+    r = monte_carlo(x, [0.25] * 4, t, 2000, method=method, seed=9)
+    assert r.rank_acceptability[2, 0] == 1.0
+    assert r.first_count[2] == 2000
+    np.testing.assert_allclose(r.central_weights[2], r.weight_mean, atol=1e-15)
+
+
+@pytest.mark.parametrize("method", ["topsis", "wsm", "vikor"])
+def test_huge_concentration_reproduces_base_ranking(method: str) -> None:
+    """concentration -> infinity: every draw is (almost) the base weights, so ranks are the base ranks."""
+    r = monte_carlo(X, W, T, 500, concentration=1e12, method=method, seed=4)
+    n = X.shape[0]
+    expected = np.zeros((n, n))
+    expected[np.arange(n), r.base_ranks - 1] = 1.0
+    np.testing.assert_array_equal(r.rank_acceptability, expected)
+    np.testing.assert_allclose(r.score_mean, r.base_scores, atol=1e-5)
+    np.testing.assert_allclose(r.weight_mean, W, atol=1e-6)
+    assert (r.score_std < 1e-4).all()
+
+
+def test_concentration_controls_spread() -> None:
+    """Var(w_j) = w_j (1 - w_j) / (c + 1) for Dirichlet(c w)."""
+    for c in (5.0, 50.0):
+        r = monte_carlo(X, W, T, 8000, concentration=c, seed=2)
+        np.testing.assert_allclose(r.weight_std**2, W * (1 - W) / (c + 1), rtol=0.08)
+        np.testing.assert_allclose(r.weight_mean, W, atol=0.01)
+
+
+def test_zero_base_weight_stays_zero() -> None:
+    """With a concentration, a criterion with base weight 0 is 0 in every draw (Dirichlet needs alpha > 0)."""
+    w = np.array([0.5, 0.0, 0.3, 0.2])
+    r = monte_carlo(X, w, T, 600, concentration=10.0, seed=5)
+    assert r.weight_mean[1] == 0.0
+    assert r.weight_std[1] == 0.0
+    np.testing.assert_array_equal(r.central_weights[:, 1], 0.0)
+    np.testing.assert_array_equal(r.weight_quantiles[1], 0.0)
+    # without a concentration the draw is uniform on the whole simplex
+    u = monte_carlo(X, w, T, 4000, seed=5)
+    np.testing.assert_allclose(u.weight_mean, 0.25, atol=0.01)
+
+
+def test_identical_alternatives_always_tie() -> None:
+    """Identical rows share the rank in every sample (ties share the smallest rank)."""
+    x = np.vstack([X, X[1]])
+    r = monte_carlo(x, W, T, 500, seed=8)
+    np.testing.assert_array_equal(r.rank_acceptability[1], r.rank_acceptability[5])
+    np.testing.assert_allclose(r.rank_acceptability.sum(axis=1), 1.0)
+
+
+def test_single_alternative_and_single_criterion() -> None:
+    r = monte_carlo([[3.0, 4.0]], [0.5, 0.5], [1, 1], 10, seed=0)
+    np.testing.assert_array_equal(r.rank_acceptability, [[1.0]])
+    np.testing.assert_array_equal(r.base_scores, [0.5])  # TOPSIS degenerate closeness
+    r1 = monte_carlo([[3.0], [5.0], [4.0]], [1.0], [1], 20, concentration=3.0, seed=0)
+    np.testing.assert_array_equal(r1.rank_acceptability, np.eye(3)[[2, 0, 1]])
+    np.testing.assert_array_equal(r1.weight_mean, [1.0])
+
+
+def test_vikor_lower_is_better_and_grades_use_one_minus_q() -> None:
+    r = monte_carlo(X, W, T, 300, method="vikor", seed=1, grade_bands=[50, 0])
+    assert not r.higher_is_better
+    assert r.normalization is None
+    np.testing.assert_array_equal(r.base_ranks, ranking.rank(methods.vikor(X, W, T).Q, False))
+    assert r.grade_probability is not None
+    np.testing.assert_allclose(r.grade_probability.sum(axis=1), 1.0)
+
+
+def test_absolute_mode_score_independent_of_other_projects() -> None:
+    """With bounds, a project's score distribution does not depend on the other projects."""
+    b = np.array([[0, 10], [0, 10], [10, 0], [0, 10]], dtype=float)
+    r1 = monte_carlo(X, W, T, 400, bounds=b, seed=6)
+    r2 = monte_carlo(X[:2], W, T, 400, bounds=b, seed=6)
+    assert r1.absolute
+    np.testing.assert_allclose(r1.score_mean[:2], r2.score_mean, atol=1e-15)
+    np.testing.assert_array_equal(r1.score_min[:2], r2.score_min)
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+def test_chunk_size_does_not_change_any_bit() -> None:
+    """chunk sizes 1, 7 and all give identical results (fields compared bit for bit)."""
+    kw = {"samples": 600, "seed": 123, "grade_bands": [90, 75, 0], "concentration": 20.0}
+    ref = monte_carlo(X, W, T, chunk_size=600, **kw)
+    for cs in (1, 7, 250, None):
+        assert_identical(ref, monte_carlo(X, W, T, chunk_size=cs, **kw))
+
+
+def test_chunk_size_invariance_vikor_and_wsm() -> None:
+    for method in ("wsm", "vikor"):
+        a = monte_carlo(X, W, T, 300, method=method, seed=2, chunk_size=7)
+        b = monte_carlo(X, W, T, 300, method=method, seed=2, chunk_size=300)
+        assert_identical(a, b)
+
+
+def test_seed_reproducibility() -> None:
+    a = monte_carlo(X, W, T, 200, seed=1)
+    assert_identical(a, monte_carlo(X, W, T, 200, seed=1))
+    assert_identical(a, monte_carlo(X, W, T, 200, seed=np.random.SeedSequence(1)))
+    c = monte_carlo(X, W, T, 200, seed=2)
+    assert not np.array_equal(a.score_mean, c.score_mean)
+    # seed=None records fresh entropy that reproduces the run
+    d = monte_carlo(X, W, T, 200)
+    e = monte_carlo(X, W, T, 200, seed=np.random.SeedSequence(d.seed_entropy, spawn_key=d.seed_spawn_key))
+    assert_identical(d, e)
+    # a Generator seed is accepted (it is advanced once)
+    g = monte_carlo(X, W, T, 10, seed=np.random.default_rng(0))
+    assert g.samples == 10
+
+
+def test_seed_sequence_argument_is_not_advanced() -> None:
+    ss = np.random.SeedSequence(42)
+    monte_carlo(X, W, T, 300, seed=ss)
+    assert ss.n_children_spawned == 0
+
+
+def test_more_samples_extend_the_same_draws() -> None:
+    """Draws are keyed by sample index: the first 256 draws are the same whatever the sample count."""
+    a = monte_carlo(X, W, T, 256, seed=7)
+    b = monte_carlo(X, W, T, 256, seed=7, chunk_size=1)
+    assert_identical(a, b)
+    ws_a = sample_weights(7, 256, 4, None)
+    ws_b = sample_weights(7, 700, 4, None)
+    np.testing.assert_array_equal(ws_a, ws_b[:256])
+
+
+# --------------------------------------------------------------------------- immutability
+
+
+def test_results_read_only_and_inputs_untouched() -> None:
+    x = X.copy()
+    w = W.copy()
+    x.setflags(write=False)
+    w.setflags(write=False)
+    r = monte_carlo(x, w, T, 50, seed=0, grade_bands=[50, 0])
+    np.testing.assert_array_equal(x, X)
+    for k, v in _fields(r).items():
+        if isinstance(v, np.ndarray):
+            assert not v.flags.writeable, k
+    with pytest.raises(AttributeError):
+        r.samples = 3  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- exact reductions
+
+
+@given(st.lists(st.floats(-1, 1, allow_nan=False), min_size=1, max_size=200), st.randoms())
+def test_limb_sums_are_order_independent_and_accurate(values: list[float], rnd) -> None:
+    x = np.array(values)
+    perm = np.array(values)
+    rnd.shuffle(perm)
+    a = limb_sums(x[:, None])
+    b = limb_sums(perm[:, None])
+    assert a.tobytes() == b.tobytes()
+    # split into two groups and merge: still the same
+    k = len(values) // 2
+    c = limb_sums(x[:k, None]) + limb_sums(x[k:, None]) if k else a
+    assert c.tobytes() == a.tobytes()
+    exact = math.fsum(values)
+    assert abs(float(limbs_to_float(a)[0]) - exact) <= 1e-15 * max(1.0, abs(exact)) + len(values) * 2.0**-78
+
+
+def test_histogram_quantiles_exact_for_constant_rows() -> None:
+    counts = np.zeros((2, 10), dtype=np.int64)
+    counts[0, 3] = 5
+    counts[1, 9] = 5
+    lo = np.array([0.33, 1.0])
+    q = histogram_quantiles(counts, lo, lo.copy(), np.array([0.0, 0.5, 1.0]), 0.0, 1.0)
+    np.testing.assert_array_equal(q, [[0.33] * 3, [1.0] * 3])
+
+
+# --------------------------------------------------------------------------- judgment sensitivity
+
+E1 = np.array([[1, 3, 5, 7], [1 / 3, 1, 3, 5], [1 / 5, 1 / 3, 1, 3], [1 / 7, 1 / 5, 1 / 3, 1]])
+E2 = np.array([[1, 2, 4, 6], [1 / 2, 1, 2, 4], [1 / 4, 1 / 2, 1, 2], [1 / 6, 1 / 4, 1 / 2, 1]])
+
+
+def test_judgment_sensitivity_base_and_spread() -> None:
+    from ppeval import ahp
+
+    r = judgment_sensitivity(X, [E1, E2], T, 1000, seed=1)
+    base = ahp.priorities(ahp.aggregate([E1, E2])).weights
+    np.testing.assert_allclose(r.base_weights, base, atol=1e-15)
+    np.testing.assert_allclose(r.weight_mean, base, atol=0.02)
+    assert (r.weight_std > 0).all()
+    np.testing.assert_allclose(r.rank_acceptability.sum(axis=1), 1.0)
+    assert "judgments(perturbation='step'" in r.sampler
+    ln = judgment_sensitivity(X, [E1, E2], T, 1000, perturbation="lognormal", sigma=0.05, seed=1)
+    big = judgment_sensitivity(X, [E1, E2], T, 1000, perturbation="lognormal", sigma=0.5, seed=1)
+    assert (ln.weight_std < big.weight_std).all()
+
+
+def test_judgment_step_perturbation_moves_along_saaty_ladder() -> None:
+    from ppeval.sensitivity.judgments import _JudgmentSampler, _ladder_position, _ladder_value
+
+    a = np.array([1 / 9, 1 / 3, 1.0, 2.5, 9.0])
+    np.testing.assert_allclose(_ladder_value(_ladder_position(a)), a)
+    np.testing.assert_allclose(_ladder_position(np.array([1 / 2, 2.0])), [-1.0, 1.0])
+    one = np.array([[1.0, 9.0], [1 / 9, 1.0]])
+    s = _JudgmentSampler(m=2, upper=one[np.triu_indices(2, 1)][None, :], expert_weights=np.ones(1),
+                         perturbation="step", steps=1, sigma=0.1, ahp_method="eigenvector")
+    w = s.draw(np.random.default_rng(0), 300)
+    # 9 can only stay 9 or become 8: w_1 in {0.9, 8/9}
+    assert set(np.round(w[:, 0], 12)) <= {0.9, round(8 / 9, 12)}
+
+
+def test_judgment_sensitivity_chunk_invariance_and_nan_judgments() -> None:
+    e3 = E1.copy()
+    e3[0, 3] = e3[3, 0] = np.nan  # this expert did not compare criteria 0 and 3
+    a = judgment_sensitivity(X, [E1, E2, e3], T, 300, seed=4, chunk_size=7)
+    b = judgment_sensitivity(X, [E1, E2, e3], T, 300, seed=4)
+    assert_identical(a, b)
+
+
+def test_judgment_sensitivity_consistent_single_expert_zero_steps_like() -> None:
+    """Tiny log-normal noise on one consistent expert reproduces the base ranking."""
+    w = np.array([0.4, 0.3, 0.2, 0.1])
+    e = w[:, None] / w[None, :]
+    r = judgment_sensitivity(X, [e], T, 200, perturbation="lognormal", sigma=1e-9, seed=0)
+    np.testing.assert_allclose(r.base_weights, w, atol=1e-12)
+    n = X.shape[0]
+    expected = np.zeros((n, n))
+    expected[np.arange(n), r.base_ranks - 1] = 1.0
+    np.testing.assert_array_equal(r.rank_acceptability, expected)
+
+
+# --------------------------------------------------------------------------- bad input
+
+B_WRONG = np.array([[10, 0], [0, 10], [10, 0], [0, 10]], dtype=float)
+
+BAD = [
+    (lambda: monte_carlo(X, W, T, 0), "samples is 0"),
+    (lambda: monte_carlo(X, W, T, 2.5), "samples is 2.5"),  # type: ignore[arg-type]
+    (lambda: monte_carlo(X, W, T, True), "samples is True"),  # type: ignore[arg-type]
+    (lambda: monte_carlo(X, W, T, MAX_SAMPLES + 1), "must be <="),
+    (lambda: monte_carlo(X, W, T, 5, concentration=0.0), "concentration is 0.0; it must be > 0"),
+    (lambda: monte_carlo(X, W, T, 5, concentration=-2), "concentration is -2.0"),
+    (lambda: monte_carlo(X, W, T, 5, concentration=float("nan")), "concentration is nan"),
+    (lambda: monte_carlo(X, W, T, 5, concentration="a"), "concentration is 'a'"),  # type: ignore[arg-type]
+    (lambda: monte_carlo(X, [1 - 1e-30, 1e-30, 0, 0], T, 5, concentration=1e-300),
+     "not a positive finite Dirichlet parameter"),
+    (lambda: monte_carlo(X, W, T, 5, method="ahp"), "method is 'ahp'"),
+    (lambda: monte_carlo(X, W, T, 5, normalization="zscore"), "normalization is 'zscore'"),
+    (lambda: monte_carlo(X, W, T, 5, method="vikor", normalization="vector"), "method 'vikor' uses its own"),
+    (lambda: monte_carlo(X, W, T, 5, method="vikor", bounds=B_WRONG), "bounds are not supported"),
+    (lambda: monte_carlo(X, W, T, 5, normalization="vector", bounds=[[0, 10], [0, 10], [10, 0], [0, 10]]),
+     "normalization is 'vector'"),
+    (lambda: monte_carlo(X, W, T, 5, bounds=B_WRONG), "bounds[0]"),
+    (lambda: monte_carlo(X, W, T, 5, bounds=[[0, 8], [0, 10], [10, 0], [0, 10]]), "lies outside bounds[0]"),
+    (lambda: monte_carlo(X, W, T, 5, chunk_size=0), "chunk_size is 0; it must be >= 1"),
+    (lambda: monte_carlo(X, W, T, 5, chunk_size=2.0), "chunk_size is 2.0"),  # type: ignore[arg-type]
+    (lambda: monte_carlo(X, W, T, 5, executor=object()), "executor is object"),  # type: ignore[arg-type]
+    (lambda: monte_carlo(X, W, T, 5, quantiles=[0.5, 1.5]), "quantiles[1] is 1.5"),
+    (lambda: monte_carlo(X, W, T, 5, quantiles=[[0.5]]), "quantiles must be 1-D"),
+    (lambda: monte_carlo(X, W, T, 5, quantile_bins=0), "quantile_bins is 0"),
+    (lambda: monte_carlo(X, W, T, 5, quantile_bins=40000), "quantile_bins is 40000"),
+    (lambda: monte_carlo(X, W, T, 5, grade_bands=[60, 80]), "grade_bands[1] = 80.0 is not below"),
+    (lambda: monte_carlo(X, W, T, 5, grade_bands=[np.inf]), "grade_bands[0] is inf"),
+    (lambda: monte_carlo(X, [0.5, 0.2, 0.2, 0.2], T, 5), "weights sums to"),
+    (lambda: monte_carlo(X, [W, W], T, 5), "weights must be one weight vector"),
+    (lambda: monte_carlo(X, [0.5, -0.1, 0.3, 0.3], T, 5), "weights[1] is -0.1"),
+    (lambda: monte_carlo(np.where(np.arange(4) == 2, np.nan, X), W, T, 5), "matrix[0, 2] is nan"),
+    (lambda: monte_carlo(X, W, [1, 2, 1, 1], 5), "types[1] is 2"),
+    (lambda: monte_carlo(X, W, T, 5, seed=-1), "seed is -1"),
+    (lambda: monte_carlo(X, W, T, 5, seed="x"), "seed is 'x'"),  # type: ignore[arg-type]
+    (lambda: monte_carlo(X, W, T, 5, method="vikor", v=1.5), "v is 1.5"),
+    (lambda: judgment_sensitivity(X, [E1], T, 5, perturbation="gauss"), "perturbation is 'gauss'"),
+    (lambda: judgment_sensitivity(X, [E1], T, 5, steps=0), "steps is 0"),
+    (lambda: judgment_sensitivity(X, [E1], T, 5, perturbation="lognormal", sigma=0), "sigma is 0.0"),
+    (lambda: judgment_sensitivity(X, [E1], T, 5, ahp_method="power"), "ahp_method is 'power'"),
+    (lambda: judgment_sensitivity(X, [E1[:3, :3]], T, 5), "compare 3 criteria but matrix has 4"),
+    (lambda: judgment_sensitivity(X, [np.where(np.eye(4) > 0, 1.0, 2.0)], T, 5), "reciprocal"),
+    (lambda: judgment_sensitivity(X, [E1, E2], T, 5, expert_weights=[1, -1]), "weights[1] is -1"),
+    (lambda: judgment_sensitivity([["a"]], [E1], T, 5), "matrix must be numeric"),
+    (lambda: judgment_sensitivity(X, [E1], T, 0), "samples is 0"),
+]
+
+
+@pytest.mark.parametrize(("call", "fragment"), BAD)
+def test_bad_input(call, fragment: str) -> None:
+    with pytest.raises(InputError) as err:
+        call()
+    assert fragment in str(err.value)
+    assert isinstance(err.value, PPEvalError)
+
+
+def test_no_nan_for_degenerate_topsis() -> None:
+    """All weighted criteria constant: every alternative scores 0.5 (TOPSIS's defined tie), no warning."""
+    x = np.array([[1.0, 5.0], [1.0, 7.0], [1.0, 3.0]])
+    r = monte_carlo(x, [1.0, 0.0], [1, 1], 50, concentration=5.0, seed=0)
+    np.testing.assert_array_equal(r.score_mean, 0.5)
+    np.testing.assert_array_equal(r.rank_acceptability[:, 0], 1.0)
+
+
+@pytest.mark.parametrize("module", ["ppeval.sensitivity.montecarlo", "ppeval.sensitivity.judgments"])
+def test_docstring_examples_run(module: str) -> None:
+    """The numpydoc Examples of the module run and print what they show."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
