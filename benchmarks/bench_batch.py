@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = arg_parser(__doc__.split("\n\n")[0]).parse_args(argv)
     k = 200 if args.quick else 10_000
     # the batch is timed in `repeats` rounds; the slow loops (first call > 2 s) in 3 of them
-    repeats = args.repeats or (2 if args.quick else 9)
+    repeats = args.repeats or (5 if args.quick else 9)
     rng = np.random.default_rng(20261123)
     x = rng.uniform(1.0, 100.0, size=(N, M))
     weights = rng.dirichlet(np.ones(M), size=k)
