@@ -34,8 +34,8 @@ from pathlib import Path
 
 from ppeval.errors import InputError
 from ppeval.pipeline import EvaluationResult
-from ppeval.report._content import SECTIONS, build_document, sensitivity_tables
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
+from ppeval.report._content import SECTIONS, build_document, sensitivity_tables
 from ppeval.schema import IndicatorSystem
 
 __all__ = [

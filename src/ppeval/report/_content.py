@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ppeval.pipeline import EvaluationResult, NodeWeights
+from ppeval.pipeline.sensitivity import OAT_STEPS, SensitivityAnalysis
 from ppeval.report import plots
 from ppeval.report._blocks import (
     Block,
@@ -27,7 +28,6 @@ from ppeval.report._blocks import (
     Subsection,
     Table,
 )
-from ppeval.pipeline.sensitivity import OAT_STEPS, SensitivityAnalysis
 from ppeval.schema import IndicatorSystem
 
 __all__ = ["SECTIONS", "build_document", "sensitivity_tables"]
