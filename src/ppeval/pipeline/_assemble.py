@@ -26,7 +26,13 @@ from ppeval.pipeline._transform import interval_closeness, target_closeness
 from ppeval.pipeline.result import Diagnostic
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
-__all__ = ["Assembled", "QualitativeData", "assemble"]
+__all__ = ["Assembled", "QualitativeData", "assemble", "listing"]
+
+
+def listing(items: list[str], most: int = 5) -> str:
+    """``"a, b, c and 7 more"``: the first ``most`` items of a list for a message."""
+    head = ", ".join(items[:most])
+    return head + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,14 +196,13 @@ def assemble(system: IndicatorSystem, assessment: Assessment) -> Assembled:
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
             imputed[col_missing, j] = True
             which = np.flatnonzero(col_missing)
-            listed = ", ".join(repr(assessment.project_ids[i]) for i in which[:5])
-            more = f" and {which.size - 5} more" if which.size > 5 else ""
+            listed = listing([repr(assessment.project_ids[i]) for i in which])
             diagnostics.append(
                 Diagnostic(
                     code="imputed",
                     severity="warning",
                     message=f"indicator {ids[j]!r}: {which.size} missing value(s) imputed with the {rule} "
-                    f"(projects {listed}{more})",
+                    f"(projects {listed})",
                     indicator=ids[j],
                     project=assessment.project_ids[which[0]] if which.size == 1 else None,
                     value=float(which.size),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from os import PathLike
 from typing import Any, Literal
 
@@ -14,7 +15,7 @@ from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError
-from ppeval.pipeline._assemble import Assembled, assemble
+from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
 from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
@@ -62,37 +63,49 @@ def _load(
     return system, assessment
 
 
-def _score(
-    method: str,
-    mode: str,
-    normalization: str,
-    matrix: FloatArray,
-    w: FloatArray,
-    types: IntArray,
-    bounds: FloatArray | None,
-    v: float,
-    membership: FloatArray | None,
-    centres: FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    """(method score, 0-100 score) of every project for weights ``w`` (any number of columns)."""
-    b = bounds if mode == "absolute" else None
-    if method == "topsis":
-        norm: Normalization = "vector" if normalization == "vector" else "minmax"
-        s = methods.topsis(matrix, w, types, normalization=norm, bounds=b)
-        return s, 100.0 * s
-    if method == "wsm":
-        s = methods.wsm(matrix, w, types, normalization="minmax", bounds=b)
-        return s, 100.0 * s
-    if method == "vikor":
-        if b is not None:
-            q = _vikor_absolute(matrix, w, types, b, v)
-        else:
-            q = methods.vikor(matrix, w, types, v=v).Q
-        return q, 100.0 * (1.0 - q)
-    if membership is None:  # pragma: no cover - built by the caller for fce
-        raise InputError("fce needs memberships")
-    res = methods.fce(membership, w, centres)
-    return res.score / 100.0, res.score
+@dataclass(frozen=True, eq=False)
+class _Scorer:
+    """How this evaluation turns a decision matrix and weights into scores.
+
+    One object carries the method, mode, normalisation, criterion types,
+    bounds, VIKOR's ``v`` and the FCE grade centres, so the total score, the
+    per-node sub-scores and the residents' view are computed the same way.
+    """
+
+    method: str
+    mode: str
+    normalization: str
+    types: IntArray
+    bounds: FloatArray | None  # None in relative mode
+    v: float
+    centres: FloatArray
+
+    def score(
+        self,
+        matrix: FloatArray,
+        w: FloatArray,
+        membership: FloatArray | None,
+        cols: IntArray | None = None,
+    ) -> tuple[FloatArray, FloatArray]:
+        """(method score, 0-100 score) of every project, on columns ``cols`` (default all)."""
+        types = self.types if cols is None else self.types[cols]
+        b = self.bounds if (cols is None or self.bounds is None) else self.bounds[cols]
+        if self.method == "topsis":
+            norm: Normalization = "vector" if self.normalization == "vector" else "minmax"
+            s = methods.topsis(matrix, w, types, normalization=norm, bounds=b)
+            return s, 100.0 * s
+        if self.method == "wsm":
+            s = methods.wsm(matrix, w, types, normalization="minmax", bounds=b)
+            return s, 100.0 * s
+        if self.method == "vikor":
+            q = _vikor_absolute(matrix, w, types, b, self.v) if b is not None else methods.vikor(
+                matrix, w, types, v=self.v
+            ).Q
+            return q, 100.0 * (1.0 - q)
+        if membership is None:  # pragma: no cover - built by the caller for fce
+            raise InputError("fce needs memberships")
+        res = methods.fce(membership, w, self.centres)
+        return res.score / 100.0, res.score
 
 
 def _vikor_absolute(
@@ -345,7 +358,8 @@ def _evaluate(
     mins = np.array([b.min for b in system.grades], dtype=np.float64)
     centres = grade_centres(mins)
     membership = _fce_membership(asm, r01, assessment, system, centres) if method == "fce" else None
-    scores, s100 = _score(method, mode, normalization, matrix, w, types, bounds, v, membership, centres)
+    scorer = _Scorer(method, mode, normalization, types, bounds, v, centres)
+    scores, s100 = scorer.score(matrix, w, membership)
     s100 = np.clip(s100, 0.0, 100.0)
     ranks = ranking.rank(scores, higher_is_better=(method != "vikor"))
     grades = system.grades_of(s100)
@@ -360,10 +374,7 @@ def _evaluate(
         tot = wk.sum()
         wk = wk / tot if tot > 0 else np.full(idx.size, 1.0 / idx.size)
         mem_k = membership[:, idx, :] if membership is not None else None
-        _, s_k = _score(
-            method, mode, normalization, matrix[:, idx], wk, types[idx],
-            None if bounds is None else bounds[idx], v, mem_k, centres,
-        ) if n >= 2 or mode == "absolute" else (None, np.full(n, np.nan))
+        _, s_k = scorer.score(matrix[:, idx], wk, mem_k, idx)
         node_scores[:, k] = np.clip(s_k, 0.0, 100.0)
 
     # -- explanations
@@ -396,8 +407,7 @@ def _evaluate(
         )
     if asm.qualitative is not None:
         qsum, extra = _qualitative_summary(
-            system, assessment, asm, weight_share, var_share, var_defined, method, mode, normalization,
-            matrix, w, types, bounds, v, membership, centres,
+            system, assessment, asm, weight_share, var_share, var_defined, scorer, matrix, w, membership
         )
         diags.extend(extra)
 
@@ -522,16 +532,10 @@ def _qualitative_summary(
     weight_share: float,
     var_share: float,
     var_defined: bool,
-    method: str,
-    mode: str,
-    normalization: str,
+    scorer: _Scorer,
     matrix: FloatArray,
     w: FloatArray,
-    types: IntArray,
-    bounds: FloatArray | None,
-    v: float,
     membership: FloatArray | None,
-    centres: FloatArray,
 ) -> tuple[QualitativeSummary, list[Diagnostic]]:
     q = asm.qualitative
     assert q is not None  # noqa: S101 - guarded by the caller
@@ -542,14 +546,13 @@ def _qualitative_summary(
     thin = (q.n_raters < ev.min_raters) & (q.n_raters > 0)
     for k in np.flatnonzero(thin.any(axis=0)):
         which = np.flatnonzero(thin[:, k])
-        listed = ", ".join(f"{assessment.project_ids[i]!r} ({q.n_raters[i, k]})" for i in which[:5])
-        more = f" and {which.size - 5} more" if which.size > 5 else ""
+        listed = listing([f"{assessment.project_ids[i]!r} ({q.n_raters[i, k]})" for i in which])
         diags.append(
             Diagnostic(
                 code="thin_evidence",
                 severity="warning",
                 message=f"indicator {qids[k]!r}: {which.size} project(s) rest on fewer than the system's "
-                f"min_raters = {ev.min_raters} ratings: {listed}{more}",
+                f"min_raters = {ev.min_raters} ratings: {listed}",
                 indicator=qids[k],
                 project=assessment.project_ids[which[0]] if which.size == 1 else None,
                 value=float(which.size),
@@ -584,9 +587,9 @@ def _qualitative_summary(
             cols = q.cols
             mres[:, cols] = np.where(has, res_vals, matrix[:, cols])
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
-            sr, s100r = _score(method, mode, normalization, mres, w, types, bounds, v, mem_r, centres)
+            sr, s100r = scorer.score(mres, w, mem_r)
             resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
-            rr = ranking.rank(sr, higher_is_better=(method != "vikor"))
+            rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
     gv = np.where(q.group_counts > 0, q.group_values, 0.0)
     summary = QualitativeSummary(
