@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -136,23 +134,25 @@ def test_results_read_only_and_inputs_untouched() -> None:
         assert not getattr(r, field).flags.writeable
 
 
-def test_200k_ratings_well_under_a_second() -> None:
+def test_200k_ratings_match_pandas_groupby() -> None:
+    """At the scale of a real evaluation (200,000 ratings) the vectorised medians equal a groupby.
+
+    Speed is measured in benchmarks/ (bench_io.py, bench_evaluate.py), not asserted here.
+    """
+    import pandas as pd
+
     rng = np.random.default_rng(11)
     n = 200_000
     proj = rng.integers(0, 500, n)
     ind = rng.integers(0, 20, n)
     val = rng.integers(1, 6, n).astype(float)
     val[rng.random(n) < 0.05] = NAN
-    grp = rng.choice(np.array(["resident", "expert", "government"]), n, p=[0.8, 0.15, 0.05])
-    rater = np.arange(n)
-    best = np.inf
-    for _ in range(2):
-        t0 = time.perf_counter()
-        r = aggregate_ratings(proj, ind, val, n_projects=500, n_indicators=20, method="median",
-                              group=grp, group_weights=W3, rater=rater, value_range=(1, 5))
-        best = min(best, time.perf_counter() - t0)
+    r = aggregate_ratings(proj, ind, val, n_projects=500, n_indicators=20, method="median",
+                          rater=np.arange(n), value_range=(1, 5))
     assert r.n_raters.sum() + r.n_missing.sum() == n
-    assert best < 1.0, f"{best:.3f} s"
+    ref = pd.DataFrame({"p": proj, "i": ind, "v": val}).dropna().groupby(["p", "i"])["v"].median()
+    got = r.value[ref.index.get_level_values(0), ref.index.get_level_values(1)]
+    np.testing.assert_array_equal(got, ref.to_numpy())
 
 
 def test_duplicate_rating_names_rater_project_indicator() -> None:
