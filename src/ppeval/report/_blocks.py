@@ -14,6 +14,7 @@ from typing import Literal
 from ppeval.errors import InputError
 
 __all__ = [
+    "BlockRenderer",
     "Paragraph",
     "Table",
     "Figure",
@@ -120,3 +121,46 @@ class Document:
     subtitle: str
     sections: tuple[Section, ...]
     meta: dict[str, str] = field(default_factory=dict)
+
+
+class BlockRenderer:
+    """Dispatch of report blocks to a renderer's methods (one per block type).
+
+    The HTML and Markdown renderers subclass it and implement ``paragraph``,
+    ``table``, ``figure``, ``keyvalues``, ``code`` and ``subsection``.
+    """
+
+    def paragraph(self, p: Paragraph) -> str:
+        raise NotImplementedError
+
+    def table(self, t: Table) -> str:
+        raise NotImplementedError
+
+    def figure(self, f: Figure) -> str:
+        raise NotImplementedError
+
+    def keyvalues(self, kv: KeyValues) -> str:
+        raise NotImplementedError
+
+    def code(self, c: Code) -> str:
+        raise NotImplementedError
+
+    def subsection(self, s: Subsection) -> str:
+        raise NotImplementedError
+
+    def block(self, b: object) -> str:
+        """Render one block by its type."""
+        if isinstance(b, Paragraph):
+            return self.paragraph(b)
+        if isinstance(b, Table):
+            return self.table(b)
+        if isinstance(b, Figure):
+            return self.figure(b)
+        if isinstance(b, KeyValues):
+            return self.keyvalues(b)
+        if isinstance(b, Code):
+            return self.code(b)
+        if isinstance(b, Subsection):
+            return self.subsection(b)
+        raise InputError(f"unknown report block {type(b).__name__}")  # pragma: no cover
+
