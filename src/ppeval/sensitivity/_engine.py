@@ -104,22 +104,27 @@ def tile_ranks(s: FloatArray, higher_is_better: bool) -> tuple[np.ndarray, np.nd
 
 
 class _TaskTally:
-    """A task's counts of one table: a dense int32 table filled tile by tile (``np.add.at``) when it
-    is smaller than the chunk's flat indices, else those indices buffered for the merge."""
+    """A task's counts of one table, from the flat indices of every sample of the task.
+
+    The indices are buffered tile by tile; when the table is smaller than the
+    buffer (``dense``) the task returns the counted table (one ``np.bincount``,
+    exact integers, several times faster than ``np.add.at`` per tile), else the
+    indices themselves for the merge.
+    """
 
     def __init__(self, k: int, cols: int, size: int) -> None:
         self.dense = size * 4 <= k * cols * 4
-        self.table = np.zeros(size if self.dense else 0, dtype=np.int32)
-        self.buf = np.empty((0 if self.dense else k, cols), dtype=_flat_dtype(size))
+        self.size = size
+        self.buf = np.empty((k, cols), dtype=_flat_dtype(size))
 
     def put(self, dst: slice, flat: np.ndarray) -> None:
-        if self.dense:
-            np.add.at(self.table, flat.reshape(-1), np.int32(1))
-        else:
-            self.buf[dst] = flat
+        self.buf[dst] = flat
 
     def payload(self) -> tuple[str, np.ndarray]:
-        return ("dense", self.table) if self.dense else ("sparse", self.buf)
+        if self.dense:
+            counts = np.bincount(self.buf.reshape(-1), minlength=self.size).astype(np.int32)
+            return ("dense", counts)
+        return ("sparse", self.buf)
 
 
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
