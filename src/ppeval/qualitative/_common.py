@@ -291,6 +291,20 @@ def first_duplicate(cell: IntArray, rater: Any, n_cells: int, length: int) -> tu
     return int(first[k]), int(second[k])
 
 
+def check_no_duplicate_rating(
+    proj: IntArray, ind: IntArray, n_indicators: int, n_cells: int, rater: np.ndarray, where: Where
+) -> None:
+    """Raise if a rater rated the same (project, indicator) cell twice, naming rater, cell and positions."""
+    dup = first_duplicate(proj * n_indicators + ind, rater, n_cells, proj.shape[0])
+    if dup is None:
+        return
+    i, j = dup
+    raise InputError(
+        f"rater {fmt(rater[i])} rated {where.cell(int(proj[i]), int(ind[i]))} more than once "
+        f"(ratings [{i}] and [{j}]); each rater may rate each project and indicator once"
+    )
+
+
 def bsum(key: IntArray, weights: npt.ArrayLike, n: int) -> FloatArray:
     """``np.bincount(key, weights, minlength=n)`` as float64 (sums per key)."""
     return np.asarray(np.bincount(key, weights=weights, minlength=n), dtype=np.float64)

@@ -29,9 +29,8 @@ from ppeval.qualitative._common import (
     as_codes,
     as_rating_values,
     bsum,
+    check_no_duplicate_rating,
     check_value_range,
-    first_duplicate,
-    fmt,
     ids_sequence,
     parse_groups,
     readonly,
@@ -277,14 +276,7 @@ def aggregate_ratings(
     n_cells = n_p * n_i
     cell = proj * n_i + ind
     if rater_arr is not None:
-        dup = first_duplicate(cell, rater_arr, n_cells, n)
-        if dup is not None:
-            i, j = dup
-            raise InputError(
-                f"rater {fmt(rater_arr[i])} rated "
-                f"{where.cell(int(proj[i]), int(ind[i]))} more than once (ratings [{i}] and [{j}]); "
-                "each rater may rate each project and indicator once"
-            )
+        check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
 
     ok = ~missing
     gkey = gcode * n_cells + cell

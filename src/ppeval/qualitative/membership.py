@@ -23,7 +23,7 @@ from ppeval.qualitative._common import (
     Where,
     as_codes,
     as_rating_values,
-    first_duplicate,
+    check_no_duplicate_rating,
     fmt,
     ids_sequence,
     match_values,
@@ -169,13 +169,7 @@ def membership_matrix(
     n_cells = n_p * n_i
     cell = proj * n_i + ind
     if rater_arr is not None:
-        dup = first_duplicate(cell, rater_arr, n_cells, n)
-        if dup is not None:
-            i, j = dup
-            raise InputError(
-                f"rater {fmt(rater_arr[i])} rated {where.cell(int(proj[i]), int(ind[i]))} more than once "
-                f"(ratings [{i}] and [{j}]); each rater may rate each project and indicator once"
-            )
+        check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
     use = ~missing
     key = (gcode[use] * n_cells + cell[use]) * k + idx[use]
     gc = np.bincount(key, minlength=n_g * n_cells * k).astype(np.int64).reshape(n_g, n_p, n_i, k)
