@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ppeval._typing import FloatArray, IntArray
+from ppeval.errors import PPEvalError
 
 __all__ = [
     "LIMB_BITS",
@@ -39,6 +40,8 @@ __all__ = [
     "Tally",
     "histogram_quantiles",
     "bin_index",
+    "bin_index_into",
+    "fold_rows",
 ]
 
 LIMB_BITS = 26
@@ -148,3 +151,41 @@ def bin_index(x: FloatArray, a: float, b: float, n_bins: int) -> np.ndarray:
     idx = y.astype(np.intp)  # truncation = floor for y >= 0
     np.clip(idx, 0, n_bins - 1, out=idx)
     return idx
+
+
+def bin_index_into(
+    x: FloatArray, a: float, b: float, n_bins: int, offset: np.ndarray, out: np.ndarray, scratch: FloatArray
+) -> None:
+    """``out = bin_index(x, a, b, n_bins) + offset`` without temporaries.
+
+    ``out`` is an integer array shaped like ``x``, ``scratch`` a float array
+    with at least as many rows, ``offset`` a row of integers broadcast over
+    the rows. Clipping the scaled value to ``[0, n_bins - 1]`` before the
+    truncating cast gives the same bins as truncating first and clipping after.
+    """
+    f = scratch[: x.shape[0]]
+    if a != 0.0:
+        np.subtract(x, a, out=f)
+        f *= n_bins / (b - a)
+    else:
+        np.multiply(x, n_bins / (b - a), out=f)
+    np.clip(f, 0.0, float(n_bins - 1), out=f)
+    np.copyto(out, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
+    np.add(out, offset, out=out, casting="unsafe")
+
+
+def fold_rows(x: FloatArray) -> FloatArray:
+    """Sum of the rows of ``x`` (``(t, n)``, ``t`` a power of two) by pairwise halving, in place.
+
+    The additions are elementwise and their order depends on ``t`` only, so the
+    same rows always give the same bits. ``x`` is overwritten; returns ``x[0]``.
+    """
+    t = x.shape[0]
+    if t & (t - 1):
+        raise PPEvalError(f"internal: fold_rows needs a power-of-two number of rows, got {t}")
+    while t > 1:
+        h = t // 2
+        np.add(x[:h], x[h:t], out=x[:h])
+        t = h
+    row: FloatArray = x[0]
+    return row

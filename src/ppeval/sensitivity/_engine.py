@@ -17,9 +17,10 @@ import numpy as np
 
 from ppeval._typing import FloatArray
 
-from ._accumulate import N_LIMBS, Tally, bin_index, limb_split, limb_sums
+from ._accumulate import N_LIMBS, Tally, bin_index, bin_index_into, fold_rows, limb_split, limb_sums
 from ._executor import BLOCK_SIZE, SeedPlan
 from ._kernels import Scorer
+from ._ranks import TileRanker
 
 __all__ = ["WeightSampler", "Job", "Partial", "Totals", "run_chunk", "grade_index", "score_range", "MAX_BINS"]
 
@@ -79,46 +80,19 @@ def _flat_dtype(size: int) -> type[np.signedinteger[Any]]:
     return np.int32 if size < np.iinfo(np.int32).max else np.int64
 
 
-def tile_ranks(s: FloatArray, higher_is_better: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """``order`` (alternatives best first per row) and the 0-based rank of each position.
-
-    The rank of position ``p`` is ``p`` unless scores tie (exactly equal), in
-    which case a tie group shares the rank of its first position (SMAA-2:
-    ``rank = 1 + #strictly better``). Returns ``(order, None)`` when no row has
-    a tie.
-    """
-    key = -s if higher_is_better else s
-    order = np.argsort(key, axis=1)
-    n = s.shape[1]
-    if n == 1:
-        return order, None
-    sk = np.take_along_axis(key, order, axis=1)
-    tie = sk[:, 1:] == sk[:, :-1]
-    if not tie.any():
-        return order, None
-    pos = np.empty(s.shape, dtype=np.int64)
-    pos[:, 0] = 0
-    pos[:, 1:] = np.where(tie, 0, np.arange(1, n))
-    np.maximum.accumulate(pos, axis=1, out=pos)
-    return order, pos
-
-
 class _TaskTally:
     """A task's counts of one table, from the flat indices of every sample of the task.
 
-    The indices are buffered tile by tile; when the table is smaller than the
-    buffer (``dense``) the task returns the counted table (one ``np.bincount``,
-    exact integers, several times faster than ``np.add.at`` per tile), else the
-    indices themselves for the merge.
+    The indices are written tile by tile into ``buf``; when the table is
+    smaller than the buffer (``dense``) the task returns the counted table (one
+    ``np.bincount``, exact integers, several times faster than ``np.add.at``
+    per tile), else the indices themselves for the merge.
     """
 
     def __init__(self, k: int, cols: int, size: int) -> None:
-        self.dense = size * 4 <= k * cols * 4
+        self.dense = size <= k * cols
         self.size = size
         self.buf = np.empty((k, cols), dtype=_flat_dtype(size))
-
-    def put(self, dst: slice, flat: np.ndarray) -> None:
-        self.buf[dst] = flat
 
     def payload(self) -> tuple[str, np.ndarray]:
         if self.dense:
@@ -127,13 +101,45 @@ class _TaskTally:
         return ("sparse", self.buf)
 
 
+class _TileMoments:
+    """Exact per-tile sums of ``d = (s - shift) * inv_scale`` and ``d^2`` for the tiles a task owns.
+
+    A tile's rows are summed by :func:`fold_rows` (fixed pairwise order, so a
+    tile always gives the same bits), padding rows set to zero; the tile sum
+    divided by the tile size (a power of two, exact) lies in [-1, 1] and is
+    split into limbs, whose sums over tiles are exact in any order. The totals
+    are therefore ``tile`` times the limb sums.
+    """
+
+    def __init__(self, tile: int, n: int) -> None:
+        self.d = np.empty((tile, n))
+        self.d2 = np.empty((tile, n))
+        self.d_sum = np.zeros((N_LIMBS, n))
+        self.d2_sum = np.zeros((N_LIMBS, n))
+        self.inv_tile = 1.0 / tile
+
+    def add(self, s_tile: FloatArray, real: int, shift: FloatArray, inv_scale: float) -> None:
+        d, d2 = self.d, self.d2
+        np.subtract(s_tile, shift, out=d)
+        d *= inv_scale
+        d[real:] = 0.0
+        np.multiply(d, d, out=d2)
+        for acc, x in ((self.d_sum, d), (self.d2_sum, d2)):
+            total = fold_rows(x)
+            total *= self.inv_tile
+            acc += limb_split(total)
+
+
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
     """Score, rank and summarise samples ``[start, stop)`` (one task).
 
     Per-sample categories are kept as flat indices into the count tables:
     ranks position-major (``p n + i``), score bins alternative-major
     (``i B + b``), so that the merge touches one table row per column of the
-    buffer.
+    buffer. Score sums are taken per whole tile by the task that holds the
+    tile's first sample (:class:`_TileMoments`); a task whose range starts or
+    ends inside a tile scores the whole tile and keeps only its own rows for
+    everything else.
     """
     sc = job.scorer
     n, m, t_size = sc.n, job.m, job.tile
@@ -148,8 +154,9 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     bin_offset = (np.arange(n) * n_bins)[None, :]
     grade_offset = (np.arange(n) * n_grades)[None, :]
     wbin_offset = (np.arange(m) * n_bins)[None, :]
-    d_sum = np.zeros((N_LIMBS, n))
-    d2_sum = np.zeros((N_LIMBS, n))
+    moments = _TileMoments(t_size, n)
+    ranker = TileRanker(t_size, n, sc.higher_is_better)
+    work = sc.workspace(t_size)
     wd_sum = np.zeros((N_LIMBS, m))
     wd2_sum = np.zeros((N_LIMBS, m))
     central = np.zeros((N_LIMBS, n, m))
@@ -172,31 +179,32 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         if w_tile.shape[0] < t_size:  # last tile of the run: pad to the fixed call shape
             pad[: w_tile.shape[0]] = w_tile
             pad[w_tile.shape[0] :] = w_tile[0]
-            s_tile = sc.tile_scores(pad)
+            s_tile = sc.tile_scores(pad, work)
         else:
-            s_tile = sc.tile_scores(w_tile)
+            s_tile = sc.tile_scores(w_tile, work)
+        if g0 >= start:  # this task owns the tile
+            moments.add(s_tile, g1 - g0, job.score_shift, job.inv_scale)
         lo = max(start, g0) - g0
         hi = min(stop, g1) - g0
         s = s_tile[lo:hi]
         w = w_tile[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
-        order, pos = tile_ranks(s, sc.higher_is_better)
+        s_lo = s.min(axis=0)
+        np.minimum(smin, s_lo, out=smin)
+        np.maximum(smax, s.max(axis=0), out=smax)
+        order, pos = ranker.rank(s, float(s_lo.min()))
         if pos is None:
-            rank_tally.put(dst, order + pos_offset)
+            np.add(order, pos_offset, out=rank_tally.buf[dst], casting="unsafe")
             first_rows = np.arange(s.shape[0])
             first_alts = order[:, 0]
         else:
-            rank_tally.put(dst, order + pos * n)
+            rank_tally.buf[dst] = order + pos * n
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols]
-        bin_tally.put(dst, bin_index(s, job.score_lo, job.score_hi, n_bins) + bin_offset)
+        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_offset, bin_tally.buf[dst], moments.d)
         if grade_tally is not None and job.grade_asc is not None:
-            grade_tally.put(dst, grade_index(s, job.grade_asc, sc.higher_is_better) + grade_offset)
-        wbin_tally.put(dst, bin_index(w, 0.0, 1.0, n_bins) + wbin_offset)
-        d = (s - job.score_shift) * job.inv_scale
-        d_sum += limb_sums(d)
-        d *= d
-        d2_sum += limb_sums(d)
+            grade_tally.buf[dst] = grade_index(s, job.grade_asc, sc.higher_is_better) + grade_offset
+        wbin_tally.buf[dst] = bin_index(w, 0.0, 1.0, n_bins) + wbin_offset
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
         wd *= wd
@@ -204,8 +212,6 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         limbs = limb_split(w[first_rows])
         for level in range(N_LIMBS):
             np.add.at(central[level], first_alts, limbs[level])
-        np.minimum(smin, s.min(axis=0), out=smin)
-        np.maximum(smax, s.max(axis=0), out=smax)
         np.minimum(wmin, w.min(axis=0), out=wmin)
         np.maximum(wmax, w.max(axis=0), out=wmax)
     return Partial(
@@ -213,8 +219,8 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         score_bins=bin_tally.payload(),
         grades=None if grade_tally is None else grade_tally.payload(),
         weight_bins=wbin_tally.payload(),
-        d_sum=d_sum,
-        d2_sum=d2_sum,
+        d_sum=moments.d_sum,
+        d2_sum=moments.d2_sum,
         wd_sum=wd_sum,
         wd2_sum=wd2_sum,
         central=central,

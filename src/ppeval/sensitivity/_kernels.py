@@ -82,14 +82,29 @@ class Scorer:
         """Values produced per sample by the matrix product."""
         return int(self.rhs.shape[1])
 
-    def tile_scores(self, weights: FloatArray) -> FloatArray:
-        """Scores ``(t, n)`` for weight vectors ``(t, m)`` (each row non-negative, summing to 1)."""
+    def workspace(self, rows: int) -> dict[str, FloatArray]:
+        """Buffers that let :meth:`tile_scores` of ``rows`` weight vectors run without allocating."""
+        n_u = self.n_unique
+        if self.method == "topsis":
+            return {"d": np.empty((rows, 2 * n_u)), "out": np.empty((rows, n_u))}
+        if self.method == "wsm":
+            return {"out": np.empty((rows, n_u))}
+        return {}
+
+    def tile_scores(self, weights: FloatArray, work: dict[str, FloatArray] | None = None) -> FloatArray:
+        """Scores ``(t, n)`` for weight vectors ``(t, m)`` (each row non-negative, summing to 1).
+
+        ``work`` (from :meth:`workspace` with ``t`` rows) holds the result and
+        temporaries; the same bits are produced with or without it. The
+        returned array is then a buffer of ``work``, overwritten by the next call.
+        """
         w = weights[:, self.support] if not self.support.all() else weights
         w = np.ascontiguousarray(w)
+        work = work or {}
         if self.method == "topsis":
-            s = _topsis_scores(w, self.rhs, self.n_unique)
+            s = _topsis_scores(w, self.rhs, self.n_unique, work.get("d"), work.get("out"))
         elif self.method == "wsm":
-            s = w @ self.rhs
+            s = np.matmul(w, self.rhs, out=work.get("out"))
         else:
             s = _vikor_scores(w, self.rhs, self.v)
         if self.inverse is not None:
@@ -126,21 +141,25 @@ class Scorer:
         raise InputError("subset_scores needs a separable method (topsis or wsm)")
 
 
-def _topsis_scores(w: FloatArray, rhs: FloatArray, n_u: int) -> FloatArray:
-    d = (w * w) @ rhs
+def _topsis_scores(
+    w: FloatArray, rhs: FloatArray, n_u: int, d: FloatArray | None = None, out: FloatArray | None = None
+) -> FloatArray:
+    d = np.matmul(w * w, rhs, out=d)
     np.sqrt(d, out=d)
     dp = d[:, :n_u]
     dm = d[:, n_u:]
-    den = dp + dm
-    out = np.empty_like(den)
+    den = np.add(dp, dm, out=out)
     if den.min() > 0.0:
-        np.divide(dm, den, out=out)
-    else:
-        ok = den > 0.0
-        # every weighted gap is zero: the alternative is both ideal and anti-ideal
-        # on every criterion with positive weight; scored 0.5 like ppeval.methods.topsis
-        out.fill(0.5)
-        np.divide(dm, den, out=out, where=ok)
+        np.divide(dm, den, out=den)
+        return den
+    ok = den > 0.0
+    # every weighted gap is zero: the alternative is both ideal and anti-ideal
+    # on every criterion with positive weight; scored 0.5 like ppeval.methods.topsis
+    res = np.full_like(den, 0.5)
+    np.divide(dm, den, out=res, where=ok)
+    if out is None:
+        return res
+    out[...] = res
     return out
 
 

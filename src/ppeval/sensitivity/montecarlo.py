@@ -256,8 +256,9 @@ def run_monte_carlo(
     del counts
     totals.ranks.counts = np.empty((0, 0), dtype=np.int32)
 
-    d_mean = limbs_to_float(totals.d_sum) / nf
-    d2_mean = limbs_to_float(totals.d2_sum) / nf
+    # the score sums are limb sums of per-tile sums divided by the tile size (see _engine._TileMoments)
+    d_mean = limbs_to_float(totals.d_sum) * tile / nf
+    d2_mean = limbs_to_float(totals.d2_sum) * tile / nf
     scale = 1.0 / inv_scale
     score_mean = np.clip(base_scores + d_mean * scale, totals.smin, totals.smax)
     score_std = np.sqrt(np.maximum(d2_mean - d_mean * d_mean, 0.0)) * scale
