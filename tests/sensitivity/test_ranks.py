@@ -30,13 +30,14 @@ def ranks_from(order: np.ndarray, pos: np.ndarray | None) -> np.ndarray:
 
 def check(s: np.ndarray, higher_is_better: bool) -> None:
     expected = brute_ranks(s, higher_is_better)
-    ranker = TileRanker(s.shape[0] + 3, s.shape[1], higher_is_better)
-    work = s.copy()
-    order, pos = ranker.rank(work, float(work.min()))
-    got = ranks_from(order, pos)
-    np.testing.assert_array_equal(got, expected)
-    # every row's order is a permutation, best first
-    np.testing.assert_array_equal(np.sort(order, axis=1), np.broadcast_to(np.arange(s.shape[1]), s.shape))
+    for mode in (None, "u32", "i64"):
+        ranker = TileRanker(s.shape[0] + 3, s.shape[1], higher_is_better, mode=mode)
+        work = s.copy()
+        order, pos = ranker.rank(work, float(work.min()))
+        got = ranks_from(order, pos)
+        np.testing.assert_array_equal(got, expected, err_msg=f"mode {ranker.mode}")
+        # every row's order is a permutation
+        np.testing.assert_array_equal(np.sort(order, axis=1), np.broadcast_to(np.arange(s.shape[1]), s.shape))
     eo, ep = exact_ranks(s, higher_is_better)
     np.testing.assert_array_equal(ranks_from(eo, ep), expected)
 
@@ -63,6 +64,26 @@ def test_near_collisions_ties_and_zeros(higher_is_better: bool) -> None:
         ]
     )
     check(s, higher_is_better)
+
+
+def test_many_alternatives_use_64_bit_keys() -> None:
+    rng = np.random.default_rng(5)
+    s = rng.beta(30, 30, size=(6, 2500))
+    s[:, 7] = s[:, 8]  # a tie in every row
+    s[:, 9] = np.nextafter(s[:, 10], 2.0)  # and a one-ulp gap
+    assert TileRanker(6, 2500, True).mode == "i64"
+    check(s, True)
+
+
+def test_runs_of_close_keys_of_every_shape() -> None:
+    """Dense clusters: runs of many members, adjacent runs, ties inside runs, whole rows in one run."""
+    rng = np.random.default_rng(11)
+    centre = rng.choice([0.2, 0.5, 0.8], size=(30, 60))
+    s = centre + rng.integers(-3, 4, size=(30, 60)) * 1e-15
+    s[0] = 0.5  # one row all tied
+    s[1] = 0.5 + np.arange(60) * 1e-16  # one row spread over a few ulps
+    check(s, True)
+    check(s, False)
 
 
 def test_negative_scores_use_the_exact_path() -> None:

@@ -154,24 +154,34 @@ def bin_index(x: FloatArray, a: float, b: float, n_bins: int) -> np.ndarray:
 
 
 def bin_index_into(
-    x: FloatArray, a: float, b: float, n_bins: int, offset: np.ndarray, out: np.ndarray, scratch: FloatArray
+    x: FloatArray,
+    a: float,
+    b: float,
+    n_bins: int,
+    offset: np.ndarray,
+    out: np.ndarray,
+    scratch: FloatArray,
+    scratch_int: np.ndarray,
 ) -> None:
     """``out = bin_index(x, a, b, n_bins) + offset`` without temporaries.
 
-    ``out`` is an integer array shaped like ``x``, ``scratch`` a float array
-    with at least as many rows, ``offset`` a row of integers broadcast over
-    the rows. Clipping the scaled value to ``[0, n_bins - 1]`` before the
-    truncating cast gives the same bins as truncating first and clipping after.
+    ``out`` is an integer array shaped like ``x``; ``scratch`` (float) and
+    ``scratch_int`` (int32) have at least as many rows; ``offset`` is a row of
+    integers broadcast over the rows. Clipping the scaled value to
+    ``[0, n_bins - 1]`` before the truncating cast gives the same bins as
+    truncating first and clipping after.
     """
-    f = scratch[: x.shape[0]]
+    k = x.shape[0]
+    f = scratch[:k]
+    i = scratch_int[:k]
     if a != 0.0:
         np.subtract(x, a, out=f)
         f *= n_bins / (b - a)
     else:
         np.multiply(x, n_bins / (b - a), out=f)
     np.clip(f, 0.0, float(n_bins - 1), out=f)
-    np.copyto(out, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
-    np.add(out, offset, out=out, casting="unsafe")
+    np.copyto(i, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
+    np.add(i, offset, out=out, casting="unsafe")
 
 
 def fold_rows(x: FloatArray) -> FloatArray:

@@ -11,7 +11,7 @@ results. See :mod:`ppeval.sensitivity._executor` for the plan and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -76,10 +76,6 @@ def grade_index(s: FloatArray, grade_asc: FloatArray, higher_is_better: bool) ->
     return out
 
 
-def _flat_dtype(size: int) -> type[np.signedinteger[Any]]:
-    return np.int32 if size < np.iinfo(np.int32).max else np.int64
-
-
 class _TaskTally:
     """A task's counts of one table, from the flat indices of every sample of the task.
 
@@ -92,7 +88,7 @@ class _TaskTally:
     def __init__(self, k: int, cols: int, size: int) -> None:
         self.dense = size <= k * cols
         self.size = size
-        self.buf = np.empty((k, cols), dtype=_flat_dtype(size))
+        self.buf = np.empty((k, cols), dtype=np.intp)  # what np.bincount takes without a copy
 
     def payload(self) -> tuple[str, np.ndarray]:
         if self.dense:
@@ -121,7 +117,8 @@ class _TileMoments:
     def add(self, s_tile: FloatArray, real: int, shift: FloatArray, inv_scale: float) -> None:
         d, d2 = self.d, self.d2
         np.subtract(s_tile, shift, out=d)
-        d *= inv_scale
+        if inv_scale != 1.0:  # 1 for TOPSIS and VIKOR (scores in [0, 1])
+            d *= inv_scale
         d[real:] = 0.0
         np.multiply(d, d, out=d2)
         for acc, x in ((self.d_sum, d), (self.d2_sum, d2)):
@@ -157,6 +154,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     moments = _TileMoments(t_size, n)
     ranker = TileRanker(t_size, n, sc.higher_is_better)
     work = sc.workspace(t_size)
+    bin_int = np.empty((t_size, n), dtype=np.int32)
     wd_sum = np.zeros((N_LIMBS, m))
     wd2_sum = np.zeros((N_LIMBS, m))
     central = np.zeros((N_LIMBS, n, m))
@@ -201,7 +199,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             rank_tally.buf[dst] = order + pos * n
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols]
-        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_offset, bin_tally.buf[dst], moments.d)
+        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_offset, bin_tally.buf[dst], moments.d, bin_int)
         if grade_tally is not None and job.grade_asc is not None:
             grade_tally.buf[dst] = grade_index(s, job.grade_asc, sc.higher_is_better) + grade_offset
         wbin_tally.buf[dst] = bin_index(w, 0.0, 1.0, n_bins) + wbin_offset

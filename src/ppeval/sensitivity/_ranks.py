@@ -36,6 +36,8 @@ from ppeval._typing import FloatArray
 __all__ = ["TileRanker", "exact_ranks"]
 
 _MAX_BITS = 24
+#: Largest index width for 32-bit keys (at least 21 bits of score).
+_MAX_BITS_32 = 11
 
 
 def exact_ranks(s: FloatArray, higher_is_better: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -62,21 +64,76 @@ def exact_ranks(s: FloatArray, higher_is_better: bool) -> tuple[np.ndarray, np.n
     return order, pos
 
 
-class TileRanker:
-    """Reusable buffers for ranking tiles of up to ``rows`` samples of ``n`` alternatives (see module docstring)."""
+def _fix_runs(
+    s: FloatArray, order: np.ndarray, close: np.ndarray, higher_is_better: bool
+) -> np.ndarray | None:
+    """Order the members of every run of close keys exactly, in place in ``order``; return ``pos`` if scores tie.
 
-    def __init__(self, rows: int, n: int, higher_is_better: bool) -> None:
+    ``close[r, p]`` says that sorted positions ``p`` and ``p + 1`` of row ``r``
+    may be out of order (their keys could not separate them). A *run* is a
+    maximal chain of such positions; every alternative whose key equals
+    another's lies in one, so sorting each run by exact score (a
+    ``np.lexsort`` on the few members of all runs together) gives the exact
+    order. Members with exactly equal scores share the rank of the first of
+    them; ``pos`` (0-based rank of every position) is returned only then.
+    """
+    k, n = order.shape
+    some = np.flatnonzero(close.any(axis=1))
+    sub_rows, cols = np.nonzero(close[some])
+    rows = some[sub_rows]
+    pair = rows * n + cols  # flat position of the first member of each close pair
+    members = np.union1d(pair, pair + 1)
+    r_m = members // n
+    p_m = members - r_m * n
+    prev_close = np.zeros(members.shape[0], dtype=bool)
+    has_prev = p_m > 0
+    prev_close[has_prev] = close[r_m[has_prev], p_m[has_prev] - 1]
+    run = np.cumsum(~prev_close)
+    flat_order = order.reshape(-1)
+    alts = flat_order[members]
+    vals = s[r_m, alts]
+    by = np.lexsort((-vals if higher_is_better else vals, run))
+    flat_order[members] = alts[by]
+    v = vals[by]
+    tie = (run[1:] == run[:-1]) & (v[1:] == v[:-1])
+    if not tie.any():
+        return None
+    # rank of a tied member = position of the first member of its chain of equal scores
+    first = np.where(np.concatenate([[False], tie]), -1, members)
+    np.maximum.accumulate(first, out=first)
+    pos = np.empty((k, n), dtype=np.int64)
+    pos[:] = np.arange(n)
+    pos.reshape(-1)[members] = first - (first // n) * n
+    return pos
+
+
+class TileRanker:
+    """Reusable buffers for ranking tiles of up to ``rows`` samples of ``n`` alternatives (see module docstring).
+
+    ``mode`` (tests only) forces ``"u32"``, ``"i64"`` or ``"exact"``; by default
+    32-bit keys are used up to 2048 alternatives, 64-bit keys up to ``2^24``.
+    """
+
+    def __init__(self, rows: int, n: int, higher_is_better: bool, mode: str | None = None) -> None:
         self.n = n
         self.higher_is_better = higher_is_better
         self.bits = max(1, (n - 1).bit_length())
-        self.packed = n > 1 and self.bits <= _MAX_BITS
-        self._low = np.int64((1 << self.bits) - 1)
+        if n == 1 or self.bits > _MAX_BITS or mode == "exact":
+            self.mode = "exact"
+        elif (self.bits <= _MAX_BITS_32 and mode is None) or mode == "u32":
+            self.mode = "u32"
+        else:
+            self.mode = "i64"
+        dtype = np.uint32 if self.mode == "u32" else np.int64
+        self._low = dtype((1 << self.bits) - 1)
         self._high = np.int64(~((1 << self.bits) - 1))
-        self._index = np.arange(n, dtype=np.int64)
-        self._key = np.empty((rows, n), dtype=np.int64)
+        self._levels = float((1 << (32 - self.bits)) - 2)
+        self._index = np.arange(n, dtype=dtype)
+        self._key = np.empty((rows, n), dtype=dtype)
         self._order = np.empty((rows, n), dtype=np.int64)
-        self._gap = np.empty((rows, max(n - 1, 0)), dtype=np.int64)
+        self._gap = np.empty((rows, max(n - 1, 0)), dtype=dtype)
         self._close = np.empty((rows, max(n - 1, 0)), dtype=bool)
+        self._f = np.empty((rows, n)) if self.mode == "u32" else np.empty((0, n))
 
     def rank(self, s: FloatArray, smallest: float) -> tuple[np.ndarray, np.ndarray | None]:
         """Rank the rows of ``s`` (``(k, n)``, C-contiguous, may be modified: ``-0.0`` becomes ``0.0``).
@@ -86,33 +143,44 @@ class TileRanker:
         until the next call.
         """
         k = s.shape[0]
-        if not self.packed or smallest < 0.0:
+        if self.mode == "exact" or (self.mode == "i64" and smallest < 0.0):
             return exact_ranks(s, self.higher_is_better)
-        if smallest == 0.0:
-            s += 0.0  # -0.0 + 0.0 = +0.0: one bit pattern for zero
         key = self._key[:k]
-        bits = s.view(np.int64)
-        if self.higher_is_better:
-            np.invert(bits, out=key)
-            np.bitwise_and(key, self._high, out=key)
+        if self.mode == "u32":
+            self._quantise(s, key)
         else:
-            np.bitwise_and(bits, self._high, out=key)
+            if smallest == 0.0:
+                s += 0.0  # -0.0 + 0.0 = +0.0: one bit pattern for zero
+            bits = s.view(np.int64)
+            if self.higher_is_better:
+                np.invert(bits, out=key)
+                np.bitwise_and(key, self._high, out=key)
+            else:
+                np.bitwise_and(bits, self._high, out=key)
         np.bitwise_or(key, self._index, out=key)
         key.sort(axis=1)
         order = self._order[:k]
-        np.bitwise_and(key, self._low, out=order)
+        np.bitwise_and(key, self._low, out=order, casting="unsafe")
         gap = self._gap[:k]
         close = self._close[:k]
         np.subtract(key[:, 1:], key[:, :-1], out=gap)
         np.less_equal(gap, self._low, out=close)
         if not close.any():
             return order, None
-        rows = np.flatnonzero(close.any(axis=1))
-        exact_order, exact_pos = exact_ranks(s[rows], self.higher_is_better)
-        order[rows] = exact_order
-        if exact_pos is None:
-            return order, None
-        pos = np.empty((k, self.n), dtype=np.int64)
-        pos[:] = self._index
-        pos[rows] = exact_pos
-        return order, pos
+        return order, _fix_runs(s, order, close, self.higher_is_better)
+
+    def _quantise(self, s: FloatArray, key: np.ndarray) -> None:
+        """``key = floor(u) << bits`` with ``u`` in ``[0, 2^(32-bits) - 2]``, non-increasing in the rank order."""
+        k = s.shape[0]
+        f = self._f[:k]
+        lo = s.min(axis=1, keepdims=True)
+        hi = s.max(axis=1, keepdims=True)
+        # levels / span, at most 1e300 (a zero or subnormal span must not overflow)
+        scale = self._levels / np.maximum(hi - lo, self._levels * 1e-300)
+        if self.higher_is_better:
+            np.subtract(hi, s, out=f)  # best first: distance below the row's best score
+        else:
+            np.subtract(s, lo, out=f)
+        f *= scale
+        np.copyto(key, f, casting="unsafe")  # truncation = floor on [0, levels]
+        np.left_shift(key, np.uint32(self.bits), out=key)

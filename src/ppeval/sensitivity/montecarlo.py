@@ -368,7 +368,8 @@ def monte_carlo(
         decreasing (e.g. ``[90, 80, 60, 0]``). Gives ``grade_probability``.
     chunk_size : int or None
         Samples per task (bounds the per-sample buffers of a task: about
-        ``12 * chunk_size * n`` bytes). Default: about 8 Mi values per chunk.
+        ``24 * chunk_size * n`` bytes, 8 more with ``grade_bands``). Default:
+        about 8 Mi values per chunk.
         Results do not depend on it.
     seed : int, Generator, SeedSequence or None
         Root of the random streams. ``None`` takes fresh entropy (recorded in
@@ -409,8 +410,14 @@ def monte_carlo(
     ``b_i^r`` is the share of draws with ``rank(i, w) = r``; the central weight
     vector ``w_i^c`` is the mean of the draws with ``rank(i, w) = 1``.
 
+    *Ranks.* Each sample's alternatives are put in order by sorting packed
+    64-bit keys (score bits with the alternative's index in the low bits);
+    rows where two keys come closer than the index bits are ranked again
+    exactly, so ties and near-ties are handled as by a full comparison.
+
     *Reproducibility.* Ranks and grades are counted as integers; score and
-    weight sums are exact (split on fixed binary grids), so every chunking,
+    weight sums are exact (per-tile sums in a fixed order, split on fixed
+    binary grids and added exactly), so every chunking,
     executor and worker count gives identical bits; scores of a sample always
     come from one fixed-shape matrix product. Quantiles come from per
     alternative histograms (``quantile_bins`` bins over ``score_range``),
