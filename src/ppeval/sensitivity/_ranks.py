@@ -130,7 +130,7 @@ class TileRanker:
         self._levels = float((1 << (32 - self.bits)) - 2)
         self._index = np.arange(n, dtype=dtype)
         self._key = np.empty((rows, n), dtype=dtype)
-        self._order = np.empty((rows, n), dtype=np.int64)
+        self._order = np.empty((rows, n), dtype=dtype)
         self._gap = np.empty((rows, max(n - 1, 0)), dtype=dtype)
         self._close = np.empty((rows, max(n - 1, 0)), dtype=bool)
         self._f = np.empty((rows, n)) if self.mode == "u32" else np.empty((0, n))
@@ -160,7 +160,7 @@ class TileRanker:
         np.bitwise_or(key, self._index, out=key)
         key.sort(axis=1)
         order = self._order[:k]
-        np.bitwise_and(key, self._low, out=order, casting="unsafe")
+        np.bitwise_and(key, self._low, out=order)
         gap = self._gap[:k]
         close = self._close[:k]
         np.subtract(key[:, 1:], key[:, :-1], out=gap)
