@@ -260,6 +260,21 @@ def test_identical_alternatives_always_tie() -> None:
     np.testing.assert_allclose(r.rank_acceptability.sum(axis=1), 1.0)
 
 
+@pytest.mark.parametrize("chunk_size", [1, 7, None])
+def test_ties_match_brute_force(chunk_size: int | None) -> None:
+    """Exact score ties (duplicated rows, a dominated pair tied on its only weighted gap) give the
+    min-rank counts of ``ranking.rank`` in every sample, whatever the chunking (dense or sparse tallies)."""
+    x = np.vstack([X, X[1], X[3], X[1]])  # alternatives 1, 5 and 7 identical; 3 and 6 identical
+    samples, seed = 700, 4
+    r = monte_carlo(x, W, T, samples, seed=seed, chunk_size=chunk_size)
+    ws = sample_weights(seed, samples, 4, None)
+    ranks = ranking.rank(methods.topsis(x, ws, T), True)
+    acc = np.stack([(ranks == q + 1).mean(axis=0) for q in range(x.shape[0])], axis=1)
+    np.testing.assert_array_equal(r.rank_acceptability, acc)
+    first = ranks == 1
+    np.testing.assert_array_equal(r.first_count, first.sum(axis=0))
+
+
 def test_single_alternative_and_single_criterion() -> None:
     r = monte_carlo([[3.0, 4.0]], [0.5, 0.5], [1, 1], 10, seed=0)
     np.testing.assert_array_equal(r.rank_acceptability, [[1.0]])

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from ppeval.errors import PPEvalError
 from ppeval.sensitivity._ranks import TileRanker, exact_ranks
 
 
@@ -33,7 +34,7 @@ def check(s: np.ndarray, higher_is_better: bool) -> None:
     for mode in (None, "u32", "i64"):
         ranker = TileRanker(s.shape[0] + 3, s.shape[1], higher_is_better, mode=mode)
         work = s.copy()
-        order, pos = ranker.rank(work, float(work.min()))
+        order, pos = ranker.rank(work, float(work.min()), float(work.max()))
         got = ranks_from(order, pos)
         np.testing.assert_array_equal(got, expected, err_msg=f"mode {ranker.mode}")
         # every row's order is a permutation
@@ -104,3 +105,25 @@ def test_negative_scores_use_the_exact_path() -> None:
 )
 def test_property_matches_pairwise_ranks(s: np.ndarray, higher_is_better: bool) -> None:
     check(s, higher_is_better)
+
+
+def test_order_written_into_a_caller_buffer() -> None:
+    """``out=``: the order lands in the caller's (wider or narrower) integer rows, fixes of close runs included."""
+    rng = np.random.default_rng(21)
+    s = rng.beta(5, 5, size=(12, 40))
+    s[:, 3] = s[:, 4]  # ties
+    s[:, 5] = np.nextafter(s[:, 6], 2.0)  # a one-ulp gap
+    expected = brute_ranks(s, True)
+    for mode in ("u32", "i64", "exact"):
+        for dtype in (np.uint32, np.int64):
+            buf = np.full((20, 40), 99, dtype=dtype)
+            work = s.copy()
+            order, pos = TileRanker(12, 40, True, mode=mode).rank(
+                work, float(work.min()), float(work.max()), out=buf[4:16]
+            )
+            assert np.shares_memory(order, buf)
+            np.testing.assert_array_equal(ranks_from(buf[4:16].astype(np.int64), pos), expected)
+            assert (buf[:4] == 99).all()
+            assert (buf[16:] == 99).all()
+    with pytest.raises(PPEvalError, match="C-contiguous"):
+        TileRanker(12, 40, True).rank(s.copy(), float(s.min()), float(s.max()), out=np.empty((40, 12), np.uint32).T)

@@ -153,35 +153,21 @@ def bin_index(x: FloatArray, a: float, b: float, n_bins: int) -> np.ndarray:
     return idx
 
 
-def bin_index_into(
-    x: FloatArray,
-    a: float,
-    b: float,
-    n_bins: int,
-    offset: np.ndarray,
-    out: np.ndarray,
-    scratch: FloatArray,
-    scratch_int: np.ndarray,
-) -> None:
-    """``out = bin_index(x, a, b, n_bins) + offset`` without temporaries.
+def bin_index_into(x: FloatArray, a: float, b: float, n_bins: int, out: np.ndarray, scratch: FloatArray) -> None:
+    """``out = bin_index(x, a, b, n_bins)`` without temporaries.
 
-    ``out`` is an integer array shaped like ``x``; ``scratch`` (float) and
-    ``scratch_int`` (int32) have at least as many rows; ``offset`` is a row of
-    integers broadcast over the rows. Clipping the scaled value to
-    ``[0, n_bins - 1]`` before the truncating cast gives the same bins as
-    truncating first and clipping after.
+    ``out`` is an integer array shaped like ``x`` (32 bits hold any bin);
+    ``scratch`` is a float array with at least as many rows. Clipping the scaled value to ``[0, n_bins - 1]`` before the
+    truncating cast gives the same bins as truncating first and clipping after.
     """
-    k = x.shape[0]
-    f = scratch[:k]
-    i = scratch_int[:k]
+    f = scratch[: x.shape[0]]
     if a != 0.0:
         np.subtract(x, a, out=f)
         f *= n_bins / (b - a)
     else:
         np.multiply(x, n_bins / (b - a), out=f)
     np.clip(f, 0.0, float(n_bins - 1), out=f)
-    np.copyto(i, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
-    np.add(i, offset, out=out, casting="unsafe")
+    np.copyto(out, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
 
 
 def fold_rows(x: FloatArray) -> FloatArray:

@@ -76,25 +76,57 @@ def grade_index(s: FloatArray, grade_asc: FloatArray, higher_is_better: bool) ->
     return out
 
 
-class _TaskTally:
-    """A task's counts of one table, from the flat indices of every sample of the task.
+#: Values per block when a task counts its codes (an 8 MiB index block stays in the cache).
+_COUNT_BLOCK = 1 << 20
 
-    The indices are written tile by tile into ``buf``; when the table is
-    smaller than the buffer (``dense``) the task returns the counted table (one
-    ``np.bincount``, exact integers, several times faster than ``np.add.at``
-    per tile), else the indices themselves for the merge.
+
+class _TaskTally:
+    """A task's counts of one table: every sample puts one count in each column's part of the table.
+
+    Sample ``r`` counts cell ``offset[c] + codes[r, c]`` for each column ``c``
+    (codes are 32-bit: alternatives, bins or grades). The codes are written
+    tile by tile into ``codes``; a cell that does not follow that rule (a tied
+    rank) is recorded with :meth:`move`. When the table is smaller than the
+    buffer (``dense``) the task returns the counted table, counted block by
+    block with ``np.add.at`` into an int32 table (a cache-sized index block,
+    no index array of the task's size); else the flat indices themselves for
+    the merge. Both give exact integer counts, whatever the blocks.
     """
 
-    def __init__(self, k: int, cols: int, size: int) -> None:
+    def __init__(self, k: int, offset: np.ndarray, size: int, dtype: type[np.integer]) -> None:
+        cols = offset.shape[0]
         self.dense = size <= k * cols
         self.size = size
-        self.buf = np.empty((k, cols), dtype=np.intp)  # what np.bincount takes without a copy
+        self.offset = offset.astype(np.intp)
+        self.codes = np.empty((k, cols), dtype=dtype)
+        self._moved: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def move(self, rows: np.ndarray, cols: np.ndarray, flat: np.ndarray) -> None:
+        """Count cell ``flat[j]`` instead of ``offset[cols[j]] + codes[rows[j], cols[j]]``."""
+        if rows.size:
+            self._moved.append((rows, cols, flat.astype(np.intp)))
 
     def payload(self) -> tuple[str, np.ndarray]:
+        codes = self.codes
+        k, cols = codes.shape
         if self.dense:
-            counts = np.bincount(self.buf.reshape(-1), minlength=self.size).astype(np.int32)
-            return ("dense", counts)
-        return ("sparse", self.buf)
+            table = np.zeros(self.size, dtype=np.int32)
+            step = max(1, _COUNT_BLOCK // max(cols, 1))
+            block = np.empty((min(step, k), cols), dtype=np.intp)
+            one = np.int32(1)
+            for r0 in range(0, k, step):
+                b = block[: min(step, k - r0)]
+                np.add(codes[r0 : r0 + step], self.offset, out=b, casting="unsafe")
+                np.add.at(table, b.reshape(-1), one)
+            for rows, cs, flat in self._moved:
+                np.subtract.at(table, self.offset[cs] + codes[rows, cs], one)
+                np.add.at(table, flat, one)
+            return ("dense", table)
+        idx = np.add(codes, self.offset, dtype=np.intp)
+        self.codes = np.empty((0, cols), dtype=codes.dtype)  # release before the next table's indices
+        for rows, cs, flat in self._moved:
+            idx[rows, cs] = flat
+        return ("sparse", idx)
 
 
 class _TileMoments:
@@ -130,10 +162,12 @@ class _TileMoments:
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
     """Score, rank and summarise samples ``[start, stop)`` (one task).
 
-    Per-sample categories are kept as flat indices into the count tables:
-    ranks position-major (``p n + i``), score bins alternative-major
-    (``i B + b``), so that the merge touches one table row per column of the
-    buffer. Score sums are taken per whole tile by the task that holds the
+    Per-sample categories are kept as 32-bit codes, one column per table row
+    (:class:`_TaskTally`): ranks position-major (row ``p`` holds the
+    alternative in position ``p``; cell ``p n + i``), score bins
+    alternative-major (cell ``i B + b``), so that the merge touches one table
+    row per column. The ranker writes each tile's order straight into the rank
+    codes. Score sums are taken per whole tile by the task that holds the
     tile's first sample (:class:`_TileMoments`); a task whose range starts or
     ends inside a tile scores the whole tile and keeps only its own rows for
     everything else.
@@ -142,19 +176,15 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     n, m, t_size = sc.n, job.m, job.tile
     k = stop - start
     n_bins = job.bins
-    rank_tally = _TaskTally(k, n, n * n)
-    bin_tally = _TaskTally(k, n, n * n_bins)
+    rank_tally = _TaskTally(k, np.arange(n) * n, n * n, np.uint32)  # position p: cell p n + alternative
+    bin_tally = _TaskTally(k, np.arange(n) * n_bins, n * n_bins, np.int32)
     n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
-    grade_tally = _TaskTally(k, n, n * n_grades) if n_grades else None
-    wbin_tally = _TaskTally(k, m, m * n_bins)
-    pos_offset = (np.arange(n) * n)[None, :]
-    bin_offset = (np.arange(n) * n_bins)[None, :]
-    grade_offset = (np.arange(n) * n_grades)[None, :]
-    wbin_offset = (np.arange(m) * n_bins)[None, :]
+    grade_tally = _TaskTally(k, np.arange(n) * n_grades, n * n_grades, np.int32) if n_grades else None
+    wbin_tally = _TaskTally(k, np.arange(m) * n_bins, m * n_bins, np.int32)
+    positions = np.arange(n)
     moments = _TileMoments(t_size, n)
     ranker = TileRanker(t_size, n, sc.higher_is_better)
     work = sc.workspace(t_size)
-    bin_int = np.empty((t_size, n), dtype=np.int32)
     wd_sum = np.zeros((N_LIMBS, m))
     wd2_sum = np.zeros((N_LIMBS, m))
     central = np.zeros((N_LIMBS, n, m))
@@ -188,21 +218,23 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         w = w_tile[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
         s_lo = s.min(axis=0)
+        s_hi = s.max(axis=0)
         np.minimum(smin, s_lo, out=smin)
-        np.maximum(smax, s.max(axis=0), out=smax)
-        order, pos = ranker.rank(s, float(s_lo.min()))
+        np.maximum(smax, s_hi, out=smax)
+        order = rank_tally.codes[dst]
+        _, pos = ranker.rank(s, float(s_lo.min()), float(s_hi.max()), out=order)
         if pos is None:
-            np.add(order, pos_offset, out=rank_tally.buf[dst], casting="unsafe")
             first_rows = np.arange(s.shape[0])
             first_alts = order[:, 0]
-        else:
-            rank_tally.buf[dst] = order + pos * n
+        else:  # tied scores share the rank of the first of them
+            rows, cols = np.nonzero(pos != positions)
+            rank_tally.move(rows + dst.start, cols, pos[rows, cols] * n + order[rows, cols])
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols]
-        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_offset, bin_tally.buf[dst], moments.d, bin_int)
+        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_tally.codes[dst], moments.d)
         if grade_tally is not None and job.grade_asc is not None:
-            grade_tally.buf[dst] = grade_index(s, job.grade_asc, sc.higher_is_better) + grade_offset
-        wbin_tally.buf[dst] = bin_index(w, 0.0, 1.0, n_bins) + wbin_offset
+            grade_tally.codes[dst] = grade_index(s, job.grade_asc, sc.higher_is_better)
+        wbin_tally.codes[dst] = bin_index(w, 0.0, 1.0, n_bins)
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
         wd *= wd

@@ -4,27 +4,33 @@ The Monte Carlo engine needs, for each sample (row of a ``(k, n)`` score tile),
 the alternatives in rank order and the rank of each position (SMAA-2: tied
 scores share the rank of the first of them, ``rank = 1 + #strictly better``).
 ``np.argsort`` does this directly but is the slowest step of a run; sorting
-plain 64-bit integers is about twice as fast, and no gather is needed
-afterwards. :class:`TileRanker` therefore sorts *packed keys*:
+plain integers is several times faster (32-bit integers fastest), and no
+gather is needed afterwards. :class:`TileRanker` therefore sorts *packed
+keys* ``key = (h << b) | i``: a high part ``h`` that is non-decreasing in the
+rank order, and the alternative's index ``i`` in the low ``b = ceil(log2 n)``
+bits. One in-place ``ndarray.sort`` per row orders the keys; the alternative
+in position ``p`` is ``key_p & (2^b - 1)``.
 
-* For a score ``s >= 0`` the IEEE-754 bit pattern read as a signed 64-bit
-  integer ``k(s)`` is strictly increasing in ``s`` (``-0.0`` is made ``+0.0``
-  first). Descending order (higher is better) uses ``~k(s) = -k(s) - 1``.
-* The low ``b = ceil(log2 n)`` bits of that key are replaced by the
-  alternative's index: ``key = (k & ~(2^b - 1)) | i``. One in-place
-  ``ndarray.sort`` per row orders the keys; the alternative in position ``p``
-  is ``key_p & (2^b - 1)``.
-* Dropping ``b`` low bits can merge scores that differ by fewer than ``2^b``
-  units in the last place, and exact ties become ordered by index. Both show
-  as adjacent sorted keys less than ``2^b`` apart; every row with such a pair
-  is ranked again with the exact ``argsort`` path (:func:`exact_ranks`), which
-  also resolves ties. Rows without one are strictly ordered by score, because
-  their truncated keys are strictly increasing. The result is therefore the
-  same as ``argsort`` with exact tie handling, for every input.
+* 32-bit keys (``n <= 2048``): ``h = floor(u)`` with ``u = (hi - s) L / (hi - lo)``
+  (ascending scores: ``s - lo``), ``lo``/``hi`` the smallest and largest score
+  of the tile and ``L = 2^(32-b) - 2`` levels.
+* 64-bit keys (``n <= 2^24``, scores ``>= 0``): the IEEE-754 bit pattern of
+  ``s`` read as a signed 64-bit integer is strictly increasing in ``s``
+  (``-0.0`` is made ``+0.0`` first); descending order uses its complement;
+  ``h`` is that pattern without its low ``b`` bits.
 
-Tiles with a negative score (possible only for WSM with unusual
-normalisations), and problems with more than ``2^24`` alternatives, use the
-exact path directly.
+Every step from score to ``h`` is monotone (correctly rounded subtraction and
+multiplication, truncation), so adjacent sorted keys whose high parts differ
+hold strictly ordered scores. Scores that share a high part (close scores,
+and exact ties, which the index orders arbitrarily) show as adjacent keys
+whose XOR is below ``2^b``; the members of every run of such neighbours are
+sorted again by exact score (:func:`_fix_runs`, one ``np.lexsort`` for the
+whole tile), which also finds the ties. The result is therefore the same as
+``argsort`` with exact tie handling (:func:`exact_ranks`), for every input.
+
+Tiles with a negative score under 64-bit keys (possible only for WSM with
+unusual normalisations), and problems with more than ``2^24`` alternatives,
+use the exact path directly.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from ppeval._typing import FloatArray
+from ppeval.errors import PPEvalError
 
 __all__ = ["TileRanker", "exact_ranks"]
 
@@ -135,19 +142,27 @@ class TileRanker:
         self._close = np.empty((rows, max(n - 1, 0)), dtype=bool)
         self._f = np.empty((rows, n)) if self.mode == "u32" else np.empty((0, n))
 
-    def rank(self, s: FloatArray, smallest: float) -> tuple[np.ndarray, np.ndarray | None]:
+    def rank(
+        self, s: FloatArray, smallest: float, largest: float, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Rank the rows of ``s`` (``(k, n)``, C-contiguous, may be modified: ``-0.0`` becomes ``0.0``).
 
-        ``smallest`` is ``s.min()``. Returns ``(order, pos)`` as
-        :func:`exact_ranks`; ``order`` is a view of an internal buffer, valid
-        until the next call.
+        ``smallest`` and ``largest`` are ``s.min()`` and ``s.max()``. Returns ``(order, pos)`` as
+        :func:`exact_ranks`. ``order`` is written into ``out`` (a C-contiguous
+        ``(k, n)`` integer array of at least 32 bits) when given, else into an
+        internal buffer valid until the next call.
         """
         k = s.shape[0]
+        order = self._order[:k] if out is None else out
+        if not order.flags.c_contiguous:  # _fix_runs edits order through a flat view
+            raise PPEvalError("internal: TileRanker.rank needs a C-contiguous out array")
         if self.mode == "exact" or (self.mode == "i64" and smallest < 0.0):
-            return exact_ranks(s, self.higher_is_better)
+            exact, pos = exact_ranks(s, self.higher_is_better)
+            np.copyto(order, exact, casting="unsafe")  # indices < 2^24
+            return order, pos
         key = self._key[:k]
         if self.mode == "u32":
-            self._quantise(s, key)
+            self._quantise(s, smallest, largest, key)
         else:
             if smallest == 0.0:
                 s += 0.0  # -0.0 + 0.0 = +0.0: one bit pattern for zero
@@ -159,26 +174,22 @@ class TileRanker:
                 np.bitwise_and(bits, self._high, out=key)
         np.bitwise_or(key, self._index, out=key)
         key.sort(axis=1)
-        order = self._order[:k]
-        np.bitwise_and(key, self._low, out=order)
+        np.bitwise_and(key, self._low, out=order, casting="unsafe")
         gap = self._gap[:k]
         close = self._close[:k]
-        np.subtract(key[:, 1:], key[:, :-1], out=gap)
+        np.bitwise_xor(key[:, 1:], key[:, :-1], out=gap)  # below 2^b: same high part (keys share a sign)
         np.less_equal(gap, self._low, out=close)
         if not close.any():
             return order, None
         return order, _fix_runs(s, order, close, self.higher_is_better)
 
-    def _quantise(self, s: FloatArray, key: np.ndarray) -> None:
+    def _quantise(self, s: FloatArray, lo: float, hi: float, key: np.ndarray) -> None:
         """``key = floor(u) << bits`` with ``u`` in ``[0, 2^(32-bits) - 2]``, non-increasing in the rank order."""
-        k = s.shape[0]
-        f = self._f[:k]
-        lo = s.min(axis=1, keepdims=True)
-        hi = s.max(axis=1, keepdims=True)
+        f = self._f[: s.shape[0]]
         # levels / span, at most 1e300 (a zero or subnormal span must not overflow)
-        scale = self._levels / np.maximum(hi - lo, self._levels * 1e-300)
+        scale = self._levels / max(hi - lo, self._levels * 1e-300)
         if self.higher_is_better:
-            np.subtract(hi, s, out=f)  # best first: distance below the row's best score
+            np.subtract(hi, s, out=f)  # best first: distance below the tile's best score
         else:
             np.subtract(s, lo, out=f)
         f *= scale
