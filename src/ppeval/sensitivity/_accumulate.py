@@ -153,12 +153,18 @@ def bin_index(x: FloatArray, a: float, b: float, n_bins: int) -> np.ndarray:
     return idx
 
 
-def bin_index_into(x: FloatArray, a: float, b: float, n_bins: int, out: np.ndarray, scratch: FloatArray) -> None:
-    """``out = bin_index(x, a, b, n_bins)`` without temporaries.
+def bin_index_into(
+    x: FloatArray, a: float, b: float, n_bins: int, offset: FloatArray, out: np.ndarray, scratch: FloatArray
+) -> None:
+    """``out = bin_index(x, a, b, n_bins) + offset`` without temporaries.
 
-    ``out`` is an integer array shaped like ``x`` (32 bits hold any bin);
-    ``scratch`` is a float array with at least as many rows. Clipping the scaled value to ``[0, n_bins - 1]`` before the
-    truncating cast gives the same bins as truncating first and clipping after.
+    ``out`` is an integer array shaped like ``x``; ``offset`` is a row of
+    integer-valued floats (below ``2^53``: exact) broadcast over the rows;
+    ``scratch`` is a float array with at least as many rows. Clipping the
+    scaled value to ``[0, n_bins - 1]`` before the truncating cast gives the
+    same bins as truncating first and clipping after; the bin is floored
+    before the offset is added, so that rounding cannot move a value into
+    the next bin.
     """
     f = scratch[: x.shape[0]]
     if a != 0.0:
@@ -167,7 +173,9 @@ def bin_index_into(x: FloatArray, a: float, b: float, n_bins: int, out: np.ndarr
     else:
         np.multiply(x, n_bins / (b - a), out=f)
     np.clip(f, 0.0, float(n_bins - 1), out=f)
-    np.copyto(out, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
+    np.floor(f, out=f)
+    f += offset  # integers below 2^53: exact
+    np.copyto(out, f, casting="unsafe")
 
 
 def fold_rows(x: FloatArray) -> FloatArray:

@@ -81,51 +81,56 @@ _COUNT_BLOCK = 1 << 20
 
 
 class _TaskTally:
-    """A task's counts of one table: every sample puts one count in each column's part of the table.
+    """A task's counts of one table, from the flat cell index that every sample gives each column.
 
-    Sample ``r`` counts cell ``offset[c] + codes[r, c]`` for each column ``c``
-    (codes are 32-bit: alternatives, bins or grades). The codes are written
-    tile by tile into ``codes``; a cell that does not follow that rule (a tied
-    rank) is recorded with :meth:`move`. When the table is smaller than the
-    buffer (``dense``) the task returns the counted table, counted block by
-    block with ``np.add.at`` into an int32 table (a cache-sized index block,
-    no index array of the task's size); else the flat indices themselves for
-    the merge. Both give exact integer counts, whatever the blocks.
+    Column ``c`` (a rank position, an alternative, a criterion) owns cells
+    ``offset[c] ... offset[c] + width - 1`` of the flattened ``(cols, width)``
+    table; ``codes[r, c]`` is the cell that sample ``r`` counts (32-bit
+    unless the table has ``2^31`` cells or more), written tile by tile. A count
+    that belongs elsewhere (a tied rank) is recorded with :meth:`move`. When
+    the table is smaller than the buffer (``dense``) the task returns the
+    counted table, counted in cache-sized blocks with ``np.add.at`` into an
+    int32 table; else the flat indices themselves for the merge. Both give
+    exact integer counts, whatever the blocks.
     """
 
-    def __init__(self, k: int, offset: np.ndarray, size: int, dtype: type[np.integer]) -> None:
-        cols = offset.shape[0]
-        self.dense = size <= k * cols
-        self.size = size
-        self.offset = offset.astype(np.intp)
-        self.codes = np.empty((k, cols), dtype=dtype)
-        self._moved: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    def __init__(self, k: int, cols: int, width: int, unsigned: bool = False) -> None:
+        self.size = cols * width
+        self.dense = self.size <= k * cols
+        if self.size < 2**31:
+            self.dtype: type[np.integer] = np.uint32 if unsigned else np.int32
+        else:
+            self.dtype = np.int64
+        self.offset = (np.arange(cols, dtype=np.int64) * width).astype(self.dtype)
+        self.codes = np.empty((k, cols), dtype=self.dtype)
+        self._moved: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def move(self, rows: np.ndarray, cols: np.ndarray, flat: np.ndarray) -> None:
-        """Count cell ``flat[j]`` instead of ``offset[cols[j]] + codes[rows[j], cols[j]]``."""
-        if rows.size:
-            self._moved.append((rows, cols, flat.astype(np.intp)))
+    def move(self, cells: np.ndarray, to: np.ndarray) -> None:
+        """Count cell ``to[j]`` instead of the cell held in flat buffer position ``cells[j]``."""
+        if cells.size:
+            self._moved.append((cells, to.astype(np.intp)))
 
     def payload(self) -> tuple[str, np.ndarray]:
         codes = self.codes
         k, cols = codes.shape
+        flat = codes.reshape(-1)
         if self.dense:
             table = np.zeros(self.size, dtype=np.int32)
-            step = max(1, _COUNT_BLOCK // max(cols, 1))
-            block = np.empty((min(step, k), cols), dtype=np.intp)
+            step = max(1, _COUNT_BLOCK // max(cols, 1)) * cols
+            block = np.empty(min(step, flat.shape[0]), dtype=np.intp)
             one = np.int32(1)
-            for r0 in range(0, k, step):
-                b = block[: min(step, k - r0)]
-                np.add(codes[r0 : r0 + step], self.offset, out=b, casting="unsafe")
-                np.add.at(table, b.reshape(-1), one)
-            for rows, cs, flat in self._moved:
-                np.subtract.at(table, self.offset[cs] + codes[rows, cs], one)
-                np.add.at(table, flat, one)
+            for v0 in range(0, flat.shape[0], step):
+                b = block[: min(step, flat.shape[0] - v0)]
+                np.copyto(b, flat[v0 : v0 + step])
+                np.add.at(table, b, one)
+            for cells, to in self._moved:
+                np.subtract.at(table, flat[cells].astype(np.intp), one)
+                np.add.at(table, to, one)
             return ("dense", table)
-        idx = np.add(codes, self.offset, dtype=np.intp)
+        idx = codes.astype(np.intp)
         self.codes = np.empty((0, cols), dtype=codes.dtype)  # release before the next table's indices
-        for rows, cs, flat in self._moved:
-            idx[rows, cs] = flat
+        for cells, to in self._moved:
+            idx.reshape(-1)[cells] = to
         return ("sparse", idx)
 
 
@@ -162,12 +167,12 @@ class _TileMoments:
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
     """Score, rank and summarise samples ``[start, stop)`` (one task).
 
-    Per-sample categories are kept as 32-bit codes, one column per table row
-    (:class:`_TaskTally`): ranks position-major (row ``p`` holds the
-    alternative in position ``p``; cell ``p n + i``), score bins
-    alternative-major (cell ``i B + b``), so that the merge touches one table
-    row per column. The ranker writes each tile's order straight into the rank
-    codes. Score sums are taken per whole tile by the task that holds the
+    Per-sample categories are kept as flat cell indices, one column per
+    table row (:class:`_TaskTally`): ranks position-major (cell ``p n + i``
+    for alternative ``i`` in position ``p``), score bins alternative-major
+    (cell ``i B + b``), so that the merge touches one table row per column.
+    The ranker writes each tile's order straight into the rank buffer, which
+    the column offsets then turn into cells. Score sums are taken per whole tile by the task that holds the
     tile's first sample (:class:`_TileMoments`); a task whose range starts or
     ends inside a tile scores the whole tile and keeps only its own rows for
     everything else.
@@ -176,11 +181,12 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     n, m, t_size = sc.n, job.m, job.tile
     k = stop - start
     n_bins = job.bins
-    rank_tally = _TaskTally(k, np.arange(n) * n, n * n, np.uint32)  # position p: cell p n + alternative
-    bin_tally = _TaskTally(k, np.arange(n) * n_bins, n * n_bins, np.int32)
+    rank_tally = _TaskTally(k, n, n, unsigned=True)  # position p, alternative i: cell p n + i
+    bin_tally = _TaskTally(k, n, n_bins)  # alternative i, bin b: cell i B + b
+    bin_offset = bin_tally.offset.astype(np.float64)
     n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
-    grade_tally = _TaskTally(k, np.arange(n) * n_grades, n * n_grades, np.int32) if n_grades else None
-    wbin_tally = _TaskTally(k, np.arange(m) * n_bins, m * n_bins, np.int32)
+    grade_tally = _TaskTally(k, n, n_grades) if n_grades else None
+    wbin_tally = _TaskTally(k, m, n_bins)
     positions = np.arange(n)
     moments = _TileMoments(t_size, n)
     ranker = TileRanker(t_size, n, sc.higher_is_better)
@@ -225,16 +231,18 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         _, pos = ranker.rank(s, float(s_lo.min()), float(s_hi.max()), out=order)
         if pos is None:
             first_rows = np.arange(s.shape[0])
-            first_alts = order[:, 0]
+            first_alts = order[:, 0].astype(np.intp)
         else:  # tied scores share the rank of the first of them
             rows, cols = np.nonzero(pos != positions)
-            rank_tally.move(rows + dst.start, cols, pos[rows, cols] * n + order[rows, cols])
+            rank_tally.move((rows + dst.start) * n + cols, pos[rows, cols] * n + order[rows, cols])
             first_rows, cols = np.nonzero(pos == 0)
-            first_alts = order[first_rows, cols]
-        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_tally.codes[dst], moments.d)
+            first_alts = order[first_rows, cols].astype(np.intp)
+        np.add(order, rank_tally.offset, out=order)  # cell p n + alternative
+        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_offset, bin_tally.codes[dst], moments.d)
         if grade_tally is not None and job.grade_asc is not None:
-            grade_tally.codes[dst] = grade_index(s, job.grade_asc, sc.higher_is_better)
-        wbin_tally.codes[dst] = bin_index(w, 0.0, 1.0, n_bins)
+            np.add(grade_index(s, job.grade_asc, sc.higher_is_better), grade_tally.offset,
+                   out=grade_tally.codes[dst], casting="unsafe")
+        np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=wbin_tally.codes[dst], casting="unsafe")
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
         wd *= wd
