@@ -275,6 +275,16 @@ def test_ties_match_brute_force(chunk_size: int | None) -> None:
     np.testing.assert_array_equal(r.first_count, first.sum(axis=0))
 
 
+def test_counts_beyond_16_bits_per_task() -> None:
+    """A task of 2^16 samples or more counts into 32-bit tables; the same draws in smaller tasks agree."""
+    x = np.array([[9.0, 9.0, 2.0, 9.0], [3.0, 2.0, 8.0, 4.0], [5.0, 6.0, 5.0, 5.0]])  # project 0 dominates
+    big = monte_carlo(x, W, T, 70_000, seed=2, chunk_size=70_000)
+    small = monte_carlo(x, W, T, 70_000, seed=2, chunk_size=9_000)
+    assert_identical(big, small)
+    np.testing.assert_array_equal(big.first_count, [70_000, 0, 0])  # a 16-bit cell would have wrapped
+    np.testing.assert_array_equal(big.rank_acceptability[0], [1.0, 0.0, 0.0])
+
+
 def test_single_alternative_and_single_criterion() -> None:
     r = monte_carlo([[3.0, 4.0]], [0.5, 0.5], [1, 1], 10, seed=0)
     np.testing.assert_array_equal(r.rank_acceptability, [[1.0]])

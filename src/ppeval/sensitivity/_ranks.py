@@ -72,29 +72,26 @@ def exact_ranks(s: FloatArray, higher_is_better: bool) -> tuple[np.ndarray, np.n
 
 
 def _fix_runs(
-    s: FloatArray, order: np.ndarray, close: np.ndarray, higher_is_better: bool
+    s: FloatArray, order: np.ndarray, pair: np.ndarray, close: np.ndarray, higher_is_better: bool
 ) -> np.ndarray | None:
     """Order the members of every run of close keys exactly, in place in ``order``; return ``pos`` if scores tie.
 
-    ``close[r, p]`` says that sorted positions ``p`` and ``p + 1`` of row ``r``
-    may be out of order (their keys could not separate them). A *run* is a
-    maximal chain of such positions; every alternative whose key equals
-    another's lies in one, so sorting each run by exact score (a
-    ``np.lexsort`` on the few members of all runs together) gives the exact
-    order. Members with exactly equal scores share the rank of the first of
-    them; ``pos`` (0-based rank of every position) is returned only then.
+    ``pair`` holds the flat positions ``r n + p`` (ascending) at which sorted
+    positions ``p`` and ``p + 1`` of row ``r`` may be out of order (their keys
+    could not separate them); ``close`` is the ``(k, n)`` mask of those
+    positions (last column ``False``). A *run* is a maximal chain of such
+    positions; every alternative whose key equals another's lies in one, so
+    sorting each run by exact score (a ``np.lexsort`` on the few members of
+    all runs together) gives the exact order. Members with exactly equal
+    scores share the rank of the first of them; ``pos`` (0-based rank of
+    every position) is returned only then.
     """
     k, n = order.shape
-    some = np.flatnonzero(close.any(axis=1))
-    sub_rows, cols = np.nonzero(close[some])
-    rows = some[sub_rows]
-    pair = rows * n + cols  # flat position of the first member of each close pair
     members = np.union1d(pair, pair + 1)
     r_m = members // n
-    p_m = members - r_m * n
-    prev_close = np.zeros(members.shape[0], dtype=bool)
-    has_prev = p_m > 0
-    prev_close[has_prev] = close[r_m[has_prev], p_m[has_prev] - 1]
+    # a member continues the run of the position before it (never across rows: the last column is False;
+    # position -1 reads the last cell, also False)
+    prev_close = close.reshape(-1)[members - 1]
     run = np.cumsum(~prev_close)
     flat_order = order.reshape(-1)
     alts = flat_order[members]
@@ -139,7 +136,7 @@ class TileRanker:
         self._key = np.empty((rows, n), dtype=dtype)
         self._order = np.empty((rows, n), dtype=dtype)
         self._gap = np.empty((rows, max(n - 1, 0)), dtype=dtype)
-        self._close = np.empty((rows, max(n - 1, 0)), dtype=bool)
+        self._close = np.zeros((rows, n), dtype=bool)  # the last column stays False
         self._f = np.empty((rows, n)) if self.mode == "u32" else np.empty((0, n))
 
     def rank(
@@ -178,10 +175,11 @@ class TileRanker:
         gap = self._gap[:k]
         close = self._close[:k]
         np.bitwise_xor(key[:, 1:], key[:, :-1], out=gap)  # below 2^b: same high part (keys share a sign)
-        np.less_equal(gap, self._low, out=close)
-        if not close.any():
+        np.less_equal(gap, self._low, out=close[:, :-1])
+        pair = np.flatnonzero(close)  # r n + p: positions p and p + 1 of row r share a high part
+        if pair.size == 0:
             return order, None
-        return order, _fix_runs(s, order, close, self.higher_is_better)
+        return order, _fix_runs(s, order, pair, close, self.higher_is_better)
 
     def _quantise(self, s: FloatArray, lo: float, hi: float, key: np.ndarray) -> None:
         """``key = floor(u) << bits`` with ``u`` in ``[0, 2^(32-bits) - 2]``, non-increasing in the rank order."""
