@@ -154,17 +154,15 @@ def bin_index(x: FloatArray, a: float, b: float, n_bins: int) -> np.ndarray:
 
 
 def bin_index_into(
-    x: FloatArray, a: float, b: float, n_bins: int, offset: FloatArray, out: np.ndarray, scratch: FloatArray
+    x: FloatArray, a: float, b: float, n_bins: int, offset: np.ndarray, out: np.ndarray, scratch: FloatArray
 ) -> None:
     """``out = bin_index(x, a, b, n_bins) + offset`` without temporaries.
 
-    ``out`` is an integer array shaped like ``x``; ``offset`` is a row of
-    integer-valued floats (below ``2^53``: exact) broadcast over the rows;
-    ``scratch`` is a float array with at least as many rows. Clipping the
-    scaled value to ``[0, n_bins - 1]`` before the truncating cast gives the
-    same bins as truncating first and clipping after; the bin is floored
-    before the offset is added, so that rounding cannot move a value into
-    the next bin.
+    ``out`` is an integer array shaped like ``x`` and ``offset`` a row of
+    integers of its type, broadcast over the rows; ``scratch`` is a float
+    array with at least as many rows. Clipping the scaled value to
+    ``[0, n_bins - 1]`` before the truncating cast gives the same bins as
+    truncating first and clipping after.
     """
     f = scratch[: x.shape[0]]
     if a != 0.0:
@@ -173,9 +171,8 @@ def bin_index_into(
     else:
         np.multiply(x, n_bins / (b - a), out=f)
     np.clip(f, 0.0, float(n_bins - 1), out=f)
-    np.floor(f, out=f)
-    f += offset  # integers below 2^53: exact
-    np.copyto(out, f, casting="unsafe")
+    np.copyto(out, f, casting="unsafe")  # truncation toward zero = floor on [0, n_bins - 1]
+    np.add(out, offset, out=out)
 
 
 def fold_rows(x: FloatArray) -> FloatArray:

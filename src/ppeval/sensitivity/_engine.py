@@ -185,11 +185,11 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     n_bins = job.bins
     rank_tally = _TaskTally(k, n, n, unsigned=True)  # position p, alternative i: cell p n + i
     bin_tally = _TaskTally(k, n, n_bins)  # alternative i, bin b: cell i B + b
-    bin_offset = bin_tally.offset.astype(np.float64)
     n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
     grade_tally = _TaskTally(k, n, n_grades) if n_grades else None
     wbin_tally = _TaskTally(k, m, n_bins)
     positions = np.arange(n)
+    criteria = np.arange(m)
     moments = _TileMoments(t_size, n)
     ranker = TileRanker(t_size, n, sc.higher_is_better)
     work = sc.workspace(t_size)
@@ -240,7 +240,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols].astype(np.intp)
         np.add(order, rank_tally.offset, out=order)  # cell p n + alternative
-        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_offset, bin_tally.codes[dst], moments.d)
+        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dst], moments.d)
         if grade_tally is not None and job.grade_asc is not None:
             np.add(grade_index(s, job.grade_asc, sc.higher_is_better), grade_tally.offset,
                    out=grade_tally.codes[dst], casting="unsafe")
@@ -250,8 +250,9 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         wd *= wd
         wd2_sum += limb_sums(wd)
         limbs = limb_split(w[first_rows])
+        cells = (first_alts[:, None] * m + criteria).reshape(-1)  # 1-D add.at: numpy's fast path
         for level in range(N_LIMBS):
-            np.add.at(central[level], first_alts, limbs[level])
+            np.add.at(central[level].reshape(-1), cells, limbs[level].reshape(-1))
         np.minimum(wmin, w.min(axis=0), out=wmin)
         np.maximum(wmax, w.max(axis=0), out=wmax)
     return Partial(
