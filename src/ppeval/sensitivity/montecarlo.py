@@ -413,9 +413,13 @@ def monte_carlo(
     vector ``w_i^c`` is the mean of the draws with ``rank(i, w) = 1``.
 
     *Ranks.* Each sample's alternatives are put in order by sorting packed
-    64-bit keys (score bits with the alternative's index in the low bits);
-    rows where two keys come closer than the index bits are ranked again
-    exactly, so ties and near-ties are handled as by a full comparison.
+    integer keys: a monotone function of the score in the high bits (the
+    score quantised on the tile's score range, 32-bit keys, up to 2,048
+    alternatives; else the score's IEEE bits, 64-bit keys) and the
+    alternative's index in the low bits. Alternatives whose keys share the
+    high part are re-sorted by exact score, so ties and near-ties are handled
+    as by a full comparison: the ranks equal ``ppeval.ranking.rank`` (ties
+    share the best rank) in every sample.
 
     *Reproducibility.* Ranks and grades are counted as integers; score and
     weight sums are exact (per-tile sums in a fixed order, split on fixed
