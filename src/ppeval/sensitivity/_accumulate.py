@@ -99,15 +99,19 @@ class Tally:
         return cls(np.zeros((rows, n_cat), dtype=np.int32))
 
     def add(self, payload: tuple[str, np.ndarray]) -> None:
-        """Merge a task's ``("dense", counts (size,))`` or ``("sparse", flat indices (k, cols))``."""
+        """Merge a task's ``("dense", counts (size,))`` or ``("sparse", flat cell indices (k, cols))``."""
         kind, arr = payload
         flat_counts = self.counts.reshape(-1)
         if kind == "dense":
             flat_counts += arr.astype(np.int32)
             return
-        # column-major order: a buffer column maps to one table row, so the increments stay local
-        idx = arr.T.reshape(-1)
-        np.add.at(flat_counts, idx, np.int32(1))
+        # column-major order: a buffer column maps to one table row, so the increments stay local;
+        # a few columns at a time, so the 64-bit copy of the indices stays small
+        k, cols = arr.shape
+        step = max(1, (1 << 20) // max(k, 1))
+        for c0 in range(0, cols, step):
+            idx = np.ascontiguousarray(arr[:, c0 : c0 + step].T, dtype=np.intp).reshape(-1)
+            np.add.at(flat_counts, idx, np.int32(1))
 
 
 def histogram_quantiles(

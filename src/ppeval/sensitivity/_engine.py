@@ -90,9 +90,9 @@ class _TaskTally:
     that belongs elsewhere (a tied rank) is recorded with :meth:`move`. When
     the table is smaller than the buffer (``dense``) the task returns the
     counted table, counted in cache-sized blocks with ``np.add.at`` into a
-    16-bit table (32-bit from 2^16 samples per task on); else the flat
-    indices themselves, for the merge. Both give exact integer counts,
-    whatever the blocks.
+    16-bit table (32-bit from 2^16 samples per task on); else the cells
+    themselves (32-bit: half the memory and transfer of 64-bit indices), for
+    the merge. Both give exact integer counts, whatever the blocks.
     """
 
     def __init__(self, k: int, cols: int, width: int, unsigned: bool = False) -> None:
@@ -129,11 +129,10 @@ class _TaskTally:
                 np.subtract.at(table, flat[cells].astype(np.intp), one)
                 np.add.at(table, to, one)
             return ("dense", table)
-        idx = codes.astype(np.intp)
-        self.codes = np.empty((0, cols), dtype=codes.dtype)  # release before the next table's indices
+        self.codes = np.empty((0, cols), dtype=codes.dtype)  # handed over
         for cells, to in self._moved:
-            idx.reshape(-1)[cells] = to
-        return ("sparse", idx)
+            flat[cells] = to
+        return ("sparse", codes)
 
 
 class _TileMoments:
