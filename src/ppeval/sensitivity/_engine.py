@@ -24,7 +24,7 @@ from ._ranks import TileRanker
 
 __all__ = ["WeightSampler", "Job", "Partial", "Totals", "run_chunk", "grade_index", "score_range", "MAX_BINS"]
 
-#: Largest number of histogram bins (bins are stored as int16).
+#: Largest number of histogram bins (the documented limit; each count table is ``n x bins``).
 MAX_BINS = int(np.iinfo(np.int16).max)
 
 
