@@ -275,6 +275,24 @@ def test_ties_match_brute_force(chunk_size: int | None) -> None:
     np.testing.assert_array_equal(r.first_count, first.sum(axis=0))
 
 
+def test_thousands_of_alternatives_match_brute_force() -> None:
+    """2,500 projects: 64-bit rank keys and count tables larger than a task's buffers (cells handed over),
+    with duplicated projects tying in every draw; acceptability and first counts as ``ranking.rank`` gives."""
+    rng = np.random.default_rng(17)
+    x = rng.uniform(1.0, 100.0, size=(2500, 4))
+    x[100] = x[7]
+    x[2000] = x[7]
+    samples, seed = 60, 3
+    r = monte_carlo(x, W, T, samples, seed=seed, chunk_size=25)
+    ws = sample_weights(seed, samples, 4, None)
+    ranks = ranking.rank(methods.topsis(x, ws, T), True)
+    counts = np.zeros((2500, 2500), dtype=np.int64)
+    np.add.at(counts, (np.broadcast_to(np.arange(2500), ranks.shape), ranks - 1), 1)
+    np.testing.assert_array_equal(r.rank_acceptability, counts / samples)
+    np.testing.assert_array_equal(r.first_count, (ranks == 1).sum(axis=0))
+    np.testing.assert_array_equal(r.rank_acceptability[7], r.rank_acceptability[2000])
+
+
 def test_counts_beyond_16_bits_per_task() -> None:
     """A task of 2^16 samples or more counts into 32-bit tables; the same draws in smaller tasks agree."""
     x = np.array([[9.0, 9.0, 2.0, 9.0], [3.0, 2.0, 8.0, 4.0], [5.0, 6.0, 5.0, 5.0]])  # project 0 dominates
