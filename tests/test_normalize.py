@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ppeval import normalize
+from ppeval import methods, normalize
 from ppeval.errors import InputError
 
 FUNCS: dict[str, Callable[..., np.ndarray]] = {
@@ -193,12 +193,38 @@ def test_sum_columns_sum_to_one_and_max_in_unit_interval(problem: tuple[np.ndarr
     assert ((r >= 0.0) & (r <= 1.0)).all()
 
 
+def _true_norms(x: np.ndarray) -> np.ndarray:
+    amax = np.abs(x).max(axis=0)
+    scaled = np.divide(x, amax, out=np.zeros_like(x), where=amax > 0)
+    return amax * np.sqrt((scaled * scaled).sum(axis=0))
+
+
 @given(problems())
 def test_vector_benefit_columns_have_unit_norm(problem: tuple[np.ndarray, np.ndarray]) -> None:
+    """Every non-zero column gets norm 1; a column whose norm is subnormal is refused, not normalised wrongly."""
     x, _ = problem
+    norms = _true_norms(x)
+    tiny = np.finfo(np.float64).tiny
+    if ((norms > 0) & (norms < tiny)).any():
+        with pytest.raises(InputError, match="below the smallest normal float64"):
+            normalize.vector(x, np.ones(x.shape[1], dtype=int))
+        return
     nonzero = np.abs(x).max(axis=0) > 0
     r = normalize.vector(x, np.ones(x.shape[1], dtype=int))
     np.testing.assert_allclose(np.linalg.norm(r[:, nonzero], axis=0), 1.0, rtol=1e-12)
+
+
+def test_vector_subnormal_norm_is_an_error() -> None:
+    """Two entries of 5e-324 have no representable norm: an error naming the column, not a column of norm sqrt(2)."""
+    x = [[1.0, 5e-324], [2.0, 5e-324]]
+    msg = r"matrix\[:, 1\] has a Euclidean norm of 4.94e-324"
+    with pytest.raises(InputError, match=msg):
+        normalize.vector(x, [1, 1])
+    with pytest.raises(InputError, match=msg):
+        methods.topsis(x, [0.5, 0.5], [1, 1], normalization="vector")
+    # just inside the normal range: accepted and exact to rounding
+    r = normalize.vector([[3e-308, 1.0], [4e-308, 1.0]], [1, 1])
+    np.testing.assert_allclose(r[:, 0], [0.6, 0.8], rtol=1e-15)
 
 
 @given(problems(), st.data())

@@ -61,6 +61,7 @@ __all__ = ["vector", "minmax", "max", "sum"]
 # or loss to underflow; outside it the vector norm is computed on a rescaled copy.
 _SAFE_LO = 1e-140
 _SAFE_HI = 1e140
+_TINY = float(np.finfo(np.float64).tiny)  # 2.2e-308: smaller norms are subnormal
 
 
 # --------------------------------------------------------------------------- kernels
@@ -115,7 +116,9 @@ def _vector_norms(x: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
     common case; squares cannot overflow); columns with values beyond that, or
     whose norm comes out below ``1e-130`` (squares lost to underflow), are
     recomputed rescaled by their largest magnitude (rare; only those columns
-    are copied).
+    are copied). A non-zero norm below the normal float64 range (about
+    ``2.2e-308``, only for columns of subnormal values) raises
+    :class:`InputError`: it cannot be represented to full precision.
     """
     if builtins.max(float(hi.max()), -float(lo.min())) <= _SAFE_HI:
         norms: FloatArray = np.sqrt(np.einsum("ij,ij->j", x, x))
@@ -129,6 +132,14 @@ def _vector_norms(x: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
     for j in np.flatnonzero(bad):
         col = x[:, j] / amax[j]
         norms[j] = amax[j] * np.sqrt(np.dot(col, col))
+        if 0.0 < norms[j] < _TINY:
+            # a subnormal norm has lost significant digits: x / norm would be silently wrong
+            # (two entries of 5e-324 give a "norm" of 5e-324 and a normalised column of norm sqrt(2))
+            raise InputError(
+                f"matrix[:, {j}] has a Euclidean norm of {norms[j]:.3g}, below the smallest normal float64 "
+                f"({_TINY:.3g}), too small to divide by accurately; rescale the column (the "
+                "normalisations are scale-invariant)"
+            )
     return norms
 
 
