@@ -346,8 +346,9 @@ def vector(matrix: Any, types: Any, bounds: Any = None) -> FloatArray:
     Raises
     ------
     InputError
-        If ``matrix`` is not a finite 2-D array, ``types`` is invalid, or
-        ``bounds`` is given.
+        If ``matrix`` is not a finite 2-D array, ``types`` is invalid,
+        ``bounds`` is given, or a column's norm is non-zero but below the
+        normal float64 range (a column of subnormal values; rescale it).
 
     Notes
     -----
