@@ -425,6 +425,38 @@ def test_histogram_quantiles_exact_for_constant_rows() -> None:
     np.testing.assert_array_equal(q, [[0.33] * 3, [1.0] * 3])
 
 
+def test_histogram_quantiles_follow_the_documented_rule() -> None:
+    """Against a direct reading of the docstring's rule, one row and one quantile at a time."""
+
+    def by_rule(counts: np.ndarray, lo: np.ndarray, hi: np.ndarray, probs: np.ndarray) -> np.ndarray:
+        n_bins = counts.shape[1]
+        h = 1.0 / n_bins
+        out = np.empty((counts.shape[0], probs.shape[0]))
+        for i, row in enumerate(counts):
+            cum = np.cumsum(row)
+            for j, p in enumerate(probs):
+                t = max(p * cum[-1], 1.0)
+                k = min(int(np.sum(cum < t)), n_bins - 1)  # first bin with C_k >= t
+                prev = cum[k - 1] if k > 0 else 0
+                left = max(k * h, lo[i])
+                right = max(min((k + 1) * h, hi[i]), left)
+                frac = min(max((t - prev) / max(row[k], 1), 0.0), 1.0)
+                out[i, j] = min(max(left + frac * (right - left), lo[i]), hi[i])
+        return out
+
+    rng = np.random.default_rng(9)
+    for trial in range(60):
+        r, n_bins = int(rng.integers(1, 12)), int(rng.integers(1, 40))
+        counts = rng.integers(0, 6, size=(r, n_bins)) * (rng.random((r, n_bins)) < 0.4)
+        counts[:, int(rng.integers(0, n_bins))] += 1  # every row holds a value
+        lo = rng.random(r) * 0.3
+        hi = lo + rng.random(r) * 0.7
+        probs = np.r_[0.0, np.sort(rng.random(4)), 1.0] if trial % 2 else np.sort(rng.random(3))
+        np.testing.assert_allclose(
+            histogram_quantiles(counts, lo, hi, probs, 0.0, 1.0), by_rule(counts, lo, hi, probs), rtol=0, atol=1e-15
+        )
+
+
 # --------------------------------------------------------------------------- judgment sensitivity
 
 E1 = np.array([[1, 3, 5, 7], [1 / 3, 1, 3, 5], [1 / 5, 1 / 3, 1, 3], [1 / 7, 1 / 5, 1 / 3, 1]])

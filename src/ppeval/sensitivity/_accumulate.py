@@ -136,15 +136,20 @@ def histogram_quantiles(
     cum = np.cumsum(counts, axis=1, dtype=np.int64)
     total = cum[:, -1].astype(np.float64)
     width = (b - a) / n_bins
-    for j in range(q):
-        t = np.maximum(probs[j] * total, 1.0)
-        k = np.minimum((cum < t[:, None]).sum(axis=1), n_bins - 1)
-        c_k = np.take_along_axis(counts, k[:, None], axis=1)[:, 0].astype(np.float64)
-        prev = np.where(k > 0, np.take_along_axis(cum, np.maximum(k - 1, 0)[:, None], axis=1)[:, 0], 0)
-        left = np.maximum(a + k * width, lo)
-        right = np.maximum(np.minimum(a + (k + 1) * width, hi), left)
-        frac = np.clip((t - prev) / np.maximum(c_k, 1.0), 0.0, 1.0)
-        out[:, j] = np.clip(left + frac * (right - left), lo, hi)
+    # k = #(C < t) per row and quantile, for all at once: the rows' cumulative counts, shifted apart by
+    # multiples of (largest total + 1), form one sorted array; C < t <=> C < ceil(t) for integer C
+    big = int(cum[:, -1].max()) + 1
+    shift = np.arange(r, dtype=np.int64) * big
+    t = np.maximum(probs[None, :] * total[:, None], 1.0)  # (r, q)
+    edges = np.searchsorted((cum + shift[:, None]).reshape(-1), np.ceil(t).astype(np.int64) + shift[:, None])
+    k = np.minimum(edges - (np.arange(r) * n_bins)[:, None], n_bins - 1)
+    c_k = np.take_along_axis(counts, k, axis=1).astype(np.float64)
+    prev = np.where(k > 0, np.take_along_axis(cum, np.maximum(k - 1, 0), axis=1), 0)
+    lo_c, hi_c = lo[:, None], hi[:, None]
+    left = np.maximum(a + k * width, lo_c)
+    right = np.maximum(np.minimum(a + (k + 1) * width, hi_c), left)
+    frac = np.clip((t - prev) / np.maximum(c_k, 1.0), 0.0, 1.0)
+    out[:] = np.clip(left + frac * (right - left), lo_c, hi_c)
     return out
 
 
