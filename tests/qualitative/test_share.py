@@ -89,6 +89,18 @@ def test_bad_input(override: dict, fragment: str) -> None:
     assert fragment in str(exc.value)
 
 
+def test_variance_decomposition_of_tiny_scores() -> None:
+    """Scores of 1e-300 spread apart: their squares underflow, yet the shares are defined and exact (scale-free)."""
+    x = np.array([[1e-300, 2e-300], [0.0, 1e-300], [3e-300, 0.0]])
+    w = np.array([0.5, 0.5])
+    q = np.array([True, False])
+    tiny = qualitative_share(w, x, q)
+    ref = qualitative_share(w, x * 1e300, q)
+    assert tiny.variance_defined
+    np.testing.assert_allclose(tiny.indicator_variance_shares, ref.indicator_variance_shares, rtol=1e-12, atol=1e-12)
+    assert tiny.variance_share == pytest.approx(ref.variance_share, rel=1e-12, abs=1e-12)
+
+
 @given(arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(1, 6)), elements=st.floats(0, 1)),
        st.data())
 def test_variance_decomposition_properties(x: np.ndarray, data) -> None:

@@ -164,8 +164,11 @@ def qualitative_share(
     sc = s - s.mean()
     var = float((sc * sc).mean())
     if defined:
-        cov = ((c - c.mean(axis=0)) * sc[:, None]).mean(axis=0)
-        shares = cov / var
+        # on values divided by the largest |score| (the shares are scale-free): squares of tiny scores
+        # (1e-300) would underflow to a zero variance
+        sn = sc / scale
+        cov = ((c - c.mean(axis=0)) / scale * sn[:, None]).mean(axis=0)
+        shares = cov / float((sn * sn).mean())
         variance_share = float(shares[q].sum())
     else:
         shares = np.full(m, np.nan)
