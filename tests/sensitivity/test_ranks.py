@@ -127,3 +127,4 @@ def test_order_written_into_a_caller_buffer() -> None:
             assert (buf[16:] == 99).all()
     with pytest.raises(PPEvalError, match="C-contiguous"):
         TileRanker(12, 40, True).rank(s.copy(), float(s.min()), float(s.max()), out=np.empty((40, 12), np.uint32).T)
+

@@ -104,7 +104,7 @@ class Scorer:
         if self.method == "topsis":
             s = _topsis_scores(w, self.rhs, self.n_unique, work.get("d"), work.get("out"))
         elif self.method == "wsm":
-            s = np.matmul(w, self.rhs, out=work.get("out"))
+            s = single_thread_matmul(w, self.rhs, work.get("out"))
         else:
             s = _vikor_scores(w, self.rhs, self.v)
         if self.inverse is not None:
@@ -141,6 +141,35 @@ class Scorer:
         raise InputError("subset_scores needs a separable method (topsis or wsm)")
 
 
+#: OpenBLAS runs a product ``(M, K) @ (K, N)`` on one thread when ``M N K`` is at most
+#: ``65536 * GEMM_MULTITHREAD_THRESHOLD`` (4 by default); see :func:`single_thread_matmul`.
+_ONE_THREAD_MNK = 65536 * 4
+
+
+def single_thread_matmul(a: FloatArray, b: FloatArray, out: FloatArray | None) -> FloatArray:
+    """``a @ b`` as products of a few rows each, small enough for BLAS to run each on one thread.
+
+    A tile product here is short and fat (``K`` = the number of criteria,
+    about 20): threads gain little on it, and with OpenBLAS's default of one
+    thread per core its idle threads spin between the per-tile calls (twice
+    the CPU time of a serial run) and stall it badly when the cores are busy
+    with other work. Splitting the rows keeps every call below OpenBLAS's
+    threading threshold (products wider than that threshold for a single row,
+    tens of thousands of alternatives, still thread). The split depends on
+    the shapes only, so every row is always computed by the same call shape.
+    """
+    m_rows, k = a.shape
+    n_cols = b.shape[1]
+    if out is None:
+        out = np.empty((m_rows, n_cols))
+    step = max(1, (_ONE_THREAD_MNK - 1) // max(k * n_cols, 1))
+    if step >= m_rows:
+        return np.matmul(a, b, out=out)
+    for i in range(0, m_rows, step):
+        np.matmul(a[i : i + step], b, out=out[i : i + step])
+    return out
+
+
 def _topsis_scores(
     w: FloatArray, rhs: FloatArray, n_u: int, d: FloatArray | None = None, out: FloatArray | None = None
 ) -> FloatArray:
@@ -149,7 +178,7 @@ def _topsis_scores(
     When every ``D-`` is positive, ``C = 1 / (1 + sqrt(D+^2 / D-^2))``: one
     square root per alternative instead of two (the same value up to rounding).
     """
-    d = np.matmul(w * w, rhs, out=d)
+    d = single_thread_matmul(w * w, rhs, d)
     dp2 = d[:, :n_u]
     dm2 = d[:, n_u:]
     if dm2.min() > 0.0:
@@ -171,7 +200,7 @@ def _topsis_scores(
 
 
 def _vikor_scores(w: FloatArray, d_t: FloatArray, v: float) -> FloatArray:
-    s = w @ d_t  # group utility S
+    s = single_thread_matmul(w, d_t, None)  # group utility S
     r = np.multiply(w[:, :1], d_t[0][None, :])
     tmp = np.empty_like(r)
     for j in range(1, d_t.shape[0]):
