@@ -17,7 +17,16 @@ import numpy as np
 
 from ppeval._typing import FloatArray
 
-from ._accumulate import N_LIMBS, Tally, bin_index, bin_index_into, fold_rows, limb_split, limb_sums
+from ._accumulate import (
+    N_LIMBS,
+    Tally,
+    bin_index,
+    bin_index_into,
+    count_cells,
+    fold_rows,
+    limb_split,
+    limb_sums,
+)
 from ._executor import BLOCK_SIZE, SeedPlan
 from ._kernels import Scorer
 from ._ranks import TileRanker
@@ -76,10 +85,6 @@ def grade_index(s: FloatArray, grade_asc: FloatArray, higher_is_better: bool) ->
     return out
 
 
-#: Values per block when a task counts its codes (an 8 MiB index block stays in the cache).
-_COUNT_BLOCK = 1 << 20
-
-
 class _TaskTally:
     """A task's counts of one table, from the flat cell index that every sample gives each column.
 
@@ -89,10 +94,9 @@ class _TaskTally:
     unless the table has ``2^31`` cells or more), written tile by tile. A count
     that belongs elsewhere (a tied rank) is recorded with :meth:`move`. When
     the table is smaller than the buffer (``dense``) the task returns the
-    counted table, counted in cache-sized blocks with ``np.add.at`` into a
-    16-bit table (32-bit from 2^16 samples per task on); else the cells
-    themselves (32-bit: half the memory and transfer of 64-bit indices), for
-    the merge. Both give exact integer counts, whatever the blocks.
+    table counted by :func:`count_cells` (16-bit, 32-bit from 2^16 samples
+    per task on); else the cells themselves (32-bit: half the memory and
+    transfer of 64-bit indices), for the merge. Both give exact counts.
     """
 
     def __init__(self, k: int, cols: int, width: int, unsigned: bool = False) -> None:
@@ -118,13 +122,8 @@ class _TaskTally:
         if self.dense:
             # a cell counts at most one per sample: 16 bits suffice below 2^16 samples (half the cache footprint)
             table = np.zeros(self.size, dtype=np.uint16 if k < 1 << 16 else np.int32)
-            step = max(1, _COUNT_BLOCK // max(cols, 1)) * cols
-            block = np.empty(min(step, flat.shape[0]), dtype=np.intp)
+            count_cells(table, flat)
             one = table.dtype.type(1)
-            for v0 in range(0, flat.shape[0], step):
-                b = block[: min(step, flat.shape[0] - v0)]
-                np.copyto(b, flat[v0 : v0 + step])
-                np.add.at(table, b, one)
             for cells, to in self._moved:
                 np.subtract.at(table, flat[cells].astype(np.intp), one)
                 np.add.at(table, to, one)
@@ -173,8 +172,8 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     for alternative ``i`` in position ``p``), score bins alternative-major
     (cell ``i B + b``), so that the merge touches one table row per column.
     The ranker writes each tile's order straight into the rank buffer, which
-    the column offsets then turn into cells. Score sums are taken per whole tile by the task that holds the
-    tile's first sample (:class:`_TileMoments`); a task whose range starts or
+    the column offsets then turn into cells. Score sums are taken per whole
+    tile by the task that holds the tile's first sample (:class:`_TileMoments`); a task whose range starts or
     ends inside a tile scores the whole tile and keeps only its own rows for
     everything else.
     """

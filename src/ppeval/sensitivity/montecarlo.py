@@ -368,10 +368,10 @@ def monte_carlo(
         decreasing (e.g. ``[90, 80, 60, 0]``). Gives ``grade_probability``.
     chunk_size : int or None
         Samples per task (bounds the per-sample buffers of a task: 32-bit
-        rank and bin codes, ``8 * chunk_size * n`` bytes, 4 more with
-        ``grade_bands``; twice that while a task whose count tables are
-        larger than its buffers, as with thousands of alternatives, hands
-        its 64-bit flat indices over). Default: about 8 Mi values per chunk.
+        rank and bin cells, ``8 * chunk_size * n`` bytes, 4 more with
+        ``grade_bands``; with thousands of alternatives a task hands these
+        buffers over for the merge instead of counted tables). Default:
+        about 8 Mi values per chunk.
         Results do not depend on it.
     seed : int, Generator, SeedSequence or None
         Root of the random streams. ``None`` takes fresh entropy (recorded in
