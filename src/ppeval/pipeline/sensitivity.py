@@ -286,6 +286,8 @@ def analyse_sensitivity(
         names, ref = _agreement_methods(result, bounds is not None)
         agreement = _try(notes, "Method agreement", method_agreement, matrix, weights, types,
                          methods=names, reference=ref, bounds=bounds, v=v)
+        if agreement is not None:
+            notes.extend(agreement.notes)
     share = None
     mask = np.array([k == "qualitative" for k in result.indicator_kinds])
     if 0 < int(mask.sum()) < m:
