@@ -466,7 +466,8 @@ def _weakest(shortfall: FloatArray, ids: Sequence[str], top: int) -> tuple[tuple
     n, m = shortfall.shape
     top = min(top, m)
     if top == 0 or n == 0:
-        return ((),) * n
+        empty: tuple[tuple[str, ...], ...] = ((),) * n
+        return empty
     order = np.empty((n, top), dtype=np.int64)
     keep = np.empty(n, dtype=np.int64)
     step = max(1, (1 << 22) // (8 * max(m, 1)))
