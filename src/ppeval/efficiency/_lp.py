@@ -89,6 +89,10 @@ class WarmLP:
             _finite_inf(upper, self._hs),
         )
 
+    def fix_column(self, col: int, value: float) -> None:
+        """Fix variable ``col`` at ``value`` (both bounds)."""
+        self._h.changeColBounds(int(col), float(value), float(value))
+
     def solve(self, what: str) -> tuple[float, FloatArray]:
         """Solve and return ``(objective value, primal x)``; raise unless optimal.
 

@@ -215,34 +215,41 @@ def _solve(
             lp1.set_column(0, out, -ys[o])
             lp1.set_row_bounds(inp, np.full(m, -INF), xs[o])
         score[o] = lp1.solve(f"DMU {o} (stage 1, {rts}, {orientation} orientation)")[0]
+        if (score[o] < 1.0 - SCORE_TOL) if input_or else (score[o] > 1.0 + SCORE_TOL):
+            # An inefficient DMU is never needed by another DMU's optimum (some optimal solution
+            # uses frontier DMUs only, Cooper, Seiford & Tone 2007, sec. 3.4), so drop its column.
+            lp1.fix_column(o + 1, 0.0)
     # A score within SCORE_TOL of 1 is 1 (radially efficient); scores never pass 1 by more.
     if input_or:
         score = np.where(score >= 1.0 - SCORE_TOL, 1.0, score)
     else:
         score = np.where(score <= 1.0 + SCORE_TOL, 1.0, score)
 
-    # ---- stage 2: [lambda, s-, s+]; max sum of slacks in the original units
+    # ---- stage 2: [lambda_f, s-, s+] over the frontier DMUs f (radial score 1) only: the
+    # max-slack solution's reference set consists of efficient DMUs (CST 2007, Theorem 3.3).
+    frontier = np.flatnonzero(score == 1.0)
+    nf = frontier.size
     a2 = sp.hstack(
         [
-            tech,
+            tech[:, frontier],
             sp.csc_matrix(np.vstack([np.eye(m), np.zeros((s + int(vrs), m))])),
             sp.csc_matrix(np.vstack([np.zeros((m, s)), -np.eye(s), np.zeros((int(vrs), s))])),
         ],
         format="csc",
     )
-    cost2 = np.concatenate([np.zeros(n), 1.0 / fx, 1.0 / fy])
+    cost2 = np.concatenate([np.zeros(nf), 1.0 / fx, 1.0 / fy])
     rhs0 = np.concatenate([xs[0], ys[0], vrs_lo])
-    lp2 = WarmLP(a2, cost2, np.zeros(n + m + s), np.full(n + m + s, INF), rhs0, rhs0, maximize=True)
-    lambdas = np.empty((n, n))
+    lp2 = WarmLP(a2, cost2, np.zeros(nf + m + s), np.full(nf + m + s, INF), rhs0, rhs0, maximize=True)
+    lambdas = np.zeros((n, n))
     sminus = np.empty((n, m))
     splus = np.empty((n, s))
     for o in range(n):
         theta = score[o]
         rhs = np.concatenate([theta * xs[o], ys[o]]) if input_or else np.concatenate([xs[o], theta * ys[o]])
         sol = _stage2(lp2, rows_all, rhs, o, rts, orientation, input_or, m)
-        lambdas[o] = sol[:n]
-        sminus[o] = sol[n : n + m]
-        splus[o] = sol[n + m :]
+        lambdas[o, frontier] = sol[:nf]
+        sminus[o] = sol[nf : nf + m]
+        splus[o] = sol[nf + m :]
     lambdas[lambdas <= LAMBDA_TOL] = 0.0
     sminus[sminus <= SLACK_TOL] = 0.0
     splus[splus <= SLACK_TOL] = 0.0
