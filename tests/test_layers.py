@@ -9,7 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ppeval"
 
-CORE = ["normalize", "ahp", "weights", "methods", "qualitative", "sensitivity", "ranking", "_pymcdm"]
+CORE = ["normalize", "_normcore", "ahp", "weights", "methods", "qualitative", "sensitivity", "ranking", "_pymcdm"]
 BASE = ["errors", "_checks", "_typing"]
 SCHEMA_IO = ["schema", "io"]
 PIPELINE = ["pipeline"]
