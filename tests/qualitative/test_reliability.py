@@ -285,3 +285,12 @@ def test_module_doctests_run() -> None:
     result = doctest.testmod(reliability, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
     assert result.attempted >= 3
+
+
+def test_icc_identical_targets() -> None:
+    """Targets with equal means (MSR = 0): single-rater ICC1 is -1/(k-1); average forms are unbounded."""
+    x = np.array([[1.0, 3.0], [3.0, 1.0]])
+    assert icc(x, kind="ICC1").value == pytest.approx(-1.0)
+    for kind in ("ICC1k", "ICC3k", "ICC2k"):
+        with pytest.raises(DegenerateError, match="denominator"):
+            icc(x, kind=kind)  # type: ignore[arg-type]

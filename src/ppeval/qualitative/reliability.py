@@ -351,7 +351,10 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
         impute first), fewer than 2 targets or raters, unknown ``kind``, bad
         ``confidence``.
     DegenerateError
-        Every score equal (all mean squares 0): the ICC is 0/0.
+        Every score equal (all mean squares 0): the ICC is 0/0; or the
+        chosen form's denominator is not positive (an average-measure form
+        when the targets' mean square ``MSR`` is 0, or ICC2k when ``MSR + (MSC
+        - MSE)/n <= 0``): the coefficient is unbounded.
 
     Notes
     -----
@@ -427,16 +430,19 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     average = form.endswith("k")
     if base == "ICC1":
         num, dfd, den_ms = msr - msw, df_w, msw
-        value = num / msr if average else num / (msr + (k - 1.0) * msw)
+        den = msr if average else msr + (k - 1.0) * msw
     elif base == "ICC2":
         num, dfd, den_ms = msr - mse, df_e, mse
-        if average:
-            value = num / (msr + (msc - mse) / n)
-        else:
-            value = num / (msr + (k - 1.0) * mse + k * (msc - mse) / n)
+        den = msr + (msc - mse) / n if average else msr + (k - 1.0) * mse + k * (msc - mse) / n
     else:
         num, dfd, den_ms = msr - mse, df_e, mse
-        value = num / msr if average else num / (msr + (k - 1.0) * mse)
+        den = msr if average else msr + (k - 1.0) * mse
+    if not den > 0.0:
+        raise DegenerateError(
+            f"{form} is undefined for this table: its denominator is {den:.3g} (the targets' mean square is "
+            f"{msr:.3g}: the targets hardly differ while the raters do); use a single-rater form or more targets"
+        )
+    value = num / den
     f_stat: float | None
     if den_ms > 0.0:
         f_stat = msr / den_ms
