@@ -233,11 +233,9 @@ def _zscore_linear(x: FloatArray, types: IntArray, lo: FloatArray, hi: FloatArra
     accuracy and nothing overflows for columns whose range is finite.
     """
     n = x.shape[0]
-    if n - ddof < 1:
-        raise InputError(
-            f"z-score normalization with ddof={ddof} needs at least {ddof + 1} alternatives; matrix has {n} row(s)"
-        )
     span = _column_spans(lo, hi)
+    if n <= ddof:  # a single alternative: every column is constant
+        return _Linear(origin=lo.copy(), denom=np.full_like(lo, np.inf), offset=np.zeros_like(lo))
     const = span == 0.0
     scale = np.where(const, 1.0, span)
     # work on (x - lo) / span in [0, 1]: no overflow when squaring, exact offsets

@@ -270,7 +270,8 @@ def zscore(matrix: Any, types: Any, bounds: Any = None) -> FloatArray:
     Parameters
     ----------
     matrix : array_like, shape (n, m)
-        Decision matrix with finite values, ``n >= 2``.
+        Decision matrix with finite values (a single row is all constant
+        columns: zeros).
     types : array_like, shape (m,)
         ``1``/``"benefit"`` or ``-1``/``"cost"`` per criterion.
     bounds : None
@@ -287,8 +288,8 @@ def zscore(matrix: Any, types: Any, bounds: Any = None) -> FloatArray:
     Raises
     ------
     InputError
-        Invalid ``matrix``/``types``, fewer than 2 rows, ``bounds`` given, or
-        a column whose range overflows float64.
+        Invalid ``matrix``/``types``, ``bounds`` given, or a column whose
+        range overflows float64.
 
     Notes
     -----
