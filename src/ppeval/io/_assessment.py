@@ -29,7 +29,16 @@ from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import DataError, InputError
 from ppeval.io._errors import MAX_LISTED
 from ppeval.io._read import MAX_DATA_BYTES, STRUCTURED_SUFFIXES, parse_structured, read_text
-from ppeval.schema import Assessment, IndicatorSystem, ProjectInfo, Qualitative, Quantitative, Ratings
+from ppeval.io._text import decode, read_bytes, sniff_delimiter
+from ppeval.schema import (
+    Assessment,
+    IndicatorSystem,
+    ProjectInfo,
+    Qualitative,
+    Quantitative,
+    Ratings,
+    SourceInfo,
+)
 
 __all__ = ["load_assessment", "assessment_from_frames", "PROJECT_COLUMNS", "RATING_COLUMNS"]
 
@@ -56,6 +65,10 @@ class _Table:
     n: int
     where: Where
     rownum: IntArray  # 1-based line (CSV) or record number of each row
+    meta: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet: see SourceInfo
+
+    def info(self) -> SourceInfo:
+        return SourceInfo(name=self.source, kind=self.kind, **{"format": "csv", **self.meta})
 
 
 @dataclass
@@ -81,10 +94,24 @@ def _csv_where(source: str, lines: IntArray) -> Where:
     return where
 
 
-def _read_csv(path: Path, system: IndicatorSystem) -> _Table:
-    text = read_text(path, limit=MAX_DATA_BYTES, error=DataError)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _read_csv_raw(
+    path: Path, encoding: str | None, delimiter: str | None, what: str = "table"
+) -> tuple[list[str], StrArray, IntArray, dict[str, Any]]:
+    """Read a CSV file into (header, cells as a 2-D str array, line of each row, how it was read).
+
+    The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
+    Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
+    """
     source = str(path)
+    raw = read_bytes(path, limit=MAX_DATA_BYTES)
+    dec = decode(raw, source, encoding)
+    text = dec.text
+    delim = sniff_delimiter(text, source, delimiter)
+    meta: dict[str, Any] = {
+        "format": "csv", "encoding": dec.encoding, "delimiter": delim,
+        "detected": dec.detected and delimiter is None,
+    }
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delim)
     try:
         header = next(reader)
     except StopIteration:
@@ -116,17 +143,38 @@ def _read_csv(path: Path, system: IndicatorSystem) -> _Table:
                 problems.add(f"{source}, line {all_lines[i]}: {len(all_rows[i])} fields; the header has {k}")
         rows = [row for row in all_rows if len(row) == k]
         lines = [line for row, line in zip(all_rows, all_lines, strict=True) if len(row) == k]
-    _check_header(header, source, problems)
     if problems.items:
-        raise DataError(_message(problems, f"{source}: cannot read the table"))
-    arr = np.array(rows, dtype=np.str_).reshape(len(rows), k)
+        raise DataError(_message(problems, f"{source}: cannot read the {what}"))
+    arr = _str_matrix(rows, k)
     line_arr = np.array(lines, dtype=np.int64)
     blank = (arr == "").all(axis=1)
     if blank.any():  # rows of empty cells (",,,,") that spreadsheet programs write
         arr, line_arr = arr[~blank], line_arr[~blank]
+    return header, arr, line_arr, meta
+
+
+def _str_matrix(rows: list[list[str]], k: int) -> StrArray:
+    """Rows of equal length as a 2-D str array (built column by column: faster than one np.array call)."""
+    if not rows:
+        return np.zeros((0, k), dtype=np.str_)
+    cols = [np.array(c, dtype=np.str_) for c in zip(*rows, strict=True)]
+    width = max(c.dtype.itemsize for c in cols) // 4
+    out = np.empty((len(rows), k), dtype=f"<U{max(width, 1)}")
+    for j, c in enumerate(cols):
+        out[:, j] = c
+    return out
+
+
+def _read_csv(path: Path, system: IndicatorSystem, encoding: str | None, delimiter: str | None) -> _Table:
+    source = str(path)
+    header, arr, line_arr, meta = _read_csv_raw(path, encoding, delimiter)
+    problems = _Problems()
+    _check_header(header, source, problems)
+    if problems.items:
+        raise DataError(_message(problems, f"{source}: cannot read the table"))
     columns = {h: arr[:, j] for j, h in enumerate(header)}
     kind = _detect_kind(header, system, source)
-    return _Table(source, kind, columns, arr.shape[0], _csv_where(source, line_arr), line_arr)
+    return _Table(source, kind, columns, arr.shape[0], _csv_where(source, line_arr), line_arr, meta)
 
 
 def _check_header(header: Sequence[str], source: str, problems: _Problems) -> None:
@@ -602,6 +650,7 @@ class _Builder:
             missing=missing,
             ratings=ratings,
             sources=tuple(t.source for t in self.tables),
+            source_info=tuple(t.info() for t in self.tables),
         )
 
     def _report_missing(
@@ -741,6 +790,9 @@ def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
         tables.append(_records_table(data["ratings"], source, "ratings", "ratings", RATING_COLUMNS, {}))
     if not tables:
         raise DataError(f"{source}: no projects, values or ratings")
+    fmt = {".yml": "yaml"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
+    for t in tables:
+        t.meta = {"format": fmt}
     return tables
 
 
@@ -774,7 +826,9 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
         text = f"{name} row {i} (index {index[i]!r})"
         return text + (f", column {col!r}" if col is not None else "")
 
-    return _Table(name, kind, columns, len(frame), where, np.arange(1, len(frame) + 1, dtype=np.int64))
+    return _Table(
+        name, kind, columns, len(frame), where, np.arange(1, len(frame) + 1, dtype=np.int64), {"format": "pandas"}
+    )
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -793,11 +847,41 @@ def _policy(system: IndicatorSystem, missing: str | None) -> str:
     return missing
 
 
+def _excel_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
+    from ppeval.io._excel import read_workbook
+
+    tables = []
+    skipped = []
+    for sh in read_workbook(path):
+        source = f"{path}[{sh.name}]"
+        if "project" not in sh.header:
+            if sh.name.strip().lower() in ("values", "ratings", "projects"):
+                raise DataError(
+                    f"{path}: {sh.name}!{sh.header_row}:{sh.header_row}: no 'project' column in the header row; "
+                    "every assessment table has one"
+                )
+            skipped.append(sh.name)
+            continue
+        kind = _detect_kind(sh.header, system, source)
+        columns = dict(zip(sh.header, sh.columns, strict=True))
+        tables.append(
+            _Table(source, kind, columns, sh.n, sh.where_factory(), sh.rows, {"format": "xlsx", "sheet": sh.name})
+        )
+    if not tables:
+        shown = ", ".join(map(repr, skipped)) or "none with data"
+        raise DataError(
+            f"{path}: no sheet holds an assessment table (a header row with a 'project' column); sheets: {shown}"
+        )
+    return tables
+
+
 def load_assessment(
-    path_or_paths: str | Path | Sequence[str | Path],
+    path_or_paths: str | Path | Any | Sequence[str | Path | Any],
     system: IndicatorSystem,
     *,
     missing: Literal["reject", "worst", "mean"] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Assessment:
     """Load an assessment (values, ratings, project metadata) and check it against a system.
 
@@ -808,11 +892,21 @@ def load_assessment(
       scale label (case-insensitive) or value; empty = missing answer (counted);
     * projects, CSV: ``project,name,organisation,contract_value,period``;
     * one JSON/YAML file ``{"projects": [...], "values": {project: {indicator: x}},
-      "ratings": [{...}]}``.
+      "ratings": [{...}]}``;
+    * one Excel workbook (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``): every sheet whose
+      header row has a ``project`` column is a table as above (sheets named
+      ``values``, ``ratings``, ``projects`` by convention; other sheets, such as notes,
+      are skipped); errors name the sheet and cell (``values!D7``);
+    * a :class:`~ppeval.io.Questionnaire` (a wide survey export and its mapping): ratings.
+
+    CSV files may be UTF-8 (with or without a byte-order mark), GBK/GB18030 or
+    UTF-16, separated by commas, semicolons or tabs: both are detected (see
+    :doc:`/how-to/encodings`) and recorded in :attr:`Assessment.source_info`;
+    the parsed assessment does not depend on them.
 
     Parameters
     ----------
-    path_or_paths : path or sequence of paths
+    path_or_paths : path, Questionnaire, or a sequence of them
         One file or several (e.g. a values file and several ratings files).
     system : IndicatorSystem
         The system the data is for: ids, bounds and scales are checked against it.
@@ -820,6 +914,13 @@ def load_assessment(
         Policy for missing quantitative values; default the system's
         ``evaluation.missing``. ``reject`` makes a missing value an error; the
         other policies keep ``nan`` and the ``missing`` mask (the pipeline imputes).
+    encoding : str, optional
+        Text encoding of every CSV file (``utf-8``, ``gbk``, ``gb18030``,
+        ``utf-16``, ...); default: detected per file. Give it when detection
+        reports an ambiguous file.
+    delimiter : str, optional
+        Field separator of every CSV file; default: detected per file from its
+        header line (``,``, ``;`` or tab).
 
     Returns
     -------
@@ -848,22 +949,37 @@ def load_assessment(
     >>> a.values.shape == (a.n_projects, len(system.leaf_ids))
     True
     """
+    from ppeval.io._excel import EXCEL_SUFFIXES
+    from ppeval.io._questionnaire import Questionnaire
+
     policy = _policy(system, missing)
-    if isinstance(path_or_paths, str | Path):
-        paths = [Path(path_or_paths)]
+    items: list[Any]
+    if isinstance(path_or_paths, str | Path | Questionnaire):
+        items = [path_or_paths]
     else:
-        paths = [Path(p) for p in path_or_paths]
-    if not paths:
+        items = list(path_or_paths)
+    if not items:
         raise InputError("path_or_paths is empty; give at least one assessment file")
     builder = _Builder(system, policy)
-    for p in paths:
+    for item in items:
+        if isinstance(item, Questionnaire):
+            builder.tables.append(item._table(system, encoding=encoding, delimiter=delimiter))
+            continue
+        if not isinstance(item, str | Path):
+            raise InputError(f"assessment files must be paths or Questionnaire objects; got {type(item).__name__}")
+        p = Path(item)
         suffix = p.suffix.lower()
-        if suffix == ".csv":
-            builder.tables.append(_read_csv(p, system))
+        if suffix in (".csv", ".tsv", ".txt"):
+            builder.tables.append(_read_csv(p, system, encoding, delimiter))
         elif suffix in STRUCTURED_SUFFIXES:
             builder.tables.extend(_structured_tables(p, system))
+        elif suffix in EXCEL_SUFFIXES:
+            builder.tables.extend(_excel_tables(p, system))
         else:
-            raise InputError(f"{p}: unknown file type {p.suffix!r}; expected .csv, .json, .yaml or .yml")
+            raise InputError(
+                f"{p}: unknown file type {p.suffix!r}; expected .csv (.tsv, .txt), .xlsx (.xlsm, .xls, .ods), "
+                ".json, .yaml or .yml"
+            )
     return builder.build()
 
 
