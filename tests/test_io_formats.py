@@ -322,3 +322,53 @@ def test_cells_to_text() -> None:
     assert cells_to_text(col).tolist() == ["3", "2.5", "", "x", "1e+20", "0.1", "-4"]
     assert cells_to_text([True, dt.date(2024, 1, 2), None, 7]).tolist() == ["TRUE", "2024-01-02", "", "7"]
     assert [column_letter(j) for j in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_polars_and_csv_module_paths_parse_alike(
+    tables: dict[str, list[list[str]]], system: IndicatorSystem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The polars parser (large files without quotes) and the csv module give the same assessment.
+
+    Cells a person might type (spaces around numbers, ``+3``, ``.5``, ``1e1``, ``-0``, empty cells,
+    blank lines, CRLF) are parsed alike; a bad cell is named alike.
+    """
+    pytest.importorskip("polars")
+    from ppeval.io import _assessment
+
+    t = {k: [list(r) for r in v] for k, v in tables.items()}
+    vals = t["values"]
+    vals[1][1] = " 12.5 "
+    vals[2][2] = "+80"
+    vals[3][3] = ".5"
+    vals[4][4] = "5e1"
+    vals[5][5] = ""
+    for kind in t:
+        t[kind] = [[c.replace('"', "") for c in r] for r in t[kind]]
+    paths = write_csv(tmp_path, t, "gbk", ";")
+    vpath = paths[1]
+    vpath.write_bytes(vpath.read_bytes().replace(b"\r\n", b"\r\n\r\n", 2))  # blank lines
+    got = []
+    for limit in (0, 2**62):
+        monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", limit)
+        got.append(load_assessment(paths, system, missing="worst"))
+    same(got[0], got[1])
+    assert got[0].values[0, got[0].indicator_ids.index(vals[0][1])] == 12.5
+    bad = [list(r) for r in vals]
+    bad[6][2] = "nan"
+    bad[7][3] = "1,5"
+    vpath.write_bytes(_csv_text(bad, ";").encode("gbk"))
+    messages = []
+    for limit in (0, 2**62):
+        monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", limit)
+        with pytest.raises(DataError) as info:
+            load_assessment(paths, system, missing="worst")
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert "values.csv, line 7, column" in messages[0]
+    assert "'nan' is not a finite number" in messages[0]
+    assert "'1,5' is not a number" in messages[0]
+    ragged = _csv_text(vals, ";") + "e99;1\r\n"
+    vpath.write_bytes(ragged.encode("gbk"))
+    monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", 0)
+    with pytest.raises(DataError, match=rf"values.csv, line {len(vals) + 1}: 2 fields; the header has"):
+        load_assessment(paths, system, missing="worst")

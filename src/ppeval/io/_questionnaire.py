@@ -207,9 +207,9 @@ class Questionnaire:
 
             meta = {"format": "questionnaire-xlsx", "sheet": sh.name}
         else:
-            header, arr, rownum, meta = _read_csv_raw(path, encoding, delimiter, "questionnaire")
+            header, raw_cols, rownum, meta = _read_csv_raw(path, encoding, delimiter, "questionnaire")
             meta["format"] = "questionnaire-csv"
-            cols = [np.char.strip(arr[:, j]) for j in range(arr.shape[1])]
+            cols = [np.char.strip(c) for c in raw_cols]
 
             def cell(i: int, j: int) -> str:
                 return f"{source}, line {int(rownum[i])}, column {header[j]!r}"
