@@ -101,7 +101,7 @@ def cells_to_text(col: Sequence[Any]) -> StrArray:
             out[integral] = nums[integral].astype(np.int64).astype(np.str_)
         other = is_num & ~integral
         if other.any():
-            out[other] = [repr(float(x)) for x in nums[other]]
+            out[other] = nums[other].astype(np.str_)  # shortest text that reads back to the same float
         return out
     return np.array([_text(v) for v in col], dtype=np.str_)
 
