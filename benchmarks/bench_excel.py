@@ -95,10 +95,12 @@ def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="1,000 projects and 20,000 ratings")
+    parser.add_argument("--quick", action="store_true", help="300 projects and 5,000 ratings, one run")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    n_projects, n_ratings = (1_000, 20_000) if args.quick else (10_000, 200_000)
+    n_projects, n_ratings = (300, 5_000) if args.quick else (10_000, 200_000)
+    if args.quick:
+        args.repeat = 1
     system = make_system(50, 10)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

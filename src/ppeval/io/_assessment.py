@@ -881,11 +881,43 @@ def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
 
 
 # ---------------------------------------------------------------------------------------------- pandas
+def _is_polars(df: Any) -> bool:
+    return type(df).__module__.split(".")[0] == "polars" and type(df).__name__ == "DataFrame"
+
+
+def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
+    """A polars DataFrame as a table: numeric columns as float64 (null -> nan), text as str arrays."""
+    import polars as pl
+
+    if "project" not in df.columns:
+        raise InputError(f"{name} has no 'project' column")
+    columns: dict[str, np.ndarray] = {}
+    for c in df.columns:
+        s = df.get_column(c)
+        if kind == "values" and s.dtype.is_numeric():
+            columns[c] = s.cast(pl.Float64).to_numpy()  # no copy for a float64 column without nulls
+        elif s.dtype == pl.String:
+            columns[c] = np.array(s.fill_null("").to_list(), dtype=np.str_)
+        else:
+            columns[c] = _object_array(s.to_list())
+    n = df.height
+
+    def where(i: int, col: str | None) -> str:
+        return f"{name} row {i}" + (f", column {col!r}" if col is not None else "")
+
+    return _Table(name, kind, columns, n, where, np.arange(1, n + 1, dtype=np.int64), {"format": "polars"})
+
+
 def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
-    import pandas as pd  # type: ignore[import-untyped]
+    if _is_polars(df):
+        return _polars_table(df, kind, name)
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+    except ImportError:
+        raise InputError(f"{name} must be a pandas or polars DataFrame; got {type(df).__name__}") from None
 
     if not isinstance(df, pd.DataFrame):
-        raise InputError(f"{name} must be a pandas DataFrame; got {type(df).__name__}")
+        raise InputError(f"{name} must be a pandas or polars DataFrame; got {type(df).__name__}")
     frame = df
     if "project" not in frame.columns:
         if frame.index.name == "project":
@@ -1075,11 +1107,14 @@ def assessment_from_frames(
     projects: Any = None,
     missing: Literal["reject", "worst", "mean"] | None = None,
 ) -> Assessment:
-    """Build an assessment from pandas DataFrames (same columns and checks as the CSV files).
+    """Build an assessment from pandas or polars DataFrames (same columns and checks as the CSV files).
 
-    ``project`` may be a column or the index name. Errors name the frame,
-    the row position and index label, and the column. pandas is imported
-    only here.
+    ``project`` may be a column or (pandas) the index name. Errors name the
+    frame, the row position (and pandas index label), and the column. pandas
+    and polars are imported only here. Numeric value columns are read as
+    float64 without a copy where the library allows (a polars float64 column
+    without nulls, a pandas float64 column); the assessment's values matrix is
+    the one copy made.
 
     Examples
     --------
