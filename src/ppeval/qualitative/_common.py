@@ -336,9 +336,13 @@ def hash_keys(cell: IntArray, rater: np.ndarray) -> np.ndarray | None:
         if rater.dtype.kind in "iu":
             h = rater.astype(np.uint64)
         elif rater.dtype.kind == "U" and rater.dtype.itemsize:
-            units = np.ascontiguousarray(rater).view(np.uint32).reshape(rater.shape[0], -1)
+            word: Any = np.uint64 if rater.dtype.itemsize % 8 == 0 else np.uint32  # two characters per word
+            units: np.ndarray[Any, Any] = np.ascontiguousarray(rater).view(word).reshape(rater.shape[0], -1)
+            width = units.shape[1]
+            while width > 1 and not units[:, width - 1].any():  # padding of ids shorter than the dtype
+                width -= 1
             h = np.zeros(rater.shape[0], dtype=np.uint64)
-            for c in range(units.shape[1]):
+            for c in range(width):
                 h *= _MIX
                 h += units[:, c]
                 h ^= h >> np.uint64(29)

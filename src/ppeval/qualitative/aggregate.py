@@ -127,7 +127,7 @@ def _segment_stats(
         # 0/0 = nan exactly where the key has no value
         with np.errstate(invalid="ignore"):
             mean = s1 / counts
-        s1 *= mean
+        np.multiply(s1, mean, out=s1, where=counts > 0)  # empty keys keep s1 = 0, so ss = 0
         np.subtract(s2, s1, out=s2)
         np.maximum(s2, 0.0, out=s2)  # sum of squared deviations
         return mean, counts, s2
