@@ -10,14 +10,18 @@ results (score, grade, rank: a few numbers per project) come back.
 Scores are the same as :func:`ppeval.evaluate` on the whole assessment:
 
 * **absolute mode** (one pass): a project's score depends on its own values
-  and the indicator bounds only, so each shard is scored exactly as the
-  whole assessment would be (bit for bit);
+  and the indicator bounds only, so each shard is scored by the same formula
+  on the same numbers as the whole assessment (equal to within 1e-15; the
+  BLAS matrix-vector product behind the distances may round differently for
+  blocks of different lengths);
 * **relative mode** (two passes): the first pass collects the column minima
   and maxima of the decision matrix over every shard; the second scores each
   shard against them. Min-max normalisation against the observed
-  ``(min, max)`` is the same arithmetic as absolute mode against bounds equal
-  to them, so TOPSIS and WSM scores equal the in-memory ones (a constant
-  column, which carries no information, gets weight 0 in TOPSIS).
+  ``(min, max)`` is the same formula as absolute mode against bounds equal to
+  them, so TOPSIS and WSM scores equal the in-memory ones up to the order of
+  the floating-point operations (differences of about 1e-16; ranks equal
+  unless two projects tie to that precision). A constant column, which
+  carries no information, gets weight 0 in TOPSIS.
 
 Ranks are computed at the end over all projects (the scores of every
 project fit in memory even when their data do not: 8 bytes per project).
