@@ -14,7 +14,7 @@ from ppeval import __version__, methods, normalize, ranking
 from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
-from ppeval.errors import ConsistencyError, DataError, InputError
+from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
@@ -326,7 +326,7 @@ def _evaluate(
 ) -> EvaluationResult:
     method, mode, normalization = config["method"], config["mode"], config["normalization"]
     v = config["v"]
-    asm = assemble(system, assessment)
+    asm = assemble(system, assessment, scoring_rules=(mode == "absolute"))
     diags = list(asm.diagnostics)
     matrix, types = asm.matrix, asm.types
     n, m = matrix.shape
@@ -353,6 +353,7 @@ def _evaluate(
     gw = system.global_weights(overrides={k: tuple(float(x) for x in w) for k, w in local.items()})
     w = np.array([gw[i] for i in ids], dtype=np.float64)
     w = w / w.sum()
+    _check_constraints(system, local)
 
     # -- scores
     mins = np.array([b.min for b in system.grades], dtype=np.float64)
@@ -453,7 +454,33 @@ def _evaluate(
         qualitative=qsum,
         diagnostics=tuple(diags),
         provenance=prov,
+        raw=None if asm.raw is None else readonly(asm.raw),
+        notes=_notes(assessment),
     )
+
+
+def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray]) -> None:
+    """The system's weight constraints on the weights as computed (data-driven nodes, overrides)."""
+    if not system.constraints:
+        return
+    lw = {k: dict(zip(system.group(k).child_ids, (float(x) for x in v), strict=True)) for k, v in local.items()}
+    node_w = system._node_global_weights(lw)
+    for rule in system.constraints:
+        share = float(sum(node_w[n] for n in rule.nodes))
+        msg = system.constraint_violation(rule, share, computed=True)
+        if msg:
+            raise SchemaError(f"indicator system {system.id!r}: {msg}")
+
+
+def _notes(assessment: Assessment) -> dict[str, dict[str, str]] | None:
+    """``{project: {indicator or "": note}}`` from the assessment, or ``None``."""
+    notes = getattr(assessment, "notes", None)
+    if not notes:
+        return None
+    out: dict[str, dict[str, str]] = {}
+    for (project, indicator), text in notes.items():
+        out.setdefault(project, {})[indicator] = text
+    return out
 
 
 def _consistency_diagnostics(system: IndicatorSystem) -> list[Diagnostic]:

@@ -22,7 +22,7 @@ from ppeval.errors import DegenerateError, InputError
 from ppeval.pipeline.result import Diagnostic, NodeWeights
 from ppeval.schema import IndicatorSystem
 from ppeval.schema.system import Group
-from ppeval.schema.weighting import AHP, Combine, Critic, Entropy, Equal, Fixed
+from ppeval.schema.weighting import AHP, Combine, Critic, Entropy, Equal, Fixed, Points
 
 __all__ = ["node_weights"]
 
@@ -95,7 +95,7 @@ def _data_weights(
 def _source_weights(
     spec: Any, node: Group, data: FloatArray, diags: list[Diagnostic]
 ) -> tuple[FloatArray, dict[str, Any]]:
-    if isinstance(spec, Fixed | Equal | AHP):
+    if isinstance(spec, Fixed | Points | Equal | AHP):
         return np.array(spec.local_weights(node.child_ids), dtype=np.float64), {}
     if isinstance(spec, Entropy):
         return _data_weights("entropy", node, data, diags)
