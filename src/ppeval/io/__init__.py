@@ -6,6 +6,8 @@
 * :func:`load_assessment`: values, ratings and projects files (CSV, JSON,
   YAML); :func:`assessment_from_frames` for pandas DataFrames.
 * :func:`json_schema`: the JSON Schema of a system file.
+* :func:`write_template`: an empty data template (Excel workbook with data
+  validation, or CSV headers) for a system.
 * The bundled systems: :func:`list_systems`, :func:`system_path`,
   :func:`load_bundled`, :func:`sample_assessment_paths`, :func:`load_sample`.
 
@@ -35,6 +37,7 @@ from ppeval.io.bundled import (
     system_path,
 )
 from ppeval.io.judgments import read_judgment_matrix
+from ppeval.io.template import write_template
 from ppeval.schema import json_schema, json_schema_text
 
 __all__ = [
@@ -60,4 +63,5 @@ __all__ = [
     "sample_assessment_paths",
     "load_sample",
     "read_judgment_matrix",
+    "write_template",
 ]

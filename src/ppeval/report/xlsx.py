@@ -24,7 +24,6 @@ sized to their content. openpyxl is imported when a workbook is written.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ppeval.errors import InputError
+from ppeval.io._write import atomic_write, check_writable
 from ppeval.pipeline import EvaluationResult
 from ppeval.pipeline.scoring import scoring_sheet
 from ppeval.pipeline.sensitivity import SensitivityAnalysis
@@ -195,24 +195,10 @@ def write_xlsx(
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
         raise InputError(f"{p}: an Excel workbook needs the suffix .xlsx (got {p.suffix!r})")
-    if p.exists() and not overwrite:
-        raise InputError(f"{p} exists; pass overwrite=True (CLI: --force) to replace it")
+    check_writable(p, overwrite)
     wb = _workbook(result, system, sensitivity, lang)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(wb, p)
+    atomic_write(p, wb.save)
     return p
-
-
-def atomic_save(wb: Any, p: Path) -> None:
-    """Save an openpyxl workbook to ``p`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _workbook(result: EvaluationResult, system: IndicatorSystem, sens: SensitivityAnalysis | None,
