@@ -487,3 +487,23 @@ def test_budget_performance_in_points_with_rules() -> None:
     assert rows["quality_rate"].earned == 3.0  # 66.1 % falls in the >= 60 % band
     assert sheet.earned == pytest.approx(sheet.score)
     assert [d.points for d in sheet.dimensions] == [20, 20, 30, 30]
+
+
+def test_fce_scores_each_rating_by_the_rule() -> None:
+    """FCE memberships of a rated indicator with a rule: each rating placed by the share the rule awards it."""
+    leaf = {"id": "sat", "name": "Satisfaction", "kind": "qualitative", "direction": "benefit",
+            "scale": {"type": "likert", "points": 5},
+            "scoring": {"rule": "bands", "bands": [{"min": 4, "points": 10}, {"min": 1, "points": 0}]}}
+    s = io.system_from_dict(_system({"method": "points", "points": {"sat": 10}}, [leaf]))
+    ratings = Ratings(np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64), np.array(["a", "b", "c"]),
+                      np.array(["expert"] * 3), np.array([4.0, 5.0, 4.0]))
+    a = Assessment(system_id="t", project_ids=("p0",), projects=(ppeval.schema.ProjectInfo(id="p0"),),
+                   indicator_ids=("sat",), values=np.full((1, 1), np.nan), missing=np.zeros((1, 1), dtype=bool),
+                   ratings=ratings)
+    r = ppeval.evaluate(s, a, method="fce")
+    assert r.score_100[0] == pytest.approx(95.0)  # every rating earns full marks: the top grade's centre
+    assert r.fce_membership is not None
+    np.testing.assert_allclose(r.fce_membership[0], [1.0, 0.0, 0.0, 0.0])
+    del leaf["scoring"]
+    plain = io.system_from_dict(_system({"method": "points", "points": {"sat": 10}}, [leaf]))
+    assert ppeval.evaluate(plain, a, method="fce").score_100[0] < 90.0  # without the rule 4 of 5 is not top

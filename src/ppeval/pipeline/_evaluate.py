@@ -25,7 +25,8 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
-from ppeval.schema import Assessment, IndicatorSystem
+from ppeval.pipeline.scoring import rule_points
+from ppeval.schema import Assessment, IndicatorSystem, Qualitative
 
 __all__ = ["evaluate", "METHODS", "MODES"]
 
@@ -139,7 +140,9 @@ def _fce_membership(
     Quantitative indicators: the normalised value ``100 r_ij`` split between
     the two nearest grade centres. Qualitative indicators: the share of
     raters in each grade, each rating placed on 0-100 by its position on the
-    scale (worst scale value 0, best 100) and split the same way.
+    scale (worst scale value 0, best 100) -- or, for an indicator with a
+    scoring rule in absolute mode, by the share of the points the rule awards
+    that rating -- and split the same way.
     """
     mem = score_membership(100.0 * normalized, centres)
     q = asm.qualitative
@@ -153,7 +156,19 @@ def _fce_membership(
     pos = np.full(len(leaves), -1, dtype=np.int64)
     pos[q.cols] = np.arange(q.cols.size)
     qi = pos[r.indicator[ok]]
-    rating_score = 100.0 * np.clip((r.value[ok] - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    values = r.value[ok]
+    share = np.clip((values - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    if asm.ruled is not None and asm.ruled[q.cols].any():
+        # a scoring rule scores each rating as it scores the indicator (absolute mode)
+        static = system.points()
+        for k in np.flatnonzero(asm.ruled[q.cols]):
+            leaf = leaves[int(q.cols[k])]
+            at = qi == k
+            full = static.get(leaf.id, 1.0)
+            if isinstance(leaf, Qualitative) and leaf.scoring is not None and at.any() and full > 0:
+                earned = rule_points(leaf.scoring, values[at], full, leaf.direction, leaf.scale.label_map())
+                share[at] = earned / full
+    rating_score = 100.0 * share
     rm = score_membership(rating_score, centres)  # (k, g)
     n = normalized.shape[0]
     cell = r.project[ok] * q.cols.size + qi
@@ -464,7 +479,7 @@ def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray])
     if not system.constraints:
         return
     lw = {k: dict(zip(system.group(k).child_ids, (float(x) for x in v), strict=True)) for k, v in local.items()}
-    node_w = system._node_global_weights(lw)
+    node_w = system.node_global_weights(lw)
     for rule in system.constraints:
         share = float(sum(node_w[n] for n in rule.nodes))
         msg = system.constraint_violation(rule, share, computed=True)

@@ -282,7 +282,7 @@ def _weights(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Langua
                                    "global_weight", "points", "cr")]
     ws = _sheet(wb, "sheet.weights", lang, heads)
     local = {nw.node: dict(zip(nw.children, nw.weights.tolist(), strict=True)) for nw in r.node_weights}
-    node_w = system._node_global_weights(local)
+    node_w = system.node_global_weights(local)
     total = system.total_points
     for nw in r.node_weights:
         for c, w in zip(nw.children, nw.weights.tolist(), strict=True):

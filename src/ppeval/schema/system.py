@@ -471,7 +471,7 @@ class IndicatorSystem(FrozenModel):
                                      "which the rule already counts; list nodes that do not overlap"))
         if problems:
             return problems
-        node_w = self._node_global_weights()
+        node_w = self.node_global_weights()
         for k, rule in enumerate(self.constraints):
             shares = [node_w.get(nid) for nid in rule.nodes]
             if any(x is None for x in shares):
@@ -722,10 +722,15 @@ class IndicatorSystem(FrozenModel):
             out[leaf.id] = w
         return out
 
-    def _node_global_weights(
+    def node_global_weights(
         self, local: Mapping[str, Mapping[str, float]] | None = None
     ) -> dict[str, float]:
-        """Global weight of every node reachable through known local weights (root = 1)."""
+        """Global weight of every node and indicator: the product of local weights from the root (root = 1).
+
+        ``local`` gives local weights (``{node id: {child id: w}}``) for nodes
+        whose weights the system does not determine (entropy, CRITIC) or that
+        are overridden; nodes below an undetermined node without them are left out.
+        """
         known: dict[str, Mapping[str, float]] = dict(local or {})
         out: dict[str, float] = {self.root.id: 1.0}
         for g in self.inner_nodes():  # pre-order: a parent comes before its children
