@@ -507,3 +507,27 @@ def test_fce_scores_each_rating_by_the_rule() -> None:
     del leaf["scoring"]
     plain = io.system_from_dict(_system({"method": "points", "points": {"sat": 10}}, [leaf]))
     assert ppeval.evaluate(plain, a, method="fce").score_100[0] < 90.0  # without the rule 4 of 5 is not top
+
+
+@given(
+    st.sampled_from(["proportional", "deduction", "pass_fail"]),
+    st.sampled_from(["benefit", "cost"]),
+    st.floats(1, 100),
+    st.floats(0.01, 5),
+    st.lists(st.floats(0, 200, allow_nan=False), min_size=2, max_size=40),
+)
+def test_rules_are_monotone_and_bounded(kind: str, direction: str, target: float, deduct: float,
+                                        xs: list[float]) -> None:
+    """Every rule awards between 0 and the points, never fewer for a better value."""
+    rule: Proportional | Deduction | PassFail
+    if kind == "proportional":
+        rule = Proportional(rule="proportional", target=target)
+    elif kind == "deduction":
+        rule = Deduction(rule="deduction", target=target, deduct=deduct, per=2.0)
+    else:
+        rule = PassFail(rule="pass_fail", threshold=target)
+    x = np.sort(np.array(xs))
+    got = rule_points(rule, x, 7.0, direction)
+    assert np.all((got >= 0) & (got <= 7.0 + 1e-12))
+    steps = np.diff(got)
+    assert np.all(steps >= -1e-12) if direction == "benefit" else np.all(steps <= 1e-12)
