@@ -46,8 +46,10 @@ SUITE = (
     "bench_ahp",
     "bench_montecarlo",
     "bench_io",
+    "bench_excel",
     "bench_evaluate",
     "bench_indicator_sets",
+    "bench_dea",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -121,7 +122,7 @@ def test_guide_sheet_lists_points_and_rules(tmp_path: Path) -> None:
     system = io.load_bundled("budget-performance")
     (out,) = write_template(system, tmp_path / "data.xlsx", language="en")
     guide = openpyxl.load_workbook(out)["Guide"]
-    rows = {r[0]: r for r in guide.iter_rows(min_row=3, values_only=True)}
+    rows = {r[0]: r for r in guide.iter_rows(min_row=2, values_only=True)}
     assert rows["completion_rate"][6] == 9
     assert rows["completion_rate"][7] == "full marks (9) at or above 100%; 1 off per 3% below, down to 0"
     assert rows["user_satisfaction"][3] == "ratings"
@@ -155,3 +156,37 @@ def test_template_bad_input(tmp_path: Path) -> None:
         write_template(system, tmp_path / "f.csv")
     assert not (tmp_path / "f.projects.csv").exists()
     assert ppeval.io.write_template is write_template
+
+
+def test_filled_template_workbook_evaluates_like_the_csv_files(tmp_path: Path) -> None:
+    """Template -> workbook filled with the sample data -> the same assessment as the CSV files."""
+    system, csv_assessment = io.load_sample("budget-performance")
+    (out,) = write_template(system, tmp_path / "data.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for path in io.sample_assessment_paths("budget-performance"):
+        sheet = wb[path.name.split(".")[-2]]
+        header = [c.value for c in sheet[1]]
+        with path.open(encoding="utf-8", newline="") as f:
+            for rec in csv.DictReader(f):
+                row = []
+                for h in header:
+                    v = rec.get(h)
+                    try:
+                        row.append(float(v) if v not in (None, "") and h not in ("project", "period") else v)
+                    except ValueError:
+                        row.append(v)
+                sheet.append(row)
+    values = wb["values"]
+    col = [c.value for c in values[1]].index("note:completion_rate") + 1
+    values.cell(2, col, "两次活动因汛期顺延")
+    wb.save(out)
+    a = io.load_assessment(out, system)
+    assert a.project_ids == csv_assessment.project_ids
+    np.testing.assert_array_equal(a.values, csv_assessment.values)
+    assert dict(a.notes) == {("b01", "completion_rate"): "两次活动因汛期顺延"}
+    r = ppeval.evaluate(system, a, method="wsm")
+    r_csv = ppeval.evaluate(system, csv_assessment, method="wsm")
+    np.testing.assert_array_equal(r.score_100, r_csv.score_100)
+    assert r.provenance.assessment_hash == r_csv.provenance.assessment_hash
+    assert {row.indicator: row.note for row in r.scoring_sheet(system, "b01").rows}["completion_rate"] == \
+        "两次活动因汛期顺延"

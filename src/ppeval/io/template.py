@@ -303,17 +303,18 @@ def _workbook(system: IndicatorSystem, notes: bool, lang: str) -> Any:
     # guide
     title, cols = _GUIDE[lang]
     gws = wb.create_sheet(title, 0)
-    gws.append([f"{system.name} ({system.id} {system.version})"])
-    gws.cell(1, 1).font = Font(bold=True, size=12)
     gws.append(cols)
-    for cell in gws[2]:
+    for cell in gws[1]:
         cell.font = bold
         cell.fill = fill
-    gws.freeze_panes = "A3"
+    gws.freeze_panes = "A2"
     for leaf in system.leaves():
         info = _describe_leaf(leaf, points.get(leaf.id), lang)
         gws.append([leaf.id, info["name"], info["kind"], info["where"], info["unit"], info["allowed"],
                     float(info["points"]) if info["points"] else None, info["rule"]])
+    gws.append([])
+    gws.append([f"{system.name} ({system.id} {system.version})"])
+    gws.cell(gws.max_row, 1).font = Font(bold=True)
     for j, width in enumerate((24, 40, 14, 10, 30, 30, 8, 60), start=1):
         gws.column_dimensions[get_column_letter(j)].width = width
     return wb

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from ppeval.schema._base import ID_PATTERN, FrozenModel
-from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings
+from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings, SourceInfo
 from ppeval.schema.indicator import (
     Bounds,
     DataSource,
@@ -44,6 +44,9 @@ from ppeval.schema.system import (
 )
 from ppeval.schema.weighting import (
     AHP,
+    BWM,
+    CV,
+    G1,
     AHPConsistency,
     Combine,
     Critic,
@@ -52,6 +55,8 @@ from ppeval.schema.weighting import (
     Expert,
     ExpertConsistency,
     Fixed,
+    FuzzyAHP,
+    FuzzyJudgments,
     Judgments,
     Points,
     SourceWeighting,
@@ -101,9 +106,15 @@ __all__ = [
     "Expert",
     "Judgments",
     "Combine",
+    "CV",
+    "G1",
+    "BWM",
+    "FuzzyAHP",
+    "FuzzyJudgments",
     "AHPConsistency",
     "ExpertConsistency",
     "Assessment",
+    "SourceInfo",
     "Ratings",
     "ProjectInfo",
     "json_schema",
