@@ -232,7 +232,10 @@ def cronbach_alpha(
             )
         n = int(counts.min())
     total = float(cov.sum())
-    if not total > 0.0:
+    # Sums of covariances cancel to rounding noise, not to an exact 0, when the total is constant
+    # (pairwise covariances are not computed from the totals): compare with the covariances' scale.
+    tol = 64.0 * float(np.finfo(np.float64).eps) * float(np.abs(cov).sum())
+    if not total > tol:
         raise DegenerateError(
             "the total score does not vary (every item constant over the respondents, or items cancelling "
             "out): Cronbach's alpha is undefined"
@@ -250,12 +253,12 @@ def cronbach_alpha(
     cov_rest = row - diag
     den = diag * rest_var
     item_total = np.zeros(k)
-    ok = den > 0.0
+    ok = (diag > tol) & (rest_var > tol)
     item_total[ok] = cov_rest[ok] / np.sqrt(den[ok])
     if_deleted: FloatArray | None = None
     if k > 2:
-        if not (rest_var > 0.0).all():
-            jj = int(np.argmin(rest_var > 0.0))
+        if not (rest_var > tol).all():
+            jj = int(np.argmin(rest_var > tol))
             raise DegenerateError(
                 f"without item {jj} the total score does not vary: alpha if item {jj} is deleted is undefined"
             )
