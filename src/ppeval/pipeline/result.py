@@ -72,7 +72,8 @@ class NodeWeights:
     node : str
         Inner node id.
     method : str
-        ``fixed``, ``equal``, ``ahp``, ``entropy``, ``critic``, ``combine`` or ``override``.
+        ``fixed``, ``equal``, ``ahp``, ``fuzzy_ahp``, ``g1``, ``bwm``, ``entropy``, ``critic``, ``cv``,
+        ``combine`` or ``override``.
     children : tuple of str
         Child ids in order.
     weights : ndarray
