@@ -271,7 +271,7 @@ def evaluate(
     seed : int, optional
         Recorded in the provenance (used by sensitivity analyses run on the result).
     top_weakest : int
-        How many weakest indicators to list per project.
+        How many weakest indicators (main obstacles: largest obstacle degrees) to list per project.
     rho : float
         GRA's distinguishing coefficient in (0, 1] (method ``"gra"`` only).
 
@@ -390,8 +390,10 @@ def _evaluate(
     inner = [g for g in system.inner_nodes() if g.id != system.root.id]
     col = {leaf_id: j for j, leaf_id in enumerate(ids)}
     node_scores = np.zeros((n, len(inner)))
+    under = np.zeros((m, len(inner)))  # under[j, k] = 1 when leaf j lies below inner node k
     for k, g in enumerate(inner):
         idx = np.array([col[leaf.id] for leaf in _leaves_under(system, g.id)], dtype=np.int64)
+        under[idx, k] = 1.0
         wk = w[idx]
         tot = wk.sum()
         wk = wk / tot if tot > 0 else np.full(idx.size, 1.0 / idx.size)
@@ -404,10 +406,7 @@ def _evaluate(
         method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres, rho
     )
     shortfall = 100.0 * w * (1.0 - r01)
-    order = np.argsort(-shortfall, axis=1, kind="stable")[:, : config["top_weakest"]]
-    weakest = tuple(
-        tuple(ids[j] for j in order[i] if shortfall[i, j] > 1e-12) for i in range(n)
-    )
+    obstacle, node_obstacle, weakest = _obstacles(r01, w, shortfall, under, ids, config["top_weakest"])
 
     # -- qualitative evidence and share
     qsum = None
@@ -469,6 +468,8 @@ def _evaluate(
         contributions=readonly(contrib),
         shortfall=readonly(shortfall),
         weakest=weakest,
+        obstacle=readonly(obstacle),
+        node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
         fce_membership=None if membership is None else readonly(np.einsum("j,njg->ng", w, membership)),
@@ -476,6 +477,30 @@ def _evaluate(
         diagnostics=tuple(diags),
         provenance=prov,
     )
+
+
+#: A project that lost fewer points than this (on the 0-100 scale) has no obstacles (rounding only).
+LOST_FLOOR = 1e-12
+
+
+def _obstacles(
+    r01: FloatArray, w: FloatArray, shortfall: FloatArray, under: FloatArray, ids: Sequence[str], top: int
+) -> tuple[FloatArray, FloatArray, tuple[tuple[str, ...], ...]]:
+    """Obstacle degrees, their totals per inner node, and each project's main obstacles (its weakest indicators).
+
+    The weakest indicators are the ``top`` largest obstacle degrees of a project (the same order as its
+    lost points, ``shortfall``), leaving out indicators with no share of the loss and projects that lost
+    less than :data:`LOST_FLOOR` points in all.
+    """
+    obstacle = methods.obstacle_degree(np.clip(r01, 0.0, 1.0), w)
+    node_obstacle: FloatArray = obstacle @ under
+    lost = shortfall.sum(axis=1)
+    order = np.argsort(-obstacle, axis=1, kind="stable")[:, :top]
+    weakest = tuple(
+        tuple(ids[j] for j in order[i] if obstacle[i, j] > LOST_FLOOR) if lost[i] >= LOST_FLOOR else ()
+        for i in range(obstacle.shape[0])
+    )
+    return obstacle, node_obstacle, weakest
 
 
 def _consistency_diagnostics(system: IndicatorSystem) -> list[Diagnostic]:

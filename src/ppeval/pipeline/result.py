@@ -267,7 +267,15 @@ class EvaluationResult:
     shortfall : ndarray, shape (n, m)
         Weighted points lost against the best value: ``100 w_j (1 - r_ij)``.
     weakest : tuple of tuple of str
-        Per project, the indicators with the largest shortfall (most first).
+        Per project, its main obstacles: the indicators with the largest
+        obstacle degree (equivalently the largest shortfall), most first.
+    obstacle : ndarray or None, shape (n, m)
+        Obstacle degree of every indicator (:func:`ppeval.methods.obstacle_degree`):
+        its share of the points the project lost, ``shortfall / shortfall.sum(axis=1)``;
+        rows sum to 1, a project that lost nothing has a zero row.
+    node_obstacle : ndarray or None, shape (n, len(node_ids))
+        Obstacle degree of every inner node (stage, dimension): the sum over
+        its indicators.
     imputed : ndarray of bool, shape (n, m)
         Cells filled by the missing-value policy.
     grade_labels : tuple of str
@@ -307,6 +315,8 @@ class EvaluationResult:
     qualitative: QualitativeSummary | None
     diagnostics: tuple[Diagnostic, ...]
     provenance: Provenance
+    obstacle: FloatArray | None = None
+    node_obstacle: FloatArray | None = None
 
     # ------------------------------------------------------------------ output
     def to_dict(self) -> dict[str, Any]:
@@ -373,7 +383,8 @@ class EvaluationResult:
 # --------------------------------------------------------------------- loading
 _FLOAT_ARRAYS = {
     "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
-    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores",
+    "shortfall", "obstacle", "node_obstacle",
+    "fce_membership", "bounds", "group_values", "agreement", "resident_scores",
 }
 _INT_ARRAYS = {"types", "ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
 _BOOL_ARRAYS = {"imputed", "agreement_defined"}
