@@ -89,3 +89,12 @@ def test_cli_evaluate_method_gra(tmp_path: Path) -> None:
             "--method", "gra", "--samples", "50", "--seed", "1", "--json", str(out)]
     assert main(args) == EXIT_OK
     assert json.loads(out.read_text(encoding="utf-8"))["method"] == "gra"
+
+
+@pytest.mark.parametrize("rho", [0, 1.5, -0.5, float("nan")])
+def test_sensitivity_rejects_bad_rho(rho: object) -> None:
+    x = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]])
+    with pytest.raises(InputError, match="rho"):
+        sensitivity.monte_carlo(x, [0.5, 0.5], [1, 1], 10, method="gra", rho=rho)
+    with pytest.raises(InputError, match="rho"):
+        sensitivity.method_agreement(x, [0.5, 0.5], [1, 1], methods=("gra", "wsm"), rho=rho)

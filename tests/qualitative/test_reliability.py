@@ -294,3 +294,11 @@ def test_icc_identical_targets() -> None:
     for kind in ("ICC1k", "ICC3k", "ICC2k"):
         with pytest.raises(DegenerateError, match="denominator"):
             icc(x, kind=kind)  # type: ignore[arg-type]
+
+
+def test_alpha_pairwise_large_offset() -> None:
+    """Covariances are shift-invariant: an offset of 1e9 on every answer changes nothing (to 1e-6)."""
+    rng = np.random.default_rng(12)
+    x = rng.integers(1, 6, size=(40, 4)).astype(float) + rng.normal(size=(40, 1)).round()
+    x[rng.random(x.shape) < 0.1] = np.nan
+    assert cronbach_alpha(x + 1e9).alpha == pytest.approx(cronbach_alpha(x).alpha, rel=1e-6)

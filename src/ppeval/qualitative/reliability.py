@@ -114,7 +114,11 @@ def _pairwise_covariance(x: FloatArray) -> tuple[FloatArray, np.ndarray]:
     """Covariance of every pair of columns over the rows where both are present, and the pair counts."""
     present = ~np.isnan(x)
     p = present.astype(np.float64)
-    z = np.where(present, x, 0.0)
+    n_col = p.sum(axis=0)
+    # centre every column on its own mean first (covariances are shift-invariant; the cross products of
+    # centred values lose no digits to large offsets)
+    centre = np.divide(np.where(present, x, 0.0).sum(axis=0), n_col, out=np.zeros(x.shape[1]), where=n_col > 0)
+    z = np.where(present, x - centre, 0.0)
     counts = p.T @ p  # rows where both j and l are present
     with np.errstate(invalid="ignore", divide="ignore"):
         # mean of column j over the rows where l is present too: sums_jl / counts_jl
