@@ -42,3 +42,25 @@ def test_perfect_project_has_no_obstacle() -> None:
     for i in np.flatnonzero(perfect):
         assert r.weakest[i] == ()
     assert len(r.weakest[0]) <= 5
+
+
+def test_outcome_relations_diagnostic() -> None:
+    """Indicator-to-outcome grey relational degrees on a result, against the plain formula."""
+    from ppeval.errors import InputError
+    from ppeval.pipeline import outcome_relations
+
+    system, data = bundled.load_sample("elderly-care")
+    r = evaluate(system, data)
+    rel = outcome_relations(r, "rel_on_time", rho=0.5)
+    j = r.indicator_ids.index("rel_on_time")
+    others = [k for k in range(len(r.indicator_ids)) if k != j]
+    d = np.abs(r.normalized[:, others] - r.normalized[:, [j]])
+    deg = ((d.min() + 0.5 * d.max()) / (d + 0.5 * d.max())).mean(axis=0)
+    want = sorted(zip(deg, [r.indicator_ids[k] for k in others], strict=True), key=lambda t: -t[0])
+    assert list(rel.indicator_ids) == [name for _, name in want]
+    np.testing.assert_allclose(rel.degrees, [v for v, _ in want], rtol=1e-12)
+    score = outcome_relations(r)
+    assert score.outcome == "score"
+    assert len(score.indicator_ids) == len(r.indicator_ids)
+    with pytest.raises(InputError, match="not an indicator"):
+        outcome_relations(r, "nope")
