@@ -98,3 +98,16 @@ def test_sensitivity_rejects_bad_rho(rho: object) -> None:
         sensitivity.monte_carlo(x, [0.5, 0.5], [1, 1], 10, method="gra", rho=rho)
     with pytest.raises(InputError, match="rho"):
         sensitivity.method_agreement(x, [0.5, 0.5], [1, 1], methods=("gra", "wsm"), rho=rho)
+
+
+@pytest.mark.parametrize("norm", ["zscore", "mean", "shift"])
+@pytest.mark.parametrize("method", ["topsis", "wsm"])
+def test_sensitivity_accepts_the_new_normalisations(method: str, norm: str) -> None:
+    """The Monte Carlo kernel scores like ppeval.methods with the same normalisation."""
+    rng = np.random.default_rng(8)
+    x = rng.uniform(1, 10, size=(6, 3))
+    w = np.array([0.2, 0.3, 0.5])
+    t = [1, -1, 1]
+    mc = sensitivity.monte_carlo(x, w, t, 64, method=method, normalization=norm, seed=0)
+    want = getattr(methods, method)(x, w, t, normalization=norm)
+    np.testing.assert_allclose(mc.base_scores, want, rtol=1e-12, atol=1e-14)

@@ -52,8 +52,8 @@ Method = Literal["topsis", "wsm", "vikor", "gra"]
 METHODS: tuple[Method, ...] = ("topsis", "wsm", "vikor", "gra")
 #: Methods whose scores are the linear form ``W @ rows^T`` of prepared rows (WSM's kernel).
 LINEAR_METHODS: tuple[str, ...] = ("wsm", "gra")
-TOPSIS_NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax", "max", "sum")
-WSM_NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector")
+TOPSIS_NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax", "max", "sum", "zscore", "mean", "shift")
+WSM_NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector", "zscore", "mean", "shift")
 
 
 @dataclass(frozen=True)

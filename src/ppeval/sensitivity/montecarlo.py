@@ -360,8 +360,9 @@ def monte_carlo(
         :func:`~ppeval.methods.vikor` (``Q``, lower is better) and
         :func:`~ppeval.methods.gra` (grey relational grade).
     normalization : str or None, default None
-        TOPSIS: ``"vector"`` (default) or ``"minmax"``; WSM: ``"minmax"``
-        (default), ``"max"``, ``"sum"`` or ``"vector"``; VIKOR and GRA: must be None.
+        TOPSIS: ``"vector"`` (default), ``"minmax"``, ``"max"``, ``"sum"``,
+        ``"zscore"``, ``"mean"`` or ``"shift"``; WSM: ``"minmax"`` (default) or
+        any of those; VIKOR and GRA: must be None.
     bounds : array_like of shape (m, 2) or None
         ``(worst, best)`` per criterion: absolute mode (TOPSIS, WSM, GRA).
     v : float, default 0.5
