@@ -111,3 +111,12 @@ def test_sensitivity_accepts_the_new_normalisations(method: str, norm: str) -> N
     mc = sensitivity.monte_carlo(x, w, t, 64, method=method, normalization=norm, seed=0)
     want = getattr(methods, method)(x, w, t, normalization=norm)
     np.testing.assert_allclose(mc.base_scores, want, rtol=1e-12, atol=1e-14)
+
+
+def test_cli_rho(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    path = bundled.system_path(NAME)
+    data = [str(p) for p in bundled.sample_assessment_paths(NAME)]
+    assert main(["evaluate", str(path), *data, "--method", "gra", "--rho", "0.3", "--json", str(out)]) == EXIT_OK
+    assert json.loads(out.read_text(encoding="utf-8"))["provenance"]["config"]["rho"] == 0.3
+    assert main(["evaluate", str(path), *data, "--method", "gra", "--rho", "0"]) != EXIT_OK
