@@ -99,9 +99,10 @@ class ReliabilityStat:
 
     Attributes
     ----------
-    statistic : {"cronbach_alpha", "icc"}
-        Cronbach's alpha of a survey group's answers, or the ICC of an expert
-        panel's scores on one indicator.
+    statistic : {"cronbach_alpha", "kmo_bartlett", "icc"}
+        Cronbach's alpha of a survey group's answers, the Kaiser-Meyer-Olkin
+        measure of the same answers (with Bartlett's sphericity test), or the
+        ICC of an expert panel's scores on one indicator.
     group : str
         Rater group (e.g. ``service_user``, ``expert``).
     indicator_ids : tuple of str
@@ -110,18 +111,21 @@ class ReliabilityStat:
         ``pairwise`` (alpha's missing-answer policy) or the ICC form (``ICC2k`` for a fully
         crossed panel, ``ICC1k`` when each project has its own reviewers).
     value : float
-    ci : tuple of float
-        95 % confidence interval (Feldt for alpha; McGraw & Wong for the ICC).
+    ci : tuple of float or None
+        95 % confidence interval (Feldt for alpha; McGraw & Wong for the ICC;
+        None for KMO).
     n : int
-        Respondents behind the interval (alpha; see ``AlphaResult.n``) or
-        projects scored by every panel member (ICC).
+        Respondents behind the interval (alpha; see ``AlphaResult.n``),
+        complete respondents (KMO) or projects scored by the panel (ICC).
     k : int
-        Items (alpha) or raters (ICC).
+        Items (alpha, KMO) or raters (ICC).
     threshold : float
-        The stated floor: 0.7 for alpha (Nunnally 1978), 0.75 for the ICC
-        (Koo & Li 2016, "good").
+        The stated floor: 0.7 for alpha (Nunnally 1978), 0.6 for KMO (Kaiser
+        1974: "mediocre" and up), 0.75 for the ICC (Koo & Li 2016, "good").
     acceptable : bool
-        ``value >= threshold``.
+        ``value >= threshold`` (KMO: and Bartlett's ``p_value < 0.05``).
+    p_value : float or None
+        Bartlett's test of sphericity (KMO only).
     """
 
     statistic: str
@@ -129,11 +133,12 @@ class ReliabilityStat:
     indicator_ids: tuple[str, ...]
     kind: str
     value: float
-    ci: tuple[float, float]
+    ci: tuple[float, float] | None
     n: int
     k: int
     threshold: float
     acceptable: bool
+    p_value: float | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -574,7 +574,8 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
         MSA_i = \\frac{\\sum_{j \\ne i} r_{ij}^2}{\\sum_{j \\ne i} r_{ij}^2 + \\sum_{j \\ne i} a_{ij}^2}.
 
     Bartlett: ``chi2 = -(n - 1 - (2p + 5)/6) ln |R|`` with ``p (p - 1)/2``
-    degrees of freedom. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
+    degrees of freedom. With 2 items the partial correlation equals the
+    correlation and KMO is 0.5 whatever the data. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
     0.7 middling, 0.6 mediocre, 0.5 miserable, below unacceptable.
 
     References
