@@ -83,6 +83,7 @@ def test_nonint_ranks() -> None:
     np.testing.assert_allclose(res.ranks[:, 0], [1.0, 1 + 2 * 1 / 3, 3.0])
     np.testing.assert_allclose(res.ranks[:, 1], 2.0)  # constant column: the average rank (n + 1)/2
     assert rsr(x, [0.5, 0.5], [1, -1]).ranks[:, 1].tolist() == [2.0, 2.0, 2.0]
+    np.testing.assert_array_equal(rsr(x, [0.5, 0.5], [1, -1], method="non-int").ranks, res.ranks)
 
 
 def test_two_objects_and_custom_cutoffs() -> None:

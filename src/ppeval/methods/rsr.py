@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from ppeval._checks import as_matrix, as_types, as_vector, one_of, readonly
 from ppeval._typing import FloatArray, IntArray
@@ -86,6 +85,8 @@ class RSRResult:
 
 
 def _ranks(x: FloatArray, types: IntArray, method: str) -> FloatArray:
+    from scipy import stats  # imported here: scipy.stats takes long to import
+
     n = x.shape[0]
     oriented = x * types  # higher is better in every column
     if method == "int":
@@ -104,7 +105,7 @@ def rsr(
     weights: Any,
     types: Any,
     *,
-    method: Literal["int", "nonint"] = "int",
+    method: Literal["int", "nonint", "non-int"] = "int",
     grades: int = 3,
     cutoffs: Any = None,
 ) -> RSRResult:
@@ -121,7 +122,7 @@ def rsr(
         ``1``/``"benefit"`` (a larger value gets a larger rank) or
         ``-1``/``"cost"``.
     method : {"int", "nonint"}, default "int"
-        ``"int"``: integer ranks 1..n per indicator, ties sharing their
+        (``"non-int"`` is accepted for ``"nonint"``.) ``"int"``: integer ranks 1..n per indicator, ties sharing their
         average rank. ``"nonint"``: ``R_ij = 1 + (n - 1)(x_ij - min_j) /
         (max_j - min_j)`` (cost: ``(max_j - x_ij)``), which keeps the
         distances between values (Tian Fengdiao's non-integer RSR).
@@ -178,13 +179,15 @@ def rsr(
     >>> res.rsr.tolist()
     [0.875, 0.375, 0.625, 0.625]
     """
+    from scipy import stats  # imported here: scipy.stats takes long to import
+
     x = as_matrix(matrix, "matrix", min_rows=2)
     n, m = x.shape
     t = as_types(types, m)
     w, single = weight_batch(weights, m)
     if not single:
         raise InputError(f"weights must be one weight vector of shape ({m},); got shape {w.shape}")
-    kind = one_of(method, ("int", "nonint"), "method")
+    kind = "nonint" if method == "non-int" else one_of(method, ("int", "nonint"), "method")
     cut = _cutoffs(grades, cutoffs)
     r = _ranks(x, t, kind)
     score = (r @ w[0]) / n
