@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from scipy import stats
 
 from ppeval._checks import as_matrix, one_of, readonly
 from ppeval._typing import FloatArray
@@ -207,8 +208,6 @@ def cronbach_alpha(
     >>> round(cronbach_alpha(x).alpha, 4)
     0.9093
     """
-    from scipy import stats  # imported here: scipy.stats takes long to import
-
     x = as_matrix(items, "items", allow_nan=True)
     n_all, k = x.shape
     if k < 2:
@@ -408,8 +407,6 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     >>> round(icc(x, kind="ICC2").value, 2)
     0.29
     """
-    from scipy import stats  # imported here: scipy.stats takes long to import
-
     x = as_matrix(matrix, "matrix", min_rows=2)
     n, k = x.shape
     if k < 2:
@@ -490,8 +487,6 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
 
 def _icc2_interval(msr: float, msc: float, mse: float, n: int, k: int, g: float) -> tuple[float, float]:
     """Confidence limits of ICC(2,1) with Satterthwaite's degrees of freedom (McGraw & Wong 1996, case 2A)."""
-    from scipy import stats  # imported here: scipy.stats takes long to import
-
     icc2 = (msr - mse) / (msr + (k - 1.0) * mse + k * (msc - mse) / n)
     if icc2 >= 1.0:  # MSE = MSC = 0: raters identical, the interval collapses
         return 1.0, 1.0
@@ -601,8 +596,6 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
     >>> res.kmo > 0.8, res.p_value < 1e-10
     (True, True)
     """
-    from scipy import stats  # imported here: scipy.stats takes long to import
-
     x = as_matrix(items, "items", allow_nan=True)
     p = x.shape[1]
     if p < 2:
