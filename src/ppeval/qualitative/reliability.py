@@ -114,7 +114,11 @@ def _pairwise_covariance(x: FloatArray) -> tuple[FloatArray, np.ndarray]:
     """Covariance of every pair of columns over the rows where both are present, and the pair counts."""
     present = ~np.isnan(x)
     p = present.astype(np.float64)
-    z = np.where(present, x, 0.0)
+    n_col = p.sum(axis=0)
+    # centre every column on its own mean first (covariances are shift-invariant; the cross products of
+    # centred values lose no digits to large offsets)
+    centre = np.divide(np.where(present, x, 0.0).sum(axis=0), n_col, out=np.zeros(x.shape[1]), where=n_col > 0)
+    z = np.where(present, x - centre, 0.0)
     counts = p.T @ p  # rows where both j and l are present
     with np.errstate(invalid="ignore", divide="ignore"):
         # mean of column j over the rows where l is present too: sums_jl / counts_jl
@@ -573,7 +577,8 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
         MSA_i = \\frac{\\sum_{j \\ne i} r_{ij}^2}{\\sum_{j \\ne i} r_{ij}^2 + \\sum_{j \\ne i} a_{ij}^2}.
 
     Bartlett: ``chi2 = -(n - 1 - (2p + 5)/6) ln |R|`` with ``p (p - 1)/2``
-    degrees of freedom. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
+    degrees of freedom. With 2 items the partial correlation equals the
+    correlation and KMO is 0.5 whatever the data. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
     0.7 middling, 0.6 mediocre, 0.5 miserable, below unacceptable.
 
     References
