@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 #: Scoring methods and modes offered on the command line (= ``ppeval.pipeline.METHODS`` / ``MODES``, checked
 #: by a test; written out here so that ``ppeval --help`` does not import the pipeline).
-METHOD_CHOICES = ("topsis", "wsm", "vikor", "fce")
+METHOD_CHOICES = ("topsis", "wsm", "vikor", "fce", "gra")
 MODE_CHOICES = ("absolute", "relative")
 
 #: Exit status of a successful run.
