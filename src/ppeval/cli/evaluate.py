@@ -22,6 +22,7 @@ from ppeval.cli._common import (
     _sensitivity,
     _write_text,
 )
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 
 __all__ = ["register", "run", "evaluate_and_write"]
 
@@ -44,6 +45,10 @@ def evaluate_and_write(
     encoding: str | None = None,
     delimiter: str | None = None,
     questionnaires: Sequence[Sequence[str]] | None = None,
+    rho: float = 0.5,
+    xlsx_out: Path | None = None,
+    xlsx_language: str = "zh",
+    force: bool = False,
 ) -> int:
     from ppeval.pipeline import evaluate
     from ppeval.report import write_report
@@ -51,7 +56,7 @@ def evaluate_and_write(
     system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter, questionnaires)
     if samples > 0:
         seed = _draw_seed(seed)
-    result = evaluate(system, assessment, method=method, mode=mode, seed=seed)  # type: ignore[arg-type]
+    result = evaluate(system, assessment, method=method, mode=mode, seed=seed, rho=rho)  # type: ignore[arg-type]
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
@@ -64,6 +69,12 @@ def evaluate_and_write(
         command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter, questionnaires)
         written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+    if xlsx_out is not None:
+        from ppeval.report.xlsx import write_xlsx
+
+        write_xlsx(xlsx_out, result, system, sensitivity=sens, language="en" if xlsx_language == "en" else "zh",
+                   overwrite=force)
+        console.print(f"workbook written to {xlsx_out}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
             "verify later with: "
@@ -78,6 +89,8 @@ def evaluate_and_write(
 
 def run(args: argparse.Namespace) -> int:
     report = _report_path(args.report)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     samples = args.samples if args.samples is not None else (DEFAULT_SAMPLES if report is not None else 0)
     return evaluate_and_write(
         system_path=args.system,
@@ -93,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         delimiter=args.delimiter,
         questionnaires=args.questionnaire,
+        rho=args.rho,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
     )
 
 
@@ -111,6 +128,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
     _add_reading(p)
     p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
+    p.add_argument("--rho", type=float, default=0.5, metavar="R",
+                   help="distinguishing coefficient of --method gra, in (0, 1] (default 0.5, Deng's)")
     p.add_argument("--mode", choices=MODES, default="absolute",
                    help="absolute: against the indicator bounds (default); relative: against the "
                         "evaluated projects")
@@ -119,4 +138,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
     p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
     p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

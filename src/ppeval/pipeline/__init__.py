@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
 from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
+from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -11,12 +12,15 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
+from ppeval.pipeline.scoring import DimensionTotal, ScoringRow, ScoringSheet, rule_points, scoring_sheet
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 
 __all__ = [
     "evaluate",
     "reproduce",
     "analyse_sensitivity",
+    "outcome_relations",
+    "OutcomeRelations",
     "SensitivityAnalysis",
     "EvaluationResult",
     "Diagnostic",
@@ -28,4 +32,9 @@ __all__ = [
     "config_hash",
     "METHODS",
     "MODES",
+    "scoring_sheet",
+    "rule_points",
+    "ScoringSheet",
+    "ScoringRow",
+    "DimensionTotal",
 ]

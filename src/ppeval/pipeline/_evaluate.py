@@ -14,7 +14,7 @@ from ppeval import __version__, methods, normalize, ranking
 from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
-from ppeval.errors import ConsistencyError, DataError, InputError
+from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
@@ -26,19 +26,21 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
-from ppeval.schema import Assessment, IndicatorSystem
+from ppeval.pipeline.scoring import rule_points
+from ppeval.schema import Assessment, IndicatorSystem, Qualitative
 
 __all__ = ["evaluate", "METHODS", "MODES"]
 
-Method = Literal["topsis", "wsm", "vikor", "fce"]
+Method = Literal["topsis", "wsm", "vikor", "fce", "gra"]
 Mode = Literal["absolute", "relative"]
-METHODS: tuple[str, ...] = ("topsis", "wsm", "vikor", "fce")
+METHODS: tuple[str, ...] = ("topsis", "wsm", "vikor", "fce", "gra")
 MODES: tuple[str, ...] = ("absolute", "relative")
 _NORMALIZATIONS = {
     "topsis": ("vector", "minmax"),
     "wsm": ("minmax",),
     "vikor": ("minmax",),
     "fce": ("minmax",),
+    "gra": ("minmax",),
 }
 
 #: Krippendorff's (2004) lowest acceptable alpha for tentative conclusions.
@@ -80,6 +82,7 @@ class _Scorer:
     bounds: FloatArray | None  # None in relative mode
     v: float
     centres: FloatArray
+    rho: float = 0.5
 
     def score(
         self,
@@ -98,6 +101,9 @@ class _Scorer:
         if self.method == "wsm":
             s = methods.wsm(matrix, w, types, normalization="minmax", bounds=b)
             return s, 100.0 * s
+        if self.method == "gra":
+            g = methods.gra(matrix, w, types, rho=self.rho, bounds=b)
+            return g, 100.0 * g
         if self.method == "vikor":
             q = _vikor_absolute(matrix, w, types, b, self.v) if b is not None else methods.vikor(
                 matrix, w, types, v=self.v
@@ -140,7 +146,9 @@ def _fce_membership(
     Quantitative indicators: the normalised value ``100 r_ij`` split between
     the two nearest grade centres. Qualitative indicators: the share of
     raters in each grade, each rating placed on 0-100 by its position on the
-    scale (worst scale value 0, best 100) and split the same way.
+    scale (worst scale value 0, best 100) -- or, for an indicator with a
+    scoring rule in absolute mode, by the share of the points the rule awards
+    that rating -- and split the same way.
     """
     mem = score_membership(100.0 * normalized, centres)
     q = asm.qualitative
@@ -154,7 +162,19 @@ def _fce_membership(
     pos = np.full(len(leaves), -1, dtype=np.int64)
     pos[q.cols] = np.arange(q.cols.size)
     qi = pos[r.indicator[ok]]
-    rating_score = 100.0 * np.clip((r.value[ok] - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    values = r.value[ok]
+    share = np.clip((values - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    if asm.ruled is not None and asm.ruled[q.cols].any():
+        # a scoring rule scores each rating as it scores the indicator (absolute mode)
+        static = system.points()
+        for k in np.flatnonzero(asm.ruled[q.cols]):
+            leaf = leaves[int(q.cols[k])]
+            at = qi == k
+            full = static.get(leaf.id, 1.0)
+            if isinstance(leaf, Qualitative) and leaf.scoring is not None and at.any() and full > 0:
+                earned = rule_points(leaf.scoring, values[at], full, leaf.direction, leaf.scale.label_map())
+                share[at] = earned / full
+    rating_score = 100.0 * share
     rm = score_membership(rating_score, centres)  # (k, g)
     n = normalized.shape[0]
     cell = r.project[ok] * q.cols.size + qi
@@ -187,6 +207,7 @@ def _contributions(
     score_100: FloatArray,
     membership: FloatArray | None,
     centres: FloatArray,
+    rho: float = 0.5,
 ) -> FloatArray:
     """Per-indicator contributions to ``score_100`` (rows sum to ``score_100``).
 
@@ -195,10 +216,14 @@ def _contributions(
       ``c`` the grade centres (exact: the weighted-average operator is linear).
     * TOPSIS: the score split in proportion to each indicator's share of the
       squared distance from the anti-ideal, ``w_j² (r_ij - r⁻_j)² / D⁻_i²``.
+    * GRA: ``100 w_j xi_ij`` with the grey relational coefficients (exact, additive).
     * VIKOR: the score split in proportion to ``w_j r_ij``.
     """
     if method == "wsm":
         out: FloatArray = 100.0 * w * r01
+        return out
+    if method == "gra":
+        out = 100.0 * w * methods.grey_coefficients(matrix, types, rho=rho, bounds=bounds)
         return out
     if method == "fce" and membership is not None:
         out = w * (membership @ centres)
@@ -229,6 +254,7 @@ def evaluate(
     v: float = 0.5,
     seed: int | None = None,
     top_weakest: int = 3,
+    rho: float = 0.5,
 ) -> EvaluationResult:
     """Evaluate every project of an assessment against an indicator system.
 
@@ -238,10 +264,11 @@ def evaluate(
         The indicator system (loaded with :func:`ppeval.load_system` if a path).
     assessment : Assessment or path or paths
         Measured values and ratings (loaded with :func:`ppeval.load_assessment`).
-    method : {"topsis", "wsm", "vikor", "fce"}
+    method : {"topsis", "wsm", "vikor", "fce", "gra"}
         Scoring method: TOPSIS (Hwang & Yoon 1981), simple additive weighting,
-        VIKOR (Opricovic & Tzeng 2004) or fuzzy comprehensive evaluation with
-        the weighted-average operator.
+        VIKOR (Opricovic & Tzeng 2004), fuzzy comprehensive evaluation with
+        the weighted-average operator, or grey relational analysis (Deng
+        1982; :func:`ppeval.methods.gra`).
     mode : {"absolute", "relative"}
         ``absolute`` scores against the indicators' bounds, so a project's
         score does not change when other projects are added or removed (needs
@@ -259,7 +286,9 @@ def evaluate(
     seed : int, optional
         Recorded in the provenance (used by sensitivity analyses run on the result).
     top_weakest : int
-        How many weakest indicators to list per project.
+        How many weakest indicators (main obstacles: largest obstacle degrees) to list per project.
+    rho : float
+        GRA's distinguishing coefficient in (0, 1] (method ``"gra"`` only).
 
     Returns
     -------
@@ -283,7 +312,9 @@ def evaluate(
     normalised data of the children, or a combination), and global leaf
     weights are the products down the tree (Saaty's distributive composition).
     Scores on 0-100: ``100 C`` (TOPSIS), ``100 S`` (WSM), ``100 (1 - Q)``
-    (VIKOR), the crisp FCE score against grade centres. Sub-scores per inner
+    (VIKOR), the crisp FCE score against grade centres, ``100 gamma`` (GRA;
+    the grade is at least ``rho / (1 + rho)``, 33.3 for ``rho = 0.5``, so a
+    GRA score is not a percentage of the best attainable). Sub-scores per inner
     node use the same method on that node's indicators with its weights
     renormalised.
 
@@ -304,6 +335,8 @@ def evaluate(
     normalization = one_of(normalization, allowed, where)
     if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= float(v) <= 1.0:
         raise InputError(f"v is {v!r}; VIKOR's v must be a number in [0, 1]")
+    if isinstance(rho, bool) or not isinstance(rho, int | float) or not 0.0 < float(rho) <= 1.0:
+        raise InputError(f"rho is {rho!r}; GRA's distinguishing coefficient must be a number in (0, 1]")
     if isinstance(top_weakest, bool) or not isinstance(top_weakest, int) or top_weakest < 0:
         raise InputError(f"top_weakest is {top_weakest!r}; expected an int >= 0")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
@@ -319,6 +352,8 @@ def evaluate(
         "v": float(v),
         "top_weakest": top_weakest,
     }
+    if method_name == "gra":  # only here, so the configuration hashes of other methods are unchanged
+        config["rho"] = float(rho)
     return _evaluate(system, assessment, config, seed)
 
 
@@ -327,7 +362,7 @@ def _evaluate(
 ) -> EvaluationResult:
     method, mode, normalization = config["method"], config["mode"], config["normalization"]
     v = config["v"]
-    asm = assemble(system, assessment)
+    asm = assemble(system, assessment, scoring_rules=(mode == "absolute"))
     diags = list(asm.diagnostics)
     matrix, types = asm.matrix, asm.types
     n, m = matrix.shape
@@ -354,12 +389,14 @@ def _evaluate(
     gw = system.global_weights(overrides={k: tuple(float(x) for x in w) for k, w in local.items()})
     w = np.array([gw[i] for i in ids], dtype=np.float64)
     w = w / w.sum()
+    _check_constraints(system, local)
 
     # -- scores
     mins = np.array([b.min for b in system.grades], dtype=np.float64)
     centres = grade_centres(mins)
     membership = _fce_membership(asm, r01, assessment, system, centres) if method == "fce" else None
-    scorer = _Scorer(method, mode, normalization, types, bounds, v, centres)
+    rho = float(config.get("rho", 0.5))
+    scorer = _Scorer(method, mode, normalization, types, bounds, v, centres, rho)
     scores, s100 = scorer.score(matrix, w, membership)
     s100 = np.clip(s100, 0.0, 100.0)
     ranks = ranking.rank(scores, higher_is_better=(method != "vikor"))
@@ -369,8 +406,10 @@ def _evaluate(
     inner = [g for g in system.inner_nodes() if g.id != system.root.id]
     col = {leaf_id: j for j, leaf_id in enumerate(ids)}
     node_scores = np.zeros((n, len(inner)))
+    under = np.zeros((m, len(inner)))  # under[j, k] = 1 when leaf j lies below inner node k
     for k, g in enumerate(inner):
         idx = np.array([col[leaf.id] for leaf in _leaves_under(system, g.id)], dtype=np.int64)
+        under[idx, k] = 1.0
         wk = w[idx]
         tot = wk.sum()
         wk = wk / tot if tot > 0 else np.full(idx.size, 1.0 / idx.size)
@@ -380,13 +419,10 @@ def _evaluate(
 
     # -- explanations
     contrib = _contributions(
-        method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres
+        method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres, rho
     )
     shortfall = 100.0 * w * (1.0 - r01)
-    order = np.argsort(-shortfall, axis=1, kind="stable")[:, : config["top_weakest"]]
-    weakest = tuple(
-        tuple(ids[j] for j in order[i] if shortfall[i, j] > 1e-12) for i in range(n)
-    )
+    obstacle, node_obstacle, weakest = _obstacles(r01, w, shortfall, under, ids, config["top_weakest"])
 
     # -- qualitative evidence and share
     qsum = None
@@ -448,13 +484,65 @@ def _evaluate(
         contributions=readonly(contrib),
         shortfall=readonly(shortfall),
         weakest=weakest,
+        obstacle=readonly(obstacle),
+        node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
         fce_membership=None if membership is None else readonly(np.einsum("j,njg->ng", w, membership)),
         qualitative=qsum,
         diagnostics=tuple(diags),
         provenance=prov,
+        raw=None if asm.raw is None else readonly(asm.raw),
+        notes=_notes(assessment),
     )
+
+
+#: A project that lost fewer points than this (on the 0-100 scale) has no obstacles (rounding only).
+LOST_FLOOR = 1e-12
+
+
+def _obstacles(
+    r01: FloatArray, w: FloatArray, shortfall: FloatArray, under: FloatArray, ids: Sequence[str], top: int
+) -> tuple[FloatArray, FloatArray, tuple[tuple[str, ...], ...]]:
+    """Obstacle degrees, their totals per inner node, and each project's main obstacles (its weakest indicators).
+
+    The weakest indicators are the ``top`` largest obstacle degrees of a project (the same order as its
+    lost points, ``shortfall``), leaving out indicators with no share of the loss and projects that lost
+    less than :data:`LOST_FLOOR` points in all.
+    """
+    obstacle = methods.obstacle_degree(np.clip(r01, 0.0, 1.0), w)
+    node_obstacle: FloatArray = obstacle @ under
+    lost = shortfall.sum(axis=1)
+    order = np.argsort(-obstacle, axis=1, kind="stable")[:, :top]
+    weakest = tuple(
+        tuple(ids[j] for j in order[i] if obstacle[i, j] > LOST_FLOOR) if lost[i] >= LOST_FLOOR else ()
+        for i in range(obstacle.shape[0])
+    )
+    return obstacle, node_obstacle, weakest
+
+
+def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray]) -> None:
+    """The system's weight constraints on the weights as computed (data-driven nodes, overrides)."""
+    if not system.constraints:
+        return
+    lw = {k: dict(zip(system.group(k).child_ids, (float(x) for x in v), strict=True)) for k, v in local.items()}
+    node_w = system.node_global_weights(lw)
+    for rule in system.constraints:
+        share = float(sum(node_w[n] for n in rule.nodes))
+        msg = system.constraint_violation(rule, share, computed=True)
+        if msg:
+            raise SchemaError(f"indicator system {system.id!r}: {msg}")
+
+
+def _notes(assessment: Assessment) -> dict[str, dict[str, str]] | None:
+    """``{project: {indicator or "": note}}`` from the assessment, or ``None``."""
+    notes = getattr(assessment, "notes", None)
+    if not notes:
+        return None
+    out: dict[str, dict[str, str]] = {}
+    for (project, indicator), text in notes.items():
+        out.setdefault(project, {})[indicator] = text
+    return out
 
 
 def _consistency_diagnostics(system: IndicatorSystem) -> list[Diagnostic]:
