@@ -141,3 +141,10 @@ def test_workbook_without_indicators_sheet(tmp_path: Path) -> None:
     wb.save(tmp_path / "s.xlsx")
     with pytest.raises(SchemaError, match="no sheet 'indicators'"):
         load_system(tmp_path / "s.xlsx")
+
+
+def test_repeated_column_is_a_schema_error(tmp_path: Path) -> None:
+    rows = [list(r) for r in INDICATORS]
+    rows[0][3] = "name"  # 'kind' renamed to a second 'name' column
+    with pytest.raises(SchemaError, match=r"indicators!D1: column 'name' appears twice \(also indicators!C1\)"):
+        load_system(write_book(tmp_path / "bad.xlsx", rows))

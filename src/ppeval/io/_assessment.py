@@ -239,7 +239,7 @@ def _polars_columns(
         return None
     exprs, checks = [], []
     for j, name in enumerate(header):
-        text = pl.col(f"c{j}").str.strip_chars()
+        text = pl.col(f"c{j}")  # not stripped here: a cell with spaces fails the cast and goes the str way
         if name in numeric:
             num = text.cast(pl.Float64, strict=False)
             exprs.append(num.alias(f"f{j}"))
@@ -438,7 +438,7 @@ class _Builder:
                 f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a projects table; "
                 f"expected {', '.join(PROJECT_COLUMNS)}"
             )
-        cols = {c: _strip(v) for c, v in t.columns.items() if c in PROJECT_COLUMNS}
+        cols = {c: _strip(v).tolist() for c, v in t.columns.items() if c in PROJECT_COLUMNS}
         ids_col = cols["project"]
         infos: list[ProjectInfo] = []
         seen: dict[str, int] = {}

@@ -42,7 +42,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ppeval.errors import SchemaError
+from ppeval.errors import DataError, SchemaError
 from ppeval.io._excel import Sheet, read_workbook
 from ppeval.schema import IndicatorSystem
 
@@ -107,7 +107,10 @@ def system_dict_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict[st
         Naming the sheet and cell of every layout problem.
     """
     p = Path(path)
-    sheets = {s.name: s for s in read_workbook(p, header=None)}
+    try:
+        sheets = {s.name: s for s in read_workbook(p, header=None)}
+    except DataError as exc:  # the sheet-level problems of a system workbook are schema problems
+        raise SchemaError(str(exc)) from None
     problems: list[str] = []
     data: dict[str, Any] = {"schema_version": 1}
     # system: key / value (the header row is its first pair)
