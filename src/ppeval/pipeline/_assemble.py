@@ -28,15 +28,21 @@ from ppeval.errors import DataError
 from ppeval.pipeline._transform import interval_closeness, target_closeness
 from ppeval.pipeline.result import Diagnostic
 from ppeval.pipeline.scoring import rule_points
+from ppeval.qualitative._common import factorize
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
 __all__ = ["Assembled", "QualitativeData", "assemble", "listing"]
 
 
-def listing(items: list[str], most: int = 5) -> str:
-    """``"a, b, c and 7 more"``: the first ``most`` items of a list for a message."""
+def listing(items: list[str], most: int = 5, total: int | None = None) -> str:
+    """``"a, b, c and 7 more"``: the first ``most`` items of a list for a message.
+
+    ``total`` is the length of the whole list when ``items`` holds only its head
+    (so a message about a million projects formats six of them, not all).
+    """
+    count = len(items) if total is None else int(total)
     head = ", ".join(items[:most])
-    return head + (f" and {len(items) - most} more" if len(items) > most else "")
+    return head + (f" and {count - most} more" if count > most else "")
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +102,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
             f"{assessment.indicator_ids[r.indicator[k]]!r}, which is quantitative; ratings are for "
             "qualitative indicators only"
         )
-    found = set(r.group.tolist()) if len(r) else set()
+    # a handful of group names over many ratings: factorize without sorting the ratings
+    names, gcode = factorize(r.group)
+    found = {str(g) for g in names.tolist()}
     group_weights = None
     if ev.rater_group_weights is not None:
         unknown = sorted(found - set(ev.rater_group_weights))
@@ -112,6 +120,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         group_weights = gw / gw.sum()
     else:
         groups = tuple(sorted(found))
+    # codes into `groups` (sorted names, so a lookup by position of the found names)
+    lookup = np.array([groups.index(str(g)) for g in names.tolist()], dtype=np.int64)
+    gcode = lookup[gcode] if len(r) else gcode
     agg = qual.aggregate_ratings(
         r.project,
         ind,
@@ -120,7 +131,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         n_indicators=q,
         method=ev.rating_aggregation,
         trim=ev.trim,
-        group=r.group if len(r) else None,
+        group=gcode if len(r) else None,
         groups=groups if len(r) else None,
         group_weights=group_weights if len(r) else None,
         rater=r.rater,
@@ -206,7 +217,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
             imputed[col_missing, j] = True
             which = np.flatnonzero(col_missing)
-            listed = listing([repr(assessment.project_ids[i]) for i in which])
+            listed = listing([repr(assessment.project_ids[i]) for i in which[:6]], total=which.size)
             diagnostics.append(
                 Diagnostic(
                     code="imputed",
