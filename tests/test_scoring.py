@@ -531,3 +531,17 @@ def test_rules_are_monotone_and_bounded(kind: str, direction: str, target: float
     assert np.all((got >= 0) & (got <= 7.0 + 1e-12))
     steps = np.diff(got)
     assert np.all(steps >= -1e-12) if direction == "benefit" else np.all(steps <= 1e-12)
+
+
+def test_constraint_short_form() -> None:
+    """``"output + effect >= 60%"`` is the same rule as ``{nodes: [output, effect], min: 0.6}``."""
+    ok = io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
+                                   constraints=["output + effect weight >= 60%", "decision <= 0.25"]))
+    assert [(c.nodes, c.min, c.max) for c in ok.constraints] == [(("output", "effect"), 0.6, None),
+                                                                  (("decision",), None, 0.25)]
+    with pytest.raises(SchemaError, match="must carry at least 70%"):
+        io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
+                                  constraints=["output + effect ≥ 70%"]))
+    with pytest.raises(SchemaError, match="is not a weight rule"):
+        io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
+                                  constraints=["output and effect at least 60%"]))
