@@ -108,6 +108,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "seed": ("随机种子", "Seed"),
     "versions": ("软件版本", "Software versions"),
     "none": ("无", "none"),
+    # values shown in cells
+    "grade.excellent": ("优", "excellent"),
+    "grade.good": ("良", "good"),
+    "grade.fair": ("中", "fair"),
+    "grade.poor": ("差", "poor"),
+    "weighting.fixed": ("固定权重", "fixed"),
+    "weighting.points": ("分值折算", "points"),
+    "weighting.equal": ("等权", "equal"),
+    "weighting.ahp": ("层次分析法", "AHP"),
+    "weighting.entropy": ("熵权法", "entropy"),
+    "weighting.critic": ("CRITIC法", "CRITIC"),
+    "weighting.cv": ("变异系数法", "coefficient of variation"),
+    "weighting.g1": ("G1法", "G1"),
+    "weighting.bwm": ("最优最劣法", "best-worst method"),
+    "weighting.fuzzy_ahp": ("模糊层次分析法", "fuzzy AHP"),
+    "weighting.combine": ("组合赋权", "combination"),
+    "weighting.override": ("指定权重", "override"),
+    "severity.info": ("提示", "info"),
+    "severity.warning": ("警告", "warning"),
+    "severity.error": ("错误", "error"),
 }
 
 _FMT_SCORE = "0.00"
@@ -136,6 +156,12 @@ def _checks(result: Any, system: Any, sensitivity: Any, language: Any) -> Langua
         raise InputError(f"language is {language!r}; valid values are {', '.join(map(repr, LANGUAGES))}")
     lang: Language = "zh" if language == "zh" else "en"
     return lang
+
+
+def _value(kind: str, value: str, lang: Language) -> str:
+    """A grade label, weighting method or severity in the report language (unknown values as they are)."""
+    key = f"{kind}.{value}"
+    return _t(key, lang) if key in TEXT else value
 
 
 def _num(x: Any) -> float | None:
@@ -304,7 +330,8 @@ def _scores(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sh
     fmts.update({7 + k: _FMT_SCORE for k in range(len(r.node_ids))})
     sheet = _Sheet("sheet.scores", lang, heads, fmts)
     for i in np.argsort(r.ranks, kind="stable"):
-        sheet.add([int(r.ranks[i]), r.project_ids[i], r.project_names[i], _num(r.score_100[i]), r.grades[i],
+        sheet.add([int(r.ranks[i]), r.project_ids[i], r.project_names[i], _num(r.score_100[i]),
+                   _value("grade", r.grades[i], lang),
                    _num(r.scores[i]), *(_num(x) for x in r.node_scores[i])])
     return sheet
 
@@ -319,7 +346,7 @@ def _weights(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
     for nw in r.node_weights:
         for c, w in zip(nw.children, nw.weights.tolist(), strict=True):
             g = node_w.get(c)
-            sheet.add([_name(system, nw.node), _name(system, c), c, nw.method, _num(w),
+            sheet.add([_name(system, nw.node), _name(system, c), c, _value("weighting", nw.method, lang), _num(w),
                        None if g is None else _num(g), None if g is None else _num(total * g),
                        None if nw.cr is None else _num(nw.cr)])
     return sheet
@@ -349,7 +376,7 @@ def _scoring(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
                  _num(sheet.earned), None], (3, 4, 8))
         out.add([sheet.project, None, f"{_t('score', lang)} ({sheet.method.upper()})", None,
                  sheet.formation_zh if lang == "zh" else sheet.formation_en, None, None, _num(sheet.score),
-                 sheet.grade], (3, 8, 9))
+                 _value("grade", sheet.grade, lang)], (3, 8, 9))
         out.add([])
     return out
 
@@ -370,7 +397,7 @@ def _sensitivity(r: EvaluationResult, sens: SensitivityAnalysis, lang: Language)
     heads = [_t(k, lang) for k in ("project", "project_name", "base_rank", "p_first", "likely_rank",
                                    "score_mean", "score_std")]
     grades = r.grade_labels if mc.grade_probability is not None else ()
-    heads += [_t("p_grade", lang, grade=g) for g in grades]
+    heads += [_t("p_grade", lang, grade=_value("grade", g, lang)) for g in grades]
     fmts = {4: _FMT_WEIGHT, 6: _FMT_SCORE, 7: _FMT_SCORE}
     fmts.update({8 + k: _FMT_WEIGHT for k in range(len(grades))})
     sheet = _Sheet("sheet.sensitivity", lang, heads, fmts, most=30)
@@ -393,7 +420,7 @@ def _sensitivity(r: EvaluationResult, sens: SensitivityAnalysis, lang: Language)
 def _diagnostics(r: EvaluationResult, lang: Language) -> _Sheet:
     sheet = _Sheet("sheet.diagnostics", lang, [_t(k, lang) for k in ("severity", "code", "message")], most=120)
     for d in r.diagnostics:
-        sheet.add([d.severity, d.code, d.message])
+        sheet.add([_value("severity", d.severity, lang), d.code, d.message])
     if not r.diagnostics:
         sheet.add([_t("none", lang)])
     return sheet
@@ -405,7 +432,7 @@ def _provenance(r: EvaluationResult, system: IndicatorSystem, lang: Language) ->
     rows = [
         ("system", f"{system.name} ({p.system_id})"),
         ("system_version", p.system_version),
-        ("method", r.method),
+        ("method", r.method.upper()),
         ("mode", r.mode),
         ("normalization", r.normalization),
         ("seed", "" if p.seed is None else str(p.seed)),
