@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import ppeval
 from ppeval import io
 from ppeval.errors import InputError, PPEvalError, SchemaError
-from ppeval.pipeline.scoring import SCORE_FORMATION, ScoringSheet, rule_points, scoring_sheet
+from ppeval.pipeline.scoring import SCORE_FORMATION, ScoringSheet, rule_points, scoring_sheet, scoring_sheets
 from ppeval.schema import Assessment, IndicatorSystem, Ratings
 from ppeval.schema.scoring import Bands, Deduction, PassFail, Piecewise, Proportional
 
@@ -390,6 +390,7 @@ def test_scoring_sheet_wsm_rows_totals_notes(tmp_path: Path) -> None:
     assert sheet.total_points == 30.0
     assert sheet.score == pytest.approx(24.3)
     assert sheet.to_dict()["rows"][0]["indicator"] == "done"
+    assert scoring_sheets(r, s) == (sheet, scoring_sheet(r, s, 1))
     with pytest.raises(InputError, match="no project 'p9'"):
         scoring_sheet(r, s, "p9")
     with pytest.raises(InputError, match="outside"):

@@ -33,7 +33,7 @@ import numpy as np
 from ppeval.errors import InputError
 from ppeval.io._write import atomic_write, check_writable
 from ppeval.pipeline import EvaluationResult
-from ppeval.pipeline.scoring import scoring_sheet
+from ppeval.pipeline.scoring import scoring_sheets
 from ppeval.pipeline.sensitivity import SensitivityAnalysis
 from ppeval.schema import IndicatorSystem
 
@@ -357,8 +357,9 @@ def _scoring(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
                                    "earned", "note")]
     out = _Sheet("sheet.scoring", lang, heads, {4: _FMT_POINTS, 7: _FMT_RAW, 8: _FMT_SCORE}, most=50,
                  wrap=(5, 9))
+    every = scoring_sheets(r, system)
     for i in np.argsort(r.ranks, kind="stable"):
-        sheet = scoring_sheet(r, system, int(i))
+        sheet = every[int(i)]
         title = f"{sheet.project} {sheet.project_name}" if sheet.project_name != sheet.project else sheet.project
         out.add([title, *([None] * 7), sheet.note or None], (1,))
         for d in sheet.dimensions:
