@@ -133,7 +133,6 @@ TEXT: dict[str, tuple[str, str]] = {
 _FMT_SCORE = "0.00"
 _FMT_WEIGHT = "0.00%"
 _FMT_POINTS = "0.##"
-_FMT_RAW = "General"
 _FMT_CR = "0.0000"
 
 
@@ -355,7 +354,7 @@ def _weights(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
 def _scoring(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t(k, lang) for k in ("project", "dimension", "indicator", "points", "rule", "target", "actual",
                                    "earned", "note")]
-    out = _Sheet("sheet.scoring", lang, heads, {4: _FMT_POINTS, 7: _FMT_RAW, 8: _FMT_SCORE}, most=50,
+    out = _Sheet("sheet.scoring", lang, heads, {4: _FMT_POINTS, 8: _FMT_SCORE}, most=50,
                  wrap=(5, 9))
     every = scoring_sheets(r, system)
     for i in np.argsort(r.ranks, kind="stable"):
