@@ -247,6 +247,12 @@ def test_rule_points_bad_input() -> None:
         rule_points(rule, np.array([np.nan]), 1.0, "benefit")
     with pytest.raises(InputError, match="points"):
         rule_points(rule, np.array([1.0]), -1.0, "benefit")
+    with pytest.raises(InputError, match="expected a scoring rule"):
+        rule_points({"rule": "proportional"}, np.array([1.0]), 1.0, "benefit")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="direction"):
+        rule_points(rule, np.array([1.0]), 1.0, "more")
+    with pytest.raises(InputError, match="finite numbers"):
+        rule_points(rule, ["a"], 1.0, "benefit")  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------- rules: schema
@@ -397,6 +403,12 @@ def test_scoring_sheet_wsm_rows_totals_notes(tmp_path: Path) -> None:
         scoring_sheet(r, s, 5)
     with pytest.raises(InputError, match="computed with system"):
         scoring_sheet(r, io.load_bundled("budget-performance"), "p0")
+    with pytest.raises(InputError, match="EvaluationResult"):
+        scoring_sheet(object(), s, "p0")
+    with pytest.raises(InputError, match="IndicatorSystem"):
+        scoring_sheets(r, "t")
+    with pytest.raises(InputError, match="project id or position"):
+        scoring_sheet(r, s, 1.5)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("method", ["topsis", "vikor", "fce"])

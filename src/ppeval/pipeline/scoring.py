@@ -106,7 +106,14 @@ def rule_points(
     >>> rule_points(rule, np.array([100.0, 91.0, 40.0]), 15.0, "benefit").tolist()
     [15.0, 12.0, 0.0]
     """
-    x = np.asarray(values, dtype=np.float64)
+    if not isinstance(rule, Proportional | Deduction | PassFail | Piecewise | Bands):
+        raise InputError(f"rule is a {type(rule).__name__}; expected a scoring rule of ppeval.schema.scoring")
+    if direction not in ("benefit", "cost", "target", "interval"):
+        raise InputError(f"direction is {direction!r}; valid values are 'benefit', 'cost', 'target', 'interval'")
+    try:
+        x = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError("values must be a 1-D array of finite numbers") from None
     if x.ndim != 1 or not np.isfinite(x).all():
         raise InputError("values must be a 1-D array of finite numbers")
     if not (np.isfinite(points) and points >= 0):
@@ -429,6 +436,13 @@ def scoring_sheets(result: Any, system: Any) -> tuple[ScoringSheet, ...]:
 
 
 def _check_system(result: Any, system: Any) -> None:
+    from ppeval.pipeline.result import EvaluationResult
+    from ppeval.schema import IndicatorSystem
+
+    if not isinstance(result, EvaluationResult):
+        raise InputError(f"result must be an EvaluationResult; got {type(result).__name__}")
+    if not isinstance(system, IndicatorSystem):
+        raise InputError(f"system must be an IndicatorSystem; got {type(system).__name__}")
     if tuple(system.leaf_ids) != tuple(result.indicator_ids) or system.id != result.provenance.system_id:
         raise InputError(
             f"the result was computed with system {result.provenance.system_id!r}; pass that system "
