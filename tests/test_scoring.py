@@ -558,3 +558,14 @@ def test_constraint_short_form() -> None:
     with pytest.raises(SchemaError, match="is not a weight rule"):
         io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
                                   constraints=["output and effect at least 60%"]))
+
+
+def test_notes_and_raw_survive_json() -> None:
+    s = _ruled_system()
+    values = np.array([[91.0, 92.0, 125.0], [100.0, 50.0, 80.0]])
+    r = ppeval.evaluate(s, _assessment(s, values, {("p1", "quality"): "sampled 20 records"}), method="wsm")
+    back = ppeval.EvaluationResult.from_json(r.to_json())
+    assert back.notes == {"p1": {"quality": "sampled 20 records"}}
+    assert back.raw is not None
+    np.testing.assert_array_equal(back.raw, values)
+    assert scoring_sheets(back, s) == scoring_sheets(r, s)
