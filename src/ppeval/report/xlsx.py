@@ -317,14 +317,19 @@ class _Sheet:
             ws.append(out)
 
 
-def _name(system: IndicatorSystem, node_id: str) -> str:
-    return system.node(node_id).name
+def _name(system: IndicatorSystem, node_id: str, lang: Language) -> str:
+    """A node's or indicator's name in the report language (its ``names`` entry when the system has one)."""
+    node = system.node(node_id)
+    names = getattr(node, "names", None)
+    if isinstance(names, dict) and names:
+        return str(names.get(lang) or next((v for k, v in names.items() if k.split("_")[0] == lang), node.name))
+    return node.name
 
 
 # ------------------------------------------------------------------------------------------ sheets
 def _scores(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t(k, lang) for k in ("rank", "project", "project_name", "score", "grade", "method_score")]
-    heads += [_t("sub_score", lang, name=_name(system, n)) for n in r.node_ids]
+    heads += [_t("sub_score", lang, name=_name(system, n, lang)) for n in r.node_ids]
     fmts = {4: _FMT_SCORE, 6: "0.0000"}
     fmts.update({7 + k: _FMT_SCORE for k in range(len(r.node_ids))})
     sheet = _Sheet("sheet.scores", lang, heads, fmts)
@@ -345,7 +350,8 @@ def _weights(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
     for nw in r.node_weights:
         for c, w in zip(nw.children, nw.weights.tolist(), strict=True):
             g = node_w.get(c)
-            sheet.add([_name(system, nw.node), _name(system, c), c, _value("weighting", nw.method, lang), _num(w),
+            sheet.add([_name(system, nw.node, lang), _name(system, c, lang), c,
+                       _value("weighting", nw.method, lang), _num(w),
                        None if g is None else _num(g), None if g is None else _num(total * g),
                        None if nw.cr is None else _num(nw.cr)])
     return sheet
@@ -368,10 +374,11 @@ def _scoring(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
                 if row.actual_text and "(" in row.actual_text:
                     actual = row.actual_text  # rated indicators: mean and nearest label
                 note = row.note + (_t("imputed", lang) if row.imputed else "")
-                out.add([sheet.project, d.name, row.name, _num(row.points), rule, row.target, actual,
+                out.add([sheet.project, _name(system, d.dimension, lang), _name(system, row.indicator, lang),
+                         _num(row.points), rule, row.target, actual,
                          _num(row.earned), note])
-            out.add([sheet.project, d.name, _t("subtotal", lang), _num(d.points), None, None, None,
-                     _num(d.earned), None], (3, 4, 8))
+            out.add([sheet.project, _name(system, d.dimension, lang), _t("subtotal", lang), _num(d.points),
+                     None, None, None, _num(d.earned), None], (3, 4, 8))
         out.add([sheet.project, None, _t("total", lang), _num(sheet.total_points), None, None, None,
                  _num(sheet.earned), None], (3, 4, 8))
         out.add([sheet.project, None, f"{_t('score', lang)} ({sheet.method.upper()})", None,
@@ -383,7 +390,7 @@ def _scoring(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _S
 
 def _contributions(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t("project", lang), _t("project_name", lang), _t("score", lang)]
-    heads += [_name(system, j) for j in r.indicator_ids]
+    heads += [_name(system, j, lang) for j in r.indicator_ids]
     sheet = _Sheet("sheet.contributions", lang, heads, {k: _FMT_SCORE for k in range(3, len(heads) + 1)}, most=24)
     for i in np.argsort(r.ranks, kind="stable"):
         sheet.add([r.project_ids[i], r.project_names[i], _num(r.score_100[i]),
