@@ -284,6 +284,7 @@ def _with_rule(rule: dict[str, Any], leaf_extra: dict[str, Any] | None = None, p
         ({"rule": "deduction", "target": "good", "deduct": 1}, None, "'good' is not a number or a label"),
         ({"rule": "deduction", "target": 100, "deduct": 0}, None, "greater than 0"),
         ({"rule": "proportional", "target": 100}, {"bounds": {"worst": -10, "best": 100}}, "needs values >= 0"),
+        ({"rule": "proportional", "target": 120}, None, "target 120 must lie in the indicator's span (0, 100]"),
         ({"rule": "deduction", "target": 0, "deduct": 1},
          {"direction": "target", "bounds": None, "target": {"value": 0}, "range": {"low": -5, "high": 5}},
          "takes a piecewise table"),
