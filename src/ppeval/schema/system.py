@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
@@ -305,6 +306,10 @@ class Evaluation(FrozenModel):
 
 
 Share = Annotated[Finite, Field(ge=0, le=1)]
+_CONSTRAINT_TEXT = re.compile(
+    r"^\s*([a-z0-9][a-z0-9_.-]*(?:\s*\+\s*[a-z0-9][a-z0-9_.-]*)*)\s*(?:weights?\s*)?(>=|<=|≥|≤)\s*"
+    r"([0-9]*\.?[0-9]+)\s*(%?)\s*$"
+)
 
 
 class WeightConstraint(FrozenModel):
@@ -318,6 +323,8 @@ class WeightConstraint(FrozenModel):
             min: 0.6
             source: 财预〔2020〕10号, 产出、效益指标权重不低于60%
 
+    or, short, ``constraints: ["output + effect >= 60%"]``.
+
     The share is the sum of the nodes' global weights (products of local
     weights from the root). It is checked when the system is built if every
     weight on the way is determined by the system (fixed, points, equal, AHP),
@@ -330,6 +337,24 @@ class WeightConstraint(FrozenModel):
     max: Share | None = None
     description: Text | None = None
     source: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """Accept the short form ``"output + effect >= 60%"`` (or ``<= 0.4``) for ``{nodes, min | max}``."""
+        if not isinstance(value, str):
+            return value
+        m = _CONSTRAINT_TEXT.match(value)
+        if m is None:
+            raise PydanticCustomError(
+                "ppeval_constraint", "{message}",
+                {"message": f"{value!r} is not a weight rule; write e.g. 'output + effect >= 60%' or "
+                 "{nodes: [output, effect], min: 0.6}"},
+            )
+        nodes = [n.strip() for n in m.group(1).split("+")]
+        share = float(m.group(3)) / (100.0 if m.group(4) else 1.0)
+        key = "min" if m.group(2) in (">=", "≥") else "max"
+        return {"nodes": nodes, key: share}
 
     @model_validator(mode="after")
     def _limits(self) -> WeightConstraint:
