@@ -22,7 +22,11 @@ from ppeval.weights import bwm, cv, g1
 REPO = Path(__file__).resolve().parents[1]
 BASE = yaml.safe_load((REPO / "indicators" / "3e-equity.yaml").read_text(encoding="utf-8"))
 
-G1_SPEC = {"method": "g1", "order": ["on_schedule_rate", "sessions_per_fte", "waiting_days"], "ratios": [1.2, 1.4]}
+G1_SPEC = {
+    "method": "g1",
+    "order": ["on_schedule_rate", "dea_efficiency", "sessions_per_fte", "waiting_days"],
+    "ratios": [1.2, 1.0, 1.4],
+}
 BWM_SPEC = {
     "method": "bwm",
     "best": "cost_per_user",
@@ -55,8 +59,8 @@ def _system(**specs: dict[str, Any]) -> IndicatorSystem:
 
 def test_determined_weightings_equal_the_core_functions() -> None:
     s = _system(efficiency=G1_SPEC, economy=BWM_SPEC, equity=FUZZY_SPEC)
-    ids = s.group("efficiency").child_ids  # sessions_per_fte, on_schedule_rate, waiting_days
-    expected = g1([ids.index(c) for c in G1_SPEC["order"]], [1.2, 1.4])
+    ids = s.group("efficiency").child_ids  # sessions_per_fte, on_schedule_rate, waiting_days, dea_efficiency
+    expected = g1([ids.index(c) for c in G1_SPEC["order"]], [1.2, 1.0, 1.4])
     np.testing.assert_allclose(list(s.local_weights("efficiency").values()), expected)
     eco = bwm([1, 2, 5], [5, 3, 1])
     np.testing.assert_allclose(list(s.local_weights("economy").values()), eco.weights)
@@ -103,11 +107,12 @@ def test_cv_inside_a_combination() -> None:
 @pytest.mark.parametrize(
     ("node", "spec", "fragment"),
     [
-        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte"], "ratios": [1.2]},
-         "order leaves out 'waiting_days'"),
-        ("efficiency", {**G1_SPEC, "ratios": [1.2]}, "ratios has 1 values; 3 children need n - 1 = 2"),
-        ("efficiency", {**G1_SPEC, "ratios": [1.2, 0.9]}, "greater than or equal to 1"),
-        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte", "nope"]}, "'nope'"),
+        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte", "dea_efficiency"],
+                        "ratios": [1.2, 1.0]}, "order leaves out 'waiting_days'"),
+        ("efficiency", {**G1_SPEC, "ratios": [1.2]}, "ratios has 1 values; 4 children need n - 1 = 3"),
+        ("efficiency", {**G1_SPEC, "ratios": [1.2, 1.0, 0.9]}, "greater than or equal to 1"),
+        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte", "dea_efficiency", "nope"]},
+         "'nope'"),
         ("economy", {**BWM_SPEC, "best": "nope"}, "'nope' is not a child"),
         ("economy", {**BWM_SPEC, "others_to_worst": {"cost_per_user": 4, "spend_vs_budget": 3,
                                                       "overhead_share": 1}}, "must be equal"),

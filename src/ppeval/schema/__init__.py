@@ -19,6 +19,7 @@ from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings
 from ppeval.schema.indicator import (
     Bounds,
     DataSource,
+    DEADerived,
     Direction,
     Interval,
     Leaf,
@@ -94,6 +95,7 @@ __all__ = [
     "Expert",
     "Judgments",
     "Combine",
+    "DEADerived",
     "CV",
     "G1",
     "BWM",
