@@ -9,7 +9,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ppeval"
 
-CORE = ["normalize", "ahp", "weights", "methods", "efficiency", "qualitative", "sensitivity", "ranking", "_pymcdm"]
+CORE = [
+    "normalize", "_normcore", "ahp", "weights", "methods", "efficiency", "qualitative", "sensitivity", "ranking",
+    "_pymcdm",
+]
 BASE = ["errors", "_checks", "_typing"]
 SCHEMA_IO = ["schema", "io"]
 PIPELINE = ["pipeline"]
