@@ -164,3 +164,13 @@ def test_system_without_dea_keeps_its_canonical_json() -> None:
     assert all("derived" not in d for d in dumps)
     dea_leaf = io.load_bundled("3e-equity").leaf("dea_efficiency")
     assert dea_leaf.model_dump(mode="json")["derived"]["inputs"] == ["cost_per_user"]
+
+
+def test_report_shows_the_dea_indicator_and_its_diagnostic() -> None:
+    from ppeval.report import render_markdown
+
+    system, assessment = io.load_sample("3e-equity")
+    rep = render_markdown(evaluate(system, assessment), system=system)
+    text = rep.text
+    assert "Delivery efficiency relative to the other projects (DEA)" in text
+    assert "DEA is relative" in text
