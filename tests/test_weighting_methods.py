@@ -134,3 +134,37 @@ def test_bad_weightings(node: str, spec: dict[str, Any], fragment: str) -> None:
     with pytest.raises(SchemaError) as exc:
         system_from_dict(data)
     assert fragment in str(exc.value)
+
+
+def test_fuzzy_ahp_with_several_experts() -> None:
+    from ppeval.ahp import fuzzy_aggregate
+
+    pairs = FUZZY_SPEC["judgments"]["pairs"]  # type: ignore[index]
+    other = [[r, c, [1, 1, 1]] for r, c, _ in pairs]
+    spec = {"method": "fuzzy_ahp", "experts": [{"name": "A", "weight": 3, "judgments": {"pairs": pairs}},
+                                               {"name": "B", "weight": 1, "judgments": {"pairs": other}}]}
+    s = _system(equity=spec)
+    single = _system(equity=FUZZY_SPEC).group("equity").weighting
+    ids = s.group("equity").child_ids
+    expected = fuzzy_priorities(fuzzy_aggregate([single.matrix(ids), np.ones((4, 4, 3))], [0.75, 0.25])).weights
+    np.testing.assert_allclose(list(s.local_weights("equity").values()), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ({"method": "fuzzy_ahp", "judgments": FUZZY_SPEC["judgments"], "experts": []},
+         "exactly one of judgments or experts"),
+        ({"method": "fuzzy_ahp", "experts": [{"weight": 1, "judgments": FUZZY_SPEC["judgments"]},
+                                             {"judgments": FUZZY_SPEC["judgments"]}]}, "has no weight"),
+        ({"method": "fuzzy_ahp", "experts": [{"judgments": {"upper": [[1, 2, 3]]}}]}, "experts[0].judgments"),
+    ],
+)
+def test_bad_fuzzy_experts(spec: dict[str, Any], fragment: str) -> None:
+    data = copy.deepcopy(BASE)
+    for child in data["root"]["children"]:
+        if child["id"] == "equity":
+            child["weighting"] = spec
+    with pytest.raises(SchemaError) as exc:
+        system_from_dict(data)
+    assert fragment in str(exc.value)
