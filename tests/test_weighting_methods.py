@@ -168,3 +168,13 @@ def test_bad_fuzzy_experts(spec: dict[str, Any], fragment: str) -> None:
     with pytest.raises(SchemaError) as exc:
         system_from_dict(data)
     assert fragment in str(exc.value)
+
+
+def test_report_names_the_new_weightings() -> None:
+    from ppeval.report import render_markdown
+
+    _, assessment = io.load_sample("3e-equity")
+    s = _system(efficiency=G1_SPEC, economy=BWM_SPEC, equity=FUZZY_SPEC, effectiveness={"method": "cv"})
+    text = render_markdown(evaluate(s, assessment), system=s).text
+    for fragment in ("G1 order relation", "best-worst method (ξ = ", "fuzzy AHP (Buckley", "coefficient of variation"):
+        assert fragment in text
