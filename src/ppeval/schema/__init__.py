@@ -32,6 +32,7 @@ from ppeval.schema.indicator import (
     Scale,
     Target,
 )
+from ppeval.schema.scoring import Band, Bands, Deduction, PassFail, Piecewise, Proportional, ScoringRule
 from ppeval.schema.system import (
     DEFAULT_GRADES,
     SCHEMA_VERSION,
@@ -40,6 +41,7 @@ from ppeval.schema.system import (
     Group,
     IndicatorSystem,
     Node,
+    WeightConstraint,
 )
 from ppeval.schema.weighting import (
     AHP,
@@ -58,6 +60,7 @@ from ppeval.schema.weighting import (
     FuzzyExpert,
     FuzzyJudgments,
     Judgments,
+    Points,
     SourceWeighting,
     Weighting,
 )
@@ -73,6 +76,14 @@ __all__ = [
     "GradeBand",
     "DEFAULT_GRADES",
     "Evaluation",
+    "WeightConstraint",
+    "ScoringRule",
+    "Proportional",
+    "Deduction",
+    "PassFail",
+    "Piecewise",
+    "Bands",
+    "Band",
     "Quantitative",
     "Qualitative",
     "Leaf",
@@ -89,6 +100,7 @@ __all__ = [
     "Weighting",
     "SourceWeighting",
     "Fixed",
+    "Points",
     "Equal",
     "Entropy",
     "Critic",
