@@ -565,6 +565,11 @@ class IndicatorSystem(FrozenModel):
         return tuple(leaf.id for leaf in self._leaves if leaf.kind == "quantitative")
 
     @property
+    def derived_leaf_ids(self) -> tuple[str, ...]:
+        """Ids of the leaves computed by ppeval (DEA efficiency indicators), not measured, in leaf order."""
+        return tuple(leaf.id for leaf in self._leaves if isinstance(leaf, Quantitative) and leaf.derived is not None)
+
+    @property
     def qualitative_leaf_ids(self) -> tuple[str, ...]:
         """Ids of the qualitative leaves, in leaf order."""
         return tuple(leaf.id for leaf in self._leaves if leaf.kind == "qualitative")
