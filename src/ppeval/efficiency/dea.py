@@ -146,10 +146,9 @@ def _as_data(inputs: ArrayLike, outputs: ArrayLike) -> tuple[FloatArray, FloatAr
         none = arr.max(axis=1) <= 0.0
         if none.any():
             i = int(np.argmax(none))
-            unbounded = "its input-oriented score" if what == "input" else "its output-oriented score"
             raise InputError(
-                f"{name}[{i}, :] is all zero: DMU {i} has no positive {what}, so {unbounded} is "
-                "undefined (the LP is unbounded or degenerate); DEA needs every DMU to have at least "
+                f"{name}[{i}, :] is all zero: DMU {i} has no positive {what}, so its efficiency is "
+                "undefined (its LP is unbounded or degenerate); DEA needs every DMU to have at least "
                 "one positive input and one positive output (semipositive data, Cooper, Seiford & "
                 "Tone 2007, sec. 3.2); drop the DMU or correct the data"
             )
