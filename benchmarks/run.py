@@ -50,6 +50,7 @@ SUITE = (
     "bench_evaluate",
     "bench_indicator_sets",
     "bench_dea",
+    "bench_gra",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0
