@@ -287,3 +287,26 @@ def test_solver_failure_is_a_degenerate_error(lower: float, upper: float, maximi
         lp.solve("test LP")
     assert "test LP" in str(exc.value)
     assert status in str(exc.value).lower()
+
+
+_small_ints = st.integers(1, 10).flatmap(lambda n: st.tuples(
+    arrays(np.float64, (n, 2), elements=st.integers(0, 3).map(float)),
+    arrays(np.float64, (n, 2), elements=st.integers(0, 3).map(float)),
+))
+
+
+@given(_small_ints, st.sampled_from(["crs", "vrs"]), st.sampled_from(["input", "output"]))
+def test_degenerate_data_agree_with_independent_linprog(
+    xy: tuple[np.ndarray, np.ndarray], rts: str, orientation: str
+) -> None:
+    """Small integers with many ties and zeros (degenerate LPs, alternative optima): the scores, the
+    largest total slack and the projections still agree with the plain per-DMU formulations."""
+    x, y = xy
+    x[:, 0] = np.maximum(x[:, 0], 1.0)  # semipositive rows
+    y[:, 0] = np.maximum(y[:, 0], 1.0)
+    r = dea(x, y, rts=rts, orientation=orientation)  # type: ignore[arg-type]
+    np.testing.assert_allclose(r.efficiency, _multiplier(x, y, rts, orientation), rtol=1e-7, atol=1e-9)
+    slack = r.input_slacks.sum(axis=1) + r.output_slacks.sum(axis=1)
+    np.testing.assert_allclose(slack, _max_slack_sum(x, y, r.objective, rts, orientation), atol=1e-6)
+    np.testing.assert_allclose(r.input_targets, r.lambdas @ x, atol=1e-6)
+    np.testing.assert_allclose(r.output_targets, r.lambdas @ y, atol=1e-6)
