@@ -67,6 +67,14 @@ def test_bundled_system_computes_dea_from_its_inputs() -> None:
     assert "relative" in diag[0].message
     assert "also in absolute mode" in diag[0].message
     assert "Cost per user served" in diag[0].message  # names, not ids
+    peers = [d for d in r.diagnostics if d.code == "dea_peers"]
+    assert len(peers) == 1
+    below = np.flatnonzero(expected < 1.0)
+    assert peers[0].value == below.size
+    res = dea(x, y, rts="vrs", orientation="input")
+    for i in below:
+        names = ", ".join(r.project_ids[j] for j in res.reference_sets[i])
+        assert f"{r.project_ids[i]} {expected[i]:.3f} (peers {names})" in peers[0].message
 
 
 def test_absolute_mode_dea_depends_on_the_evaluated_set() -> None:

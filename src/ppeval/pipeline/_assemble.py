@@ -339,6 +339,25 @@ def _dea_column(
             value=float(res.efficient.sum()),
         )
     )
+    below = np.flatnonzero(res.efficiency < 1.0)
+    if below.size:
+        order = below[np.argsort(res.efficiency[below], kind="stable")]
+        peers = [", ".join(project_ids[j] for j in res.reference_sets[i]) for i in order[:20]]
+        shown = [f"{project_ids[i]} {res.efficiency[i]:.3f} (peers {p})" for i, p in zip(order, peers, strict=False)]
+        more = f"; and {order.size - 20} more" if order.size > 20 else ""
+        diagnostics.append(
+            Diagnostic(
+                code="dea_peers",
+                severity="info",
+                message=(
+                    f"indicator {leaf.id!r} ({leaf.name}): projects below the DEA frontier, least efficient "
+                    f"first, with the efficient projects they are compared with (their reference set): "
+                    f"{'; '.join(shown)}{more}"
+                ),
+                indicator=leaf.id,
+                value=float(below.size),
+            )
+        )
     out: FloatArray = np.array(res.efficiency, dtype=np.float64)
     return out
 
