@@ -178,3 +178,13 @@ def test_report_names_the_new_weightings() -> None:
     text = render_markdown(evaluate(s, assessment), system=s).text
     for fragment in ("G1 order relation", "best-worst method (ξ = ", "fuzzy AHP (Buckley", "coefficient of variation"):
         assert fragment in text
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "toml"])
+def test_new_weightings_and_dea_round_trip_through_every_format(fmt: str, tmp_path: Path) -> None:
+    from ppeval.io._system import dumps_system
+
+    s = _system(efficiency=G1_SPEC, economy=BWM_SPEC, equity=FUZZY_SPEC, effectiveness={"method": "cv"})
+    path = tmp_path / f"s.{fmt}"
+    path.write_text(dumps_system(s, fmt), encoding="utf-8")  # type: ignore[arg-type]
+    assert io.load_system(path) == s
