@@ -170,7 +170,8 @@ def _text_writer(text: str) -> Callable[[str], None]:
 
 
 def _headers(system: IndicatorSystem, notes: bool) -> dict[str, list[str]]:
-    quant = list(system.quantitative_leaf_ids)
+    derived = set(system.derived_leaf_ids)  # DEA indicators are computed, not entered
+    quant = [i for i in system.quantitative_leaf_ids if i not in derived]
     values = ["project", *quant]
     if notes:
         values += ["note", *(f"{NOTE_PREFIX}{i}" for i in system.leaf_ids)]

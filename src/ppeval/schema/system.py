@@ -461,10 +461,39 @@ class IndicatorSystem(FrozenModel):
                     ((*path, "stage"), f"stage {node.stage!r} of {node.id!r} contradicts stage {stage!r} of "
                      "an enclosing node")
                 )
+        problems += self._derived_problems()
         raise_problems(problems)
         problems += self._points_rules()
         raise_problems(problems)
         return self
+
+    def _derived_problems(self) -> list[Problem]:
+        """DEA indicators name quantitative benefit/cost indicators of this system, each once."""
+        problems: list[Problem] = []
+        index = {n.id: n for n, *_ in self._walk()}
+        for node, path, _parent, _stage in self._walk():
+            if not isinstance(node, Quantitative) or node.derived is None:
+                continue
+            seen: set[str] = set()
+            for key in ("inputs", "outputs"):
+                for k, ref in enumerate(getattr(node.derived, key)):
+                    where = (*path, "derived", key, k)
+                    target = index.get(ref)
+                    if ref in seen:
+                        problems.append((where, f"{ref!r} is named twice; an indicator is an input or an "
+                                         "output, once"))
+                    seen.add(ref)
+                    if target is None:
+                        problems.append((where, f"{ref!r} is not an indicator of this system"))
+                    elif not isinstance(target, Quantitative) or target.derived is not None:
+                        what = "a group" if isinstance(target, Group) else (
+                            "qualitative" if isinstance(target, Qualitative) else "itself derived")
+                        problems.append((where, f"{ref!r} is {what}; DEA inputs and outputs are measured "
+                                         "quantitative indicators"))
+                    elif target.direction not in ("benefit", "cost"):
+                        problems.append((where, f"{ref!r} has direction {target.direction!r}; DEA needs raw "
+                                         "amounts (benefit or cost indicators), not distances to a target"))
+        return problems
 
     def _points_rules(self) -> list[tuple[TreePath, str]]:
         """Points that add up, weight constraints, scoring rules against the indicators' points."""
@@ -559,6 +588,11 @@ class IndicatorSystem(FrozenModel):
     def quantitative_leaf_ids(self) -> tuple[str, ...]:
         """Ids of the quantitative leaves, in leaf order."""
         return tuple(leaf.id for leaf in self._leaves if leaf.kind == "quantitative")
+
+    @property
+    def derived_leaf_ids(self) -> tuple[str, ...]:
+        """Ids of the leaves computed by ppeval (DEA efficiency indicators), not measured, in leaf order."""
+        return tuple(leaf.id for leaf in self._leaves if isinstance(leaf, Quantitative) and leaf.derived is not None)
 
     @property
     def qualitative_leaf_ids(self) -> tuple[str, ...]:
