@@ -76,16 +76,21 @@ def _quote_command(parts: Sequence[str]) -> str:
 
 def _reproduce_command(
     result_path: str, system_path: str, data_paths: Sequence[str], encoding: str | None = None,
-    delimiter: str | None = None,
+    delimiter: str | None = None, questionnaires: Sequence[Sequence[str]] | None = None,
 ) -> str:
     return _quote_command(
-        ["ppeval", "reproduce", result_path, system_path, *data_paths, *_reading_flags(encoding, delimiter)]
+        ["ppeval", "reproduce", result_path, system_path, *data_paths,
+         *_reading_flags(encoding, delimiter, questionnaires)]
     )
 
 
-def _reading_flags(encoding: str | None, delimiter: str | None) -> list[str]:
-    """``--encoding``/``--delimiter`` as given, to repeat them in a printed command."""
+def _reading_flags(
+    encoding: str | None, delimiter: str | None, questionnaires: Sequence[Sequence[str]] | None = None
+) -> list[str]:
+    """``--encoding``/``--delimiter``/``--questionnaire`` as given, to repeat them in a printed command."""
     flags = []
+    for export, mapping in questionnaires or ():
+        flags += ["--questionnaire", export, mapping]
     if encoding is not None:
         flags += ["--encoding", encoding]
     if delimiter is not None:
@@ -103,6 +108,11 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--delimiter", metavar="CHAR", default=None,
         help="field separator of the CSV data files: ',', ';' or tab (default: detected from each header line)",
+    )
+    parser.add_argument(
+        "--questionnaire", nargs=2, metavar=("EXPORT", "MAPPING"), action="append", default=None,
+        help="ratings from a questionnaire export (one row per respondent, .csv or .xlsx) read through a "
+             "mapping file (.yaml/.json/.toml); may be repeated",
     )
 
 
@@ -148,12 +158,14 @@ def _monte_carlo_progress(samples: int, chunk_size: int) -> Iterator[Executor | 
 
 
 def _load_inputs(
-    system_path: str, data_paths: Sequence[str], encoding: str | None = None, delimiter: str | None = None
+    system_path: str, data_paths: Sequence[str], encoding: str | None = None, delimiter: str | None = None,
+    questionnaires: Sequence[Sequence[str]] | None = None,
 ) -> tuple[IndicatorSystem, Assessment]:
-    from ppeval.io import load_assessment, load_system
+    from ppeval.io import Questionnaire, load_assessment, load_system
 
     system = load_system(system_path)
-    assessment = load_assessment(list(data_paths), system, encoding=encoding, delimiter=delimiter)
+    items: list[Any] = [*data_paths, *(Questionnaire(e, m) for e, m in questionnaires or ())]
+    assessment = load_assessment(items, system, encoding=encoding, delimiter=delimiter)
     return system, assessment
 
 

@@ -47,6 +47,7 @@ def evaluate_and_write(
     console: Console,
     encoding: str | None = None,
     delimiter: str | None = None,
+    questionnaires: Sequence[Sequence[str]] | None = None,
     rho: float = 0.5,
     xlsx_out: Path | None = None,
     xlsx_language: str = "zh",
@@ -55,7 +56,7 @@ def evaluate_and_write(
 ) -> int:
     from ppeval.pipeline import evaluate
 
-    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter)
+    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter, questionnaires)
     if samples > 0:
         seed = _draw_seed(seed)
     result = evaluate(system, assessment, method=method, mode=mode, seed=seed, rho=rho)  # type: ignore[arg-type]
@@ -74,7 +75,7 @@ def evaluate_and_write(
         from ppeval.report import write_report
 
         result_ref = str(json_out) if json_out is not None else "RESULT.json"
-        command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter)
+        command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter, questionnaires)
         written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
     if xlsx_out is not None:
@@ -85,7 +86,8 @@ def evaluate_and_write(
         console.print(f"workbook written to {xlsx_out}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
-            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter),
+            "verify later with: "
+            + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter, questionnaires),
             markup=False,
             soft_wrap=True,
         )
@@ -112,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         console=_console(),
         encoding=args.encoding,
         delimiter=args.delimiter,
+        questionnaires=args.questionnaire,
         rho=args.rho,
         xlsx_out=xlsx,
         xlsx_language=args.xlsx_language,

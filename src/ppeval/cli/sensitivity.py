@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     report = _report_path(args.report)
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:
@@ -90,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
     for note in sens.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
     if report is not None:
-        command = _reproduce_command(args.result, args.system, args.data, args.encoding, args.delimiter)
+        command = _reproduce_command(
+            args.result, args.system, args.data, args.encoding, args.delimiter, args.questionnaire
+        )
         written = write_report(report, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
     return EXIT_OK
