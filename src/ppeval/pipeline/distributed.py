@@ -195,21 +195,33 @@ class _Plan:
     method: str
     weights: FloatArray
     score_weights: FloatArray
-    types: IntArray
-    bounds: FloatArray
+    types: IntArray | None  # None in absolute mode: the assembled matrix's own (scoring rules applied)
+    bounds: FloatArray | None
 
 
-def _score_shard(system: IndicatorSystem, shard: Shard, plan: _Plan) -> tuple[tuple[str, ...], FloatArray]:
-    """Pass 2: the method scores of one shard against fixed bounds and weights."""
+def _score_shard(
+    system: IndicatorSystem, shard: Shard, plan: _Plan
+) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
+    """Pass 2: the method scores of one shard against fixed bounds and weights (and the bounds used)."""
     from ppeval.pipeline._assemble import assemble
 
     assessment = load_shard(system, shard)
-    asm = assemble(system, assessment)
+    absolute = plan.bounds is None
+    # absolute mode assembles as evaluate() does: indicators with a scoring rule become the share of
+    # their points, a benefit column with bounds (0, 1)
+    asm = assemble(system, assessment, scoring_rules=absolute)
+    types = asm.types if plan.types is None else plan.types
+    bounds = asm.bounds if absolute else plan.bounds
+    if bounds is None:
+        raise DataError(
+            f"absolute mode needs bounds on every indicator; {', '.join(asm.missing_bounds)} has/have none "
+            "(add bounds to the system or use mode='relative')"
+        )
     if plan.method == "topsis":
-        s = methods.topsis(asm.matrix, plan.score_weights, plan.types, normalization="minmax", bounds=plan.bounds)
+        s = methods.topsis(asm.matrix, plan.score_weights, types, normalization="minmax", bounds=bounds)
     else:
-        s = methods.wsm(asm.matrix, plan.score_weights, plan.types, normalization="minmax", bounds=plan.bounds)
-    return tuple(assessment.project_ids), np.asarray(s, dtype=np.float64)
+        s = methods.wsm(asm.matrix, plan.score_weights, types, normalization="minmax", bounds=bounds)
+    return tuple(assessment.project_ids), np.asarray(s, dtype=np.float64), np.asarray(bounds, dtype=np.float64)
 
 
 def _fixed_weights(
@@ -366,18 +378,22 @@ def evaluate_shards(
     types = np.array([-1 if leaf.direction == "cost" else 1 for leaf in leaves], dtype=np.int64)
     passes = 1
     score_w = w
+    bounds: FloatArray | None = None
+    plan_types: IntArray | None = None
     if mode_name == "absolute":
         from ppeval.pipeline._assemble import _leaf_bounds
 
         raw = [_leaf_bounds(leaf) for leaf in leaves]
-        missing = [system.leaf_ids[j] for j, b in enumerate(raw) if b is None]
+        missing = [
+            system.leaf_ids[j] for j, b in enumerate(raw) if b is None and getattr(leaves[j], "scoring", None) is None
+        ]
         if missing:
             raise DataError(
                 f"absolute mode needs bounds on every indicator; {', '.join(missing)} has/have none "
                 "(add bounds to the system or use mode='relative')"
             )
-        bounds = np.array(raw, dtype=np.float64)
     else:
+        plan_types = types
         passes = 2
         parts = _run(executor, _Task("range", system), items)
         lo = np.min(np.stack([p[0] for p in parts]), axis=0)
@@ -398,12 +414,13 @@ def evaluate_shards(
                 score_w = np.full(w.shape, 1.0 / w.size)
             else:
                 score_w = score_w / score_w.sum()
-    plan = _Plan(method_name, w, score_w, types, bounds)
+    plan = _Plan(method_name, w, score_w, plan_types, bounds)
     results = _run(executor, _Task("score", system, plan), items)
     ids: list[str] = []
     shard_of: list[IntArray] = []
     scores_parts: list[FloatArray] = []
-    for k, (pids, s) in enumerate(results):
+    used = results[0][2]
+    for k, (pids, s, _) in enumerate(results):
         ids.extend(pids)
         shard_of.append(np.full(len(pids), k, dtype=np.int64))
         scores_parts.append(s)
@@ -426,6 +443,6 @@ def evaluate_shards(
         method=method_name,
         mode=mode_name,
         normalization=norm,
-        bounds=readonly(bounds),
+        bounds=readonly(used),
         passes=passes,
     )
