@@ -18,6 +18,7 @@ from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
@@ -286,6 +287,7 @@ class Quantitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["quantitative"]
     direction: Direction
     description: Text | None = None
@@ -371,6 +373,7 @@ class Qualitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["qualitative"]
     direction: Literal["benefit", "cost"]
     description: Text | None = None
