@@ -5,6 +5,7 @@
   :func:`system_from_dict`, :func:`system_to_dict`, :func:`system_problems`.
 * :func:`load_assessment`: values, ratings and projects files (CSV, JSON,
   YAML); :func:`assessment_from_frames` for pandas DataFrames.
+* :func:`load_narrative`: the texts an evaluator writes for a report.
 * :func:`json_schema`: the JSON Schema of a system file.
 * The bundled systems: :func:`list_systems`, :func:`system_path`,
   :func:`load_bundled`, :func:`sample_assessment_paths`, :func:`load_sample`.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from ppeval.io._assessment import PROJECT_COLUMNS, RATING_COLUMNS, assessment_from_frames, load_assessment
 from ppeval.io._errors import FileProblem
+from ppeval.io._narrative import load_narrative
 from ppeval.io._read import MAX_DATA_BYTES, MAX_SYSTEM_BYTES
 from ppeval.io._system import (
     dump_system,
@@ -44,6 +46,7 @@ __all__ = [
     "dump_system",
     "dumps_system",
     "load_assessment",
+    "load_narrative",
     "assessment_from_frames",
     "json_schema",
     "json_schema_text",

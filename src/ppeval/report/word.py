@@ -1,0 +1,321 @@
+"""Word (``.docx``) rendering of a report document (python-docx, imported when used).
+
+What an evaluator hands in:
+
+* real headings (Word's built-in ``Heading 1`` / ``Heading 2`` styles), so
+  the navigation pane lists the chapters, and a table-of-contents field that
+  Word fills in when the document is opened (``w:updateFields``);
+* native Word tables that take the width of the page (``w:tblW`` 100 %), with
+  a repeated header row, numbers right-aligned and smaller type in wide tables;
+* figures as PNG at print resolution (:data:`ppeval.report.plots.PNG_DPI`);
+* the East-Asian font set on every style (``w:eastAsia``) and the East-Asian
+  language, so Chinese text uses a Chinese font in Word and LibreOffice;
+* page numbers in the footer (a ``PAGE`` field).
+
+Large tables are written as XML rows directly (python-docx's cell API is
+quadratic in the number of rows).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ppeval import __version__
+from ppeval.report._blocks import (
+    BlockRenderer,
+    Code,
+    Document,
+    Figure,
+    KeyValues,
+    Paragraph,
+    Section,
+    Subsection,
+    Table,
+)
+
+__all__ = ["render_document", "LATIN_FONT", "EAST_ASIAN_FONT", "MONO_FONT"]
+
+#: Font for Latin text.
+LATIN_FONT = "Calibri"
+#: Font for Chinese text (w:eastAsia); Word and LibreOffice substitute an installed CJK font if it is missing.
+EAST_ASIAN_FONT = "Microsoft YaHei"
+#: Font of commands and hashes.
+MONO_FONT = "Consolas"
+_LANG = {"zh": "zh-CN", "en": "en-US"}
+#: Usable width of an A4 page with 2 cm margins, in twentieths of a point (dxa).
+_PAGE_DXA = int((21.0 - 4.0) / 2.54 * 1440)
+
+
+def _set_fonts(rpr_parent: Any, latin: str, east_asian: str, lang: str | None = None) -> None:
+    """Set the Latin and East-Asian fonts (and language) on a style's or run's run properties."""
+    from docx.oxml.ns import qn
+
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for key in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(key), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    if lang is not None:
+        el = rpr.find(qn("w:lang"))
+        if el is None:
+            el = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(el)
+        el.set(qn("w:val"), "en-US")
+        el.set(qn("w:eastAsia"), lang)
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
+    """Append a Word field (``PAGE``, ``TOC ...``) to a paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def fld(kind: str) -> Any:
+        run = OxmlElement("w:r")
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            el.set(qn("w:dirty"), "true")
+        run.append(el)
+        return run
+
+    p = paragraph._p
+    p.append(fld("begin"))
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    p.append(run)
+    p.append(fld("separate"))
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder or "1"
+    run.append(text)
+    p.append(run)
+    p.append(fld("end"))
+
+
+def _cell_xml(text: str, width: int, *, right: bool, bold: bool, size: int, indent: int = 0,
+              shade: str | None = None) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tc = OxmlElement("w:tc")
+    tcpr = OxmlElement("w:tcPr")
+    tcw = OxmlElement("w:tcW")
+    tcw.set(qn("w:w"), str(width))
+    tcw.set(qn("w:type"), "dxa")
+    tcpr.append(tcw)
+    if shade:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), shade)
+        tcpr.append(shd)
+    tc.append(tcpr)
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    ppr.append(spacing)
+    if indent:
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:left"), str(200 * indent))
+        ppr.append(ind)
+    if right:
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), "right")
+        ppr.append(jc)
+    p.append(ppr)
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    if bold:
+        rpr.append(OxmlElement("w:b"))
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(size))
+    rpr.append(sz)
+    sz_cs = OxmlElement("w:szCs")
+    sz_cs.set(qn("w:val"), str(size))
+    rpr.append(sz_cs)
+    r.append(rpr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    r.append(t)
+    p.append(r)
+    tc.append(p)
+    return tc
+
+
+def _widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[int]:
+    """Column widths (dxa) summing to the page width, by the longest text of each column (capped)."""
+
+    def span(text: str) -> float:
+        return sum(2.0 if ord(ch) >= 0x1100 else 1.0 for ch in text)
+
+    sample = rows[:200]
+    need = []
+    for j, h in enumerate(header):
+        longest = max([span(h) * 0.7, *(span(row[j]) for row in sample)], default=1.0)
+        need.append(min(max(longest, 4.0), 40.0))
+    total = sum(need)
+    widths = [int(_PAGE_DXA * x / total) for x in need]
+    widths[-1] += _PAGE_DXA - sum(widths)
+    return widths
+
+
+class _Renderer(BlockRenderer):
+    def __init__(self, doc: Document, word: Any) -> None:
+        self.doc = doc
+        self.word = word
+        self.tables = 0
+        self.figures = 0
+        self.east_asian = doc.lang in ("zh", "ja", "ko")
+
+    # the BlockRenderer methods return "" and write into the Word document
+    def _caption(self, text: str) -> None:
+        self.word.add_paragraph(text, style="Caption")
+
+    def paragraph(self, p: Paragraph) -> str:
+        para = self.word.add_paragraph()
+        if p.kind != "text":
+            label = para.add_run(self.doc.label("note" if p.kind == "note" else "warning") + " ")
+            label.bold = True
+        parts = p.text.split("`")
+        for k, part in enumerate(parts if len(parts) % 2 else [p.text]):
+            run = para.add_run(part)
+            if k % 2:
+                run.font.name = MONO_FONT
+        return ""
+
+    def table(self, t: Table) -> str:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        self.tables += 1
+        if t.caption:
+            self._caption(f"{self.doc.label('table').format(n=self.tables)} {t.caption}")
+        k = len(t.header)
+        numeric = t.numeric or (False,) * k
+        size = 14 if k > 7 else 16 if k > 4 else 18  # half-points: 7, 8, 9 pt
+        widths = _widths(t.header, t.rows)
+        table = self.word.add_table(rows=0, cols=k)
+        table.style = "Table Grid"
+        tbl = table._tbl
+        tblpr = tbl.tblPr
+        tblw = tblpr.find(qn("w:tblW"))
+        if tblw is None:
+            tblw = OxmlElement("w:tblW")
+            tblpr.append(tblw)
+        tblw.set(qn("w:w"), "5000")
+        tblw.set(qn("w:type"), "pct")
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tblpr.append(layout)
+        grid = tbl.tblGrid
+        for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+            col.set(qn("w:w"), str(w))
+        head = OxmlElement("w:tr")
+        trpr = OxmlElement("w:trPr")
+        trpr.append(OxmlElement("w:tblHeader"))
+        head.append(trpr)
+        for j, h in enumerate(t.header):
+            head.append(_cell_xml(h, widths[j], right=numeric[j], bold=True, size=size, shade="EDEDED"))
+        tbl.append(head)
+        for r, row in enumerate(t.rows):
+            tr = OxmlElement("w:tr")
+            emph = bool(t.emphasis) and t.emphasis[r]
+            for j, cell in enumerate(row):
+                indent = t.indent[r] if j == 0 and t.indent else 0
+                tr.append(_cell_xml(cell, widths[j], right=numeric[j], bold=emph, size=size, indent=indent,
+                                    shade="FBF3DC" if emph else None))
+            tbl.append(tr)
+        self.word.add_paragraph()
+        return ""
+
+    def figure(self, f: Figure) -> str:
+        from docx.shared import Cm
+
+        self.figures += 1
+        self.word.add_picture(io.BytesIO(f.png), width=Cm(16.0))
+        self._caption(f"{self.doc.label('figure').format(n=self.figures)} {f.caption}")
+        return ""
+
+    def keyvalues(self, kv: KeyValues) -> str:
+        self.table(Table(("", ""), kv.items))
+        self.tables -= 1  # not a numbered table
+        return ""
+
+    def code(self, c: Code) -> str:
+        para = self.word.add_paragraph()
+        run = para.add_run(c.text)
+        run.font.name = MONO_FONT
+        return ""
+
+    def subsection(self, b: Subsection) -> str:
+        self.word.add_heading(b.title, level=2)
+        for x in b.blocks:
+            self.block(x)
+        return ""
+
+    def section(self, s: Section) -> None:
+        self.word.add_heading(s.title, level=1)
+        for b in s.blocks:
+            self.block(b)
+
+
+def render_document(doc: Document) -> bytes:
+    """The ``.docx`` bytes of ``doc``."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    word = docx.Document()
+    lang = _LANG.get(doc.lang, doc.lang)
+    for style in word.styles:
+        if getattr(style, "element", None) is not None and style.type == 1:  # paragraph styles
+            _set_fonts(style.element, LATIN_FONT, EAST_ASIAN_FONT, lang)
+    word.styles["Normal"].font.size = Pt(10.5)
+    for name in ("Title", "Heading 1", "Heading 2", "Caption"):
+        style = word.styles[name]
+        style.font.color.rgb = None
+    word.styles["Caption"].font.size = Pt(9)
+    section = word.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE")
+    # Word asks to update the fields (table of contents, page numbers) when the file is opened
+    settings = word.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+    props = word.core_properties
+    props.title = doc.title
+    props.subject = doc.subtitle
+    props.language = lang
+    props.author = f"ppeval {__version__}"
+    word.add_heading(doc.title, level=0)
+    word.add_paragraph(doc.subtitle)
+    if doc.date:
+        word.add_paragraph(doc.date)
+    word.add_paragraph(doc.label("contents"), style="TOC Heading" if "TOC Heading" in
+                       [s.name for s in word.styles] else "Normal").runs[0].bold = True
+    toc = word.add_paragraph()
+    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', doc.label("toc_hint"))
+    word.add_page_break()  # type: ignore[no-untyped-call]
+    renderer = _Renderer(doc, word)
+    for s in doc.sections:
+        renderer.section(s)
+    buf = io.BytesIO()
+    word.save(buf)
+    return buf.getvalue()
