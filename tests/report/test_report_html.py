@@ -25,12 +25,12 @@ from ppeval.report import (
     write_report,
 )
 from ppeval.report._blocks import Code, Document, Figure, KeyValues, Paragraph, Section, Subsection, Table
-from ppeval.report.i18n import Language
-from ppeval.report.sections import section_titles
 from ppeval.report.html import CSP
 from ppeval.report.html import render_document as html_document
+from ppeval.report.i18n import Language
 from ppeval.report.markdown import escape as md_escape
 from ppeval.report.markdown import render_document as md_document
+from ppeval.report.sections import section_titles
 from ppeval.schema import IndicatorSystem
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -103,7 +103,8 @@ def test_every_section_and_subsection_present(page: str) -> None:
         assert f'<section id="{sid}">' in page
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings == ["Contents", *[html.escape(t) for t in TITLES]]
-    assert TITLES[0] == "1. Overview" and TITLES[-1].startswith("7. Other matters")
+    assert TITLES[0] == "1. Overview"
+    assert TITLES[-1].startswith("7. Other matters")
 
 
 def test_every_project_in_ranking_and_sensitivity(page: str, result: EvaluationResult) -> None:
