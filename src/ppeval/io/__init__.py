@@ -36,6 +36,7 @@ from ppeval.io.bundled import (
     sample_assessment_paths,
     system_path,
 )
+from ppeval.io.judgments import read_judgment_matrix
 from ppeval.schema import json_schema, json_schema_text
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "load_bundled",
     "sample_assessment_paths",
     "load_sample",
+    "read_judgment_matrix",
 ]
