@@ -10,15 +10,19 @@ from typing import TYPE_CHECKING
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_OK,
+    _add_report_options,
     _add_sampling,
     _concentration,
     _console,
     _draw_seed,
+    _language,
     _load_inputs,
+    _load_narrative,
     _print_ranking,
     _report_path,
     _reproduce_command,
     _sensitivity,
+    _write_report,
     _write_text,
 )
 
@@ -40,10 +44,15 @@ def evaluate_and_write(
     json_out: Path | None,
     report_out: Path | None,
     console: Console,
+    lang: str | None = None,
+    narrative_path: str | None = None,
+    project: str | None = None,
 ) -> int:
     from ppeval.pipeline import evaluate
-    from ppeval.report import write_report
 
+    t = _language(lang)
+    _ = t._
+    narrative = _load_narrative(narrative_path)
     system, assessment = _load_inputs(system_path, data_paths)
     if samples > 0:
         seed = _draw_seed(seed)
@@ -51,22 +60,39 @@ def evaluate_and_write(
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
-    _print_ranking(console, result, system, sens)
+    import dataclasses
+
+    from ppeval.report import project_names_in
+
+    # names in the report's language (name_zh ... columns of the projects table) for what people read
+    names = project_names_in(assessment, t)
+    shown = dataclasses.replace(result, project_names=tuple(names.get(p, n) for p, n in
+                                                            zip(result.project_ids, result.project_names,
+                                                                strict=True)))
+    _print_ranking(console, shown, system, sens, t)
     if json_out is not None:
         _write_text(json_out, result.to_json())
-        console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
+        console.print(_("result written to {path}").format(path=json_out), markup=False, soft_wrap=True)
     if report_out is not None:
         result_ref = str(json_out) if json_out is not None else "RESULT.json"
         command = _reproduce_command(result_ref, system_path, data_paths)
-        written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
-        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+        written = _write_report(report_out, shown, system=system, sensitivity=sens, command=command, lang=t,
+                                narrative=narrative, project=project)
+        console.print(_("report written to {path}").format(path=written[0]), markup=False, soft_wrap=True)
+        if t.is_cjk:
+            from ppeval.report import fonts
+
+            if fonts.cjk_font() is None:
+                console.print(_("note: {message}").format(message=fonts.missing_font_message()), markup=False,
+                              soft_wrap=True)
     if json_out is not None:
         console.print(
-            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths), markup=False,
+            _("verify later with: {command}").format(
+                command=_reproduce_command(str(json_out), system_path, data_paths)), markup=False,
             soft_wrap=True,
         )
     if samples > 0:
-        console.print(f"Monte Carlo: {samples} weight samples, seed {seed}", markup=False)
+        console.print(_("Monte Carlo: {k} weight samples, seed {seed}").format(k=samples, seed=seed), markup=False)
     return EXIT_OK
 
 
@@ -84,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
         json_out=Path(args.json) if args.json is not None else None,
         report_out=report,
         console=_console(),
+        lang=args.lang,
+        narrative_path=args.narrative,
+        project=args.project,
     )
 
 
@@ -107,5 +136,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                   samples_help=f"Monte Carlo weight samples for the sensitivity analysis (default "
                                f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
     p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
-    p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
+    _add_report_options(p, report_help="write a report: OUT.docx (Word), OUT.html (self-contained) or OUT.md")
     p.set_defaults(func=run)

@@ -35,6 +35,8 @@ __all__ = ["load_assessment", "assessment_from_frames", "PROJECT_COLUMNS", "RATI
 
 #: Columns of a projects file (only ``project`` is required).
 PROJECT_COLUMNS = ("project", "name", "organisation", "contract_value", "period")
+#: A project's name in one language: ``name_zh``, ``name_en`` (a projects table may have any of them).
+_NAME_IN = re.compile(r"^name_([a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*)$")
 #: Columns of a ratings file.
 RATING_COLUMNS = ("project", "indicator", "rater", "group", "rating")
 #: Rows named per kind of problem before "(N rows in all)".
@@ -147,7 +149,7 @@ def _detect_kind(header: Sequence[str], system: IndicatorSystem, source: str) ->
         return "ratings"
     if cols & set(system.leaf_ids):
         return "values"
-    if not cols or cols & set(PROJECT_COLUMNS):
+    if not cols or cols & set(PROJECT_COLUMNS) or any(_NAME_IN.match(c) for c in cols):
         return "projects"
     return "values"
 
@@ -288,13 +290,14 @@ class _Builder:
         return ids, [ProjectInfo(id=p) for p in ids], what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
-        extra = [c for c in t.columns if c not in PROJECT_COLUMNS]
+        extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
         if extra:
             self.problems.add(
                 f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a projects table; "
-                f"expected {', '.join(PROJECT_COLUMNS)}"
+                f"expected {', '.join(PROJECT_COLUMNS)} and name_<language> (e.g. name_zh)"
             )
         cols = {c: _strip(v) for c, v in t.columns.items() if c in PROJECT_COLUMNS}
+        lang_cols = {m.group(1): _strip(v) for c, v in t.columns.items() if (m := _NAME_IN.match(c))}
         ids_col = cols["project"]
         infos: list[ProjectInfo] = []
         seen: dict[str, int] = {}
@@ -314,6 +317,9 @@ class _Builder:
             for c in ("name", "organisation", "period"):
                 if c in cols and cols[c][i] != "":
                     record[c] = str(cols[c][i])
+            names = {lang: str(col[i]) for lang, col in lang_cols.items() if col[i] != ""}
+            if names:
+                record["names"] = names
             if "contract_value" in cols and cols["contract_value"][i] != "":
                 token = str(cols["contract_value"][i])
                 value = _parse_float(token)

@@ -35,9 +35,10 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +48,8 @@ from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.report._blocks import Document
 from ppeval.report.i18n import Language, available_languages, language
 from ppeval.report.sections import SECTIONS, build_document, sensitivity_tables
-from ppeval.schema import IndicatorSystem
+from ppeval.schema import Assessment, IndicatorSystem
+from ppeval.schema._base import localized
 from ppeval.schema.narrative import Narrative
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "render_docx",
     "write_report",
     "report_document",
+    "project_names_in",
     "available_languages",
     "REPORT_SUFFIXES",
     "MarkdownReport",
@@ -108,6 +111,15 @@ def _check(result: object, system: object, sensitivity: object, command: object)
             )
 
 
+def project_names_in(assessment: Assessment, lang: str | Language) -> dict[str, str]:
+    """Project names in a language, by id, from an assessment's projects table (``name_zh`` columns).
+
+    A project without a name in ``lang`` keeps its ``name`` (else its id).
+    """
+    code = language(lang).code
+    return {p.id: localized(p.name or p.id, p.names, code) for p in assessment.projects}
+
+
 def report_document(
     result: EvaluationResult,
     *,
@@ -118,6 +130,7 @@ def report_document(
     lang: str | Language = "en",
     narrative: Narrative | None = None,
     project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Document:
@@ -147,6 +160,9 @@ def report_document(
         one-project report (falling back to the evaluation's texts).
     project : str, optional
         A project id: the report of that project alone.
+    project_names : mapping of str to str, optional
+        Project names to show, by project id (e.g. :func:`project_names_in` of
+        the assessment in the report's language); default the result's names.
     date : datetime.date, optional
         Report date (default today), formatted for the language.
     progress : callable, optional
@@ -170,6 +186,12 @@ def report_document(
                              f"{', '.join(map(repr, result.project_ids[:10]))}"
                              f"{' ...' if len(result.project_ids) > 10 else ''}")
         index = result.project_ids.index(project)
+    if project_names is not None:
+        names = [project_names.get(pid, name) for pid, name in zip(result.project_ids, result.project_names,
+                                                                  strict=True)]
+        if not all(isinstance(x, str) and x for x in names):
+            raise InputError("project_names must map project ids to non-empty names")
+        result = dataclasses.replace(result, project_names=tuple(names))
     if date is not None and not isinstance(date, dt.date):
         raise InputError(f"date must be a datetime.date or None; got {type(date).__name__}")
     return build_document(result, t, system=system, sensitivity=sensitivity, command=command, title=title,
@@ -186,13 +208,14 @@ def render_html(
     lang: str | Language = "en",
     narrative: Narrative | None = None,
     project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
 ) -> str:
     """Render a self-contained HTML report of an evaluation.
 
     Parameters
     ----------
-    result, system, sensitivity, command, title, lang, narrative, project, date
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
         As for :func:`report_document`.
 
     Returns
@@ -210,7 +233,7 @@ def render_html(
 
     return render_document(report_document(
         result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-        narrative=narrative, project=project, date=date))
+        narrative=narrative, project=project, project_names=project_names, date=date))
 
 
 def render_docx(
@@ -223,13 +246,14 @@ def render_docx(
     lang: str | Language = "en",
     narrative: Narrative | None = None,
     project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
 ) -> bytes:
     """Render a Word (``.docx``) report of an evaluation.
 
     Parameters
     ----------
-    result, system, sensitivity, command, title, lang, narrative, project, date
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
         As for :func:`report_document`.
 
     Returns
@@ -248,7 +272,7 @@ def render_docx(
 
     return render_document(report_document(
         result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-        narrative=narrative, project=project, date=date))
+        narrative=narrative, project=project, project_names=project_names, date=date))
 
 
 def render_markdown(
@@ -262,13 +286,14 @@ def render_markdown(
     lang: str | Language = "en",
     narrative: Narrative | None = None,
     project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
 ) -> MarkdownReport:
     """Render a Markdown report of an evaluation (figures returned as SVG files to write).
 
     Parameters
     ----------
-    result, system, sensitivity, command, title, lang, narrative, project, date
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
         As for :func:`report_document`.
     figure_dir : str
         Folder, relative to the Markdown file, that the figure links point into.
@@ -298,7 +323,7 @@ def render_markdown(
             or ".." in Path(figure_dir).parts:
         raise InputError(f"figure_dir is {figure_dir!r}; expected a relative folder name such as 'figures'")
     doc = report_document(result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-                          narrative=narrative, project=project, date=date)
+                          narrative=narrative, project=project, project_names=project_names, date=date)
     text, figures = render_document(doc, figure_dir)
     return MarkdownReport(text=text, figures=figures)
 
@@ -312,6 +337,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -329,6 +357,7 @@ def write_report(
     lang: str | Language = "en",
     narrative: Narrative | None = None,
     project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Path, ...]:
@@ -341,7 +370,7 @@ def write_report(
     ----------
     path : path-like
         The report file; its suffix chooses the format. Parent folders are created.
-    result, system, sensitivity, command, title, lang, narrative, project, date, progress
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, progress
         As for :func:`report_document`.
 
     Returns
@@ -359,7 +388,8 @@ def write_report(
     if suffix not in REPORT_SUFFIXES:
         raise InputError(f"{p}: unknown report type {p.suffix!r}; use .docx, .html or .md")
     doc = report_document(result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-                          narrative=narrative, project=project, date=date, progress=progress)
+                          narrative=narrative, project=project, project_names=project_names, date=date,
+                          progress=progress)
     if suffix in _HTML:
         from ppeval.report.html import render_document as html_document
 

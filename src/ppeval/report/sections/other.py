@@ -20,7 +20,7 @@ def diagnostic_text(ctx: Context, d: Diagnostic) -> str:
     if t.code == "en":
         return d.message
     _ = t._
-    value = "-" if d.value is None else t.num(float(d.value), 3)
+    value = "-" if d.value is None else t.num(float(d.value), 0 if d.code == "thin_evidence" else 3)
     templates = {
         "ahp_inconsistent": _("The AHP judgments are inconsistent (CR = {value}); revise the judgments."),
         "imputed": _("A missing value was imputed."),
@@ -32,10 +32,19 @@ def diagnostic_text(ctx: Context, d: Diagnostic) -> str:
                               "method."),
     }
     if d.code in templates:
-        return templates[d.code].format(value=value)
-    if d.code.endswith("_near_zero"):
-        return _("A weight is close to zero ({value}).").format(value=value)
-    return d.message
+        text = templates[d.code].format(value=value)
+    elif d.code.endswith("_near_zero"):
+        text = _("A weight is close to zero ({value}).").format(value=value)
+    else:
+        return d.message
+    where = t.join([x for x in (ctx.name(d.node) if d.node else "", ctx.name(d.indicator) if d.indicator else "",
+                                _project_name(ctx, d.project) if d.project else "") if x])
+    return f"{where}: {text}" if where and t.code == "en" else f"{where}：{text}" if where else text
+
+
+def _project_name(ctx: Context, pid: str) -> str:
+    ids = ctx.result.project_ids
+    return ctx.project(ids.index(pid)) if pid in ids else pid
 
 
 def _diagnostics(ctx: Context) -> Subsection:
@@ -60,7 +69,7 @@ def _diagnostics(ctx: Context) -> Subsection:
             where = t.join([x for x in (
                 _("node {name}").format(name=ctx.traced(d.node)) if d.node else "",
                 _("indicator {name}").format(name=ctx.traced(d.indicator)) if d.indicator else "",
-                _("project {name}").format(name=d.project) if d.project else "",
+                _("project {name}").format(name=_project_name(ctx, d.project)) if d.project else "",
             ) if x])
             rows.append((t.term(d.severity), d.code, where or "-", diagnostic_text(ctx, d)))
         caption = _("Diagnostics")
