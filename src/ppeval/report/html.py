@@ -79,8 +79,9 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1p
   .table-wrap { overflow: visible; }
   table { width: 100%; table-layout: auto; font-size: 8pt; }
   .table-wrap.wide table { font-size: 7pt; }
-  th, td { padding: .12rem .3rem; overflow-wrap: anywhere; word-break: break-word; }
-  td.num, th.num { white-space: normal; }
+  th, td { padding: .12rem .3rem; }
+  th, td:not(.num) { overflow-wrap: anywhere; }
+  th.num { white-space: normal; }
   figure .svg svg { max-height: 24cm; }
   tr.emph td { background: none; }
   a { color: inherit; text-decoration: none; }

@@ -19,7 +19,9 @@ quadratic in the number of rows).
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from ppeval import __version__
 from ppeval.report._blocks import (
@@ -99,72 +101,86 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
     p.append(fld("end"))
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _cell_xml(text: str, width: int, *, right: bool, bold: bool, size: int, indent: int = 0,
-              shade: str | None = None) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tc = OxmlElement("w:tc")
-    tcpr = OxmlElement("w:tcPr")
-    tcw = OxmlElement("w:tcW")
-    tcw.set(qn("w:w"), str(width))
-    tcw.set(qn("w:type"), "dxa")
-    tcpr.append(tcw)
+              shade: str | None = None) -> str:
+    """One table cell as WordprocessingML text (rows are parsed in one go: fast for 10,000 rows)."""
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if shade:
-        shd = OxmlElement("w:shd")
-        shd.set(qn("w:val"), "clear")
-        shd.set(qn("w:color"), "auto")
-        shd.set(qn("w:fill"), shade)
-        tcpr.append(shd)
-    tc.append(tcpr)
-    p = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:before"), "0")
-    spacing.set(qn("w:after"), "0")
-    ppr.append(spacing)
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>'
+    ppr = '<w:spacing w:before="0" w:after="0"/>'
     if indent:
-        ind = OxmlElement("w:ind")
-        ind.set(qn("w:left"), str(200 * indent))
-        ppr.append(ind)
+        ppr += f'<w:ind w:left="{200 * indent}"/>'
     if right:
-        jc = OxmlElement("w:jc")
-        jc.set(qn("w:val"), "right")
-        ppr.append(jc)
-    p.append(ppr)
-    r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    if bold:
-        rpr.append(OxmlElement("w:b"))
-    sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), str(size))
-    rpr.append(sz)
-    sz_cs = OxmlElement("w:szCs")
-    sz_cs.set(qn("w:val"), str(size))
-    rpr.append(sz_cs)
-    r.append(rpr)
-    t = OxmlElement("w:t")
-    t.set(qn("xml:space"), "preserve")
-    t.text = text
-    r.append(t)
-    p.append(r)
-    tc.append(p)
-    return tc
+        ppr += '<w:jc w:val="right"/>'
+    rpr = ("<w:b/>" if bold else "") + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    body = xml_escape(_INVALID_XML.sub("", text))
+    return (f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr>"
+            f'<w:t xml:space="preserve">{body}</w:t></w:r></w:p></w:tc>')
 
 
-def _widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[int]:
-    """Column widths (dxa) summing to the page width, by the longest text of each column (capped)."""
+def _rows_xml(rows: list[str]) -> list[Any]:
+    """Parse ``<w:tr>`` strings into elements."""
+    from docx.oxml import parse_xml
 
-    def span(text: str) -> float:
-        return sum(2.0 if ord(ch) >= 0x1100 else 1.0 for ch in text)
+    tbl = parse_xml(f'<w:tbl xmlns:w="{_W}">{"".join(rows)}</w:tbl>')
+    return list(tbl)
 
-    sample = rows[:200]
-    need = []
+
+def _span(text: str) -> float:
+    """Display width of ``text`` in Latin character units (a CJK character counts two)."""
+    return sum(2.0 if ord(ch) >= 0x1100 else 1.0 for ch in text)
+
+
+_BREAK_AFTER = str.maketrans({"_": "_\u200b", ":": ":\u200b", "/": "/\u200b"})
+
+
+def _breakable(text: str) -> str:
+    """``text`` with zero-width spaces after ``_``, ``:`` and ``/`` so long identifiers can wrap."""
+    return text.translate(_BREAK_AFTER)
+
+
+def _unbreakable(text: str) -> float:
+    """Width of the longest piece of ``text`` a line cannot break (a word; one CJK character)."""
+    longest = 0.0
+    for word in _breakable(text).replace("\u200b", " ").split():
+        cjk = any(ord(ch) >= 0x1100 for ch in word)
+        longest = max(longest, 2.0 if cjk and all(ord(ch) >= 0x1100 for ch in word) else _span(word))
+    return longest
+
+
+def _widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: int) -> list[int]:
+    """Column widths (dxa) filling the page width.
+
+    Every column gets at least its longest unbreakable word (numbers never
+    wrap), then the rest of the page is shared by how much text each column
+    holds. ``size`` is the font size in half-points.
+    """
+    unit = size * 10 * 0.62  # dxa per Latin character (digits of a sans-serif font are about 0.56 em)
+    pad = 240  # left and right cell margins (0.19 cm each) and borders
+    page = (_PAGE_DXA - pad * len(header)) / unit  # characters per line
+    sample = rows[:300]
+    low, want = [], []
     for j, h in enumerate(header):
-        longest = max([span(h) * 0.7, *(span(row[j]) for row in sample)], default=1.0)
-        need.append(min(max(longest, 4.0), 40.0))
-    total = sum(need)
-    widths = [int(_PAGE_DXA * x / total) for x in need]
+        cells = [row[j] for row in sample]
+        cjk = any(_span(c) > len(c) for c in cells)
+        lo = max([min(_unbreakable(h), 10.0), *(min(_unbreakable(c), 24.0) for c in cells), 8.0 if cjk else 2.0])
+        hi = max([_span(h) / 2.0, *(_span(c) for c in cells), lo])
+        low.append(lo)
+        want.append(min(max(hi, lo), 60.0))
+    if sum(low) >= page:
+        units = low
+    elif sum(want) <= page:
+        units = [w * page / sum(want) for w in want]
+    else:
+        spare = page - sum(low)
+        extra = [w - lo for w, lo in zip(want, low, strict=True)]
+        units = [lo + e * spare / sum(extra) for lo, e in zip(low, extra, strict=True)]
+    scale = min(1.0, page / sum(units))
+    widths = [int(pad + u * unit * scale) for u in units]
     widths[-1] += _PAGE_DXA - sum(widths)
     return widths
 
@@ -203,7 +219,7 @@ class _Renderer(BlockRenderer):
         k = len(t.header)
         numeric = t.numeric or (False,) * k
         size = 14 if k > 7 else 16 if k > 4 else 18  # half-points: 7, 8, 9 pt
-        widths = _widths(t.header, t.rows)
+        widths = _widths(t.header, t.rows, size)
         table = self.word.add_table(rows=0, cols=k)
         table.style = "Table Grid"
         tbl = table._tbl
@@ -220,29 +236,31 @@ class _Renderer(BlockRenderer):
         grid = tbl.tblGrid
         for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(w))
-        head = OxmlElement("w:tr")
-        trpr = OxmlElement("w:trPr")
-        trpr.append(OxmlElement("w:tblHeader"))
-        head.append(trpr)
-        for j, h in enumerate(t.header):
-            head.append(_cell_xml(h, widths[j], right=numeric[j], bold=True, size=size, shade="EDEDED"))
-        tbl.append(head)
+        rows = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(
+            _cell_xml(_breakable(h), widths[j], right=numeric[j], bold=True, size=size, shade="EDEDED")
+            for j, h in enumerate(t.header)) + "</w:tr>"]
         for r, row in enumerate(t.rows):
-            tr = OxmlElement("w:tr")
             emph = bool(t.emphasis) and t.emphasis[r]
-            for j, cell in enumerate(row):
-                indent = t.indent[r] if j == 0 and t.indent else 0
-                tr.append(_cell_xml(cell, widths[j], right=numeric[j], bold=emph, size=size, indent=indent,
-                                    shade="FBF3DC" if emph else None))
+            rows.append("<w:tr>" + "".join(
+                _cell_xml(cell, widths[j], right=numeric[j], bold=emph, size=size,
+                          indent=t.indent[r] if j == 0 and t.indent else 0, shade="FBF3DC" if emph else None)
+                for j, cell in enumerate(row)) + "</w:tr>")
+        for tr in _rows_xml(rows):
             tbl.append(tr)
         self.word.add_paragraph()
         return ""
 
     def figure(self, f: Figure) -> str:
-        from docx.shared import Cm
+        from docx.shared import Cm, Inches
+
+        from ppeval.report.plots import PNG_DPI
 
         self.figures += 1
-        self.word.add_picture(io.BytesIO(f.png), width=Cm(16.0))
+        png = f.png
+        pixels = int.from_bytes(png[16:20], "big")  # IHDR width
+        # the figure's own size (PNG_DPI), at most the text width: never enlarged below print resolution
+        width = min(Cm(17.0), Inches(pixels / PNG_DPI))
+        self.word.add_picture(io.BytesIO(png), width=width)
         self._caption(f"{self.doc.label('figure').format(n=self.figures)} {f.caption}")
         return ""
 

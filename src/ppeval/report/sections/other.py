@@ -18,7 +18,12 @@ def diagnostic_text(ctx: Context, d: Diagnostic) -> str:
     """The diagnostic's message: the pipeline's own sentence in English, a translated one otherwise."""
     t = ctx.t
     if t.code == "en":
-        return d.message
+        # the pipeline's sentence names ids in quotes: show the name with the id
+        text = d.message
+        for key in (d.indicator, d.node):
+            if key and ctx.name(key) != key:
+                text = text.replace(f"'{key}'", ctx.traced(key))
+        return text
     _ = t._
     value = "-" if d.value is None else t.num(float(d.value), 0 if d.code == "thin_evidence" else 3)
     templates = {
