@@ -23,7 +23,6 @@ from pathlib import Path
 
 from _harness import arg_parser, machine_line, markdown_table
 from bench_evaluate import make_system, write_assessment
-
 from ppeval import io
 from ppeval.pipeline import analyse_sensitivity, evaluate
 from ppeval.report import report_document
