@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from _harness import arg_parser, machine_line, markdown_table
 from bench_evaluate import make_system, write_assessment
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             sens = analyse_sensitivity(result, system, samples=500, seed=1) if with_sens else None
             for lang in ("en", "zh"):
                 for fmt in formats:
-                    def make(fmt: str = fmt, lang: str = lang) -> bytes:
+                    def make(fmt: str = fmt, lang: str = lang, result: Any = result, sens: Any = sens) -> bytes:
                         doc = report_document(result, system=system, sensitivity=sens, lang=lang)
                         if fmt == "html":
                             return html_document(doc).encode("utf-8")

@@ -83,7 +83,8 @@ def docx_pdf(zh_docx: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
                            "--convert-to", "pdf", "--outdir", str(folder), str(src)],
                           capture_output=True, text=True, timeout=300, check=False)
     pdf = folder / "report.pdf"
-    assert proc.returncode == 0 and pdf.is_file(), proc.stderr[-2000:]
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert pdf.is_file(), proc.stdout[-2000:]
     return pdf
 
 

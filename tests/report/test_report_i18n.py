@@ -223,7 +223,8 @@ def test_narrative_inserted_in_its_chapters(zh_page: str) -> None:
         start = zh_page.index(f'<section id="{sid}">')
         return zh_page[start:zh_page.index("</section>\n", start)]
 
-    assert "<p>本次评价对象为八个社区购买服务项目。</p>\n<p>资金来源为街道办事处公共服务预算。</p>" in section("overview")
+    overview = section("overview")
+    assert "<p>本次评价对象为八个社区购买服务项目。</p>\n<p>资金来源为街道办事处公共服务预算。</p>" in overview
     assert "评价工作组于2024年3月进场" in section("organisation")
     assert "部分项目居民参与不足。" in section("problems")
     assert "建议加强需求调研。" in section("conclusions")
