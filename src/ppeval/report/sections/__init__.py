@@ -1,8 +1,11 @@
 """What a report says, one module per chapter of the outline.
 
-The outline is the one of the Chinese Ministry of Finance's performance
-evaluation rules (财政部《项目支出绩效评价管理办法》, 财预〔2020〕10号, annex 3
-绩效评价报告参考提纲), in every language:
+The outline is the list of contents of a performance evaluation report in
+the Ministry of Finance's rules, 财政部《财政支出绩效评价管理暂行办法》
+(财预〔2011〕285号) article 24, which local rules reissue; the 2020 rules that
+replaced them (《项目支出绩效评价管理办法》, 财预〔2020〕10号, annex
+项目支出绩效评价报告（参考提纲）) regroup the same content (see
+docs/how-to/reports.md). In every language:
 
 1. overview (基本概况) - :mod:`.overview`
 2. organisation of the evaluation (组织实施情况) - :mod:`.organisation`
