@@ -228,15 +228,19 @@ def _print_ranking(
                 k=len(warnings) - _MAX_WARNINGS), markup=False)
 
 
-def _add_report_options(parser: argparse.ArgumentParser, *, report_help: str | None = None) -> None:
-    """``--report``, ``--lang``, ``--narrative`` and ``--project`` of the subcommands that write reports."""
+def _add_lang_option(parser: argparse.ArgumentParser, what: str = "the printed output") -> None:
+    """``--lang`` (a language with a message catalog)."""
     from ppeval.report.i18n import available_languages
 
+    parser.add_argument("--lang", choices=available_languages(), default="en",
+                        help=f"language of {what} (default en; zh: Simplified Chinese)")
+
+
+def _add_report_options(parser: argparse.ArgumentParser, *, report_help: str | None = None) -> None:
+    """``--report``, ``--lang``, ``--narrative`` and ``--project`` of the subcommands that write reports."""
     if report_help is not None:
         parser.add_argument("--report", metavar="OUT", help=report_help)
-    parser.add_argument("--lang", choices=available_languages(), default="en",
-                        help="language of the report and of the printed output (default en; zh: Simplified "
-                             "Chinese)")
+    _add_lang_option(parser, "the report and of the printed output")
     parser.add_argument("--narrative", metavar="FILE",
                         help="the evaluator's texts (overview, organisation, problems, recommendations, other; "
                              "per project under 'projects:') inserted in the report (.yaml, .json or .toml)")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from ppeval.cli._common import EXIT_FAILURE, EXIT_OK, _console, _error, _load_inputs, _read_result_text
+from ppeval.cli._common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    _add_lang_option,
+    _console,
+    _error,
+    _language,
+    _load_inputs,
+    _read_result_text,
+)
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -20,10 +29,12 @@ def run(args: argparse.Namespace) -> int:
         _error(f"{args.result}: {exc}")
         return EXIT_FAILURE
     p = result.provenance
+    _ = _language(args.lang)._
     _console().print(
-        f"verified: {args.result} reproduces exactly ({len(result.project_ids)} projects, "
-        f"system {p.system_id} {p.system_version}, system_hash {p.system_hash[:12]}, "
-        f"assessment_hash {p.assessment_hash[:12]}, seed {p.seed})",
+        _("verified: {result} reproduces exactly ({n} projects, system {system} {version}, system_hash {sh}, "
+          "assessment_hash {ah}, seed {seed})").format(
+            result=args.result, n=len(result.project_ids), system=p.system_id, version=p.system_version,
+            sh=p.system_hash[:12], ah=p.assessment_hash[:12], seed=p.seed),
         markup=False,
         soft_wrap=True,
     )
@@ -41,4 +52,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("result", metavar="RESULT.json")
     p.add_argument("system", metavar="SYSTEM")
     p.add_argument("data", metavar="DATA", nargs="+")
+    _add_lang_option(p)
     p.set_defaults(func=run)
