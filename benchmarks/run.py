@@ -46,9 +46,11 @@ SUITE = (
     "bench_ahp",
     "bench_montecarlo",
     "bench_io",
+    "bench_excel",
     "bench_evaluate",
     "bench_indicator_sets",
     "bench_report",
+    "bench_dea",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0

@@ -18,6 +18,7 @@ from ppeval.cli._common import (
     _non_negative_int,
     _report_path,
 )
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 from ppeval.cli.evaluate import evaluate_and_write
 
 __all__ = ["register", "run"]
@@ -26,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.io import bundled
 
     out = Path(args.out)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     out.mkdir(parents=True, exist_ok=True)
     system_path = str(bundled.system_path(DEMO_SYSTEM))
     data_paths = [str(p) for p in bundled.sample_assessment_paths(DEMO_SYSTEM)]
@@ -52,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
         lang=args.lang,
         narrative_path=args.narrative,
         project=args.project,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
     )
 
 
@@ -73,4 +79,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"Dirichlet concentration of the weight draws (default {DEFAULT_CONCENTRATION:g})")
     _add_report_options(p, report_help="the report file: OUT.docx (Word), OUT.html or OUT.md (default "
                                        "DIR/ppeval-report.html)")
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_OK,
+    _add_reading,
     _add_report_options,
     _add_sampling,
     _concentration,
@@ -25,6 +26,7 @@ from ppeval.cli._common import (
     _write_report,
     _write_text,
 )
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 
 __all__ = ["register", "run", "evaluate_and_write"]
 
@@ -44,6 +46,11 @@ def evaluate_and_write(
     json_out: Path | None,
     report_out: Path | None,
     console: Console,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    xlsx_out: Path | None = None,
+    xlsx_language: str = "zh",
+    force: bool = False,
     lang: str | None = None,
     narrative_path: str | None = None,
     project: str | None = None,
@@ -53,7 +60,7 @@ def evaluate_and_write(
     t = _language(lang)
     _ = t._
     narrative = _load_narrative(narrative_path)
-    system, assessment = _load_inputs(system_path, data_paths)
+    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter)
     if samples > 0:
         seed = _draw_seed(seed)
     result = evaluate(system, assessment, method=method, mode=mode, seed=seed)  # type: ignore[arg-type]
@@ -75,7 +82,7 @@ def evaluate_and_write(
         console.print(_("result written to {path}").format(path=json_out), markup=False, soft_wrap=True)
     if report_out is not None:
         result_ref = str(json_out) if json_out is not None else "RESULT.json"
-        command = _reproduce_command(result_ref, system_path, data_paths)
+        command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter)
         written = _write_report(report_out, shown, system=system, sensitivity=sens, command=command, lang=t,
                                 narrative=narrative, project=project)
         console.print(_("report written to {path}").format(path=written[0]), markup=False, soft_wrap=True)
@@ -85,10 +92,17 @@ def evaluate_and_write(
             if fonts.cjk_font() is None:
                 console.print(_("note: {message}").format(message=fonts.missing_font_message()), markup=False,
                               soft_wrap=True)
+    if xlsx_out is not None:
+        from ppeval.report.xlsx import write_xlsx
+
+        write_xlsx(xlsx_out, result, system, sensitivity=sens, language="en" if xlsx_language == "en" else "zh",
+                   overwrite=force)
+        console.print(_("workbook written to {path}").format(path=xlsx_out), markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
             _("verify later with: {command}").format(
-                command=_reproduce_command(str(json_out), system_path, data_paths)), markup=False,
+                command=_reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter)),
+            markup=False,
             soft_wrap=True,
         )
     if samples > 0:
@@ -98,6 +112,8 @@ def evaluate_and_write(
 
 def run(args: argparse.Namespace) -> int:
     report = _report_path(args.report)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     samples = args.samples if args.samples is not None else (DEFAULT_SAMPLES if report is not None else 0)
     return evaluate_and_write(
         system_path=args.system,
@@ -110,6 +126,11 @@ def run(args: argparse.Namespace) -> int:
         json_out=Path(args.json) if args.json is not None else None,
         report_out=report,
         console=_console(),
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
         lang=args.lang,
         narrative_path=args.narrative,
         project=args.project,
@@ -127,7 +148,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "ranking and optionally write the result JSON and a report.",
     )
     p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
-    p.add_argument("data", metavar="DATA", nargs="+", help="assessment files (values, ratings, projects)")
+    p.add_argument("data", metavar="DATA", nargs="+",
+                   help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
+    _add_reading(p)
     p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
     p.add_argument("--mode", choices=MODES, default="absolute",
                    help="absolute: against the indicator bounds (default); relative: against the "
@@ -137,4 +160,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
     p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
     _add_report_options(p, report_help="write a report: OUT.docx (Word), OUT.html (self-contained) or OUT.md")
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

@@ -8,6 +8,7 @@ from ppeval.cli._common import (
     EXIT_FAILURE,
     EXIT_OK,
     _add_lang_option,
+    _add_reading,
     _console,
     _error,
     _language,
@@ -22,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import reproduce
 
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:
@@ -52,5 +53,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("result", metavar="RESULT.json")
     p.add_argument("system", metavar="SYSTEM")
     p.add_argument("data", metavar="DATA", nargs="+")
+    _add_reading(p)
     _add_lang_option(p)
     p.set_defaults(func=run)

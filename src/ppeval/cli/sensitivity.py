@@ -10,6 +10,7 @@ from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    _add_reading,
     _add_report_options,
     _add_sampling,
     _concentration,
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     narrative = _load_narrative(args.narrative)
     report = _report_path(args.report)
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     for note in sens.notes:
         console.print(_("note: {message}").format(message=note), markup=False, soft_wrap=True)
     if report is not None:
-        command = _reproduce_command(args.result, args.system, args.data)
+        command = _reproduce_command(args.result, args.system, args.data, args.encoding, args.delimiter)
         written = _write_report(report, result, system=system, sensitivity=sens, command=command, lang=t,
                                 narrative=narrative, project=args.project)
         console.print(_("report written to {path}").format(path=written[0]), markup=False, soft_wrap=True)
@@ -116,6 +117,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("result", metavar="RESULT.json", help="result written by ppeval evaluate --json")
     p.add_argument("system", metavar="SYSTEM", help="the indicator system it was computed from")
     p.add_argument("data", metavar="DATA", nargs="+", help="the assessment files it was computed from")
+    _add_reading(p)
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
     _add_report_options(p, report_help="also write a report: OUT.docx, OUT.html or OUT.md")

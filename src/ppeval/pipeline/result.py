@@ -8,6 +8,7 @@ and :meth:`EvaluationResult.from_json` reads it back.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,6 +24,7 @@ __all__ = [
     "Diagnostic",
     "NodeWeights",
     "QualitativeSummary",
+    "ReliabilityStat",
     "Provenance",
     "EvaluationResult",
     "RESULT_FORMAT",
@@ -71,7 +73,8 @@ class NodeWeights:
     node : str
         Inner node id.
     method : str
-        ``fixed``, ``equal``, ``ahp``, ``entropy``, ``critic``, ``combine`` or ``override``.
+        ``fixed``, ``equal``, ``ahp``, ``fuzzy_ahp``, ``g1``, ``bwm``, ``entropy``, ``critic``, ``cv``,
+        ``combine`` or ``override``.
     children : tuple of str
         Child ids in order.
     weights : ndarray
@@ -88,6 +91,49 @@ class NodeWeights:
     weights: FloatArray
     cr: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReliabilityStat:
+    """One reliability statistic of the qualitative evidence (see :mod:`ppeval.qualitative.reliability`).
+
+    Attributes
+    ----------
+    statistic : {"cronbach_alpha", "icc"}
+        Cronbach's alpha of a survey group's answers, or the ICC of an expert
+        panel's scores on one indicator.
+    group : str
+        Rater group (e.g. ``service_user``, ``expert``).
+    indicator_ids : tuple of str
+        The items (alpha) or the indicator (ICC).
+    kind : str
+        ``pairwise`` (alpha's missing-answer policy) or the ICC form (``ICC2k`` for a fully
+        crossed panel, ``ICC1k`` when each project has its own reviewers).
+    value : float
+    ci : tuple of float
+        95 % confidence interval (Feldt for alpha; McGraw & Wong for the ICC).
+    n : int
+        Respondents behind the interval (alpha; see ``AlphaResult.n``) or
+        projects scored by every panel member (ICC).
+    k : int
+        Items (alpha) or raters (ICC).
+    threshold : float
+        The stated floor: 0.7 for alpha (Nunnally 1978), 0.75 for the ICC
+        (Koo & Li 2016, "good").
+    acceptable : bool
+        ``value >= threshold``.
+    """
+
+    statistic: str
+    group: str
+    indicator_ids: tuple[str, ...]
+    kind: str
+    value: float
+    ci: tuple[float, float]
+    n: int
+    k: int
+    threshold: float
+    acceptable: bool
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +169,9 @@ class QualitativeSummary:
     resident_scores : ndarray or None, shape (n_projects,)
         Scores (0-100) when qualitative indicators use residents' ratings only.
     resident_ranks : ndarray of int or None
+    reliability : tuple of ReliabilityStat
+        Cronbach's alpha per survey group and ICC(2,k) per expert panel and
+        indicator, each with its threshold (empty when no group qualifies).
     """
 
     indicator_ids: tuple[str, ...]
@@ -138,6 +187,7 @@ class QualitativeSummary:
     variance_defined: bool
     resident_scores: FloatArray | None = None
     resident_ranks: IntArray | None = None
+    reliability: tuple[ReliabilityStat, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +278,13 @@ class EvaluationResult:
     qualitative : QualitativeSummary or None
     diagnostics : tuple of Diagnostic
     provenance : Provenance
+    raw : ndarray or None, shape (n, m)
+        The values before target / interval transforms and scoring rules:
+        measured values, aggregated ratings, imputed cells (the "actual
+        value" of a scoring sheet).
+    notes : dict or None
+        Evidence / deviation notes from the data, ``{project: {indicator: text}}``
+        (key ``""`` for a note on the whole project); ``None`` when the data had none.
     """
 
     project_ids: tuple[str, ...]
@@ -258,6 +315,15 @@ class EvaluationResult:
     qualitative: QualitativeSummary | None
     diagnostics: tuple[Diagnostic, ...]
     provenance: Provenance
+    raw: FloatArray | None = None
+    notes: dict[str, dict[str, str]] | None = None
+
+    # ------------------------------------------------------------------ scoring sheet
+    def scoring_sheet(self, system: Any, project: str | int) -> Any:
+        """The scoring sheet (评分表) of one project; see :func:`ppeval.pipeline.scoring.scoring_sheet`."""
+        from ppeval.pipeline.scoring import scoring_sheet
+
+        return scoring_sheet(self, system, project)
 
     # ------------------------------------------------------------------ output
     def to_dict(self) -> dict[str, Any]:
@@ -291,17 +357,20 @@ class EvaluationResult:
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"result JSON is incomplete or malformed: {exc!r}") from None
 
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per project (pandas is imported here only).
+    def to_frame(self, library: str = "pandas") -> Any:
+        """A pandas (default) or polars DataFrame, one row per project (the library is imported here only).
 
         Columns: project, name, score, score_100, grade, rank, one column per
         inner-node sub-score (``node:<id>``) and per indicator contribution
-        (``contrib:<id>``).
+        (``contrib:<id>``). Each column is copied at most once (from the
+        read-only result arrays into the frame).
         """
+        if library not in ("pandas", "polars"):
+            raise InputError(f"library is {library!r}; valid values are 'pandas', 'polars'")
         try:
-            import pandas as pd  # type: ignore[import-untyped]
-        except ImportError:  # pragma: no cover - pandas is an optional extra
-            raise InputError("to_frame() needs pandas: pip install 'ppeval[pandas]'") from None
+            frames: Any = importlib.import_module(library)
+        except ImportError:  # pragma: no cover - pandas and polars are optional extras
+            raise InputError(f"to_frame() needs {library}: pip install 'ppeval[{library}]'") from None
         cols: dict[str, Any] = {
             "project": list(self.project_ids),
             "name": list(self.project_names),
@@ -314,7 +383,7 @@ class EvaluationResult:
             cols[f"node:{node}"] = self.node_scores[:, k]
         for j, ind in enumerate(self.indicator_ids):
             cols[f"contrib:{ind}"] = self.contributions[:, j]
-        return pd.DataFrame(cols)
+        return frames.DataFrame(cols)
 
     def diagnostics_of(self, code: str) -> tuple[Diagnostic, ...]:
         """The diagnostics with the given ``code``."""
@@ -324,13 +393,14 @@ class EvaluationResult:
 # --------------------------------------------------------------------- loading
 _FLOAT_ARRAYS = {
     "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
-    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores",
+    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores", "raw",
 }
 _INT_ARRAYS = {"types", "ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
 _BOOL_ARRAYS = {"imputed", "agreement_defined"}
 _NESTED = {
     "node_weights": NodeWeights,
     "qualitative": QualitativeSummary,
+    "reliability": ReliabilityStat,
     "diagnostics": Diagnostic,
     "provenance": Provenance,
 }
@@ -361,7 +431,7 @@ def _build(cls: Any, data: dict[str, Any]) -> Any:
         if f.name in data:
             if cls is NodeWeights and f.name == "detail":
                 kwargs[f.name] = data[f.name]
-            elif cls is Provenance and f.name == "config":
+            elif (cls is Provenance and f.name == "config") or f.name == "notes":
                 kwargs[f.name] = data[f.name]
             else:
                 kwargs[f.name] = _convert(f.name, data[f.name])

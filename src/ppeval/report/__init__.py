@@ -6,6 +6,8 @@
   tables, PNG figures, page numbers, Chinese fonts).
 * :func:`render_markdown` - Markdown text plus its figures as SVG files.
 * :func:`write_report` - any of them, chosen by the file suffix, written to disk.
+* :func:`write_xlsx` - the results as a multi-sheet Excel workbook (scores,
+  weights, scoring sheets, contributions, sensitivity, provenance).
 * :func:`analyse_sensitivity` - the sensitivity analyses a report shows
   (rank acceptability, one weight at a time, critical weight changes, method
   agreement, qualitative-share sweep), run on an evaluation result.
@@ -48,6 +50,7 @@ from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.report._blocks import Document
 from ppeval.report.i18n import Language, available_languages, language
 from ppeval.report.sections import SECTIONS, build_document, sensitivity_tables
+from ppeval.report.xlsx import write_xlsx
 from ppeval.schema import Assessment, IndicatorSystem
 from ppeval.schema._base import localized
 from ppeval.schema.narrative import Narrative
@@ -61,6 +64,7 @@ __all__ = [
     "project_names_in",
     "available_languages",
     "REPORT_SUFFIXES",
+    "write_xlsx",
     "MarkdownReport",
     "SensitivityAnalysis",
     "analyse_sensitivity",

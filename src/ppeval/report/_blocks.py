@@ -1,7 +1,7 @@
 """The report as data: sections of blocks, rendered to HTML or Markdown.
 
 The content of a report (which tables, which numbers, which figures) is
-decided once, in :mod:`ppeval.report._content`; :mod:`ppeval.report.html` and
+decided once, in :mod:`ppeval.report.sections`; :mod:`ppeval.report.html` and
 :mod:`ppeval.report.markdown` only render these blocks. All text is plain
 text: the renderers escape it.
 """

@@ -35,13 +35,16 @@ def diagnostic_text(ctx: Context, d: Diagnostic) -> str:
         "thin_evidence": _("Few raters behind the ratings ({value})."),
         "weights_fallback": _("The weighting method could not be applied; the weights fell back to another "
                               "method."),
+        "low_reliability": _("The mean scores of a rater panel are not reliable (ICC = {value})."),
+        "reliability_not_computed": _("The reliability of a rater panel could not be computed."),
     }
     if d.code in templates:
         text = templates[d.code].format(value=value)
     elif d.code.endswith("_near_zero"):
         text = _("A weight is close to zero ({value}).").format(value=value)
-    else:
-        return d.message
+    else:  # a kind of finding this version has no sentence for: its code and value, translated
+        text = _("Finding {code} (value {value}); the English report gives the details.").format(
+            code=d.code, value=value)
     where = t.join([x for x in (ctx.name(d.node) if d.node else "", ctx.name(d.indicator) if d.indicator else "",
                                 _project_name(ctx, d.project) if d.project else "") if x])
     return f"{where}: {text}" if where and t.code == "en" else f"{where}：{text}" if where else text
