@@ -51,6 +51,7 @@ SUITE = (
     "bench_indicator_sets",
     "bench_report",
     "bench_dea",
+    "bench_gra",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0

@@ -48,6 +48,7 @@ def evaluate_and_write(
     console: Console,
     encoding: str | None = None,
     delimiter: str | None = None,
+    rho: float = 0.5,
     xlsx_out: Path | None = None,
     xlsx_language: str = "zh",
     force: bool = False,
@@ -63,7 +64,7 @@ def evaluate_and_write(
     system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter)
     if samples > 0:
         seed = _draw_seed(seed)
-    result = evaluate(system, assessment, method=method, mode=mode, seed=seed)  # type: ignore[arg-type]
+    result = evaluate(system, assessment, method=method, mode=mode, seed=seed, rho=rho)  # type: ignore[arg-type]
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
@@ -128,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         console=_console(),
         encoding=args.encoding,
         delimiter=args.delimiter,
+        rho=args.rho,
         xlsx_out=xlsx,
         xlsx_language=args.xlsx_language,
         force=force,
@@ -152,6 +154,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
     _add_reading(p)
     p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
+    p.add_argument("--rho", type=float, default=0.5, metavar="R",
+                   help="distinguishing coefficient of --method gra, in (0, 1] (default 0.5, Deng's)")
     p.add_argument("--mode", choices=MODES, default="absolute",
                    help="absolute: against the indicator bounds (default); relative: against the "
                         "evaluated projects")

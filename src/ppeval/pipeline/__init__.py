@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
 from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
+from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -18,6 +19,8 @@ __all__ = [
     "evaluate",
     "reproduce",
     "analyse_sensitivity",
+    "outcome_relations",
+    "OutcomeRelations",
     "SensitivityAnalysis",
     "EvaluationResult",
     "Diagnostic",

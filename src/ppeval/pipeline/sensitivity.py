@@ -53,7 +53,7 @@ class SensitivityAnalysis:
     concentration : float or None
         Dirichlet concentration of the draws (None: uniform on the simplex).
     method : str
-        Scoring method of the analyses (``topsis``, ``wsm`` or ``vikor``).
+        Scoring method of the analyses (``topsis``, ``wsm``, ``vikor`` or ``gra``).
     normalization : str or None
         Normalisation of the analyses.
     absolute : bool
@@ -110,6 +110,8 @@ def _core_setup(result: EvaluationResult) -> tuple[str, str | None, Any, bool, l
     if result.method in ("topsis", "wsm"):
         norm = result.normalization if result.method == "topsis" else "minmax"
         return result.method, norm, bounds, True, []
+    if result.method == "gra":
+        return "gra", None, bounds, True, []
     if result.method == "vikor" and result.mode == "relative":
         return "vikor", None, None, True, []
     if result.method == "vikor":
@@ -142,6 +144,9 @@ def _agreement_methods(result: EvaluationResult, absolute: bool) -> tuple[list[s
         ref = "topsis_absolute" if absolute else f"topsis_{result.normalization}"
     elif result.method == "vikor" and not absolute:
         ref = "vikor"
+    elif result.method == "gra":
+        ref = "gra_absolute" if absolute else "gra"
+        names.append(ref)
     else:
         ref = "wsm_absolute" if absolute else "wsm"
     if ref not in names:  # pragma: no cover - every reference above is listed
@@ -240,7 +245,8 @@ def analyse_sensitivity(
     method, norm, bounds, exact, notes = _core_setup(result)
     matrix, weights, types = result.matrix, result.weights, result.types
     v = float(result.provenance.config.get("v", 0.5))
-    common: dict[str, Any] = {"method": method, "normalization": norm, "bounds": bounds, "v": v}
+    rho = float(result.provenance.config.get("rho", 0.5))
+    common: dict[str, Any] = {"method": method, "normalization": norm, "bounds": bounds, "v": v, "rho": rho}
     bands = None
     if system is not None:
         bands = np.array([b.min for b in system.grades], dtype=np.float64)
@@ -285,7 +291,7 @@ def analyse_sensitivity(
     if n >= 2:
         names, ref = _agreement_methods(result, bounds is not None)
         agreement = _try(notes, "Method agreement", method_agreement, matrix, weights, types,
-                         methods=names, reference=ref, bounds=bounds, v=v)
+                         methods=names, reference=ref, bounds=bounds, v=v, rho=rho)
     share = None
     mask = np.array([k == "qualitative" for k in result.indicator_kinds])
     if 0 < int(mask.sum()) < m:

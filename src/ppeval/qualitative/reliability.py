@@ -114,7 +114,11 @@ def _pairwise_covariance(x: FloatArray) -> tuple[FloatArray, np.ndarray]:
     """Covariance of every pair of columns over the rows where both are present, and the pair counts."""
     present = ~np.isnan(x)
     p = present.astype(np.float64)
-    z = np.where(present, x, 0.0)
+    n_col = p.sum(axis=0)
+    # centre every column on its own mean first (covariances are shift-invariant; the cross products of
+    # centred values lose no digits to large offsets)
+    centre = np.divide(np.where(present, x, 0.0).sum(axis=0), n_col, out=np.zeros(x.shape[1]), where=n_col > 0)
+    z = np.where(present, x - centre, 0.0)
     counts = p.T @ p  # rows where both j and l are present
     with np.errstate(invalid="ignore", divide="ignore"):
         # mean of column j over the rows where l is present too: sums_jl / counts_jl
@@ -232,7 +236,10 @@ def cronbach_alpha(
             )
         n = int(counts.min())
     total = float(cov.sum())
-    if not total > 0.0:
+    # Sums of covariances cancel to rounding noise, not to an exact 0, when the total is constant
+    # (pairwise covariances are not computed from the totals): compare with the covariances' scale.
+    tol = 64.0 * float(np.finfo(np.float64).eps) * float(np.abs(cov).sum())
+    if not total > tol:
         raise DegenerateError(
             "the total score does not vary (every item constant over the respondents, or items cancelling "
             "out): Cronbach's alpha is undefined"
@@ -250,12 +257,12 @@ def cronbach_alpha(
     cov_rest = row - diag
     den = diag * rest_var
     item_total = np.zeros(k)
-    ok = den > 0.0
+    ok = (diag > tol) & (rest_var > tol)
     item_total[ok] = cov_rest[ok] / np.sqrt(den[ok])
     if_deleted: FloatArray | None = None
     if k > 2:
-        if not (rest_var > 0.0).all():
-            jj = int(np.argmin(rest_var > 0.0))
+        if not (rest_var > tol).all():
+            jj = int(np.argmin(rest_var > tol))
             raise DegenerateError(
                 f"without item {jj} the total score does not vary: alpha if item {jj} is deleted is undefined"
             )
@@ -570,7 +577,8 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
         MSA_i = \\frac{\\sum_{j \\ne i} r_{ij}^2}{\\sum_{j \\ne i} r_{ij}^2 + \\sum_{j \\ne i} a_{ij}^2}.
 
     Bartlett: ``chi2 = -(n - 1 - (2p + 5)/6) ln |R|`` with ``p (p - 1)/2``
-    degrees of freedom. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
+    degrees of freedom. With 2 items the partial correlation equals the
+    correlation and KMO is 0.5 whatever the data. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
     0.7 middling, 0.6 mediocre, 0.5 miserable, below unacceptable.
 
     References

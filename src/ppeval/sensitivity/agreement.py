@@ -25,6 +25,8 @@ NATIVE_METHODS: tuple[str, ...] = (
     "wsm",
     "wsm_absolute",
     "vikor",
+    "gra",
+    "gra_absolute",
 )
 DEFAULT_METHODS: tuple[str, ...] = (
     "topsis_vector",
@@ -83,9 +85,9 @@ class MethodAgreementResult:
 
 
 def _native(
-    name: str, x: FloatArray, w: FloatArray, t: Any, bounds: FloatArray | None, v: float
+    name: str, x: FloatArray, w: FloatArray, t: Any, bounds: FloatArray | None, v: float, rho: float = 0.5
 ) -> tuple[FloatArray, bool]:
-    if name in ("topsis_absolute", "wsm_absolute") and bounds is None:
+    if name in ("topsis_absolute", "wsm_absolute", "gra_absolute") and bounds is None:
         raise InputError(f"method {name!r} is absolute mode and needs bounds; pass bounds=(worst, best) rows")
     if name == "topsis_vector":
         return np.asarray(methods.topsis(x, w, t, normalization="vector")), True
@@ -97,6 +99,10 @@ def _native(
         return np.asarray(methods.wsm(x, w, t, normalization="minmax")), True
     if name == "wsm_absolute":
         return np.asarray(methods.wsm(x, w, t, normalization="minmax", bounds=bounds)), True
+    if name == "gra":
+        return np.asarray(methods.gra(x, w, t, rho=rho)), True
+    if name == "gra_absolute":
+        return np.asarray(methods.gra(x, w, t, rho=rho, bounds=bounds)), True
     return np.asarray(methods.vikor(x, w, t, v=v).Q), False
 
 
@@ -129,6 +135,7 @@ def method_agreement(
     reference: str | None = None,
     bounds: Any = None,
     v: float = 0.5,
+    rho: float = 0.5,
 ) -> MethodAgreementResult:
     r"""Rank one problem with several methods and compare the rankings.
 
@@ -143,7 +150,7 @@ def method_agreement(
     methods : sequence of str
         At least two of ``"topsis_vector"``, ``"topsis_minmax"``,
         ``"topsis_absolute"``, ``"wsm"`` (min-max), ``"wsm_absolute"``,
-        ``"vikor"`` (ppeval's methods) and ``"pymcdm:<NAME>"`` for a pymcdm
+        ``"vikor"``, ``"gra"``, ``"gra_absolute"`` (ppeval's methods) and ``"pymcdm:<NAME>"`` for a pymcdm
         method (through :mod:`ppeval._pymcdm`: e.g. ``COPRAS``,
         ``PROMETHEE_II``, ``SPOTIS``, ``ARAS``, ``EDAS``, ``MABAC``). Default:
         TOPSIS (vector, min-max), WSM, VIKOR, COPRAS, PROMETHEE II, SPOTIS.
@@ -155,6 +162,8 @@ def method_agreement(
         (which otherwise uses the data's column ranges).
     v : float, default 0.5
         VIKOR's ``v``.
+    rho : float, default 0.5
+        GRA's distinguishing coefficient (``"gra"``, ``"gra_absolute"``).
 
     Returns
     -------
@@ -221,6 +230,7 @@ def method_agreement(
         bnd = as_bounds(bounds, t)
         check_within_bounds(x, bnd)
     vv = as_float(v, "v", low=0.0, high=1.0)
+    rr = as_float(rho, "rho", low=0.0, high=1.0, low_open=True)
     p = len(names)
     scores = np.empty((p, n))
     hib = np.empty(p, dtype=bool)
@@ -228,7 +238,7 @@ def method_agreement(
         if nm.startswith(_PREFIX):
             s, h = pymcdm_scores(nm[len(_PREFIX) :], x, w, t, bnd)
         else:
-            s, h = _native(nm, x, w, t, bnd, vv)
+            s, h = _native(nm, x, w, t, bnd, vv, rr)
         scores[i] = s
         hib[i] = h
     ranks = np.stack([np.asarray(ranking.rank(scores[i], bool(hib[i])), dtype=np.int64) for i in range(p)])

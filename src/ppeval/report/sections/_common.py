@@ -18,6 +18,7 @@ def method_name(ctx: Context, method: str) -> str:
         "wsm": _("the weighted sum (simple additive weighting)"),
         "vikor": _("VIKOR (Opricovic & Tzeng 2004)"),
         "fce": _("fuzzy comprehensive evaluation (weighted-average operator)"),
+        "gra": _("grey relational analysis (Deng 1982)"),
     }
     return names.get(method, method)
 
