@@ -70,8 +70,12 @@ def _set_fonts(rpr_parent: Any, latin: str, east_asian: str, lang: str | None = 
         el.set(qn("w:eastAsia"), lang)
 
 
-def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
-    """Append a Word field (``PAGE``, ``TOC ...``) to a paragraph."""
+def _field(paragraph: Any, instruction: str, placeholder: tuple[str, ...] = ("1",)) -> None:
+    """Append a Word field (``PAGE``, ``TOC ...``) to a paragraph.
+
+    ``placeholder`` is the field's result until Word updates it, one line each
+    (a table of contents shows the chapter titles even where fields are not updated).
+    """
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -94,9 +98,13 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
     p.append(run)
     p.append(fld("separate"))
     run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = placeholder or "1"
-    run.append(text)
+    for k, line in enumerate(placeholder):
+        if k:
+            run.append(OxmlElement("w:br"))
+        text = OxmlElement("w:t")
+        text.set(qn("xml:space"), "preserve")
+        text.text = line
+        run.append(text)
     p.append(run)
     p.append(fld("end"))
 
@@ -329,7 +337,9 @@ def render_document(doc: Document) -> bytes:
     word.add_paragraph(doc.label("contents"), style="TOC Heading" if "TOC Heading" in
                        [s.name for s in word.styles] else "Normal").runs[0].bold = True
     toc = word.add_paragraph()
-    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', doc.label("toc_hint"))
+    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', tuple(sec.title for sec in doc.sections))
+    hint = word.add_paragraph(doc.label("toc_hint"))
+    hint.runs[0].font.size = Pt(8)
     word.add_page_break()  # type: ignore[no-untyped-call]
     renderer = _Renderer(doc, word)
     for s in doc.sections:
