@@ -74,6 +74,16 @@ def test_other_commands_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "核验通过" in capsys.readouterr().out
 
 
+def test_validate_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    system = bundled.system_path("community-4stage")
+    data = [str(p) for p in bundled.sample_assessment_paths("community-4stage")]
+    assert main(["validate", str(system), *data, "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "指标体系 'community-4stage' 有效（23 项指标" in out
+    assert "评价数据有效（8 个项目" in out
+    assert "读取方式" in out
+
+
 def test_unknown_language_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--lang", "fr"]) == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err

@@ -36,6 +36,7 @@ TERMS = (
     N_("resident"), N_("service_user"), N_("expert"), N_("government"), N_("family"),
     N_("absolute"), N_("relative"),
     N_("error"), N_("warning"), N_("info"),
+    N_("values"), N_("ratings"), N_("projects"),
 )
 
 
