@@ -46,7 +46,9 @@ def _weighting_text(ctx: Context, nw: NodeWeights) -> str:
     _ = ctx.t._
     d = nw.detail
     names = {"ahp": "AHP", "entropy": _("entropy"), "critic": "CRITIC", "fixed": _("fixed"),
-             "equal": _("equal"), "std": _("standard deviation"), "combine": _("combination")}
+             "equal": _("equal"), "std": _("standard deviation"), "combine": _("combination"),
+             "g1": _("G1 order relation"), "cv": _("coefficient of variation"), "bwm": _("best-worst method"),
+             "fuzzy_ahp": _("fuzzy AHP"), "points": _("points (full marks)")}
     if nw.method == "combine":
         sources = d.get("sources")
         rule = d.get("rule", "")
@@ -56,6 +58,11 @@ def _weighting_text(ctx: Context, nw: NodeWeights) -> str:
         experts = d.get("experts")
         k = len(experts) if isinstance(experts, list) else 0
         return _("AHP, {k} expert(s)").format(k=k) if k else "AHP"
+    if nw.method == "bwm" and "ksi" in d:
+        return _("best-worst method (\u03be = {ksi}, CR = {cr})").format(
+            ksi=ctx.t.num(float(d["ksi"]), 4), cr=ctx.t.num(float(d.get("consistency_ratio", 0.0)), 4))
+    if nw.method == "fuzzy_ahp" and "modal_cr" in d:
+        return _("fuzzy AHP (Buckley; CR of the modal judgments {cr})").format(cr=ctx.t.num(float(d["modal_cr"]), 4))
     if d.get("fallback"):
         return _("{method} (fell back to {fallback})").format(
             method=names.get(nw.method, nw.method), fallback=names.get(str(d["fallback"]), str(d["fallback"])))
@@ -67,7 +74,8 @@ def build(ctx: Context) -> list[Block]:
     _ = t._
     blocks: list[Block] = [Paragraph(
         _("Every inner node weighs its children as the indicator system says (fixed weights, AHP from "
-          "experts' pairwise judgments, entropy or CRITIC from the data, or a combination). The global weight "
+          "experts' pairwise judgments, fuzzy AHP, G1 or the best-worst method from fewer expert judgments, "
+          "entropy, CRITIC or the coefficient of variation from the data, or a combination). The global weight "
           "of an indicator is the product of the local weights on its path from the root. CR is the "
           "consistency ratio of the (aggregated) AHP judgments; Saaty's threshold is 0.1.")
     )]
