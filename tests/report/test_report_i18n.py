@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ppeval.errors import InputError, SchemaError
+from ppeval.errors import DataError, InputError, SchemaError
 from ppeval.io import bundled, load_narrative
 from ppeval.pipeline import EvaluationResult
 from ppeval.report import (
@@ -331,3 +331,26 @@ def test_write_report_is_atomic_and_by_suffix(tmp_path: Path, result: Evaluation
     steps: list[str] = []
     write_report(tmp_path / "p.md", result, system=system, progress=steps.append)
     assert steps == [sid for sid, _ in SECTIONS]
+
+
+def test_project_names_per_language_in_every_format(tmp_path: Path) -> None:
+    """Projects tables give names per language: ``name_zh`` columns (CSV) or ``names:`` / ``name_zh`` (JSON, YAML)."""
+    import json
+
+    from ppeval.io import load_assessment
+
+    system = bundled.load_bundled("community-4stage")
+    csv_names = project_names_in(bundled.load_sample("community-4stage")[1], "zh")
+    assert csv_names["c01"] == "清水社区家庭服务中心"
+    projects = [{"id": "c01", "name": "Qingshui", "names": {"zh": "清水"}}, {"id": "c02", "name_zh": "锦绣"},
+                *({"id": f"c0{k}"} for k in range(3, 9))]
+    path = tmp_path / "projects.json"
+    path.write_text(json.dumps({"projects": projects}, ensure_ascii=False), encoding="utf-8")
+    data = [p for p in bundled.sample_assessment_paths("community-4stage") if "projects" not in p.name]
+    a = load_assessment([path, *data], system)
+    names = project_names_in(a, "zh")
+    assert (names["c01"], names["c02"], names["c03"]) == ("清水", "锦绣", "c03")
+    assert project_names_in(a, "en")["c01"] == "Qingshui"
+    path.write_text(json.dumps({"projects": [{"id": "c01", "names": {"Chinese": "清水"}}]}), encoding="utf-8")
+    with pytest.raises(DataError, match="unknown key 'name_Chinese'"):  # a language code, not a language name
+        load_assessment([path, *data], system)

@@ -823,6 +823,25 @@ def _object_array(items: Sequence[Any]) -> np.ndarray:
     return out
 
 
+def _project_names(records: Any) -> tuple[Any, list[str]]:
+    """Project records with ``names: {zh: ...}`` spelled as ``name_zh`` keys (the CSV columns), and those keys."""
+    if not isinstance(records, list):
+        return records, []
+    out: list[Any] = []
+    keys: dict[str, None] = {}
+    for rec in records:
+        if isinstance(rec, Mapping):
+            names = rec.get("names")
+            flat = {k: v for k, v in rec.items() if k != "names" or not isinstance(names, Mapping)}
+            if isinstance(names, Mapping):
+                flat.update({f"name_{lang}": text for lang, text in names.items()})
+            keys.update((k, None) for k in flat if isinstance(k, str) and _NAME_IN.match(k))
+            out.append(flat)
+        else:
+            out.append(rec)
+    return out, list(keys)
+
+
 def _records_table(
     records: Any, source: str, kind: Kind, key: str, allowed: Sequence[str], rename: Mapping[str, str]
 ) -> _Table:
@@ -905,9 +924,10 @@ def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
         raise DataError(f"{source}: the assessment is for system {data['system']!r}, not {system.id!r}")
     tables: list[_Table] = []
     if "projects" in data:
+        records, lang_keys = _project_names(data["projects"])
         tables.append(
-            _records_table(data["projects"], source, "projects", "projects",
-                           ("id", *PROJECT_COLUMNS[1:]), {"id": "project"})
+            _records_table(records, source, "projects", "projects",
+                           ("id", *PROJECT_COLUMNS[1:], *lang_keys), {"id": "project"})
         )
     if "values" in data:
         tables.append(_values_table(data["values"], source))
