@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ppeval.errors import DataError, InputError, SchemaError
 from ppeval.io import bundled, load_narrative
@@ -354,3 +356,27 @@ def test_project_names_per_language_in_every_format(tmp_path: Path) -> None:
     path.write_text(json.dumps({"projects": [{"id": "c01", "names": {"Chinese": "清水"}}]}), encoding="utf-8")
     with pytest.raises(DataError, match="unknown key 'name_Chinese'"):  # a language code, not a language name
         load_assessment([path, *data], system)
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@given(st.text(alphabet=st.sampled_from("ab 居民满意度xyz-_"), max_size=60), st.integers(4, 40))
+def test_shorten_fits_and_keeps_a_prefix(label: str, width: int) -> None:
+    from ppeval.report import plots
+
+    out = plots.shorten(label, width)
+    cols = sum(2 if ord(ch) >= 0x1100 else 1 for ch in out)
+    assert cols <= max(width, sum(2 if ord(ch) >= 0x1100 else 1 for ch in label))
+    if out != label:
+        assert out.endswith("\u2026")
+        assert label.startswith(out[:-1].rstrip())
+
+
+@given(st.floats(-1e12, 1e12, allow_nan=False), st.integers(0, 4), st.sampled_from(["en", "zh"]))
+def test_number_format_reads_back(x: float, digits: int, code: str) -> None:
+    t = Language(code)
+    text = t.num(x, digits)
+    back = float(text.replace(t.group, "").replace(t.decimal, "."))
+    assert back == pytest.approx(round(x, digits), abs=10.0**-digits)
+    assert t.pct(x / 1e12).endswith("%")
