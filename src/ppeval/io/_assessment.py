@@ -521,14 +521,19 @@ class _Builder:
             "duplicated ratings",
         )
         lines = np.concatenate([t.rownum for _, t in rtables])
+        project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
+        # the canonical order: project, indicator (leaf order), group, rater, value; the order of rows
+        # in the files is not data (aggregates and agreement then do not depend on it, to the last bit)
+        vkey = np.where(np.isnan(value), np.inf, value)
+        canon = np.lexsort((vkey, rinv, ginv, indicator, project))
         return Ratings(
-            project=np.where(valid, pcode, 0),
-            indicator=np.where(valid, icode, 0),
-            rater=R,
-            group=G,
-            value=value,
-            line=lines,
-            file=file_idx,
+            project=project[canon],
+            indicator=indicator[canon],
+            rater=R[canon],
+            group=G[canon],
+            value=value[canon],
+            line=lines[canon],
+            file=file_idx[canon],
         )
 
     def _rating_values(
@@ -572,6 +577,9 @@ class _Builder:
     # -- all -------------------------------------------------------------------------------------------
     def build(self) -> Assessment:
         ids, infos, defined_by, strict = self._project_list()
+        # the canonical order: ids sorted by Unicode code point (the order of rows in a file is not data)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids, infos = [ids[i] for i in order], [infos[i] for i in order]
         pindex = {p: i for i, p in enumerate(ids)}
         n, m = len(ids), len(self.leaf_ids)
         if n == 0 and not self.problems.items:
@@ -593,6 +601,7 @@ class _Builder:
             )
         values.setflags(write=False)
         missing.setflags(write=False)
+        info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
         return Assessment(
             system_id=self.system.id,
             project_ids=tuple(ids),
@@ -602,6 +611,8 @@ class _Builder:
             missing=missing,
             ratings=ratings,
             sources=tuple(t.source for t in self.tables),
+            cell_source=cell_src,
+            info_source=info_source,
         )
 
     def _report_missing(
@@ -824,8 +835,10 @@ def load_assessment(
     Returns
     -------
     Assessment
-        Projects in the order of the projects file (else the values files, else
-        the ratings), values in the system's leaf order, ratings mapped to scale values.
+        Projects in the canonical order (ids sorted by Unicode code point,
+        whatever the order of rows in the files), values in the system's leaf
+        order, ratings mapped to scale values and sorted by project,
+        indicator, rater group, rater and value.
 
     Raises
     ------

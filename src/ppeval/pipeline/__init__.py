@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
-from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
+from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
+from ppeval.pipeline.reproduce import reproduce
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,

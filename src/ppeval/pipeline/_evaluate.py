@@ -18,7 +18,7 @@ from ppeval.errors import ConsistencyError, DataError, InputError
 from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
-from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
+from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash, config_hash, system_hash
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -411,6 +411,7 @@ def _evaluate(
         )
         diags.extend(extra)
 
+    fp = assessment_fingerprints(assessment)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,
@@ -419,9 +420,12 @@ def _evaluate(
         system_version=system.version,
         system_hash=system_hash(system),
         assessment_hash=assessment_hash(assessment),
-        config_hash=config_hash(config),
+        config_hash=config_hash(config, seed),
         seed=seed,
         config=config,
+        project_fingerprints=fp.projects,
+        indicator_fingerprints=fp.indicators,
+        file_fingerprints=fp.files,
     )
     names = tuple(p.name or p.id for p in assessment.projects)
     return EvaluationResult(
