@@ -15,6 +15,7 @@ from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError
+from ppeval.methods._batch import axis_dot
 from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
@@ -200,7 +201,7 @@ def _contributions(
         out: FloatArray = 100.0 * w * r01
         return out
     if method == "fce" and membership is not None:
-        out = w * (membership @ centres)
+        out = w * axis_dot(membership, centres, -1)
         return out
     if method == "topsis":
         if mode == "absolute":
@@ -453,7 +454,7 @@ def _evaluate(
         weakest=weakest,
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
-        fce_membership=None if membership is None else readonly(np.einsum("j,njg->ng", w, membership)),
+        fce_membership=None if membership is None else readonly(axis_dot(membership, w, 1)),
         qualitative=qsum,
         diagnostics=tuple(diags),
         provenance=prov,
