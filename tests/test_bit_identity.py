@@ -103,9 +103,10 @@ def test_methods_bit_identical_for_any_number_of_rows(m: int) -> None:
     full = {
         "topsis": methods.topsis(x, w, t, bounds=bounds),
         "wsm": methods.wsm(x, w, t, bounds=bounds),
+        "gra": methods.gra(x, w, t, bounds=bounds),
     }
     for i in [0, 5, ROW_ALIGN - 1, ROW_ALIGN, 3299, 3300, n - 18, n - 1]:
-        for name, fn in (("topsis", methods.topsis), ("wsm", methods.wsm)):
+        for name, fn in (("topsis", methods.topsis), ("wsm", methods.wsm), ("gra", methods.gra)):
             for k in (1, 2, 33):  # the row alone, or among a few
                 lo = max(0, i - k + 1)
                 part = fn(x[lo : i + 1], w, t, bounds=bounds)
