@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
+from ppeval.pipeline.frozen import data_driven_nodes, freeze_weights, frozen_weights
 from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
 from ppeval.pipeline.reproduce import reproduce
 from ppeval.pipeline.result import (
@@ -17,6 +18,9 @@ from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 __all__ = [
     "evaluate",
     "reproduce",
+    "freeze_weights",
+    "frozen_weights",
+    "data_driven_nodes",
     "analyse_sensitivity",
     "SensitivityAnalysis",
     "EvaluationResult",

@@ -226,7 +226,7 @@ def evaluate(
     method: Method = "topsis",
     mode: Mode = "absolute",
     normalization: str | None = None,
-    weights: Mapping[str, Mapping[str, float] | Sequence[float]] | None = None,
+    weights: Mapping[str, Mapping[str, float] | Sequence[float]] | EvaluationResult | None = None,
     v: float = 0.5,
     seed: int | None = None,
     top_weakest: int = 3,
@@ -251,10 +251,15 @@ def evaluate(
     normalization : {"vector", "minmax"}, optional
         TOPSIS normalisation in relative mode (default ``"vector"``); absolute
         mode always normalises against the bounds (min-max).
-    weights : mapping, optional
+    weights : mapping or EvaluationResult, optional
         Local weight overrides per inner node: ``{node id: {child id: w}}``
         (or a sequence in children order), used instead of the node's own
-        weighting for this call.
+        weighting for this call. An earlier :class:`EvaluationResult` freezes
+        the data-driven weights (entropy, CRITIC, CV, combinations with them):
+        its local weights at those nodes are used, so in absolute mode a
+        project's score depends on its own data only; the weights and the
+        earlier result's hashes are recorded in the configuration (see
+        :mod:`ppeval.pipeline.frozen`).
     v : float
         VIKOR's weight of the strategy of the majority of criteria.
     seed : int, optional
@@ -310,6 +315,18 @@ def evaluate(
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise InputError(f"seed is {seed!r}; expected an int >= 0 or None")
     system, assessment = _load(system, assessment)
+    frozen_from = None
+    if isinstance(weights, EvaluationResult):
+        from ppeval.pipeline.frozen import frozen_weights
+
+        earlier = weights
+        weights = frozen_weights(earlier, system)
+        frozen_from = {
+            "nodes": sorted(weights),
+            "assessment_hash": earlier.provenance.assessment_hash,
+            "config_hash": earlier.provenance.config_hash,
+            "system_hash": earlier.provenance.system_hash,
+        }
     config: dict[str, Any] = {
         "method": method_name,
         "mode": mode_name,
@@ -320,6 +337,8 @@ def evaluate(
         "v": float(v),
         "top_weakest": top_weakest,
     }
+    if frozen_from is not None:
+        config["frozen_from"] = frozen_from
     return _evaluate(system, assessment, config, seed)
 
 
@@ -351,7 +370,10 @@ def _evaluate(
     diags.extend(_consistency_diagnostics(system))
 
     # -- weights
-    local, records = node_weights(system, r01, config["weights"], diags)
+    frozen = config.get("frozen_from")
+    local, records = node_weights(system, r01, config["weights"], diags, frozen)
+    if mode == "absolute":
+        diags.extend(_set_dependence(system, config["weights"]))
     gw = system.global_weights(overrides={k: tuple(float(x) for x in w) for k, w in local.items()})
     w = np.array([gw[i] for i in ids], dtype=np.float64)
     w = w / w.sum()
@@ -460,6 +482,28 @@ def _evaluate(
         diagnostics=tuple(diags),
         provenance=prov,
     )
+
+
+def _set_dependence(system: IndicatorSystem, overrides: Mapping[str, Any]) -> list[Diagnostic]:
+    """A warning when absolute-mode scores still depend on the evaluated set, through data-driven weights."""
+    from ppeval.pipeline.frozen import data_driven_nodes
+
+    nodes = [g for g in data_driven_nodes(system) if g not in overrides]
+    if not nodes:
+        return []
+    named = listing([f"{system.group(g).name} ({system.group(g).weighting.method})" for g in nodes])
+    return [
+        Diagnostic(
+            code="weights_depend_on_set",
+            severity="warning",
+            message=f"absolute mode, but the weights of {named} are computed from the evaluated projects' "
+            "data: each project's score depends on which other projects were evaluated, through these "
+            "weights. Freeze them (evaluate(..., weights=earlier_result), ppeval evaluate --weights-from, "
+            "or fixed weights in the system) to make scores independent of the evaluated set",
+            node=nodes[0] if len(nodes) == 1 else None,
+            value=float(len(nodes)),
+        )
+    ]
 
 
 def _consistency_diagnostics(system: IndicatorSystem) -> list[Diagnostic]:

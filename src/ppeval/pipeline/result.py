@@ -73,7 +73,8 @@ class NodeWeights:
         Inner node id.
     method : str
         ``fixed``, ``equal``, ``ahp``, ``fuzzy_ahp``, ``g1``, ``bwm``, ``entropy``, ``critic``, ``cv``,
-        ``combine`` or ``override``.
+        ``combine``, ``override`` or ``frozen`` (data-driven weights frozen from an earlier result;
+        ``detail`` names the node's own method and the earlier result's hashes).
     children : tuple of str
         Child ids in order.
     weights : ndarray
