@@ -171,8 +171,12 @@ def _strip(col: np.ndarray) -> StrArray:
         return np.where(np.isnan(col), "", out)
     out_list: list[str] = []
     for v in col:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if v is None:
             out_list.append("")
+        elif isinstance(v, float) and math.isnan(v):
+            # one rule for every format: NaN is not a way to write "missing" (CSV rejects the text 'nan'
+            # too); a missing value is an empty cell (CSV) or null / a left-out key (JSON, YAML)
+            out_list.append("nan")
         elif isinstance(v, str):
             out_list.append(v.strip())
         elif isinstance(v, bool | np.bool_):
@@ -206,7 +210,7 @@ def _to_float(
         if bad.any():
             problems.rows(
                 np.nonzero(bad)[0],
-                lambda i: f"{where(i, name)}: {vals[i]!r} is not a finite number{row_label(i)}",
+                lambda i: f"{where(i, name)}: {float(vals[i])!r} is not a finite number{row_label(i)}",
             )
             vals[bad] = np.nan
         return vals, empty
@@ -231,8 +235,8 @@ def _to_float(
     if nonfinite.any():
         problems.rows(
             np.nonzero(nonfinite)[0],
-            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; leave the cell empty for a "
-            f"missing value{row_label(i)}",
+            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; for a missing value leave "
+            f"the cell empty (CSV) or write null (JSON, YAML){row_label(i)}",
         )
         empty = empty | nonfinite
     vals = np.where(empty, np.nan, vals)
