@@ -159,12 +159,6 @@ def _report_path(value: str | None) -> Path | None:
     return path
 
 
-def _write_text(path: Path, text: str) -> None:
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 def _print_ranking(
     console: Console,
     result: EvaluationResult,

@@ -16,11 +16,13 @@ from ppeval.cli._common import (
     _draw_seed,
     _load_inputs,
     _print_ranking,
+    _read_result_text,
     _report_path,
     _reproduce_command,
     _sensitivity,
-    _write_text,
 )
+from ppeval.cli._output import Outputs, add_force
+from ppeval.errors import InputError
 
 __all__ = ["register", "run", "evaluate_and_write"]
 
@@ -40,26 +42,47 @@ def evaluate_and_write(
     json_out: Path | None,
     report_out: Path | None,
     console: Console,
+    force: bool = False,
+    weights_from: str | None = None,
 ) -> int:
-    from ppeval.pipeline import evaluate
+    from ppeval.pipeline import EvaluationResult, evaluate
     from ppeval.report import write_report
 
+    inputs = [system_path, *data_paths, *([weights_from] if weights_from else [])]
+    outputs = Outputs(inputs, force=force)
+    # refuse bad destinations before any work
+    if json_out is not None:
+        outputs.check(json_out, "--json")
+    if report_out is not None:
+        outputs.check(report_out, "--report")
+        if json_out is not None and json_out.resolve() == report_out.resolve():
+            raise InputError(f"--json and --report name the same file {json_out}; give two file names")
     system, assessment = _load_inputs(system_path, data_paths)
+    frozen = None
+    if weights_from is not None:
+        frozen = EvaluationResult.from_json(_read_result_text(weights_from))
     if samples > 0:
         seed = _draw_seed(seed)
-    result = evaluate(system, assessment, method=method, mode=mode, seed=seed)  # type: ignore[arg-type]
+    result = evaluate(system, assessment, method=method, mode=mode, seed=seed,  # type: ignore[arg-type]
+                      weights=frozen)
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
     _print_ranking(console, result, system, sens)
+    with outputs.transaction():  # every output written, or none
+        if json_out is not None:
+            outputs.stage_text(json_out, "--json", result.to_json())
+        if report_out is not None:
+            result_ref = str(json_out) if json_out is not None else "RESULT.json"
+            command = _reproduce_command(result_ref, system_path, data_paths)
+            outputs.stage(report_out, "--report", lambda p: write_report(
+                p, result, system=system, sensitivity=sens, command=command))
+    for folder in outputs.created:
+        console.print(f"created the output folder {folder}", markup=False, soft_wrap=True)
     if json_out is not None:
-        _write_text(json_out, result.to_json())
         console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
     if report_out is not None:
-        result_ref = str(json_out) if json_out is not None else "RESULT.json"
-        command = _reproduce_command(result_ref, system_path, data_paths)
-        written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
-        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+        console.print(f"report written to {report_out}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
             "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths), markup=False,
@@ -84,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         json_out=Path(args.json) if args.json is not None else None,
         report_out=report,
         console=_console(),
+        force=args.force,
+        weights_from=args.weights_from,
     )
 
 
@@ -108,4 +133,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
     p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
     p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
+    p.add_argument("--weights-from", metavar="RESULT.json",
+                   help="freeze data-driven weights (entropy, CRITIC, CV) at their values in an earlier "
+                        "result, so absolute-mode scores do not depend on which projects are evaluated")
+    add_force(p)
     p.set_defaults(func=run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from ppeval.cli._common import (
     _reproduce_command,
     _sensitivity,
 )
+from ppeval.cli._output import Outputs, add_force
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -32,10 +34,13 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.report import write_report
 
     report = _report_path(args.report)
-    text = _read_result_text(args.result)
+    outputs = Outputs([args.result, args.system, *args.data], force=args.force)
+    if report is not None:
+        outputs.check(report, "--report")
+    _read_result_text(args.result)  # a clear message for a missing or unreadable file
     system, assessment = _load_inputs(args.system, args.data)
     try:
-        result = reproduce(text, system, assessment)
+        result = reproduce(Path(args.result), system, assessment)
     except ReproducibilityError as exc:
         _error(f"{args.result}: {exc}")
         return EXIT_FAILURE
@@ -81,8 +86,12 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
     if report is not None:
         command = _reproduce_command(args.result, args.system, args.data)
-        written = write_report(report, result, system=system, sensitivity=sens, command=command)
-        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+        with outputs.transaction():
+            outputs.stage(report, "--report", lambda p: write_report(
+                p, result, system=system, sensitivity=sens, command=command))
+        for folder in outputs.created:
+            console.print(f"created the output folder {folder}", markup=False, soft_wrap=True)
+        console.print(f"report written to {report}", markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -100,4 +109,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
     p.add_argument("--report", metavar="OUT", help="also write a report: OUT.html or OUT.md")
+    add_force(p)
     p.set_defaults(func=run)
