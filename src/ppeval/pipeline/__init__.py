@@ -14,10 +14,12 @@ from ppeval.pipeline.result import (
     QualitativeSummary,
 )
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
+from ppeval.pipeline.validate import validate
 
 __all__ = [
     "evaluate",
     "reproduce",
+    "validate",
     "freeze_weights",
     "frozen_weights",
     "data_driven_nodes",
