@@ -315,7 +315,8 @@ def test_missing_value_rejected_or_imputed(samples: dict) -> None:  # type: igno
     holed = dataclasses.replace(assessment, values=values, missing=missing)
     policy = system.evaluation.missing
     if policy == "reject":
-        with pytest.raises(DataError, match=f"project 'c01', indicator '{system.leaf_ids[j]}' .*: no value in .*values.csv"):
+        fragment = f"project 'c01', indicator '{system.leaf_ids[j]}' .*: no value in .*values.csv"
+        with pytest.raises(DataError, match=fragment):
             evaluate(system, holed)
     data = io.system_to_dict(system)
     data["evaluation"] = {**data.get("evaluation", {}), "missing": "worst"}

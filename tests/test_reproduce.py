@@ -19,7 +19,7 @@ from ppeval import io
 from ppeval.errors import InputError, ReproducibilityError
 from ppeval.pipeline import assessment_hash, evaluate, reproduce
 from ppeval.pipeline.provenance import assessment_fingerprints
-from ppeval.pipeline.reproduce import result_differences
+from ppeval.pipeline.reproduction import result_differences
 
 NAME = "community-4stage"
 

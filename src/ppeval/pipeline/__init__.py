@@ -5,7 +5,7 @@ from __future__ import annotations
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
 from ppeval.pipeline.frozen import data_driven_nodes, freeze_weights, frozen_weights
 from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
-from ppeval.pipeline.reproduce import reproduce
+from ppeval.pipeline.reproduction import reproduce
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -14,7 +14,7 @@ from ppeval.pipeline.result import (
     QualitativeSummary,
 )
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
-from ppeval.pipeline.validate import validate
+from ppeval.pipeline.validation import validate
 
 __all__ = [
     "evaluate",
