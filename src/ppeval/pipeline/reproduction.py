@@ -1,6 +1,7 @@
 """``reproduce``: recompute a stored result from its inputs and prove nothing changed.
 
-This module (``reproduction``, so the name ``reproduce`` stays the function) sits above :mod:`ppeval.pipeline._evaluate` and
+This module (``reproduction``, so that the name ``reproduce`` stays the
+function) sits above :mod:`ppeval.pipeline._evaluate` and
 :mod:`ppeval.pipeline.provenance` (neither imports it).
 
 The check, in order:
