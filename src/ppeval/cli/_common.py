@@ -192,6 +192,8 @@ def _print_ranking(
         table.add_row(*row)
     console.print(table)
     warnings = [d for d in result.diagnostics if d.severity in ("warning", "error")]
+    # the scores' dependence on the evaluated set (absolute mode with data-driven weights) is always shown first
+    warnings.sort(key=lambda d: d.code != "weights_depend_on_set")
     if warnings:
         console.print(f"{len(warnings)} warning(s) about the evaluation:", markup=False)
         for d in warnings[:_MAX_WARNINGS]:
