@@ -46,6 +46,7 @@ SUITE = (
     "bench_ahp",
     "bench_montecarlo",
     "bench_io",
+    "bench_excel",
     "bench_evaluate",
     "bench_indicator_sets",
     "bench_dea",

@@ -286,7 +286,7 @@ def test_frames_errors_name_row_and_column(fixed: IndicatorSystem) -> None:
         assessment_from_frames(fixed, values=values)
     with pytest.raises(InputError, match="no 'project' column"):
         assessment_from_frames(fixed, values=values.drop(columns="project"))
-    with pytest.raises(InputError, match="must be a pandas DataFrame"):
+    with pytest.raises(InputError, match="must be a pandas or polars DataFrame"):
         assessment_from_frames(fixed, values={"project": ["p1"]})
     with pytest.raises(InputError, match="give at least one of"):
         assessment_from_frames(fixed)
@@ -355,7 +355,9 @@ def test_ratings_only_define_projects(fixed: IndicatorSystem) -> None:
 def test_assessment_argument_errors(fixed: IndicatorSystem, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="path_or_paths is empty"):
         load_assessment([], fixed)
-    with pytest.raises(InputError, match="unknown file type '.xlsx'"):
+    with pytest.raises(InputError, match="unknown file type '.docx'"):
+        load_assessment(tmp_path / "a.docx", fixed)
+    with pytest.raises(InputError, match="a.xlsx: no such file"):
         load_assessment(tmp_path / "a.xlsx", fixed)
     with pytest.raises(InputError, match="system must be an IndicatorSystem"):
         load_assessment(csv_trio(), "small-fixed")  # type: ignore[arg-type]

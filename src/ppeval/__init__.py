@@ -53,6 +53,8 @@ _LAZY = {
     "EvaluationResult": "ppeval.pipeline",
     "analyse_sensitivity": "ppeval.pipeline",
     "SensitivityAnalysis": "ppeval.pipeline",
+    "scoring_sheet": "ppeval.pipeline",
+    "ScoringSheet": "ppeval.pipeline",
 }
 
 __all__ = [

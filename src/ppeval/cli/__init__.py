@@ -5,12 +5,13 @@ Subcommands (``ppeval COMMAND --help`` for the options of each)::
     ppeval demo        [--out DIR] [--samples N] [--seed S]
     ppeval validate    SYSTEM [DATA ...]
     ppeval evaluate    SYSTEM DATA ... [--method M] [--mode M] [--seed S] [--samples N]
-                       [--json OUT] [--report OUT.html|OUT.md]
+                       [--json OUT] [--report OUT.html|OUT.md] [--xlsx OUT.xlsx [--force]]
     ppeval ahp         MATRIX.csv [--method eigenvector|geometric_mean] [--top K]
     ppeval sensitivity RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--report OUT]
     ppeval reproduce   RESULT.json SYSTEM DATA ...
     ppeval systems
     ppeval schema
+    ppeval template    SYSTEM --out DATA.xlsx|DATA.csv [--language zh|en] [--force]
 
 Exit status: 0 success; 1 a failure (a result that does not reproduce, an
 internal error); 2 bad input (a file that is missing, unreadable or invalid,
@@ -34,7 +35,7 @@ import traceback
 from collections.abc import Sequence
 
 from ppeval import __version__
-from ppeval.cli import ahp, demo, evaluate, reproduce, schema, sensitivity, systems, validate
+from ppeval.cli import ahp, demo, evaluate, reproduce, schema, sensitivity, systems, template, validate
 from ppeval.cli._common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, _error
 from ppeval.errors import PPEvalError, ReproducibilityError
 from ppeval.io.judgments import read_judgment_matrix
@@ -42,7 +43,7 @@ from ppeval.io.judgments import read_judgment_matrix
 __all__ = ["main", "build_parser", "read_judgment_matrix", "EXIT_OK", "EXIT_FAILURE", "EXIT_INPUT"]
 
 #: The subcommands, in the order ``ppeval --help`` lists them.
-COMMANDS = (demo, validate, evaluate, ahp, sensitivity, reproduce, systems, schema)
+COMMANDS = (demo, validate, evaluate, ahp, sensitivity, reproduce, systems, schema, template)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,6 @@ created, and the run says so.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import shutil
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from ppeval.errors import InputError
 
-__all__ = ["Outputs", "add_force"]
+__all__ = ["Outputs"]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -149,8 +148,3 @@ class Outputs:
             raise
         self.commit()
 
-
-def add_force(parser: argparse.ArgumentParser) -> None:
-    """The ``--force`` option of commands that write files."""
-    parser.add_argument("--force", action="store_true",
-                        help="replace output files that exist (never an input of the same run)")

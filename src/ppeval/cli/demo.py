@@ -15,7 +15,7 @@ from ppeval.cli._common import (
     _console,
     _non_negative_int,
 )
-from ppeval.cli._output import add_force
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 from ppeval.cli.evaluate import evaluate_and_write
 
 __all__ = ["register", "run"]
@@ -24,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.io import bundled
 
     out = Path(args.out)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     system_path = str(bundled.system_path(DEMO_SYSTEM))
     data_paths = [str(p) for p in bundled.sample_assessment_paths(DEMO_SYSTEM)]
     console = _console()
@@ -44,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
         json_out=out / "result.json",
         report_out=out / "ppeval-report.html",
         console=console,
-        force=args.force,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
     )
 
 
@@ -64,5 +68,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"seed of the weight draws (default {DEMO_SEED})")
     p.add_argument("--concentration", type=_concentration_arg, default=DEFAULT_CONCENTRATION, metavar="C",
                    help=f"Dirichlet concentration of the weight draws (default {DEFAULT_CONCENTRATION:g})")
-    add_force(p)
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_OK,
+    _add_reading,
     _add_sampling,
     _concentration,
     _console,
@@ -21,7 +22,8 @@ from ppeval.cli._common import (
     _reproduce_command,
     _sensitivity,
 )
-from ppeval.cli._output import Outputs, add_force
+from ppeval.cli._output import Outputs
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 from ppeval.errors import InputError
 
 __all__ = ["register", "run", "evaluate_and_write"]
@@ -42,6 +44,10 @@ def evaluate_and_write(
     json_out: Path | None,
     report_out: Path | None,
     console: Console,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    xlsx_out: Path | None = None,
+    xlsx_language: str = "zh",
     force: bool = False,
     weights_from: str | None = None,
 ) -> int:
@@ -51,13 +57,13 @@ def evaluate_and_write(
     inputs = [system_path, *data_paths, *([weights_from] if weights_from else [])]
     outputs = Outputs(inputs, force=force)
     # refuse bad destinations before any work
-    if json_out is not None:
-        outputs.check(json_out, "--json")
-    if report_out is not None:
-        outputs.check(report_out, "--report")
-        if json_out is not None and json_out.resolve() == report_out.resolve():
-            raise InputError(f"--json and --report name the same file {json_out}; give two file names")
-    system, assessment = _load_inputs(system_path, data_paths)
+    named = [(p, o) for p, o in ((json_out, "--json"), (report_out, "--report"), (xlsx_out, "--xlsx")) if p]
+    for path, option in named:
+        outputs.check(path, option)
+    resolved = [p.resolve() for p, _ in named]
+    if len(set(resolved)) < len(resolved):
+        raise InputError("two of --json, --report and --xlsx name the same file; give each output its own name")
+    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter)
     frozen = None
     if weights_from is not None:
         frozen = EvaluationResult.from_json(_read_result_text(weights_from))
@@ -74,18 +80,30 @@ def evaluate_and_write(
             outputs.stage_text(json_out, "--json", result.to_json())
         if report_out is not None:
             result_ref = str(json_out) if json_out is not None else "RESULT.json"
-            command = _reproduce_command(result_ref, system_path, data_paths)
+            command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter)
             outputs.stage(report_out, "--report", lambda p: write_report(
                 p, result, system=system, sensitivity=sens, command=command))
+        if xlsx_out is not None:
+            from ppeval.report.xlsx import write_xlsx
+
+            def workbook(p: Path) -> list[Path]:
+                write_xlsx(p, result, system, sensitivity=sens, language="en" if xlsx_language == "en" else "zh",
+                           overwrite=True)
+                return [p]
+
+            outputs.stage(xlsx_out, "--xlsx", workbook)
     for folder in outputs.created:
         console.print(f"created the output folder {folder}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
     if report_out is not None:
         console.print(f"report written to {report_out}", markup=False, soft_wrap=True)
+    if xlsx_out is not None:
+        console.print(f"workbook written to {xlsx_out}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
-            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths), markup=False,
+            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter),
+            markup=False,
             soft_wrap=True,
         )
     if samples > 0:
@@ -95,6 +113,8 @@ def evaluate_and_write(
 
 def run(args: argparse.Namespace) -> int:
     report = _report_path(args.report)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     samples = args.samples if args.samples is not None else (DEFAULT_SAMPLES if report is not None else 0)
     return evaluate_and_write(
         system_path=args.system,
@@ -107,7 +127,11 @@ def run(args: argparse.Namespace) -> int:
         json_out=Path(args.json) if args.json is not None else None,
         report_out=report,
         console=_console(),
-        force=args.force,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
         weights_from=args.weights_from,
     )
 
@@ -123,7 +147,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "ranking and optionally write the result JSON and a report.",
     )
     p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
-    p.add_argument("data", metavar="DATA", nargs="+", help="assessment files (values, ratings, projects)")
+    p.add_argument("data", metavar="DATA", nargs="+",
+                   help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
+    _add_reading(p)
     p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
     p.add_argument("--mode", choices=MODES, default="absolute",
                    help="absolute: against the indicator bounds (default); relative: against the "
@@ -136,5 +162,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--weights-from", metavar="RESULT.json",
                    help="freeze data-driven weights (entropy, CRITIC, CV) at their values in an earlier "
                         "result, so absolute-mode scores do not depend on which projects are evaluated")
-    add_force(p)
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppeval.cli._common import EXIT_FAILURE, EXIT_OK, _console, _error, _load_inputs, _read_result_text
+from ppeval.cli._common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    _add_reading,
+    _console,
+    _error,
+    _load_inputs,
+    _read_result_text,
+)
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -14,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import reproduce
 
     _read_result_text(args.result)  # a clear message for a missing or unreadable file
-    system, assessment = _load_inputs(args.system, args.data)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
     try:
         result = reproduce(Path(args.result), system, assessment, atol=args.atol)
     except ReproducibilityError as exc:
@@ -47,6 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--atol", type=_atol, default=None, metavar="X",
                    help="accept numbers that differ by at most X (every numeric field; default: the "
                         "recomputed result must equal the file byte for byte)")
+    _add_reading(p)
     p.set_defaults(func=run)
 
 

@@ -11,6 +11,7 @@ from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    _add_reading,
     _add_sampling,
     _concentration,
     _console,
@@ -22,7 +23,8 @@ from ppeval.cli._common import (
     _reproduce_command,
     _sensitivity,
 )
-from ppeval.cli._output import Outputs, add_force
+from ppeval.cli._output import Outputs
+from ppeval.cli._xlsx import add_force_argument
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if report is not None:
         outputs.check(report, "--report")
     _read_result_text(args.result)  # a clear message for a missing or unreadable file
-    system, assessment = _load_inputs(args.system, args.data)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
     try:
         result = reproduce(Path(args.result), system, assessment)
     except ReproducibilityError as exc:
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     for note in sens.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
     if report is not None:
-        command = _reproduce_command(args.result, args.system, args.data)
+        command = _reproduce_command(args.result, args.system, args.data, args.encoding, args.delimiter)
         with outputs.transaction():
             outputs.stage(report, "--report", lambda p: write_report(
                 p, result, system=system, sensitivity=sens, command=command))
@@ -106,8 +108,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("result", metavar="RESULT.json", help="result written by ppeval evaluate --json")
     p.add_argument("system", metavar="SYSTEM", help="the indicator system it was computed from")
     p.add_argument("data", metavar="DATA", nargs="+", help="the assessment files it was computed from")
+    _add_reading(p)
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
     p.add_argument("--report", metavar="OUT", help="also write a report: OUT.html or OUT.md")
-    add_force(p)
+    add_force_argument(p)
     p.set_defaults(func=run)

@@ -8,6 +8,7 @@ and :meth:`EvaluationResult.from_json` reads it back.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -289,6 +290,13 @@ class EvaluationResult:
     qualitative : QualitativeSummary or None
     diagnostics : tuple of Diagnostic
     provenance : Provenance
+    raw : ndarray or None, shape (n, m)
+        The values before target / interval transforms and scoring rules:
+        measured values, aggregated ratings, imputed cells (the "actual
+        value" of a scoring sheet).
+    notes : dict or None
+        Evidence / deviation notes from the data, ``{project: {indicator: text}}``
+        (key ``""`` for a note on the whole project); ``None`` when the data had none.
     """
 
     project_ids: tuple[str, ...]
@@ -319,6 +327,15 @@ class EvaluationResult:
     qualitative: QualitativeSummary | None
     diagnostics: tuple[Diagnostic, ...]
     provenance: Provenance
+    raw: FloatArray | None = None
+    notes: dict[str, dict[str, str]] | None = None
+
+    # ------------------------------------------------------------------ scoring sheet
+    def scoring_sheet(self, system: Any, project: str | int) -> Any:
+        """The scoring sheet (评分表) of one project; see :func:`ppeval.pipeline.scoring.scoring_sheet`."""
+        from ppeval.pipeline.scoring import scoring_sheet
+
+        return scoring_sheet(self, system, project)
 
     # ------------------------------------------------------------------ output
     def to_dict(self) -> dict[str, Any]:
@@ -352,17 +369,20 @@ class EvaluationResult:
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"result JSON is incomplete or malformed: {exc!r}") from None
 
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per project (pandas is imported here only).
+    def to_frame(self, library: str = "pandas") -> Any:
+        """A pandas (default) or polars DataFrame, one row per project (the library is imported here only).
 
         Columns: project, name, score, score_100, grade, rank, one column per
         inner-node sub-score (``node:<id>``) and per indicator contribution
-        (``contrib:<id>``).
+        (``contrib:<id>``). Each column is copied at most once (from the
+        read-only result arrays into the frame).
         """
+        if library not in ("pandas", "polars"):
+            raise InputError(f"library is {library!r}; valid values are 'pandas', 'polars'")
         try:
-            import pandas as pd  # type: ignore[import-untyped]
-        except ImportError:  # pragma: no cover - pandas is an optional extra
-            raise InputError("to_frame() needs pandas: pip install 'ppeval[pandas]'") from None
+            frames: Any = importlib.import_module(library)
+        except ImportError:  # pragma: no cover - pandas and polars are optional extras
+            raise InputError(f"to_frame() needs {library}: pip install 'ppeval[{library}]'") from None
         cols: dict[str, Any] = {
             "project": list(self.project_ids),
             "name": list(self.project_names),
@@ -375,7 +395,7 @@ class EvaluationResult:
             cols[f"node:{node}"] = self.node_scores[:, k]
         for j, ind in enumerate(self.indicator_ids):
             cols[f"contrib:{ind}"] = self.contributions[:, j]
-        return pd.DataFrame(cols)
+        return frames.DataFrame(cols)
 
     def diagnostics_of(self, code: str) -> tuple[Diagnostic, ...]:
         """The diagnostics with the given ``code``."""
@@ -385,7 +405,7 @@ class EvaluationResult:
 # --------------------------------------------------------------------- loading
 _FLOAT_ARRAYS = {
     "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
-    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores",
+    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores", "raw",
 }
 _INT_ARRAYS = {"types", "ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
 _BOOL_ARRAYS = {"imputed", "agreement_defined"}
@@ -423,7 +443,7 @@ def _build(cls: Any, data: dict[str, Any]) -> Any:
         if f.name in data:
             if cls is NodeWeights and f.name == "detail":
                 kwargs[f.name] = data[f.name]
-            elif cls is Provenance and f.name == "config":
+            elif (cls is Provenance and f.name == "config") or f.name == "notes":
                 kwargs[f.name] = data[f.name]
             else:
                 kwargs[f.name] = _convert(f.name, data[f.name])

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from ppeval.schema._base import ID_PATTERN, FrozenModel
-from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings
+from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings, SourceInfo
 from ppeval.schema.indicator import (
     Bounds,
     DataSource,
@@ -31,6 +31,7 @@ from ppeval.schema.indicator import (
     Scale,
     Target,
 )
+from ppeval.schema.scoring import Band, Bands, Deduction, PassFail, Piecewise, Proportional, ScoringRule
 from ppeval.schema.system import (
     DEFAULT_GRADES,
     SCHEMA_VERSION,
@@ -39,6 +40,7 @@ from ppeval.schema.system import (
     Group,
     IndicatorSystem,
     Node,
+    WeightConstraint,
 )
 from ppeval.schema.weighting import (
     AHP,
@@ -56,6 +58,7 @@ from ppeval.schema.weighting import (
     FuzzyAHP,
     FuzzyJudgments,
     Judgments,
+    Points,
     SourceWeighting,
     Weighting,
 )
@@ -71,6 +74,14 @@ __all__ = [
     "GradeBand",
     "DEFAULT_GRADES",
     "Evaluation",
+    "WeightConstraint",
+    "ScoringRule",
+    "Proportional",
+    "Deduction",
+    "PassFail",
+    "Piecewise",
+    "Bands",
+    "Band",
     "Quantitative",
     "Qualitative",
     "Leaf",
@@ -87,6 +98,7 @@ __all__ = [
     "Weighting",
     "SourceWeighting",
     "Fixed",
+    "Points",
     "Equal",
     "Entropy",
     "Critic",
@@ -102,6 +114,7 @@ __all__ = [
     "AHPConsistency",
     "ExpertConsistency",
     "Assessment",
+    "SourceInfo",
     "Ratings",
     "ProjectInfo",
     "json_schema",

@@ -11,7 +11,9 @@ Files are read by :func:`ppeval.io.load_assessment`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import DataError, InputError
 from ppeval.schema._base import FrozenModel, NonNegative, Text
 
-__all__ = ["ProjectInfo", "Ratings", "Assessment"]
+__all__ = ["ProjectInfo", "Ratings", "Assessment", "SourceInfo"]
 
 StrArray = npt.NDArray[np.str_]
 
@@ -45,6 +47,50 @@ def _frozen(arr: Any, dtype: Any, name: str, ndim: int) -> np.ndarray:
         out = out.copy() if out is arr or out.base is not None else out
         out.setflags(write=False)
     return out
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """How one table of an assessment was read: recorded for the provenance, never hashed.
+
+    The assessment's content (and so its hash) does not depend on any of these:
+    the same table as UTF-8 or GBK CSV, comma or semicolon separated, or as an
+    ``.xlsx`` sheet, gives the same :class:`Assessment` apart from this record.
+
+    Attributes
+    ----------
+    name : str
+        The table's entry in :attr:`Assessment.sources` (file name, ``book.xlsx[values]``
+        for a sheet, ``values DataFrame`` for a frame).
+    format : str
+        ``csv``, ``xlsx``, ``json``, ``yaml``, ``toml``, ``questionnaire-csv``,
+        ``questionnaire-xlsx``, ``pandas`` or ``polars``.
+    kind : str
+        ``values``, ``ratings`` or ``projects``.
+    encoding : str or None
+        Text encoding of a CSV file (``utf-8``, ``utf-8-sig`` for UTF-8 with a
+        byte-order mark, ``gb18030`` for GBK/GB18030, ``utf-16``, ...); ``None``
+        for binary formats and frames.
+    delimiter : str or None
+        Field separator of a CSV file (``,``, ``;`` or a tab).
+    sheet : str or None
+        Worksheet of an ``.xlsx`` file.
+    detected : bool or None
+        ``True`` if the encoding and separator were detected, ``False`` if the
+        caller gave them (``encoding=`` / ``delimiter=``).
+    """
+
+    name: str
+    format: str
+    kind: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    detected: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict (``None`` fields left out)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,6 +191,15 @@ class Assessment:
         with a different shape). Used by the provenance to say which file changed.
     info_source : int
         Index into ``sources`` of the projects table (-1: none).
+    notes : mapping
+        Evidence / deviation notes (偏差原因分析), ``{(project id, indicator id): text}``;
+        indicator ``""`` for a note on the whole project. Read from the
+        optional ``note:<indicator id>`` and ``note`` columns of a values
+        table; shown in scoring sheets, not used in scores (nor hashed).
+    source_info : tuple of SourceInfo
+        How each source was read (format, detected encoding and separator,
+        sheet), one per entry of ``sources``; empty for an assessment built by
+        hand. Not part of the content: the provenance records it beside the hash.
     """
 
     system_id: str
@@ -157,8 +212,14 @@ class Assessment:
     sources: tuple[str, ...] = ()
     cell_source: IntArray | None = None
     info_source: int = -1
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    source_info: tuple[SourceInfo, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.source_info and len(self.source_info) != len(self.sources):
+            raise InputError(
+                f"source_info has {len(self.source_info)} entries for {len(self.sources)} sources; give one per source"
+            )
         n, m = len(self.project_ids), len(self.indicator_ids)
         values = _frozen(self.values, np.float64, "values", 2)
         missing = _frozen(self.missing, np.bool_, "missing", 2)
@@ -185,6 +246,12 @@ class Assessment:
             raise InputError("ratings.project holds an index outside the project list")
         if len(r) and (r.indicator.min() < 0 or r.indicator.max() >= m):
             raise InputError("ratings.indicator holds an index outside the indicator list")
+        notes = dict(self.notes)
+        for key, text in notes.items():
+            if (not isinstance(key, tuple) or len(key) != 2 or key[0] not in self.project_ids
+                    or (key[1] != "" and key[1] not in self.indicator_ids) or not isinstance(text, str)):
+                raise InputError(f"notes[{key!r}]: keys must be (project id, indicator id or ''), values text")
+        object.__setattr__(self, "notes", MappingProxyType(notes))
 
     @property
     def n_projects(self) -> int:
