@@ -219,3 +219,29 @@ def test_result_differences_counts_and_limits() -> None:
     # an int written as a float is a difference byte for byte, not under atol
     assert result_differences({"x": [1]}, {"x": [1.0]})[1] == 1
     assert result_differences({"x": [1]}, {"x": [1.0]}, atol=0.0)[1] == 0
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])
+def test_hash_is_over_the_parsed_data_not_the_file_bytes(encoding: str, tmp_path: Path) -> None:
+    """The same table saved by Excel on Chinese Windows (GBK), as "Unicode text" (UTF-16) or UTF-8 hashes alike."""
+    system = io.load_system(io.bundled.system_path(NAME))
+    paths = list(io.bundled.sample_assessment_paths(NAME))
+    projects = next(p for p in paths if "projects" in p.name)
+    lines = projects.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    k = header.index("name")
+    rows = [line.split(",") for line in lines[1:]]
+    for i, row in enumerate(rows):
+        row[k] = f"社区服务项目{i + 1}"
+    text = "\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n"
+    utf8 = tmp_path / "utf8" / projects.name
+    other = tmp_path / encoding / projects.name
+    for f, enc in ((utf8, "utf-8"), (other, encoding)):
+        f.parent.mkdir()
+        f.write_bytes(text.encode(enc))
+    assert utf8.read_bytes() != other.read_bytes()
+    a = io.load_assessment([utf8 if p == projects else p for p in paths], system)
+    b = io.load_assessment([other if p == projects else p for p in paths], system)
+    assert a.projects[0].name == b.projects[0].name == "社区服务项目1"
+    assert assessment_hash(a) == assessment_hash(b)
+    assert assessment_fingerprints(a) == assessment_fingerprints(b)
