@@ -101,3 +101,22 @@ def test_freezing_from_another_system_is_an_error(entropy_case: tuple[IndicatorS
     other, b = io.load_sample("elderly-care")
     with pytest.raises(InputError, match="elderly-care"):
         freeze_weights(system, evaluate(other, b))
+
+
+def test_report_says_scores_depend_on_the_set(entropy_case: tuple[IndicatorSystem, Assessment]) -> None:
+    from ppeval.report import render_markdown
+
+    system, a = entropy_case
+    text = render_markdown(evaluate(system, a, mode="absolute"), system=system).text
+    assert "does depend on which other projects were evaluated, through those weights" in text
+    frozen = evaluate(system, a, mode="absolute", weights=evaluate(system, a))
+    text = render_markdown(frozen, system=system).text
+    assert "does not depend on which other projects were evaluated" in text
+
+
+def test_report_explains_a_variance_share_above_100_percent() -> None:
+    from ppeval.report._content import _share_note
+
+    assert _share_note(0.5) == ""
+    assert "add up to 100 %" in _share_note(1.144)
+    assert "negative" in _share_note(-0.2)
