@@ -245,3 +245,14 @@ def test_hash_is_over_the_parsed_data_not_the_file_bytes(encoding: str, tmp_path
     assert a.projects[0].name == b.projects[0].name == "社区服务项目1"
     assert assessment_hash(a) == assessment_hash(b)
     assert assessment_fingerprints(a) == assessment_fingerprints(b)
+
+
+def test_renamed_files_with_the_same_data_reproduce(case: tuple[Path, list[Path], str], tmp_path: Path) -> None:
+    """File names are not data: the same data under other names (or split otherwise) reproduce."""
+    system, paths, text = case
+    renamed = []
+    for k, p in enumerate(paths):
+        dst = tmp_path / f"copy{k}-{p.name}"
+        dst.write_bytes(p.read_bytes())
+        renamed.append(dst)
+    assert reproduce(text, system, renamed).to_json() == text
