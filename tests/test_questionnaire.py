@@ -130,7 +130,7 @@ def test_wide_export_equals_long_ratings(survey: dict[str, Any], export: str) ->
     assert int(wide.ratings.missing.sum()) == int((survey["codes"] <= 0).sum())
     assert wide.project_ids == long.project_ids
     assert _sorted_ratings(wide) == _sorted_ratings(long)
-    # same order too: the long file was written respondent by respondent, question by question
+    # same order too: both are put in the canonical order (project, indicator, group, rater)
     for name in ("project", "indicator", "rater", "group"):
         np.testing.assert_array_equal(getattr(wide.ratings, name), getattr(long.ratings, name))
     np.testing.assert_array_equal(wide.ratings.value, long.ratings.value)
@@ -147,7 +147,9 @@ def test_reverse_coding_and_missing(survey: dict[str, Any]) -> None:
     a = load_assessment([survey["projects"], Questionnaire(survey["wide-utf8.csv"], MAPPING)], system)
     codes = survey["codes"]
     k = sorted(REVERSED)[0]
-    got = a.ratings.value.reshape(N_RESPONDENTS, N_QUESTIONS)[:, k]
+    r = a.ratings
+    sel = np.flatnonzero(r.indicator == a.indicator_ids.index(f"s{k:02d}"))
+    got = r.value[sel[np.argsort(r.line[sel], kind="stable")]]  # respondent by respondent (file order)
     answered = codes[:, k] > 0
     np.testing.assert_array_equal(got[answered], 6 - codes[answered, k])
     assert np.isnan(got[~answered]).all()
