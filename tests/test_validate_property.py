@@ -123,3 +123,12 @@ def test_rated_indicator_without_ratings_fails_validate_naming_the_file(tmp_path
     with pytest.raises(Exception, match="ratings.csv") as from_evaluate:
         evaluate(s, a)
     assert str(from_validate.value) == str(from_evaluate.value)
+
+
+def test_icc_average_interval_undefined_is_degenerate_not_a_crash() -> None:
+    """Found by the property above: ICC2k on [[2, 2], [1, 4]] divided by zero (internal error, exit 1)."""
+    from ppeval.errors import DegenerateError
+    from ppeval.qualitative.reliability import icc
+
+    with pytest.raises(DegenerateError, match="step-up to 2 raters"):
+        icc([[2.0, 2.0], [1.0, 4.0]], kind="ICC2k")
