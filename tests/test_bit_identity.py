@@ -76,7 +76,7 @@ def _alone(a: Assessment, i: int) -> Assessment:
 PICKS = [0, 1, 31, 32, 255, 256, 3275, 3276, 4999, 9983, 9998, 9999]
 
 
-@pytest.mark.parametrize("method", ["topsis", "wsm", "vikor", "fce"])
+@pytest.mark.parametrize("method", ["topsis", "wsm", "vikor", "fce", "gra"])
 def test_alone_equals_among_ten_thousand(big: tuple[object, Assessment], method: str) -> None:
     system, a = big
     full = evaluate(system, a, method=method, mode="absolute")  # type: ignore[arg-type]

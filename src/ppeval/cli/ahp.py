@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _console, _error, _positive_int
 from ppeval.errors import InputError, PPEvalError
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = ["register", "run"]
 
-_SAATY = np.array([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
+#: Saaty's 1/9 ... 9 scale.
+_SAATY = tuple([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
     from rich.table import Table
 
     from ppeval import ahp
@@ -107,6 +110,7 @@ def _analyse(
     title: str,
 ) -> Any:
     """Print priorities, consistency and the judgments to revise of one matrix; return the AHPResult."""
+    import numpy as np
     from rich.table import Table
 
     from ppeval import ahp
@@ -173,7 +177,8 @@ def _analyse(
 
 def _nearest_saaty(value: float) -> float:
     """The value on Saaty's 1/9 ... 9 scale nearest to ``value`` on a log scale."""
-    return float(_SAATY[int(np.argmin(np.abs(np.log(_SAATY) - math.log(value))))])
+    target = math.log(value)
+    return min(_SAATY, key=lambda s: abs(math.log(s) - target))
 
 
 def _judgment_text(value: float) -> str:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_OK,
+    METHOD_CHOICES,
+    MODE_CHOICES,
     _add_reading,
     _add_sampling,
     _concentration,
@@ -21,6 +23,7 @@ from ppeval.cli._common import (
     _report_path,
     _reproduce_command,
     _sensitivity,
+    _write_ranking_csv,
 )
 from ppeval.cli._output import Outputs
 from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
@@ -46,41 +49,55 @@ def evaluate_and_write(
     console: Console,
     encoding: str | None = None,
     delimiter: str | None = None,
+    questionnaires: Sequence[Sequence[str]] | None = None,
+    rho: float = 0.5,
     xlsx_out: Path | None = None,
     xlsx_language: str = "zh",
     force: bool = False,
+    csv_out: Path | None = None,
     weights_from: str | None = None,
 ) -> int:
     from ppeval.pipeline import EvaluationResult, evaluate
-    from ppeval.report import write_report
 
-    inputs = [system_path, *data_paths, *([weights_from] if weights_from else [])]
+    inputs = [system_path, *data_paths, *(f for q in questionnaires or () for f in q),
+              *([weights_from] if weights_from else [])]
     outputs = Outputs(inputs, force=force)
     # refuse bad destinations before any work
-    named = [(p, o) for p, o in ((json_out, "--json"), (report_out, "--report"), (xlsx_out, "--xlsx")) if p]
+    named = [(p, o) for p, o in ((json_out, "--json"), (report_out, "--report"), (xlsx_out, "--xlsx"),
+                                 (csv_out, "--csv")) if p]
     for path, option in named:
         outputs.check(path, option)
     resolved = [p.resolve() for p, _ in named]
     if len(set(resolved)) < len(resolved):
-        raise InputError("two of --json, --report and --xlsx name the same file; give each output its own name")
-    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter)
+        raise InputError("two of --json, --report, --xlsx and --csv name the same file; give each output its own "
+                         "name")
+    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter, questionnaires)
     frozen = None
     if weights_from is not None:
         frozen = EvaluationResult.from_json(_read_result_text(weights_from))
     if samples > 0:
         seed = _draw_seed(seed)
-    result = evaluate(system, assessment, method=method, mode=mode, seed=seed,  # type: ignore[arg-type]
+    result = evaluate(system, assessment, method=method, mode=mode, seed=seed, rho=rho,  # type: ignore[arg-type]
                       weights=frozen)
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
     _print_ranking(console, result, system, sens)
     with outputs.transaction():  # every output written, or none
+        if csv_out is not None:
+
+            def ranking_csv(p: Path) -> list[Path]:
+                _write_ranking_csv(p, result)
+                return [p]
+
+            outputs.stage(csv_out, "--csv", ranking_csv)
         if json_out is not None:
             outputs.stage_text(json_out, "--json", result.to_json())
         if report_out is not None:
+            from ppeval.report import write_report
+
             result_ref = str(json_out) if json_out is not None else "RESULT.json"
-            command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter)
+            command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter, questionnaires)
             outputs.stage(report_out, "--report", lambda p: write_report(
                 p, result, system=system, sensitivity=sens, command=command))
         if xlsx_out is not None:
@@ -94,6 +111,9 @@ def evaluate_and_write(
             outputs.stage(xlsx_out, "--xlsx", workbook)
     for folder in outputs.created:
         console.print(f"created the output folder {folder}", markup=False, soft_wrap=True)
+    if csv_out is not None:
+        console.print(f"ranking of all {len(result.project_ids):,} projects written to {csv_out}", markup=False,
+                      soft_wrap=True)
     if json_out is not None:
         console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
     if report_out is not None:
@@ -102,7 +122,8 @@ def evaluate_and_write(
         console.print(f"workbook written to {xlsx_out}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
-            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter),
+            "verify later with: "
+            + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter, questionnaires),
             markup=False,
             soft_wrap=True,
         )
@@ -129,17 +150,18 @@ def run(args: argparse.Namespace) -> int:
         console=_console(),
         encoding=args.encoding,
         delimiter=args.delimiter,
+        questionnaires=args.questionnaire,
+        rho=args.rho,
         xlsx_out=xlsx,
         xlsx_language=args.xlsx_language,
         force=force,
+        csv_out=Path(args.csv) if args.csv is not None else None,
         weights_from=args.weights_from,
     )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``evaluate`` subcommand to ``sub``."""
-    from ppeval.pipeline import METHODS, MODES
-
     p = sub.add_parser(
         "evaluate",
         help="score, grade and rank projects",
@@ -150,14 +172,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("data", metavar="DATA", nargs="+",
                    help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
     _add_reading(p)
-    p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
-    p.add_argument("--mode", choices=MODES, default="absolute",
+    p.add_argument("--method", choices=METHOD_CHOICES, default="topsis", help="scoring method (default topsis)")
+    p.add_argument("--rho", type=float, default=0.5, metavar="R",
+                   help="distinguishing coefficient of --method gra, in (0, 1] (default 0.5, Deng's)")
+    p.add_argument("--mode", choices=MODE_CHOICES, default="absolute",
                    help="absolute: against the indicator bounds (default); relative: against the "
                         "evaluated projects")
     _add_sampling(p, samples_default=None,
                   samples_help=f"Monte Carlo weight samples for the sensitivity analysis (default "
                                f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
     p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
+    p.add_argument("--csv", metavar="OUT",
+                   help="write the full ranking (rank, project, name, score, grade, sub-scores, weakest "
+                        "indicators) to OUT as CSV")
     p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
     p.add_argument("--weights-from", metavar="RESULT.json",
                    help="freeze data-driven weights (entropy, CRITIC, CV) at their values in an earlier "

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import reproduce
 
     _read_result_text(args.result)  # a clear message for a missing or unreadable file
-    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
         result = reproduce(Path(args.result), system, assessment, atol=args.atol)
     except ReproducibilityError as exc:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _add_reading, _console
+from ppeval.cli._common import EXIT_INPUT, EXIT_OK, METHOD_CHOICES, MODE_CHOICES, _add_reading, _console
 from ppeval.errors import PPEvalError
 
 __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
-    from ppeval.io import load_assessment, load_system, system_problems
+    from ppeval.io import Questionnaire, load_assessment, load_system, system_problems
 
     console = _console()
     problems = system_problems(args.system)
@@ -31,10 +32,11 @@ def run(args: argparse.Namespace) -> int:
     for rep in system.consistency():
         if not rep.consistent:
             console.print(f"  warning: {rep.message()}", markup=False, soft_wrap=True)
-    if not args.data:
+    if not args.data and not args.questionnaire:
         return EXIT_OK
     try:
-        assessment = load_assessment(list(args.data), system, encoding=args.encoding, delimiter=args.delimiter)
+        items: list[Any] = [*args.data, *(Questionnaire(e, m) for e, m in args.questionnaire or ())]
+        assessment = load_assessment(items, system, encoding=args.encoding, delimiter=args.delimiter)
     except PPEvalError as exc:
         lines = str(exc).splitlines()
         console.print(lines[0], markup=False, soft_wrap=True)
@@ -73,8 +75,6 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` subcommand to ``sub``."""
-    from ppeval.pipeline import METHODS, MODES
-
     p = sub.add_parser(
         "validate",
         help="check an indicator system and assessment files",
@@ -83,9 +83,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "and id; exit 0 if valid (ppeval evaluate will succeed), 2 if not.",
     )
     p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
-    p.add_argument("--method", choices=METHODS, default="topsis",
+    p.add_argument("--method", choices=METHOD_CHOICES, default="topsis",
                    help="check for this scoring method, as ppeval evaluate would use it (default topsis)")
-    p.add_argument("--mode", choices=MODES, default="absolute",
+    p.add_argument("--mode", choices=MODE_CHOICES, default="absolute",
                    help="check for this mode (default absolute, as ppeval evaluate)")
     p.add_argument("data", metavar="DATA", nargs="*",
                    help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")

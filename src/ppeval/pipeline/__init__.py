@@ -5,6 +5,7 @@ from __future__ import annotations
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
 from ppeval.pipeline.frozen import data_driven_nodes, freeze_weights, frozen_weights
 from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
+from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
 from ppeval.pipeline.reproduction import reproduce
 from ppeval.pipeline.result import (
     Diagnostic,
@@ -13,7 +14,14 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
-from ppeval.pipeline.scoring import DimensionTotal, ScoringRow, ScoringSheet, rule_points, scoring_sheet
+from ppeval.pipeline.scoring import (
+    DimensionTotal,
+    ScoringRow,
+    ScoringSheet,
+    rule_points,
+    scoring_sheet,
+    scoring_sheets,
+)
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.pipeline.validation import validate
 
@@ -25,6 +33,8 @@ __all__ = [
     "frozen_weights",
     "data_driven_nodes",
     "analyse_sensitivity",
+    "outcome_relations",
+    "OutcomeRelations",
     "SensitivityAnalysis",
     "EvaluationResult",
     "Diagnostic",
@@ -37,6 +47,7 @@ __all__ = [
     "METHODS",
     "MODES",
     "scoring_sheet",
+    "scoring_sheets",
     "rule_points",
     "ScoringSheet",
     "ScoringRow",
