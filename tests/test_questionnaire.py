@@ -197,9 +197,11 @@ def test_numeric_codes_export(survey: dict[str, Any], tmp_path: Path) -> None:
     groups = {v: k for k, v in GROUPS.items()}
     long = load_assessment([survey["projects"], survey["long.csv"]], make_system())
     r = long.ratings
+    at_line = np.empty(int(r.line.max()) + 1, dtype=np.int64)
+    at_line[r.line] = np.arange(len(r))  # ratings are in the canonical order; find them by file line
     rows = [header]
     for i in range(N_RESPONDENTS):
-        k0 = i * N_QUESTIONS
+        k0 = int(at_line[2 + i * N_QUESTIONS])  # respondent i's first answer in the long file
         site = next(name for name, pid in PROJECTS.items() if pid == long.project_ids[int(r.project[k0])])
         answers = ["-3" if c == 0 else "" if c < 0 else str(int(c)) for c in codes[i]]
         rows.append([str(i + 1), groups[str(r.group[k0])], site, *answers])
