@@ -51,6 +51,8 @@ SUITE = (
     "bench_indicator_sets",
     "bench_dea",
     "bench_gra",
+    "bench_scale",
+    "bench_distributed",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0

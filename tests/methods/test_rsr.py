@@ -10,6 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from ppeval.errors import InputError
@@ -121,3 +124,25 @@ def test_module_doctests_run() -> None:
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
     assert result.attempted >= 2
+
+
+@given(
+    arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(1, 5)), elements=st.integers(0, 6).map(float)),
+    st.sampled_from(["int", "nonint"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_rsr_range_and_permutation_equivariance(x: np.ndarray, method: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    m = x.shape[1]
+    w = rng.dirichlet(np.ones(m))
+    t = rng.choice([-1, 1], size=m)
+    res = rsr(x, w, t, method=method)  # type: ignore[arg-type]
+    n = x.shape[0]
+    assert (res.rsr >= 1 / n - 1e-12).all()
+    assert (res.rsr <= 1 + 1e-12).all()
+    assert (res.grade >= 1).all()
+    assert (res.grade <= 3).all()
+    perm = rng.permutation(n)
+    again = rsr(x[perm], w, t, method=method)  # type: ignore[arg-type]
+    np.testing.assert_allclose(again.rsr, res.rsr[perm], rtol=1e-12)
+    np.testing.assert_array_equal(again.grade, res.grade[perm])

@@ -531,6 +531,12 @@ class _Builder:
                     "table (project, indicator, rater, group, rating), not values"
                 )
                 continue
+            if isinstance(leaf, Quantitative) and leaf.derived is not None:
+                self.problems.add(
+                    f"{t.source}, header: indicator {name!r} is computed by DEA from "
+                    f"{', '.join(leaf.derived.inputs + leaf.derived.outputs)}; remove its column from the values"
+                )
+                continue
             vals, _empty = _to_float(col, t.where, name, self.problems, label)
             span = leaf.span
             if span is not None:
@@ -744,7 +750,7 @@ class _Builder:
             if t.kind == "values":
                 self._place_values(t, ti, pindex, strict, defined_by, values, cell_src, cell_row)
         ratings = self._ratings(pindex, True, defined_by)
-        quant = np.array([isinstance(leaf, Quantitative) for leaf in self.leaves], dtype=bool)
+        quant = np.array([isinstance(leaf, Quantitative) and leaf.derived is None for leaf in self.leaves], dtype=bool)
         missing = np.isnan(values) & quant[None, :]
         if self.policy == "reject" and missing.any() and not self.problems.items:
             self._report_missing(missing, ids, cell_src, cell_row)
@@ -774,7 +780,7 @@ class _Builder:
             "; the system's evaluation.missing policy is 'reject' "
             "(or set it to 'worst' or 'mean' to impute)"
         )
-        quant = np.array([isinstance(leaf, Quantitative) for leaf in self.leaves], dtype=bool)
+        quant = np.array([isinstance(leaf, Quantitative) and leaf.derived is None for leaf in self.leaves], dtype=bool)
         no_row = np.logical_and((cell_src[:, quant] < 0).all(axis=1), missing[:, quant].all(axis=1))
         has_column = bool((cell_src[:, quant] >= 0).any())
         if has_column and bool(no_row.any()):

@@ -12,7 +12,14 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
-from ppeval.pipeline.scoring import DimensionTotal, ScoringRow, ScoringSheet, rule_points, scoring_sheet
+from ppeval.pipeline.scoring import (
+    DimensionTotal,
+    ScoringRow,
+    ScoringSheet,
+    rule_points,
+    scoring_sheet,
+    scoring_sheets,
+)
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "METHODS",
     "MODES",
     "scoring_sheet",
+    "scoring_sheets",
     "rule_points",
     "ScoringSheet",
     "ScoringRow",

@@ -31,6 +31,7 @@ import numpy as np
 
 from ppeval.errors import PPEvalError
 from ppeval.pipeline.result import Diagnostic, ReliabilityStat
+from ppeval.qualitative._common import factorize
 from ppeval.qualitative.reliability import (
     ALPHA_THRESHOLD,
     ICC_THRESHOLD,
@@ -59,11 +60,15 @@ def reliability_statistics(
     qset = np.zeros(len(ids), dtype=bool)
     qset[np.asarray(qual_cols, dtype=np.int64)] = True
     keep = qset[r.indicator]
-    for group in sorted({str(g) for g in r.group[keep]}):
-        m = keep & (r.group == group)
+    names, gcode = factorize(r.group[keep])  # a handful of groups: no sort of the ratings
+    n_proj = max(len(assessment.project_ids), 1)
+    for g, group in enumerate(str(x) for x in names.tolist()):
+        m = np.flatnonzero(keep)[gcode == g]
         raters, rater_code = np.unique(r.rater[m], return_inverse=True)
-        pairs = np.unique(np.stack([rater_code, r.project[m]], axis=1), axis=0)
-        projects_per_rater = np.bincount(pairs[:, 0], minlength=raters.size)
+        rater_code = rater_code.reshape(-1)
+        # distinct (rater, project) pairs as one int64 key each (a fast integer sort)
+        pairs = np.unique(rater_code * n_proj + r.project[m])
+        projects_per_rater = np.bincount(pairs // n_proj, minlength=raters.size)
         if projects_per_rater.max() <= 1:
             out.extend(_survey_alpha(group, r.project[m], rater_code, r.indicator[m], r.value[m], ids, diags))
         else:
@@ -84,7 +89,8 @@ def _survey_alpha(
     items, col = np.unique(indicator, return_inverse=True)
     if items.size < 2:
         return []
-    resp, row = np.unique(np.stack([project, rater], axis=1), axis=0, return_inverse=True)
+    n_r = int(rater.max()) + 1 if rater.size else 1
+    resp, row = np.unique(project * n_r + rater, return_inverse=True)  # respondents (project, rater)
     table = np.full((resp.shape[0], items.size), np.nan)
     table[np.asarray(row).reshape(-1), col] = value
     answered = ~np.isnan(table).all(axis=1)

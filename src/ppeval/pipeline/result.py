@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ppeval._checks import readonly
-from ppeval._serialize import dumps, to_jsonable
+from ppeval._serialize import dumps, dumps_fast, to_jsonable
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import InputError
 
@@ -347,8 +347,18 @@ class EvaluationResult:
         out["format"] = RESULT_FORMAT
         return dict(out)
 
-    def to_json(self, *, indent: int | None = 1) -> str:
-        """Canonical JSON text: same inputs and seed give byte-identical text."""
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Canonical JSON text: same inputs and seed give byte-identical text.
+
+        By default the fast canonical form of :func:`ppeval._serialize.dumps_fast`
+        (orjson, arrays written from their buffers, one top-level key per line);
+        with ``indent`` the standard library's indented form (slow for large
+        results: every number becomes a Python float and a line).
+        """
+        if indent is None:
+            data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+            data["format"] = RESULT_FORMAT
+            return dumps_fast(data, "result")
         return dumps(self.to_dict(), indent=indent)
 
     @classmethod

@@ -30,7 +30,15 @@ from ppeval.sensitivity import (
     qualitative_share_sweep,
 )
 
-__all__ = ["SensitivityAnalysis", "analyse_sensitivity", "OAT_STEPS", "SHARE_STEPS", "BASE_TOLERANCE"]
+__all__ = [
+    "SensitivityAnalysis",
+    "analyse_sensitivity",
+    "OAT_STEPS",
+    "SHARE_STEPS",
+    "BASE_TOLERANCE",
+    "MONTE_CARLO_LIMIT",
+    "CRITICAL_LIMIT",
+]
 
 #: Relative weight changes of the one-at-a-time analysis (the tornado): -50 % ... +50 %.
 OAT_STEPS = np.linspace(-0.5, 0.5, 11)
@@ -38,6 +46,12 @@ OAT_STEPS = np.linspace(-0.5, 0.5, 11)
 SHARE_STEPS = np.linspace(0.0, 1.0, 21)
 #: Largest difference between the analyses' base scores and the evaluated scores accepted as equal.
 BASE_TOLERANCE = 1e-9
+#: Above this many projects the Monte Carlo analysis is not run by default: its SMAA-2 rank
+#: acceptability holds n x n cells (0.8 GB at 10,000 projects, 80 GB at 100,000).
+MONTE_CARLO_LIMIT = 10_000
+#: Above this many projects the critical weight changes are not run by default: the search
+#: rescores every adjacent pair at every step (about 40 s at 2,000 projects, 6 min at 10,000).
+CRITICAL_LIMIT = 2_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +219,14 @@ def analyse_sensitivity(
 
     Notes
     -----
+    Size limits: above :data:`MONTE_CARLO_LIMIT` projects the Monte Carlo
+    analysis, and above :data:`CRITICAL_LIMIT` the critical weight changes,
+    are not run (each would need memory or time growing with the square of
+    the number of projects); ``notes`` says so. Method agreement computes
+    PROMETHEE II without pairwise tables above
+    :data:`ppeval.sensitivity.agreement.PAIRWISE_LIMIT`. Everything else is
+    linear in the number of projects.
+
     The analyses (Monte Carlo with SMAA-2 rank acceptability, one weight at a
     time, critical weight changes after Triantaphyllou & Sánchez (1997),
     method agreement by Spearman and WS coefficients, qualitative-share
@@ -253,7 +275,12 @@ def analyse_sensitivity(
     n, m = matrix.shape
 
     mc = None
-    if samples > 0:
+    if samples > 0 and n > MONTE_CARLO_LIMIT:
+        notes.append(
+            f"Monte Carlo analysis not run: {n:,} projects is above {MONTE_CARLO_LIMIT:,} (its rank acceptability "
+            f"holds n x n = {n * n:,} cells); run ppeval.sensitivity.monte_carlo on the projects of interest"
+        )
+    elif samples > 0:
         mc = _try(
             notes, "Monte Carlo analysis", monte_carlo, matrix, weights, types, int(samples),
             concentration=concentration, grade_bands=bands, seed=seed, executor=executor,
@@ -284,7 +311,13 @@ def analyse_sensitivity(
         if sweep is None:
             sweep_col = -1
     critical = None
-    if n >= 2 and m >= 2:
+    if n > CRITICAL_LIMIT and m >= 2:
+        notes.append(
+            f"Critical weight changes not computed: {n:,} projects is above {CRITICAL_LIMIT:,} (the search "
+            "rescores every adjacent pair of the ranking at every step); run "
+            "ppeval.sensitivity.critical_weight_changes on the projects of interest"
+        )
+    elif n >= 2 and m >= 2:
         critical = _try(notes, "Critical weight changes", critical_weight_changes, matrix, weights, types,
                         **common)
     agreement = None
@@ -292,6 +325,8 @@ def analyse_sensitivity(
         names, ref = _agreement_methods(result, bounds is not None)
         agreement = _try(notes, "Method agreement", method_agreement, matrix, weights, types,
                          methods=names, reference=ref, bounds=bounds, v=v, rho=rho)
+        if agreement is not None:
+            notes.extend(agreement.notes)
     share = None
     mask = np.array([k == "qualitative" for k in result.indicator_kinds])
     if 0 < int(mask.sum()) < m:
