@@ -570,3 +570,15 @@ def test_notes_and_raw_survive_json() -> None:
     assert back.raw is not None
     np.testing.assert_array_equal(back.raw, values)
     assert scoring_sheets(back, s) == scoring_sheets(r, s)
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_sharded_evaluation_applies_points_and_rules(method: str, tmp_path: Path) -> None:
+    """The sharded path weights by points and scores by the rules exactly as evaluate does (absolute mode)."""
+    from ppeval.pipeline.distributed import Shard, evaluate_shards
+
+    system = io.load_bundled("budget-performance")
+    _, values, ratings = io.sample_assessment_paths("budget-performance")
+    whole = ppeval.evaluate(system, [values, ratings], method=method)  # type: ignore[arg-type]
+    sharded = evaluate_shards(system, [Shard(values=values, ratings=ratings)], method=method)
+    np.testing.assert_allclose(sharded.scores, whole.scores, rtol=0, atol=1e-14)
