@@ -103,6 +103,15 @@ def test_points_bad_children_named() -> None:
     assert "no points for child 'b'" in str(exc.value)
 
 
+def test_points_error_names_the_child() -> None:
+    data = _system({"method": "points", "points": {"a": "x", "b": 1}}, [_leaf("a"), _leaf("b")])
+    with pytest.raises(SchemaError, match=re.escape("root.weighting.points['a'] (node 'total')")):
+        io.system_from_dict(data)
+    bad_rule = _with_rule({"rule": "deduction", "target": 100, "deduct": -1})
+    with pytest.raises(SchemaError, match=re.escape("root.children[0].scoring.deduct (indicator 'a')")):
+        io.system_from_dict(bad_rule)
+
+
 def test_points_all_zero() -> None:
     data = _system({"method": "points", "points": {"a": 0, "b": 0}}, [_leaf("a"), _leaf("b")])
     with pytest.raises(SchemaError, match="sum to 0"):
