@@ -591,3 +591,26 @@ def test_sharded_evaluation_applies_points_and_rules(method: str, tmp_path: Path
     whole = ppeval.evaluate(system, [values, ratings], method=method)  # type: ignore[arg-type]
     sharded = evaluate_shards(system, [Shard(values=values, ratings=ratings)], method=method)
     np.testing.assert_allclose(sharded.scores, whole.scores, rtol=0, atol=1e-14)
+
+
+def test_points_in_a_system_workbook(tmp_path: Path) -> None:
+    """The weight column of a system workbook holds points when the parent's weighting is points."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "system"
+    for row in (["id", "pts"], ["name", "Points"], ["version", "1"], ["source", "test"]):
+        ws.append(row)
+    ind = wb.create_sheet("indicators")
+    for row in (["id", "parent", "name", "kind", "direction", "worst", "best", "weighting", "weight"],
+                ["total", None, "Total", None, None, None, None, "points", None],
+                ["a", "total", "A", "quantitative", "benefit", 0, 100, None, 40],
+                ["b", "total", "B", "quantitative", "benefit", 0, 100, None, 30],
+                ["c", "total", "C", "quantitative", "benefit", 0, 100, None, 30]):
+        ind.append(row)
+    wb.save(tmp_path / "system.xlsx")
+    system = io.load_system(tmp_path / "system.xlsx")
+    assert system.points() == {"total": 100.0, "a": 40.0, "b": 30.0, "c": 30.0}
+    assert system.local_weights("total") == pytest.approx({"a": 0.4, "b": 0.3, "c": 0.3})
