@@ -217,7 +217,7 @@ def _fixed_weights(
     system: IndicatorSystem, overrides: Mapping[str, Mapping[str, float] | Sequence[float]] | None
 ) -> FloatArray:
     """Global leaf weights from data-independent weightings and overrides."""
-    from ppeval.pipeline._weights import _override
+    from ppeval.pipeline._weights import _override, data_driven, stated_weights
 
     given = dict(overrides or {})
     inner = {g.id: g for g in system.inner_nodes()}
@@ -230,14 +230,14 @@ def _fixed_weights(
         if nid in given:
             local[nid] = tuple(float(x) for x in _override(g, given[nid]))
             continue
-        if g.is_determined():  # fixed, points, equal, AHP, G1, BWM, fuzzy AHP and combinations of them
-            lw = g.local_weights()
-            local[nid] = tuple(float(lw[c]) for c in g.child_ids)
+        spec = g.weighting
+        if not data_driven(spec):
+            local[nid] = tuple(float(x) for x in stated_weights(spec, g))
         else:
             need.append(nid)
     if need:
         raise InputError(
-            f"node(s) {', '.join(map(repr, need))} weight their children from the data (entropy / CRITIC), "
+            f"node(s) {', '.join(map(repr, need))} weight their children from the data (entropy / CRITIC / CV), "
             "which needs every project at once; pass weights={node: {child: w}} for them (for example the "
             "local weights of an in-memory evaluate() of a sample, result.node_weights)"
         )
