@@ -327,7 +327,8 @@ def evaluate_shards(
     ------
     InputError
         Unsupported method or normalisation, data-driven weights without
-        overrides, missing policy ``mean``, bad shards.
+        overrides, missing policy ``mean``, DEA efficiency indicators (they
+        need every project at once), bad shards.
     DataError
         A project in two shards, bad data in a shard (the loader's message,
         naming file, row and column), absolute mode without bounds.
@@ -359,6 +360,12 @@ def evaluate_shards(
         raise InputError(
             "the system's evaluation.missing policy is 'mean', which imputes from every project at once; "
             "the sharded path supports 'reject' and 'worst'"
+        )
+    if system.derived_leaf_ids:
+        raise InputError(
+            f"indicator(s) {', '.join(map(repr, system.derived_leaf_ids))} are DEA efficiencies, which compare "
+            "every project with all the others; shard by shard they would be computed against each shard "
+            "only, so the sharded path does not support them; use ppeval.evaluate on the whole assessment"
         )
     items = _as_shards(shards)
     executor, _ = _executor(client)
