@@ -5,6 +5,10 @@
   identical on any executor.
 * :func:`judgment_sensitivity` - the same, with weights from perturbed AHP
   judgments.
+* :func:`evidence_monte_carlo` - the same with uncertain evidence: raters
+  resampled (stratified bootstrap), measured values drawn from their
+  measurement distribution; grade and decision probabilities, and which
+  source (weights, ratings, values) drives the spread.
 * :func:`one_at_a_time` - one weight varied, the others keeping their
   proportions.
 * :func:`critical_weight_changes` - smallest weight changes that change the
@@ -20,8 +24,10 @@ All functions take plain arrays (``matrix (n, m)``, ``weights (m,)``,
 
 from __future__ import annotations
 
+from ._evidence_inputs import RatingEvidence, ValueUncertainty, rating_evidence, value_uncertainty
 from .agreement import MethodAgreementResult, method_agreement
 from .critical import CriticalChanges, CriticalWeightsResult, critical_weight_changes
+from .evidence import EvidenceResult, evidence_monte_carlo
 from .judgments import judgment_sensitivity
 from .montecarlo import MonteCarloResult, monte_carlo
 from .oat import OATResult, one_at_a_time
@@ -31,6 +37,12 @@ __all__ = [
     "MonteCarloResult",
     "monte_carlo",
     "judgment_sensitivity",
+    "EvidenceResult",
+    "evidence_monte_carlo",
+    "RatingEvidence",
+    "rating_evidence",
+    "ValueUncertainty",
+    "value_uncertainty",
     "OATResult",
     "one_at_a_time",
     "CriticalChanges",
