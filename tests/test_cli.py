@@ -20,14 +20,15 @@ import numpy as np
 import pytest
 
 import ppeval
-from ppeval import cli
 from ppeval.cli import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, main, read_judgment_matrix
+from ppeval.cli import _common as cli_common
+from ppeval.cli import systems as cli_systems
 from ppeval.errors import InputError
 from ppeval.io import bundled
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 BROKEN = Path(__file__).resolve().parent / "data" / "broken" / "assessments"
-DEMO = cli.DEMO_SYSTEM
+DEMO = cli_common.DEMO_SYSTEM
 #: Provenance fields that record the software versions (they change on upgrades, not with the inputs).
 VERSION_FIELDS = {"ppeval_version", "numpy_version", "scipy_version"}
 
@@ -92,7 +93,7 @@ def test_demo_in_empty_directory(tmp_path: Path) -> None:
         assert pid in html
     assert "P(rank 1)" in proc.stdout
     assert "Rank acceptability" in html
-    assert result["provenance"]["seed"] == cli.DEMO_SEED
+    assert result["provenance"]["seed"] == cli_common.DEMO_SEED
     assert "ppeval reproduce result.json" in proc.stdout
     # the demo result is the golden one (same inputs, method, mode and seed)
     golden = json.loads((GOLDEN / "community-4stage.topsis-absolute.json").read_text(encoding="utf-8"))
@@ -333,7 +334,7 @@ def test_internal_error_exit_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     def boom(args: Any) -> int:
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(cli, "_cmd_systems", boom)
+    monkeypatch.setattr(cli_systems, "run", boom)
     assert main(["systems"]) == EXIT_FAILURE
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: unexpected" in err
@@ -461,7 +462,7 @@ def test_progress_executor_gives_identical_monte_carlo_results() -> None:
     x = rng.uniform(1, 10, size=(6, 4))
     w = np.array([0.1, 0.2, 0.3, 0.4])
     ticks: list[int] = []
-    ex = cli._ProgressExecutor(lambda: ticks.append(1))
+    ex = cli_common._ProgressExecutor(lambda: ticks.append(1))
     a = monte_carlo(x, w, [1, -1, 1, 1], 3000, seed=9, concentration=50.0)
     b = monte_carlo(x, w, [1, -1, 1, 1], 3000, seed=9, concentration=50.0, executor=ex, chunk_size=256)
     np.testing.assert_array_equal(a.rank_acceptability, b.rank_acceptability)
@@ -470,5 +471,5 @@ def test_progress_executor_gives_identical_monte_carlo_results() -> None:
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
-    with cli._monte_carlo_progress(10**6, 1000) as executor:
+    with cli_common._monte_carlo_progress(10**6, 1000) as executor:
         assert executor is None

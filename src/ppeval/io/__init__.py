@@ -34,6 +34,7 @@ from ppeval.io.bundled import (
     sample_assessment_paths,
     system_path,
 )
+from ppeval.io.judgments import read_judgment_matrix
 from ppeval.schema import json_schema, json_schema_text
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "load_bundled",
     "sample_assessment_paths",
     "load_sample",
+    "read_judgment_matrix",
 ]

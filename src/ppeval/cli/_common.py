@@ -1,0 +1,265 @@
+"""Shared pieces of the ``ppeval`` subcommands: output, progress, loading, argument types."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import secrets
+import shlex
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+
+from ppeval.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ppeval.pipeline import EvaluationResult
+    from ppeval.report import SensitivityAnalysis
+    from ppeval.schema import Assessment, IndicatorSystem
+
+#: Exit status of a successful run.
+EXIT_OK = 0
+#: Exit status of a failure that is not the input's fault (or a result that does not reproduce).
+EXIT_FAILURE = 1
+#: Exit status for bad input: invalid files or options, files not found.
+EXIT_INPUT = 2
+
+#: The bundled system ``ppeval demo`` evaluates on its sample assessment.
+DEMO_SYSTEM = "community-4stage"
+#: Seed of ``ppeval demo`` (so the demo report is the same on every run).
+DEMO_SEED = 20240601
+#: Monte Carlo samples when a report is made and ``--samples`` is not given.
+DEFAULT_SAMPLES = 2000
+#: Dirichlet concentration of the Monte Carlo weight draws (see ``--concentration``).
+DEFAULT_CONCENTRATION = 200.0
+#: Show a progress bar for Monte Carlo runs with at least this many samples (terminal only).
+PROGRESS_MIN_SAMPLES = 5000
+
+_REPORT_SUFFIXES = (".html", ".htm", ".md", ".markdown")
+_MAX_WARNINGS = 5
+
+
+def _console(file: TextIO | None = None) -> Console:
+    from rich.console import Console
+
+    stream = file if file is not None else sys.stdout
+    interactive = stream.isatty()
+    # A pipe or a file gets plain text 120 columns wide (no colour codes, no wrapping of ids).
+    return Console(file=stream, width=None if interactive else 120, highlight=False, no_color=not interactive)
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"ppeval: error: {message}\n")
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}"
+
+
+def _quote_command(parts: Sequence[str]) -> str:
+    return " ".join(shlex.quote(str(p)) for p in parts)
+
+
+def _reproduce_command(result_path: str, system_path: str, data_paths: Sequence[str]) -> str:
+    return _quote_command(["ppeval", "reproduce", result_path, system_path, *data_paths])
+
+
+class _ProgressExecutor(Executor):
+    """Runs each task at once in the calling thread and advances a progress bar.
+
+    Monte Carlo results do not depend on the executor, so this shows progress
+    without changing a single number.
+    """
+
+    def __init__(self, advance: Callable[[], None]) -> None:
+        self._advance = advance
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future
+            fut.set_exception(exc)
+        self._advance()
+        return fut
+
+
+@contextlib.contextmanager
+def _monte_carlo_progress(samples: int, chunk_size: int) -> Iterator[Executor | None]:
+    """A progress-reporting executor when stderr is a terminal and the run is long; else None."""
+    if samples < PROGRESS_MIN_SAMPLES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = math.ceil(samples / chunk_size)
+    with Progress(
+        TextColumn("Monte Carlo"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_console(sys.stderr),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("chunks", total=total)
+        yield _ProgressExecutor(lambda: progress.advance(task))
+
+
+def _load_inputs(system_path: str, data_paths: Sequence[str]) -> tuple[IndicatorSystem, Assessment]:
+    from ppeval.io import load_assessment, load_system
+
+    system = load_system(system_path)
+    assessment = load_assessment(list(data_paths), system)
+    return system, assessment
+
+
+def _draw_seed(seed: int | None) -> int:
+    """The given seed, or a fresh one (printed and recorded so the run can be repeated)."""
+    return int(seed) if seed is not None else secrets.randbelow(2**31)
+
+
+def _sensitivity(
+    result: EvaluationResult,
+    system: IndicatorSystem,
+    *,
+    samples: int,
+    seed: int,
+    concentration: float | None,
+) -> SensitivityAnalysis:
+    from ppeval.pipeline import analyse_sensitivity
+
+    chunk = max(256, -(-samples // 50))
+    with _monte_carlo_progress(samples, chunk) as executor:
+        return analyse_sensitivity(
+            result,
+            system,
+            samples=samples,
+            seed=seed,
+            concentration=concentration,
+            executor=executor,
+            chunk_size=chunk if executor is not None else None,
+        )
+
+
+def _report_path(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() not in _REPORT_SUFFIXES:
+        raise InputError(
+            f"--report {value}: unknown report type {path.suffix!r}; use a .html or .md file name"
+        )
+    return path
+
+
+def _write_text(path: Path, text: str) -> None:
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _print_ranking(
+    console: Console,
+    result: EvaluationResult,
+    system: IndicatorSystem | None,
+    sensitivity: SensitivityAnalysis | None = None,
+) -> None:
+    from rich.table import Table
+
+    title = f"{system.name} - {result.method.upper()}, {result.mode} mode" if system else result.method
+    table = Table(title=title, title_justify="left")
+    table.add_column("rank", justify="right")
+    table.add_column("project")
+    table.add_column("name", overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column("grade")
+    mc = sensitivity.monte_carlo if sensitivity is not None else None
+    if mc is not None:
+        table.add_column("P(rank 1)", justify="right")
+    table.add_column("weakest indicators", overflow="fold")
+    for i in np.argsort(result.ranks, kind="stable"):
+        row = [
+            str(int(result.ranks[i])),
+            result.project_ids[i],
+            result.project_names[i],
+            _fmt(float(result.score_100[i])),
+            result.grades[i],
+        ]
+        if mc is not None:
+            row.append(_fmt(float(mc.rank_acceptability[i, 0]), 3))
+        row.append(", ".join(result.weakest[i]))
+        table.add_row(*row)
+    console.print(table)
+    warnings = [d for d in result.diagnostics if d.severity in ("warning", "error")]
+    if warnings:
+        console.print(f"{len(warnings)} warning(s) about the evaluation:", markup=False)
+        for d in warnings[:_MAX_WARNINGS]:
+            console.print(f"  - {d.message}", markup=False, soft_wrap=True)
+        if len(warnings) > _MAX_WARNINGS:
+            console.print(f"  ... and {len(warnings) - _MAX_WARNINGS} more (the report lists them all)",
+                          markup=False)
+
+
+def _read_result_text(path: str) -> str:
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{p}: file not found (expected a result JSON written by ppeval evaluate --json)")\
+            from None
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: not UTF-8 text; expected a result JSON written by ppeval evaluate --json")\
+            from None
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; expected an integer >= 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not >= 1")
+    return value
+
+
+def _concentration_arg(text: str) -> float:
+    if text.lower() in ("uniform", "none", "0"):
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number or 'uniform'") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0 (or 'uniform')")
+    return value
+
+
+def _concentration(value: float) -> float | None:
+    return None if value == 0 else value
+
+
+def _add_sampling(parser: argparse.ArgumentParser, *, samples_default: int | None, samples_help: str) -> None:
+    parser.add_argument("--samples", type=_non_negative_int, default=samples_default, metavar="N",
+                        help=samples_help)
+    parser.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
+                        help="seed of the Monte Carlo weight draws (default: a fresh seed, printed and "
+                             "recorded in the result)")
+    parser.add_argument("--concentration", type=_concentration_arg, default=DEFAULT_CONCENTRATION,
+                        metavar="C",
+                        help="Dirichlet concentration of the weight draws around the evaluated weights: a "
+                             "weight w varies with standard deviation sqrt(w(1-w)/(C+1)); 'uniform' (or 0) draws "
+                             f"from the whole simplex (default {DEFAULT_CONCENTRATION:g})")

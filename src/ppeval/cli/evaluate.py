@@ -1,0 +1,111 @@
+"""``ppeval evaluate``: score, grade and rank projects; write the result JSON and a report."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ppeval.cli._common import (
+    DEFAULT_SAMPLES,
+    EXIT_OK,
+    _add_sampling,
+    _concentration,
+    _console,
+    _draw_seed,
+    _load_inputs,
+    _print_ranking,
+    _report_path,
+    _reproduce_command,
+    _sensitivity,
+    _write_text,
+)
+
+__all__ = ["register", "run", "evaluate_and_write"]
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def evaluate_and_write(
+    *,
+    system_path: str,
+    data_paths: Sequence[str],
+    method: str,
+    mode: str,
+    seed: int | None,
+    samples: int,
+    concentration: float | None,
+    json_out: Path | None,
+    report_out: Path | None,
+    console: Console,
+) -> int:
+    from ppeval.pipeline import evaluate
+    from ppeval.report import write_report
+
+    system, assessment = _load_inputs(system_path, data_paths)
+    if samples > 0:
+        seed = _draw_seed(seed)
+    result = evaluate(system, assessment, method=method, mode=mode, seed=seed)  # type: ignore[arg-type]
+    sens = None
+    if samples > 0:
+        sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
+    _print_ranking(console, result, system, sens)
+    if json_out is not None:
+        _write_text(json_out, result.to_json())
+        console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
+    if report_out is not None:
+        result_ref = str(json_out) if json_out is not None else "RESULT.json"
+        command = _reproduce_command(result_ref, system_path, data_paths)
+        written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
+        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+    if json_out is not None:
+        console.print(
+            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths), markup=False,
+            soft_wrap=True,
+        )
+    if samples > 0:
+        console.print(f"Monte Carlo: {samples} weight samples, seed {seed}", markup=False)
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    report = _report_path(args.report)
+    samples = args.samples if args.samples is not None else (DEFAULT_SAMPLES if report is not None else 0)
+    return evaluate_and_write(
+        system_path=args.system,
+        data_paths=args.data,
+        method=args.method,
+        mode=args.mode,
+        seed=args.seed,
+        samples=samples,
+        concentration=_concentration(args.concentration),
+        json_out=Path(args.json) if args.json is not None else None,
+        report_out=report,
+        console=_console(),
+    )
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``evaluate`` subcommand to ``sub``."""
+    from ppeval.pipeline import METHODS, MODES
+
+    p = sub.add_parser(
+        "evaluate",
+        help="score, grade and rank projects",
+        description="Evaluate the projects of an assessment against an indicator system; print the "
+                    "ranking and optionally write the result JSON and a report.",
+    )
+    p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
+    p.add_argument("data", metavar="DATA", nargs="+", help="assessment files (values, ratings, projects)")
+    p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
+    p.add_argument("--mode", choices=MODES, default="absolute",
+                   help="absolute: against the indicator bounds (default); relative: against the "
+                        "evaluated projects")
+    _add_sampling(p, samples_default=None,
+                  samples_help=f"Monte Carlo weight samples for the sensitivity analysis (default "
+                               f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
+    p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
+    p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
+    p.set_defaults(func=run)

@@ -1,0 +1,103 @@
+"""``ppeval sensitivity``: robustness of a stored result."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from ppeval.cli._common import (
+    DEFAULT_SAMPLES,
+    EXIT_FAILURE,
+    EXIT_OK,
+    _add_sampling,
+    _concentration,
+    _console,
+    _draw_seed,
+    _error,
+    _load_inputs,
+    _read_result_text,
+    _report_path,
+    _reproduce_command,
+    _sensitivity,
+)
+from ppeval.errors import ReproducibilityError
+
+__all__ = ["register", "run"]
+
+def run(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from ppeval.pipeline import reproduce
+    from ppeval.report import write_report
+
+    report = _report_path(args.report)
+    text = _read_result_text(args.result)
+    system, assessment = _load_inputs(args.system, args.data)
+    try:
+        result = reproduce(text, system, assessment)
+    except ReproducibilityError as exc:
+        _error(f"{args.result}: {exc}")
+        return EXIT_FAILURE
+    seed = args.seed if args.seed is not None else result.provenance.seed
+    seed = _draw_seed(seed)
+    sens = _sensitivity(
+        result, system, samples=args.samples, seed=seed, concentration=_concentration(args.concentration)
+    )
+    console = _console()
+    mc = sens.monte_carlo
+    if mc is not None:
+        n = len(result.project_ids)
+        top3 = mc.rank_acceptability[:, : min(3, n)].sum(axis=1)
+        table = Table(
+            title=f"Rank acceptability ({sens.samples} weight samples, seed {seed})", title_justify="left"
+        )
+        for col, just in (("rank", "right"), ("project", "left"), ("P(rank 1)", "right"),
+                          ("P(top 3)", "right"), ("most likely rank", "right"), ("score mean", "right"),
+                          ("score std", "right")):
+            table.add_column(col, justify=just)  # type: ignore[arg-type]
+        scale = 100.0 if result.method != "vikor" else 1.0
+        for i in np.argsort(result.ranks, kind="stable"):
+            table.add_row(
+                str(int(result.ranks[i])),
+                result.project_ids[i],
+                f"{mc.rank_acceptability[i, 0]:.3f}",
+                f"{top3[i]:.3f}",
+                str(int(np.argmax(mc.rank_acceptability[i])) + 1),
+                f"{scale * mc.score_mean[i]:.2f}",
+                f"{scale * mc.score_std[i]:.2f}",
+            )
+        console.print(table)
+    from ppeval.report import sensitivity_tables
+
+    for title, header, rows in sensitivity_tables(result, sens, system):
+        t = Table(title=title, title_justify="left")
+        for h in header:
+            t.add_column(h)
+        for row in rows:
+            t.add_row(*row)
+        console.print(t)
+    for note in sens.notes:
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
+    if report is not None:
+        command = _reproduce_command(args.result, args.system, args.data)
+        written = write_report(report, result, system=system, sensitivity=sens, command=command)
+        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sensitivity`` subcommand to ``sub``."""
+    p = sub.add_parser(
+        "sensitivity",
+        help="robustness of a stored result: rank acceptability, critical weights, methods",
+        description="Verify a stored result against its inputs, then run the sensitivity analysis and "
+                    "print it (optionally as a report).",
+    )
+    p.add_argument("result", metavar="RESULT.json", help="result written by ppeval evaluate --json")
+    p.add_argument("system", metavar="SYSTEM", help="the indicator system it was computed from")
+    p.add_argument("data", metavar="DATA", nargs="+", help="the assessment files it was computed from")
+    _add_sampling(p, samples_default=DEFAULT_SAMPLES,
+                  samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
+    p.add_argument("--report", metavar="OUT", help="also write a report: OUT.html or OUT.md")
+    p.set_defaults(func=run)

@@ -1,0 +1,63 @@
+"""``ppeval validate``: check an indicator system and assessment files."""
+
+from __future__ import annotations
+
+import argparse
+
+from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _console
+from ppeval.errors import PPEvalError
+
+__all__ = ["register", "run"]
+
+def run(args: argparse.Namespace) -> int:
+    from ppeval.io import load_assessment, load_system, system_problems
+
+    console = _console()
+    problems = system_problems(args.system)
+    if problems:
+        console.print(f"{args.system}: {len(problems)} problem(s)", markup=False)
+        for p in problems:
+            console.print(f"  {args.system}: {p}", markup=False, soft_wrap=True)
+        if args.data:
+            console.print("the data files were not checked: fix the indicator system first", markup=False)
+        return EXIT_INPUT
+    system = load_system(args.system)
+    n_inner = len(system.inner_nodes())
+    console.print(
+        f"{args.system}: valid indicator system {system.id!r} ({len(system.leaf_ids)} indicators, "
+        f"{n_inner} inner nodes)",
+        markup=False,
+    )
+    for rep in system.consistency():
+        if not rep.consistent:
+            console.print(f"  warning: {rep.message()}", markup=False, soft_wrap=True)
+    if not args.data:
+        return EXIT_OK
+    try:
+        assessment = load_assessment(list(args.data), system)
+    except PPEvalError as exc:
+        lines = str(exc).splitlines()
+        console.print(lines[0], markup=False, soft_wrap=True)
+        for line in lines[1:]:
+            console.print(line, markup=False, soft_wrap=True)
+        return EXIT_INPUT
+    n_ratings = int(assessment.ratings.value.shape[0])
+    console.print(
+        f"{', '.join(args.data)}: valid assessment ({assessment.n_projects} projects, {n_ratings} ratings)",
+        markup=False,
+        soft_wrap=True,
+    )
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``validate`` subcommand to ``sub``."""
+    p = sub.add_parser(
+        "validate",
+        help="check an indicator system and assessment files",
+        description="Check an indicator system file and, if given, assessment files against it. Prints "
+                    "every problem with file, row and id; exit 0 if valid, 2 if not.",
+    )
+    p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
+    p.add_argument("data", metavar="DATA", nargs="*", help="assessment files (values, ratings, projects)")
+    p.set_defaults(func=run)
