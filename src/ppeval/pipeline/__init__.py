@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
+from ppeval.pipeline.compare import RoundComparison, compare
 from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
 from ppeval.pipeline.result import (
     Diagnostic,
@@ -12,12 +13,18 @@ from ppeval.pipeline.result import (
     QualitativeSummary,
 )
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
+from ppeval.pipeline.uncertainty import UncertaintyAnalysis, analyse_uncertainty, system_decision_rules
 
 __all__ = [
     "evaluate",
     "reproduce",
     "analyse_sensitivity",
     "SensitivityAnalysis",
+    "analyse_uncertainty",
+    "compare",
+    "RoundComparison",
+    "UncertaintyAnalysis",
+    "system_decision_rules",
     "EvaluationResult",
     "Diagnostic",
     "NodeWeights",

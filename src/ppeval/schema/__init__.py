@@ -25,6 +25,7 @@ from ppeval.schema.indicator import (
     LikertScale,
     LinguisticScale,
     LinguisticTerm,
+    MeasurementUncertainty,
     Qualitative,
     Quantitative,
     Range,
@@ -34,6 +35,7 @@ from ppeval.schema.indicator import (
 from ppeval.schema.system import (
     DEFAULT_GRADES,
     SCHEMA_VERSION,
+    DecisionRule,
     Evaluation,
     GradeBand,
     Group,
@@ -56,6 +58,8 @@ from ppeval.schema.weighting import (
 )
 
 __all__ = [
+    "DecisionRule",
+    "MeasurementUncertainty",
     "SCHEMA_VERSION",
     "ID_PATTERN",
     "JSON_SCHEMA_ID",
