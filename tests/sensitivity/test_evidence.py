@@ -52,6 +52,52 @@ def test_bootstrap_of_three_raters_matches_enumeration() -> None:
     assert abs(draws.var() - 2 / 9) < 0.01
 
 
+def test_exact_bootstrap_table_equals_the_enumeration() -> None:
+    """The precomputed distribution of the resampled sum of answers 1, 2, 3: 1, 3, 6, 7, 6, 3, 1 (of 27)."""
+    sp = rating_evidence([0, 0, 0], [0, 0, 0], [1.0, 2.0, 3.0], n_projects=1, n_criteria=1).sampler()
+    assert sp.lattice.tolist() == [0]
+    assert sp.fallback.tolist() == []
+    assert sp.offset.tolist() == [3.0]
+    assert sp.step.tolist() == [1.0]
+    np.testing.assert_allclose(sp.cdf, np.cumsum([1, 3, 6, 7, 6, 3, 1]) / 27, rtol=0, atol=1e-15)
+
+
+def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
+    """Same uniforms: the guide-table search gives #(k : CDF_k <= u), as numpy.searchsorted(side='right')."""
+    rng = np.random.default_rng(12)
+    n_p = 40
+    proj = np.repeat(np.arange(n_p), 30)
+    vals = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], size=proj.size, p=[0.05, 0.1, 0.2, 0.4, 0.25])
+    grp = np.tile(np.repeat(["r", "e", "g"], 10), n_p)
+    keep = rng.random(proj.size) < 0.8  # uneven group sizes
+    ev = rating_evidence(proj[keep], np.zeros(keep.sum(), int), vals[keep], n_projects=n_p, n_criteria=1,
+                         group=grp[keep], group_weights={"r": 0.5, "e": 0.3, "g": 0.2})
+    sp = ev.sampler()
+    assert sp.fallback.size == 0
+    got = sp.resample(np.random.default_rng(3), 200)
+    u = np.random.default_rng(3).random((200, sp.lattice.size))
+    k = np.empty(u.shape, dtype=np.int64)
+    for j in range(sp.lattice.size):
+        table = sp.cdf[sp.cdf_start[j] : sp.cdf_start[j] + sp.support[j]]
+        k[:, j] = np.searchsorted(table, u[:, j], side="right")
+    sums = np.empty((200, ev.stratum_n.size))
+    sums[:, sp.lattice] = sp.offset + sp.step * k
+    np.testing.assert_array_equal(got, ev.values_from_sums(sums))
+
+
+def test_answers_off_a_lattice_are_resampled_by_counts() -> None:
+    """Answers 1, 2, 4.5 (no common step): multinomial counts; the mean's distribution matches direct resampling."""
+    answers = np.array([1.0, 2.0, 4.5, 4.5, 2.0, 1.0, 1.0])
+    ev = rating_evidence([0] * 7, [0] * 7, answers, n_projects=1, n_criteria=1)
+    sp = ev.sampler()
+    assert sp.fallback.tolist() == [0]
+    ours = sp.resample(np.random.default_rng(1), 50_000)[:, 0]
+    direct = np.random.default_rng(2).choice(answers, size=(50_000, 7)).mean(axis=1)
+    assert ours.mean() == pytest.approx(direct.mean(), abs=0.02)
+    assert ours.std() == pytest.approx(direct.std(), rel=0.03)
+    assert stats.ks_2samp(ours, direct).pvalue > 1e-3
+
+
 def test_aggregation_rules_on_counts_by_hand() -> None:
     """Counts over levels (1, 3, 5): [2, 0, 1] -> mean 7/3, median 1; [1, 1, 2] -> trimmed mean (25 %) 4."""
     ev = rating_evidence([0, 0, 0], [0, 0, 0], [1.0, 3.0, 5.0], n_projects=1, n_criteria=1)

@@ -33,6 +33,7 @@ from ppeval.qualitative._common import Where, as_codes, ids_sequence, parse_grou
 
 __all__ = [
     "RatingEvidence",
+    "RatingSampler",
     "rating_evidence",
     "ValueUncertainty",
     "value_uncertainty",
@@ -109,17 +110,27 @@ class RatingEvidence:
         """Cell values of ``size`` bootstraps of the raters: shape ``(size, c)``.
 
         Each stratum's ``n`` raters are drawn with replacement from its own
-        raters (counts ``~ Multinomial(n, counts / n)``, drawn as a chain of
-        binomials over the levels: ``C_k ~ Bin(n - C_0 - ... - C_{k-1},
-        c_k / (c_k + ... + c_{K-1}))``), and the cell value is the
-        aggregation rule applied to the resampled counts. Cost: ``K - 1``
-        binomial draws and ``K`` multiply-adds per (sample, stratum).
+        raters and the cell value is the aggregation rule applied to the
+        resample (see :class:`RatingSampler`, which this builds on every call;
+        keep a sampler for repeated use).
         """
-        s = self.stratum_n.shape[0]
+        return self.sampler().resample(rng, size)
+
+    def sampler(self) -> RatingSampler:
+        """Precompute the bootstrap distributions (see :class:`RatingSampler`)."""
+        return RatingSampler.build(self)
+
+    def draw_counts(self, rng: np.random.Generator, size: int, strata: IntArray) -> IntArray:
+        """Bootstrap level counts ``(size, len(strata), K)`` of the given strata.
+
+        ``C ~ Multinomial(n, c / n)`` drawn as a chain of binomials over the
+        levels: ``C_k ~ Bin(n - C_0 - ... - C_{k-1}, c_k / (c_k + ... + c_{K-1}))``.
+        """
+        s = strata.shape[0]
         k_lev = self.n_levels
         counts = np.empty((size, s, k_lev), dtype=np.int64)
-        remaining = np.broadcast_to(self.stratum_n, (size, s)).copy()
-        cnt = self.stratum_counts
+        remaining = np.broadcast_to(self.stratum_n[strata], (size, s)).copy()
+        cnt = self.stratum_counts[strata]
         tail = np.cumsum(cnt[:, ::-1], axis=1)[:, ::-1]  # raters at level k or above
         for k in range(k_lev - 1):
             q = np.zeros(s)
@@ -128,23 +139,28 @@ class RatingEvidence:
             counts[:, :, k] = ck
             remaining -= ck
         counts[:, :, k_lev - 1] = remaining
-        return self.values_from_counts(counts)
+        return counts
+
+    def values_from_sums(self, sums: FloatArray) -> FloatArray:
+        """Cell values ``(t, c)`` of the ``mean`` rule from per-stratum sums of the resampled answers ``(t, s)``."""
+        starts = _starts(self.stratum_cell, self.n_cells)
+        gw = self.group_weights
+        if gw is None:
+            out: FloatArray = np.add.reduceat(sums, starts, axis=1) / self.n_raters
+            return out
+        w_s = gw[self.stratum_group] / self.stratum_n
+        num = np.add.reduceat(sums * w_s, starts, axis=1)
+        den = np.add.reduceat(gw[self.stratum_group], starts)
+        res: FloatArray = num / den
+        return res
 
     def values_from_counts(self, counts: IntArray) -> FloatArray:
         """Cell values ``(t, c)`` from per-stratum level counts ``(t, s, K)`` (the aggregation rule)."""
-        starts = _starts(self.stratum_cell, self.n_cells)
         lev_s = self.levels[self.stratum_cell]
-        gw = self.group_weights
         if self.method == "mean":
-            sums = np.einsum("tsk,sk->ts", counts, lev_s)
-            if gw is None:
-                out: FloatArray = np.add.reduceat(sums, starts, axis=1) / self.n_raters
-                return out
-            w_s = gw[self.stratum_group] / self.stratum_n
-            num = np.add.reduceat(sums * w_s, starts, axis=1)
-            den = np.add.reduceat(gw[self.stratum_group], starts)
-            res: FloatArray = num / den
-            return res
+            return self.values_from_sums(np.einsum("tsk,sk->ts", counts, lev_s))
+        starts = _starts(self.stratum_cell, self.n_cells)
+        gw = self.group_weights
         if gw is None:
             pooled = np.add.reduceat(counts, starts, axis=1)
             return _order_statistic(pooled, self.n_raters, self.levels, self.method, self.trim)
@@ -154,6 +170,140 @@ class RatingEvidence:
         den = np.add.reduceat(wg, starts)
         res2: FloatArray = num / den
         return res2
+
+
+#: Largest number of lattice points of one stratum's bootstrap sum kept as an exact table.
+MAX_SUPPORT = 1 << 14
+#: Largest number of lattice points spanned by one cell's answers (the lattice step is their smallest gap).
+MAX_LATTICE = 256
+
+
+@dataclass(frozen=True, eq=False)
+class RatingSampler:
+    """Bootstrap sampler of a :class:`RatingEvidence`: exact distributions where possible, counts elsewhere.
+
+    With the ``mean`` rule the resampled cell value depends on each
+    stratum's **sum** of resampled answers only. When a cell's answers lie
+    on a lattice ``v_0 + h k`` (Likert points, equally spaced terms), the
+    sum of a stratum's ``n`` resampled answers is ``n v_0 + h S`` with
+    ``S`` the sum of ``n`` independent draws from the stratum's answer
+    distribution over ``k``: its distribution is the ``n``-fold convolution
+    of that distribution (computed once per run, by FFT:
+    ``pmf_S = IFFT(FFT(p)^n)``, Efron & Tibshirani 1993 ch. 6 call this the
+    exact bootstrap distribution) and ``S`` is drawn by inverting its CDF
+    with a guide table (Chen & Asau 1974): one uniform and about two table
+    look-ups per (sample, stratum), whatever the number of raters. Other
+    strata (answers off a lattice, a lattice of more than
+    :data:`MAX_LATTICE` points or a sum of more than :data:`MAX_SUPPORT`
+    values) and the ``median`` and ``trimmed_mean`` rules draw the
+    multinomial counts as a chain of binomials (``K - 1`` binomial draws per
+    (sample, stratum)).
+    """
+
+    evidence: RatingEvidence
+    lattice: IntArray  # strata sampled from exact tables
+    fallback: IntArray  # strata sampled by multinomial counts
+    offset: FloatArray  # (len(lattice),) n v_0
+    step: FloatArray  # (len(lattice),) h
+    support: IntArray  # (len(lattice),) lattice points of the sum
+    cdf: FloatArray  # flat CDFs
+    cdf_start: IntArray  # (len(lattice),)
+    guide: IntArray  # flat guide tables: guide[g] = first k with CDF_k >= g / support
+    guide_start: IntArray
+
+    @classmethod
+    def build(cls, ev: RatingEvidence) -> RatingSampler:
+        s = ev.stratum_n.shape[0]
+        empty_i = np.zeros(0, dtype=np.int64)
+        if ev.method != "mean" or s == 0:
+            return cls(ev, empty_i, np.arange(s, dtype=np.int64), np.zeros(0), np.zeros(0), empty_i,
+                       np.zeros(0), empty_i, empty_i, empty_i)
+        lev = ev.levels[ev.stratum_cell]  # (s, K) ascending, padded with the largest
+        used = ev.stratum_counts > 0
+        v0 = np.where(used, lev, np.inf).min(axis=1)
+        v1 = np.where(used, lev, -np.inf).max(axis=1)
+        gaps = np.diff(lev, axis=1)
+        gaps = np.where(gaps > 0, gaps, np.inf)
+        h = gaps.min(axis=1) if gaps.shape[1] else np.full(s, np.inf)
+        h = np.where(np.isfinite(h), h, 1.0)  # a single level: any step
+        pos = (lev - v0[:, None]) / h[:, None]
+        k = np.rint(pos)
+        on = (np.abs(pos - k) <= 1e-9 * np.maximum(1.0, np.abs(pos))) | ~used
+        n_pts = np.rint((v1 - v0) / h).astype(np.int64) + 1
+        supp = ev.stratum_n * (n_pts - 1) + 1
+        ok = on.all(axis=1) & (n_pts <= MAX_LATTICE) & (supp <= MAX_SUPPORT)
+        lat = np.flatnonzero(ok)
+        fb = np.flatnonzero(~ok)
+        cdfs: list[FloatArray] = []
+        support = supp[lat]
+        # group by FFT length (powers of two) so each group is one batched transform
+        fft_len = 1 << np.ceil(np.log2(np.maximum(support, 2))).astype(np.int64)
+        cdf_of = [np.zeros(0)] * lat.shape[0]
+        for size in np.unique(fft_len):
+            sel = np.flatnonzero(fft_len == size)
+            st = lat[sel]
+            p = np.zeros((sel.shape[0], int(size)))
+            kk = np.where(used[st], k[st], 0).astype(np.int64)
+            rows = np.repeat(np.arange(sel.shape[0]), lev.shape[1])
+            np.add.at(p, (rows, kk.reshape(-1)), (ev.stratum_counts[st] / ev.stratum_n[st, None]).reshape(-1))
+            f = np.fft.rfft(p, axis=1)
+            pmf = np.fft.irfft(f ** ev.stratum_n[st, None], n=int(size), axis=1)
+            np.clip(pmf, 0.0, None, out=pmf)
+            for r, i in enumerate(sel):  # a loop over strata to cut each table to its length (setup only)
+                c = np.cumsum(pmf[r, : support[i]])
+                cdf_of[i] = c / c[-1]
+        cdfs = cdf_of
+        cdf_start = np.zeros(lat.shape[0], dtype=np.int64)
+        if lat.shape[0]:
+            cdf_start[1:] = np.cumsum(support)[:-1]
+        cdf = np.concatenate(cdfs) if cdfs else np.zeros(0)
+        # guide tables: guide[g] = #(k : CDF_k <= g / N), a lower bound of the answer for u >= g / N; each
+        # CDF value is inflated by a few ulps first, so rounding can only lower the bound (never overshoot)
+        seg = np.repeat(np.arange(lat.shape[0]), support)
+        n_seg = support[seg]
+        key = np.ceil(cdf * n_seg * (1.0 + 1e-12)).astype(np.int64)  # CDF_k counts for g >= key
+        inside = key < n_seg
+        hits = np.bincount((cdf_start[seg] + key)[inside], minlength=cdf.shape[0])
+        cum = np.cumsum(hits)
+        guide = cum - np.where(cdf_start > 0, cum[np.maximum(cdf_start - 1, 0)], 0)[seg]
+        guide = np.minimum(guide, n_seg - 1).astype(np.int64)
+        arrays = (lat, fb, v0[lat] * ev.stratum_n[lat], h[lat], support, cdf, cdf_start, guide)
+        for a in arrays:
+            readonly(a)
+        return cls(ev, lat, fb, arrays[2], arrays[3], support, cdf, cdf_start, guide, cdf_start)
+
+    def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Cell values ``(size, c)`` of ``size`` bootstraps of the raters."""
+        ev = self.evidence
+        if ev.method != "mean":
+            return ev.values_from_counts(ev.draw_counts(rng, size, self.fallback))
+        s = ev.stratum_n.shape[0]
+        sums = np.empty((size, s))
+        n_lat = self.lattice.shape[0]
+        if n_lat:
+            u = rng.random((size, n_lat))
+            idx = np.minimum((u * self.support).astype(np.int64), self.support - 1)
+            idx = self.guide[self.guide_start + idx]
+            pos = idx + self.cdf_start  # flat position in the CDF tables
+            # the answer is #(k : CDF_k <= u) (< support: the last CDF value is 1 > u); the guide starts at most
+            # a step or two short: two full passes, then the few that still need steps
+            cdf = self.cdf
+            for _ in range(2):
+                pos += cdf[pos] <= u
+            flat_p = pos.reshape(-1)
+            flat_u = u.reshape(-1)
+            active = np.flatnonzero(cdf[flat_p] <= flat_u)
+            while active.size:
+                flat_p[active] += 1
+                active = active[cdf[flat_p[active]] <= flat_u[active]]
+            pos -= self.cdf_start
+            if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
+                return ev.values_from_sums(self.offset + self.step * pos)
+            sums[:, self.lattice] = self.offset + self.step * pos
+        if self.fallback.shape[0]:
+            counts = ev.draw_counts(rng, size, self.fallback)
+            sums[:, self.fallback] = np.einsum("tsk,sk->ts", counts, ev.levels[ev.stratum_cell[self.fallback]])
+        return ev.values_from_sums(sums)
 
 
 def _starts(sorted_keys: IntArray, n_keys: int) -> IntArray:

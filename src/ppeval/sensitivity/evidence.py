@@ -30,7 +30,7 @@ from ppeval.errors import InputError
 from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
 from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
 from ._engine import MAX_BINS, grade_index
-from ._evidence_inputs import RatingEvidence, ValueSampler, ValueUncertainty
+from ._evidence_inputs import RatingEvidence, RatingSampler, ValueSampler, ValueUncertainty
 from ._executor import BLOCK_SIZE, SeedPlan, check_chunk_size, check_executor, chunk_bounds, run_tasks
 from ._stack import StackScorer
 from .montecarlo import _as_grade_bands, _DirichletSampler, monte_carlo
@@ -151,6 +151,7 @@ class _Job:
     weights: FloatArray
     weight_sampler: _DirichletSampler | None
     ratings: RatingEvidence | None
+    rating_sampler: RatingSampler | None
     values: ValueSampler | None
     seeds: SeedPlan
     samples: int
@@ -209,8 +210,8 @@ class _Draws:
                 extra = job.weight_sampler.draw(_stream(job.seeds, b, 0, sub), t - w.shape[0])
                 w = np.concatenate([w, extra])
             self.w = w
-        if job.ratings is not None:
-            self.r = job.ratings.resample(_stream(job.seeds, b, _RATINGS, sub), t)
+        if job.rating_sampler is not None:
+            self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
         if job.values is not None:
             self.v = job.values.draw(_stream(job.seeds, b, _VALUES, sub), t)
 
@@ -590,7 +591,8 @@ def evidence_monte_carlo(
     seeds = SeedPlan.from_seed(seed)
     job = _Job(
         scorer=scorer, matrix=problem.matrix, weights=problem.weights, weight_sampler=sampler, ratings=ratings,
-        values=vs, seeds=seeds, samples=samples, tile=tile, base=base,
+        rating_sampler=None if ratings is None else ratings.sampler(), values=vs, seeds=seeds, samples=samples,
+        tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
     )
     totals = _Totals(job, n)
