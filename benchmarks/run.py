@@ -49,6 +49,7 @@ SUITE = (
     "bench_io",
     "bench_evaluate",
     "bench_indicator_sets",
+    "bench_dea",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0

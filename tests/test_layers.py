@@ -9,7 +9,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ppeval"
 
-CORE = ["normalize", "ahp", "weights", "methods", "qualitative", "sensitivity", "ranking", "_pymcdm"]
+CORE = [
+    "normalize", "_normcore", "ahp", "weights", "methods", "efficiency", "qualitative", "sensitivity", "ranking",
+    "_pymcdm",
+]
 BASE = ["errors", "_checks", "_typing"]
 SCHEMA_IO = ["schema", "io"]
 PIPELINE = ["pipeline"]
@@ -18,7 +21,7 @@ FORBIDDEN = {
     "core": {"pydantic", "ppeval.schema", "ppeval.io", "ppeval.pipeline", "ppeval.cli", "ppeval.report"},
     "base": {"numpy.random.bit_generator", "pydantic", "ppeval.normalize", "ppeval.ahp", "ppeval.weights",
              "ppeval.methods", "ppeval.qualitative", "ppeval.sensitivity", "ppeval.ranking", "ppeval.schema",
-             "ppeval.io", "ppeval.pipeline", "ppeval.cli", "ppeval.report"},
+             "ppeval.efficiency", "ppeval.io", "ppeval.pipeline", "ppeval.cli", "ppeval.report"},
     "schema_io": {"ppeval.pipeline", "ppeval.cli", "ppeval.report", "ppeval.sensitivity"},
     "pipeline": {"ppeval.cli", "ppeval.report"},
 }

@@ -284,3 +284,109 @@ def test_bad_input(call: Callable[[], Any], error: type[Exception], fragment: st
     with pytest.raises(error) as info:
         call()
     assert fragment in str(info.value)
+
+
+# ---------------------------------------------------------------- zscore, mean, shift (issue 15)
+def test_zscore_matches_scipy_sample_sd() -> None:
+    """Cross-check: scipy.stats.zscore with ddof=1 (SPSS standardised values), cost columns negated."""
+    from scipy import stats
+
+    rng = np.random.default_rng(15)
+    x = rng.normal(50.0, 10.0, size=(40, 5))
+    types = np.array([1, -1, 1, -1, 1])
+    got = normalize.zscore(x, types)
+    want = stats.zscore(x, axis=0, ddof=1) * types
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(got.std(axis=0, ddof=1), 1.0, rtol=1e-12)
+
+
+def test_zscore_constant_and_large_offset() -> None:
+    """A constant column is 0; a column far from zero keeps full accuracy (computed on shifted values)."""
+    x = np.array([[3.0, 1e12 + 1.0], [3.0, 1e12 + 2.0], [3.0, 1e12 + 3.0]])
+    np.testing.assert_allclose(normalize.zscore(x, [1, 1]), [[0.0, -1.0], [0.0, 0.0], [0.0, 1.0]], atol=1e-12)
+    np.testing.assert_array_equal(normalize.zscore([[1.0, 2.0]], [1, -1]), [[0.0, 0.0]])  # one row: constant
+
+
+def test_mean_normalisation() -> None:
+    """x / mean (benefit) and 2 - x / mean (cost); column means 1; all-zero column 1."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0.0, 9.0, size=(30, 3))
+    x[:, 2] = 0.0
+    r = normalize.mean(x, [1, -1, 1])
+    np.testing.assert_allclose(r[:, 0], x[:, 0] / x[:, 0].mean(), rtol=1e-13)
+    np.testing.assert_allclose(r[:, 1], 2.0 - x[:, 1] / x[:, 1].mean(), rtol=1e-13)
+    np.testing.assert_allclose(r.mean(axis=0), 1.0, rtol=1e-13)
+    np.testing.assert_array_equal(r[:, 2], 1.0)
+    # the spread of a benefit column is its coefficient of variation
+    cv = x[:, 0].std() / x[:, 0].mean()
+    assert r[:, 0].std() == pytest.approx(cv, rel=1e-12)
+
+
+def test_shift_is_shifted_minmax_and_absolute() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0.0, 100.0, size=(20, 4))
+    t = [1, -1, 1, -1]
+    np.testing.assert_allclose(normalize.shift(x, t), 0.01 + 0.98 * normalize.minmax(x, t), rtol=1e-14, atol=1e-15)
+    b = [[0, 100], [100, 0], [0, 100], [100, 0]]
+    np.testing.assert_allclose(
+        normalize.shift(x, t, bounds=b), 0.01 + 0.98 * normalize.minmax(x, t, bounds=b), rtol=1e-14, atol=1e-15
+    )
+    r = normalize.shift(x, t)
+    assert r.min() == pytest.approx(0.01)
+    assert r.max() == pytest.approx(0.99)
+    np.testing.assert_array_equal(normalize.shift([[2.0], [2.0]], [1]), [[0.99], [0.99]])
+
+
+def test_shift_changes_entropy_weights_but_not_topsis_or_wsm_ranks() -> None:
+    """The documented effect: entropy is not shift-invariant; TOPSIS closeness and WSM ranks are."""
+    from ppeval import methods, weights
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0.0, 10.0, size=(12, 4))
+    t = [1, 1, -1, 1]
+    w_mm = weights.entropy(normalize.minmax(x, t))
+    w_sh = weights.entropy(normalize.shift(x, t))
+    assert not np.allclose(w_mm, w_sh)
+    # shifted weights lie closer to equal weights
+    assert np.abs(w_sh - 0.25).sum() < np.abs(w_mm - 0.25).sum()
+    w = np.array([0.1, 0.2, 0.3, 0.4])
+    np.testing.assert_allclose(
+        methods.topsis(x, w, t, normalization="shift"), methods.topsis(x, w, t, normalization="minmax"), rtol=1e-12
+    )
+    np.testing.assert_array_equal(
+        np.argsort(methods.wsm(x, w, t, normalization="shift")), np.argsort(methods.wsm(x, w, t))
+    )
+
+
+@pytest.mark.parametrize("kind", ["zscore", "mean", "shift"])
+def test_new_kinds_in_topsis_and_wsm_equal_plain_formula(kind: str) -> None:
+    """TOPSIS/WSM with the new normalisations equal the textbook formulas on the normalised matrix."""
+    from ppeval import methods
+
+    rng = np.random.default_rng(4)
+    x = rng.uniform(1.0, 10.0, size=(15, 3))
+    t = np.array([1, -1, 1])
+    w = np.array([0.5, 0.3, 0.2])
+    r = getattr(normalize, kind)(x, t)
+    np.testing.assert_allclose(methods.wsm(x, w, t, normalization=kind), r @ w, rtol=1e-12, atol=1e-12)
+    v = r * w
+    dp = np.sqrt(((v - v.max(axis=0)) ** 2).sum(axis=1))
+    dm = np.sqrt(((v - v.min(axis=0)) ** 2).sum(axis=1))
+    np.testing.assert_allclose(methods.topsis(x, w, t, normalization=kind), dm / (dp + dm), rtol=1e-12)
+
+
+BAD_NEW: list[tuple[Callable[[], Any], type[Exception], str]] = [
+    (lambda: normalize.zscore([[1.0], [2.0]], [1], bounds=[[0, 3]]), InputError, "minmax normalization only"),
+    (lambda: normalize.mean([[1.0], [-2.0]], [1]), InputError, "matrix[1, 0] is -2.0"),
+    (lambda: normalize.mean([[1.0], [2.0]], [1], bounds=[[0, 3]]), InputError, "minmax normalization only"),
+    (lambda: normalize.shift([[5.0]], [1], bounds=[[0, 4]]), InputError, "matrix[0, 0] = 5.0 lies outside"),
+    (lambda: normalize.zscore([[np.nan], [1.0]], [1]), InputError, "matrix[0, 0] is nan"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "fragment"), BAD_NEW)
+def test_bad_input_new_kinds(call: Callable[[], Any], error: type[Exception], fragment: str) -> None:
+    with pytest.raises(error) as info:
+        call()
+    assert fragment in str(info.value)

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 from pymcdm.helpers import normalize_matrix
 from pymcdm.normalizations import minmax_normalization
 
-import ppeval.weights as wmod
+import ppeval.weights._objective as wmod
 from ppeval.errors import DegenerateError, InputError, PPEvalError
 from ppeval.weights import combine, critic, entropy, equal, std
 

@@ -14,4 +14,4 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 ArrayLike: TypeAlias = npt.ArrayLike
 TypesLike: TypeAlias = npt.ArrayLike | Sequence[str] | Sequence[int]
 SeedLike: TypeAlias = int | np.random.Generator | np.random.SeedSequence | None
-Normalization: TypeAlias = Literal["vector", "minmax", "max", "sum"]
+Normalization: TypeAlias = Literal["vector", "minmax", "max", "sum", "zscore", "mean", "shift"]

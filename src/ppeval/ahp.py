@@ -52,6 +52,8 @@ __all__ = [
     "aggregate",
     "aggregate_priorities",
     "inconsistencies",
+    "FuzzyAHPResult",
+    "fuzzy_priorities",
 ]
 
 AHPMethod: TypeAlias = Literal["eigenvector", "geometric_mean"]
@@ -1090,3 +1092,7 @@ def inconsistencies(matrix: Any, method: AHPMethod = "eigenvector", top: int | N
         )
         for p in order
     ]
+
+
+# Fuzzy AHP lives in its own module (this one is long); re-exported here as ``ppeval.ahp.fuzzy_priorities``.
+from ppeval._fuzzy_ahp import FuzzyAHPResult, fuzzy_priorities  # noqa: E402

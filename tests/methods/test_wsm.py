@@ -153,7 +153,7 @@ BAD: list[tuple[Callable[[], Any], type[Exception], str]] = [
     (lambda: wsm(_X, [0.5, 0.4], [1, 1]), InputError, "weights sums to 0.9"),
     (lambda: wsm(_X, [1.5, -0.5], [1, 1]), InputError, "weights[1] is -0.5"),
     (lambda: wsm(_X, [0.5, 0.5], ["benefit", "loss"]), InputError, "types[1] is 'loss'"),
-    (lambda: wsm(_X, [0.5, 0.5], [1, 1], normalization="zscore"), InputError, "normalization is 'zscore'"),
+    (lambda: wsm(_X, [0.5, 0.5], [1, 1], normalization="l2"), InputError, "normalization is 'l2'"),
     (lambda: wsm(_X, [0.5, 0.5], [1, 1], normalization="vector", bounds=[[0, 5], [0, 5]]), InputError,
      "absolute mode is defined for normalization='minmax' only"),
     (lambda: wsm(_X, [0.5, 0.5], [1, 1], bounds=[[5, 0], [0, 5]]), InputError,

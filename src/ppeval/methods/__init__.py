@@ -11,6 +11,9 @@ batching and blocking, and each module for the formula and its sources.
 - :func:`vikor` -- group utility S, regret R, compromise index Q (Opricovic &
   Tzeng 2004); lower is better. :func:`vikor_compromise` gives the compromise
   solution.
+- :func:`gra` -- grey relational grade to the ideal (Deng 1982); higher is
+  better. :func:`grey_coefficients` gives the coefficient matrix and
+  :func:`relational_degrees` the relational degrees of factors to an outcome.
 - :func:`fce` -- fuzzy comprehensive evaluation (membership matrix, weights and
   grade values instead of a decision matrix; see :mod:`ppeval.methods.fce`).
 """
@@ -18,6 +21,7 @@ batching and blocking, and each module for the formula and its sources.
 from __future__ import annotations
 
 from ppeval.methods.fce import FCEResult, fce
+from ppeval.methods.gra import RelationalDegrees, gra, grey_coefficients, relational_degrees
 from ppeval.methods.topsis import topsis
 from ppeval.methods.vikor import VikorCompromise, VikorResult, vikor, vikor_compromise
 from ppeval.methods.wsm import wsm
@@ -26,6 +30,10 @@ __all__ = [
     "fce",
     "FCEResult",
     "topsis",
+    "gra",
+    "grey_coefficients",
+    "relational_degrees",
+    "RelationalDegrees",
     "wsm",
     "vikor",
     "VikorResult",

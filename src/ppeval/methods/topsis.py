@@ -7,6 +7,15 @@ from typing import Any
 import numpy as np
 
 from ppeval._checks import as_matrix, as_types, one_of
+from ppeval._normcore import (
+    _absolute,
+    _bounds_linear,
+    _column_spans,
+    _extrema,
+    _linear,
+    _normalized,
+    _vector_denominators,
+)
 from ppeval._typing import FloatArray, Normalization
 from ppeval.errors import InputError
 from ppeval.methods._batch import (
@@ -17,19 +26,10 @@ from ppeval.methods._batch import (
     weight_batch,
     weight_chunks,
 )
-from ppeval.normalize import (
-    _absolute,
-    _bounds_linear,
-    _column_spans,
-    _extrema,
-    _linear,
-    _normalized,
-    _vector_denominators,
-)
 
 __all__ = ["topsis"]
 
-_NORMALIZATIONS = ("vector", "minmax", "max", "sum")
+_NORMALIZATIONS = ("vector", "minmax", "max", "sum", "zscore", "mean", "shift")
 
 #: Closeness given to every alternative when it is at once ideal and anti-ideal.
 DEGENERATE_CLOSENESS = 0.5
@@ -60,7 +60,7 @@ def topsis(
         and summing to 1 (within 1e-9).
     types : array_like, shape (m,)
         ``1``/``"benefit"`` or ``-1``/``"cost"`` per criterion.
-    normalization : {"vector", "minmax", "max", "sum"}, default "vector"
+    normalization : {"vector", "minmax", "max", "sum", "zscore", "mean", "shift"}, default "vector"
         Normalisation of relative mode (see :mod:`ppeval.normalize`); Hwang &
         Yoon use ``"vector"``. With ``bounds`` only ``"minmax"`` is defined, and
         the default ``"vector"`` is read as ``"minmax"``; ``"max"`` or ``"sum"``

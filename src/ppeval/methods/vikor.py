@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ppeval._checks import as_matrix, as_types, readonly
+from ppeval._normcore import _extrema, _minmax_linear
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import InputError
 from ppeval.methods._batch import (
@@ -22,7 +23,6 @@ from ppeval.methods._batch import (
     weight_batch,
     weight_chunks,
 )
-from ppeval.normalize import _extrema, _minmax_linear
 
 __all__ = ["vikor", "VikorResult", "vikor_compromise", "VikorCompromise"]
 

@@ -7,14 +7,14 @@ from typing import Any
 import numpy as np
 
 from ppeval._checks import as_matrix, as_types, one_of
+from ppeval._normcore import _extrema, _Linear, _linear, _normalized
 from ppeval._typing import FloatArray, Normalization
 from ppeval.errors import InputError
 from ppeval.methods._batch import TILE_BYTES, block_rows, row_blocks, shape_result, weight_batch, weight_chunks
-from ppeval.normalize import _extrema, _Linear, _linear, _normalized
 
 __all__ = ["wsm"]
 
-_NORMALIZATIONS = ("minmax", "vector", "max", "sum")
+_NORMALIZATIONS = ("minmax", "vector", "max", "sum", "zscore", "mean", "shift")
 
 
 def wsm(
@@ -35,7 +35,7 @@ def wsm(
         (within 1e-9).
     types : array_like, shape (m,)
         ``1``/``"benefit"`` or ``-1``/``"cost"`` per criterion.
-    normalization : {"minmax", "vector", "max", "sum"}, default "minmax"
+    normalization : {"minmax", "vector", "max", "sum", "zscore", "mean", "shift"}, default "minmax"
         Normalisation to benefit orientation (:mod:`ppeval.normalize`). With
         ``bounds`` only ``"minmax"`` is defined.
     bounds : array_like, shape (m, 2), optional

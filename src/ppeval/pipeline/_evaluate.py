@@ -16,6 +16,7 @@ from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError
 from ppeval.pipeline._assemble import Assembled, assemble, listing
+from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
 from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
@@ -592,6 +593,8 @@ def _qualitative_summary(
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
     gv = np.where(q.group_counts > 0, q.group_values, 0.0)
+    rel, rel_diags = reliability_statistics(assessment, q.cols, ids)
+    diags.extend(rel_diags)
     summary = QualitativeSummary(
         indicator_ids=qids,
         n_raters=readonly(np.asarray(q.n_raters, dtype=np.int64)),
@@ -606,5 +609,6 @@ def _qualitative_summary(
         variance_defined=var_defined,
         resident_scores=resident_scores,
         resident_ranks=resident_ranks,
+        reliability=rel,
     )
     return summary, diags

@@ -1,6 +1,7 @@
-"""Per-node local weights (AHP / fixed / equal / entropy / CRITIC / combined) → global leaf weights.
+"""Per-node local weights (AHP / fuzzy AHP / G1 / BWM / fixed / equal / entropy / CRITIC / CV / combined)
+→ global leaf weights.
 
-Data-driven weights (entropy, CRITIC, and combinations containing them) are
+Data-driven weights (entropy, CRITIC, CV, and combinations containing them) are
 computed from the benefit-oriented normalised values ``r`` in [0, 1] of the
 node's children: a leaf child contributes its column of ``r``, an inner child
 its weighted-sum sub-score ``r_sub · w_sub`` (nodes are processed children
@@ -22,7 +23,7 @@ from ppeval.errors import DegenerateError, InputError
 from ppeval.pipeline.result import Diagnostic, NodeWeights
 from ppeval.schema import IndicatorSystem
 from ppeval.schema.system import Group
-from ppeval.schema.weighting import AHP, Combine, Critic, Entropy, Equal, Fixed
+from ppeval.schema.weighting import AHP, BWM, CV, G1, Combine, Critic, Entropy, Equal, Fixed, FuzzyAHP
 
 __all__ = ["node_weights"]
 
@@ -41,7 +42,7 @@ def _informative(data: FloatArray) -> np.ndarray:
 def _data_weights(
     kind: str, node: Group, data: FloatArray, diags: list[Diagnostic]
 ) -> tuple[FloatArray, dict[str, Any]]:
-    """Entropy or CRITIC weights of ``node``'s children from ``data`` (n x c)."""
+    """Entropy, CRITIC or CV weights of ``node``'s children from ``data`` (n x c)."""
     c = data.shape[1]
     info = _informative(data)
     w = np.zeros(c)
@@ -64,6 +65,8 @@ def _data_weights(
         try:
             if kind == "entropy":
                 w[info] = wmod.entropy(sub)
+            elif kind == "cv":
+                w[info] = wmod.cv(sub)
             else:
                 w[info] = wmod.critic(sub, np.ones(sub.shape[1], dtype=np.int64))
         except DegenerateError as exc:
@@ -97,6 +100,25 @@ def _source_weights(
 ) -> tuple[FloatArray, dict[str, Any]]:
     if isinstance(spec, Fixed | Equal | AHP):
         return np.array(spec.local_weights(node.child_ids), dtype=np.float64), {}
+    if isinstance(spec, G1):
+        w = np.array(spec.local_weights(node.child_ids), dtype=np.float64)
+        return w, {"order": list(spec.order), "ratios": list(spec.ratios)}
+    if isinstance(spec, BWM):
+        res = spec.evaluate(node.child_ids)
+        return np.array(res.weights, dtype=np.float64), {
+            "best": spec.best,
+            "worst": spec.worst,
+            "ksi": float(res.ksi),
+            "consistency_ratio": float(res.consistency_ratio),
+        }
+    if isinstance(spec, FuzzyAHP):
+        fres = spec.evaluate(node.child_ids)
+        return np.array(fres.weights, dtype=np.float64), {
+            "fuzzy_weights": np.asarray(fres.fuzzy_weights).tolist(),
+            "modal_cr": float(fres.modal_cr),
+        }
+    if isinstance(spec, CV):
+        return _data_weights("cv", node, data, diags)
     if isinstance(spec, Entropy):
         return _data_weights("entropy", node, data, diags)
     if isinstance(spec, Critic):

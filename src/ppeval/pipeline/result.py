@@ -23,6 +23,7 @@ __all__ = [
     "Diagnostic",
     "NodeWeights",
     "QualitativeSummary",
+    "ReliabilityStat",
     "Provenance",
     "EvaluationResult",
     "RESULT_FORMAT",
@@ -71,7 +72,8 @@ class NodeWeights:
     node : str
         Inner node id.
     method : str
-        ``fixed``, ``equal``, ``ahp``, ``entropy``, ``critic``, ``combine`` or ``override``.
+        ``fixed``, ``equal``, ``ahp``, ``fuzzy_ahp``, ``g1``, ``bwm``, ``entropy``, ``critic``, ``cv``,
+        ``combine`` or ``override``.
     children : tuple of str
         Child ids in order.
     weights : ndarray
@@ -88,6 +90,49 @@ class NodeWeights:
     weights: FloatArray
     cr: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReliabilityStat:
+    """One reliability statistic of the qualitative evidence (see :mod:`ppeval.qualitative.reliability`).
+
+    Attributes
+    ----------
+    statistic : {"cronbach_alpha", "icc"}
+        Cronbach's alpha of a survey group's answers, or the ICC of an expert
+        panel's scores on one indicator.
+    group : str
+        Rater group (e.g. ``service_user``, ``expert``).
+    indicator_ids : tuple of str
+        The items (alpha) or the indicator (ICC).
+    kind : str
+        ``pairwise`` (alpha's missing-answer policy) or the ICC form (``ICC2k`` for a fully
+        crossed panel, ``ICC1k`` when each project has its own reviewers).
+    value : float
+    ci : tuple of float
+        95 % confidence interval (Feldt for alpha; McGraw & Wong for the ICC).
+    n : int
+        Respondents behind the interval (alpha; see ``AlphaResult.n``) or
+        projects scored by every panel member (ICC).
+    k : int
+        Items (alpha) or raters (ICC).
+    threshold : float
+        The stated floor: 0.7 for alpha (Nunnally 1978), 0.75 for the ICC
+        (Koo & Li 2016, "good").
+    acceptable : bool
+        ``value >= threshold``.
+    """
+
+    statistic: str
+    group: str
+    indicator_ids: tuple[str, ...]
+    kind: str
+    value: float
+    ci: tuple[float, float]
+    n: int
+    k: int
+    threshold: float
+    acceptable: bool
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +168,9 @@ class QualitativeSummary:
     resident_scores : ndarray or None, shape (n_projects,)
         Scores (0-100) when qualitative indicators use residents' ratings only.
     resident_ranks : ndarray of int or None
+    reliability : tuple of ReliabilityStat
+        Cronbach's alpha per survey group and ICC(2,k) per expert panel and
+        indicator, each with its threshold (empty when no group qualifies).
     """
 
     indicator_ids: tuple[str, ...]
@@ -138,6 +186,7 @@ class QualitativeSummary:
     variance_defined: bool
     resident_scores: FloatArray | None = None
     resident_ranks: IntArray | None = None
+    reliability: tuple[ReliabilityStat, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -331,6 +380,7 @@ _BOOL_ARRAYS = {"imputed", "agreement_defined"}
 _NESTED = {
     "node_weights": NodeWeights,
     "qualitative": QualitativeSummary,
+    "reliability": ReliabilityStat,
     "diagnostics": Diagnostic,
     "provenance": Provenance,
 }

@@ -13,6 +13,9 @@ Numeric core (plain numpy arrays, no schema objects):
   alpha (also per indicator).
 * :mod:`~ppeval.qualitative.fuzzy` - triangular fuzzy numbers and fuzzy
   TOPSIS (Chen 2000).
+* :mod:`~ppeval.qualitative.reliability` - survey reliability and rater
+  agreement on a scale: Cronbach's alpha, the six ICCs of Shrout & Fleiss,
+  KMO and Bartlett's test of sphericity.
 * :mod:`~ppeval.qualitative.share` - share of weight and of score variance
   on qualitative indicators, with a floor check.
 
@@ -43,6 +46,14 @@ from ppeval.qualitative.fuzzy import (
     vertex_distance,
 )
 from ppeval.qualitative.membership import MembershipResult, membership_matrix
+from ppeval.qualitative.reliability import (
+    AlphaResult,
+    ICCResult,
+    KMOBartlettResult,
+    cronbach_alpha,
+    icc,
+    kmo_bartlett,
+)
 from ppeval.qualitative.scales import LikertScale, LinguisticScale
 from ppeval.qualitative.share import QualitativeShare, qualitative_share
 
@@ -70,6 +81,12 @@ __all__ = [
     "centroid",
     "FuzzyTopsisResult",
     "fuzzy_topsis",
+    "AlphaResult",
+    "cronbach_alpha",
+    "ICCResult",
+    "icc",
+    "KMOBartlettResult",
+    "kmo_bartlett",
     "QualitativeShare",
     "qualitative_share",
 ]

@@ -2,8 +2,10 @@
 
 ``fixed`` weights and ``equal`` weights are given by the system; ``ahp``
 weights follow from one or several experts' pairwise judgments (Saaty 1980),
-computed through :mod:`ppeval.ahp`; ``entropy`` and ``critic`` need the
-assessment's data and are computed by the pipeline; ``combine`` mixes several
+computed through :mod:`ppeval.ahp`; ``g1`` (a ranking and adjacent ratios),
+``bwm`` (best-worst comparisons) and ``fuzzy_ahp`` (triangular fuzzy
+judgments) from fewer or fuzzier expert judgments; ``entropy``, ``critic``
+and ``cv`` need the assessment's data and are computed by the pipeline; ``combine`` mixes several
 of these (linear, multiplicative or game-theory combination).
 
 The checks that need the node's children (weights keyed by child ids,
@@ -50,6 +52,11 @@ __all__ = [
     "Expert",
     "AHP",
     "Combine",
+    "CV",
+    "G1",
+    "BWM",
+    "FuzzyJudgments",
+    "FuzzyAHP",
     "SourceWeighting",
     "Weighting",
     "ExpertConsistency",
@@ -450,7 +457,251 @@ def _aip(ahp: ModuleType, priorities: list[FloatArray], expert_weights: Sequence
     return np.asarray(out, dtype=np.float64)
 
 
-SourceWeighting = Annotated[Fixed | AHP | Entropy | Critic | Equal, Field(discriminator="method")]
+class CV(FrozenModel):
+    """Coefficient-of-variation weights from the assessment data (computed by the pipeline)."""
+
+    method: Literal["cv"]
+
+    def is_determined(self) -> bool:
+        """``False``: the weights need the assessment's data."""
+        return False
+
+    def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
+        """No child-dependent problems."""
+        return []
+
+    def local_weights(self, child_ids: Sequence[str]) -> tuple[float, ...]:
+        """Raise: these weights need the assessment's data (the pipeline computes them)."""
+        raise SchemaError(
+            f"weighting method {self.method!r} needs the assessment's data; the pipeline computes it"
+        )
+
+
+def _weights_module() -> ModuleType:
+    """Import :mod:`ppeval.weights` (the numeric core) on first use."""
+    import ppeval.weights
+
+    return ppeval.weights
+
+
+class G1(FrozenModel):
+    """G1 order-relation weights (Guo Yajun 2002): a ranking of the children and adjacent ratios.
+
+    ``order`` lists every child id once, most important first; ``ratios[k]``
+    is how many times more important ``order[k]`` is than ``order[k + 1]``
+    (``>= 1``; Guo's scale 1.0, 1.2, 1.4, 1.6, 1.8), so ``n - 1`` values.
+    See :func:`ppeval.weights.g1`.
+    """
+
+    method: Literal["g1"]
+    order: Annotated[tuple[Id, ...], *min_items(1, "child id")]
+    ratios: tuple[Annotated[Finite, Field(ge=1)], ...]
+
+    def is_determined(self) -> bool:
+        """``True``: the weights follow from the ranking and ratios."""
+        return True
+
+    def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
+        """``order`` must list every child once; ``ratios`` needs ``n - 1`` values."""
+        problems: list[Problem] = []
+        unknown = [c for c in self.order if c not in child_ids]
+        if unknown:
+            problems.append((("order",), f"order names {_ids(unknown)}, not a child of this node "
+                             f"(children: {_ids(child_ids)})"))
+        dup = sorted({c for c in self.order if self.order.count(c) > 1})
+        if dup:
+            problems.append((("order",), f"order lists {_ids(dup)} more than once; list every child once"))
+        missing = [c for c in child_ids if c not in self.order]
+        if missing:
+            problems.append((("order",), f"order leaves out {_ids(missing)}; rank every child"))
+        n = len(child_ids)
+        if len(self.ratios) != n - 1:
+            problems.append((("ratios",), f"ratios has {len(self.ratios)} values; {n} children need n - 1 = "
+                             f"{n - 1} (one per adjacent pair in order)"))
+        return problems
+
+    def local_weights(self, child_ids: Sequence[str]) -> tuple[float, ...]:
+        """The G1 weights in children order."""
+        idx = [list(child_ids).index(c) for c in self.order]
+        w = _weights_module().g1(idx, list(self.ratios))
+        return tuple(float(v) for v in w)
+
+
+class BWM(FrozenModel):
+    """Best-worst method weights (Rezaei 2015; linear model, Rezaei 2016).
+
+    ``best`` and ``worst`` name children; ``best_to_others`` gives, for every
+    child, how much ``best`` is preferred to it (1-9, 1 for ``best``);
+    ``others_to_worst`` how much every child is preferred to ``worst`` (1 for
+    ``worst``). ``best_to_others[worst]`` and ``others_to_worst[best]`` are
+    both ``a_BW`` and must be equal. See :func:`ppeval.weights.bwm`.
+    """
+
+    method: Literal["bwm"]
+    best: Id
+    worst: Id
+    best_to_others: dict[Id, Judgment]
+    others_to_worst: dict[Id, Judgment]
+
+    def is_determined(self) -> bool:
+        """``True``: the weights follow from the comparisons."""
+        return True
+
+    def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
+        """Keys must be the children; best and worst children; the comparisons must be valid BWM input."""
+        problems: list[Problem] = []
+        for key in ("best", "worst"):
+            cid = getattr(self, key)
+            if cid not in child_ids:
+                problems.append(((key,), f"{cid!r} is not a child of this node (children: {_ids(child_ids)})"))
+        for key in ("best_to_others", "others_to_worst"):
+            given = getattr(self, key)
+            unknown = [k for k in given if k not in child_ids]
+            missing = [c for c in child_ids if c not in given]
+            if unknown:
+                problems.append(((key,), f"{key} names {_ids(unknown)}, not a child of this node"))
+            if missing:
+                problems.append(((key,), f"{key} has no value for {_ids(missing)}; give one per child"))
+        if problems:
+            return problems
+        try:
+            self.evaluate(child_ids)
+        except InputError as exc:
+            legend = ", ".join(f"{i}={c}" for i, c in enumerate(child_ids))
+            problems.append(((), f"{exc} (indices in children order: {legend})"))
+        return problems
+
+    def evaluate(self, child_ids: Sequence[str]) -> Any:
+        """The :class:`ppeval.weights.BWMResult` of these comparisons (children order)."""
+        ids = list(child_ids)
+        return _weights_module().bwm(
+            [self.best_to_others[c] for c in ids],
+            [self.others_to_worst[c] for c in ids],
+            best=ids.index(self.best),
+            worst=ids.index(self.worst),
+        )
+
+    def local_weights(self, child_ids: Sequence[str]) -> tuple[float, ...]:
+        """The linear-BWM weights in children order."""
+        return tuple(float(v) for v in self.evaluate(child_ids).weights)
+
+
+TriangularJudgment = tuple[Judgment, Judgment, Judgment]
+"""A triangular fuzzy judgment ``[l, m, u]`` (each a number or a ratio string such as ``'1/3'``)."""
+
+
+class FuzzyJudgments(FrozenModel):
+    """Complete triangular fuzzy judgments: exactly one of ``upper`` or ``pairs``.
+
+    * ``upper``: ``[l, m, u]`` for every pair above the diagonal, row-wise
+      ``(0,1), (0,2), ..., (1,2), ...`` in children order.
+    * ``pairs``: ``[row id, column id, [l, m, u]]`` for every pair of
+      children once: "row is (l, m, u) times as important as column".
+
+    The lower triangle is the fuzzy reciprocal ``(1/u, 1/m, 1/l)``.
+    """
+
+    upper: tuple[TriangularJudgment, ...] | None = None
+    pairs: tuple[tuple[Id, Id, TriangularJudgment], ...] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FuzzyJudgments:
+        given = [k for k in ("upper", "pairs") if getattr(self, k) is not None]
+        if len(given) != 1:
+            what = "none" if not given else " and ".join(given)
+            raise_problems([((), f"give exactly one of upper or pairs; got {what}")])
+        bad = [(k, v) for k, v in enumerate(self.upper or ()) if not v[0] <= v[1] <= v[2]]
+        bad += [(k, v[2]) for k, v in enumerate(self.pairs or ()) if not v[2][0] <= v[2][1] <= v[2][2]]
+        if bad:
+            k, v = bad[0]
+            raise_problems([((given[0], k), f"{list(v)} is not a triangular fuzzy number; it needs l <= m <= u")])
+        return self
+
+    def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
+        """Size, names, completeness (every pair judged once)."""
+        n = len(child_ids)
+        need = n * (n - 1) // 2
+        if self.upper is not None:
+            if len(self.upper) != need:
+                return [(("upper",), f"upper has {len(self.upper)} judgments; {n} children need n(n-1)/2 = "
+                         f"{need} (row-wise: (0,1), (0,2), ..., (1,2), ...)")]
+            return []
+        problems: list[Problem] = []
+        seen: dict[frozenset[str], int] = {}
+        for k, (row, col, _v) in enumerate(self.pairs or ()):
+            bad = False
+            for pos, cid in ((0, row), (1, col)):
+                if cid not in child_ids:
+                    problems.append((("pairs", k, pos), f"{cid!r} is not a child of this node "
+                                     f"(children: {_ids(child_ids)})"))
+                    bad = True
+            if bad:
+                continue
+            if row == col:
+                problems.append((("pairs", k), f"pair compares {row!r} with itself; the diagonal is (1, 1, 1)"))
+                continue
+            key = frozenset((row, col))
+            if key in seen:
+                problems.append((("pairs", k), f"pair ({row}, {col}) is already judged in pairs[{seen[key]}]"))
+            else:
+                seen[key] = k
+        if not problems and len(seen) != need:
+            judged = set(seen)
+            missing = [f"({a}, {b})" for i, a in enumerate(child_ids) for b in child_ids[i + 1 :]
+                       if frozenset((a, b)) not in judged]
+            problems.append((("pairs",), f"fuzzy AHP needs every pair judged; missing {', '.join(missing)}"))
+        return problems
+
+    def to_array(self, child_ids: Sequence[str]) -> FloatArray:
+        """The ``(n, n, 3)`` fuzzy matrix in children order (only after :meth:`child_problems` passed)."""
+        n = len(child_ids)
+        a = np.ones((n, n, 3))
+        if self.upper is not None:
+            cells: list[tuple[int, int, tuple[float, float, float]]] = [
+                (int(i), int(j), v) for (i, j), v in zip(zip(*np.triu_indices(n, 1), strict=True), self.upper,
+                                                          strict=True)
+            ]
+        else:
+            index = {c: i for i, c in enumerate(child_ids)}
+            cells = [(index[r], index[c], v) for r, c, v in self.pairs or ()]
+        for i, j, (lo, mid, up) in cells:
+            a[i, j] = (lo, mid, up)
+            a[j, i] = (1.0 / up, 1.0 / mid, 1.0 / lo)
+        return a
+
+
+class FuzzyAHP(FrozenModel):
+    """Fuzzy AHP weights from triangular fuzzy judgments, Buckley's (1985) geometric mean.
+
+    The fuzzy weights are defuzzified by their centroid and normalised (see
+    :func:`ppeval.ahp.fuzzy_priorities`). One set of judgments; a panel's
+    judgments can be combined beforehand by the geometric mean of each of
+    ``l``, ``m`` and ``u`` (Buckley 1985).
+    """
+
+    method: Literal["fuzzy_ahp"]
+    judgments: FuzzyJudgments
+
+    def is_determined(self) -> bool:
+        """``True``: the weights follow from the judgments."""
+        return True
+
+    def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
+        """Problems of the judgments against the children."""
+        return [(("judgments", *p), m) for p, m in self.judgments.child_problems(child_ids)]
+
+    def evaluate(self, child_ids: Sequence[str]) -> Any:
+        """The :class:`ppeval.ahp.FuzzyAHPResult` of the judgments."""
+        return _ahp_module().fuzzy_priorities(self.judgments.to_array(child_ids))
+
+    def local_weights(self, child_ids: Sequence[str]) -> tuple[float, ...]:
+        """The crisp fuzzy-AHP weights in children order."""
+        return tuple(float(v) for v in self.evaluate(child_ids).weights)
+
+
+SourceWeighting = Annotated[
+    Fixed | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP, Field(discriminator="method")
+]
 """A weighting that may be a source of a combination (any method but ``combine``)."""
 
 
@@ -527,7 +778,9 @@ class Combine(FrozenModel):
         return tuple(float(w) for w in np.asarray(out, dtype=np.float64))
 
 
-Weighting = Annotated[Fixed | AHP | Entropy | Critic | Equal | Combine, Field(discriminator="method")]
+Weighting = Annotated[
+    Fixed | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP | Combine, Field(discriminator="method")
+]
 """How a node's children are weighted, discriminated on ``method``."""
 
 

@@ -1,5 +1,7 @@
 """Objective and combined criterion weights: entropy, CRITIC, standard deviation, equal, combine.
 
+Private module of :mod:`ppeval.weights` (which re-exports these names).
+
 Every function returns a float64 vector of shape ``(n_criteria,)`` that is
 non-negative and sums to 1. Inputs are validated first (shape, finiteness,
 signs, criterion types) and never written to.
@@ -35,9 +37,9 @@ from typing import Any, Literal, NoReturn, TypeAlias
 
 import numpy as np
 
-from ._checks import WEIGHT_SUM_TOL, as_matrix, as_types, as_vector, as_weights, locate, one_of
-from ._typing import ArrayLike, BoolArray, FloatArray, TypesLike
-from .errors import DegenerateError, InputError
+from ppeval._checks import WEIGHT_SUM_TOL, as_matrix, as_types, as_vector, as_weights, locate, one_of
+from ppeval._typing import ArrayLike, BoolArray, FloatArray, TypesLike
+from ppeval.errors import DegenerateError, InputError
 
 __all__ = ["CombineMethod", "entropy", "critic", "std", "equal", "combine"]
 

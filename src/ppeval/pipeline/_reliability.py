@@ -1,0 +1,186 @@
+"""Reliability of the qualitative evidence: Cronbach's alpha per survey, ICC per expert panel.
+
+Called by :func:`ppeval.pipeline.evaluate`; the statistics themselves are
+:mod:`ppeval.qualitative.reliability`. A rater group is a **survey** when each
+of its raters answers for one project only (residents, service users: one
+questionnaire per respondent) and a **panel** when its raters score several
+projects (experts, government reviewers).
+
+* Survey: Cronbach's alpha (pairwise) of the group's qualitative indicators,
+  respondents = (project, rater) rows, when the group answered at least 2
+  indicators and at least 3 respondents answered.
+* Panel: per indicator, ICC(2,k) (two-way random, mean of the panel's scores)
+  on the projects every panel member scored (a fully crossed table); when
+  fewer than 2 projects are complete (each project reviewed by some of the
+  experts, the usual design), ICC(1,k) (one-way random: every project has its
+  own raters) on the projects with at least 2 ratings, each with its first
+  ``k`` ratings, ``k`` the smallest count. When neither is possible an
+  ``info`` diagnostic names the indicators.
+
+Values below :data:`~ppeval.qualitative.reliability.ALPHA_THRESHOLD` (0.7) or
+:data:`~ppeval.qualitative.reliability.ICC_THRESHOLD` (0.75) give a
+``low_reliability`` warning.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ppeval.errors import PPEvalError
+from ppeval.pipeline.result import Diagnostic, ReliabilityStat
+from ppeval.qualitative.reliability import ALPHA_THRESHOLD, ICC_THRESHOLD, cronbach_alpha, icc
+from ppeval.schema import Assessment
+
+__all__ = ["reliability_statistics", "MIN_RESPONDENTS"]
+
+#: Respondents a survey group needs before its alpha is computed.
+MIN_RESPONDENTS = 3
+
+
+def reliability_statistics(
+    assessment: Assessment, qual_cols: np.ndarray, ids: tuple[str, ...] | list[str]
+) -> tuple[tuple[ReliabilityStat, ...], list[Diagnostic]]:
+    """Alpha per survey group and ICC(2,k) per panel group and indicator, with their diagnostics."""
+    r = assessment.ratings
+    out: list[ReliabilityStat] = []
+    diags: list[Diagnostic] = []
+    if len(r) == 0:
+        return (), diags
+    qset = np.zeros(len(ids), dtype=bool)
+    qset[np.asarray(qual_cols, dtype=np.int64)] = True
+    keep = qset[r.indicator]
+    for group in sorted({str(g) for g in r.group[keep]}):
+        m = keep & (r.group == group)
+        raters, rater_code = np.unique(r.rater[m], return_inverse=True)
+        pairs = np.unique(np.stack([rater_code, r.project[m]], axis=1), axis=0)
+        projects_per_rater = np.bincount(pairs[:, 0], minlength=raters.size)
+        if projects_per_rater.max() <= 1:
+            stat = _survey_alpha(group, r.project[m], rater_code, r.indicator[m], r.value[m], ids, diags)
+            if stat is not None:
+                out.append(stat)
+        else:
+            out.extend(_panel_icc(group, r.project[m], rater_code, raters, r.indicator[m], r.value[m],
+                                  ids, assessment, diags))
+    return tuple(out), diags
+
+
+def _survey_alpha(
+    group: str,
+    project: np.ndarray,
+    rater: np.ndarray,
+    indicator: np.ndarray,
+    value: np.ndarray,
+    ids: tuple[str, ...] | list[str],
+    diags: list[Diagnostic],
+) -> ReliabilityStat | None:
+    items, col = np.unique(indicator, return_inverse=True)
+    if items.size < 2:
+        return None
+    resp, row = np.unique(np.stack([project, rater], axis=1), axis=0, return_inverse=True)
+    table = np.full((resp.shape[0], items.size), np.nan)
+    table[np.asarray(row).reshape(-1), col] = value
+    answered = ~np.isnan(table).all(axis=1)
+    table = table[answered]
+    names = tuple(ids[int(j)] for j in items)
+    if table.shape[0] < MIN_RESPONDENTS:
+        return None
+    try:
+        res = cronbach_alpha(table, missing="pairwise")
+    except PPEvalError as exc:
+        diags.append(Diagnostic(code="reliability_not_computed", severity="info",
+                                message=f"Cronbach's alpha of the {group!r} survey ({', '.join(names)}): {exc}"))
+        return None
+    stat = ReliabilityStat(
+        statistic="cronbach_alpha", group=group, indicator_ids=names, kind="pairwise",
+        value=res.alpha, ci=res.ci, n=res.n, k=res.k, threshold=ALPHA_THRESHOLD,
+        acceptable=res.alpha >= ALPHA_THRESHOLD,
+    )
+    if not stat.acceptable:
+        diags.append(Diagnostic(
+            code="low_reliability", severity="warning",
+            message=f"the {group!r} survey's answers to {', '.join(names)} are not internally consistent: "
+            f"Cronbach's alpha = {res.alpha:.3f} < {ALPHA_THRESHOLD} ({res.n} respondents, {res.k} items)",
+            value=float(res.alpha),
+        ))
+    return stat
+
+
+def _panel_icc(
+    group: str,
+    project: np.ndarray,
+    rater: np.ndarray,
+    raters: np.ndarray,
+    indicator: np.ndarray,
+    value: np.ndarray,
+    ids: tuple[str, ...] | list[str],
+    assessment: Assessment,
+    diags: list[Diagnostic],
+) -> list[ReliabilityStat]:
+    out: list[ReliabilityStat] = []
+    skipped: list[str] = []
+    n_proj = len(assessment.project_ids)
+    for j in np.unique(indicator):
+        m = (indicator == j) & ~np.isnan(value)
+        who = np.unique(rater[m])
+        if who.size < 2:
+            continue
+        pos = np.full(raters.size, -1, dtype=np.int64)
+        pos[who] = np.arange(who.size)
+        table = np.full((n_proj, who.size), np.nan)
+        table[project[m], pos[rater[m]]] = value[m]
+        complete = ~np.isnan(table).any(axis=1)
+        ind = ids[int(j)]
+        if complete.sum() >= 2:
+            data, kind = table[complete], "ICC2k"
+        else:
+            data = _one_way_table(table)
+            kind = "ICC1k"
+            if data is None:
+                skipped.append(ind)
+                continue
+        try:
+            res = icc(data, kind=kind)  # type: ignore[arg-type]
+        except PPEvalError as exc:
+            diags.append(Diagnostic(code="reliability_not_computed", severity="info",
+                                    message=f"indicator {ind!r}: ICC of the {group!r} panel: {exc}", indicator=ind))
+            continue
+        stat = ReliabilityStat(
+            statistic="icc", group=group, indicator_ids=(ind,), kind=res.kind, value=res.value, ci=res.ci,
+            n=res.n_targets, k=res.n_raters, threshold=ICC_THRESHOLD, acceptable=res.value >= ICC_THRESHOLD,
+        )
+        out.append(stat)
+        if not stat.acceptable:
+            diags.append(Diagnostic(
+                code="low_reliability", severity="warning",
+                message=f"indicator {ind!r}: the {group!r} panel's mean scores are not reliable: {res.kind} = "
+                f"{res.value:.3f} < {ICC_THRESHOLD} ({res.n_targets} projects, {res.n_raters} raters)",
+                indicator=ind, value=float(res.value),
+            ))
+    if skipped:
+        diags.append(Diagnostic(
+            code="reliability_not_computed", severity="info",
+            message=f"the {group!r} panel's ICC was not computed for {', '.join(skipped)}: fewer than 2 projects "
+            "were scored by at least 2 members each",
+        ))
+    return out
+
+
+def _one_way_table(table: np.ndarray) -> np.ndarray | None:
+    """Projects x ``k`` table for the one-way ICC when the panel is not fully crossed, or None.
+
+    Each project rated by at least 2 members keeps its first ``k`` ratings
+    (members in id order), ``k`` the smallest such count: in the one-way
+    random model (Shrout & Fleiss case 1) every target has its own random
+    raters, so which ``k`` of a project's ratings are used does not matter to
+    the model; using the first ``k`` keeps the choice deterministic.
+    """
+    counts = (~np.isnan(table)).sum(axis=1)
+    rows = counts >= 2
+    if rows.sum() < 2:
+        return None
+    k = int(counts[rows].min())
+    sub = table[rows]
+    # move each row's ratings to the front (stable: member order kept), then keep k columns
+    order = np.argsort(np.isnan(sub), axis=1, kind="stable")
+    packed = np.take_along_axis(sub, order, axis=1)
+    return packed[:, :k]

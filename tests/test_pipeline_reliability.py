@@ -1,0 +1,78 @@
+"""evaluate(): Cronbach's alpha per survey group and ICC per expert panel, with threshold flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ppeval import evaluate
+from ppeval.io import bundled
+from ppeval.pipeline import EvaluationResult
+from ppeval.pipeline._reliability import _one_way_table
+from ppeval.qualitative import cronbach_alpha, icc
+
+
+def _long(name: str) -> tuple[object, object, pd.DataFrame]:
+    system, data = bundled.load_sample(name)
+    r = data.ratings
+    df = pd.DataFrame(
+        {"project": r.project, "indicator": r.indicator, "rater": r.rater, "group": r.group, "value": r.value}
+    )
+    return system, data, df
+
+
+def test_alpha_of_each_survey_group_matches_a_pivot_table() -> None:
+    system, data, df = _long("elderly-care")
+    res = evaluate(system, data)
+    assert res.qualitative is not None
+    stats = [s for s in res.qualitative.reliability if s.statistic == "cronbach_alpha"]
+    assert {s.group for s in stats} == {"service_user", "family"}
+    ids = res.indicator_ids
+    for s in stats:
+        sub = df[df.group == s.group]
+        table = sub.pivot_table(index=["project", "rater"], columns="indicator", values="value", dropna=False)
+        table = table.dropna(how="all")
+        assert tuple(ids[j] for j in table.columns) == s.indicator_ids
+        want = cronbach_alpha(table.to_numpy(), missing="pairwise")
+        assert s.value == pytest.approx(want.alpha, rel=1e-12)
+        assert s.ci == pytest.approx(want.ci, rel=1e-12)
+        assert s.n == want.n
+        assert s.acceptable == (s.value >= 0.7)
+
+
+def test_icc_of_a_crossed_panel_matches_icc2k() -> None:
+    system, data, df = _long("elderly-care")
+    res = evaluate(system, data)
+    assert res.qualitative is not None
+    gov = [s for s in res.qualitative.reliability if s.statistic == "icc" and s.group == "government"]
+    assert gov
+    for s in gov:
+        j = res.indicator_ids.index(s.indicator_ids[0])
+        sub = df[(df.group == "government") & (df.indicator == j)]
+        table = sub.pivot_table(index="project", columns="rater", values="value").dropna()
+        assert s.kind == "ICC2k"
+        assert s.value == pytest.approx(icc(table.to_numpy(), kind="ICC2k").value, rel=1e-12)
+        flagged = [d for d in res.diagnostics_of("low_reliability") if d.indicator == s.indicator_ids[0]
+                   and "'government'" in d.message]
+        assert bool(flagged) == (not s.acceptable)
+
+
+def test_incomplete_panel_uses_one_way_icc() -> None:
+    system, data = bundled.load_sample("budget-performance")
+    res = evaluate(system, data)
+    assert res.qualitative is not None
+    experts = [s for s in res.qualitative.reliability if s.group == "expert"]
+    assert experts
+    assert all(s.kind == "ICC1k" for s in experts)
+    back = EvaluationResult.from_json(res.to_json())
+    assert back.qualitative is not None
+    assert back.qualitative.reliability == res.qualitative.reliability
+
+
+def test_one_way_table_keeps_first_k_ratings() -> None:
+    t = np.array([[1.0, np.nan, 2.0, 3.0], [np.nan, 4.0, 5.0, np.nan], [6.0, np.nan, np.nan, np.nan]])
+    out = _one_way_table(t)
+    assert out is not None
+    np.testing.assert_array_equal(out, [[1.0, 2.0], [4.0, 5.0]])
+    assert _one_way_table(t[2:]) is None
