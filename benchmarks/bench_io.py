@@ -1,11 +1,18 @@
-"""Benchmark: loading a large assessment with ppeval.io.load_assessment.
+"""Benchmark: loading a large assessment with ppeval.io.load_assessment, and the CSV parsers it could use.
 
 Generates (seeded) an indicator system with 50 quantitative and 10 qualitative
 indicators, a wide values CSV for 10,000 projects, a projects CSV and a long
 ratings CSV with 200,000 ratings (labels and numeric ratings mixed, some
-missing answers), then times ``load_assessment`` and, as a baseline, the bare
-``csv`` module reading the same files (no conversion or checks), interleaved,
-``--repeat`` times each. Prints a Markdown table (median, min, max, ratio).
+missing answers), then times, interleaved, ``--repeat`` times each:
+
+* the bare parsers on the same three files, no checks: the standard library
+  ``csv`` module (rows of str), ``pyarrow.csv.read_csv`` and ``polars.read_csv``
+  (columns with inferred types), and pandas ``read_csv``;
+* ``load_assessment`` (parse, map, check) on its csv-module path and on its
+  polars path (used for files of 512 KiB or more when polars is installed).
+
+Prints a Markdown table (median, min, max, ratio to the csv module) and the
+installed size of each optional parser.
 
 Usage::
 
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import tempfile
 import time
@@ -94,6 +102,59 @@ def csv_baseline(paths: list[Path]) -> Any:
     return out
 
 
+def parsers() -> dict[str, Any]:
+    """The optional parsers that are installed: name -> function reading the three files."""
+    out: dict[str, Any] = {}
+    try:
+        import pyarrow.csv as pacsv
+
+        out["pyarrow.csv.read_csv (typed columns, no checks)"] = lambda paths: [pacsv.read_csv(p) for p in paths]
+    except ImportError:
+        pass
+    try:
+        import polars as pl
+
+        out["polars.read_csv (typed columns, no checks)"] = lambda paths: [pl.read_csv(p) for p in paths]
+    except ImportError:
+        pass
+    try:
+        import pandas as pd
+
+        out["pandas.read_csv (typed columns, no checks)"] = lambda paths: [pd.read_csv(p) for p in paths]
+    except ImportError:
+        pass
+    return out
+
+
+def installed_mib(*dists: str) -> str:
+    """Installed size of distributions (MiB, from their RECORD files), or 'not installed'."""
+    import importlib.metadata as md
+
+    total = 0
+    for name in dists:
+        try:
+            files = md.distribution(name).files or []
+        except md.PackageNotFoundError:
+            return "not installed"
+        for f in files:
+            try:
+                total += f.locate().stat().st_size
+            except OSError:
+                pass
+    return f"{total / 2**20:.0f} MiB"
+
+
+def load_with(paths: list[Path], system: IndicatorSystem, fast: bool) -> Any:
+    from ppeval.io import _assessment
+
+    saved = _assessment.FAST_MIN_BYTES
+    _assessment.FAST_MIN_BYTES = 0 if fast else 2**62
+    try:
+        return load_assessment(paths, system)
+    finally:
+        _assessment.FAST_MIN_BYTES = saved
+
+
 def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
     """Run every function ``repeat`` times, interleaved, and return the times per name."""
     times: dict[str, list[float]] = {name: [] for name in fns}
@@ -115,17 +176,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_files(Path(tmp), system, n_projects, n_ratings, seed=20261123)
         size = sum(p.stat().st_size for p in paths)
-        assessment = load_assessment(paths, system)  # warm-up and agreement check
+        assessment = load_with(paths, system, fast=False)  # warm-up and agreement check
         assert assessment.values.shape == (n_projects, 60)
         assert len(assessment.ratings) == n_ratings
         assert np.isfinite(assessment.values[:, :50]).all()
-        times = timed(
-            {
-                "csv.reader only, no conversion or checks (baseline)": lambda: csv_baseline(paths),
-                "ppeval.io.load_assessment (parse, map, check)": lambda: load_assessment(paths, system),
-            },
-            args.repeat,
-        )
+        fns: dict[str, Any] = {"csv.reader only, rows of str, no checks (baseline)": lambda: csv_baseline(paths)}
+        for name, fn in parsers().items():
+            fns[name] = lambda fn=fn: fn(paths)
+        fns["ppeval.io.load_assessment, csv-module path (parse, map, check)"] = \
+            lambda: load_with(paths, system, fast=False)
+        try:
+            import polars  # noqa: F401
+
+            fast = load_with(paths, system, fast=True)
+            np.testing.assert_array_equal(fast.values, assessment.values)
+            np.testing.assert_array_equal(fast.ratings.value, assessment.ratings.value)
+            fns["ppeval.io.load_assessment, polars path (parse, map, check)"] = \
+                lambda: load_with(paths, system, fast=True)
+        except ImportError:
+            pass
+        times = timed(fns, args.repeat)
     base = statistics.median(next(iter(times.values())))
     print(f"Loading {n_projects:,} projects x 50 quantitative + 10 qualitative indicators and "
           f"{n_ratings:,} ratings ({size / 2**20:.1f} MiB of CSV in 3 files); {args.repeat} interleaved runs.")
@@ -135,6 +205,9 @@ def main() -> None:
     for name, ts in times.items():
         med = statistics.median(ts)
         print(f"| {name} | {med:.3f} | {min(ts):.3f} | {max(ts):.3f} | {med / base:.2f} |")
+    print()
+    print(f"Installed size: pyarrow {installed_mib('pyarrow')}; polars {installed_mib('polars', 'polars-runtime-32')}; "
+          f"pandas {installed_mib('pandas')}; load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}.")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ SUITE = (
     "bench_montecarlo",
     "bench_evidence",
     "bench_io",
+    "bench_excel",
     "bench_evaluate",
     "bench_indicator_sets",
     "bench_dea",

@@ -354,7 +354,9 @@ def test_ratings_only_define_projects(fixed: IndicatorSystem) -> None:
 def test_assessment_argument_errors(fixed: IndicatorSystem, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="path_or_paths is empty"):
         load_assessment([], fixed)
-    with pytest.raises(InputError, match="unknown file type '.xlsx'"):
+    with pytest.raises(InputError, match="unknown file type '.docx'"):
+        load_assessment(tmp_path / "a.docx", fixed)
+    with pytest.raises(InputError, match="a.xlsx: no such file"):
         load_assessment(tmp_path / "a.xlsx", fixed)
     with pytest.raises(InputError, match="system must be an IndicatorSystem"):
         load_assessment(csv_trio(), "small-fixed")  # type: ignore[arg-type]

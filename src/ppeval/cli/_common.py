@@ -67,8 +67,36 @@ def _quote_command(parts: Sequence[str]) -> str:
     return " ".join(shlex.quote(str(p)) for p in parts)
 
 
-def _reproduce_command(result_path: str, system_path: str, data_paths: Sequence[str]) -> str:
-    return _quote_command(["ppeval", "reproduce", result_path, system_path, *data_paths])
+def _reproduce_command(
+    result_path: str, system_path: str, data_paths: Sequence[str], encoding: str | None = None,
+    delimiter: str | None = None,
+) -> str:
+    return _quote_command(
+        ["ppeval", "reproduce", result_path, system_path, *data_paths, *_reading_flags(encoding, delimiter)]
+    )
+
+
+def _reading_flags(encoding: str | None, delimiter: str | None) -> list[str]:
+    """``--encoding``/``--delimiter`` as given, to repeat them in a printed command."""
+    flags = []
+    if encoding is not None:
+        flags += ["--encoding", encoding]
+    if delimiter is not None:
+        flags += ["--delimiter", "tab" if delimiter == "\t" else delimiter]
+    return flags
+
+
+def _add_reading(parser: argparse.ArgumentParser) -> None:
+    """``--encoding`` and ``--delimiter``: how to read the CSV assessment files (default: detected per file)."""
+    parser.add_argument(
+        "--encoding", metavar="NAME", default=None,
+        help="text encoding of the CSV data files: utf-8, gbk, gb18030, utf-16, ... (default: detected per file; "
+             "give it when a file is reported ambiguous)",
+    )
+    parser.add_argument(
+        "--delimiter", metavar="CHAR", default=None,
+        help="field separator of the CSV data files: ',', ';' or tab (default: detected from each header line)",
+    )
 
 
 class _ProgressExecutor(Executor):
@@ -112,11 +140,13 @@ def _monte_carlo_progress(samples: int, chunk_size: int) -> Iterator[Executor | 
         yield _ProgressExecutor(lambda: progress.advance(task))
 
 
-def _load_inputs(system_path: str, data_paths: Sequence[str]) -> tuple[IndicatorSystem, Assessment]:
+def _load_inputs(
+    system_path: str, data_paths: Sequence[str], encoding: str | None = None, delimiter: str | None = None
+) -> tuple[IndicatorSystem, Assessment]:
     from ppeval.io import load_assessment, load_system
 
     system = load_system(system_path)
-    assessment = load_assessment(list(data_paths), system)
+    assessment = load_assessment(list(data_paths), system, encoding=encoding, delimiter=delimiter)
     return system, assessment
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_OK,
+    _add_reading,
     _add_sampling,
     _concentration,
     _console,
@@ -40,11 +41,13 @@ def evaluate_and_write(
     json_out: Path | None,
     report_out: Path | None,
     console: Console,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> int:
     from ppeval.pipeline import evaluate
     from ppeval.report import write_report
 
-    system, assessment = _load_inputs(system_path, data_paths)
+    system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter)
     if samples > 0:
         seed = _draw_seed(seed)
     result = evaluate(system, assessment, method=method, mode=mode, seed=seed)  # type: ignore[arg-type]
@@ -57,12 +60,13 @@ def evaluate_and_write(
         console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
     if report_out is not None:
         result_ref = str(json_out) if json_out is not None else "RESULT.json"
-        command = _reproduce_command(result_ref, system_path, data_paths)
+        command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter)
         written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
-            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths), markup=False,
+            "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter),
+            markup=False,
             soft_wrap=True,
         )
     if samples > 0:
@@ -84,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         json_out=Path(args.json) if args.json is not None else None,
         report_out=report,
         console=_console(),
+        encoding=args.encoding,
+        delimiter=args.delimiter,
     )
 
 
@@ -98,7 +104,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "ranking and optionally write the result JSON and a report.",
     )
     p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
-    p.add_argument("data", metavar="DATA", nargs="+", help="assessment files (values, ratings, projects)")
+    p.add_argument("data", metavar="DATA", nargs="+",
+                   help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
+    _add_reading(p)
     p.add_argument("--method", choices=METHODS, default="topsis", help="scoring method (default topsis)")
     p.add_argument("--mode", choices=MODES, default="absolute",
                    help="absolute: against the indicator bounds (default); relative: against the "

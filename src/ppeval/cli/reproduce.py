@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ppeval.cli._common import EXIT_FAILURE, EXIT_OK, _console, _error, _load_inputs, _read_result_text
+from ppeval.cli._common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    _add_reading,
+    _console,
+    _error,
+    _load_inputs,
+    _read_result_text,
+)
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -13,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import reproduce
 
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:
@@ -41,4 +49,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("result", metavar="RESULT.json")
     p.add_argument("system", metavar="SYSTEM")
     p.add_argument("data", metavar="DATA", nargs="+")
+    _add_reading(p)
     p.set_defaults(func=run)

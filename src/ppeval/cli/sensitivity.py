@@ -10,6 +10,7 @@ from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    _add_reading,
     _add_sampling,
     _concentration,
     _console,
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     report = _report_path(args.report)
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     for note in sens.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
     if report is not None:
-        command = _reproduce_command(args.result, args.system, args.data)
+        command = _reproduce_command(args.result, args.system, args.data, args.encoding, args.delimiter)
         written = write_report(report, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
     return EXIT_OK
@@ -97,6 +98,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("result", metavar="RESULT.json", help="result written by ppeval evaluate --json")
     p.add_argument("system", metavar="SYSTEM", help="the indicator system it was computed from")
     p.add_argument("data", metavar="DATA", nargs="+", help="the assessment files it was computed from")
+    _add_reading(p)
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
     p.add_argument("--report", metavar="OUT", help="also write a report: OUT.html or OUT.md")

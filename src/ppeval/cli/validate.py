@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _console
+from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _add_reading, _console
 from ppeval.errors import PPEvalError
 
 __all__ = ["register", "run"]
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.data:
         return EXIT_OK
     try:
-        assessment = load_assessment(list(args.data), system)
+        assessment = load_assessment(list(args.data), system, encoding=args.encoding, delimiter=args.delimiter)
     except PPEvalError as exc:
         lines = str(exc).splitlines()
         console.print(lines[0], markup=False, soft_wrap=True)
@@ -47,6 +47,15 @@ def run(args: argparse.Namespace) -> int:
         markup=False,
         soft_wrap=True,
     )
+    for info in assessment.source_info:
+        how = [info.format]
+        if info.sheet is not None:
+            how.append(f"sheet {info.sheet!r}")
+        if info.encoding is not None:
+            how.append(info.encoding)
+        if info.delimiter is not None:
+            how.append("tab-separated" if info.delimiter == "\t" else f"{info.delimiter!r}-separated")
+        console.print(f"  {info.name}: {info.kind}, read as {', '.join(how)}", markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -59,5 +68,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "every problem with file, row and id; exit 0 if valid, 2 if not.",
     )
     p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
-    p.add_argument("data", metavar="DATA", nargs="*", help="assessment files (values, ratings, projects)")
+    p.add_argument("data", metavar="DATA", nargs="*",
+                   help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
+    _add_reading(p)
     p.set_defaults(func=run)

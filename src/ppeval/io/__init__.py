@@ -3,8 +3,10 @@
 * :func:`load_system` / :func:`dump_system` / :func:`dumps_system`: YAML, JSON
   or TOML system files (round trip: load, dump, load gives an equal system);
   :func:`system_from_dict`, :func:`system_to_dict`, :func:`system_problems`.
-* :func:`load_assessment`: values, ratings and projects files (CSV, JSON,
-  YAML); :func:`assessment_from_frames` for pandas DataFrames.
+* :func:`load_assessment`: values, ratings and projects files (CSV in UTF-8,
+  GBK/GB18030 or UTF-16, comma/semicolon/tab separated; Excel workbooks; JSON,
+  YAML), and :class:`Questionnaire` exports read through a mapping;
+  :func:`assessment_from_frames` for pandas or polars DataFrames.
 * :func:`json_schema`: the JSON Schema of a system file.
 * The bundled systems: :func:`list_systems`, :func:`system_path`,
   :func:`load_bundled`, :func:`sample_assessment_paths`, :func:`load_sample`.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from ppeval.io._assessment import PROJECT_COLUMNS, RATING_COLUMNS, assessment_from_frames, load_assessment
 from ppeval.io._errors import FileProblem
+from ppeval.io._questionnaire import QuestionMap, Questionnaire, QuestionnaireMapping
 from ppeval.io._read import MAX_DATA_BYTES, MAX_SYSTEM_BYTES
 from ppeval.io._system import (
     dump_system,
@@ -46,6 +49,9 @@ __all__ = [
     "dumps_system",
     "load_assessment",
     "assessment_from_frames",
+    "Questionnaire",
+    "QuestionnaireMapping",
+    "QuestionMap",
     "json_schema",
     "json_schema_text",
     "FileProblem",

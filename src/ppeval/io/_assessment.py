@@ -29,7 +29,16 @@ from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import DataError, InputError
 from ppeval.io._errors import MAX_LISTED
 from ppeval.io._read import MAX_DATA_BYTES, STRUCTURED_SUFFIXES, parse_structured, read_text
-from ppeval.schema import Assessment, IndicatorSystem, ProjectInfo, Qualitative, Quantitative, Ratings
+from ppeval.io._text import decode, read_bytes, sniff_delimiter
+from ppeval.schema import (
+    Assessment,
+    IndicatorSystem,
+    ProjectInfo,
+    Qualitative,
+    Quantitative,
+    Ratings,
+    SourceInfo,
+)
 
 __all__ = ["load_assessment", "assessment_from_frames", "PROJECT_COLUMNS", "RATING_COLUMNS"]
 
@@ -56,6 +65,10 @@ class _Table:
     n: int
     where: Where
     rownum: IntArray  # 1-based line (CSV) or record number of each row
+    meta: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet: see SourceInfo
+
+    def info(self) -> SourceInfo:
+        return SourceInfo(name=self.source, kind=self.kind, **{"format": "csv", **self.meta})
 
 
 @dataclass
@@ -81,10 +94,36 @@ def _csv_where(source: str, lines: IntArray) -> Where:
     return where
 
 
-def _read_csv(path: Path, system: IndicatorSystem) -> _Table:
-    text = read_text(path, limit=MAX_DATA_BYTES, error=DataError)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+#: Files at least this large are parsed by polars when it is installed (its import costs ~0.2 s).
+FAST_MIN_BYTES = 512 * 2**10
+
+
+def _read_csv_raw(
+    path: Path, encoding: str | None, delimiter: str | None, what: str = "table",
+    numeric: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[np.ndarray], IntArray, dict[str, Any]]:
+    """Read a CSV file into (header, one array per column, line of each row, how it was read).
+
+    The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
+    Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
+    Columns are str arrays, except that a column named in ``numeric`` whose every cell
+    is a finite number or empty may come back as float64 with nan for the empty cells
+    (the polars path); both forms parse to the same values.
+    """
     source = str(path)
+    raw = read_bytes(path, limit=MAX_DATA_BYTES)
+    dec = decode(raw, source, encoding)
+    text = dec.text
+    delim = sniff_delimiter(text, source, delimiter)
+    meta: dict[str, Any] = {
+        "format": "csv", "encoding": dec.encoding, "delimiter": delim,
+        "detected": dec.detected and delimiter is None,
+    }
+    if len(raw) >= FAST_MIN_BYTES and '"' not in text:
+        fast = _polars_columns(raw if dec.encoding == "utf-8" else text.encode("utf-8"), delim, numeric)
+        if fast is not None:
+            return fast[0], fast[1], fast[2], meta
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delim)
     try:
         header = next(reader)
     except StopIteration:
@@ -116,17 +155,110 @@ def _read_csv(path: Path, system: IndicatorSystem) -> _Table:
                 problems.add(f"{source}, line {all_lines[i]}: {len(all_rows[i])} fields; the header has {k}")
         rows = [row for row in all_rows if len(row) == k]
         lines = [line for row, line in zip(all_rows, all_lines, strict=True) if len(row) == k]
+    if problems.items:
+        raise DataError(_message(problems, f"{source}: cannot read the {what}"))
+    columns = _str_columns(rows, k)
+    line_arr = np.array(lines, dtype=np.int64)
+    return header, *_drop_blank(columns, line_arr), meta
+
+
+def _drop_blank(columns: list[np.ndarray], lines: IntArray) -> tuple[list[np.ndarray], IntArray]:
+    """Drop rows whose every cell is empty (``,,,,`` rows that spreadsheet programs write)."""
+    if not columns:
+        return columns, lines
+    blank = np.ones(lines.shape[0], dtype=bool)
+    for c in columns:
+        blank &= np.isnan(c) if c.dtype.kind == "f" else (c == "")
+    if blank.any():
+        keep = ~blank
+        return [c[keep] for c in columns], lines[keep]
+    return columns, lines
+
+
+def _str_columns(rows: list[list[str]], k: int) -> list[np.ndarray]:
+    """Rows of equal length as one str array per column."""
+    if not rows:
+        return [np.zeros(0, dtype=np.str_) for _ in range(k)]
+    return [np.array(c, dtype=np.str_) for c in zip(*rows, strict=True)]
+
+
+def _polars_columns(
+    data: bytes, delim: str, numeric: frozenset[str]
+) -> tuple[list[str], list[np.ndarray], IntArray] | None:
+    """Parse a CSV without quotes with polars; ``None`` (use the csv module) if polars is missing or a row is ragged.
+
+    Every physical line after the header is one row (blank lines give rows of
+    empty cells, dropped afterwards), so data row ``i`` is on line ``i + 2``.
+    """
+    try:
+        import polars as pl
+    except ImportError:
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    buf = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    end = len(data) if not nl.size or nl[-1] != len(data) - 1 else int(nl[-1])
+    first = int(nl[0]) if nl.size else len(data)
+    header_line = data[:first].decode("utf-8").rstrip("\r")
+    header = [h.strip() for h in header_line.split(delim)]
+    k = len(header)
+    # fields per line: separators per line must be k - 1 (blank lines excepted)
+    starts = np.concatenate(([0], nl + 1))
+    starts = starts[starts <= end]
+    n_lines = starts.shape[0]
+    line_of_sep = np.searchsorted(starts, np.flatnonzero(buf[:end] == ord(delim)), side="right") - 1
+    seps = np.bincount(line_of_sep, minlength=n_lines)
+    ends = np.concatenate((starts[1:] - 1, [end]))
+    length = ends - starts
+    cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
+    blank = (length - cr) == 0
+    if not np.all((seps == k - 1) | blank):
+        return None
+    if n_lines <= 1:
+        return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
+    try:
+        df = pl.read_csv(
+            data, has_header=False, skip_rows=1, infer_schema=False, empty_string_is_null=False, quote_char=None,
+            separator=delim, schema={f"c{j}": pl.String for j in range(k)}, raise_if_empty=False,
+        )
+    except Exception:  # any parse problem: the csv module reads the file and names the line
+        return None
+    if df.height != n_lines - 1:
+        return None
+    exprs, checks = [], []
+    for j, name in enumerate(header):
+        text = pl.col(f"c{j}").str.strip_chars()
+        if name in numeric:
+            num = text.cast(pl.Float64, strict=False)
+            exprs.append(num.alias(f"f{j}"))
+            checks.append(((num.is_null() & (text != "")) | num.is_nan() | num.is_infinite()).any().alias(f"f{j}"))
+        exprs.append(text.alias(f"c{j}"))
+    bad = df.select(checks).row(0) if checks else ()
+    parsed = df.select(exprs)
+    ok = {name for name, b in zip((c.meta.output_name() for c in checks), bad, strict=True) if not b}
+    columns: list[np.ndarray] = []
+    for j in range(k):
+        if f"f{j}" in ok:
+            columns.append(parsed.get_column(f"f{j}").to_numpy().astype(np.float64, copy=False))
+        else:
+            columns.append(np.array(parsed.get_column(f"c{j}").to_list(), dtype=np.str_))
+    lines = np.arange(2, df.height + 2, dtype=np.int64)
+    cols, lines = _drop_blank(columns, lines)
+    return header, cols, lines
+
+
+def _read_csv(path: Path, system: IndicatorSystem, encoding: str | None, delimiter: str | None) -> _Table:
+    source = str(path)
+    numeric = frozenset(system.quantitative_leaf_ids)
+    header, cols, line_arr, meta = _read_csv_raw(path, encoding, delimiter, numeric=numeric)
+    problems = _Problems()
     _check_header(header, source, problems)
     if problems.items:
         raise DataError(_message(problems, f"{source}: cannot read the table"))
-    arr = np.array(rows, dtype=np.str_).reshape(len(rows), k)
-    line_arr = np.array(lines, dtype=np.int64)
-    blank = (arr == "").all(axis=1)
-    if blank.any():  # rows of empty cells (",,,,") that spreadsheet programs write
-        arr, line_arr = arr[~blank], line_arr[~blank]
-    columns = {h: arr[:, j] for j, h in enumerate(header)}
+    columns = dict(zip(header, cols, strict=True))
     kind = _detect_kind(header, system, source)
-    return _Table(source, kind, columns, arr.shape[0], _csv_where(source, line_arr), line_arr)
+    return _Table(source, kind, columns, int(line_arr.shape[0]), _csv_where(source, line_arr), line_arr, meta)
 
 
 def _check_header(header: Sequence[str], source: str, problems: _Problems) -> None:
@@ -602,6 +734,7 @@ class _Builder:
             missing=missing,
             ratings=ratings,
             sources=tuple(t.source for t in self.tables),
+            source_info=tuple(t.info() for t in self.tables),
         )
 
     def _report_missing(
@@ -741,15 +874,50 @@ def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
         tables.append(_records_table(data["ratings"], source, "ratings", "ratings", RATING_COLUMNS, {}))
     if not tables:
         raise DataError(f"{source}: no projects, values or ratings")
+    fmt = {".yml": "yaml"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
+    for t in tables:
+        t.meta = {"format": fmt}
     return tables
 
 
 # ---------------------------------------------------------------------------------------------- pandas
+def _is_polars(df: Any) -> bool:
+    return type(df).__module__.split(".")[0] == "polars" and type(df).__name__ == "DataFrame"
+
+
+def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
+    """A polars DataFrame as a table: numeric columns as float64 (null -> nan), text as str arrays."""
+    import polars as pl
+
+    if "project" not in df.columns:
+        raise InputError(f"{name} has no 'project' column")
+    columns: dict[str, np.ndarray] = {}
+    for c in df.columns:
+        s = df.get_column(c)
+        if kind == "values" and s.dtype.is_numeric():
+            columns[c] = s.cast(pl.Float64).to_numpy()  # no copy for a float64 column without nulls
+        elif s.dtype == pl.String:
+            columns[c] = np.array(s.fill_null("").to_list(), dtype=np.str_)
+        else:
+            columns[c] = _object_array(s.to_list())
+    n = df.height
+
+    def where(i: int, col: str | None) -> str:
+        return f"{name} row {i}" + (f", column {col!r}" if col is not None else "")
+
+    return _Table(name, kind, columns, n, where, np.arange(1, n + 1, dtype=np.int64), {"format": "polars"})
+
+
 def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
-    import pandas as pd  # type: ignore[import-untyped]
+    if _is_polars(df):
+        return _polars_table(df, kind, name)
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+    except ImportError:
+        raise InputError(f"{name} must be a pandas or polars DataFrame; got {type(df).__name__}") from None
 
     if not isinstance(df, pd.DataFrame):
-        raise InputError(f"{name} must be a pandas DataFrame; got {type(df).__name__}")
+        raise InputError(f"{name} must be a pandas or polars DataFrame; got {type(df).__name__}")
     frame = df
     if "project" not in frame.columns:
         if frame.index.name == "project":
@@ -774,7 +942,9 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
         text = f"{name} row {i} (index {index[i]!r})"
         return text + (f", column {col!r}" if col is not None else "")
 
-    return _Table(name, kind, columns, len(frame), where, np.arange(1, len(frame) + 1, dtype=np.int64))
+    return _Table(
+        name, kind, columns, len(frame), where, np.arange(1, len(frame) + 1, dtype=np.int64), {"format": "pandas"}
+    )
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -793,11 +963,41 @@ def _policy(system: IndicatorSystem, missing: str | None) -> str:
     return missing
 
 
+def _excel_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
+    from ppeval.io._excel import read_workbook
+
+    tables = []
+    skipped = []
+    for sh in read_workbook(path):
+        source = f"{path}[{sh.name}]"
+        if "project" not in sh.header:
+            if sh.name.strip().lower() in ("values", "ratings", "projects"):
+                raise DataError(
+                    f"{path}: {sh.name}!{sh.header_row}:{sh.header_row}: no 'project' column in the header row; "
+                    "every assessment table has one"
+                )
+            skipped.append(sh.name)
+            continue
+        kind = _detect_kind(sh.header, system, source)
+        columns = dict(zip(sh.header, sh.columns, strict=True))
+        tables.append(
+            _Table(source, kind, columns, sh.n, sh.where_factory(), sh.rows, {"format": "xlsx", "sheet": sh.name})
+        )
+    if not tables:
+        shown = ", ".join(map(repr, skipped)) or "none with data"
+        raise DataError(
+            f"{path}: no sheet holds an assessment table (a header row with a 'project' column); sheets: {shown}"
+        )
+    return tables
+
+
 def load_assessment(
-    path_or_paths: str | Path | Sequence[str | Path],
+    path_or_paths: str | Path | Any | Sequence[str | Path | Any],
     system: IndicatorSystem,
     *,
     missing: Literal["reject", "worst", "mean"] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Assessment:
     """Load an assessment (values, ratings, project metadata) and check it against a system.
 
@@ -808,11 +1008,21 @@ def load_assessment(
       scale label (case-insensitive) or value; empty = missing answer (counted);
     * projects, CSV: ``project,name,organisation,contract_value,period``;
     * one JSON/YAML file ``{"projects": [...], "values": {project: {indicator: x}},
-      "ratings": [{...}]}``.
+      "ratings": [{...}]}``;
+    * one Excel workbook (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``): every sheet whose
+      header row has a ``project`` column is a table as above (sheets named
+      ``values``, ``ratings``, ``projects`` by convention; other sheets, such as notes,
+      are skipped); errors name the sheet and cell (``values!D7``);
+    * a :class:`~ppeval.io.Questionnaire` (a wide survey export and its mapping): ratings.
+
+    CSV files may be UTF-8 (with or without a byte-order mark), GBK/GB18030 or
+    UTF-16, separated by commas, semicolons or tabs: both are detected (see
+    :doc:`/how-to/encodings`) and recorded in :attr:`Assessment.source_info`;
+    the parsed assessment does not depend on them.
 
     Parameters
     ----------
-    path_or_paths : path or sequence of paths
+    path_or_paths : path, Questionnaire, or a sequence of them
         One file or several (e.g. a values file and several ratings files).
     system : IndicatorSystem
         The system the data is for: ids, bounds and scales are checked against it.
@@ -820,6 +1030,13 @@ def load_assessment(
         Policy for missing quantitative values; default the system's
         ``evaluation.missing``. ``reject`` makes a missing value an error; the
         other policies keep ``nan`` and the ``missing`` mask (the pipeline imputes).
+    encoding : str, optional
+        Text encoding of every CSV file (``utf-8``, ``gbk``, ``gb18030``,
+        ``utf-16``, ...); default: detected per file. Give it when detection
+        reports an ambiguous file.
+    delimiter : str, optional
+        Field separator of every CSV file; default: detected per file from its
+        header line (``,``, ``;`` or tab).
 
     Returns
     -------
@@ -848,22 +1065,37 @@ def load_assessment(
     >>> a.values.shape == (a.n_projects, len(system.leaf_ids))
     True
     """
+    from ppeval.io._excel import EXCEL_SUFFIXES
+    from ppeval.io._questionnaire import Questionnaire
+
     policy = _policy(system, missing)
-    if isinstance(path_or_paths, str | Path):
-        paths = [Path(path_or_paths)]
+    items: list[Any]
+    if isinstance(path_or_paths, str | Path | Questionnaire):
+        items = [path_or_paths]
     else:
-        paths = [Path(p) for p in path_or_paths]
-    if not paths:
+        items = list(path_or_paths)
+    if not items:
         raise InputError("path_or_paths is empty; give at least one assessment file")
     builder = _Builder(system, policy)
-    for p in paths:
+    for item in items:
+        if isinstance(item, Questionnaire):
+            builder.tables.append(item._table(system, encoding=encoding, delimiter=delimiter))
+            continue
+        if not isinstance(item, str | Path):
+            raise InputError(f"assessment files must be paths or Questionnaire objects; got {type(item).__name__}")
+        p = Path(item)
         suffix = p.suffix.lower()
-        if suffix == ".csv":
-            builder.tables.append(_read_csv(p, system))
+        if suffix in (".csv", ".tsv", ".txt"):
+            builder.tables.append(_read_csv(p, system, encoding, delimiter))
         elif suffix in STRUCTURED_SUFFIXES:
             builder.tables.extend(_structured_tables(p, system))
+        elif suffix in EXCEL_SUFFIXES:
+            builder.tables.extend(_excel_tables(p, system))
         else:
-            raise InputError(f"{p}: unknown file type {p.suffix!r}; expected .csv, .json, .yaml or .yml")
+            raise InputError(
+                f"{p}: unknown file type {p.suffix!r}; expected .csv (.tsv, .txt), .xlsx (.xlsm, .xls, .ods), "
+                ".json, .yaml or .yml"
+            )
     return builder.build()
 
 
@@ -875,11 +1107,14 @@ def assessment_from_frames(
     projects: Any = None,
     missing: Literal["reject", "worst", "mean"] | None = None,
 ) -> Assessment:
-    """Build an assessment from pandas DataFrames (same columns and checks as the CSV files).
+    """Build an assessment from pandas or polars DataFrames (same columns and checks as the CSV files).
 
-    ``project`` may be a column or the index name. Errors name the frame,
-    the row position and index label, and the column. pandas is imported
-    only here.
+    ``project`` may be a column or (pandas) the index name. Errors name the
+    frame, the row position (and pandas index label), and the column. pandas
+    and polars are imported only here. Numeric value columns are read as
+    float64 without a copy where the library allows (a polars float64 column
+    without nulls, a pandas float64 column); the assessment's values matrix is
+    the one copy made.
 
     Examples
     --------

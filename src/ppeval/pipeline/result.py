@@ -8,6 +8,7 @@ and :meth:`EvaluationResult.from_json` reads it back.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -340,17 +341,20 @@ class EvaluationResult:
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"result JSON is incomplete or malformed: {exc!r}") from None
 
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per project (pandas is imported here only).
+    def to_frame(self, library: str = "pandas") -> Any:
+        """A pandas (default) or polars DataFrame, one row per project (the library is imported here only).
 
         Columns: project, name, score, score_100, grade, rank, one column per
         inner-node sub-score (``node:<id>``) and per indicator contribution
-        (``contrib:<id>``).
+        (``contrib:<id>``). Each column is copied at most once (from the
+        read-only result arrays into the frame).
         """
+        if library not in ("pandas", "polars"):
+            raise InputError(f"library is {library!r}; valid values are 'pandas', 'polars'")
         try:
-            import pandas as pd  # type: ignore[import-untyped]
-        except ImportError:  # pragma: no cover - pandas is an optional extra
-            raise InputError("to_frame() needs pandas: pip install 'ppeval[pandas]'") from None
+            frames: Any = importlib.import_module(library)
+        except ImportError:  # pragma: no cover - pandas and polars are optional extras
+            raise InputError(f"to_frame() needs {library}: pip install 'ppeval[{library}]'") from None
         cols: dict[str, Any] = {
             "project": list(self.project_ids),
             "name": list(self.project_names),
@@ -363,7 +367,7 @@ class EvaluationResult:
             cols[f"node:{node}"] = self.node_scores[:, k]
         for j, ind in enumerate(self.indicator_ids):
             cols[f"contrib:{ind}"] = self.contributions[:, j]
-        return pd.DataFrame(cols)
+        return frames.DataFrame(cols)
 
     def diagnostics_of(self, code: str) -> tuple[Diagnostic, ...]:
         """The diagnostics with the given ``code``."""

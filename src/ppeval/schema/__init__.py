@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from ppeval.schema._base import ID_PATTERN, FrozenModel
-from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings
+from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings, SourceInfo
 from ppeval.schema.indicator import (
     Bounds,
     DataSource,
@@ -106,6 +106,7 @@ __all__ = [
     "AHPConsistency",
     "ExpertConsistency",
     "Assessment",
+    "SourceInfo",
     "Ratings",
     "ProjectInfo",
     "json_schema",

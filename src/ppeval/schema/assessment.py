@@ -21,7 +21,7 @@ from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import DataError, InputError
 from ppeval.schema._base import FrozenModel, NonNegative, Text
 
-__all__ = ["ProjectInfo", "Ratings", "Assessment"]
+__all__ = ["ProjectInfo", "Ratings", "Assessment", "SourceInfo"]
 
 StrArray = npt.NDArray[np.str_]
 
@@ -45,6 +45,50 @@ def _frozen(arr: Any, dtype: Any, name: str, ndim: int) -> np.ndarray:
         out = out.copy() if out is arr or out.base is not None else out
         out.setflags(write=False)
     return out
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """How one table of an assessment was read: recorded for the provenance, never hashed.
+
+    The assessment's content (and so its hash) does not depend on any of these:
+    the same table as UTF-8 or GBK CSV, comma or semicolon separated, or as an
+    ``.xlsx`` sheet, gives the same :class:`Assessment` apart from this record.
+
+    Attributes
+    ----------
+    name : str
+        The table's entry in :attr:`Assessment.sources` (file name, ``book.xlsx[values]``
+        for a sheet, ``values DataFrame`` for a frame).
+    format : str
+        ``csv``, ``xlsx``, ``json``, ``yaml``, ``toml``, ``questionnaire-csv``,
+        ``questionnaire-xlsx``, ``pandas`` or ``polars``.
+    kind : str
+        ``values``, ``ratings`` or ``projects``.
+    encoding : str or None
+        Text encoding of a CSV file (``utf-8``, ``utf-8-sig`` for UTF-8 with a
+        byte-order mark, ``gb18030`` for GBK/GB18030, ``utf-16``, ...); ``None``
+        for binary formats and frames.
+    delimiter : str or None
+        Field separator of a CSV file (``,``, ``;`` or a tab).
+    sheet : str or None
+        Worksheet of an ``.xlsx`` file.
+    detected : bool or None
+        ``True`` if the encoding and separator were detected, ``False`` if the
+        caller gave them (``encoding=`` / ``delimiter=``).
+    """
+
+    name: str
+    format: str
+    kind: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    detected: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict (``None`` fields left out)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,6 +181,10 @@ class Assessment:
         Qualitative ratings in long form.
     sources : tuple of str
         Names of the files (or frames) the data came from.
+    source_info : tuple of SourceInfo
+        How each source was read (format, detected encoding and separator,
+        sheet), one per entry of ``sources``; empty for an assessment built by
+        hand. Not part of the content: the provenance records it beside the hash.
     """
 
     system_id: str
@@ -147,8 +195,13 @@ class Assessment:
     missing: BoolArray
     ratings: Ratings
     sources: tuple[str, ...] = ()
+    source_info: tuple[SourceInfo, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.source_info and len(self.source_info) != len(self.sources):
+            raise InputError(
+                f"source_info has {len(self.source_info)} entries for {len(self.sources)} sources; give one per source"
+            )
         n, m = len(self.project_ids), len(self.indicator_ids)
         values = _frozen(self.values, np.float64, "values", 2)
         missing = _frozen(self.missing, np.bool_, "missing", 2)
