@@ -75,7 +75,7 @@ def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
     sp = ev.sampler()
     assert sp.fallback.size == 0
     got = sp.resample(np.random.default_rng(3), 200)
-    u = np.random.default_rng(3).random((200, sp.lattice.size))
+    u = np.random.default_rng(3).random((sp.lattice.size, 200)).T  # drawn stratum-major
     k = np.empty(u.shape, dtype=np.int64)
     for j in range(sp.lattice.size):
         table = sp.cdf[sp.cdf_start[j] : sp.cdf_start[j] + sp.support[j]]

@@ -281,10 +281,12 @@ class RatingSampler:
         sums = np.empty((size, s))
         n_lat = self.lattice.shape[0]
         if n_lat:
-            u = rng.random((size, n_lat))
-            idx = np.minimum((u * self.support).astype(np.int64), self.support - 1)
-            idx = self.guide[self.guide_start + idx]
-            pos = idx + self.cdf_start  # flat position in the CDF tables
+            # stratum-major (each stratum's draws together): the look-ups of one stratum stay in its own
+            # table, in cache, whatever the number of strata
+            u = rng.random((n_lat, size))
+            start = self.cdf_start[:, None]
+            n_pts = self.support[:, None]
+            pos = self.guide[np.minimum((u * n_pts).astype(np.int64), n_pts - 1) + start] + start
             # the answer is #(k : CDF_k <= u) (< support: the last CDF value is 1 > u); the guide starts at most
             # a step or two short: two full passes, then the few that still need steps
             cdf = self.cdf
@@ -296,10 +298,11 @@ class RatingSampler:
             while active.size:
                 flat_p[active] += 1
                 active = active[cdf[flat_p[active]] <= flat_u[active]]
-            pos -= self.cdf_start
+            pos -= start
+            lattice_sums = (self.offset[:, None] + self.step[:, None] * pos).T
             if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
-                return ev.values_from_sums(self.offset + self.step * pos)
-            sums[:, self.lattice] = self.offset + self.step * pos
+                return ev.values_from_sums(np.ascontiguousarray(lattice_sums))
+            sums[:, self.lattice] = lattice_sums
         if self.fallback.shape[0]:
             counts = ev.draw_counts(rng, size, self.fallback)
             sums[:, self.fallback] = np.einsum("tsk,sk->ts", counts, ev.levels[ev.stratum_cell[self.fallback]])

@@ -61,7 +61,10 @@ class StackScorer:
         """Scores ``(t, n)`` of matrices ``x (t, n, m)`` under weights ``w (t, m)``."""
         if self.method == "vikor":
             return self._vikor(x, w)
-        r = self.normalized(x)
+        return self.scores_normalized(self.normalized(x), w)
+
+    def scores_normalized(self, r: FloatArray, w: FloatArray) -> FloatArray:
+        """TOPSIS or WSM scores ``(t, n)`` from the normalised stack ``r (t, n, m)`` (see :meth:`normalized`)."""
         if self.method == "wsm":
             out: FloatArray = np.einsum("tnm,tm->tn", r, w)
             return out

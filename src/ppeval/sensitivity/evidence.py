@@ -148,6 +148,7 @@ class EvidenceResult:
 class _Job:
     scorer: StackScorer
     matrix: FloatArray
+    normalized: FloatArray  # the normalised base matrix (used in absolute mode)
     weights: FloatArray
     weight_sampler: _DirichletSampler | None
     ratings: RatingEvidence | None
@@ -226,13 +227,25 @@ class _Draws:
                 return arr
             return arr[partner]
 
+        w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
+        sc = job.scorer
+        if sc.bounds is not None and sc.method != "vikor":
+            # absolute mode: each value is normalised on its own, so only the cells that vary are
+            r = np.broadcast_to(job.normalized, (t, *job.matrix.shape)).copy()
+            worst, span = sc.bounds[:, 0], sc.bounds[:, 1] - sc.bounds[:, 0]
+            if self.r is not None and job.ratings is not None:
+                c = job.ratings.cell_col
+                r[:, job.ratings.cell_row, c] = (pick(_RATINGS, self.r) - worst[c]) / span[c]
+            if self.v is not None and job.values is not None:
+                c = job.values.columns
+                r[:, :, c] = (pick(_VALUES, self.v) - worst[c]) / span[c]
+            return sc.scores_normalized(r, w)
         x = np.broadcast_to(job.matrix, (t, *job.matrix.shape)).copy()
         if self.r is not None and job.ratings is not None:
             x[:, job.ratings.cell_row, job.ratings.cell_col] = pick(_RATINGS, self.r)
         if self.v is not None and job.values is not None:
             x[:, :, job.values.columns] = pick(_VALUES, self.v)
-        w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
-        return job.scorer.scores(x, w)
+        return sc.scores(x, w)
 
 
 def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
@@ -590,7 +603,8 @@ def evidence_monte_carlo(
     chunk = check_chunk_size(chunk_size, max(tile, ((1 << 22) // max(n, 1)) // tile * tile))
     seeds = SeedPlan.from_seed(seed)
     job = _Job(
-        scorer=scorer, matrix=problem.matrix, weights=problem.weights, weight_sampler=sampler, ratings=ratings,
+        scorer=scorer, matrix=problem.matrix, normalized=scorer.normalized(problem.matrix[None])[0],
+        weights=problem.weights, weight_sampler=sampler, ratings=ratings,
         rating_sampler=None if ratings is None else ratings.sampler(), values=vs, seeds=seeds, samples=samples,
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
