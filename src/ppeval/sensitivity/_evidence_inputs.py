@@ -293,11 +293,20 @@ class RatingSampler:
             for _ in range(2):
                 pos += cdf[pos] <= u
             flat_p = pos.reshape(-1)
-            flat_u = u.reshape(-1)
-            active = np.flatnonzero(cdf[flat_p] <= flat_u)
-            while active.size:
-                flat_p[active] += 1
-                active = active[cdf[flat_p[active]] <= flat_u[active]]
+            active = np.flatnonzero(cdf[flat_p] <= u.reshape(-1))
+            if active.size:  # the few left (tails): binary search for the first CDF_k > u in (pos, end]
+                ua = u.reshape(-1)[active]
+                a = flat_p[active] + 1
+                b = np.broadcast_to(start + n_pts - 1, u.shape).reshape(-1)[active]
+                while True:
+                    open_ = a < b
+                    if not open_.any():
+                        break
+                    mid = (a + b) >> 1
+                    gt = cdf[mid] > ua
+                    b = np.where(open_ & gt, mid, b)
+                    a = np.where(open_ & ~gt, mid + 1, a)
+                flat_p[active] = a
             pos -= start
             lattice_sums = (self.offset[:, None] + self.step[:, None] * pos).T
             if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
