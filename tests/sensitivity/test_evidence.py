@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from ppeval import methods
@@ -371,3 +373,34 @@ def test_value_uncertainty_bad_input(kwargs: dict, fragment: str) -> None:
     args = {"distribution": "uniform", **kwargs}
     with pytest.raises(InputError, match=fragment):
         value_uncertainty(args.pop("distribution"), 3, **args)
+
+
+@given(
+    n=st.integers(2, 6),
+    raters=st.integers(1, 12),
+    seed=st.integers(0, 2**16),
+    chunk=st.integers(1, 97),
+    method=st.sampled_from(["topsis", "wsm", "vikor"]),
+)
+@settings(max_examples=25, deadline=None)
+def test_property_any_chunking_same_bits_and_probabilities_sum_to_one(
+    n: int, raters: int, seed: int, chunk: int, method: str
+) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(1, 9, size=(n, 3))
+    proj = np.repeat(np.arange(n), raters)
+    ev = rating_evidence(proj, np.full(proj.size, 2), rng.integers(1, 6, proj.size).astype(float),
+                         n_projects=n, n_criteria=3)
+    x[:, 2] = ev.base
+    u = value_uncertainty(["triangular", "none", "none"], 3, relative=0.2, low=0.0)
+    kw = {"ratings": ev, "values": u, "concentration": 20.0, "method": method, "grade_bands": [75, 50, 0],
+          "decision_bands": [60, 0], "seed": seed}
+    a = evidence_monte_carlo(x, [0.5, 0.3, 0.2], [1, -1, 1], 150, **kw)
+    b = evidence_monte_carlo(x, [0.5, 0.3, 0.2], [1, -1, 1], 150, chunk_size=chunk, **kw)
+    assert_identical(a, b)
+    assert a.grade_probability is not None
+    assert a.decision_probability is not None
+    np.testing.assert_allclose(a.grade_probability.sum(axis=1), 1.0, atol=1e-15)
+    np.testing.assert_allclose(a.decision_probability.sum(axis=1), 1.0, atol=1e-15)
+    np.testing.assert_allclose(a.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
+    assert ((a.first_order >= 0) & (a.first_order <= 1)).all()
