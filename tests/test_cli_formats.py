@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ppeval.cli import EXIT_INPUT, EXIT_OK, main
@@ -81,3 +82,17 @@ def test_encoding_option_and_validate_report(tmp_path: Path, capsys: pytest.Capt
     assert main(["evaluate", system, *data, "--json", str(out_json), "--encoding", "gb18030"]) == EXIT_OK
     assert "--encoding gb18030" in capsys.readouterr().out  # the reproduce command repeats it
     assert main(["reproduce", str(out_json), system, *data, "--encoding", "gb18030"]) == EXIT_OK
+
+
+def test_ahp_matrix_in_gbk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A judgment matrix saved by Excel on Chinese Windows (GBK, Chinese labels) is read like UTF-8."""
+    from ppeval.cli import read_judgment_matrix
+
+    text = ",产出,效益,过程\n产出,1,2,3\n效益,1/2,1,2\n过程,1/3,1/2,1\n"
+    (tmp_path / "m.csv").write_bytes(text.encode("gbk"))
+    (tmp_path / "u.csv").write_text(text, encoding="utf-8")
+    labels, matrix, _ = read_judgment_matrix(tmp_path / "m.csv")
+    assert labels == ["产出", "效益", "过程"]
+    np.testing.assert_array_equal(matrix, read_judgment_matrix(tmp_path / "u.csv")[1])
+    assert main(["ahp", str(tmp_path / "m.csv")]) == EXIT_OK
+    assert "产出" in capsys.readouterr().out

@@ -285,7 +285,7 @@ def test_frames_errors_name_row_and_column(fixed: IndicatorSystem) -> None:
         assessment_from_frames(fixed, values=values)
     with pytest.raises(InputError, match="no 'project' column"):
         assessment_from_frames(fixed, values=values.drop(columns="project"))
-    with pytest.raises(InputError, match="must be a pandas DataFrame"):
+    with pytest.raises(InputError, match="must be a pandas or polars DataFrame"):
         assessment_from_frames(fixed, values={"project": ["p1"]})
     with pytest.raises(InputError, match="give at least one of"):
         assessment_from_frames(fixed)

@@ -153,13 +153,16 @@ def local_weights(node: dict[str, Any], out: list[str]) -> tuple[dict[str, float
     m = spec["method"]
     if m == "fixed":
         return {c: float(spec["weights"][c]) for c in ids}, True
+    if m == "points":
+        total = sum(float(spec["points"][c]) for c in ids)
+        return {c: float(spec["points"][c]) / total for c in ids}, True
     if m == "equal":
         return {c: 1.0 / len(ids) for c in ids}, True
     if m == "ahp":
         w, lines, ok = ahp_report(node["id"], spec, ids)
         out.extend(lines)
         return dict(zip(ids, w.tolist(), strict=True)), ok
-    raise SystemExit(f"node {node['id']!r}: weighting {m!r} needs data; this checker handles fixed/equal/ahp")
+    raise SystemExit(f"node {node['id']!r}: weighting {m!r} needs data; this checker handles fixed/points/equal/ahp")
 
 
 def walk(node: dict[str, Any], weight: float, leaves: dict[str, tuple[float, str]], out: list[str]) -> bool:

@@ -43,6 +43,8 @@ _LAZY = {
     "compare": "ppeval.pipeline",
     "RoundComparison": "ppeval.pipeline",
     "UncertaintyAnalysis": "ppeval.pipeline",
+    "scoring_sheet": "ppeval.pipeline",
+    "ScoringSheet": "ppeval.pipeline",
 }
 
 __all__ = [

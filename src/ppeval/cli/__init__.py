@@ -5,7 +5,7 @@ Subcommands (``ppeval COMMAND --help`` for the options of each)::
     ppeval demo        [--out DIR] [--samples N] [--seed S]
     ppeval validate    SYSTEM [DATA ...]
     ppeval evaluate    SYSTEM DATA ... [--method M] [--mode M] [--seed S] [--samples N]
-                       [--json OUT] [--report OUT.html|OUT.md]
+                       [--json OUT] [--report OUT.html|OUT.md] [--xlsx OUT.xlsx [--force]]
     ppeval ahp         MATRIX.csv [--method eigenvector|geometric_mean] [--top K]
     ppeval sensitivity RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--report OUT]
     ppeval uncertainty RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--no-ratings] [--json OUT]
@@ -13,6 +13,7 @@ Subcommands (``ppeval COMMAND --help`` for the options of each)::
     ppeval reproduce   RESULT.json SYSTEM DATA ...
     ppeval systems
     ppeval schema
+    ppeval template    SYSTEM --out DATA.xlsx|DATA.csv [--language zh|en] [--force]
 
 Exit status: 0 success; 1 a failure (a result that does not reproduce, an
 internal error); 2 bad input (a file that is missing, unreadable or invalid,
@@ -45,6 +46,7 @@ from ppeval.cli import (
     schema,
     sensitivity,
     systems,
+    template,
     uncertainty,
     validate,
 )
@@ -55,7 +57,7 @@ from ppeval.io.judgments import read_judgment_matrix
 __all__ = ["main", "build_parser", "read_judgment_matrix", "EXIT_OK", "EXIT_FAILURE", "EXIT_INPUT"]
 
 #: The subcommands, in the order ``ppeval --help`` lists them.
-COMMANDS = (demo, validate, evaluate, ahp, sensitivity, uncertainty, compare, reproduce, systems, schema)
+COMMANDS = (demo, validate, evaluate, ahp, sensitivity, uncertainty, compare, reproduce, systems, schema, template)
 
 
 def build_parser() -> argparse.ArgumentParser:

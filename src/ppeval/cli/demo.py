@@ -15,6 +15,7 @@ from ppeval.cli._common import (
     _console,
     _non_negative_int,
 )
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 from ppeval.cli.evaluate import evaluate_and_write
 
 __all__ = ["register", "run"]
@@ -23,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.io import bundled
 
     out = Path(args.out)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     out.mkdir(parents=True, exist_ok=True)
     system_path = str(bundled.system_path(DEMO_SYSTEM))
     data_paths = [str(p) for p in bundled.sample_assessment_paths(DEMO_SYSTEM)]
@@ -44,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         json_out=out / "result.json",
         report_out=out / "ppeval-report.html",
         console=console,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
     )
 
 
@@ -63,4 +69,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"seed of the weight draws (default {DEMO_SEED})")
     p.add_argument("--concentration", type=_concentration_arg, default=DEFAULT_CONCENTRATION, metavar="C",
                    help=f"Dirichlet concentration of the weight draws (default {DEFAULT_CONCENTRATION:g})")
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

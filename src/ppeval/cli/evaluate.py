@@ -22,6 +22,7 @@ from ppeval.cli._common import (
     _sensitivity,
     _write_text,
 )
+from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 
 __all__ = ["register", "run", "evaluate_and_write"]
 
@@ -43,6 +44,9 @@ def evaluate_and_write(
     console: Console,
     encoding: str | None = None,
     delimiter: str | None = None,
+    xlsx_out: Path | None = None,
+    xlsx_language: str = "zh",
+    force: bool = False,
 ) -> int:
     from ppeval.pipeline import evaluate
     from ppeval.report import write_report
@@ -63,6 +67,12 @@ def evaluate_and_write(
         command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter)
         written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+    if xlsx_out is not None:
+        from ppeval.report.xlsx import write_xlsx
+
+        write_xlsx(xlsx_out, result, system, sensitivity=sens, language="en" if xlsx_language == "en" else "zh",
+                   overwrite=force)
+        console.print(f"workbook written to {xlsx_out}", markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
             "verify later with: " + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter),
@@ -76,6 +86,8 @@ def evaluate_and_write(
 
 def run(args: argparse.Namespace) -> int:
     report = _report_path(args.report)
+    force = bool(getattr(args, "force", False))
+    xlsx = xlsx_path(args.xlsx, force)
     samples = args.samples if args.samples is not None else (DEFAULT_SAMPLES if report is not None else 0)
     return evaluate_and_write(
         system_path=args.system,
@@ -90,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
         console=_console(),
         encoding=args.encoding,
         delimiter=args.delimiter,
+        xlsx_out=xlsx,
+        xlsx_language=args.xlsx_language,
+        force=force,
     )
 
 
@@ -116,4 +131,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                f"{DEFAULT_SAMPLES} with --report, else 0 = none)")
     p.add_argument("--json", metavar="OUT", help="write the result (canonical JSON) to OUT")
     p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
+    add_xlsx_arguments(p)
     p.set_defaults(func=run)

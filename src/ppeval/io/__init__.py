@@ -8,6 +8,8 @@
   YAML), and :class:`Questionnaire` exports read through a mapping;
   :func:`assessment_from_frames` for pandas or polars DataFrames.
 * :func:`json_schema`: the JSON Schema of a system file.
+* :func:`write_template`: an empty data template (Excel workbook with data
+  validation, or CSV headers) for a system.
 * The bundled systems: :func:`list_systems`, :func:`system_path`,
   :func:`load_bundled`, :func:`sample_assessment_paths`, :func:`load_sample`.
 
@@ -38,6 +40,7 @@ from ppeval.io.bundled import (
     system_path,
 )
 from ppeval.io.judgments import read_judgment_matrix
+from ppeval.io.template import write_template
 from ppeval.schema import json_schema, json_schema_text
 
 __all__ = [
@@ -66,4 +69,5 @@ __all__ = [
     "sample_assessment_paths",
     "load_sample",
     "read_judgment_matrix",
+    "write_template",
 ]

@@ -40,12 +40,23 @@ from ppeval.schema import (
     SourceInfo,
 )
 
-__all__ = ["load_assessment", "assessment_from_frames", "PROJECT_COLUMNS", "RATING_COLUMNS"]
+__all__ = [
+    "load_assessment",
+    "assessment_from_frames",
+    "PROJECT_COLUMNS",
+    "RATING_COLUMNS",
+    "NOTE_COLUMN",
+    "NOTE_PREFIX",
+]
 
 #: Columns of a projects file (only ``project`` is required).
 PROJECT_COLUMNS = ("project", "name", "organisation", "contract_value", "period")
 #: Columns of a ratings file.
 RATING_COLUMNS = ("project", "indicator", "rater", "group", "rating")
+#: Column of a values table holding a note on the whole project.
+NOTE_COLUMN = "note"
+#: Prefix of a values-table column holding notes on one indicator (``note:<indicator id>``).
+NOTE_PREFIX = "note:"
 #: Rows named per kind of problem before "(N rows in all)".
 _ROWS_NAMED = 5
 _GROUP = re.compile(r"^[a-z_]+$")
@@ -393,6 +404,7 @@ class _Builder:
         self.leaves = system.leaves()
         self.problems = _Problems()
         self.tables: list[_Table] = []
+        self.notes: dict[tuple[str, str], str] = {}
 
     # -- projects --------------------------------------------------------------------------------------
     def _project_list(self) -> tuple[list[str], list[ProjectInfo], str, bool]:
@@ -501,6 +513,9 @@ class _Builder:
         for name, col in t.columns.items():
             if name == "project":
                 continue
+            if name == NOTE_COLUMN or name.startswith(NOTE_PREFIX):
+                self._place_notes(t, name, col, pcol, pcode)
+                continue
             j = self.leaf_index.get(name)
             if j is None:
                 self.problems.add(
@@ -545,6 +560,19 @@ class _Builder:
             values[prow, j] = vals[ok_rows]
             cell_src[prow, j] = ti
             cell_row[prow, j] = ok_rows
+
+    def _place_notes(self, t: _Table, name: str, col: np.ndarray, pcol: StrArray, pcode: IntArray) -> None:
+        """Evidence / deviation notes: ``note`` (whole project) or ``note:<indicator id>`` columns."""
+        indicator = name[len(NOTE_PREFIX):] if name.startswith(NOTE_PREFIX) else ""
+        if indicator and indicator not in self.leaf_index:
+            self.problems.add(
+                f"{t.source}, header: note column {name!r} names no indicator of {self.system.id!r}"
+                f"{_suggest(indicator, self.leaf_ids)}"
+            )
+            return
+        text = _strip(col)
+        for i in np.flatnonzero((text != "") & (pcode >= 0)):
+            self.notes[(str(pcol[i]), indicator)] = str(text[i])
 
     # -- ratings ---------------------------------------------------------------------------------------
     def _ratings(
@@ -734,6 +762,7 @@ class _Builder:
             missing=missing,
             ratings=ratings,
             sources=tuple(t.source for t in self.tables),
+            notes=self.notes,
             source_info=tuple(t.info() for t in self.tables),
         )
 

@@ -97,7 +97,11 @@ def system_from_dict(data: Any, *, source: str = "<dict>") -> IndicatorSystem:
 
 
 def load_system(path: str | Path) -> IndicatorSystem:
-    """Load an indicator system from a YAML (``.yaml``/``.yml``), JSON or TOML file.
+    """Load an indicator system from a YAML (``.yaml``/``.yml``), JSON, TOML or Excel (``.xlsx``) file.
+
+    A workbook has the sheets ``system``, ``indicators`` and optionally
+    ``grades`` and ``judgments`` (AHP pairwise judgments); see
+    :doc:`/how-to/excel` for the layout.
 
     The file is read as UTF-8 (at most :data:`~ppeval.io._read.MAX_SYSTEM_BYTES`
     bytes), parsed safely (``yaml`` safe loader rejecting duplicate keys;
@@ -130,6 +134,12 @@ def load_system(path: str | Path) -> IndicatorSystem:
     ('proposal', 'approval', 'implementation', 'effect')
     """
     source = str(path)
+    from ppeval.io._excel import EXCEL_SUFFIXES
+
+    if Path(path).suffix.lower() in EXCEL_SUFFIXES:
+        from ppeval.io._excel_system import load_system_workbook
+
+        return load_system_workbook(path)
     data = load_structured(path, limit=MAX_SYSTEM_BYTES, error=SchemaError)
     return system_from_dict(data, source=source)
 

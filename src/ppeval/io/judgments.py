@@ -56,7 +56,8 @@ def read_judgment_matrix(path: str | os.PathLike[str]) -> tuple[list[str], np.nd
     Parameters
     ----------
     path : path-like
-        The file (UTF-8; ``,``, ``;``, tab or spaces between cells; ``#`` starts a comment line).
+        The file (UTF-8, GBK/GB18030 or UTF-16, detected as for assessment files; ``,``, ``;``, tab
+        or spaces between cells; ``#`` starts a comment line).
 
     Returns
     -------
@@ -90,10 +91,13 @@ def read_judgment_matrix(path: str | os.PathLike[str]) -> tuple[list[str], np.nd
         raise InputError(f"{p}: file not found") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read the file: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    from ppeval.errors import DataError
+    from ppeval.io._text import detect_encoding
+
+    try:  # UTF-8 (with or without a byte-order mark), GBK/GB18030 or UTF-16, as for assessment files
+        text = detect_encoding(raw, str(p))[0]
+    except DataError as exc:
+        raise InputError(str(exc)) from None
     lines = [(k + 1, line) for k, line in enumerate(text.splitlines()) if line.strip()
              and not line.lstrip().startswith("#")]
     if not lines:

@@ -12,6 +12,7 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
+from ppeval.pipeline.scoring import DimensionTotal, ScoringRow, ScoringSheet, rule_points, scoring_sheet
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.pipeline.uncertainty import UncertaintyAnalysis, analyse_uncertainty, system_decision_rules
 
@@ -35,4 +36,9 @@ __all__ = [
     "config_hash",
     "METHODS",
     "MODES",
+    "scoring_sheet",
+    "rule_points",
+    "ScoringSheet",
+    "ScoringRow",
+    "DimensionTotal",
 ]

@@ -10,7 +10,10 @@ The only place that maps indicator ids to matrix columns:
   worst bound; ``mean``: the mean of the observed projects), every imputed
   cell recorded;
 * target and interval indicators turned into benefit columns of closeness in
-  [0, 1] (see :mod:`ppeval.pipeline._transform`).
+  [0, 1] (see :mod:`ppeval.pipeline._transform`);
+* with ``scoring_rules=True`` (absolute mode), indicators with a scoring rule
+  turned into benefit columns of the share of their points the rule awards, in
+  [0, 1] (see :func:`ppeval.pipeline.scoring.rule_points`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import DataError
 from ppeval.pipeline._transform import interval_closeness, target_closeness
 from ppeval.pipeline.result import Diagnostic
+from ppeval.pipeline.scoring import rule_points
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
 __all__ = ["Assembled", "QualitativeData", "assemble", "listing"]
@@ -60,6 +64,8 @@ class Assembled:
     imputed: BoolArray
     qualitative: QualitativeData | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    raw: FloatArray | None = None  # values before target/interval/rule transforms (after imputation)
+    ruled: BoolArray | None = None  # (m,) columns scored by their scoring rule
 
 
 def _leaf_bounds(leaf: Quantitative | Qualitative) -> tuple[float, float] | None:
@@ -134,8 +140,12 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     )
 
 
-def assemble(system: IndicatorSystem, assessment: Assessment) -> Assembled:
-    """Build the decision matrix of ``assessment`` in ``system``'s leaf order."""
+def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: bool = False) -> Assembled:
+    """Build the decision matrix of ``assessment`` in ``system``'s leaf order.
+
+    With ``scoring_rules``, every indicator with a scoring rule becomes the
+    share of its points the rule awards (a benefit column with bounds (0, 1)).
+    """
     leaves = system.leaves()
     ids = tuple(leaf.id for leaf in leaves)
     if tuple(assessment.indicator_ids) != ids:
@@ -209,8 +219,27 @@ def assemble(system: IndicatorSystem, assessment: Assessment) -> Assembled:
                 )
             )
 
+    raw = matrix.copy()
+    raw.setflags(write=False)
+    ruled = np.array([scoring_rules and leaf.scoring is not None for leaf in leaves], dtype=bool)
+    if ruled.any():
+        static_points = system.points()
+        for jr in np.flatnonzero(ruled):
+            jj = int(jr)
+            rleaf = leaves[jj]
+            leaf_rule = rleaf.scoring
+            assert leaf_rule is not None  # noqa: S101 - ruled marks leaves with a rule
+            full = static_points.get(rleaf.id, 1.0)
+            labels = rleaf.scale.label_map() if isinstance(rleaf, Qualitative) else None
+            earned = rule_points(leaf_rule, raw[:, jj], full, rleaf.direction, labels)
+            matrix[:, jj] = earned / full if full > 0 else 0.0
+            types[jj] = 1
+            bounds_list[jj] = (0.0, 1.0)
+        missing_bounds = tuple(ids[j] for j, b in enumerate(bounds_list) if b is None)
     # target / interval -> closeness in [0, 1]
     for j, leaf in enumerate(leaves):
+        if ruled[j]:
+            continue
         if isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval"):
             rng = leaf.range
             if rng is None:  # pragma: no cover - the schema requires it
@@ -240,6 +269,8 @@ def assemble(system: IndicatorSystem, assessment: Assessment) -> Assembled:
         imputed=imputed,
         qualitative=qdata,
         diagnostics=diagnostics,
+        raw=raw,
+        ruled=ruled,
     )
 
 

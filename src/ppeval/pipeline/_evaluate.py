@@ -14,7 +14,7 @@ from ppeval import __version__, methods, normalize, ranking
 from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
-from ppeval.errors import ConsistencyError, DataError, InputError
+from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
@@ -26,7 +26,8 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
-from ppeval.schema import Assessment, IndicatorSystem
+from ppeval.pipeline.scoring import rule_points
+from ppeval.schema import Assessment, IndicatorSystem, Qualitative
 
 __all__ = ["evaluate", "METHODS", "MODES"]
 
@@ -140,7 +141,9 @@ def _fce_membership(
     Quantitative indicators: the normalised value ``100 r_ij`` split between
     the two nearest grade centres. Qualitative indicators: the share of
     raters in each grade, each rating placed on 0-100 by its position on the
-    scale (worst scale value 0, best 100) and split the same way.
+    scale (worst scale value 0, best 100) -- or, for an indicator with a
+    scoring rule in absolute mode, by the share of the points the rule awards
+    that rating -- and split the same way.
     """
     mem = score_membership(100.0 * normalized, centres)
     q = asm.qualitative
@@ -154,7 +157,19 @@ def _fce_membership(
     pos = np.full(len(leaves), -1, dtype=np.int64)
     pos[q.cols] = np.arange(q.cols.size)
     qi = pos[r.indicator[ok]]
-    rating_score = 100.0 * np.clip((r.value[ok] - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    values = r.value[ok]
+    share = np.clip((values - worst[qi]) / (best[qi] - worst[qi]), 0.0, 1.0)
+    if asm.ruled is not None and asm.ruled[q.cols].any():
+        # a scoring rule scores each rating as it scores the indicator (absolute mode)
+        static = system.points()
+        for k in np.flatnonzero(asm.ruled[q.cols]):
+            leaf = leaves[int(q.cols[k])]
+            at = qi == k
+            full = static.get(leaf.id, 1.0)
+            if isinstance(leaf, Qualitative) and leaf.scoring is not None and at.any() and full > 0:
+                earned = rule_points(leaf.scoring, values[at], full, leaf.direction, leaf.scale.label_map())
+                share[at] = earned / full
+    rating_score = 100.0 * share
     rm = score_membership(rating_score, centres)  # (k, g)
     n = normalized.shape[0]
     cell = r.project[ok] * q.cols.size + qi
@@ -327,7 +342,7 @@ def _evaluate(
 ) -> EvaluationResult:
     method, mode, normalization = config["method"], config["mode"], config["normalization"]
     v = config["v"]
-    asm = assemble(system, assessment)
+    asm = assemble(system, assessment, scoring_rules=(mode == "absolute"))
     diags = list(asm.diagnostics)
     matrix, types = asm.matrix, asm.types
     n, m = matrix.shape
@@ -354,6 +369,7 @@ def _evaluate(
     gw = system.global_weights(overrides={k: tuple(float(x) for x in w) for k, w in local.items()})
     w = np.array([gw[i] for i in ids], dtype=np.float64)
     w = w / w.sum()
+    _check_constraints(system, local)
 
     # -- scores
     mins = np.array([b.min for b in system.grades], dtype=np.float64)
@@ -454,7 +470,33 @@ def _evaluate(
         qualitative=qsum,
         diagnostics=tuple(diags),
         provenance=prov,
+        raw=None if asm.raw is None else readonly(asm.raw),
+        notes=_notes(assessment),
     )
+
+
+def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray]) -> None:
+    """The system's weight constraints on the weights as computed (data-driven nodes, overrides)."""
+    if not system.constraints:
+        return
+    lw = {k: dict(zip(system.group(k).child_ids, (float(x) for x in v), strict=True)) for k, v in local.items()}
+    node_w = system.node_global_weights(lw)
+    for rule in system.constraints:
+        share = float(sum(node_w[n] for n in rule.nodes))
+        msg = system.constraint_violation(rule, share, computed=True)
+        if msg:
+            raise SchemaError(f"indicator system {system.id!r}: {msg}")
+
+
+def _notes(assessment: Assessment) -> dict[str, dict[str, str]] | None:
+    """``{project: {indicator or "": note}}`` from the assessment, or ``None``."""
+    notes = getattr(assessment, "notes", None)
+    if not notes:
+        return None
+    out: dict[str, dict[str, str]] = {}
+    for (project, indicator), text in notes.items():
+        out.setdefault(project, {})[indicator] = text
+    return out
 
 
 def _consistency_diagnostics(system: IndicatorSystem) -> list[Diagnostic]:

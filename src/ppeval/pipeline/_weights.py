@@ -23,7 +23,7 @@ from ppeval.errors import DegenerateError, InputError
 from ppeval.pipeline.result import Diagnostic, NodeWeights
 from ppeval.schema import IndicatorSystem
 from ppeval.schema.system import Group
-from ppeval.schema.weighting import AHP, BWM, CV, G1, Combine, Critic, Entropy, Equal, Fixed, FuzzyAHP
+from ppeval.schema.weighting import AHP, BWM, CV, G1, Combine, Critic, Entropy, Equal, Fixed, FuzzyAHP, Points
 
 __all__ = ["node_weights"]
 
@@ -98,7 +98,7 @@ def _data_weights(
 def _source_weights(
     spec: Any, node: Group, data: FloatArray, diags: list[Diagnostic]
 ) -> tuple[FloatArray, dict[str, Any]]:
-    if isinstance(spec, Fixed | Equal | AHP):
+    if isinstance(spec, Fixed | Points | Equal | AHP):
         return np.array(spec.local_weights(node.child_ids), dtype=np.float64), {}
     if isinstance(spec, G1):
         w = np.array(spec.local_weights(node.child_ids), dtype=np.float64)

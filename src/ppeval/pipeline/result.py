@@ -278,6 +278,13 @@ class EvaluationResult:
     qualitative : QualitativeSummary or None
     diagnostics : tuple of Diagnostic
     provenance : Provenance
+    raw : ndarray or None, shape (n, m)
+        The values before target / interval transforms and scoring rules:
+        measured values, aggregated ratings, imputed cells (the "actual
+        value" of a scoring sheet).
+    notes : dict or None
+        Evidence / deviation notes from the data, ``{project: {indicator: text}}``
+        (key ``""`` for a note on the whole project); ``None`` when the data had none.
     """
 
     project_ids: tuple[str, ...]
@@ -308,6 +315,15 @@ class EvaluationResult:
     qualitative: QualitativeSummary | None
     diagnostics: tuple[Diagnostic, ...]
     provenance: Provenance
+    raw: FloatArray | None = None
+    notes: dict[str, dict[str, str]] | None = None
+
+    # ------------------------------------------------------------------ scoring sheet
+    def scoring_sheet(self, system: Any, project: str | int) -> Any:
+        """The scoring sheet (评分表) of one project; see :func:`ppeval.pipeline.scoring.scoring_sheet`."""
+        from ppeval.pipeline.scoring import scoring_sheet
+
+        return scoring_sheet(self, system, project)
 
     # ------------------------------------------------------------------ output
     def to_dict(self) -> dict[str, Any]:
@@ -377,7 +393,7 @@ class EvaluationResult:
 # --------------------------------------------------------------------- loading
 _FLOAT_ARRAYS = {
     "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
-    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores",
+    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores", "raw",
 }
 _INT_ARRAYS = {"types", "ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
 _BOOL_ARRAYS = {"imputed", "agreement_defined"}
@@ -415,7 +431,7 @@ def _build(cls: Any, data: dict[str, Any]) -> Any:
         if f.name in data:
             if cls is NodeWeights and f.name == "detail":
                 kwargs[f.name] = data[f.name]
-            elif cls is Provenance and f.name == "config":
+            elif (cls is Provenance and f.name == "config") or f.name == "notes":
                 kwargs[f.name] = data[f.name]
             else:
                 kwargs[f.name] = _convert(f.name, data[f.name])

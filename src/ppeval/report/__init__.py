@@ -4,6 +4,8 @@
   figures, no external resources, printable).
 * :func:`render_markdown` - Markdown text plus its figures as SVG files.
 * :func:`write_report` - either, chosen by the file suffix, written to disk.
+* :func:`write_xlsx` - the results as a multi-sheet Excel workbook (scores,
+  weights, scoring sheets, contributions, sensitivity, provenance).
 * :func:`analyse_sensitivity` - the sensitivity analyses a report shows
   (rank acceptability, one weight at a time, critical weight changes, method
   agreement, qualitative-share sweep), run on an evaluation result.
@@ -36,12 +38,14 @@ from ppeval.errors import InputError
 from ppeval.pipeline import EvaluationResult
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.report._content import SECTIONS, build_document, sensitivity_tables
+from ppeval.report.xlsx import write_xlsx
 from ppeval.schema import IndicatorSystem
 
 __all__ = [
     "render_html",
     "render_markdown",
     "write_report",
+    "write_xlsx",
     "MarkdownReport",
     "SensitivityAnalysis",
     "analyse_sensitivity",

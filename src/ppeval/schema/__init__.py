@@ -32,6 +32,7 @@ from ppeval.schema.indicator import (
     Scale,
     Target,
 )
+from ppeval.schema.scoring import Band, Bands, Deduction, PassFail, Piecewise, Proportional, ScoringRule
 from ppeval.schema.system import (
     DEFAULT_GRADES,
     SCHEMA_VERSION,
@@ -41,6 +42,7 @@ from ppeval.schema.system import (
     Group,
     IndicatorSystem,
     Node,
+    WeightConstraint,
 )
 from ppeval.schema.weighting import (
     AHP,
@@ -58,6 +60,7 @@ from ppeval.schema.weighting import (
     FuzzyAHP,
     FuzzyJudgments,
     Judgments,
+    Points,
     SourceWeighting,
     Weighting,
 )
@@ -75,6 +78,14 @@ __all__ = [
     "GradeBand",
     "DEFAULT_GRADES",
     "Evaluation",
+    "WeightConstraint",
+    "ScoringRule",
+    "Proportional",
+    "Deduction",
+    "PassFail",
+    "Piecewise",
+    "Bands",
+    "Band",
     "Quantitative",
     "Qualitative",
     "Leaf",
@@ -91,6 +102,7 @@ __all__ = [
     "Weighting",
     "SourceWeighting",
     "Fixed",
+    "Points",
     "Equal",
     "Entropy",
     "Critic",

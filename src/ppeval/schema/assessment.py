@@ -11,7 +11,9 @@ Files are read by :func:`ppeval.io.load_assessment`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -181,6 +183,11 @@ class Assessment:
         Qualitative ratings in long form.
     sources : tuple of str
         Names of the files (or frames) the data came from.
+    notes : mapping
+        Evidence / deviation notes (偏差原因分析), ``{(project id, indicator id): text}``;
+        indicator ``""`` for a note on the whole project. Read from the
+        optional ``note:<indicator id>`` and ``note`` columns of a values
+        table; shown in scoring sheets, not used in scores (nor hashed).
     source_info : tuple of SourceInfo
         How each source was read (format, detected encoding and separator,
         sheet), one per entry of ``sources``; empty for an assessment built by
@@ -195,6 +202,7 @@ class Assessment:
     missing: BoolArray
     ratings: Ratings
     sources: tuple[str, ...] = ()
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     source_info: tuple[SourceInfo, ...] = ()
 
     def __post_init__(self) -> None:
@@ -223,6 +231,12 @@ class Assessment:
             raise InputError("ratings.project holds an index outside the project list")
         if len(r) and (r.indicator.min() < 0 or r.indicator.max() >= m):
             raise InputError("ratings.indicator holds an index outside the indicator list")
+        notes = dict(self.notes)
+        for key, text in notes.items():
+            if (not isinstance(key, tuple) or len(key) != 2 or key[0] not in self.project_ids
+                    or (key[1] != "" and key[1] not in self.indicator_ids) or not isinstance(text, str)):
+                raise InputError(f"notes[{key!r}]: keys must be (project id, indicator id or ''), values text")
+        object.__setattr__(self, "notes", MappingProxyType(notes))
 
     @property
     def n_projects(self) -> int:

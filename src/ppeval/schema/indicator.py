@@ -24,6 +24,7 @@ from ppeval.schema._base import (
     min_items,
     raise_problems,
 )
+from ppeval.schema.scoring import ScoringRule, rule_problems
 
 __all__ = [
     "MeasurementUncertainty",
@@ -315,6 +316,7 @@ class Quantitative(_LeafBase):
     range: Range | None = None
     target: Target | None = None
     interval: Interval | None = None
+    scoring: ScoringRule | None = None
     source: DataSource | None = None
     stage: Id | None = None
     notes: Text | None = None
@@ -370,6 +372,8 @@ class Quantitative(_LeafBase):
                     (("interval",), f"interval [{_fmt(iv.low)}, {_fmt(iv.high)}] is not inside range "
                      f"[{_fmt(r.low)}, {_fmt(r.high)}]")
                 )
+        if self.scoring is not None and not problems:
+            problems += rule_problems(self.scoring, d, self.span, None)
         raise_problems(problems)
         return self
 
@@ -398,6 +402,7 @@ class Qualitative(_LeafBase):
     description: Text | None = None
     scale: Scale
     bounds: Bounds | None = None
+    scoring: ScoringRule | None = None
     source: DataSource | None = None
     stage: Id | None = None
     notes: Text | None = None
@@ -420,6 +425,8 @@ class Qualitative(_LeafBase):
                     (("bounds",), f"scale values {_fmt(min(values))}..{_fmt(max(values))} do not lie within "
                      f"bounds [{_fmt(b.low)}, {_fmt(b.high)}]")
                 )
+        if self.scoring is not None and not problems:
+            problems += rule_problems(self.scoring, self.direction, self.span, self.scale.label_map())
         raise_problems(problems)
         return self
 

@@ -39,7 +39,16 @@ from ppeval.schema._base import (
     raise_problems,
 )
 from ppeval.schema.indicator import Qualitative, Quantitative
-from ppeval.schema.weighting import AHP, WEIGHT_TOL, AHPConsistency, Combine, ExpertConsistency, Weighting
+from ppeval.schema.scoring import points_problems
+from ppeval.schema.weighting import (
+    AHP,
+    WEIGHT_TOL,
+    AHPConsistency,
+    Combine,
+    ExpertConsistency,
+    Points,
+    Weighting,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -47,6 +56,8 @@ __all__ = [
     "GradeBand",
     "DecisionRule",
     "Evaluation",
+    "WeightConstraint",
+    "DEFAULT_TOTAL_POINTS",
     "Group",
     "Node",
     "IndicatorSystem",
@@ -55,6 +66,8 @@ __all__ = [
 
 #: The ``schema_version`` this ppeval reads and writes.
 SCHEMA_VERSION = 1
+#: Points of a system whose root is not weighted by points (scores are on 0-100).
+DEFAULT_TOTAL_POINTS = 100.0
 #: Ids a leaf may not take because they are column names of assessment files.
 RESERVED_IDS = frozenset({"project"})
 
@@ -318,6 +331,59 @@ class Evaluation(FrozenModel):
         return self
 
 
+Share = Annotated[Finite, Field(ge=0, le=1)]
+
+
+class WeightConstraint(FrozenModel):
+    """A rule a framework sets on the share of the total weight some nodes carry together.
+
+    Example: 财预〔2020〕10号 requires output and effect indicators to carry in
+    principle at least 60 % of the weight::
+
+        constraints:
+          - nodes: [output, effect]
+            min: 0.6
+            source: 财预〔2020〕10号, 产出、效益指标权重不低于60%
+
+    The share is the sum of the nodes' global weights (products of local
+    weights from the root). It is checked when the system is built if every
+    weight on the way is determined by the system (fixed, points, equal, AHP),
+    otherwise by :func:`ppeval.evaluate` with the weights it computes; a
+    violation is a :class:`~ppeval.errors.SchemaError`.
+    """
+
+    nodes: Annotated[tuple[Id, ...], *min_items(1, "node")]
+    min: Share | None = None
+    max: Share | None = None
+    description: Text | None = None
+    source: Text | None = None
+
+    @model_validator(mode="after")
+    def _limits(self) -> WeightConstraint:
+        if self.min is None and self.max is None:
+            raise_problems([((), "give min and/or max: the share of the total weight (0-1) the nodes must carry")])
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise_problems([(("max",), f"max {self.max:g} is below min {self.min:g}")])
+        return self
+
+    def label(self) -> str:
+        """``"output + effect >= 60%"`` style text of the rule."""
+        parts = []
+        if self.min is not None:
+            parts.append(f">= {self.min * 100:g}%")
+        if self.max is not None:
+            parts.append(f"<= {self.max * 100:g}%")
+        return " + ".join(self.nodes) + " " + " and ".join(parts)
+
+    def violation(self, share: float, tol: float = 1e-9) -> str | None:
+        """Why ``share`` breaks the rule, or ``None``."""
+        if self.min is not None and share < self.min - tol:
+            return f"at least {self.min * 100:g}%"
+        if self.max is not None and share > self.max + tol:
+            return f"at most {self.max * 100:g}%"
+        return None
+
+
 class IndicatorSystem(FrozenModel):
     """An indicator system: metadata, grade bands, evaluation options and a tree of nodes.
 
@@ -354,6 +420,7 @@ class IndicatorSystem(FrozenModel):
     licence: Text | None = None
     grades: Annotated[tuple[GradeBand, ...], *min_items(1, "grade band")] = DEFAULT_GRADES
     evaluation: Evaluation = Evaluation()
+    constraints: tuple[WeightConstraint, ...] = ()
     root: Group
 
     @model_validator(mode="after")
@@ -397,7 +464,65 @@ class IndicatorSystem(FrozenModel):
                      "an enclosing node")
                 )
         raise_problems(problems)
+        problems += self._points_rules()
+        raise_problems(problems)
         return self
+
+    def _points_rules(self) -> list[tuple[TreePath, str]]:
+        """Points that add up, weight constraints, scoring rules against the indicators' points."""
+        problems: list[tuple[TreePath, str]] = []
+        for node, path, _parent, _stage in self._walk():
+            if not isinstance(node, Group) or not isinstance(node.weighting, Points):
+                continue
+            for i, child in enumerate(node.children):
+                if isinstance(child, Group) and isinstance(child.weighting, Points):
+                    given, own = node.weighting.points[child.id], child.weighting.total
+                    if abs(given - own) > WEIGHT_TOL * max(1.0, given):
+                        problems.append(
+                            ((*path, "children", i, "weighting", "points"), f"the points of the children of "
+                             f"{child.id!r} add up to {own:g}, but {node.id!r} gives {child.id!r} {given:g} "
+                             "points; make them agree")
+                        )
+        for k, rule in enumerate(self.constraints):
+            for i, nid in enumerate(rule.nodes):
+                if nid not in self._index:
+                    close = difflib.get_close_matches(nid, list(self._index), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    problems.append((("constraints", k, "nodes", i), f"no node {nid!r} in the system{hint}"))
+            if problems:
+                continue
+            for i, nid in enumerate(rule.nodes):
+                inside = [a for a in self.ancestors(nid) if a in rule.nodes]
+                if inside:
+                    problems.append((("constraints", k, "nodes", i), f"{nid!r} lies under {inside[0]!r}, "
+                                     "which the rule already counts; list nodes that do not overlap"))
+        if problems:
+            return problems
+        node_w = self.node_global_weights()
+        for k, rule in enumerate(self.constraints):
+            shares = [node_w.get(nid) for nid in rule.nodes]
+            if any(x is None for x in shares):
+                continue  # checked by evaluate with the computed weights
+            msg = self.constraint_violation(rule, math.fsum(x for x in shares if x is not None))
+            if msg:
+                problems.append((("constraints", k), msg))
+        points = self.points()
+        for node, path, _parent, _stage in self._walk():
+            scoring = getattr(node, "scoring", None)
+            if scoring is not None:
+                problems += [((*path, "scoring"), m) for m in points_problems(scoring, points.get(node.id))]
+        return problems
+
+    def constraint_violation(self, rule: WeightConstraint, share: float, *, computed: bool = False) -> str | None:
+        """The message for a weight constraint broken by ``share`` (``None`` if it holds)."""
+        need = rule.violation(share)
+        if need is None:
+            return None
+        names = " + ".join(f"{self.node(n).name} ({n})" for n in rule.nodes)
+        src = f" ({rule.source})" if rule.source else ""
+        what = "the computed weights give" if computed else "they carry"
+        return (f"the system requires {rule.label()}{src}: {names} must carry {need} of the total weight; "
+                f"{what} {share * 100:.4g}%")
 
     # ------------------------------------------------------------------ tree walking
     def _walk(self) -> Iterator[tuple[Group | Quantitative | Qualitative, TreePath, str | None, str | None]]:
@@ -622,6 +747,72 @@ class IndicatorSystem(FrozenModel):
                 w *= local[anc][child]
                 child = anc
             out[leaf.id] = w
+        return out
+
+    def node_global_weights(
+        self, local: Mapping[str, Mapping[str, float]] | None = None
+    ) -> dict[str, float]:
+        """Global weight of every node and indicator: the product of local weights from the root (root = 1).
+
+        ``local`` gives local weights (``{node id: {child id: w}}``) for nodes
+        whose weights the system does not determine (entropy, CRITIC) or that
+        are overridden; nodes below an undetermined node without them are left out.
+        """
+        known: dict[str, Mapping[str, float]] = dict(local or {})
+        out: dict[str, float] = {self.root.id: 1.0}
+        for g in self.inner_nodes():  # pre-order: a parent comes before its children
+            if g.id not in out:
+                continue
+            lw = known.get(g.id)
+            if lw is None:
+                if not g.is_determined():
+                    continue
+                lw = g.local_weights()
+            for c in g.child_ids:
+                out[c] = out[g.id] * lw[c]
+        return out
+
+    @property
+    def total_points(self) -> float:
+        """The system's points: the root's points if it is weighted by points, else 100."""
+        w = self.root.weighting
+        return w.total if isinstance(w, Points) else DEFAULT_TOTAL_POINTS
+
+    def points(
+        self, overrides: Mapping[str, Mapping[str, float]] | None = None
+    ) -> dict[str, float]:
+        """Points of every node and indicator: ``total_points`` x its global weight.
+
+        Nodes weighted by ``points`` give exactly the points written in the
+        file (the children's points add up to the parent's, checked when the
+        system is built). Nodes under data-driven weights (entropy, CRITIC)
+        are left out unless ``overrides`` gives their local weights
+        (``{node id: {child id: w}}``).
+
+        Examples
+        --------
+        >>> from ppeval.io import load_bundled
+        >>> p = load_bundled("budget-performance").points()
+        >>> p["total"], p["decision"], p["output"]
+        (100.0, 20.0, 30.0)
+        """
+        known: dict[str, Mapping[str, float]] = dict(overrides or {})
+        out: dict[str, float] = {self.root.id: self.total_points}
+        for g in self.inner_nodes():  # pre-order: a parent comes before its children
+            if g.id not in out:
+                continue
+            own = out[g.id]
+            w = g.weighting
+            if g.id not in known and isinstance(w, Points) and abs(w.total - own) <= WEIGHT_TOL * max(1.0, own):
+                out.update(w.points)  # exactly as written
+                continue
+            lw = known.get(g.id)
+            if lw is None:
+                if not g.is_determined():
+                    continue
+                lw = g.local_weights()
+            for c in g.child_ids:
+                out[c] = own * lw[c]
         return out
 
     # ------------------------------------------------------------------ consistency

@@ -45,6 +45,7 @@ from ppeval.schema._base import (
 __all__ = [
     "WEIGHT_TOL",
     "Fixed",
+    "Points",
     "Equal",
     "Entropy",
     "Critic",
@@ -86,7 +87,9 @@ class Fixed(FrozenModel):
         total = math.fsum(self.weights.values())
         if abs(total - 1.0) > WEIGHT_TOL:
             raise_problems(
-                [(("weights",), f"weights sum to {total:.10g}; they must sum to 1 (within {WEIGHT_TOL:g})")]
+                [(("weights",), f"weights sum to {total:.10g}; they must sum to 1 (within {WEIGHT_TOL:g})"
+                  + ("; to state points (e.g. 20/20/30/30), write method: points with points: {child: n}"
+                     if total > 1.5 else ""))]
             )
         return self
 
@@ -118,6 +121,58 @@ class Fixed(FrozenModel):
         raw = [self.weights[c] for c in child_ids]
         total = math.fsum(raw)
         return tuple(w / total for w in raw)
+
+
+class Points(FrozenModel):
+    """Weights stated as points, the way scoring sheets write them: ``{child id: points}``.
+
+    A framework in points (e.g. decision 20, process 20, output 30, effect 30
+    of 100) gives each child its points; the local weights are the points
+    divided by their sum (20/100, 20/100, 30/100, 30/100), and the points are
+    kept for display (scoring sheets, :meth:`IndicatorSystem.points`). When a
+    child is itself weighted by points, its children's points must add up to
+    the points its parent gives it (checked by the system). Plain ``fixed``
+    weights must sum to 1: points are an explicit choice, never a silent
+    renormalisation of fixed weights.
+    """
+
+    method: Literal["points"]
+    points: dict[Id, NonNegative]
+
+    @model_validator(mode="after")
+    def _positive(self) -> Points:
+        if self.points and math.fsum(self.points.values()) <= 0:
+            raise_problems([(("points",), "the points sum to 0; at least one child needs points")])
+        return self
+
+    @property
+    def total(self) -> float:
+        """The node's points: the sum of its children's points."""
+        return math.fsum(self.points.values())
+
+    def is_determined(self) -> bool:
+        """``True``: the weights are given by the system."""
+        return True
+
+    def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
+        """Problems of the points against the node's children (keys must be the child ids)."""
+        problems: list[Problem] = []
+        unknown = [k for k in self.points if k not in child_ids]
+        missing = [c for c in child_ids if c not in self.points]
+        if unknown:
+            problems.append(
+                (("points",), f"points name {_ids(unknown)}, which {'is' if len(unknown) == 1 else 'are'} "
+                 f"not a child of this node (children: {_ids(child_ids)})")
+            )
+        if missing:
+            problems.append((("points",), f"no points for child {_ids(missing)}; give points to every child"))
+        return problems
+
+    def local_weights(self, child_ids: Sequence[str]) -> tuple[float, ...]:
+        """The points in children order divided by their sum."""
+        raw = [self.points[c] for c in child_ids]
+        total = math.fsum(raw)
+        return tuple(p / total for p in raw)
 
 
 class Equal(FrozenModel):
@@ -700,7 +755,7 @@ class FuzzyAHP(FrozenModel):
 
 
 SourceWeighting = Annotated[
-    Fixed | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP, Field(discriminator="method")
+    Fixed | Points | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP, Field(discriminator="method")
 ]
 """A weighting that may be a source of a combination (any method but ``combine``)."""
 
@@ -779,7 +834,7 @@ class Combine(FrozenModel):
 
 
 Weighting = Annotated[
-    Fixed | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP | Combine, Field(discriminator="method")
+    Fixed | Points | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP | Combine, Field(discriminator="method")
 ]
 """How a node's children are weighted, discriminated on ``method``."""
 

@@ -1,0 +1,38 @@
+"""``--xlsx`` (results as an Excel workbook) and ``--force``, shared by ``evaluate`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ppeval.errors import InputError
+
+__all__ = ["add_xlsx_arguments", "add_force_argument", "xlsx_path"]
+
+
+def add_force_argument(p: argparse.ArgumentParser) -> None:
+    """Add ``--force`` (replace existing output files) unless the parser has it already."""
+    if "--force" not in p._option_string_actions:
+        p.add_argument("--force", action="store_true", help="replace output files that exist")
+
+
+def add_xlsx_arguments(p: argparse.ArgumentParser) -> None:
+    """Add ``--xlsx OUT.xlsx``, ``--xlsx-language`` and ``--force``."""
+    p.add_argument("--xlsx", metavar="OUT.xlsx",
+                   help="write the results as an Excel workbook (scores, weights, scoring sheets, "
+                        "contributions, sensitivity, provenance)")
+    p.add_argument("--xlsx-language", choices=("zh", "en"), default="zh",
+                   help="language of the workbook's sheet names and headers (default zh)")
+    add_force_argument(p)
+
+
+def xlsx_path(value: str | None, force: bool) -> Path | None:
+    """The ``--xlsx`` path, checked before any work is done (suffix; exists without --force)."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"--xlsx {value}: an Excel workbook needs the suffix .xlsx")
+    if path.exists() and not force:
+        raise InputError(f"--xlsx {value} exists; pass --force to replace it")
+    return path
