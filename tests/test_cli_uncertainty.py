@@ -53,3 +53,42 @@ def test_compare_two_stored_results(result_json: str, tmp_path: Path, capsys: py
                  "--seed", "2", "--json", str(out), "--force"]) == EXIT_OK
     assert "beyond the evidence" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8"))["exceeds_uncertainty"] == [False] * 8
+
+
+def test_uncertainty_workbook_has_the_certainty_sheet(result_json: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "u.xlsx"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "200", "--seed", "1", "--no-boundary",
+                 "--xlsx", str(out)]) == EXIT_OK
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert "结果可信度与付款" in wb.sheetnames
+    rows = list(wb["结果可信度与付款"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("项目编号", "项目名称", "得分")
+    assert {r[1] for r in rows[1:9]} >= {"Qingshui Community Family Service Centre"}
+    assert all(0.0 <= r[6] <= 1.0 for r in rows[1:9])  # P(this grade)
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--xlsx", str(out)]) == EXIT_INPUT
+
+
+def test_workbook_with_payments_in_english(tmp_path: Path) -> None:
+    import openpyxl
+
+    from ppeval.pipeline import analyse_uncertainty, evaluate
+    from ppeval.report.xlsx import write_xlsx
+    from ppeval.schema import IndicatorSystem
+
+    system, data = bundled.load_sample("community-4stage")
+    d = system.model_dump(exclude_none=True)
+    d["evaluation"]["decisions"] = [{"name": "pay", "min": 60, "release": 1.0},
+                                    {"name": "withhold", "min": 0, "release": 0.0, "action": "exclude"}]
+    system = IndicatorSystem.model_validate(d)
+    result = evaluate(system, data)
+    u = analyse_uncertainty(result, system, data, samples=200, seed=3, boundary=False)
+    out = write_xlsx(tmp_path / "r.xlsx", result, system, uncertainty=u, language="en")
+    rows = list(openpyxl.load_workbook(out, read_only=True)["Certainty and payments"].iter_rows(values_only=True))
+    head = rows[0]
+    assert "Money at risk" in head
+    assert "Expected payment" in head
+    assert u.payments is not None
+    risk = [r[head.index("Money at risk")] for r in rows[1:9]]
+    assert sum(risk) == pytest.approx(u.payments.total_money_at_risk)

@@ -55,8 +55,10 @@ def _money(x: float) -> str:
 def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
+    from ppeval.cli._xlsx import xlsx_path
     from ppeval.pipeline import analyse_uncertainty, reproduce
 
+    xlsx = xlsx_path(args.xlsx, args.force)
     text = _read_result_text(args.result)
     system, assessment = _load_inputs(args.system, args.data)
     try:
@@ -104,6 +106,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         written = write_json(args.json, u, force=args.force, inputs=(args.result, args.system, *args.data))
         console.print(f"uncertainty analysis written to {written}", markup=False, soft_wrap=True)
+    if xlsx is not None:
+        from ppeval.report.xlsx import write_xlsx
+
+        write_xlsx(xlsx, result, system, uncertainty=u, language="en" if args.xlsx_language == "en" else "zh",
+                   overwrite=args.force)
+        console.print(f"workbook written to {xlsx}", markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -128,5 +136,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-boundary", action="store_true",
                    help="skip the search for the smallest change that changes a grade")
     p.add_argument("--json", metavar="OUT.json", help="also write the analysis as JSON")
-    p.add_argument("--force", action="store_true", help="replace an existing --json file")
+    p.add_argument("--xlsx", metavar="OUT.xlsx",
+                   help="also write the results as an Excel workbook with a certainty and payments sheet")
+    p.add_argument("--xlsx-language", choices=("zh", "en"), default="zh",
+                   help="language of the workbook's sheet names and headers (default zh)")
+    p.add_argument("--force", action="store_true", help="replace existing --json / --xlsx files")
     p.set_defaults(func=run)
