@@ -404,3 +404,20 @@ def test_property_any_chunking_same_bits_and_probabilities_sum_to_one(
     np.testing.assert_allclose(a.decision_probability.sum(axis=1), 1.0, atol=1e-15)
     np.testing.assert_allclose(a.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
     assert ((a.first_order >= 0) & (a.first_order <= 1)).all()
+
+
+def test_table_budget_sends_the_largest_strata_to_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tiny table budget the big strata use multinomial counts; both parts give the right means."""
+    import ppeval.sensitivity._evidence_inputs as mod
+
+    monkeypatch.setattr(mod, "TABLE_FLOATS", 60)
+    answers = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    small = np.repeat(answers, 1)  # 5 raters: 17 table entries
+    large = np.repeat(answers, 20)  # 100 raters: 401 entries, over the budget
+    proj = np.r_[np.zeros(5, int), np.ones(100, int)]
+    ev = rating_evidence(proj, np.zeros(proj.size, int), np.r_[small, large], n_projects=2, n_criteria=1)
+    sp = ev.sampler()
+    assert sp.lattice.tolist() == [0] and sp.fallback.tolist() == [1]
+    draws = sp.resample(np.random.default_rng(4), 20_000)
+    np.testing.assert_allclose(draws.mean(axis=0), [3.0, 3.0], atol=0.02)
+    np.testing.assert_allclose(draws.std(axis=0), [np.sqrt(2 / 5), np.sqrt(2 / 100)], rtol=0.03)

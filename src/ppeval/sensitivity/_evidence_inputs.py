@@ -176,6 +176,8 @@ class RatingEvidence:
 MAX_SUPPORT = 1 << 14
 #: Largest number of lattice points spanned by one cell's answers (the lattice step is their smallest gap).
 MAX_LATTICE = 256
+#: Largest number of table entries (CDF values) of one run's exact tables (128 MiB with the guide tables).
+TABLE_FLOATS = 1 << 23
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,8 +196,9 @@ class RatingSampler:
     with a guide table (Chen & Asau 1974): one uniform and about two table
     look-ups per (sample, stratum), whatever the number of raters. Other
     strata (answers off a lattice, a lattice of more than
-    :data:`MAX_LATTICE` points or a sum of more than :data:`MAX_SUPPORT`
-    values) and the ``median`` and ``trimmed_mean`` rules draw the
+    :data:`MAX_LATTICE` points, a sum of more than :data:`MAX_SUPPORT`
+    values, or tables beyond :data:`TABLE_FLOATS` entries in all, the
+    largest first) and the ``median`` and ``trimmed_mean`` rules draw the
     multinomial counts as a chain of binomials (``K - 1`` binomial draws per
     (sample, stratum)).
     """
@@ -232,31 +235,37 @@ class RatingSampler:
         n_pts = np.rint((v1 - v0) / h).astype(np.int64) + 1
         supp = ev.stratum_n * (n_pts - 1) + 1
         ok = on.all(axis=1) & (n_pts <= MAX_LATTICE) & (supp <= MAX_SUPPORT)
+        # at most TABLE_FLOATS table entries in all: the strata with the smallest tables first
+        cand = np.flatnonzero(ok)
+        by_size = cand[np.argsort(supp[cand], kind="stable")]
+        keep = by_size[np.cumsum(supp[by_size]) <= TABLE_FLOATS]
+        ok[:] = False
+        ok[keep] = True
         lat = np.flatnonzero(ok)
         fb = np.flatnonzero(~ok)
-        cdfs: list[FloatArray] = []
         support = supp[lat]
-        # group by FFT length (powers of two) so each group is one batched transform
-        fft_len = 1 << np.ceil(np.log2(np.maximum(support, 2))).astype(np.int64)
-        cdf_of = [np.zeros(0)] * lat.shape[0]
-        for size in np.unique(fft_len):
-            sel = np.flatnonzero(fft_len == size)
-            st = lat[sel]
-            p = np.zeros((sel.shape[0], int(size)))
-            kk = np.where(used[st], k[st], 0).astype(np.int64)
-            rows = np.repeat(np.arange(sel.shape[0]), lev.shape[1])
-            np.add.at(p, (rows, kk.reshape(-1)), (ev.stratum_counts[st] / ev.stratum_n[st, None]).reshape(-1))
-            f = np.fft.rfft(p, axis=1)
-            pmf = np.fft.irfft(f ** ev.stratum_n[st, None], n=int(size), axis=1)
-            np.clip(pmf, 0.0, None, out=pmf)
-            for r, i in enumerate(sel):  # a loop over strata to cut each table to its length (setup only)
-                c = np.cumsum(pmf[r, : support[i]])
-                cdf_of[i] = c / c[-1]
-        cdfs = cdf_of
         cdf_start = np.zeros(lat.shape[0], dtype=np.int64)
         if lat.shape[0]:
             cdf_start[1:] = np.cumsum(support)[:-1]
-        cdf = np.concatenate(cdfs) if cdfs else np.zeros(0)
+        cdf = np.empty(int(support.sum()))
+        # exact pmf of the sum by FFT, grouped by transform length (powers of two), in blocks of rows
+        fft_len = 1 << np.ceil(np.log2(np.maximum(support, 2))).astype(np.int64)
+        for size in (int(x) for x in np.unique(fft_len)):
+            group = np.flatnonzero(fft_len == size)
+            step = max(1, (1 << 22) // size)
+            for b0 in range(0, group.shape[0], step):  # blocks bound the memory of the transforms
+                sel = group[b0 : b0 + step]
+                st = lat[sel]
+                p = np.zeros((sel.shape[0], size))
+                kk = np.where(used[st], k[st], 0).astype(np.int64)
+                rows = np.repeat(np.arange(sel.shape[0]), lev.shape[1])
+                np.add.at(p, (rows, kk.reshape(-1)), (ev.stratum_counts[st] / ev.stratum_n[st, None]).reshape(-1))
+                pmf = np.fft.irfft(np.fft.rfft(p, axis=1) ** ev.stratum_n[st, None], n=size, axis=1)
+                np.clip(pmf, 0.0, None, out=pmf)
+                c = np.cumsum(pmf, axis=1)
+                c /= c[np.arange(sel.shape[0]), support[sel] - 1][:, None]
+                inside = np.arange(size)[None, :] < support[sel][:, None]
+                cdf[(cdf_start[sel][:, None] + np.arange(size)[None, :])[inside]] = c[inside]
         # guide tables: guide[g] = #(k : CDF_k <= g / N), a lower bound of the answer for u >= g / N; each
         # CDF value is inflated by a few ulps first, so rounding can only lower the bound (never overshoot)
         seg = np.repeat(np.arange(lat.shape[0]), support)
