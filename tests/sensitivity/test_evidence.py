@@ -417,7 +417,8 @@ def test_table_budget_sends_the_largest_strata_to_counts(monkeypatch: pytest.Mon
     proj = np.r_[np.zeros(5, int), np.ones(100, int)]
     ev = rating_evidence(proj, np.zeros(proj.size, int), np.r_[small, large], n_projects=2, n_criteria=1)
     sp = ev.sampler()
-    assert sp.lattice.tolist() == [0] and sp.fallback.tolist() == [1]
+    assert sp.lattice.tolist() == [0]
+    assert sp.fallback.tolist() == [1]
     draws = sp.resample(np.random.default_rng(4), 20_000)
     np.testing.assert_allclose(draws.mean(axis=0), [3.0, 3.0], atol=0.02)
     np.testing.assert_allclose(draws.std(axis=0), [np.sqrt(2 / 5), np.sqrt(2 / 100)], rtol=0.03)
