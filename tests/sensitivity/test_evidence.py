@@ -422,3 +422,10 @@ def test_table_budget_sends_the_largest_strata_to_counts(monkeypatch: pytest.Mon
     draws = sp.resample(np.random.default_rng(4), 20_000)
     np.testing.assert_allclose(draws.mean(axis=0), [3.0, 3.0], atol=0.02)
     np.testing.assert_allclose(draws.std(axis=0), [np.sqrt(2 / 5), np.sqrt(2 / 100)], rtol=0.03)
+
+
+def test_without_attribution_no_source_is_named() -> None:
+    r = evidence_monte_carlo(XM, W, T, 200, ratings=EV, values=U, concentration=40.0, seed=1,  # type: ignore[arg-type]
+                             attribution=False)
+    assert (r.first_order == 0).all()
+    assert (r.main_source == -1).all()

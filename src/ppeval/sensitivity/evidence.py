@@ -86,10 +86,12 @@ class EvidenceResult:
         First-order sensitivity index of each source per project (the
         share of the score variance explained by that source alone;
         Janon et al. 2014 estimator, clipped to [0, 1]); 0 where the score
-        does not vary. With one source it is 1 where the score varies.
+        does not vary. With one source it is 1 where the score varies; with
+        ``attribution=False`` and several sources it is 0.
     main_source : ndarray of int64 (n,)
         Index into ``sources`` of the largest first-order index (-1 where
-        the score does not vary).
+        the score does not vary, or with ``attribution=False`` and several
+        sources).
     sample_scores : ndarray (samples, n) or None
         Every sample's scores (only with ``keep_scores=True``).
     method, normalization : str, str or None
@@ -355,9 +357,11 @@ def _merged_cuts(grades: FloatArray | None, decisions: FloatArray | None) -> Flo
     return merged
 
 
-def _band_probability(cut_counts: IntArray, cuts: FloatArray, bands: FloatArray, nf: float, hib: bool) -> FloatArray:
-    """Probability of each band ``(n, len(bands))`` from counts over the finer partition ``cuts``."""
-    del hib  # cut c lies in the band of its lower bound (both partitions are on the 0-100 scale)
+def _band_probability(cut_counts: IntArray, cuts: FloatArray, bands: FloatArray, nf: float) -> FloatArray:
+    """Probability of each band ``(n, len(bands))`` from counts over the finer partition ``cuts``.
+
+    Cut ``c`` lies in the band of its lower bound (both partitions are on the 0-100 scale).
+    """
     nb = bands.shape[0]
     which = np.minimum(nb - np.searchsorted(bands[::-1], cuts, side="right"), nb - 1)
     counts = np.zeros((cut_counts.shape[0], bands.shape[0]), dtype=np.int64)
@@ -494,9 +498,9 @@ def evidence_monte_carlo(
     source, tile); every sample is scored in its tile's fixed-shape stack;
     sums are exact (limb sums) and counts integers, so every chunk size,
     executor and worker count gives identical bits. With only the weights
-    varied (no ``ratings``, no ``values``) the run *is*
-    :func:`~ppeval.sensitivity.monte_carlo`, so it equals the weight-only
-    analysis bit for bit.
+    varied (no ``ratings``, no ``values``) and ``keep_scores=False`` the run
+    *is* :func:`~ppeval.sensitivity.monte_carlo`, so it equals the
+    weight-only analysis bit for bit (``engine == "weights"``).
 
     References
     ----------
@@ -666,11 +670,11 @@ def _finish(
     gp = dp = None
     if cut_counts is not None and cuts is not None:
         if gb is not None:
-            gp = _band_probability(cut_counts, cuts, gb, nf, hib)
+            gp = _band_probability(cut_counts, cuts, gb, nf)
         if db is not None:
-            dp = _band_probability(cut_counts, cuts, db, nf, hib)
+            dp = _band_probability(cut_counts, cuts, db, nf)
     varies = std > 0.0
-    main = np.where(varies, np.argmax(first, axis=1), -1).astype(np.int64)
+    main = np.where(varies & (first.max(axis=1) > 0.0), np.argmax(first, axis=1), -1).astype(np.int64)
     ranks = competition_ranks(base, hib) + 1
 
     def ro(a: Any) -> Any:
