@@ -92,3 +92,14 @@ def test_workbook_with_payments_in_english(tmp_path: Path) -> None:
     assert u.payments is not None
     risk = [r[head.index("Money at risk")] for r in rows[1:9]]
     assert sum(risk) == pytest.approx(u.payments.total_money_at_risk)
+
+
+def test_uncertainty_file_with_the_data(result_json: str, tmp_path: Path) -> None:
+    spec = tmp_path / "uncertainty.yaml"
+    spec.write_text("output_achievement: {distribution: uniform, absolute: 5}\n", encoding="utf-8")
+    out = tmp_path / "u.json"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "100", "--seed", "1", "--no-boundary",
+                 "--uncertainty", str(spec), "--json", str(out)]) == EXIT_OK
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["sources"] == ["weights", "ratings", "values"]
+    assert data["uncertain_values"] == ["output_achievement"]

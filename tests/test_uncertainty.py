@@ -232,3 +232,17 @@ def test_compare_bad_input() -> None:
     other_sys, other_data = bundled.load_sample("elderly-care")
     with pytest.raises(InputError, match="in common"):
         compare(RESULT, evaluate(other_sys, other_data))
+
+
+def test_uncertainty_declared_with_the_data_overrides_the_system() -> None:
+    u = analyse_uncertainty(RESULT, SYSTEM, DATA, samples=300, seed=2, boundary=False, weights=False,
+                            ratings=False, uncertainty={"output_achievement": {"distribution": "normal",
+                                                                               "relative": 0.1}})
+    assert u.sources == ("values",)
+    assert u.uncertain_values == ("output_achievement",)
+    with pytest.raises(InputError, match="does not have"):
+        analyse_uncertainty(RESULT, SYSTEM, DATA, samples=10, uncertainty={"nope": {"relative": 0.1}})
+    with pytest.raises(InputError, match="rated indicator"):
+        analyse_uncertainty(RESULT, SYSTEM, DATA, samples=10, uncertainty={"resident_satisfaction": {"relative": 1}})
+    with pytest.raises(InputError, match="output_achievement"):
+        analyse_uncertainty(RESULT, SYSTEM, DATA, samples=10, uncertainty={"output_achievement": {"relative": -1}})

@@ -66,12 +66,18 @@ def run(args: argparse.Namespace) -> int:
     except ReproducibilityError as exc:
         _error(f"{args.result}: {exc}")
         return EXIT_FAILURE
+    declared = None
+    if args.uncertainty:
+        from ppeval.errors import DataError
+        from ppeval.io._read import load_structured
+
+        declared = load_structured(args.uncertainty, limit=1 << 20, error=DataError)
     seed = _draw_seed(args.seed if args.seed is not None else result.provenance.seed)
     samples = args.samples if args.samples else DEFAULT_SAMPLES
     u = analyse_uncertainty(
         result, system, assessment, samples=samples, seed=seed, concentration=_concentration(args.concentration),
         weights=not args.no_weights, ratings=not args.no_ratings, values=not args.no_values,
-        boundary=not args.no_boundary,
+        boundary=not args.no_boundary, uncertainty=declared,
     )
     console = _console()
     ev, pay = u.evidence, u.payments
@@ -133,6 +139,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-weights", action="store_true", help="keep the evaluated weights fixed")
     p.add_argument("--no-ratings", action="store_true", help="do not resample the raters")
     p.add_argument("--no-values", action="store_true", help="ignore the declared measurement uncertainty")
+    p.add_argument("--uncertainty", metavar="FILE",
+                   help="measurement uncertainty declared with the data: YAML/JSON/TOML mapping of indicator id "
+                        "to {distribution, absolute, relative} (overrides the system's)")
     p.add_argument("--no-boundary", action="store_true",
                    help="skip the search for the smallest change that changes a grade")
     p.add_argument("--json", metavar="OUT.json", help="also write the analysis as JSON")

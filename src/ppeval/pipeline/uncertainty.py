@@ -13,6 +13,7 @@ smallest single change that moves each project across a grade boundary.
 from __future__ import annotations
 
 import concurrent.futures
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from ppeval._typing import FloatArray
 from ppeval.errors import InputError, PPEvalError, SchemaError
 from ppeval.pipeline.result import EvaluationResult
 from ppeval.pipeline.sensitivity import _core_setup
-from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
+from ppeval.schema import Assessment, IndicatorSystem, MeasurementUncertainty, Qualitative, Quantitative
 from ppeval.sensitivity import (
     DecisionRules,
     EvidenceResult,
@@ -114,7 +115,35 @@ def system_decision_rules(system: IndicatorSystem) -> DecisionRules | None:
         raise SchemaError(f"evaluation.decisions: {exc}") from None
 
 
-def _values_spec(system: IndicatorSystem, result: EvaluationResult, notes: list[str]) -> tuple[Any, tuple[str, ...]]:
+def _as_declared(system: IndicatorSystem, declared: Any) -> dict[str, MeasurementUncertainty]:
+    """Per-indicator measurement uncertainty given with the data: id -> MeasurementUncertainty (or its fields)."""
+    if declared is None:
+        return {}
+    if not isinstance(declared, Mapping):
+        raise InputError(f"uncertainty is {type(declared).__name__}; expected a mapping of indicator id to "
+                         "{distribution, absolute, relative}")
+    kinds = {leaf.id: leaf for leaf in system.leaves()}
+    out: dict[str, MeasurementUncertainty] = {}
+    for key, spec in declared.items():
+        leaf = kinds.get(key)
+        if leaf is None:
+            raise InputError(f"uncertainty names indicator {key!r}, which system {system.id!r} does not have")
+        if not isinstance(leaf, Quantitative):
+            raise InputError(f"uncertainty names {leaf.name} ({key!r}), a rated indicator; its uncertainty "
+                             "comes from resampling its raters")
+        if isinstance(spec, MeasurementUncertainty):
+            out[key] = spec
+            continue
+        try:
+            out[key] = MeasurementUncertainty.model_validate(spec)
+        except ValueError as exc:
+            raise InputError(f"uncertainty of indicator {key!r}: {exc}") from None
+    return out
+
+
+def _values_spec(
+    system: IndicatorSystem, result: EvaluationResult, notes: list[str], declared: dict[str, MeasurementUncertainty]
+) -> tuple[Any, tuple[str, ...]]:
     leaves = system.leaves()
     m = len(leaves)
     dist = ["none"] * m
@@ -124,7 +153,10 @@ def _values_spec(system: IndicatorSystem, result: EvaluationResult, notes: list[
     high = np.full(m, np.inf)
     names: list[str] = []
     for j, leaf in enumerate(leaves):
-        if not isinstance(leaf, Quantitative) or leaf.uncertainty is None:
+        if not isinstance(leaf, Quantitative):
+            continue
+        u = declared.get(leaf.id, leaf.uncertainty)  # the data's declaration overrides the system's
+        if u is None:
             continue
         if leaf.direction in ("target", "interval"):
             notes.append(
@@ -132,7 +164,6 @@ def _values_spec(system: IndicatorSystem, result: EvaluationResult, notes: list[
                 "the analysis as closeness to the target, not as the measured value"
             )
             continue
-        u = leaf.uncertainty
         dist[j] = u.distribution
         absolute[j] = u.absolute
         relative[j] = u.relative
@@ -192,6 +223,7 @@ def analyse_uncertainty(
     ratings: bool = True,
     values: bool = True,
     boundary: bool = True,
+    uncertainty: Mapping[str, Any] | None = None,
     executor: concurrent.futures.Executor | None = None,
     chunk_size: int | None = None,
 ) -> UncertaintyAnalysis:
@@ -219,6 +251,10 @@ def analyse_uncertainty(
         Also search the smallest change that moves each project across a
         grade boundary (skipped with a note beyond
         :data:`BOUNDARY_MAX_PROJECTS` projects in relative mode).
+    uncertainty : mapping of str to MeasurementUncertainty or dict, optional
+        Measurement uncertainty declared with the data, per quantitative
+        indicator id (``{"distribution": "normal", "relative": 0.1}``);
+        overrides the system's declaration of that indicator.
     executor, chunk_size
         As :func:`~ppeval.sensitivity.evidence_monte_carlo` (results do not
         depend on them).
@@ -277,7 +313,8 @@ def analyse_uncertainty(
     rules = system_decision_rules(system)
     bands = np.array([g.min for g in system.grades], dtype=np.float64)
     rat = _ratings_spec(system, assessment, result) if ratings else None
-    vals, uncertain = _values_spec(system, result, notes) if values else (None, ())
+    declared = _as_declared(system, uncertainty)
+    vals, uncertain = _values_spec(system, result, notes, declared) if values else (None, ())
     if ratings and rat is None:
         notes.append("no raters' answers to resample: the ratings are fixed")
     if values and vals is None:
