@@ -84,7 +84,7 @@ def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
         k[:, j] = np.searchsorted(table, u[:, j], side="right")
     sums = np.empty((200, ev.stratum_n.size))
     sums[:, sp.lattice] = sp.offset + sp.step * k
-    np.testing.assert_array_equal(got, ev.values_from_sums(sums))
+    np.testing.assert_allclose(got, ev.values_from_sums(sums), rtol=1e-14, atol=0)
 
 
 def test_answers_off_a_lattice_are_resampled_by_counts() -> None:
@@ -97,7 +97,7 @@ def test_answers_off_a_lattice_are_resampled_by_counts() -> None:
     direct = np.random.default_rng(2).choice(answers, size=(50_000, 7)).mean(axis=1)
     assert ours.mean() == pytest.approx(direct.mean(), abs=0.02)
     assert ours.std() == pytest.approx(direct.std(), rel=0.03)
-    assert stats.ks_2samp(ours, direct).pvalue > 1e-3
+    assert stats.ks_2samp(ours.round(12), direct.round(12)).pvalue > 1e-3  # same lattice values, any rounding
 
 
 def test_aggregation_rules_on_counts_by_hand() -> None:

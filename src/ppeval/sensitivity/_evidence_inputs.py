@@ -213,6 +213,8 @@ class RatingSampler:
     cdf_start: IntArray  # (len(lattice),)
     guide: IntArray  # flat guide tables: guide[g] = first k with CDF_k >= g / support
     guide_start: IntArray
+    coef: FloatArray  # (s,) weight of each stratum's sum in its cell value (the mean rule)
+    value: FloatArray  # flat, like cdf: coef * (n v_0 + h k), the stratum's part of its cell value
 
     @classmethod
     def build(cls, ev: RatingEvidence) -> RatingSampler:
@@ -220,7 +222,7 @@ class RatingSampler:
         empty_i = np.zeros(0, dtype=np.int64)
         if ev.method != "mean" or s == 0:
             return cls(ev, empty_i, np.arange(s, dtype=np.int64), np.zeros(0), np.zeros(0), empty_i,
-                       np.zeros(0), empty_i, empty_i, empty_i)
+                       np.zeros(0), empty_i, empty_i, empty_i, np.zeros(0), np.zeros(0))
         lev = ev.levels[ev.stratum_cell]  # (s, K) ascending, padded with the largest
         used = ev.stratum_counts > 0
         v0 = np.where(used, lev, np.inf).min(axis=1)
@@ -276,10 +278,21 @@ class RatingSampler:
         cum = np.cumsum(hits)
         guide = cum - np.where(cdf_start > 0, cum[np.maximum(cdf_start - 1, 0)], 0)[seg]
         guide = np.minimum(guide, n_seg - 1).astype(np.int64)
-        arrays = (lat, fb, v0[lat] * ev.stratum_n[lat], h[lat], support, cdf, cdf_start, guide)
+        # cell value = sum over its strata of coef * (stratum sum): coef = 1 / raters of the cell (pooled) or
+        # (w_g / n_s) / (sum of the weights of the groups present)
+        starts = _starts(ev.stratum_cell, ev.n_cells)
+        if ev.group_weights is None:
+            coef = 1.0 / ev.n_raters[ev.stratum_cell]
+        else:
+            wg = ev.group_weights[ev.stratum_group]
+            coef = wg / ev.stratum_n / np.add.reduceat(wg, starts)[ev.stratum_cell]
+        lat_offset, lat_step = v0[lat] * ev.stratum_n[lat], h[lat]
+        k_of = np.arange(cdf.shape[0]) - cdf_start[seg]
+        value = (coef[lat] * lat_offset)[seg] + (coef[lat] * lat_step)[seg] * k_of
+        arrays = (lat, fb, lat_offset, lat_step, support, cdf, cdf_start, guide, coef, value)
         for a in arrays:
             readonly(a)
-        return cls(ev, lat, fb, arrays[2], arrays[3], support, cdf, cdf_start, guide, cdf_start)
+        return cls(ev, lat, fb, lat_offset, lat_step, support, cdf, cdf_start, guide, cdf_start, coef, value)
 
     def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """Cell values ``(size, c)`` of ``size`` bootstraps of the raters."""
@@ -287,7 +300,7 @@ class RatingSampler:
         if ev.method != "mean":
             return ev.values_from_counts(ev.draw_counts(rng, size, self.fallback))
         s = ev.stratum_n.shape[0]
-        sums = np.empty((size, s))
+        part = np.empty((s, size))  # each stratum's part of its cell value, stratum-major
         n_lat = self.lattice.shape[0]
         if n_lat:
             # stratum-major (each stratum's draws together): the look-ups of one stratum stay in its own
@@ -316,15 +329,17 @@ class RatingSampler:
                     b = np.where(open_ & gt, mid, b)
                     a = np.where(open_ & ~gt, mid + 1, a)
                 flat_p[active] = a
-            pos -= start
-            lattice_sums = (self.offset[:, None] + self.step[:, None] * pos).T
             if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
-                return ev.values_from_sums(np.ascontiguousarray(lattice_sums))
-            sums[:, self.lattice] = lattice_sums
+                part = self.value[pos]
+            else:
+                part[self.lattice] = self.value[pos]
         if self.fallback.shape[0]:
-            counts = ev.draw_counts(rng, size, self.fallback)
-            sums[:, self.fallback] = np.einsum("tsk,sk->ts", counts, ev.levels[ev.stratum_cell[self.fallback]])
-        return ev.values_from_sums(sums)
+            fb = self.fallback
+            counts = ev.draw_counts(rng, size, fb)
+            sums = np.einsum("tsk,sk->st", counts, ev.levels[ev.stratum_cell[fb]])
+            part[fb] = self.coef[fb, None] * sums
+        cells: FloatArray = np.add.reduceat(part, _starts(ev.stratum_cell, ev.n_cells), axis=0)
+        return cells.T
 
 
 def _starts(sorted_keys: IntArray, n_keys: int) -> IntArray:
