@@ -51,6 +51,9 @@ SUITE = (
     "bench_evaluate",
     "bench_indicator_sets",
     "bench_dea",
+    "bench_gra",
+    "bench_scale",
+    "bench_distributed",
 )
 #: CI budget of ``--quick`` (seconds, whole suite).
 QUICK_BUDGET = 60.0

@@ -473,3 +473,61 @@ def test_progress_executor_gives_identical_monte_carlo_results() -> None:
 def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
     with cli_common._monte_carlo_progress(10**6, 1000) as executor:
         assert executor is None
+
+
+def _many_projects(tmp_path: Path, copies: int) -> list[str]:
+    """The budget-performance sample with every project repeated ``copies`` times under new ids."""
+    import csv as _csv
+
+    system, values, ratings = (str(bundled.system_path("budget-performance")),
+                               *(str(p) for p in bundled.sample_assessment_paths("budget-performance")[1:]))
+    out = []
+    for src, name in ((values, "values.csv"), (ratings, "ratings.csv")):
+        with open(src, encoding="utf-8", newline="") as f:
+            rows = list(_csv.reader(f))
+        body = [[f"{r[0]}-{k:03d}", *r[1:]] for k in range(copies) for r in rows[1:]]
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8", newline="") as f:
+            _csv.writer(f).writerows([rows[0], *body])
+        out.append(str(path))
+    return [system, *out]
+
+
+def test_long_ranking_prints_top_and_bottom_and_csv_has_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = _many_projects(tmp_path, 10)  # 60 projects
+    table = tmp_path / "ranking.csv"
+    assert main(["evaluate", *inputs, "--csv", str(table)]) == EXIT_OK
+    out = capsys.readouterr().out
+    n_top, n_bottom = cli_common.PRINT_TOP, cli_common.PRINT_BOTTOM
+    assert "60 projects: the top 20 and the bottom 10 are shown" in out
+    assert f"{60 - n_top - n_bottom} more" in out
+    rows = table.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 61
+    assert rows[0].startswith("rank,project,name,score_100,grade")
+    shown = [r.split(",")[1] for r in rows[1:]]
+    printed = [pid for pid in shown if pid in out]
+    assert printed == shown[:n_top] + shown[-n_bottom:]
+    assert len(set(shown)) == 60
+
+
+def test_method_choices_match_the_pipeline() -> None:
+    from ppeval.pipeline import METHODS, MODES
+
+    assert cli_common.METHOD_CHOICES == METHODS
+    assert cli_common.MODE_CHOICES == MODES
+
+
+def test_help_imports_no_numerics() -> None:
+    """``ppeval --help`` starts fast: argparse and ppeval.errors only, no numpy, pydantic, scipy or rich."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from ppeval.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help'])\n"
+        "heavy = [m for m in ('numpy', 'pydantic', 'scipy', 'rich', 'yaml') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +97,30 @@ def test_ahp_matrix_in_gbk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     np.testing.assert_array_equal(matrix, read_judgment_matrix(tmp_path / "u.csv")[1])
     assert main(["ahp", str(tmp_path / "m.csv")]) == EXIT_OK
     assert "产出" in capsys.readouterr().out
+
+
+def test_questionnaire_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--questionnaire EXPORT MAPPING`` adds the survey's ratings; validate, evaluate and reproduce take it."""
+    import yaml
+
+    tables = _tables()
+    rated = tables["ratings"][1][1]  # an indicator rated in the sample
+    export = tmp_path / "问卷.csv"
+    export.write_text("序号,站点,1、服务是否准时\n1,e01,非常同意\n2,e02,(跳过)\n3,e01,同意\n", encoding="gbk")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump({
+        "project_column": "站点", "rater_column": "序号", "group": "service_user",
+        "answers": {"非常同意": 5, "同意": 4, "一般": 3, "不同意": 2, "非常不同意": 1},
+        "missing_answers": ["(跳过)"], "questions": {"1、服务是否准时": rated},
+    }, allow_unicode=True), encoding="utf-8")
+    data = _write_csv(tmp_path, "utf-8", ",")
+    system = str(bundled.system_path(SYSTEM))
+    q = ["--questionnaire", str(export), str(mapping)]
+    assert main(["validate", system, *data, *q]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "问卷.csv: ratings, read as questionnaire-csv, gb18030" in out
+    result = tmp_path / "r.json"
+    assert main(["evaluate", system, *data, *q, "--json", str(result)]) == EXIT_OK
+    assert f"--questionnaire {shlex.quote(str(export))} {shlex.quote(str(mapping))}" in capsys.readouterr().out
+    assert main(["reproduce", str(result), system, *data, *q]) == EXIT_OK
+    assert main(["reproduce", str(result), system, *data]) != EXIT_OK  # without the survey: another assessment

@@ -141,3 +141,34 @@ def test_workbook_without_indicators_sheet(tmp_path: Path) -> None:
     wb.save(tmp_path / "s.xlsx")
     with pytest.raises(SchemaError, match="no sheet 'indicators'"):
         load_system(tmp_path / "s.xlsx")
+
+
+def test_repeated_column_is_a_schema_error(tmp_path: Path) -> None:
+    rows = [list(r) for r in INDICATORS]
+    rows[0][3] = "name"  # 'kind' renamed to a second 'name' column
+    with pytest.raises(SchemaError, match=r"indicators!D1: column 'name' appears twice \(also indicators!C1\)"):
+        load_system(write_book(tmp_path / "bad.xlsx", rows))
+
+
+def test_workbook_dea_indicator_and_g1_weights(tmp_path: Path) -> None:
+    """Lists separated by '|': a DEA indicator's inputs and outputs, G1's order and ratios."""
+    head = [*INDICATORS[0], "derived.method", "derived.inputs", "derived.outputs", "weighting.order",
+            "weighting.ratios"]
+    rows = [[*r, None, None, None, None, None] for r in INDICATORS[1:]]
+    rows[1][8] = "g1"  # output: G1 instead of fixed weights
+    rows[1][-2:] = ["dea|served|cost", "1.2|1.4"]
+    for r in rows:
+        r[9] = None  # no fixed weights
+    dea_row = [None] * len(head)
+    dea_row[:9] = ["dea", "output", "投入产出效率", "quantitative", "benefit", None, 0, 1, None]
+    dea_row[-5:-2] = ["dea", "cost", "served"]
+    rows.insert(3, dea_row)
+    got = load_system(write_book(tmp_path / "system.xlsx", [head, *rows]))
+    leaf = got.leaf("dea")
+    assert leaf.derived is not None  # type: ignore[union-attr]
+    assert leaf.derived.inputs == ("cost",)  # type: ignore[union-attr]
+    assert leaf.derived.outputs == ("served",)  # type: ignore[union-attr]
+    w = got.group("output").weighting
+    assert w.method == "g1"
+    assert w.order == ("dea", "served", "cost")  # type: ignore[union-attr]
+    assert w.ratios == (1.2, 1.4)  # type: ignore[union-attr]

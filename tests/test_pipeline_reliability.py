@@ -76,3 +76,25 @@ def test_one_way_table_keeps_first_k_ratings() -> None:
     assert out is not None
     np.testing.assert_array_equal(out, [[1.0, 2.0], [4.0, 5.0]])
     assert _one_way_table(t[2:]) is None
+
+
+def test_kmo_of_each_survey_group() -> None:
+    """KMO and Bartlett's test of a survey's complete questionnaires, next to its alpha; not for 2 items."""
+    from ppeval.qualitative import kmo_bartlett
+
+    system, data, df = _long("elderly-care")
+    res = evaluate(system, data)
+    assert res.qualitative is not None
+    kmo = [s for s in res.qualitative.reliability if s.statistic == "kmo_bartlett"]
+    assert {s.group for s in kmo} == {"service_user", "family"}
+    for s in kmo:
+        sub = df[df.group == s.group]
+        table = sub.pivot_table(index=["project", "rater"], columns="indicator", values="value", dropna=False)
+        want = kmo_bartlett(table.dropna(how="all").to_numpy())
+        assert s.value == pytest.approx(want.kmo, rel=1e-12)
+        assert s.p_value == pytest.approx(want.p_value, rel=1e-9)
+        assert s.ci is None
+        assert s.acceptable == (want.kmo >= 0.6 and want.p_value < 0.05)
+    two = evaluate(*bundled.load_sample("3e-equity"))
+    assert two.qualitative is not None
+    assert not [s for s in two.qualitative.reliability if s.statistic == "kmo_bartlett"]

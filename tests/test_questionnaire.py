@@ -186,3 +186,27 @@ def test_errors_name_file_row_and_question(tmp_path: Path) -> None:
         load_assessment(Questionnaire(export, {**mapping, "project_column": "序号"}), system)
     with pytest.raises(DataError, match="questions"):
         load_assessment(Questionnaire(export, {"project": "p01", "group": "resident"}), system)
+
+
+def test_numeric_codes_export(survey: dict[str, Any], tmp_path: Path) -> None:
+    """The "按序号导出" form: answers as codes 1-5 (skipped = -3), no answers mapping needed for direct codes."""
+    codes = survey["codes"]
+    header = ["序号", "您的身份", "您接受服务的站点", *[question(k) for k in range(N_QUESTIONS)]]
+    groups = {v: k for k, v in GROUPS.items()}
+    long = load_assessment([survey["projects"], survey["long.csv"]], make_system())
+    r = long.ratings
+    rows = [header]
+    for i in range(N_RESPONDENTS):
+        k0 = i * N_QUESTIONS
+        site = next(name for name, pid in PROJECTS.items() if pid == long.project_ids[int(r.project[k0])])
+        answers = ["-3" if c == 0 else "" if c < 0 else str(int(c)) for c in codes[i]]
+        rows.append([str(i + 1), groups[str(r.group[k0])], site, *answers])
+    path = tmp_path / "codes.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    mapping = {**MAPPING, "answers": None, "missing_answers": [-3],
+               "questions": {question(k): {"indicator": f"s{k:02d}", "reverse": k in REVERSED}
+                             for k in range(N_QUESTIONS)}}
+    wide = load_assessment([survey["projects"], Questionnaire(path, mapping)], make_system())
+    np.testing.assert_array_equal(wide.ratings.value, long.ratings.value)
+    assert assessment_hash(wide) == assessment_hash(long)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import ppeval
 from ppeval import io
 from ppeval.errors import InputError, PPEvalError, SchemaError
-from ppeval.pipeline.scoring import SCORE_FORMATION, ScoringSheet, rule_points, scoring_sheet
+from ppeval.pipeline.scoring import SCORE_FORMATION, ScoringSheet, rule_points, scoring_sheet, scoring_sheets
 from ppeval.schema import Assessment, IndicatorSystem, Ratings
 from ppeval.schema.scoring import Bands, Deduction, PassFail, Piecewise, Proportional
 
@@ -247,6 +247,12 @@ def test_rule_points_bad_input() -> None:
         rule_points(rule, np.array([np.nan]), 1.0, "benefit")
     with pytest.raises(InputError, match="points"):
         rule_points(rule, np.array([1.0]), -1.0, "benefit")
+    with pytest.raises(InputError, match="expected a scoring rule"):
+        rule_points({"rule": "proportional"}, np.array([1.0]), 1.0, "benefit")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="direction"):
+        rule_points(rule, np.array([1.0]), 1.0, "more")
+    with pytest.raises(InputError, match="finite numbers"):
+        rule_points(rule, ["a"], 1.0, "benefit")  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------- rules: schema
@@ -278,6 +284,7 @@ def _with_rule(rule: dict[str, Any], leaf_extra: dict[str, Any] | None = None, p
         ({"rule": "deduction", "target": "good", "deduct": 1}, None, "'good' is not a number or a label"),
         ({"rule": "deduction", "target": 100, "deduct": 0}, None, "greater than 0"),
         ({"rule": "proportional", "target": 100}, {"bounds": {"worst": -10, "best": 100}}, "needs values >= 0"),
+        ({"rule": "proportional", "target": 120}, None, "target 120 must lie in the indicator's span (0, 100]"),
         ({"rule": "deduction", "target": 0, "deduct": 1},
          {"direction": "target", "bounds": None, "target": {"value": 0}, "range": {"low": -5, "high": 5}},
          "takes a piecewise table"),
@@ -390,12 +397,19 @@ def test_scoring_sheet_wsm_rows_totals_notes(tmp_path: Path) -> None:
     assert sheet.total_points == 30.0
     assert sheet.score == pytest.approx(24.3)
     assert sheet.to_dict()["rows"][0]["indicator"] == "done"
+    assert scoring_sheets(r, s) == (sheet, scoring_sheet(r, s, 1))
     with pytest.raises(InputError, match="no project 'p9'"):
         scoring_sheet(r, s, "p9")
     with pytest.raises(InputError, match="outside"):
         scoring_sheet(r, s, 5)
     with pytest.raises(InputError, match="computed with system"):
         scoring_sheet(r, io.load_bundled("budget-performance"), "p0")
+    with pytest.raises(InputError, match="EvaluationResult"):
+        scoring_sheet(object(), s, "p0")
+    with pytest.raises(InputError, match="IndicatorSystem"):
+        scoring_sheets(r, "t")
+    with pytest.raises(InputError, match="project id or position"):
+        scoring_sheet(r, s, 1.5)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("method", ["topsis", "vikor", "fce"])
@@ -531,3 +545,28 @@ def test_rules_are_monotone_and_bounded(kind: str, direction: str, target: float
     assert np.all((got >= 0) & (got <= 7.0 + 1e-12))
     steps = np.diff(got)
     assert np.all(steps >= -1e-12) if direction == "benefit" else np.all(steps <= 1e-12)
+
+
+def test_constraint_short_form() -> None:
+    """``"output + effect >= 60%"`` is the same rule as ``{nodes: [output, effect], min: 0.6}``."""
+    ok = io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
+                                   constraints=["output + effect weight >= 60%", "decision <= 0.25"]))
+    assert [(c.nodes, c.min, c.max) for c in ok.constraints] == [(("output", "effect"), 0.6, None),
+                                                                  (("decision",), None, 0.25)]
+    with pytest.raises(SchemaError, match="must carry at least 70%"):
+        io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
+                                  constraints=["output + effect ≥ 70%"]))
+    with pytest.raises(SchemaError, match="is not a weight rule"):
+        io.system_from_dict(_four({"decision": 20, "process": 20, "output": 30, "effect": 30},
+                                  constraints=["output and effect at least 60%"]))
+
+
+def test_notes_and_raw_survive_json() -> None:
+    s = _ruled_system()
+    values = np.array([[91.0, 92.0, 125.0], [100.0, 50.0, 80.0]])
+    r = ppeval.evaluate(s, _assessment(s, values, {("p1", "quality"): "sampled 20 records"}), method="wsm")
+    back = ppeval.EvaluationResult.from_json(r.to_json())
+    assert back.notes == {"p1": {"quality": "sampled 20 records"}}
+    assert back.raw is not None
+    np.testing.assert_array_equal(back.raw, values)
+    assert scoring_sheets(back, s) == scoring_sheets(r, s)

@@ -35,7 +35,7 @@ def test_workbook_template_validations(tmp_path: Path, name: str) -> None:
     assert wb["lists"].sheet_state == "hidden"
     values = wb["values"]
     header = [c.value for c in values[1]]
-    quant = list(system.quantitative_leaf_ids)
+    quant = [i for i in system.quantitative_leaf_ids if i not in system.derived_leaf_ids]  # DEA: computed
     assert header[: 1 + len(quant)] == ["project", *quant]
     assert header[1 + len(quant):] == ["note", *(f"note:{i}" for i in system.leaf_ids)]
     dvs = _validations(values)
@@ -83,7 +83,7 @@ def test_what_the_validations_allow_the_system_accepts(tmp_path: Path, name: str
     system = io.load_bundled(name)
     (out,) = write_template(system, tmp_path / "data.xlsx")
     wb = openpyxl.load_workbook(out)
-    quant = list(system.quantitative_leaf_ids)
+    quant = [i for i in system.quantitative_leaf_ids if i not in system.derived_leaf_ids]
     dvs = _validations(wb["values"])
     rows = []
     for edge in ("formula1", "formula2"):

@@ -22,7 +22,11 @@ from ppeval.weights import bwm, cv, g1
 REPO = Path(__file__).resolve().parents[1]
 BASE = yaml.safe_load((REPO / "indicators" / "3e-equity.yaml").read_text(encoding="utf-8"))
 
-G1_SPEC = {"method": "g1", "order": ["on_schedule_rate", "sessions_per_fte", "waiting_days"], "ratios": [1.2, 1.4]}
+G1_SPEC = {
+    "method": "g1",
+    "order": ["on_schedule_rate", "dea_efficiency", "sessions_per_fte", "waiting_days"],
+    "ratios": [1.2, 1.0, 1.4],
+}
 BWM_SPEC = {
     "method": "bwm",
     "best": "cost_per_user",
@@ -55,8 +59,8 @@ def _system(**specs: dict[str, Any]) -> IndicatorSystem:
 
 def test_determined_weightings_equal_the_core_functions() -> None:
     s = _system(efficiency=G1_SPEC, economy=BWM_SPEC, equity=FUZZY_SPEC)
-    ids = s.group("efficiency").child_ids  # sessions_per_fte, on_schedule_rate, waiting_days
-    expected = g1([ids.index(c) for c in G1_SPEC["order"]], [1.2, 1.4])
+    ids = s.group("efficiency").child_ids  # sessions_per_fte, on_schedule_rate, waiting_days, dea_efficiency
+    expected = g1([ids.index(c) for c in G1_SPEC["order"]], [1.2, 1.0, 1.4])
     np.testing.assert_allclose(list(s.local_weights("efficiency").values()), expected)
     eco = bwm([1, 2, 5], [5, 3, 1])
     np.testing.assert_allclose(list(s.local_weights("economy").values()), eco.weights)
@@ -103,11 +107,12 @@ def test_cv_inside_a_combination() -> None:
 @pytest.mark.parametrize(
     ("node", "spec", "fragment"),
     [
-        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte"], "ratios": [1.2]},
-         "order leaves out 'waiting_days'"),
-        ("efficiency", {**G1_SPEC, "ratios": [1.2]}, "ratios has 1 values; 3 children need n - 1 = 2"),
-        ("efficiency", {**G1_SPEC, "ratios": [1.2, 0.9]}, "greater than or equal to 1"),
-        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte", "nope"]}, "'nope'"),
+        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte", "dea_efficiency"],
+                        "ratios": [1.2, 1.0]}, "order leaves out 'waiting_days'"),
+        ("efficiency", {**G1_SPEC, "ratios": [1.2]}, "ratios has 1 values; 4 children need n - 1 = 3"),
+        ("efficiency", {**G1_SPEC, "ratios": [1.2, 1.0, 0.9]}, "greater than or equal to 1"),
+        ("efficiency", {**G1_SPEC, "order": ["on_schedule_rate", "sessions_per_fte", "dea_efficiency", "nope"]},
+         "'nope'"),
         ("economy", {**BWM_SPEC, "best": "nope"}, "'nope' is not a child"),
         ("economy", {**BWM_SPEC, "others_to_worst": {"cost_per_user": 4, "spend_vs_budget": 3,
                                                       "overhead_share": 1}}, "must be equal"),
@@ -129,3 +134,57 @@ def test_bad_weightings(node: str, spec: dict[str, Any], fragment: str) -> None:
     with pytest.raises(SchemaError) as exc:
         system_from_dict(data)
     assert fragment in str(exc.value)
+
+
+def test_fuzzy_ahp_with_several_experts() -> None:
+    from ppeval.ahp import fuzzy_aggregate
+
+    pairs = FUZZY_SPEC["judgments"]["pairs"]  # type: ignore[index]
+    other = [[r, c, [1, 1, 1]] for r, c, _ in pairs]
+    spec = {"method": "fuzzy_ahp", "experts": [{"name": "A", "weight": 3, "judgments": {"pairs": pairs}},
+                                               {"name": "B", "weight": 1, "judgments": {"pairs": other}}]}
+    s = _system(equity=spec)
+    single = _system(equity=FUZZY_SPEC).group("equity").weighting
+    ids = s.group("equity").child_ids
+    expected = fuzzy_priorities(fuzzy_aggregate([single.matrix(ids), np.ones((4, 4, 3))], [0.75, 0.25])).weights
+    np.testing.assert_allclose(list(s.local_weights("equity").values()), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ({"method": "fuzzy_ahp", "judgments": FUZZY_SPEC["judgments"], "experts": []},
+         "exactly one of judgments or experts"),
+        ({"method": "fuzzy_ahp", "experts": [{"weight": 1, "judgments": FUZZY_SPEC["judgments"]},
+                                             {"judgments": FUZZY_SPEC["judgments"]}]}, "has no weight"),
+        ({"method": "fuzzy_ahp", "experts": [{"judgments": {"upper": [[1, 2, 3]]}}]}, "experts[0].judgments"),
+    ],
+)
+def test_bad_fuzzy_experts(spec: dict[str, Any], fragment: str) -> None:
+    data = copy.deepcopy(BASE)
+    for child in data["root"]["children"]:
+        if child["id"] == "equity":
+            child["weighting"] = spec
+    with pytest.raises(SchemaError) as exc:
+        system_from_dict(data)
+    assert fragment in str(exc.value)
+
+
+def test_report_names_the_new_weightings() -> None:
+    from ppeval.report import render_markdown
+
+    _, assessment = io.load_sample("3e-equity")
+    s = _system(efficiency=G1_SPEC, economy=BWM_SPEC, equity=FUZZY_SPEC, effectiveness={"method": "cv"})
+    text = render_markdown(evaluate(s, assessment), system=s).text
+    for fragment in ("G1 order relation", "best-worst method (ξ = ", "fuzzy AHP (Buckley", "coefficient of variation"):
+        assert fragment in text
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "toml"])
+def test_new_weightings_and_dea_round_trip_through_every_format(fmt: str, tmp_path: Path) -> None:
+    from ppeval.io._system import dumps_system
+
+    s = _system(efficiency=G1_SPEC, economy=BWM_SPEC, equity=FUZZY_SPEC, effectiveness={"method": "cv"})
+    path = tmp_path / f"s.{fmt}"
+    path.write_text(dumps_system(s, fmt), encoding="utf-8")  # type: ignore[arg-type]
+    assert io.load_system(path) == s

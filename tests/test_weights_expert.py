@@ -326,3 +326,35 @@ def test_fuzzy_properties(case: tuple[int, list[int]], flip: list[bool]) -> None
     a = _fuzzy_matrix(upper, n)
     rp = fuzzy_priorities(a[np.ix_(perm, perm)])
     np.testing.assert_allclose(rp.weights, r.weights[perm], rtol=1e-12)
+
+
+def test_fuzzy_aggregate_geometric_mean_and_weights() -> None:
+    """Buckley (1985): several experts' TFNs combined by the geometric mean of l, m and u."""
+    from ppeval.ahp import fuzzy_aggregate
+
+    a = _fuzzy_matrix({(0, 1): (1, 2, 3), (0, 2): (2, 3, 4), (1, 2): (1, 1, 2)}, 3)
+    b = _fuzzy_matrix({(0, 1): (3, 4, 5), (0, 2): (4, 5, 6), (1, 2): (1, 2, 3)}, 3)
+    g = fuzzy_aggregate([a, b])
+    np.testing.assert_allclose(g, np.sqrt(a * b), rtol=1e-14)
+    w = fuzzy_aggregate([a, b], [0.25, 0.75])
+    np.testing.assert_allclose(w, a**0.25 * b**0.75, rtol=1e-14)
+    fuzzy_priorities(w)  # still a valid reciprocal fuzzy matrix
+    np.testing.assert_allclose(fuzzy_aggregate([a]), a, rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("stack", "weights", "fragment"),
+    [
+        (np.ones((2, 2, 3)), None, "shape (k, n, n, 3)"),
+        (np.stack([np.ones((2, 2, 3)), np.where(np.arange(3) == 0, 2.0, 1.0) * np.ones((2, 2, 3))]), None,
+         "judgments[1]"),
+        (np.ones((2, 2, 2, 3)), [0.5, 0.6], "summing to 1"),
+        (np.ones((2, 2, 2, 3)), [1.0], "2 finite non-negative numbers"),
+    ],
+)
+def test_fuzzy_aggregate_bad_input(stack: np.ndarray, weights: list[float] | None, fragment: str) -> None:
+    from ppeval.ahp import fuzzy_aggregate
+
+    with pytest.raises(InputError) as exc:
+        fuzzy_aggregate(stack, weights)
+    assert fragment in str(exc.value)

@@ -372,7 +372,7 @@ def generate(system_id: str, spec: Spec) -> dict[str, str]:
     """Return {file name: CSV text} for one system."""
     system = yaml.safe_load((HERE / f"{system_id}.yaml").read_text(encoding="utf-8"))
     leaves = leaves_with_path(system["root"])
-    quant = [(leaf, path) for leaf, path in leaves if leaf["kind"] == "quantitative"]
+    quant = [(leaf, path) for leaf, path in leaves if leaf["kind"] == "quantitative" and "derived" not in leaf]
     qual = [(leaf, path) for leaf, path in leaves if leaf["kind"] == "qualitative"]
     rng = np.random.default_rng(spec.seed)
 

@@ -66,7 +66,7 @@ def _extrema(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     n, m = x.shape
     g = max(1, 512 // m)
     q = (n // g) * g
-    if n * m < 1 << 16 or not x.flags.c_contiguous:  # small: fewer calls win
+    if n < 4 * g or not x.flags.c_contiguous:  # a few rows: fewer calls win (measured: folding wins from ~100 rows)
         return x.min(axis=0), x.max(axis=0)
     head = x[:q].reshape(q // g, g * m)
     lo = head.min(axis=0).reshape(g, m).min(axis=0)

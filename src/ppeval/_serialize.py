@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["to_jsonable", "dumps", "sha256_hex", "array_digest"]
+__all__ = ["to_jsonable", "dumps", "dumps_fast", "sha256_hex", "array_digest"]
 
 
 def _float(x: float, where: str) -> float:
@@ -77,6 +77,68 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
         indent=indent,
         separators=(",", ":") if indent is None else (",", ": "),
     )
+
+
+def _checked_array(obj: np.ndarray, where: str) -> Any:
+    """An array orjson can write as it is (C-contiguous, native), finite floats with -0.0 as 0.0."""
+    if obj.dtype.kind == "f":
+        a = np.ascontiguousarray(obj, dtype=np.float64)
+        if not np.isfinite(a.sum()):  # one pass; locate only on failure
+            bad = ~np.isfinite(a)
+            if bad.any():
+                idx = tuple(int(i) for i in np.argwhere(bad)[0])
+                raise InputError(f"{where}{list(idx)} is {a[idx]}; only finite numbers can be serialised")
+        return a + 0.0  # + 0.0 turns -0.0 into 0.0
+    if obj.dtype.kind == "b":
+        return np.ascontiguousarray(obj, dtype=np.bool_)
+    if obj.dtype.kind in "iu":
+        return np.ascontiguousarray(obj, dtype=np.int64)
+    return obj.tolist()
+
+
+def _fast_tree(obj: Any, where: str) -> Any:
+    """Like :func:`to_jsonable`, but numpy arrays stay arrays (written by orjson without Python objects)."""
+    if isinstance(obj, np.ndarray):
+        return _checked_array(obj, where)
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, float):
+        return _float(obj, where)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _fast_tree(getattr(obj, f.name), f"{where}.{f.name}") for f in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(k): _fast_tree(v, f"{where}[{k!r}]") for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        if all(type(v) is str for v in obj):  # ids, names, grades: nothing to convert
+            return list(obj)
+        return [_fast_tree(v, f"{where}[{i}]") for i, v in enumerate(obj)]
+    return to_jsonable(obj, where)
+
+
+def dumps_fast(obj: Any, where: str = "value") -> str:
+    """Canonical JSON of a (result) tree, written by orjson: one top-level key per line.
+
+    The same content as :func:`dumps` (sorted keys at every level, exact
+    floats, no nan, ``-0.0`` as ``0.0``, UTF-8), and just as deterministic,
+    but not the same bytes: floats are written by orjson's shortest
+    round-trip form (``1e-7`` for Python's ``1e-07``, ``0.00001`` for
+    ``1e-05``; the same double either way), arrays without whitespace, and
+    every top-level key on its own line. Numpy arrays are written straight
+    from their buffers (no Python float per element), so a result with
+    millions of numbers serialises in a fraction of a second with memory
+    linear in the output.
+    """
+    import orjson
+
+    tree = _fast_tree(obj, where)
+    opts = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_SORT_KEYS
+    if not isinstance(tree, dict):
+        return orjson.dumps(tree, option=opts).decode("utf-8")
+    lines = [
+        orjson.dumps(str(k)).decode("utf-8") + ":" + orjson.dumps(tree[k], option=opts).decode("utf-8")
+        for k in sorted(tree)
+    ]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def sha256_hex(obj: Any) -> str:

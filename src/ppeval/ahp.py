@@ -54,6 +54,7 @@ __all__ = [
     "inconsistencies",
     "FuzzyAHPResult",
     "fuzzy_priorities",
+    "fuzzy_aggregate",
 ]
 
 AHPMethod: TypeAlias = Literal["eigenvector", "geometric_mean"]
@@ -1095,4 +1096,4 @@ def inconsistencies(matrix: Any, method: AHPMethod = "eigenvector", top: int | N
 
 
 # Fuzzy AHP lives in its own module (this one is long); re-exported here as ``ppeval.ahp.fuzzy_priorities``.
-from ppeval._fuzzy_ahp import FuzzyAHPResult, fuzzy_priorities  # noqa: E402
+from ppeval._fuzzy_ahp import FuzzyAHPResult, fuzzy_aggregate, fuzzy_priorities  # noqa: E402

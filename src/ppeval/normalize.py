@@ -44,7 +44,7 @@ normalization techniques in ranking: Improving the materials selection process
 in engineering design. *Materials & Design* 65, 335-342.
 
 郭显光 (Guo Xianguang) (1998). 改进的熵值法及其在经济效益评价中的应用.
-*系统工程理论与实践* 18(12), 98-102 (the shifted min-max before entropy).
+*系统工程理论与实践* 18(12), 98-102 (shifting values off zero before entropy).
 
 Kizielewicz, B., Shekhovtsov, A. & Sałabun, W. (2023). pymcdm -- The universal
 library for solving multi-criteria decision-making problems. *SoftwareX* 22,
@@ -403,8 +403,9 @@ def shift(matrix: Any, types: Any, bounds: Any = None) -> FloatArray:
     method then sees ``p_ij = 0``: ``ln 0`` is undefined (taken as
     ``0 ln 0 = 0``) and the indicator looks more informative than it is,
     since one zero proportion lowers the entropy a lot. Chinese practice
-    (郭显光 1998's improved entropy method and its followers) shifts the
-    normalised values off zero first. The shift changes entropy weights
+    shifts the normalised values off zero first (郭显光 1998's improved
+    entropy method shifts standardised values by a constant; mapping min-max
+    values into [0.01, 0.99] is the common practical form implemented here). The shift changes entropy weights
     (entropy is not shift-invariant: the shifted values are less dispersed in
     proportion, so weights move toward equal), but not TOPSIS closeness or WSM
     ranks: both are invariant to the same affine map on every column. A

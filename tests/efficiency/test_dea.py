@@ -263,3 +263,50 @@ def test_properties(case: tuple[np.ndarray, np.ndarray, list[float], str, str]) 
     # Efficiency does not depend on the units of an input (scale invariance).
     scaled = dea(x * np.asarray(factors), y, rts=rts, orientation=orientation)  # type: ignore[arg-type]
     np.testing.assert_allclose(scaled.efficiency, e, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize(("lower", "upper", "maximize", "status"), [
+    (2.0, np.inf, False, "infeasible"),   # x <= 1 and x >= 2
+    (-np.inf, 1.0, True, "unbounded"),    # max y with y free above: x - y <= 1
+])
+def test_solver_failure_is_a_degenerate_error(lower: float, upper: float, maximize: bool, status: str) -> None:
+    """The LP layer turns a non-optimal HiGHS status into a DegenerateError naming the LP and the status
+    (validated DEA data cannot reach it; this is the defined behaviour if a solve ever fails)."""
+    import scipy.sparse as sp
+
+    from ppeval.efficiency._lp import WarmLP
+    from ppeval.errors import DegenerateError
+
+    if status == "infeasible":
+        lp = WarmLP(sp.csc_matrix(np.ones((1, 1))), np.ones(1), np.array([-np.inf]), np.array([1.0]),
+                    np.array([lower]), np.array([upper]), maximize=maximize)
+    else:
+        lp = WarmLP(sp.csc_matrix(np.array([[1.0, -1.0]])), np.array([0.0, 1.0]), np.array([0.0, 0.0]),
+                    np.array([np.inf, np.inf]), np.array([lower]), np.array([upper]), maximize=maximize)
+    with pytest.raises(DegenerateError) as exc:
+        lp.solve("test LP")
+    assert "test LP" in str(exc.value)
+    assert status in str(exc.value).lower()
+
+
+_small_ints = st.integers(1, 10).flatmap(lambda n: st.tuples(
+    arrays(np.float64, (n, 2), elements=st.integers(0, 3).map(float)),
+    arrays(np.float64, (n, 2), elements=st.integers(0, 3).map(float)),
+))
+
+
+@given(_small_ints, st.sampled_from(["crs", "vrs"]), st.sampled_from(["input", "output"]))
+def test_degenerate_data_agree_with_independent_linprog(
+    xy: tuple[np.ndarray, np.ndarray], rts: str, orientation: str
+) -> None:
+    """Small integers with many ties and zeros (degenerate LPs, alternative optima): the scores, the
+    largest total slack and the projections still agree with the plain per-DMU formulations."""
+    x, y = xy
+    x[:, 0] = np.maximum(x[:, 0], 1.0)  # semipositive rows
+    y[:, 0] = np.maximum(y[:, 0], 1.0)
+    r = dea(x, y, rts=rts, orientation=orientation)  # type: ignore[arg-type]
+    np.testing.assert_allclose(r.efficiency, _multiplier(x, y, rts, orientation), rtol=1e-7, atol=1e-9)
+    slack = r.input_slacks.sum(axis=1) + r.output_slacks.sum(axis=1)
+    np.testing.assert_allclose(slack, _max_slack_sum(x, y, r.objective, rts, orientation), atol=1e-6)
+    np.testing.assert_allclose(r.input_targets, r.lambdas @ x, atol=1e-6)
+    np.testing.assert_allclose(r.output_targets, r.lambdas @ y, atol=1e-6)

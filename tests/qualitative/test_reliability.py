@@ -294,3 +294,29 @@ def test_icc_identical_targets() -> None:
     for kind in ("ICC1k", "ICC3k", "ICC2k"):
         with pytest.raises(DegenerateError, match="denominator"):
             icc(x, kind=kind)  # type: ignore[arg-type]
+
+
+def test_alpha_pairwise_large_offset() -> None:
+    """Covariances are shift-invariant: an offset of 1e9 on every answer changes nothing (to 1e-6)."""
+    rng = np.random.default_rng(12)
+    x = rng.integers(1, 6, size=(40, 4)).astype(float) + rng.normal(size=(40, 1)).round()
+    x[rng.random(x.shape) < 0.1] = np.nan
+    assert cronbach_alpha(x + 1e9).alpha == pytest.approx(cronbach_alpha(x).alpha, rel=1e-6)
+
+
+@given(
+    arrays(np.float64, st.tuples(st.integers(3, 10), st.integers(2, 5)), elements=st.integers(1, 7).map(float)),
+    st.floats(0.1, 100.0),
+    st.floats(-1e3, 1e3),
+    st.sampled_from(ICC_KINDS),
+)
+def test_icc_invariant_to_a_common_affine_rescaling(x: np.ndarray, a: float, b: float, kind: str) -> None:
+    """Changing the unit and origin of every score (a x + b, a > 0) leaves every ICC, F and p unchanged."""
+    try:
+        want = icc(x, kind=kind)  # type: ignore[arg-type]
+    except DegenerateError:
+        return
+    got = icc(a * x + b, kind=kind)  # type: ignore[arg-type]
+    assert got.value == pytest.approx(want.value, rel=1e-7, abs=1e-9)
+    assert got.p == pytest.approx(want.p, rel=1e-6, abs=1e-12)
+    assert got.ci == pytest.approx(want.ci, rel=1e-6, abs=1e-9)

@@ -39,9 +39,12 @@ def test_sheets_headers_and_formats(tmp_path: Path, sample: tuple) -> None:
     assert scores.cell(2, 4).value == pytest.approx(r.score_100[best])
     assert scores.cell(2, 4).number_format == "0.00"
     assert scores.column_dimensions["C"].width > 20
+    zh_grade = {"excellent": "优", "good": "良", "fair": "中", "poor": "差"}
+    assert scores.cell(2, 5).value == zh_grade[r.grades[best]]
     weights = wb["指标权重"]
     assert weights.cell(2, 5).number_format == "0.00%"
     assert [weights.cell(k, 7).value for k in range(2, 6)] == [20, 20, 30, 30]
+    assert weights.cell(2, 4).value == "分值折算"
     contrib = wb["指标贡献"]
     assert contrib.cell(1, 4).value == system.leaf(r.indicator_ids[0]).name
     np.testing.assert_allclose([contrib.cell(2, 4 + j).value for j in range(len(r.indicator_ids))],

@@ -170,3 +170,42 @@ def test_docstring_examples_run(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# ---------------------------------------------------------------- PROMETHEE II without pairwise tables
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_promethee_ii_counting_form_equals_pymcdm(seed: int) -> None:
+    """The counting form gives pymcdm's PROMETHEE_II('usual') net flows, ties and cost criteria included."""
+    import pymcdm.methods as pm
+
+    from ppeval.sensitivity.agreement import promethee_ii_usual
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 6, size=(60, 5)).astype(float)  # many ties
+    w = rng.dirichlet(np.ones(5))
+    t = np.array([1, -1, 1, 1, -1])
+    ref = pm.PROMETHEE_II("usual")(x, w, t, validation=False)
+    np.testing.assert_allclose(promethee_ii_usual(x, w, t), ref, rtol=0, atol=1e-12)
+
+
+def test_promethee_ii_published_example() -> None:
+    """pymcdm's documented PROMETHEE II example: net flows 0.1, -0.3, 0.2 (Brans & Vincke 1985 usual criterion)."""
+    from ppeval.sensitivity.agreement import promethee_ii_usual
+
+    x = [[4.0, 3.0, 2.0], [3.0, 2.0, 4.0], [5.0, 1.0, 3.0]]
+    np.testing.assert_allclose(promethee_ii_usual(x, [0.5, 0.3, 0.2], [1, 1, 1]), [0.1, -0.3, 0.2], atol=1e-15)
+
+
+def test_large_problem_uses_counting_form_and_says_so() -> None:
+    """Above PAIRWISE_LIMIT alternatives no n x n table is built; the result's notes record it."""
+    from ppeval.sensitivity.agreement import PAIRWISE_LIMIT
+
+    rng = np.random.default_rng(5)
+    n = PAIRWISE_LIMIT + 1
+    x = rng.random((n, 4))
+    r = method_agreement(x, [0.25] * 4, [1, 1, -1, 1], methods=("topsis_vector", "pymcdm:PROMETHEE_II"))
+    assert any("PROMETHEE II" in note and "counting form" in note for note in r.notes)
+    small = method_agreement(x[:50], [0.25] * 4, [1, 1, -1, 1], methods=("topsis_vector", "pymcdm:PROMETHEE_II"))
+    assert small.notes == ()

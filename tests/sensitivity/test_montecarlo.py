@@ -528,7 +528,7 @@ BAD = [
     (lambda: monte_carlo(X, [1 - 1e-30, 1e-30, 0, 0], T, 5, concentration=1e-300),
      "not a positive finite Dirichlet parameter"),
     (lambda: monte_carlo(X, W, T, 5, method="ahp"), "method is 'ahp'"),
-    (lambda: monte_carlo(X, W, T, 5, normalization="zscore"), "normalization is 'zscore'"),
+    (lambda: monte_carlo(X, W, T, 5, normalization="l2"), "normalization is 'l2'"),
     (lambda: monte_carlo(X, W, T, 5, method="vikor", normalization="vector"), "method 'vikor' uses its own"),
     (lambda: monte_carlo(X, W, T, 5, method="vikor", bounds=B_WRONG), "bounds are not supported"),
     (lambda: monte_carlo(X, W, T, 5, normalization="vector", bounds=[[0, 10], [0, 10], [10, 0], [0, 10]]),

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from ppeval import __version__
 from ppeval.cli import (
@@ -52,12 +53,20 @@ from ppeval.cli import (
 )
 from ppeval.cli._common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, _error
 from ppeval.errors import PPEvalError, ReproducibilityError
-from ppeval.io.judgments import read_judgment_matrix
 
 __all__ = ["main", "build_parser", "read_judgment_matrix", "EXIT_OK", "EXIT_FAILURE", "EXIT_INPUT"]
 
 #: The subcommands, in the order ``ppeval --help`` lists them.
 COMMANDS = (demo, validate, evaluate, ahp, sensitivity, uncertainty, compare, reproduce, systems, schema, template)
+
+
+def __getattr__(name: str) -> Any:
+    # re-exported for compatibility, imported on first use (``ppeval --help`` does not need the readers)
+    if name == "read_judgment_matrix":
+        from ppeval.io.judgments import read_judgment_matrix
+
+        return read_judgment_matrix
+    raise AttributeError(f"module 'ppeval.cli' has no attribute {name!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:

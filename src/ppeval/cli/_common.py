@@ -13,8 +13,6 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import numpy as np
-
 from ppeval.errors import InputError
 
 if TYPE_CHECKING:
@@ -23,6 +21,11 @@ if TYPE_CHECKING:
     from ppeval.pipeline import EvaluationResult
     from ppeval.report import SensitivityAnalysis
     from ppeval.schema import Assessment, IndicatorSystem
+
+#: Scoring methods and modes offered on the command line (= ``ppeval.pipeline.METHODS`` / ``MODES``, checked
+#: by a test; written out here so that ``ppeval --help`` does not import the pipeline).
+METHOD_CHOICES = ("topsis", "wsm", "vikor", "fce", "gra")
+MODE_CHOICES = ("absolute", "relative")
 
 #: Exit status of a successful run.
 EXIT_OK = 0
@@ -44,6 +47,10 @@ PROGRESS_MIN_SAMPLES = 5000
 
 _REPORT_SUFFIXES = (".html", ".htm", ".md", ".markdown")
 _MAX_WARNINGS = 5
+#: Rankings longer than this are printed as their top and bottom rows (the files hold every row).
+PRINT_ALL_UP_TO = 40
+#: Rows printed from the top and from the bottom of a longer ranking.
+PRINT_TOP, PRINT_BOTTOM = 20, 10
 
 
 def _console(file: TextIO | None = None) -> Console:
@@ -69,16 +76,21 @@ def _quote_command(parts: Sequence[str]) -> str:
 
 def _reproduce_command(
     result_path: str, system_path: str, data_paths: Sequence[str], encoding: str | None = None,
-    delimiter: str | None = None,
+    delimiter: str | None = None, questionnaires: Sequence[Sequence[str]] | None = None,
 ) -> str:
     return _quote_command(
-        ["ppeval", "reproduce", result_path, system_path, *data_paths, *_reading_flags(encoding, delimiter)]
+        ["ppeval", "reproduce", result_path, system_path, *data_paths,
+         *_reading_flags(encoding, delimiter, questionnaires)]
     )
 
 
-def _reading_flags(encoding: str | None, delimiter: str | None) -> list[str]:
-    """``--encoding``/``--delimiter`` as given, to repeat them in a printed command."""
+def _reading_flags(
+    encoding: str | None, delimiter: str | None, questionnaires: Sequence[Sequence[str]] | None = None
+) -> list[str]:
+    """``--encoding``/``--delimiter``/``--questionnaire`` as given, to repeat them in a printed command."""
     flags = []
+    for export, mapping in questionnaires or ():
+        flags += ["--questionnaire", export, mapping]
     if encoding is not None:
         flags += ["--encoding", encoding]
     if delimiter is not None:
@@ -96,6 +108,11 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--delimiter", metavar="CHAR", default=None,
         help="field separator of the CSV data files: ',', ';' or tab (default: detected from each header line)",
+    )
+    parser.add_argument(
+        "--questionnaire", nargs=2, metavar=("EXPORT", "MAPPING"), action="append", default=None,
+        help="ratings from a questionnaire export (one row per respondent, .csv or .xlsx) read through a "
+             "mapping file (.yaml/.json/.toml); may be repeated",
     )
 
 
@@ -141,12 +158,14 @@ def _monte_carlo_progress(samples: int, chunk_size: int) -> Iterator[Executor | 
 
 
 def _load_inputs(
-    system_path: str, data_paths: Sequence[str], encoding: str | None = None, delimiter: str | None = None
+    system_path: str, data_paths: Sequence[str], encoding: str | None = None, delimiter: str | None = None,
+    questionnaires: Sequence[Sequence[str]] | None = None,
 ) -> tuple[IndicatorSystem, Assessment]:
-    from ppeval.io import load_assessment, load_system
+    from ppeval.io import Questionnaire, load_assessment, load_system
 
     system = load_system(system_path)
-    assessment = load_assessment(list(data_paths), system, encoding=encoding, delimiter=delimiter)
+    items: list[Any] = [*data_paths, *(Questionnaire(e, m) for e, m in questionnaires or ())]
+    assessment = load_assessment(items, system, encoding=encoding, delimiter=delimiter)
     return system, assessment
 
 
@@ -201,6 +220,7 @@ def _print_ranking(
     system: IndicatorSystem | None,
     sensitivity: SensitivityAnalysis | None = None,
 ) -> None:
+    import numpy as np
     from rich.table import Table
 
     title = f"{system.name} - {result.method.upper()}, {result.mode} mode" if system else result.method
@@ -214,7 +234,14 @@ def _print_ranking(
     if mc is not None:
         table.add_column("P(rank 1)", justify="right")
     table.add_column("weakest indicators", overflow="fold")
-    for i in np.argsort(result.ranks, kind="stable"):
+    order = np.argsort(result.ranks, kind="stable")
+    n = order.shape[0]
+    shown = order if n <= PRINT_ALL_UP_TO else np.concatenate([order[:PRINT_TOP], order[-PRINT_BOTTOM:]])
+    for pos, i in enumerate(shown.tolist()):
+        if n > PRINT_ALL_UP_TO and pos == PRINT_TOP:
+            hidden = n - PRINT_TOP - PRINT_BOTTOM
+            table.add_row("...", f"{hidden:,} more", "", "", "", *([""] if mc is not None else []), "",
+                          end_section=True)
         row = [
             str(int(result.ranks[i])),
             result.project_ids[i],
@@ -227,6 +254,12 @@ def _print_ranking(
         row.append(", ".join(result.weakest[i]))
         table.add_row(*row)
     console.print(table)
+    if n > PRINT_ALL_UP_TO:
+        console.print(
+            f"{n:,} projects: the top {PRINT_TOP} and the bottom {PRINT_BOTTOM} are shown; every project is in "
+            "the files (--csv, --json, --report)",
+            markup=False, soft_wrap=True,
+        )
     warnings = [d for d in result.diagnostics if d.severity in ("warning", "error")]
     if warnings:
         console.print(f"{len(warnings)} warning(s) about the evaluation:", markup=False)
@@ -235,6 +268,27 @@ def _print_ranking(
         if len(warnings) > _MAX_WARNINGS:
             console.print(f"  ... and {len(warnings) - _MAX_WARNINGS} more (the report lists them all)",
                           markup=False)
+
+
+def _write_ranking_csv(path: Path, result: EvaluationResult) -> None:
+    """The full ranking as CSV (UTF-8 with BOM, which Excel opens correctly): one row per project, best first."""
+    import csv
+    import io
+
+    import numpy as np
+
+    order = np.argsort(result.ranks, kind="stable")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rank", "project", "name", "score_100", "grade", *[f"node:{k}" for k in result.node_ids],
+                "weakest"])
+    ranks = result.ranks[order].tolist()
+    s100 = result.score_100[order].tolist()
+    nodes = result.node_scores[order].tolist()
+    for k, i in enumerate(order.tolist()):
+        w.writerow([ranks[k], result.project_ids[i], result.project_names[i], repr(s100[k]), result.grades[i],
+                    *(repr(v) for v in nodes[k]), "; ".join(result.weakest[i])])
+    _write_text(path, "\ufeff" + buf.getvalue())
 
 
 def _read_result_text(path: str) -> str:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import math
 
-import numpy as np
-
 from ppeval.cli._common import EXIT_OK, _console, _positive_int
 from ppeval.errors import PPEvalError
 
 __all__ = ["register", "run"]
 
-_SAATY = np.array([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
+#: Saaty's 1/9 ... 9 scale.
+_SAATY = tuple([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
     from rich.table import Table
 
     from ppeval import ahp
@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _nearest_saaty(value: float) -> float:
     """The value on Saaty's 1/9 ... 9 scale nearest to ``value`` on a log scale."""
-    return float(_SAATY[int(np.argmin(np.abs(np.log(_SAATY) - math.log(value))))])
+    target = math.log(value)
+    return min(_SAATY, key=lambda s: abs(math.log(s) - target))
 
 
 def _judgment_text(value: float) -> str:

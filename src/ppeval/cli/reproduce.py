@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import reproduce
 
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    PRINT_ALL_UP_TO,
+    PRINT_BOTTOM,
+    PRINT_TOP,
     _add_reading,
     _add_sampling,
     _concentration,
@@ -27,6 +28,7 @@ from ppeval.errors import ReproducibilityError
 __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
     from rich.table import Table
 
     from ppeval.pipeline import reproduce
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     report = _report_path(args.report)
     text = _read_result_text(args.result)
-    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter)
+    system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
         result = reproduce(text, system, assessment)
     except ReproducibilityError as exc:
@@ -58,7 +60,11 @@ def run(args: argparse.Namespace) -> int:
                           ("score std", "right")):
             table.add_column(col, justify=just)  # type: ignore[arg-type]
         scale = 100.0 if result.method != "vikor" else 1.0
-        for i in np.argsort(result.ranks, kind="stable"):
+        order = np.argsort(result.ranks, kind="stable")
+        shown = order if n <= PRINT_ALL_UP_TO else np.concatenate([order[:PRINT_TOP], order[-PRINT_BOTTOM:]])
+        for pos, i in enumerate(shown.tolist()):
+            if n > PRINT_ALL_UP_TO and pos == PRINT_TOP:
+                table.add_row("...", f"{n - PRINT_TOP - PRINT_BOTTOM:,} more", "", "", "", "", "", end_section=True)
             table.add_row(
                 str(int(result.ranks[i])),
                 result.project_ids[i],
@@ -69,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{scale * mc.score_std[i]:.2f}",
             )
         console.print(table)
+        if n > PRINT_ALL_UP_TO:
+            console.print(f"{n:,} projects: the top {PRINT_TOP} and the bottom {PRINT_BOTTOM} are shown; every "
+                          "project is in the report (--report)", markup=False, soft_wrap=True)
     from ppeval.report import sensitivity_tables
 
     for title, header, rows in sensitivity_tables(result, sens, system):
@@ -81,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
     for note in sens.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
     if report is not None:
-        command = _reproduce_command(args.result, args.system, args.data, args.encoding, args.delimiter)
+        command = _reproduce_command(
+            args.result, args.system, args.data, args.encoding, args.delimiter, args.questionnaire
+        )
         written = write_report(report, result, system=system, sensitivity=sens, command=command)
         console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
     return EXIT_OK

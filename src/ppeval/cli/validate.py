@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _add_reading, _console
 from ppeval.errors import PPEvalError
@@ -10,7 +11,7 @@ from ppeval.errors import PPEvalError
 __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
-    from ppeval.io import load_assessment, load_system, system_problems
+    from ppeval.io import Questionnaire, load_assessment, load_system, system_problems
 
     console = _console()
     problems = system_problems(args.system)
@@ -31,10 +32,11 @@ def run(args: argparse.Namespace) -> int:
     for rep in system.consistency():
         if not rep.consistent:
             console.print(f"  warning: {rep.message()}", markup=False, soft_wrap=True)
-    if not args.data:
+    if not args.data and not args.questionnaire:
         return EXIT_OK
     try:
-        assessment = load_assessment(list(args.data), system, encoding=args.encoding, delimiter=args.delimiter)
+        items: list[Any] = [*args.data, *(Questionnaire(e, m) for e, m in args.questionnaire or ())]
+        assessment = load_assessment(items, system, encoding=args.encoding, delimiter=args.delimiter)
     except PPEvalError as exc:
         lines = str(exc).splitlines()
         console.print(lines[0], markup=False, soft_wrap=True)

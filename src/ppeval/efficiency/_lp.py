@@ -55,7 +55,9 @@ class WarmLP:
     ) -> None:
         hs = _highspy()
         self._hs = hs
-        h = hs._core._Highs()
+        # The plain binding (no banner); highspy.Highs as a fallback should a release move it.
+        cls = getattr(getattr(hs, "_core", None), "_Highs", None) or hs.Highs
+        h = cls()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
         lp = hs.HighsLp()

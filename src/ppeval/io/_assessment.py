@@ -239,7 +239,7 @@ def _polars_columns(
         return None
     exprs, checks = [], []
     for j, name in enumerate(header):
-        text = pl.col(f"c{j}").str.strip_chars()
+        text = pl.col(f"c{j}")  # not stripped here: a cell with spaces fails the cast and goes the str way
         if name in numeric:
             num = text.cast(pl.Float64, strict=False)
             exprs.append(num.alias(f"f{j}"))
@@ -438,7 +438,7 @@ class _Builder:
                 f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a projects table; "
                 f"expected {', '.join(PROJECT_COLUMNS)}"
             )
-        cols = {c: _strip(v) for c, v in t.columns.items() if c in PROJECT_COLUMNS}
+        cols = {c: _strip(v).tolist() for c, v in t.columns.items() if c in PROJECT_COLUMNS}
         ids_col = cols["project"]
         infos: list[ProjectInfo] = []
         seen: dict[str, int] = {}
@@ -528,6 +528,12 @@ class _Builder:
                 self.problems.add(
                     f"{t.source}, header: indicator {name!r} is qualitative; give its ratings in a ratings "
                     "table (project, indicator, rater, group, rating), not values"
+                )
+                continue
+            if isinstance(leaf, Quantitative) and leaf.derived is not None:
+                self.problems.add(
+                    f"{t.source}, header: indicator {name!r} is computed by DEA from "
+                    f"{', '.join(leaf.derived.inputs + leaf.derived.outputs)}; remove its column from the values"
                 )
                 continue
             vals, _empty = _to_float(col, t.where, name, self.problems, label)
@@ -743,7 +749,7 @@ class _Builder:
             if t.kind == "values":
                 self._place_values(t, ti, pindex, strict, defined_by, values, cell_src, cell_row)
         ratings = self._ratings(pindex, True, defined_by)
-        quant = np.array([isinstance(leaf, Quantitative) for leaf in self.leaves], dtype=bool)
+        quant = np.array([isinstance(leaf, Quantitative) and leaf.derived is None for leaf in self.leaves], dtype=bool)
         missing = np.isnan(values) & quant[None, :]
         if self.policy == "reject" and missing.any() and not self.problems.items:
             self._report_missing(missing, ids, cell_src, cell_row)
@@ -773,7 +779,7 @@ class _Builder:
             "; the system's evaluation.missing policy is 'reject' "
             "(or set it to 'worst' or 'mean' to impute)"
         )
-        quant = np.array([isinstance(leaf, Quantitative) for leaf in self.leaves], dtype=bool)
+        quant = np.array([isinstance(leaf, Quantitative) and leaf.derived is None for leaf in self.leaves], dtype=bool)
         no_row = np.logical_and((cell_src[:, quant] < 0).all(axis=1), missing[:, quant].all(axis=1))
         has_column = bool((cell_src[:, quant] >= 0).any())
         if has_column and bool(no_row.any()):

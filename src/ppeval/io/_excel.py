@@ -242,9 +242,13 @@ def _sheet(p: Path, name: str, grid: list[list[Any]], header_text: str | None) -
     problems = []
     used = [j for j, t in enumerate(header) if t]
     columns: list[StrArray] = []
-    for j in range(width):
-        col = [row[j] if j < len(row) else "" for row in body]
-        columns.append(cells_to_text(col))
+    if body and all(len(row) == width for row in body):
+        columns = [cells_to_text(list(col)) for col in zip(*body, strict=True)]  # transposed at C speed
+    else:
+        for j in range(width):
+            columns.append(cells_to_text([row[j] if j < len(row) else "" for row in body]))
+    if not body:
+        columns = [np.zeros(0, dtype=np.str_) for _ in range(width)]
     letters = [column_letter(j) for j in range(width)]
     seen: dict[str, int] = {}
     for j in used:

@@ -26,7 +26,10 @@ Layout (sheet names in English; only ``system`` and ``indicators`` are required)
     ``scale.type``, ``weighting.method``, ``weighting.cr_policy``), with
     these short forms: ``worst``, ``best`` (bounds), ``weighting`` (its
     method), ``scale`` (its type), ``points``, ``labels`` (scale labels
-    separated by ``|``). ``weight`` gives a child's weight when its parent's
+    separated by ``|``). Lists are separated by ``|`` too: ``derived.inputs``
+    and ``derived.outputs`` (a DEA efficiency indicator, with
+    ``derived.method`` = ``dea``), ``weighting.order`` and
+    ``weighting.ratios`` (G1 weights). ``weight`` gives a child's weight when its parent's
     weighting is ``fixed``. Empty cells are left out.
 ``judgments`` (optional)
     AHP pairwise judgments, one per row: ``node`` (the inner node whose
@@ -42,7 +45,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ppeval.errors import SchemaError
+from ppeval.errors import DataError, SchemaError
 from ppeval.io._excel import Sheet, read_workbook
 from ppeval.schema import IndicatorSystem
 
@@ -59,14 +62,15 @@ _ALIASES = {
 #: Keys whose cells are numbers (others stay text, as YAML would quote them: a version "2024" is text).
 _NUMERIC = {"bounds.worst", "bounds.best", "target.value", "target.tolerance", "range.low", "range.high",
             "interval.low", "interval.high", "weight", "scale.points", "weighting.cr_threshold", "min"}
-_LISTS = {"scale.labels", "scale.values", "stages"}
+_LISTS = {"scale.labels", "scale.values", "stages", "derived.inputs", "derived.outputs", "weighting.order",
+          "weighting.ratios"}
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def _value(text: str, key: str, where: str, problems: list[str]) -> Any:
     if key in _LISTS:
         items = [x.strip() for x in re.split(r"[|｜]", text) if x.strip()]
-        if key == "scale.values":
+        if key in ("scale.values", "weighting.ratios"):
             return [_value(x, "weight", where, problems) for x in items]
         return items
     numeric = key in _NUMERIC or key.startswith("evaluation.")
@@ -107,7 +111,10 @@ def system_dict_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict[st
         Naming the sheet and cell of every layout problem.
     """
     p = Path(path)
-    sheets = {s.name: s for s in read_workbook(p, header=None)}
+    try:
+        sheets = {s.name: s for s in read_workbook(p, header=None)}
+    except DataError as exc:  # the sheet-level problems of a system workbook are schema problems
+        raise SchemaError(str(exc)) from None
     problems: list[str] = []
     data: dict[str, Any] = {"schema_version": 1}
     # system: key / value (the header row is its first pair)

@@ -48,10 +48,18 @@ _GUIDE = {
 }
 
 
+def _localized(node: Any, lang: str) -> str:
+    """A node's name in ``lang`` (its ``names`` entry when the system has one), else its ``name``."""
+    names = getattr(node, "names", None)
+    if isinstance(names, dict) and names:
+        return str(names.get(lang) or next((v for k, v in names.items() if k.split("_")[0] == lang), node.name))
+    return str(node.name)
+
+
 def _describe_leaf(leaf: Quantitative | Qualitative, points: float | None, lang: str) -> dict[str, str]:
     from ppeval.schema.scoring import describe_rule
 
-    out: dict[str, str] = {"name": leaf.name, "points": "" if points is None else f"{points:.6g}"}
+    out: dict[str, str] = {"name": _localized(leaf, lang), "points": "" if points is None else f"{points:.6g}"}
     if isinstance(leaf, Quantitative):
         out["kind"] = "quantitative"
         out["where"] = "values"
@@ -162,7 +170,8 @@ def _text_writer(text: str) -> Callable[[str], None]:
 
 
 def _headers(system: IndicatorSystem, notes: bool) -> dict[str, list[str]]:
-    quant = list(system.quantitative_leaf_ids)
+    derived = set(system.derived_leaf_ids)  # DEA indicators are computed, not entered
+    quant = [i for i in system.quantitative_leaf_ids if i not in derived]
     values = ["project", *quant]
     if notes:
         values += ["note", *(f"{NOTE_PREFIX}{i}" for i in system.leaf_ids)]
@@ -243,7 +252,7 @@ def _workbook(system: IndicatorSystem, notes: bool, lang: str) -> Any:
             leaf_id = col[len(NOTE_PREFIX):]
             cell.comment = Comment(
                 ("偏差原因分析及说明：" if lang == "zh" else "evidence / deviation note: ")
-                + system.node(leaf_id).name, "ppeval")
+                + _localized(system.node(leaf_id), lang), "ppeval")
             continue
         leaf = system.leaf(col)
         assert isinstance(leaf, Quantitative)  # noqa: S101 - the values columns are quantitative

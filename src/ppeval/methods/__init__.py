@@ -14,6 +14,9 @@ batching and blocking, and each module for the formula and its sources.
 - :func:`gra` -- grey relational grade to the ideal (Deng 1982); higher is
   better. :func:`grey_coefficients` gives the coefficient matrix and
   :func:`relational_degrees` the relational degrees of factors to an outcome.
+- :func:`rsr` -- rank-sum ratio with probit grading (Tian Fengdiao 1988).
+- :func:`obstacle_degree` -- each indicator's share of the points a project
+  lost (the obstacle degree model).
 - :func:`fce` -- fuzzy comprehensive evaluation (membership matrix, weights and
   grade values instead of a decision matrix; see :mod:`ppeval.methods.fce`).
 """
@@ -22,6 +25,8 @@ from __future__ import annotations
 
 from ppeval.methods.fce import FCEResult, fce
 from ppeval.methods.gra import RelationalDegrees, gra, grey_coefficients, relational_degrees
+from ppeval.methods.obstacle import obstacle_degree
+from ppeval.methods.rsr import RSRResult, rsr
 from ppeval.methods.topsis import topsis
 from ppeval.methods.vikor import VikorCompromise, VikorResult, vikor, vikor_compromise
 from ppeval.methods.wsm import wsm
@@ -34,6 +39,9 @@ __all__ = [
     "grey_coefficients",
     "relational_degrees",
     "RelationalDegrees",
+    "rsr",
+    "RSRResult",
+    "obstacle_degree",
     "wsm",
     "vikor",
     "VikorResult",

@@ -229,7 +229,7 @@ class RelationalDegrees:
         Grey relational coefficients per observation and factor.
     rho : float
     normalization : str
-        ``"mean"`` or ``"initial"``.
+        ``"mean"``, ``"initial"`` or ``"none"``.
     """
 
     degrees: FloatArray
@@ -253,9 +253,10 @@ def relational_degrees(
         The reference (mother) sequence: an outcome indicator or the score.
     rho : float, default 0.5
         Distinguishing coefficient in (0, 1].
-    normalization : {"mean", "initial"}, default "mean"
+    normalization : {"mean", "initial", "none"}, default "mean"
         Dimensionless form of every sequence before comparison: division by
-        its mean (均值化) or by its first value (初值化).
+        its mean (均值化) or by its first value (初值化); ``"none"`` uses the
+        sequences as given (already dimensionless, e.g. normalised to [0, 1]).
 
     Returns
     -------
@@ -302,17 +303,22 @@ def relational_degrees(
     n, m = x.shape
     y = as_vector(outcome, "outcome", length=n)
     p = _as_rho(rho)
-    kind = one_of(normalization, ("mean", "initial"), "normalization")
-    if kind == "mean":
-        ref_x, ref_y, what = x.mean(axis=0), float(y.mean()), "mean"
+    kind = one_of(normalization, ("mean", "initial", "none"), "normalization")
+    if kind == "none":
+        d = np.abs(x - y[:, None])
     else:
-        ref_x, ref_y, what = x[0], float(y[0]), "first value"
-    if not ref_y > 0.0:
-        raise InputError(f"outcome has {what} {ref_y!r}; {kind} normalization needs a positive {what}")
-    if not (ref_x > 0.0).all():
-        j = int(np.argmin(ref_x > 0.0))
-        raise InputError(f"factors[:, {j}] has {what} {ref_x[j]!r}; {kind} normalization needs a positive {what}")
-    d = np.abs(x / ref_x - (y / ref_y)[:, None])
+        if kind == "mean":
+            ref_x, ref_y, what = x.mean(axis=0), float(y.mean()), "mean"
+        else:
+            ref_x, ref_y, what = x[0], float(y[0]), "first value"
+        if not ref_y > 0.0:
+            raise InputError(f"outcome has {what} {ref_y!r}; {kind} normalization needs a positive {what}")
+        if not (ref_x > 0.0).all():
+            j = int(np.argmin(ref_x > 0.0))
+            raise InputError(
+                f"factors[:, {j}] has {what} {ref_x[j]!r}; {kind} normalization needs a positive {what}"
+            )
+        d = np.abs(x / ref_x - (y / ref_y)[:, None])
     d_min, d_max = float(d.min()), float(d.max())
     if d_max == 0.0:
         raise DegenerateError(

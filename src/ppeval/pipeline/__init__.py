@@ -5,6 +5,7 @@ from __future__ import annotations
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
 from ppeval.pipeline.compare import RoundComparison, compare
 from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
+from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -12,7 +13,14 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
 )
-from ppeval.pipeline.scoring import DimensionTotal, ScoringRow, ScoringSheet, rule_points, scoring_sheet
+from ppeval.pipeline.scoring import (
+    DimensionTotal,
+    ScoringRow,
+    ScoringSheet,
+    rule_points,
+    scoring_sheet,
+    scoring_sheets,
+)
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.pipeline.uncertainty import UncertaintyAnalysis, analyse_uncertainty, system_decision_rules
 
@@ -20,6 +28,8 @@ __all__ = [
     "evaluate",
     "reproduce",
     "analyse_sensitivity",
+    "outcome_relations",
+    "OutcomeRelations",
     "SensitivityAnalysis",
     "analyse_uncertainty",
     "compare",
@@ -37,6 +47,7 @@ __all__ = [
     "METHODS",
     "MODES",
     "scoring_sheet",
+    "scoring_sheets",
     "rule_points",
     "ScoringSheet",
     "ScoringRow",

@@ -9,6 +9,9 @@ The only place that maps indicator ids to matrix columns:
   (``reject``: error naming project and indicator; ``worst``: the indicator's
   worst bound; ``mean``: the mean of the observed projects), every imputed
   cell recorded;
+* DEA efficiency indicators (``derived: {method: dea, ...}``) computed from
+  their input and output columns by :func:`ppeval.efficiency.dea`, with a
+  diagnostic that the score is relative to the evaluated projects;
 * target and interval indicators turned into benefit columns of closeness in
   [0, 1] (see :mod:`ppeval.pipeline._transform`);
 * with ``scoring_rules=True`` (absolute mode), indicators with a scoring rule
@@ -28,15 +31,21 @@ from ppeval.errors import DataError
 from ppeval.pipeline._transform import interval_closeness, target_closeness
 from ppeval.pipeline.result import Diagnostic
 from ppeval.pipeline.scoring import rule_points
+from ppeval.qualitative._common import factorize
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
 __all__ = ["Assembled", "QualitativeData", "assemble", "listing"]
 
 
-def listing(items: list[str], most: int = 5) -> str:
-    """``"a, b, c and 7 more"``: the first ``most`` items of a list for a message."""
+def listing(items: list[str], most: int = 5, total: int | None = None) -> str:
+    """``"a, b, c and 7 more"``: the first ``most`` items of a list for a message.
+
+    ``total`` is the length of the whole list when ``items`` holds only its head
+    (so a message about a million projects formats six of them, not all).
+    """
+    count = len(items) if total is None else int(total)
     head = ", ".join(items[:most])
-    return head + (f" and {len(items) - most} more" if len(items) > most else "")
+    return head + (f" and {count - most} more" if count > most else "")
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +82,8 @@ def _leaf_bounds(leaf: Quantitative | Qualitative) -> tuple[float, float] | None
     if isinstance(leaf, Qualitative):
         b = leaf.effective_bounds
         return (b.worst, b.best)
+    if leaf.derived is not None:  # DEA efficiency
+        return (0.0, 1.0)
     if leaf.direction in ("target", "interval"):
         return (0.0, 1.0)
     if leaf.bounds is None:
@@ -96,7 +107,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
             f"{assessment.indicator_ids[r.indicator[k]]!r}, which is quantitative; ratings are for "
             "qualitative indicators only"
         )
-    found = set(r.group.tolist()) if len(r) else set()
+    # a handful of group names over many ratings: factorize without sorting the ratings
+    names, gcode = factorize(r.group)
+    found = {str(g) for g in names.tolist()}
     group_weights = None
     if ev.rater_group_weights is not None:
         unknown = sorted(found - set(ev.rater_group_weights))
@@ -112,6 +125,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         group_weights = gw / gw.sum()
     else:
         groups = tuple(sorted(found))
+    # codes into `groups` (sorted names, so a lookup by position of the found names)
+    lookup = np.array([groups.index(str(g)) for g in names.tolist()], dtype=np.int64)
+    gcode = lookup[gcode] if len(r) else gcode
     agg = qual.aggregate_ratings(
         r.project,
         ind,
@@ -120,7 +136,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         n_indicators=q,
         method=ev.rating_aggregation,
         trim=ev.trim,
-        group=r.group if len(r) else None,
+        group=gcode if len(r) else None,
         groups=groups if len(r) else None,
         group_weights=group_weights if len(r) else None,
         rater=r.rater,
@@ -166,7 +182,8 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         qdata = _aggregate_ratings(system, assessment, qcols)
         matrix[:, qcols] = qdata.value
         missing[:, qcols] = np.isnan(qdata.value)
-    quant_missing = np.isnan(matrix) & ~missing
+    derived = np.array([isinstance(leaf, Quantitative) and leaf.derived is not None for leaf in leaves])
+    quant_missing = np.isnan(matrix) & ~missing & ~derived[None, :]  # DEA columns are computed below
     missing |= quant_missing
 
     bounds_list = [_leaf_bounds(leaf) for leaf in leaves]
@@ -206,7 +223,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
             imputed[col_missing, j] = True
             which = np.flatnonzero(col_missing)
-            listed = listing([repr(assessment.project_ids[i]) for i in which])
+            listed = listing([repr(assessment.project_ids[i]) for i in which[:6]], total=which.size)
             diagnostics.append(
                 Diagnostic(
                     code="imputed",
@@ -218,6 +235,11 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     value=float(which.size),
                 )
             )
+
+    # DEA efficiency indicators, from the (imputed) raw inputs and outputs
+    for j, leaf in enumerate(leaves):
+        if isinstance(leaf, Quantitative) and leaf.derived is not None:
+            matrix[:, j] = _dea_column(leaf, leaves, matrix, assessment.project_ids, diagnostics)
 
     raw = matrix.copy()
     raw.setflags(write=False)
@@ -272,6 +294,83 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         raw=raw,
         ruled=ruled,
     )
+
+
+def _dea_column(
+    leaf: Quantitative,
+    leaves: tuple[Quantitative | Qualitative, ...],
+    matrix: FloatArray,
+    project_ids: tuple[str, ...],
+    diagnostics: list[Diagnostic],
+) -> FloatArray:
+    """DEA efficiency of every project for ``leaf`` (its inputs/outputs are raw columns of ``matrix``)."""
+    from ppeval.efficiency import dea
+
+    spec = leaf.derived
+    if spec is None:  # pragma: no cover - called for derived leaves only
+        raise DataError(f"indicator {leaf.id!r} is not a DEA indicator")
+    col = {lf.id: k for k, lf in enumerate(leaves)}
+    name = {lf.id: lf.name for lf in leaves}
+    x = matrix[:, [col[c] for c in spec.inputs]]
+    y = matrix[:, [col[c] for c in spec.outputs]]
+    for what, arr, names in (("input", x, spec.inputs), ("output", y, spec.outputs)):
+        neg = arr < 0
+        if neg.any():
+            i, k = (int(v) for v in np.argwhere(neg)[0])
+            raise DataError(
+                f"project {project_ids[i]!r}: {what} {names[k]!r} of DEA indicator {leaf.id!r} is "
+                f"{arr[i, k]:g}; DEA needs non-negative inputs and outputs"
+            )
+        none = ~(arr > 0).any(axis=1)
+        if none.any():
+            i = int(np.argmax(none))
+            raise DataError(
+                f"project {project_ids[i]!r}: every {what} of DEA indicator {leaf.id!r} "
+                f"({', '.join(names)}) is 0; DEA needs at least one positive input and one positive output "
+                "per project (its efficiency would be unbounded or undefined)"
+            )
+    res = dea(x, y, rts=spec.rts, orientation=spec.orientation)
+    model = {"crs": "CCR (constant returns to scale)", "vrs": "BCC (variable returns to scale)"}[spec.rts]
+    frontier = [project_ids[i] for i in np.flatnonzero(res.efficient)]
+    diagnostics.append(
+        Diagnostic(
+            code="dea_relative",
+            severity="info",
+            message=(
+                f"indicator {leaf.id!r} ({leaf.name}) is a DEA efficiency, {model}, {spec.orientation}-oriented, "
+                f"from inputs {', '.join(name[c] for c in spec.inputs)} and outputs "
+                f"{', '.join(name[c] for c in spec.outputs)} of the "
+                f"{len(project_ids)} evaluated project(s); DEA is relative: the efficiency in [0, 1] (bounds "
+                "worst 0, best 1) measures each project against the best of these projects, so it depends on "
+                "which projects are evaluated together, also in absolute mode, where this indicator's value "
+                "(and so the score) can change when projects are added or removed. Efficient projects: "
+                f"{listing(frontier)}"
+            ),
+            indicator=leaf.id,
+            value=float(res.efficient.sum()),
+        )
+    )
+    below = np.flatnonzero(res.efficiency < 1.0)
+    if below.size:
+        order = below[np.argsort(res.efficiency[below], kind="stable")]
+        peers = [", ".join(project_ids[j] for j in res.reference_sets[i]) for i in order[:20]]
+        shown = [f"{project_ids[i]} {res.efficiency[i]:.3f} (peers {p})" for i, p in zip(order, peers, strict=False)]
+        more = f"; and {order.size - 20} more" if order.size > 20 else ""
+        diagnostics.append(
+            Diagnostic(
+                code="dea_peers",
+                severity="info",
+                message=(
+                    f"indicator {leaf.id!r} ({leaf.name}): projects below the DEA frontier, least efficient "
+                    f"first, with the efficient projects they are compared with (their reference set): "
+                    f"{'; '.join(shown)}{more}"
+                ),
+                indicator=leaf.id,
+                value=float(below.size),
+            )
+        )
+    out: FloatArray = np.array(res.efficiency, dtype=np.float64)
+    return out
 
 
 def _raw_worst(leaf: Quantitative | Qualitative, b: tuple[float, float]) -> float:

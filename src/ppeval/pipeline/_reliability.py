@@ -8,7 +8,9 @@ projects (experts, government reviewers).
 
 * Survey: Cronbach's alpha (pairwise) of the group's qualitative indicators,
   respondents = (project, rater) rows, when the group answered at least 2
-  indicators and at least 3 respondents answered.
+  indicators and at least 3 respondents answered; and KMO with Bartlett's
+  test of the same answers (complete questionnaires, at least 3 items), when
+  computable.
 * Panel: per indicator, ICC(2,k) (two-way random, mean of the panel's scores)
   on the projects every panel member scored (a fully crossed table); when
   fewer than 2 projects are complete (each project reviewed by some of the
@@ -17,9 +19,10 @@ projects (experts, government reviewers).
   ``k`` ratings, ``k`` the smallest count. When neither is possible an
   ``info`` diagnostic names the indicators.
 
-Values below :data:`~ppeval.qualitative.reliability.ALPHA_THRESHOLD` (0.7) or
-:data:`~ppeval.qualitative.reliability.ICC_THRESHOLD` (0.75) give a
-``low_reliability`` warning.
+Values below :data:`~ppeval.qualitative.reliability.ALPHA_THRESHOLD` (0.7),
+:data:`~ppeval.qualitative.reliability.KMO_THRESHOLD` (0.6, or Bartlett's
+p >= 0.05) or :data:`~ppeval.qualitative.reliability.ICC_THRESHOLD` (0.75)
+give a ``low_reliability`` warning.
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ import numpy as np
 
 from ppeval.errors import PPEvalError
 from ppeval.pipeline.result import Diagnostic, ReliabilityStat
-from ppeval.qualitative.reliability import ALPHA_THRESHOLD, ICC_THRESHOLD, cronbach_alpha, icc
+from ppeval.qualitative._common import factorize
+from ppeval.qualitative.reliability import (
+    ALPHA_THRESHOLD,
+    ICC_THRESHOLD,
+    KMO_THRESHOLD,
+    cronbach_alpha,
+    icc,
+    kmo_bartlett,
+)
 from ppeval.schema import Assessment
 
 __all__ = ["reliability_statistics", "MIN_RESPONDENTS"]
@@ -49,15 +60,17 @@ def reliability_statistics(
     qset = np.zeros(len(ids), dtype=bool)
     qset[np.asarray(qual_cols, dtype=np.int64)] = True
     keep = qset[r.indicator]
-    for group in sorted({str(g) for g in r.group[keep]}):
-        m = keep & (r.group == group)
+    names, gcode = factorize(r.group[keep])  # a handful of groups: no sort of the ratings
+    n_proj = max(len(assessment.project_ids), 1)
+    for g, group in enumerate(str(x) for x in names.tolist()):
+        m = np.flatnonzero(keep)[gcode == g]
         raters, rater_code = np.unique(r.rater[m], return_inverse=True)
-        pairs = np.unique(np.stack([rater_code, r.project[m]], axis=1), axis=0)
-        projects_per_rater = np.bincount(pairs[:, 0], minlength=raters.size)
+        rater_code = rater_code.reshape(-1)
+        # distinct (rater, project) pairs as one int64 key each (a fast integer sort)
+        pairs = np.unique(rater_code * n_proj + r.project[m])
+        projects_per_rater = np.bincount(pairs // n_proj, minlength=raters.size)
         if projects_per_rater.max() <= 1:
-            stat = _survey_alpha(group, r.project[m], rater_code, r.indicator[m], r.value[m], ids, diags)
-            if stat is not None:
-                out.append(stat)
+            out.extend(_survey_alpha(group, r.project[m], rater_code, r.indicator[m], r.value[m], ids, diags))
         else:
             out.extend(_panel_icc(group, r.project[m], rater_code, raters, r.indicator[m], r.value[m],
                                   ids, assessment, diags))
@@ -72,24 +85,25 @@ def _survey_alpha(
     value: np.ndarray,
     ids: tuple[str, ...] | list[str],
     diags: list[Diagnostic],
-) -> ReliabilityStat | None:
+) -> list[ReliabilityStat]:
     items, col = np.unique(indicator, return_inverse=True)
     if items.size < 2:
-        return None
-    resp, row = np.unique(np.stack([project, rater], axis=1), axis=0, return_inverse=True)
+        return []
+    n_r = int(rater.max()) + 1 if rater.size else 1
+    resp, row = np.unique(project * n_r + rater, return_inverse=True)  # respondents (project, rater)
     table = np.full((resp.shape[0], items.size), np.nan)
     table[np.asarray(row).reshape(-1), col] = value
     answered = ~np.isnan(table).all(axis=1)
     table = table[answered]
     names = tuple(ids[int(j)] for j in items)
     if table.shape[0] < MIN_RESPONDENTS:
-        return None
+        return []
     try:
         res = cronbach_alpha(table, missing="pairwise")
     except PPEvalError as exc:
         diags.append(Diagnostic(code="reliability_not_computed", severity="info",
                                 message=f"Cronbach's alpha of the {group!r} survey ({', '.join(names)}): {exc}"))
-        return None
+        return []
     stat = ReliabilityStat(
         statistic="cronbach_alpha", group=group, indicator_ids=names, kind="pairwise",
         value=res.alpha, ci=res.ci, n=res.n, k=res.k, threshold=ALPHA_THRESHOLD,
@@ -102,7 +116,38 @@ def _survey_alpha(
             f"Cronbach's alpha = {res.alpha:.3f} < {ALPHA_THRESHOLD} ({res.n} respondents, {res.k} items)",
             value=float(res.alpha),
         ))
-    return stat
+    return [stat, *_survey_kmo(group, table, names, diags)]
+
+
+def _survey_kmo(
+    group: str, table: np.ndarray, names: tuple[str, ...], diags: list[Diagnostic]
+) -> list[ReliabilityStat]:
+    """KMO and Bartlett's test of a survey group's answers (complete questionnaires; 3 items or more).
+
+    With 2 items the partial correlation equals the correlation and KMO is 0.5 whatever the data, so it is
+    not reported.
+    """
+    if table.shape[1] < 3:
+        return []
+    try:
+        res = kmo_bartlett(table)
+    except PPEvalError as exc:
+        diags.append(Diagnostic(code="reliability_not_computed", severity="info",
+                                message=f"KMO and Bartlett's test of the {group!r} survey: {exc}"))
+        return []
+    ok = res.kmo >= KMO_THRESHOLD and res.p_value < 0.05
+    stat = ReliabilityStat(
+        statistic="kmo_bartlett", group=group, indicator_ids=names, kind="listwise", value=res.kmo, ci=None,
+        n=res.n, k=len(names), threshold=KMO_THRESHOLD, acceptable=ok, p_value=res.p_value,
+    )
+    if not ok:
+        diags.append(Diagnostic(
+            code="low_reliability", severity="warning",
+            message=f"the {group!r} survey's answers share little common variance: KMO = {res.kmo:.3f} "
+            f"(floor {KMO_THRESHOLD}), Bartlett's p = {res.p_value:.3g} ({res.n} complete questionnaires)",
+            value=float(res.kmo),
+        ))
+    return [stat]
 
 
 def _panel_icc(

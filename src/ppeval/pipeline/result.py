@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ppeval._checks import readonly
-from ppeval._serialize import dumps, to_jsonable
+from ppeval._serialize import dumps, dumps_fast, to_jsonable
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import InputError
 
@@ -99,9 +99,10 @@ class ReliabilityStat:
 
     Attributes
     ----------
-    statistic : {"cronbach_alpha", "icc"}
-        Cronbach's alpha of a survey group's answers, or the ICC of an expert
-        panel's scores on one indicator.
+    statistic : {"cronbach_alpha", "kmo_bartlett", "icc"}
+        Cronbach's alpha of a survey group's answers, the Kaiser-Meyer-Olkin
+        measure of the same answers (with Bartlett's sphericity test), or the
+        ICC of an expert panel's scores on one indicator.
     group : str
         Rater group (e.g. ``service_user``, ``expert``).
     indicator_ids : tuple of str
@@ -110,18 +111,21 @@ class ReliabilityStat:
         ``pairwise`` (alpha's missing-answer policy) or the ICC form (``ICC2k`` for a fully
         crossed panel, ``ICC1k`` when each project has its own reviewers).
     value : float
-    ci : tuple of float
-        95 % confidence interval (Feldt for alpha; McGraw & Wong for the ICC).
+    ci : tuple of float or None
+        95 % confidence interval (Feldt for alpha; McGraw & Wong for the ICC;
+        None for KMO).
     n : int
-        Respondents behind the interval (alpha; see ``AlphaResult.n``) or
-        projects scored by every panel member (ICC).
+        Respondents behind the interval (alpha; see ``AlphaResult.n``),
+        complete respondents (KMO) or projects scored by the panel (ICC).
     k : int
-        Items (alpha) or raters (ICC).
+        Items (alpha, KMO) or raters (ICC).
     threshold : float
-        The stated floor: 0.7 for alpha (Nunnally 1978), 0.75 for the ICC
-        (Koo & Li 2016, "good").
+        The stated floor: 0.7 for alpha (Nunnally 1978), 0.6 for KMO (Kaiser
+        1974: "mediocre" and up), 0.75 for the ICC (Koo & Li 2016, "good").
     acceptable : bool
-        ``value >= threshold``.
+        ``value >= threshold`` (KMO: and Bartlett's ``p_value < 0.05``).
+    p_value : float or None
+        Bartlett's test of sphericity (KMO only).
     """
 
     statistic: str
@@ -129,11 +133,12 @@ class ReliabilityStat:
     indicator_ids: tuple[str, ...]
     kind: str
     value: float
-    ci: tuple[float, float]
+    ci: tuple[float, float] | None
     n: int
     k: int
     threshold: float
     acceptable: bool
+    p_value: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,7 +273,15 @@ class EvaluationResult:
     shortfall : ndarray, shape (n, m)
         Weighted points lost against the best value: ``100 w_j (1 - r_ij)``.
     weakest : tuple of tuple of str
-        Per project, the indicators with the largest shortfall (most first).
+        Per project, its main obstacles: the indicators with the largest
+        obstacle degree (equivalently the largest shortfall), most first.
+    obstacle : ndarray or None, shape (n, m)
+        Obstacle degree of every indicator (:func:`ppeval.methods.obstacle_degree`):
+        its share of the points the project lost, ``shortfall / shortfall.sum(axis=1)``;
+        rows sum to 1, a project that lost nothing has a zero row.
+    node_obstacle : ndarray or None, shape (n, len(node_ids))
+        Obstacle degree of every inner node (stage, dimension): the sum over
+        its indicators.
     imputed : ndarray of bool, shape (n, m)
         Cells filled by the missing-value policy.
     grade_labels : tuple of str
@@ -315,6 +328,8 @@ class EvaluationResult:
     qualitative: QualitativeSummary | None
     diagnostics: tuple[Diagnostic, ...]
     provenance: Provenance
+    obstacle: FloatArray | None = None
+    node_obstacle: FloatArray | None = None
     raw: FloatArray | None = None
     notes: dict[str, dict[str, str]] | None = None
 
@@ -332,8 +347,18 @@ class EvaluationResult:
         out["format"] = RESULT_FORMAT
         return dict(out)
 
-    def to_json(self, *, indent: int | None = 1) -> str:
-        """Canonical JSON text: same inputs and seed give byte-identical text."""
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Canonical JSON text: same inputs and seed give byte-identical text.
+
+        By default the fast canonical form of :func:`ppeval._serialize.dumps_fast`
+        (orjson, arrays written from their buffers, one top-level key per line);
+        with ``indent`` the standard library's indented form (slow for large
+        results: every number becomes a Python float and a line).
+        """
+        if indent is None:
+            data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+            data["format"] = RESULT_FORMAT
+            return dumps_fast(data, "result")
         return dumps(self.to_dict(), indent=indent)
 
     @classmethod
@@ -393,7 +418,8 @@ class EvaluationResult:
 # --------------------------------------------------------------------- loading
 _FLOAT_ARRAYS = {
     "scores", "score_100", "weights", "node_scores", "matrix", "normalized", "contributions",
-    "shortfall", "fce_membership", "bounds", "group_values", "agreement", "resident_scores", "raw",
+    "shortfall", "obstacle", "node_obstacle",
+    "fce_membership", "bounds", "group_values", "agreement", "resident_scores", "raw",
 }
 _INT_ARRAYS = {"types", "ranks", "n_raters", "n_missing", "group_counts", "resident_ranks"}
 _BOOL_ARRAYS = {"imputed", "agreement_defined"}

@@ -29,7 +29,15 @@ from ppeval.schema.scoring import (
     resolve_value,
 )
 
-__all__ = ["rule_points", "ScoringRow", "DimensionTotal", "ScoringSheet", "scoring_sheet", "SCORE_FORMATION"]
+__all__ = [
+    "rule_points",
+    "ScoringRow",
+    "DimensionTotal",
+    "ScoringSheet",
+    "scoring_sheet",
+    "scoring_sheets",
+    "SCORE_FORMATION",
+]
 
 Rule = Proportional | Deduction | PassFail | Piecewise | Bands
 
@@ -98,7 +106,14 @@ def rule_points(
     >>> rule_points(rule, np.array([100.0, 91.0, 40.0]), 15.0, "benefit").tolist()
     [15.0, 12.0, 0.0]
     """
-    x = np.asarray(values, dtype=np.float64)
+    if not isinstance(rule, Proportional | Deduction | PassFail | Piecewise | Bands):
+        raise InputError(f"rule is a {type(rule).__name__}; expected a scoring rule of ppeval.schema.scoring")
+    if direction not in ("benefit", "cost", "target", "interval"):
+        raise InputError(f"direction is {direction!r}; valid values are 'benefit', 'cost', 'target', 'interval'")
+    try:
+        x = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError("values must be a 1-D array of finite numbers") from None
     if x.ndim != 1 or not np.isfinite(x).all():
         raise InputError("values must be a 1-D array of finite numbers")
     if not (np.isfinite(points) and points >= 0):
@@ -389,11 +404,7 @@ def scoring_sheet(result: Any, system: Any, project: str | int) -> ScoringSheet:
     >>> abs(sheet.earned - sheet.score) < 1e-9
     True
     """
-    if tuple(system.leaf_ids) != tuple(result.indicator_ids) or system.id != result.provenance.system_id:
-        raise InputError(
-            f"the result was computed with system {result.provenance.system_id!r}; pass that system "
-            f"(got {system.id!r})"
-        )
+    _check_system(result, system)
     if isinstance(project, bool) or not isinstance(project, str | int | np.integer):
         raise InputError(f"project is {project!r}; expected a project id or position")
     if isinstance(project, str):
@@ -405,53 +416,106 @@ def scoring_sheet(result: Any, system: Any, project: str | int) -> ScoringSheet:
         i = int(project)
         if not 0 <= i < len(result.project_ids):
             raise InputError(f"project position {i} is outside 0..{len(result.project_ids) - 1}")
-    total = float(system.total_points)
-    leaves = system.leaves()
-    w = np.asarray(result.weights, dtype=np.float64)
-    static = system.points()
-    pts = total * w
-    # the points written in the system where the weights used are the system's (no float residue)
-    pts = np.array([static[leaf.id] if leaf.id in static and abs(static[leaf.id] - p) <= 1e-9 * max(1.0, total)
-                    else p for leaf, p in zip(system.leaves(), pts, strict=True)])
+    return _sheet(result, _Layout.of(result, system), i)
+
+
+def scoring_sheets(result: Any, system: Any) -> tuple[ScoringSheet, ...]:
+    """The scoring sheets of every project, in the result's project order.
+
+    Same as :func:`scoring_sheet` per project; what does not depend on the
+    project (names, points, rule texts) is worked out once.
+
+    Raises
+    ------
+    InputError
+        A system that is not the one the result was computed with.
+    """
+    _check_system(result, system)
+    layout = _Layout.of(result, system)
+    return tuple(_sheet(result, layout, i) for i in range(len(result.project_ids)))
+
+
+def _check_system(result: Any, system: Any) -> None:
+    from ppeval.pipeline.result import EvaluationResult
+    from ppeval.schema import IndicatorSystem
+
+    if not isinstance(result, EvaluationResult):
+        raise InputError(f"result must be an EvaluationResult; got {type(result).__name__}")
+    if not isinstance(system, IndicatorSystem):
+        raise InputError(f"system must be an IndicatorSystem; got {type(system).__name__}")
+    if tuple(system.leaf_ids) != tuple(result.indicator_ids) or system.id != result.provenance.system_id:
+        raise InputError(
+            f"the result was computed with system {result.provenance.system_id!r}; pass that system "
+            f"(got {system.id!r})"
+        )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The parts of a scoring sheet that do not depend on the project."""
+
+    total: float
+    points: FloatArray
+    rows: tuple[tuple[str, str, str, str, str, str, str], ...]  # id, name, dim, dim name, rule zh, en, target
+    labels: tuple[dict[float, str] | None, ...]
+    units: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, result: Any, system: Any) -> _Layout:
+        total = float(system.total_points)
+        leaves = system.leaves()
+        static = system.points()
+        pts = total * np.asarray(result.weights, dtype=np.float64)
+        # the points written in the system where the weights used are the system's (no float residue)
+        pts = np.array([static[leaf.id] if leaf.id in static and abs(static[leaf.id] - p) <= 1e-9 * max(1.0, total)
+                        else p for leaf, p in zip(leaves, pts, strict=True)])
+        ruled = result.mode == "absolute"
+        rows = []
+        labels: list[dict[float, str] | None] = []
+        for j, leaf in enumerate(leaves):
+            anc = system.ancestors(leaf.id)
+            dim = anc[1] if len(anc) > 1 else leaf.id
+            labels_by_value = None
+            if leaf.kind == "qualitative" and leaf.scale.term_labels is not None:
+                labels_by_value = dict(zip(leaf.scale.values, leaf.scale.term_labels, strict=True))
+            rule = leaf.scoring
+            unit = getattr(leaf, "unit", None)
+            if rule is not None and ruled:
+                full = static.get(leaf.id, float(pts[j]))
+                rzh = describe_rule(rule, leaf.direction, full, unit, "zh", labels_by_value)
+                ren = describe_rule(rule, leaf.direction, full, unit, "en", labels_by_value)
+                target = _rule_target(rule, labels_by_value)
+            else:
+                rzh, target = _default_rule(leaf, float(pts[j]), "zh", not ruled)
+                ren, _ = _default_rule(leaf, float(pts[j]), "en", not ruled)
+            rows.append((leaf.id, leaf.name, dim, system.node(dim).name, rzh, ren, target))
+            labels.append(labels_by_value)
+        return cls(total, pts, tuple(rows), tuple(labels), tuple(getattr(leaf, "unit", None) for leaf in leaves))
+
+
+def _actual_text(x: float, labels: dict[float, str] | None, unit: str | None) -> str:
+    if labels:
+        vals = np.array(list(labels))
+        return f"{x:.4g} ({labels[float(vals[np.argmin(np.abs(vals - x))])]})"
+    if unit and unit.startswith("%"):
+        return f"{x:.6g}%"
+    return f"{x:.6g}" + (f" {unit}" if unit else "")
+
+
+def _sheet(result: Any, layout: _Layout, i: int) -> ScoringSheet:
+    pts = layout.points
+    total = layout.total
     r = np.asarray(result.normalized[i], dtype=np.float64)
     raw = result.raw[i] if result.raw is not None else result.matrix[i]
     notes: Mapping[str, Mapping[str, str]] = result.notes or {}
     pnotes = notes.get(result.project_ids[i], {})
-    ruled = result.mode == "absolute"
     rows = []
-    for j, leaf in enumerate(leaves):
-        dim = system.ancestors(leaf.id)[1] if len(system.ancestors(leaf.id)) > 1 else leaf.id
-        dim_name = system.node(dim).name
-        labels_by_value = None
-        if leaf.kind == "qualitative":
-            scale = leaf.scale
-            if scale.term_labels is not None:
-                labels_by_value = dict(zip(scale.values, scale.term_labels, strict=True))
-        rule = leaf.scoring
-        if rule is not None and ruled:
-            rzh = describe_rule(rule, leaf.direction, static.get(leaf.id, pts[j]), getattr(leaf, "unit", None),
-                                "zh", labels_by_value)
-            ren = describe_rule(rule, leaf.direction, static.get(leaf.id, pts[j]), getattr(leaf, "unit", None),
-                                "en", labels_by_value)
-            target = _rule_target(rule, labels_by_value)
-        else:
-            rzh, target = _default_rule(leaf, float(pts[j]), "zh", not ruled)
-            ren, _ = _default_rule(leaf, float(pts[j]), "en", not ruled)
+    for j, (lid, name, dim, dim_name, rzh, ren, target) in enumerate(layout.rows):
         x = float(raw[j])
-        if labels_by_value:
-            vals = np.array(list(labels_by_value))
-            near = labels_by_value[float(vals[np.argmin(np.abs(vals - x))])]
-            actual_text = f"{x:.4g} ({near})"
-        else:
-            unit = getattr(leaf, "unit", None)
-            if unit and unit.startswith("%"):
-                actual_text = f"{x:.6g}%"
-            else:
-                actual_text = f"{x:.6g}" + (f" {unit}" if unit else "")
         rows.append(
             ScoringRow(
-                indicator=leaf.id,
-                name=leaf.name,
+                indicator=lid,
+                name=name,
                 dimension=dim,
                 dimension_name=dim_name,
                 points=float(pts[j]),
@@ -459,11 +523,11 @@ def scoring_sheet(result: Any, system: Any, project: str | int) -> ScoringSheet:
                 rule_en=ren,
                 target=target,
                 actual=x if np.isfinite(x) else None,
-                actual_text=actual_text,
+                actual_text=_actual_text(x, layout.labels[j], layout.units[j]),
                 achievement=float(r[j]),
                 earned=float(pts[j] * r[j]),
                 imputed=bool(result.imputed[i, j]),
-                note=pnotes.get(leaf.id, ""),
+                note=pnotes.get(lid, ""),
             )
         )
     dims: dict[str, list[ScoringRow]] = {}

@@ -30,7 +30,15 @@ from ppeval.sensitivity import (
     qualitative_share_sweep,
 )
 
-__all__ = ["SensitivityAnalysis", "analyse_sensitivity", "OAT_STEPS", "SHARE_STEPS", "BASE_TOLERANCE"]
+__all__ = [
+    "SensitivityAnalysis",
+    "analyse_sensitivity",
+    "OAT_STEPS",
+    "SHARE_STEPS",
+    "BASE_TOLERANCE",
+    "MONTE_CARLO_LIMIT",
+    "CRITICAL_LIMIT",
+]
 
 #: Relative weight changes of the one-at-a-time analysis (the tornado): -50 % ... +50 %.
 OAT_STEPS = np.linspace(-0.5, 0.5, 11)
@@ -38,6 +46,12 @@ OAT_STEPS = np.linspace(-0.5, 0.5, 11)
 SHARE_STEPS = np.linspace(0.0, 1.0, 21)
 #: Largest difference between the analyses' base scores and the evaluated scores accepted as equal.
 BASE_TOLERANCE = 1e-9
+#: Above this many projects the Monte Carlo analysis is not run by default: its SMAA-2 rank
+#: acceptability holds n x n cells (0.8 GB at 10,000 projects, 80 GB at 100,000).
+MONTE_CARLO_LIMIT = 10_000
+#: Above this many projects the critical weight changes are not run by default: the search
+#: rescores every adjacent pair at every step (about 40 s at 2,000 projects, 6 min at 10,000).
+CRITICAL_LIMIT = 2_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +67,7 @@ class SensitivityAnalysis:
     concentration : float or None
         Dirichlet concentration of the draws (None: uniform on the simplex).
     method : str
-        Scoring method of the analyses (``topsis``, ``wsm`` or ``vikor``).
+        Scoring method of the analyses (``topsis``, ``wsm``, ``vikor`` or ``gra``).
     normalization : str or None
         Normalisation of the analyses.
     absolute : bool
@@ -110,6 +124,8 @@ def _core_setup(result: EvaluationResult) -> tuple[str, str | None, Any, bool, l
     if result.method in ("topsis", "wsm"):
         norm = result.normalization if result.method == "topsis" else "minmax"
         return result.method, norm, bounds, True, []
+    if result.method == "gra":
+        return "gra", None, bounds, True, []
     if result.method == "vikor" and result.mode == "relative":
         return "vikor", None, None, True, []
     if result.method == "vikor":
@@ -142,6 +158,9 @@ def _agreement_methods(result: EvaluationResult, absolute: bool) -> tuple[list[s
         ref = "topsis_absolute" if absolute else f"topsis_{result.normalization}"
     elif result.method == "vikor" and not absolute:
         ref = "vikor"
+    elif result.method == "gra":
+        ref = "gra_absolute" if absolute else "gra"
+        names.append(ref)
     else:
         ref = "wsm_absolute" if absolute else "wsm"
     if ref not in names:  # pragma: no cover - every reference above is listed
@@ -200,6 +219,14 @@ def analyse_sensitivity(
 
     Notes
     -----
+    Size limits: above :data:`MONTE_CARLO_LIMIT` projects the Monte Carlo
+    analysis, and above :data:`CRITICAL_LIMIT` the critical weight changes,
+    are not run (each would need memory or time growing with the square of
+    the number of projects); ``notes`` says so. Method agreement computes
+    PROMETHEE II without pairwise tables above
+    :data:`ppeval.sensitivity.agreement.PAIRWISE_LIMIT`. Everything else is
+    linear in the number of projects.
+
     The analyses (Monte Carlo with SMAA-2 rank acceptability, one weight at a
     time, critical weight changes after Triantaphyllou & Sánchez (1997),
     method agreement by Spearman and WS coefficients, qualitative-share
@@ -240,14 +267,20 @@ def analyse_sensitivity(
     method, norm, bounds, exact, notes = _core_setup(result)
     matrix, weights, types = result.matrix, result.weights, result.types
     v = float(result.provenance.config.get("v", 0.5))
-    common: dict[str, Any] = {"method": method, "normalization": norm, "bounds": bounds, "v": v}
+    rho = float(result.provenance.config.get("rho", 0.5))
+    common: dict[str, Any] = {"method": method, "normalization": norm, "bounds": bounds, "v": v, "rho": rho}
     bands = None
     if system is not None:
         bands = np.array([b.min for b in system.grades], dtype=np.float64)
     n, m = matrix.shape
 
     mc = None
-    if samples > 0:
+    if samples > 0 and n > MONTE_CARLO_LIMIT:
+        notes.append(
+            f"Monte Carlo analysis not run: {n:,} projects is above {MONTE_CARLO_LIMIT:,} (its rank acceptability "
+            f"holds n x n = {n * n:,} cells); run ppeval.sensitivity.monte_carlo on the projects of interest"
+        )
+    elif samples > 0:
         mc = _try(
             notes, "Monte Carlo analysis", monte_carlo, matrix, weights, types, int(samples),
             concentration=concentration, grade_bands=bands, seed=seed, executor=executor,
@@ -278,14 +311,22 @@ def analyse_sensitivity(
         if sweep is None:
             sweep_col = -1
     critical = None
-    if n >= 2 and m >= 2:
+    if n > CRITICAL_LIMIT and m >= 2:
+        notes.append(
+            f"Critical weight changes not computed: {n:,} projects is above {CRITICAL_LIMIT:,} (the search "
+            "rescores every adjacent pair of the ranking at every step); run "
+            "ppeval.sensitivity.critical_weight_changes on the projects of interest"
+        )
+    elif n >= 2 and m >= 2:
         critical = _try(notes, "Critical weight changes", critical_weight_changes, matrix, weights, types,
                         **common)
     agreement = None
     if n >= 2:
         names, ref = _agreement_methods(result, bounds is not None)
         agreement = _try(notes, "Method agreement", method_agreement, matrix, weights, types,
-                         methods=names, reference=ref, bounds=bounds, v=v)
+                         methods=names, reference=ref, bounds=bounds, v=v, rho=rho)
+        if agreement is not None:
+            notes.extend(agreement.notes)
     share = None
     mask = np.array([k == "qualitative" for k in result.indicator_kinds])
     if 0 < int(mask.sum()) < m:

@@ -225,8 +225,8 @@ def parse_groups(
     else:
         if arr.dtype.kind not in "UO":
             raise InputError(f"group must hold group names (str) or integer codes; got dtype {arr.dtype}")
-        strs = arr.astype(str)
-        found, inverse = np.unique(strs, return_inverse=True)
+        strs = arr if arr.dtype.kind == "U" else arr.astype(str)
+        found, inverse = factorize(strs)
         if order is None:
             order = [str(g) for g in found]
         lookup = {name: i for i, name in enumerate(order)}
@@ -268,13 +268,122 @@ def parse_groups(
     return codes, names, weights
 
 
+#: Above this many distinct names, :func:`factorize` falls back to a sort (``np.unique``).
+FEW_NAMES = 64
+
+
+def factorize(arr: np.ndarray, max_few: int = FEW_NAMES) -> tuple[np.ndarray, IntArray]:
+    """Sorted distinct values of a 1-D array and the code of every entry into them.
+
+    Equal to ``np.unique(arr, return_inverse=True)``. For arrays holding few
+    distinct values (rater groups: a handful of names over millions of
+    ratings) it does one vectorised comparison per distinct value on the
+    entries not yet coded, O(n k) and no sort of the n entries; past
+    ``max_few`` distinct values it sorts the rest (``np.unique``).
+    """
+    a = np.asarray(arr)
+    n = a.shape[0]
+    if n == 0:
+        return np.unique(a), np.zeros(0, dtype=np.int64)
+    codes = np.empty(n, dtype=np.int64)
+    found: list[Any] = []
+    rest = a
+    rest_idx: IntArray | None = None
+    while rest.shape[0]:
+        if len(found) >= max_few:
+            uniq, inv = np.unique(rest, return_inverse=True)
+            found.extend(uniq.tolist())
+            base = len(found) - uniq.shape[0]
+            if rest_idx is None:  # pragma: no cover - max_few = 0
+                codes[:] = inv.reshape(-1) + base
+            else:
+                codes[rest_idx] = inv.reshape(-1) + base
+            break
+        eq = rest == rest[0]
+        found.append(rest[0])
+        if rest_idx is None:
+            codes[eq] = len(found) - 1
+            keep = ~eq
+            rest_idx = np.flatnonzero(keep)
+        else:
+            codes[rest_idx[eq]] = len(found) - 1
+            keep = ~eq
+            rest_idx = rest_idx[keep]
+        rest = rest[keep]
+    values = np.array(found, dtype=a.dtype)
+    order = np.argsort(values, kind="stable")
+    # merge equal values (possible only after the np.unique fallback: it never repeats one found before)
+    sorted_vals = values[order]
+    new = np.ones(sorted_vals.shape[0], dtype=bool)
+    new[1:] = sorted_vals[1:] != sorted_vals[:-1]
+    rank_sorted = np.cumsum(new) - 1
+    rank = np.empty(values.shape[0], dtype=np.int64)
+    rank[order] = rank_sorted
+    return sorted_vals[new], rank[codes]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def hash_keys(cell: IntArray, rater: np.ndarray) -> np.ndarray | None:
+    """64-bit keys of (cell, rater) pairs: equal pairs give equal keys (others rarely do).
+
+    Fixed-width strings are hashed from their code units (one multiply-add
+    per unit, vectorised over the ratings); integer raters directly. Returns
+    None for other dtypes (the caller sorts instead).
+    """
+    with np.errstate(over="ignore"):
+        if rater.dtype.kind in "iu":
+            h = rater.astype(np.uint64)
+        elif rater.dtype.kind == "U" and rater.dtype.itemsize:
+            word: Any = np.uint64 if rater.dtype.itemsize % 8 == 0 else np.uint32  # two characters per word
+            units: np.ndarray[Any, Any] = np.ascontiguousarray(rater).view(word).reshape(rater.shape[0], -1)
+            width = units.shape[1]
+            while width > 1 and not units[:, width - 1].any():  # padding of ids shorter than the dtype
+                width -= 1
+            h = np.zeros(rater.shape[0], dtype=np.uint64)
+            for c in range(width):
+                h *= _MIX
+                h += units[:, c]
+                h ^= h >> np.uint64(29)
+        elif rater.dtype.kind == "U":
+            h = np.zeros(rater.shape[0], dtype=np.uint64)
+        else:
+            return None
+        key = cell.astype(np.uint64) * _MIX
+        key ^= h
+        key *= np.uint64(0xBF58476D1CE4E5B9)
+        key ^= key >> np.uint64(31)
+    return key
+
+
 def first_duplicate(cell: IntArray, rater: Any, n_cells: int, length: int) -> tuple[int, int] | None:
-    """Positions ``(i, j)``, ``i < j``, of the first repeated (cell, rater) pair, or None."""
+    """Positions ``(i, j)``, ``i < j``, of the first repeated (cell, rater) pair, or None.
+
+    The common case (no duplicate) costs a hash of every pair and one sort of
+    the 64-bit keys (no argsort, no sort of strings); only entries whose key
+    repeats are compared exactly.
+    """
     r = np.asarray(rater)
     if r.ndim != 1 or r.shape[0] != length:
         raise InputError(f"rater must be 1-D with one id per rating ({length}); got shape {r.shape}")
     if length < 2:
         return None
+    key = hash_keys(cell, r)
+    if key is not None:
+        sk = np.sort(key)
+        rep = sk[1:][sk[1:] == sk[:-1]]
+        if rep.size == 0:
+            return None
+        cand = np.flatnonzero(np.isin(key, rep))
+        found = _first_duplicate_exact(cell[cand], r[cand])
+        if found is None:
+            return None
+        return int(cand[found[0]]), int(cand[found[1]])
+    return _first_duplicate_exact(cell, r)
+
+
+def _first_duplicate_exact(cell: IntArray, r: np.ndarray) -> tuple[int, int] | None:
     _, rcode = np.unique(r.astype(str) if r.dtype.kind == "O" else r, return_inverse=True)
     rcode = rcode.reshape(-1).astype(np.int64)
     n_r = int(rcode.max()) + 1

@@ -7,9 +7,13 @@ holds, per (project, indicator) cell, the aggregate, the number of ratings
 behind it and of missing answers, the spread, and the same per rater group,
 so thin evidence can be flagged and the residents' voice shown on its own.
 
-Everything is vectorised: ratings are sorted once by (group, cell, value) and
-every statistic is a ``bincount`` over that order or index arithmetic on it
-(no Python loop over cells); 200,000 ratings take a few tens of milliseconds.
+Everything is vectorised (no Python loop over cells). The mean of
+integer-valued ratings (scale points), the default, is a ``bincount`` segment
+reduction with no sort (its sums are exact, so the order of the ratings does
+not matter); medians, trimmed means and non-integer ratings sort the ratings
+once by (group, cell, value), and every statistic is a ``bincount`` over that
+order or index arithmetic on it. Time and memory grow linearly with the
+number of ratings and cells.
 """
 
 from __future__ import annotations
@@ -104,14 +108,29 @@ class RatingAggregate:
 
 
 def _segment_stats(
-    key: IntArray, v: FloatArray, n_keys: int, method: str, trim: float
+    key: IntArray, v: FloatArray, n_keys: int, method: str, trim: float, exact: bool | None = None
 ) -> tuple[FloatArray, IntArray, FloatArray]:
     """Per-key statistic, count and sum of squared deviations from the key mean.
 
     ``key`` in ``0..n_keys-1``, ``v`` finite. The statistic is ``nan`` where
-    the count is 0. Values are sorted by (key, value) first, so the result
-    does not depend on the order of the input (summation order included).
+    the count is 0. The result does not depend on the order of the input
+    (summation order included): for the mean of integer-valued ratings (scale
+    points) every sum is exact in any order, so the sums are plain
+    ``bincount`` segment reductions (no sort); otherwise values are sorted by
+    (key, value) first. ``exact`` is :func:`_exact_sums` of ``v`` if known.
     """
+    if method == "mean" and (_exact_sums(v) if exact is None else exact):
+        counts = np.bincount(key, minlength=n_keys).astype(np.int64)
+        s1 = bsum(key, v, n_keys)
+        s2 = bsum(key, v * v, n_keys)
+        # s1, s2 exact: the mean is the correctly rounded quotient, inside [min, max] of the key;
+        # 0/0 = nan exactly where the key has no value
+        with np.errstate(invalid="ignore"):
+            mean = s1 / counts
+        np.multiply(s1, mean, out=s1, where=counts > 0)  # empty keys keep s1 = 0, so ss = 0
+        np.subtract(s2, s1, out=s2)
+        np.maximum(s2, 0.0, out=s2)  # sum of squared deviations
+        return mean, counts, s2
     order = np.lexsort((v, key))
     ks = key[order]
     vs = v[order]
@@ -147,6 +166,19 @@ def _segment_stats(
         stat = np.clip(stat, vmin, vmax)
     stat = np.where(has, stat, np.nan)
     return stat, counts, ss
+
+
+def _exact_sums(v: FloatArray) -> bool:
+    """True when sums of ``v`` and of ``v**2`` are exact in float64 whatever the order.
+
+    Integers whose squares summed over all entries stay below 2**53.
+    """
+    if v.size == 0:
+        return True
+    top = float(np.max(np.abs(v)))
+    if top * top * v.size >= 2.0**53:
+        return False
+    return bool(np.all(np.trunc(v) == v))
 
 
 def aggregate_ratings(
@@ -280,14 +312,19 @@ def aggregate_ratings(
 
     ok = ~missing
     gkey = gcode * n_cells + cell
-    g_stat, g_count, _ = _segment_stats(gkey[ok], v[ok], n_g * n_cells, method, float(trim))
+    v_ok = v[ok]
+    exact = _exact_sums(v_ok)
+    if n_g == 1:  # one group: its statistics are the cell's
+        g_stat, g_count, _ = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+    else:
+        g_stat, g_count, _ = _segment_stats(gkey[ok], v_ok, n_g * n_cells, method, float(trim), exact)
     g_missing = np.bincount(gkey[missing], minlength=n_g * n_cells).astype(np.int64)
     shape3 = (n_g, n_p, n_i)
     group_values = g_stat.reshape(shape3)
     group_counts = g_count.reshape(shape3)
     group_missing = g_missing.reshape(shape3)
 
-    p_stat, p_count, p_ss = _segment_stats(cell[ok], v[ok], n_cells, method, float(trim))
+    p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
     n_raters = p_count.reshape(n_p, n_i)
     n_missing = group_missing.sum(axis=0)
     std = np.where(p_count >= 2, np.sqrt(p_ss / np.maximum(p_count - 1, 1)), np.nan).reshape(n_p, n_i)

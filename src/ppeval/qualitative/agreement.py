@@ -243,6 +243,40 @@ class KrippendorffResult:
     n_units: int
 
 
+#: Largest number of (group, integer value) slots counted directly by :func:`_value_codes`.
+_MAX_SLOTS = 1 << 22
+
+
+def _value_codes(grp: IntArray, x: FloatArray, n_groups: int) -> tuple[IntArray, FloatArray, IntArray, int]:
+    """Dense codes of the distinct (group, value) pairs, numbered in (group, value) order.
+
+    Returns the code of every entry, the value and group of every code, and
+    the number of codes. Integer values in a small range (scale points) are
+    counted into (group, value) slots with one ``bincount`` (no sort);
+    other values are sorted once by (group, value). Both give the same codes.
+    """
+    if x.size:
+        lo, hi = float(x.min()), float(x.max())
+        span = hi - lo + 1.0
+        if span * max(n_groups, 1) <= _MAX_SLOTS and bool(np.all(np.trunc(x) == x)):
+            r = int(span)
+            slot = grp * r + (x - lo).astype(np.int64)
+            present = np.bincount(slot, minlength=n_groups * r) > 0
+            dense = np.cumsum(present) - 1
+            taken = np.flatnonzero(present)
+            return dense[slot], (taken % r + lo).astype(np.float64), taken // r, int(taken.size)
+    order = np.lexsort((x, grp))
+    gs, xs = grp[order], x[order]
+    new = np.ones(xs.shape[0], dtype=bool)
+    if xs.size:
+        new[1:] = (gs[1:] != gs[:-1]) | (xs[1:] != xs[:-1])
+    code_sorted = np.cumsum(new) - 1
+    n_codes = int(code_sorted[-1]) + 1 if xs.size else 0
+    code = np.empty_like(code_sorted)
+    code[order] = code_sorted
+    return code, xs[new], gs[new], n_codes
+
+
 def _alpha_long(
     grp: IntArray, unit: IntArray, x: FloatArray, n_groups: int, n_unit_codes: int, level: str
 ) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, BoolArray]:
@@ -260,18 +294,8 @@ def _alpha_long(
     unit_grp = np.zeros(n_unit_codes, dtype=np.int64)
     unit_grp[unit] = grp  # units left out (m_u < 2) contribute 0 below
     pairable_units = np.bincount(unit_grp[m_u >= 2], minlength=n_groups).astype(np.int64)
-    # distinct values per group: codes of (group, value)
-    order = np.lexsort((x, grp))
-    gs, xs = grp[order], x[order]
-    new = np.ones(xs.shape[0], dtype=bool)
-    if xs.size:
-        new[1:] = (gs[1:] != gs[:-1]) | (xs[1:] != xs[:-1])
-    code_sorted = np.cumsum(new) - 1
-    n_codes = int(code_sorted[-1]) + 1 if xs.size else 0
-    code = np.empty_like(code_sorted)
-    code[order] = code_sorted
-    code_val = xs[new]
-    code_grp = gs[new]
+    # distinct values per group: codes of (group, value), in (group, value) order
+    code, code_val, code_grp, n_codes = _value_codes(grp, x, n_groups)
     n_c = np.bincount(code, minlength=n_codes).astype(np.float64)
     n_distinct = np.bincount(code_grp, minlength=n_groups)
     defined = (n_g >= 2) & (n_distinct >= 2)

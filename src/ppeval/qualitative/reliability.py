@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from ppeval._checks import as_matrix, one_of, readonly
 from ppeval._typing import FloatArray
@@ -51,6 +50,16 @@ KMO_THRESHOLD = 0.6
 MissingPolicy = Literal["pairwise", "listwise"]
 ICCKind = Literal["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
 ICC_KINDS: tuple[str, ...] = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
+
+
+def _special() -> Any:
+    """``scipy.special``, imported on first use: its F and chi-square tails (``fdtri``, ``fdtrc``,
+    ``chdtrc``) are what ``scipy.stats.f`` / ``chi2`` call, without the ~1 s import of
+    ``scipy.stats``; lazily, so ``ppeval evaluate`` pays for ``scipy.special`` only when an
+    interval or p-value is computed."""
+    import scipy.special
+
+    return scipy.special
 
 
 def _confidence(confidence: Any) -> float:
@@ -114,7 +123,11 @@ def _pairwise_covariance(x: FloatArray) -> tuple[FloatArray, np.ndarray]:
     """Covariance of every pair of columns over the rows where both are present, and the pair counts."""
     present = ~np.isnan(x)
     p = present.astype(np.float64)
-    z = np.where(present, x, 0.0)
+    n_col = p.sum(axis=0)
+    # centre every column on its own mean first (covariances are shift-invariant; the cross products of
+    # centred values lose no digits to large offsets)
+    centre = np.divide(np.where(present, x, 0.0).sum(axis=0), n_col, out=np.zeros(x.shape[1]), where=n_col > 0)
+    z = np.where(present, x - centre, 0.0)
     counts = p.T @ p  # rows where both j and l are present
     with np.errstate(invalid="ignore", divide="ignore"):
         # mean of column j over the rows where l is present too: sums_jl / counts_jl
@@ -232,7 +245,10 @@ def cronbach_alpha(
             )
         n = int(counts.min())
     total = float(cov.sum())
-    if not total > 0.0:
+    # Sums of covariances cancel to rounding noise, not to an exact 0, when the total is constant
+    # (pairwise covariances are not computed from the totals): compare with the covariances' scale.
+    tol = 64.0 * float(np.finfo(np.float64).eps) * float(np.abs(cov).sum())
+    if not total > tol:
         raise DegenerateError(
             "the total score does not vary (every item constant over the respondents, or items cancelling "
             "out): Cronbach's alpha is undefined"
@@ -241,8 +257,8 @@ def cronbach_alpha(
     df1 = n - 1.0
     df2 = df1 * (k - 1.0)
     g = 1.0 - conf
-    lower = 1.0 - (1.0 - alpha) * float(stats.f.ppf(1.0 - g / 2.0, df1, df2))
-    upper = 1.0 - (1.0 - alpha) * float(stats.f.ppf(g / 2.0, df1, df2))
+    lower = 1.0 - (1.0 - alpha) * float(_special().fdtri(df1, df2, 1.0 - g / 2.0))
+    upper = 1.0 - (1.0 - alpha) * float(_special().fdtri(df1, df2, g / 2.0))
     # item-total and alpha if deleted, from the covariance matrix
     row = cov.sum(axis=1)
     diag = np.diag(cov).copy()
@@ -250,12 +266,12 @@ def cronbach_alpha(
     cov_rest = row - diag
     den = diag * rest_var
     item_total = np.zeros(k)
-    ok = den > 0.0
+    ok = (diag > tol) & (rest_var > tol)
     item_total[ok] = cov_rest[ok] / np.sqrt(den[ok])
     if_deleted: FloatArray | None = None
     if k > 2:
-        if not (rest_var > 0.0).all():
-            jj = int(np.argmin(rest_var > 0.0))
+        if not (rest_var > tol).all():
+            jj = int(np.argmin(rest_var > tol))
             raise DegenerateError(
                 f"without item {jj} the total score does not vary: alpha if item {jj} is deleted is undefined"
             )
@@ -446,15 +462,15 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     f_stat: float | None
     if den_ms > 0.0:
         f_stat = msr / den_ms
-        p = float(stats.f.sf(f_stat, df_r, dfd))
+        p = float(_special().fdtrc(df_r, dfd, f_stat))
     else:
         f_stat, p = None, 0.0
     if base in ("ICC1", "ICC3"):
         if f_stat is None:
             lo, hi = 1.0, 1.0
         else:
-            fl = f_stat / float(stats.f.ppf(1.0 - g / 2.0, df_r, dfd))
-            fu = f_stat * float(stats.f.ppf(1.0 - g / 2.0, dfd, df_r))
+            fl = f_stat / float(_special().fdtri(df_r, dfd, 1.0 - g / 2.0))
+            fu = f_stat * float(_special().fdtri(dfd, df_r, 1.0 - g / 2.0))
             if average:
                 lo, hi = 1.0 - 1.0 / fl, 1.0 - 1.0 / fu
             else:
@@ -491,8 +507,8 @@ def _icc2_interval(msr: float, msc: float, mse: float, n: int, k: int, g: float)
     num = (a * msc + b * mse) ** 2
     den = (a * msc) ** 2 / (k - 1.0) + (b * mse) ** 2 / ((n - 1.0) * (k - 1.0))
     v = num / den if den > 0.0 else math.inf
-    fs = float(stats.f.ppf(1.0 - g / 2.0, n - 1.0, v))
-    fi = float(stats.f.ppf(1.0 - g / 2.0, v, n - 1.0))
+    fs = float(_special().fdtri(n - 1.0, v, 1.0 - g / 2.0))
+    fi = float(_special().fdtri(v, n - 1.0, 1.0 - g / 2.0))
     c = k * msc + (k * n - k - n) * mse
     lo = n * (msr - fs * mse) / (fs * c + n * msr)
     hi = n * (fi * msr - mse) / (c + n * fi * msr)
@@ -570,7 +586,8 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
         MSA_i = \\frac{\\sum_{j \\ne i} r_{ij}^2}{\\sum_{j \\ne i} r_{ij}^2 + \\sum_{j \\ne i} a_{ij}^2}.
 
     Bartlett: ``chi2 = -(n - 1 - (2p + 5)/6) ln |R|`` with ``p (p - 1)/2``
-    degrees of freedom. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
+    degrees of freedom. With 2 items the partial correlation equals the
+    correlation and KMO is 0.5 whatever the data. Kaiser's labels: >= 0.9 marvellous, 0.8 meritorious,
     0.7 middling, 0.6 mediocre, 0.5 miserable, below unacceptable.
 
     References
@@ -636,7 +653,7 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
         kmo_per_item=readonly(per),
         chi2=float(chi2),
         df=df,
-        p_value=float(stats.chi2.sf(chi2, df)),
+        p_value=float(_special().chdtrc(df, chi2)),
         n=int(n),
         correlation=readonly(r),
         partial=readonly(a),

@@ -167,7 +167,9 @@ def qualitative_share(
         # on values divided by the largest |score| (the shares are scale-free): squares of tiny scores
         # (1e-300) would underflow to a zero variance
         sn = sc / scale
-        cov = ((c - c.mean(axis=0)) / scale * sn[:, None]).mean(axis=0)
+        # cov_j = mean_i((c_ij - mean_j) sn_i) = (c^T sn)_j / n - mean_j mean(sn): one matrix-vector
+        # product, no (n, m) temporary (sn is centred, so the correction is at rounding level)
+        cov = (c.T @ sn / n - c.mean(axis=0) * sn.mean()) / scale
         shares = cov / float((sn * sn).mean())
         variance_share = float(shares[q].sum())
     else:

@@ -285,8 +285,16 @@ def _weighting_text(nw: NodeWeights) -> str:
         experts = d.get("experts")
         k = len(experts) if isinstance(experts, list) else 0
         return f"AHP, {k} expert{'s' if k != 1 else ''}" if k else "AHP"
+    if nw.method == "bwm" and "ksi" in d:
+        return f"best-worst method (ξ = {d['ksi']:.4f}, CR = {d.get('consistency_ratio', 0.0):.4f})"
+    if nw.method == "fuzzy_ahp" and "modal_cr" in d:
+        return f"fuzzy AHP (Buckley; CR of the modal judgments {d['modal_cr']:.4f})"
+    if nw.method == "g1":
+        return "G1 order relation"
     if d.get("fallback"):
         return f"{nw.method} (fell back to {d['fallback']})"
+    if nw.method == "cv":
+        return "coefficient of variation"
     return nw.method
 
 
@@ -294,7 +302,8 @@ def _weights(ctx: _Context) -> Section:
     r = ctx.result
     blocks: list[Block] = [Paragraph(
         "Every inner node weighs its children as the indicator system says (fixed weights, AHP from "
-        "experts' pairwise judgments, entropy or CRITIC from the data, or a combination). The global weight "
+        "experts' pairwise judgments, fuzzy AHP, G1 or the best-worst method from fewer expert judgments, "
+        "entropy, CRITIC or the coefficient of variation from the data, or a combination). The global weight "
         "of an indicator is the product of the local weights on its path from the root. CR is the "
         "consistency ratio of the (aggregated) AHP judgments; Saaty's threshold is 0.1."
     )]

@@ -33,7 +33,7 @@ import numpy as np
 from ppeval.errors import InputError
 from ppeval.io._write import atomic_write, check_writable
 from ppeval.pipeline import EvaluationResult
-from ppeval.pipeline.scoring import scoring_sheet
+from ppeval.pipeline.scoring import scoring_sheets
 from ppeval.pipeline.sensitivity import SensitivityAnalysis
 from ppeval.pipeline.uncertainty import UncertaintyAnalysis
 from ppeval.schema import IndicatorSystem
@@ -127,12 +127,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "seed": ("随机种子", "Seed"),
     "versions": ("软件版本", "Software versions"),
     "none": ("无", "none"),
+    # values shown in cells
+    "grade.excellent": ("优", "excellent"),
+    "grade.good": ("良", "good"),
+    "grade.fair": ("中", "fair"),
+    "grade.poor": ("差", "poor"),
+    "weighting.fixed": ("固定权重", "fixed"),
+    "weighting.points": ("分值折算", "points"),
+    "weighting.equal": ("等权", "equal"),
+    "weighting.ahp": ("层次分析法", "AHP"),
+    "weighting.entropy": ("熵权法", "entropy"),
+    "weighting.critic": ("CRITIC法", "CRITIC"),
+    "weighting.cv": ("变异系数法", "coefficient of variation"),
+    "weighting.g1": ("G1法", "G1"),
+    "weighting.bwm": ("最优最劣法", "best-worst method"),
+    "weighting.fuzzy_ahp": ("模糊层次分析法", "fuzzy AHP"),
+    "weighting.combine": ("组合赋权", "combination"),
+    "weighting.override": ("指定权重", "override"),
+    "severity.info": ("提示", "info"),
+    "severity.warning": ("警告", "warning"),
+    "severity.error": ("错误", "error"),
 }
 
 _FMT_SCORE = "0.00"
 _FMT_WEIGHT = "0.00%"
 _FMT_POINTS = "0.##"
-_FMT_RAW = "General"
 _FMT_CR = "0.0000"
 
 
@@ -155,6 +174,12 @@ def _checks(result: Any, system: Any, sensitivity: Any, language: Any) -> Langua
         raise InputError(f"language is {language!r}; valid values are {', '.join(map(repr, LANGUAGES))}")
     lang: Language = "zh" if language == "zh" else "en"
     return lang
+
+
+def _value(kind: str, value: str, lang: Language) -> str:
+    """A grade label, weighting method or severity in the report language (unknown values as they are)."""
+    key = f"{kind}.{value}"
+    return _t(key, lang) if key in TEXT else value
 
 
 def _num(x: Any) -> float | None:
@@ -220,120 +245,154 @@ def write_xlsx(
     if p.suffix.lower() != ".xlsx":
         raise InputError(f"{p}: an Excel workbook needs the suffix .xlsx (got {p.suffix!r})")
     check_writable(p, overwrite)
-    wb = _workbook(result, system, sensitivity, lang)
-    if uncertainty is not None and uncertainty.evidence is not None:
-        _certainty(wb, result, system, uncertainty, lang)
+    wb = _workbook(result, system, sensitivity, lang, uncertainty)
     atomic_write(p, wb.save)
     return p
 
 
 def _workbook(result: EvaluationResult, system: IndicatorSystem, sens: SensitivityAnalysis | None,
-              lang: Language) -> Any:
+              lang: Language, uncertainty: UncertaintyAnalysis | None = None) -> Any:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    for ws in list(wb.worksheets):  # the default empty sheet
-        wb.remove(ws)
-    _scores(wb, result, system, lang)
-    _weights(wb, result, system, lang)
-    _scoring(wb, result, system, lang)
-    _contributions(wb, result, system, lang)
+    wb = Workbook(write_only=True)  # rows are streamed: fast and lean on workbooks of many projects
+    sheets = [
+        _scores(result, system, lang),
+        _weights(result, system, lang),
+        _scoring(result, system, lang),
+        _contributions(result, system, lang),
+    ]
     if sens is not None and sens.monte_carlo is not None:
-        _sensitivity(wb, result, sens, lang)
-    _diagnostics(wb, result, lang)
-    _provenance(wb, result, system, lang)
+        sheets.append(_sensitivity(result, sens, lang))
+    if uncertainty is not None and uncertainty.evidence is not None:
+        sheets.append(_certainty(result, system, uncertainty, lang))
+    sheets += [_diagnostics(result, lang), _provenance(result, system, lang)]
+    for sheet in sheets:
+        sheet.write(wb)
     return wb
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _sheet(wb: Any, key: str, lang: Language, headers: Sequence[str]) -> Any:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    ws = wb.create_sheet(_t(key, lang))
-    ws.append(list(headers))
-    fill = PatternFill("solid", fgColor="DDE4EE")
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.freeze_panes = "A2"
-    return ws
+def _width(value: Any) -> float:
+    """Display width of a cell value (CJK characters count double)."""
+    text = f"{value:.4f}" if isinstance(value, float) else str(value)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest))
 
 
-def _formats(ws: Any, formats: dict[int, str], start: int = 2) -> None:
-    """Number formats by 1-based column for rows from ``start``."""
-    for row in ws.iter_rows(min_row=start):
-        for cell in row:
-            fmt = formats.get(cell.column)
-            if fmt is not None and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = fmt
+class _Sheet:
+    """Rows of one sheet collected in memory, then written in one pass to a write-only workbook.
+
+    ``formats`` maps 1-based columns to number formats (applied to numbers),
+    ``wrap`` lists columns whose text wraps; a row may name bold columns.
+    Column widths follow the longest value (capped at ``most``); the header
+    row is bold, shaded and frozen.
+    """
+
+    def __init__(self, key: str, lang: Language, headers: Sequence[str], formats: dict[int, str] | None = None,
+                 *, most: int = 60, wrap: tuple[int, ...] = ()) -> None:
+        self.title = _t(key, lang)
+        self.headers = list(headers)
+        self.formats = formats or {}
+        self.most = most
+        self.wrap = wrap
+        self.rows: list[list[Any]] = []
+        self.bold: list[tuple[int, ...]] = []
+
+    def add(self, values: Sequence[Any], bold: tuple[int, ...] = ()) -> None:
+        self.rows.append(list(values))
+        self.bold.append(bold)
+
+    def write(self, wb: Any) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        ws = wb.create_sheet(self.title)
+        widths: dict[int, float] = {}
+        for row in [self.headers, *self.rows]:
+            for j, v in enumerate(row, start=1):
+                if v is not None:
+                    widths[j] = max(widths.get(j, 0.0), _width(v))
+        for j, w in widths.items():
+            ws.column_dimensions[get_column_letter(j)].width = min(max(w + 2, 8), self.most)
+        ws.freeze_panes = "A2"
+        bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
+        head_align, wrap_align = Alignment(wrap_text=True, vertical="center"), Alignment(wrap_text=True,
+                                                                                         vertical="top")
+        header = []
+        for h in self.headers:
+            cell = WriteOnlyCell(ws, h)
+            cell.font, cell.fill, cell.alignment = bold, fill, head_align
+            header.append(cell)
+        ws.append(header)
+        for values, bold_cols in zip(self.rows, self.bold, strict=True):
+            out: list[Any] = []
+            for j, v in enumerate(values, start=1):
+                fmt = self.formats.get(j) if isinstance(v, int | float) and not isinstance(v, bool) else None
+                if fmt is None and j not in bold_cols and j not in self.wrap:
+                    out.append(v)
+                    continue
+                cell = WriteOnlyCell(ws, v)
+                if fmt is not None:
+                    cell.number_format = fmt
+                if j in bold_cols:
+                    cell.font = bold
+                if j in self.wrap:
+                    cell.alignment = wrap_align
+                out.append(cell)
+            ws.append(out)
 
 
-def _widths(ws: Any, most: int = 60) -> None:
-    """Column widths from the longest text (CJK characters count double)."""
-    from openpyxl.utils import get_column_letter
-
-    widths: dict[int, float] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = str(cell.value) if not isinstance(cell.value, float) else f"{cell.value:.4f}"
-            w = float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
-            widths[cell.column] = max(widths.get(cell.column, 0), w)
-    for col, w in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(max(w + 2, 8), most)
-
-
-def _name(system: IndicatorSystem, node_id: str) -> str:
-    return system.node(node_id).name
+def _name(system: IndicatorSystem, node_id: str, lang: Language) -> str:
+    """A node's or indicator's name in the report language (its ``names`` entry when the system has one)."""
+    node = system.node(node_id)
+    names = getattr(node, "names", None)
+    if isinstance(names, dict) and names:
+        return str(names.get(lang) or next((v for k, v in names.items() if k.split("_")[0] == lang), node.name))
+    return node.name
 
 
 # ------------------------------------------------------------------------------------------ sheets
-def _scores(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Language) -> None:
+def _scores(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t(k, lang) for k in ("rank", "project", "project_name", "score", "grade", "method_score")]
-    heads += [_t("sub_score", lang, name=_name(system, n)) for n in r.node_ids]
-    ws = _sheet(wb, "sheet.scores", lang, heads)
-    for i in np.argsort(r.ranks, kind="stable"):
-        ws.append([int(r.ranks[i]), r.project_ids[i], r.project_names[i], _num(r.score_100[i]), r.grades[i],
-                   _num(r.scores[i]), *(_num(x) for x in r.node_scores[i])])
+    heads += [_t("sub_score", lang, name=_name(system, n, lang)) for n in r.node_ids]
     fmts = {4: _FMT_SCORE, 6: "0.0000"}
     fmts.update({7 + k: _FMT_SCORE for k in range(len(r.node_ids))})
-    _formats(ws, fmts)
-    _widths(ws)
+    sheet = _Sheet("sheet.scores", lang, heads, fmts)
+    for i in np.argsort(r.ranks, kind="stable"):
+        sheet.add([int(r.ranks[i]), r.project_ids[i], r.project_names[i], _num(r.score_100[i]),
+                   _value("grade", r.grades[i], lang),
+                   _num(r.scores[i]), *(_num(x) for x in r.node_scores[i])])
+    return sheet
 
 
-def _weights(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Language) -> None:
+def _weights(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t(k, lang) for k in ("node", "indicator", "indicator_id", "weighting", "local_weight",
                                    "global_weight", "points", "cr")]
-    ws = _sheet(wb, "sheet.weights", lang, heads)
+    sheet = _Sheet("sheet.weights", lang, heads, {5: _FMT_WEIGHT, 6: _FMT_WEIGHT, 7: _FMT_POINTS, 8: _FMT_CR})
     local = {nw.node: dict(zip(nw.children, nw.weights.tolist(), strict=True)) for nw in r.node_weights}
     node_w = system.node_global_weights(local)
     total = system.total_points
     for nw in r.node_weights:
         for c, w in zip(nw.children, nw.weights.tolist(), strict=True):
             g = node_w.get(c)
-            ws.append([_name(system, nw.node), _name(system, c), c, nw.method, _num(w),
+            sheet.add([_name(system, nw.node, lang), _name(system, c, lang), c,
+                       _value("weighting", nw.method, lang), _num(w),
                        None if g is None else _num(g), None if g is None else _num(total * g),
                        None if nw.cr is None else _num(nw.cr)])
-    _formats(ws, {5: _FMT_WEIGHT, 6: _FMT_WEIGHT, 7: _FMT_POINTS, 8: _FMT_CR})
-    _widths(ws)
+    return sheet
 
 
-def _scoring(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Language) -> None:
-    from openpyxl.styles import Alignment, Font
-
+def _scoring(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t(k, lang) for k in ("project", "dimension", "indicator", "points", "rule", "target", "actual",
                                    "earned", "note")]
-    ws = _sheet(wb, "sheet.scoring", lang, heads)
-    bold = Font(bold=True)
+    out = _Sheet("sheet.scoring", lang, heads, {4: _FMT_POINTS, 8: _FMT_SCORE}, most=50,
+                 wrap=(5, 9))
+    every = scoring_sheets(r, system)
     for i in np.argsort(r.ranks, kind="stable"):
-        sheet = scoring_sheet(r, system, int(i))
+        sheet = every[int(i)]
         title = f"{sheet.project} {sheet.project_name}" if sheet.project_name != sheet.project else sheet.project
-        ws.append([title])
-        ws.cell(ws.max_row, 1).font = bold
-        if sheet.note:
-            ws.cell(ws.max_row, 9, sheet.note)
+        out.add([title, *([None] * 7), sheet.note or None], (1,))
         for d in sheet.dimensions:
             for row in (x for x in sheet.rows if x.dimension == d.dimension):
                 rule = row.rule_zh if lang == "zh" else row.rule_en
@@ -341,48 +400,40 @@ def _scoring(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Langua
                 if row.actual_text and "(" in row.actual_text:
                     actual = row.actual_text  # rated indicators: mean and nearest label
                 note = row.note + (_t("imputed", lang) if row.imputed else "")
-                ws.append([sheet.project, d.name, row.name, _num(row.points), rule, row.target, actual,
-                           _num(row.earned), note])
-            ws.append([sheet.project, d.name, _t("subtotal", lang), _num(d.points), None, None, None,
-                       _num(d.earned), None])
-            for c in (3, 4, 8):
-                ws.cell(ws.max_row, c).font = bold
-        ws.append([sheet.project, None, _t("total", lang), _num(sheet.total_points), None, None, None,
-                   _num(sheet.earned), None])
-        for c in (3, 4, 8):
-            ws.cell(ws.max_row, c).font = bold
-        ws.append([sheet.project, None, f"{_t('score', lang)} ({sheet.method.upper()})", None,
-                   sheet.formation_zh if lang == "zh" else sheet.formation_en, None, None, _num(sheet.score),
-                   sheet.grade])
-        for c in (3, 8, 9):
-            ws.cell(ws.max_row, c).font = bold
-        ws.append([])
-    _formats(ws, {4: _FMT_POINTS, 7: _FMT_RAW, 8: _FMT_SCORE})
-    _widths(ws, most=50)
-    for row in ws.iter_rows(min_row=2):
-        for c in (row[4], row[8]):
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+                out.add([sheet.project, _name(system, d.dimension, lang), _name(system, row.indicator, lang),
+                         _num(row.points), rule, row.target, actual,
+                         _num(row.earned), note])
+            out.add([sheet.project, _name(system, d.dimension, lang), _t("subtotal", lang), _num(d.points),
+                     None, None, None, _num(d.earned), None], (3, 4, 8))
+        out.add([sheet.project, None, _t("total", lang), _num(sheet.total_points), None, None, None,
+                 _num(sheet.earned), None], (3, 4, 8))
+        out.add([sheet.project, None, f"{_t('score', lang)} ({sheet.method.upper()})", None,
+                 sheet.formation_zh if lang == "zh" else sheet.formation_en, None, None, _num(sheet.score),
+                 _value("grade", sheet.grade, lang)], (3, 8, 9))
+        out.add([])
+    return out
 
 
-def _contributions(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Language) -> None:
+def _contributions(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
     heads = [_t("project", lang), _t("project_name", lang), _t("score", lang)]
-    heads += [_name(system, j) for j in r.indicator_ids]
-    ws = _sheet(wb, "sheet.contributions", lang, heads)
+    heads += [_name(system, j, lang) for j in r.indicator_ids]
+    sheet = _Sheet("sheet.contributions", lang, heads, {k: _FMT_SCORE for k in range(3, len(heads) + 1)}, most=24)
     for i in np.argsort(r.ranks, kind="stable"):
-        ws.append([r.project_ids[i], r.project_names[i], _num(r.score_100[i]),
+        sheet.add([r.project_ids[i], r.project_names[i], _num(r.score_100[i]),
                    *(_num(x) for x in r.contributions[i])])
-    _formats(ws, {k: _FMT_SCORE for k in range(3, len(heads) + 1)})
-    _widths(ws, most=24)
+    return sheet
 
 
-def _sensitivity(wb: Any, r: EvaluationResult, sens: SensitivityAnalysis, lang: Language) -> None:
+def _sensitivity(r: EvaluationResult, sens: SensitivityAnalysis, lang: Language) -> _Sheet:
     mc = sens.monte_carlo
     assert mc is not None  # noqa: S101 - checked by the caller
     heads = [_t(k, lang) for k in ("project", "project_name", "base_rank", "p_first", "likely_rank",
                                    "score_mean", "score_std")]
     grades = r.grade_labels if mc.grade_probability is not None else ()
-    heads += [_t("p_grade", lang, grade=g) for g in grades]
-    ws = _sheet(wb, "sheet.sensitivity", lang, heads)
+    heads += [_t("p_grade", lang, grade=_value("grade", g, lang)) for g in grades]
+    fmts = {4: _FMT_WEIGHT, 6: _FMT_SCORE, 7: _FMT_SCORE}
+    fmts.update({8 + k: _FMT_WEIGHT for k in range(len(grades))})
+    sheet = _Sheet("sheet.sensitivity", lang, heads, fmts, most=30)
     acc = np.asarray(mc.rank_acceptability)
     mean100 = sens.to_100(mc.score_mean)
     std100 = 100.0 * np.asarray(mc.score_std)
@@ -391,26 +442,24 @@ def _sensitivity(wb: Any, r: EvaluationResult, sens: SensitivityAnalysis, lang: 
                _num(mean100[i]), _num(std100[i])]
         if mc.grade_probability is not None:
             row += [_num(x) for x in mc.grade_probability[i]]
-        ws.append(row)
-    ws.append([])
-    ws.append([_t("mc_note", lang, n=sens.samples, seed=sens.seed)])
+        sheet.add(row)
+    sheet.add([])
+    sheet.add([_t("mc_note", lang, n=sens.samples, seed=sens.seed)])
     for note in sens.notes:
-        ws.append([note])
-    fmts = {4: _FMT_WEIGHT, 6: _FMT_SCORE, 7: _FMT_SCORE}
-    fmts.update({8 + k: _FMT_WEIGHT for k in range(len(grades))})
-    _formats(ws, fmts)
-    _widths(ws, most=30)
+        sheet.add([note])
+    return sheet
 
 
-def _certainty(wb: Any, r: EvaluationResult, system: IndicatorSystem, u: UncertaintyAnalysis,
-               lang: Language) -> None:
+def _certainty(r: EvaluationResult, system: IndicatorSystem, u: UncertaintyAnalysis, lang: Language) -> _Sheet:
     ev, pay = u.evidence, u.payments
     assert ev is not None  # noqa: S101 - checked by the caller
     keys = ["project", "project_name", "score", "score_low", "score_high", "grade", "p_own_grade", "main_source"]
     if pay is not None:
         keys += ["decision", "contract_value", "payment", "expected_payment", "payment_low", "payment_high",
                  "money_at_risk"]
-    ws = _sheet(wb, "sheet.certainty", lang, [_t(k, lang) for k in keys])
+    fmts = {3: _FMT_SCORE, 4: _FMT_SCORE, 5: _FMT_SCORE, 7: _FMT_WEIGHT}
+    fmts.update({c: "#,##0" for c in range(10, 16)})
+    sheet = _Sheet("sheet.certainty", lang, [_t(k, lang) for k in keys], fmts, most=30)
     q = ev.to_100(ev.score_quantiles)
     lo, hi = np.minimum(q[:, 0], q[:, -1]), np.maximum(q[:, 0], q[:, -1])
     labels = [g.label for g in system.grades]
@@ -419,40 +468,37 @@ def _certainty(wb: Any, r: EvaluationResult, system: IndicatorSystem, u: Uncerta
         p_own = ev.grade_probability[i, k] if ev.grade_probability is not None else None
         src = _t(f"source.{ev.sources[int(ev.main_source[i])]}", lang) if ev.main_source[i] >= 0 else _t("none", lang)
         row: list[Any] = [r.project_ids[i], r.project_names[i], _num(r.score_100[i]), _num(lo[i]), _num(hi[i]),
-                          r.grades[i], _num(p_own), src]
+                          _value("grade", r.grades[i], lang), None if p_own is None else _num(p_own), src]
         if pay is not None:
             row += [pay.rules.names[int(pay.decision[i])], _num(pay.contract_value[i]), _num(pay.payment[i]),
                     _num(pay.expected_payment[i]), _num(pay.payment_low[i]), _num(pay.payment_high[i]),
                     _num(pay.money_at_risk[i])]
-        ws.append(row)
-    ws.append([])
-    sources = "、".join(_t(f"source.{s}", lang) for s in ev.sources) if lang == "zh" else \
-        ", ".join(_t(f"source.{s}", lang) for s in ev.sources)
-    ws.append([_t("certainty_note", lang, n=u.samples, seed=u.seed, sources=sources)])
+        sheet.add(row)
+    sheet.add([])
+    sep = "、" if lang == "zh" else ", "
+    sources = sep.join(_t(f"source.{name}", lang) for name in ev.sources)
+    sheet.add([_t("certainty_note", lang, n=u.samples, seed=u.seed, sources=sources)])
     for note in u.notes:
-        ws.append([note])
-    fmts = {3: _FMT_SCORE, 4: _FMT_SCORE, 5: _FMT_SCORE, 7: _FMT_WEIGHT}
-    fmts.update({c: "#,##0" for c in range(10, 16)})
-    _formats(ws, fmts)
-    _widths(ws, most=30)
+        sheet.add([note])
+    return sheet
 
 
-def _diagnostics(wb: Any, r: EvaluationResult, lang: Language) -> None:
-    ws = _sheet(wb, "sheet.diagnostics", lang, [_t(k, lang) for k in ("severity", "code", "message")])
+def _diagnostics(r: EvaluationResult, lang: Language) -> _Sheet:
+    sheet = _Sheet("sheet.diagnostics", lang, [_t(k, lang) for k in ("severity", "code", "message")], most=120)
     for d in r.diagnostics:
-        ws.append([d.severity, d.code, d.message])
+        sheet.add([_value("severity", d.severity, lang), d.code, d.message])
     if not r.diagnostics:
-        ws.append([_t("none", lang)])
-    _widths(ws, most=120)
+        sheet.add([_t("none", lang)])
+    return sheet
 
 
-def _provenance(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Language) -> None:
-    ws = _sheet(wb, "sheet.provenance", lang, [_t("key", lang), _t("value", lang)])
+def _provenance(r: EvaluationResult, system: IndicatorSystem, lang: Language) -> _Sheet:
+    sheet = _Sheet("sheet.provenance", lang, [_t("key", lang), _t("value", lang)], most=80)
     p = r.provenance
     rows = [
         ("system", f"{system.name} ({p.system_id})"),
         ("system_version", p.system_version),
-        ("method", r.method),
+        ("method", r.method.upper()),
         ("mode", r.mode),
         ("normalization", r.normalization),
         ("seed", "" if p.seed is None else str(p.seed)),
@@ -462,5 +508,5 @@ def _provenance(wb: Any, r: EvaluationResult, system: IndicatorSystem, lang: Lan
         ("versions", f"ppeval {p.ppeval_version}, numpy {p.numpy_version}, scipy {p.scipy_version}"),
     ]
     for key, value in rows:
-        ws.append([_t(key, lang), value])
-    _widths(ws, most=80)
+        sheet.add([_t(key, lang), value])
+    return sheet

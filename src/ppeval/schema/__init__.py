@@ -19,6 +19,7 @@ from ppeval.schema.assessment import Assessment, ProjectInfo, Ratings, SourceInf
 from ppeval.schema.indicator import (
     Bounds,
     DataSource,
+    DEADerived,
     Direction,
     Interval,
     Leaf,
@@ -58,6 +59,7 @@ from ppeval.schema.weighting import (
     ExpertConsistency,
     Fixed,
     FuzzyAHP,
+    FuzzyExpert,
     FuzzyJudgments,
     Judgments,
     Points,
@@ -110,11 +112,13 @@ __all__ = [
     "Expert",
     "Judgments",
     "Combine",
+    "DEADerived",
     "CV",
     "G1",
     "BWM",
     "FuzzyAHP",
     "FuzzyJudgments",
+    "FuzzyExpert",
     "AHPConsistency",
     "ExpertConsistency",
     "Assessment",
@@ -148,6 +152,13 @@ def json_schema() -> dict[str, Any]:
     ('IndicatorSystem', ['id', 'name', 'root'])
     """
     schema = IndicatorSystem.model_json_schema(mode="validation")
+    constraints = schema.get("properties", {}).get("constraints")
+    if isinstance(constraints, dict) and "items" in constraints:
+        # the loader also takes the short form "output + effect >= 60%" (WeightConstraint._from_text)
+        constraints["items"] = {"anyOf": [constraints["items"], {
+            "type": "string",
+            "description": "short form of a weight rule, e.g. 'output + effect >= 60%' or 'decision <= 0.25'",
+        }]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": JSON_SCHEMA_ID,

@@ -10,9 +10,9 @@ a project's score then depends on its own values and the bounds only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from ppeval.schema._base import (
     Finite,
@@ -38,6 +38,7 @@ __all__ = [
     "LinguisticTerm",
     "LinguisticScale",
     "Scale",
+    "DEADerived",
     "Quantitative",
     "Qualitative",
     "Leaf",
@@ -298,6 +299,27 @@ class _LeafBase(FrozenModel):
         return True
 
 
+class DEADerived(FrozenModel):
+    """An indicator computed by data envelopment analysis from other indicators (see :mod:`ppeval.efficiency`).
+
+    ``inputs`` and ``outputs`` name quantitative benefit/cost indicators of
+    the same system (raw values: less input, more output is better);
+    ``rts`` is ``vrs`` (BCC, default) or ``crs`` (CCR); ``orientation``
+    ``input`` (default) or ``output``. The pipeline computes the DEA
+    efficiency in (0, 1] of every evaluated project before scoring.
+
+    DEA is relative: a project's efficiency depends on the other projects
+    evaluated with it, also in absolute mode (the result carries a
+    diagnostic saying so).
+    """
+
+    method: Literal["dea"]
+    inputs: Annotated[tuple[Id, ...], *min_items(1, "input indicator")]
+    outputs: Annotated[tuple[Id, ...], *min_items(1, "output indicator")]
+    rts: Literal["crs", "vrs"] = "vrs"
+    orientation: Literal["input", "output"] = "input"
+
+
 class Quantitative(_LeafBase):
     """A measured indicator (records, audits, counts, rates).
 
@@ -321,11 +343,32 @@ class Quantitative(_LeafBase):
     stage: Id | None = None
     notes: Text | None = None
     uncertainty: MeasurementUncertainty | None = None
+    derived: DEADerived | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_no_derivation(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Leave ``derived`` and ``uncertainty`` out when unset, so systems without them keep their canonical
+        JSON and hash."""
+        data = handler(self)
+        if isinstance(data, dict):
+            if self.derived is None:
+                data.pop("derived", None)
+            if self.uncertainty is None:
+                data.pop("uncertainty", None)
+        return data
 
     @model_validator(mode="after")
     def _direction_fields(self) -> Quantitative:
         problems: list[Problem] = []
         d = self.direction
+        if self.derived is not None:
+            if d != "benefit":
+                problems.append((("direction",), f"a DEA efficiency indicator is a benefit indicator (higher "
+                                 f"efficiency is better); got direction {d!r}"))
+            b = self.bounds
+            if b is not None and (b.worst != 0 or b.best != 1):
+                problems.append((("bounds",), f"a DEA efficiency lies in [0, 1]; give bounds {{worst: 0, best: 1}} "
+                                 f"or none, not worst={_fmt(b.worst)}, best={_fmt(b.best)}"))
         allowed = {
             "benefit": {"bounds"},
             "cost": {"bounds"},
@@ -380,6 +423,8 @@ class Quantitative(_LeafBase):
     @property
     def span(self) -> tuple[float, float] | None:
         """The plausible raw span ``(low, high)`` (from bounds or range), or ``None``."""
+        if self.derived is not None:
+            return (0.0, 1.0)
         if self.bounds is not None:
             return (self.bounds.low, self.bounds.high)
         if self.range is not None:

@@ -166,6 +166,10 @@ def rule_problems(
         if span is not None and span[0] < 0:
             out.append((base, f"proportional scoring needs values >= 0; the indicator's span starts at "
                         f"{_fmt(span[0])} (use a piecewise table or a deduction rule)"))
+        elif span is not None and not span[0] < rule.target <= span[1]:
+            out.append(((*base, "target"), f"target {_fmt(rule.target)} must lie in the indicator's span "
+                        f"({_fmt(span[0])}, {_fmt(span[1])}]: beyond it full marks cannot be reached, "
+                        "below it every value earns them"))
         return out
     if isinstance(rule, Deduction | PassFail):
         key = "target" if isinstance(rule, Deduction) else "threshold"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
@@ -332,6 +333,10 @@ class Evaluation(FrozenModel):
 
 
 Share = Annotated[Finite, Field(ge=0, le=1)]
+_CONSTRAINT_TEXT = re.compile(
+    r"^\s*([a-z0-9][a-z0-9_.-]*(?:\s*\+\s*[a-z0-9][a-z0-9_.-]*)*)\s*(?:weights?\s*)?(>=|<=|≥|≤)\s*"
+    r"([0-9]*\.?[0-9]+)\s*(%?)\s*$"
+)
 
 
 class WeightConstraint(FrozenModel):
@@ -345,6 +350,8 @@ class WeightConstraint(FrozenModel):
             min: 0.6
             source: 财预〔2020〕10号, 产出、效益指标权重不低于60%
 
+    or, short, ``constraints: ["output + effect >= 60%"]``.
+
     The share is the sum of the nodes' global weights (products of local
     weights from the root). It is checked when the system is built if every
     weight on the way is determined by the system (fixed, points, equal, AHP),
@@ -357,6 +364,24 @@ class WeightConstraint(FrozenModel):
     max: Share | None = None
     description: Text | None = None
     source: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """Accept the short form ``"output + effect >= 60%"`` (or ``<= 0.4``) for ``{nodes, min | max}``."""
+        if not isinstance(value, str):
+            return value
+        m = _CONSTRAINT_TEXT.match(value)
+        if m is None:
+            raise PydanticCustomError(
+                "ppeval_constraint", "{message}",
+                {"message": f"{value!r} is not a weight rule; write e.g. 'output + effect >= 60%' or "
+                 "{nodes: [output, effect], min: 0.6}"},
+            )
+        nodes = [n.strip() for n in m.group(1).split("+")]
+        share = float(m.group(3)) / (100.0 if m.group(4) else 1.0)
+        key = "min" if m.group(2) in (">=", "≥") else "max"
+        return {"nodes": nodes, key: share}
 
     @model_validator(mode="after")
     def _limits(self) -> WeightConstraint:
@@ -463,10 +488,39 @@ class IndicatorSystem(FrozenModel):
                     ((*path, "stage"), f"stage {node.stage!r} of {node.id!r} contradicts stage {stage!r} of "
                      "an enclosing node")
                 )
+        problems += self._derived_problems()
         raise_problems(problems)
         problems += self._points_rules()
         raise_problems(problems)
         return self
+
+    def _derived_problems(self) -> list[Problem]:
+        """DEA indicators name quantitative benefit/cost indicators of this system, each once."""
+        problems: list[Problem] = []
+        index = {n.id: n for n, *_ in self._walk()}
+        for node, path, _parent, _stage in self._walk():
+            if not isinstance(node, Quantitative) or node.derived is None:
+                continue
+            seen: set[str] = set()
+            for key in ("inputs", "outputs"):
+                for k, ref in enumerate(getattr(node.derived, key)):
+                    where = (*path, "derived", key, k)
+                    target = index.get(ref)
+                    if ref in seen:
+                        problems.append((where, f"{ref!r} is named twice; an indicator is an input or an "
+                                         "output, once"))
+                    seen.add(ref)
+                    if target is None:
+                        problems.append((where, f"{ref!r} is not an indicator of this system"))
+                    elif not isinstance(target, Quantitative) or target.derived is not None:
+                        what = "a group" if isinstance(target, Group) else (
+                            "qualitative" if isinstance(target, Qualitative) else "itself derived")
+                        problems.append((where, f"{ref!r} is {what}; DEA inputs and outputs are measured "
+                                         "quantitative indicators"))
+                    elif target.direction not in ("benefit", "cost"):
+                        problems.append((where, f"{ref!r} has direction {target.direction!r}; DEA needs raw "
+                                         "amounts (benefit or cost indicators), not distances to a target"))
+        return problems
 
     def _points_rules(self) -> list[tuple[TreePath, str]]:
         """Points that add up, weight constraints, scoring rules against the indicators' points."""
@@ -561,6 +615,11 @@ class IndicatorSystem(FrozenModel):
     def quantitative_leaf_ids(self) -> tuple[str, ...]:
         """Ids of the quantitative leaves, in leaf order."""
         return tuple(leaf.id for leaf in self._leaves if leaf.kind == "quantitative")
+
+    @property
+    def derived_leaf_ids(self) -> tuple[str, ...]:
+        """Ids of the leaves computed by ppeval (DEA efficiency indicators), not measured, in leaf order."""
+        return tuple(leaf.id for leaf in self._leaves if isinstance(leaf, Quantitative) and leaf.derived is not None)
 
     @property
     def qualitative_leaf_ids(self) -> tuple[str, ...]:

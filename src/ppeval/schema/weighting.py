@@ -57,6 +57,7 @@ __all__ = [
     "G1",
     "BWM",
     "FuzzyJudgments",
+    "FuzzyExpert",
     "FuzzyAHP",
     "SourceWeighting",
     "Weighting",
@@ -725,17 +726,41 @@ class FuzzyJudgments(FrozenModel):
         return a
 
 
+class FuzzyExpert(FrozenModel):
+    """One expert's triangular fuzzy judgments, with an optional name and weight (default equal)."""
+
+    name: Text | None = None
+    weight: Annotated[Finite, Field(gt=0)] | None = None
+    judgments: FuzzyJudgments
+
+
 class FuzzyAHP(FrozenModel):
     """Fuzzy AHP weights from triangular fuzzy judgments, Buckley's (1985) geometric mean.
 
-    The fuzzy weights are defuzzified by their centroid and normalised (see
-    :func:`ppeval.ahp.fuzzy_priorities`). One set of judgments; a panel's
-    judgments can be combined beforehand by the geometric mean of each of
-    ``l``, ``m`` and ``u`` (Buckley 1985).
+    Give exactly one of ``judgments`` (one set, e.g. a panel's consensus) or
+    ``experts`` (several experts' judgments, combined cell by cell by the
+    weighted geometric mean of ``l``, ``m`` and ``u``, Buckley 1985; expert
+    weights default to equal). The fuzzy weights are defuzzified by their
+    centroid and normalised (see :func:`ppeval.ahp.fuzzy_priorities`).
     """
 
     method: Literal["fuzzy_ahp"]
-    judgments: FuzzyJudgments
+    judgments: FuzzyJudgments | None = None
+    experts: tuple[FuzzyExpert, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FuzzyAHP:
+        if (self.judgments is None) == (self.experts is None):
+            raise_problems([((), "give exactly one of judgments or experts")])
+        if self.experts is not None:
+            if not self.experts:
+                raise_problems([(("experts",), "needs at least 1 expert")])
+            given = [e.weight is not None for e in self.experts]
+            if any(given) and not all(given):
+                i = given.index(False)
+                raise_problems([(("experts", i, "weight"), "this expert has no weight but others do; give a "
+                                 "weight to every expert or to none (equal weights)")])
+        return self
 
     def is_determined(self) -> bool:
         """``True``: the weights follow from the judgments."""
@@ -743,16 +768,29 @@ class FuzzyAHP(FrozenModel):
 
     def child_problems(self, child_ids: Sequence[str]) -> list[Problem]:
         """Problems of the judgments against the children."""
-        return [(("judgments", *p), m) for p, m in self.judgments.child_problems(child_ids)]
+        if self.judgments is not None:
+            return [(("judgments", *p), m) for p, m in self.judgments.child_problems(child_ids)]
+        problems: list[Problem] = []
+        for k, e in enumerate(self.experts or ()):
+            problems += [(("experts", k, "judgments", *p), m) for p, m in e.judgments.child_problems(child_ids)]
+        return problems
+
+    def matrix(self, child_ids: Sequence[str]) -> FloatArray:
+        """The ``(n, n, 3)`` fuzzy matrix used: the judgments, or the experts' weighted geometric mean."""
+        if self.judgments is not None:
+            return self.judgments.to_array(child_ids)
+        experts = self.experts or ()
+        raw = np.array([1.0 if e.weight is None else e.weight for e in experts])
+        stack = np.stack([e.judgments.to_array(child_ids) for e in experts])
+        return np.asarray(_ahp_module().fuzzy_aggregate(stack, raw / raw.sum()), dtype=np.float64)
 
     def evaluate(self, child_ids: Sequence[str]) -> Any:
-        """The :class:`ppeval.ahp.FuzzyAHPResult` of the judgments."""
-        return _ahp_module().fuzzy_priorities(self.judgments.to_array(child_ids))
+        """The :class:`ppeval.ahp.FuzzyAHPResult` of the (combined) judgments."""
+        return _ahp_module().fuzzy_priorities(self.matrix(child_ids))
 
     def local_weights(self, child_ids: Sequence[str]) -> tuple[float, ...]:
         """The crisp fuzzy-AHP weights in children order."""
         return tuple(float(v) for v in self.evaluate(child_ids).weights)
-
 
 SourceWeighting = Annotated[
     Fixed | Points | AHP | Entropy | Critic | Equal | CV | G1 | BWM | FuzzyAHP, Field(discriminator="method")

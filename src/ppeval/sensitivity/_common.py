@@ -46,6 +46,7 @@ class Problem:
     normalization: str | None
     bounds: FloatArray | None
     v: float
+    rho: float = 0.5
 
     @property
     def n(self) -> int:
@@ -105,6 +106,7 @@ def as_problem(
     bounds: Any,
     v: Any,
     min_rows: int = 1,
+    rho: Any = 0.5,
 ) -> Problem:
     """Validate the arguments shared by every sensitivity function."""
     mat = as_matrix(matrix, "matrix", min_rows=min_rows)
@@ -115,8 +117,16 @@ def as_problem(
         raise InputError(f"weights must be one weight vector of shape ({m},); got shape {w.shape}")
     meth: Method = one_of(method, METHODS, "method")
     vv = as_float(v, "v", low=0.0, high=1.0)
+    rr = as_float(rho, "rho", low=0.0, high=1.0, low_open=True)
     norm: str | None
-    if meth == "vikor":
+    if meth == "gra":
+        if normalization is not None:
+            raise InputError(
+                f"normalization is {normalization!r} but method 'gra' normalises min-max (against the bounds "
+                "in absolute mode); pass normalization=None"
+            )
+        norm = None
+    elif meth == "vikor":
         if normalization is not None:
             raise InputError(
                 f"normalization is {normalization!r} but method 'vikor' uses its own linear "
@@ -137,12 +147,12 @@ def as_problem(
         check_within_bounds(mat, bnd)
         if meth == "topsis" and normalization is None:
             norm = "minmax"  # absolute mode is min-max against the bounds
-        if norm != "minmax":
+        if norm != "minmax" and meth != "gra":
             raise InputError(
                 f"normalization is {norm!r} but bounds (absolute mode) are defined for 'minmax' only; "
                 "pass normalization='minmax' or None"
             )
-    return Problem(mat, typ, w[0], meth, norm, bnd, vv)
+    return Problem(mat, typ, w[0], meth, norm, bnd, vv, rr)
 
 
 def as_float_array(x: Any, name: str) -> FloatArray:
@@ -201,6 +211,8 @@ def method_scores(problem: Problem, weights: FloatArray) -> FloatArray:
         out = methods.topsis(problem.matrix, weights, problem.types, normalization=norm, bounds=problem.bounds)
     elif problem.method == "wsm":
         out = methods.wsm(problem.matrix, weights, problem.types, normalization=norm, bounds=problem.bounds)
+    elif problem.method == "gra":
+        out = methods.gra(problem.matrix, weights, problem.types, rho=problem.rho, bounds=problem.bounds)
     else:
         out = methods.vikor(problem.matrix, weights, problem.types, v=problem.v).Q
     return np.asarray(out, dtype=np.float64)

@@ -11,6 +11,8 @@ that is prepared once:
   ``(t, m) @ (m, 2n)`` product (no ``(t, n, m)`` temporary), then
   ``C = D- / (D+ + D-)``.
 * WSM: ``S = W @ r^T``.
+* GRA: ``gamma = W @ xi^T`` with the grey relational coefficients ``xi``
+  (they do not depend on the weights): the WSM kernel on ``xi``.
 * VIKOR: with regrets ``d_ij = (f*_j - f_ij) / (f*_j - f-_j)``,
   ``S = W @ d^T``, ``R_i = max_j w_j d_ij`` (a running maximum over the m
   columns, each an outer product ``(t, n)``), then ``Q`` from the per-row
@@ -34,13 +36,24 @@ import numpy as np
 from ppeval import normalize as _normalize
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import InputError
+from ppeval.methods.gra import grey_coefficients
 
-__all__ = ["Method", "Scorer", "build_scorer", "METHODS", "TOPSIS_NORMALIZATIONS", "WSM_NORMALIZATIONS"]
+__all__ = [
+    "Method",
+    "Scorer",
+    "build_scorer",
+    "METHODS",
+    "LINEAR_METHODS",
+    "TOPSIS_NORMALIZATIONS",
+    "WSM_NORMALIZATIONS",
+]
 
-Method = Literal["topsis", "wsm", "vikor"]
-METHODS: tuple[Method, ...] = ("topsis", "wsm", "vikor")
-TOPSIS_NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax", "max", "sum")
-WSM_NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector")
+Method = Literal["topsis", "wsm", "vikor", "gra"]
+METHODS: tuple[Method, ...] = ("topsis", "wsm", "vikor", "gra")
+#: Methods whose scores are the linear form ``W @ rows^T`` of prepared rows (WSM's kernel).
+LINEAR_METHODS: tuple[str, ...] = ("wsm", "gra")
+TOPSIS_NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax", "max", "sum", "zscore", "mean", "shift")
+WSM_NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector", "zscore", "mean", "shift")
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ class Scorer:
 
     Attributes
     ----------
-    method : {"topsis", "wsm", "vikor"}
+    method : {"topsis", "wsm", "vikor", "gra"}
     higher_is_better : bool
         False for VIKOR (``Q``, lower is better).
     support : ndarray of bool, shape (m,)
@@ -87,7 +100,7 @@ class Scorer:
         n_u = self.n_unique
         if self.method == "topsis":
             return {"d": np.empty((rows, 2 * n_u)), "out": np.empty((rows, n_u))}
-        if self.method == "wsm":
+        if self.method in LINEAR_METHODS:
             return {"out": np.empty((rows, n_u))}
         return {}
 
@@ -103,7 +116,7 @@ class Scorer:
         work = work or {}
         if self.method == "topsis":
             s = _topsis_scores(w, self.rhs, self.n_unique, work.get("d"), work.get("out"))
-        elif self.method == "wsm":
+        elif self.method in LINEAR_METHODS:
             s = single_thread_matmul(w, self.rhs, work.get("out"))
         else:
             s = _vikor_scores(w, self.rhs, self.v)
@@ -113,7 +126,7 @@ class Scorer:
 
     @property
     def separable(self) -> bool:
-        """Whether an alternative's score depends on its own row only (TOPSIS, WSM; not VIKOR)."""
+        """Whether an alternative's score depends on its own prepared row only (TOPSIS, WSM, GRA; not VIKOR)."""
         return self.method != "vikor"
 
     def subset_scores(self, weights: FloatArray, alts: IntArray) -> FloatArray:
@@ -135,10 +148,10 @@ class Scorer:
             out = np.full(den.shape, 0.5)
             np.divide(dm, den, out=out, where=den > 0.0)
             return out
-        if self.method == "wsm":
+        if self.method in LINEAR_METHODS:
             res: FloatArray = np.einsum("kj,jkp->kp", w, self.rhs[:, u])
             return res
-        raise InputError("subset_scores needs a separable method (topsis or wsm)")
+        raise InputError("subset_scores needs a separable method (topsis, wsm or gra)")
 
 
 #: OpenBLAS runs a product ``(M, K) @ (K, N)`` on one thread when ``M N K`` is at most
@@ -240,13 +253,17 @@ def prepared_rows(
     method: Method,
     normalization: str,
     bounds: FloatArray | None,
+    rho: float = 0.5,
 ) -> FloatArray:
     """The per-alternative rows the kernel works on, before column gaps/transposition.
 
-    TOPSIS and WSM: benefit-oriented normalised values; VIKOR: regrets ``d``.
+    TOPSIS and WSM: benefit-oriented normalised values; VIKOR: regrets ``d``;
+    GRA: grey relational coefficients (distinguishing coefficient ``rho``).
     """
     if method == "vikor":
         return vikor_regrets(matrix, types)
+    if method == "gra":
+        return np.asarray(grey_coefficients(matrix, types, rho=rho, bounds=bounds), dtype=np.float64)
     if bounds is not None:
         return np.asarray(_normalize.minmax(matrix, types, bounds=bounds), dtype=np.float64)
     fn = getattr(_normalize, normalization)
@@ -262,10 +279,11 @@ def build_scorer(
     bounds: FloatArray | None,
     v: float,
     support: BoolArray,
+    rho: float = 0.5,
 ) -> Scorer:
     """Prepare ``matrix`` for :meth:`Scorer.tile_scores` (inputs already validated)."""
     n = matrix.shape[0]
-    rows = prepared_rows(matrix, types, method, normalization, bounds)
+    rows = prepared_rows(matrix, types, method, normalization, bounds, rho)
     if method == "topsis":
         if bounds is not None:
             ideal = np.ones(rows.shape[1])

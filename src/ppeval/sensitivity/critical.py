@@ -11,7 +11,7 @@ from ppeval._checks import readonly
 from ppeval._typing import BoolArray, FloatArray, IntArray
 
 from ._common import Problem, as_float, as_int, as_problem
-from ._kernels import Scorer, build_scorer, prepared_rows
+from ._kernels import LINEAR_METHODS, Scorer, build_scorer, prepared_rows
 from .oat import oat_weights
 
 __all__ = ["CriticalChanges", "CriticalWeightsResult", "critical_weight_changes"]
@@ -423,6 +423,7 @@ def critical_weight_changes(
     normalization: str | None = None,
     bounds: Any = None,
     v: float = 0.5,
+    rho: float = 0.5,
     grid: int = 64,
     tol: float = 1e-10,
 ) -> CriticalWeightsResult:
@@ -436,10 +437,11 @@ def critical_weight_changes(
         Base weights (non-negative, sum 1).
     types : array_like of shape (m,)
         Criterion types.
-    method : {"wsm", "topsis", "vikor"}, default "wsm"
-        WSM uses the closed form of Triantaphyllou & Sánchez (1997); TOPSIS
-        and VIKOR a bracket-and-bisect search along the same path.
-    normalization, bounds, v
+    method : {"wsm", "topsis", "vikor", "gra"}, default "wsm"
+        WSM and GRA (a weighted sum of grey coefficients that do not depend
+        on the weights) use the closed form of Triantaphyllou & Sánchez
+        (1997); TOPSIS and VIKOR a bracket-and-bisect search along the same path.
+    normalization, bounds, v, rho
         Scoring as in :func:`ppeval.sensitivity.monte_carlo`.
     grid : int, default 64
         Search only: grid points per direction used to bracket the first change.
@@ -517,7 +519,8 @@ def critical_weight_changes(
     0.4255
     """
     problem = as_problem(
-        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v
+        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v,
+        rho=rho,
     )
     g = as_int(grid, "grid", minimum=2)
     tl = as_float(tol, "tol", low=0.0, high=0.01, low_open=True)
@@ -528,13 +531,14 @@ def critical_weight_changes(
         normalization=problem.kernel_normalization,
         bounds=problem.bounds,
         v=problem.v,
+        rho=problem.rho,
         support=np.ones(problem.m, dtype=bool),
     )
     base = scorer.tile_scores(problem.weights[None, :])[0]
     order = _base_order(base, problem.higher_is_better)
-    if problem.method == "wsm":
+    if problem.method in LINEAR_METHODS:  # WSM, and GRA (a weighted sum of grey coefficients)
         a = prepared_rows(
-            problem.matrix, problem.types, "wsm", problem.kernel_normalization, problem.bounds
+            problem.matrix, problem.types, problem.method, problem.kernel_normalization, problem.bounds, problem.rho
         )
         top, pairs = _wsm_closed_form(problem, a, order)
         exact = True

@@ -87,6 +87,7 @@ def judgment_sensitivity(
     normalization: str | None = None,
     bounds: Any = None,
     v: float = 0.5,
+    rho: float = 0.5,
     grade_bands: Any = None,
     chunk_size: int | None = None,
     seed: SeedLike = None,
@@ -132,7 +133,7 @@ def judgment_sensitivity(
         Expert weights for AIJ (normalised to sum 1); default equal.
     ahp_method : {"eigenvector", "geometric_mean"}, default "eigenvector"
         Priority derivation (:func:`ppeval.ahp.priorities_batch`).
-    method, normalization, bounds, v, grade_bands, chunk_size, seed, executor, quantiles, quantile_bins
+    method, normalization, bounds, v, rho, grade_bands, chunk_size, seed, executor, quantiles, quantile_bins
         As :func:`monte_carlo`.
 
     Returns
@@ -202,7 +203,8 @@ def judgment_sensitivity(
     base_w = np.array(base.weights, dtype=np.float64)
     base_w = base_w / base_w.sum()
     problem = as_problem(
-        matrix, base_w, types, method=method, normalization=normalization, bounds=bounds, v=v
+        matrix, base_w, types, method=method, normalization=normalization, bounds=bounds, v=v,
+        rho=rho,
     )
     if expert_weights is None:
         lam = np.full(e, 1.0 / e)

@@ -96,7 +96,7 @@ class MonteCarloResult:
     samples : int
         Number of weight samples.
     method : str
-        ``"topsis"``, ``"wsm"`` or ``"vikor"``.
+        ``"topsis"``, ``"wsm"``, ``"vikor"`` or ``"gra"``.
     normalization : str or None
         The normalisation used (None for VIKOR).
     absolute : bool
@@ -216,6 +216,7 @@ def run_monte_carlo(
         normalization=problem.kernel_normalization,
         bounds=problem.bounds,
         v=problem.v,
+        rho=problem.rho,
         support=support,
     )
     tile = tile_size(scorer.columns)
@@ -320,6 +321,7 @@ def monte_carlo(
     normalization: str | None = None,
     bounds: Any = None,
     v: float = 0.5,
+    rho: float = 0.5,
     grade_bands: Any = None,
     chunk_size: int | None = None,
     seed: SeedLike = None,
@@ -353,16 +355,20 @@ def monte_carlo(
         base scores. A criterion with base weight 0 keeps weight 0 in every
         draw when ``concentration`` is given (a Dirichlet parameter must be
         positive; the draw is on the other criteria).
-    method : {"topsis", "wsm", "vikor"}, default "topsis"
-        Scoring method, as :func:`ppeval.methods.topsis`, :func:`~ppeval.methods.wsm`
-        and :func:`~ppeval.methods.vikor` (``Q``, lower is better).
+    method : {"topsis", "wsm", "vikor", "gra"}, default "topsis"
+        Scoring method, as :func:`ppeval.methods.topsis`, :func:`~ppeval.methods.wsm`,
+        :func:`~ppeval.methods.vikor` (``Q``, lower is better) and
+        :func:`~ppeval.methods.gra` (grey relational grade).
     normalization : str or None, default None
-        TOPSIS: ``"vector"`` (default) or ``"minmax"``; WSM: ``"minmax"``
-        (default), ``"max"``, ``"sum"`` or ``"vector"``; VIKOR: must be None.
+        TOPSIS: ``"vector"`` (default), ``"minmax"``, ``"max"``, ``"sum"``,
+        ``"zscore"``, ``"mean"`` or ``"shift"``; WSM: ``"minmax"`` (default) or
+        any of those; VIKOR and GRA: must be None.
     bounds : array_like of shape (m, 2) or None
-        ``(worst, best)`` per criterion: absolute mode (TOPSIS, WSM).
+        ``(worst, best)`` per criterion: absolute mode (TOPSIS, WSM, GRA).
     v : float, default 0.5
         VIKOR's weight of the strategy of the majority, in [0, 1].
+    rho : float, default 0.5
+        GRA's distinguishing coefficient, in (0, 1] (method ``"gra"`` only).
     grade_bands : array_like of shape (g,) or None
         Lower bounds of the grades on the 0-100 scale, best first, strictly
         decreasing (e.g. ``[90, 80, 60, 0]``). Gives ``grade_probability``.
@@ -455,7 +461,8 @@ def monte_carlo(
     (1, True)
     """
     problem = as_problem(
-        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v
+        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v,
+        rho=rho,
     )
     m = problem.m
     if concentration is None:

@@ -145,6 +145,7 @@ def one_at_a_time(
     normalization: str | None = None,
     bounds: Any = None,
     v: float = 0.5,
+    rho: float = 0.5,
 ) -> OATResult:
     r"""Vary one criterion weight at a time; the other weights keep their proportions.
 
@@ -166,7 +167,7 @@ def one_at_a_time(
         weight leaves [0, 1] is clipped and flagged in ``feasible``.
     relative : bool, default False
         Interpret ``values`` as relative changes.
-    method, normalization, bounds, v
+    method, normalization, bounds, v, rho
         Scoring as in :func:`ppeval.sensitivity.monte_carlo`.
 
     Returns
@@ -218,7 +219,8 @@ def one_at_a_time(
            [3, 2, 1]])
     """
     problem = as_problem(
-        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v
+        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v,
+        rho=rho,
     )
     m = problem.m
     if m < 2:

@@ -102,6 +102,7 @@ def qualitative_share_sweep(
     normalization: str | None = None,
     bounds: Any = None,
     v: float = 0.5,
+    rho: float = 0.5,
 ) -> ShareSweepResult:
     r"""Sweep the total weight of the qualitative indicators and rescore.
 
@@ -122,7 +123,7 @@ def qualitative_share_sweep(
         a quantitative one; both kinds must be present.
     shares : array_like of shape (s,) or None
         Qualitative shares in [0, 1]; default ``np.linspace(0, 1, 11)``.
-    method, normalization, bounds, v
+    method, normalization, bounds, v, rho
         Scoring as in :func:`ppeval.sensitivity.monte_carlo`.
 
     Returns
@@ -164,7 +165,8 @@ def qualitative_share_sweep(
            [3, 1, 2]])
     """
     problem = as_problem(
-        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v
+        matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v,
+        rho=rho,
     )
     mask = _as_mask(qualitative_mask, problem.m)
     if mask.all() or not mask.any():

@@ -1,0 +1,251 @@
+"""Scale: evaluate from 1e3 to 1e6 projects (fitted exponent), JSON output, CLI start-up, load + evaluate.
+
+Four tables, every ratio measured in the same run:
+
+1. **Scaling** of ``evaluate`` (TOPSIS, absolute mode) on the synthetic 5 x 10 system of
+   ``bench_evaluate.py`` (50 indicators, 20 of them rated), with 20 ratings per project, for
+   n = 1e3, 1e4, 1e5, 1e6 projects (``--quick``: 1e3, 3e3, 1e4). Each size runs in a fresh
+   subprocess: the assessment is built in memory (numpy), then ``evaluate`` is timed (median of a
+   few runs; one at 1e6) and its peak memory traced (``tracemalloc``, a separate call: the extra
+   memory ``evaluate`` allocates on top of its inputs). The time spent in ``assessment_hash``
+   (the provenance hash) is timed on its own too. The exponent ``b`` of ``time ~ n^b`` and of
+   ``memory ~ n^b`` is the least-squares slope on log-log axes (target: <= 1.05).
+2. **JSON**: ``result.to_json()`` of the 10,000-project result against ``evaluate`` itself
+   (target: <= 1.5x) and the standard-library indented form it replaced; peak memory of each.
+3. **CLI start-up**: ``ppeval --help`` (target < 0.3 s) and ``ppeval evaluate`` of the bundled
+   community-4stage sample (target < 1 s), wall time of the console script, median of 5.
+4. **Load + evaluate** of the 10,000-project CSV files against a naive pandas pipeline
+   (``read_csv``, groupby mean of the ratings, TOPSIS in numpy; target: within 2x) and a bare
+   ``csv.reader`` pass over both files.
+
+Run: ``python benchmarks/bench_scale.py`` (about 5 minutes, 4 GB free memory) or ``--quick``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _harness import arg_parser, interleave, machine_line, markdown_table, peak_bytes  # noqa: E402
+
+RATINGS_PER_PROJECT = 20
+
+_CHILD = r"""
+import gc, json, sys, time, tracemalloc
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from bench_scale import make_assessment
+from bench_evaluate import make_system
+from ppeval.pipeline import evaluate
+from ppeval.pipeline.provenance import assessment_hash
+n, repeat, hash_limit = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+system = make_system()
+a = make_assessment(system, n)
+# evaluate is timed and traced without the provenance hash; the hash is timed on its own below
+import ppeval.pipeline._evaluate as _ev
+_ev.assessment_hash = lambda _a: "not computed"
+gc.collect()
+times = []
+for _ in range(repeat):
+    t0 = time.perf_counter()
+    r = evaluate(system, a)
+    times.append(time.perf_counter() - t0)
+    del r
+    gc.collect()
+t_hash = None
+if n <= hash_limit:
+    t0 = time.perf_counter()
+    assessment_hash(a)
+    t_hash = time.perf_counter() - t0
+tracemalloc.start()
+base = tracemalloc.get_traced_memory()[0]
+r = evaluate(system, a)
+peak = tracemalloc.get_traced_memory()[1] - base
+tracemalloc.stop()
+import resource
+print(json.dumps({"n": n, "seconds": sorted(times)[len(times) // 2], "hash_seconds": t_hash, "peak": peak,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                  "ratings": int(len(a.ratings))}))
+"""
+
+
+def make_assessment(system: object, n: int, seed: int = 1) -> object:
+    """An in-memory assessment of ``n`` projects: uniform values within the bounds, 20 ratings each."""
+    from ppeval.schema import Assessment, ProjectInfo
+    from ppeval.schema.assessment import Ratings
+
+    rng = np.random.default_rng(seed)
+    leaves = system.leaves()  # type: ignore[attr-defined]
+    m = len(leaves)
+    quant = np.array([j for j, leaf in enumerate(leaves) if leaf.kind == "quantitative"])
+    qual = np.array([j for j, leaf in enumerate(leaves) if leaf.kind == "qualitative"])
+    values = np.full((n, m), np.nan)
+    hi = np.array([max(leaves[j].bounds.worst, leaves[j].bounds.best) for j in quant])
+    values[:, quant] = np.round(rng.random((n, quant.size)) * hi, 3)
+    pids = tuple(f"p{i:07d}" for i in range(n))
+    k = RATINGS_PER_PROJECT * n
+    proj = np.repeat(np.arange(n), RATINGS_PER_PROJECT)
+    ind = qual[rng.integers(0, qual.size, k)]
+    val = rng.integers(1, 6, k).astype(np.float64)
+    groups = np.array(["resident", "expert", "government", "service_user"])[rng.integers(0, 4, k)]
+    rater = np.char.add("r", np.arange(k).astype(str))
+    ratings = Ratings(proj, ind, rater, groups, val)
+    projects = tuple(ProjectInfo(id=p) for p in pids)
+    return Assessment(system.id, pids, projects, tuple(system.leaf_ids), values,  # type: ignore[attr-defined]
+                      np.zeros((n, m), dtype=bool), ratings)
+
+
+def _fit(ns: list[float], ys: list[float]) -> float:
+    return float(np.polyfit(np.log(ns), np.log(ys), 1)[0])
+
+
+def scaling(sizes: list[int], hash_limit: int) -> None:
+    rows = []
+    ns, ts, ps = [], [], []
+    for n in sizes:
+        repeat = 1 if n >= 10**6 else (3 if n >= 10**5 else 5)
+        out = subprocess.run([sys.executable, "-c", _CHILD, str(HERE), str(n), str(repeat), str(hash_limit)],
+                             capture_output=True, text=True, check=True, env=dict(os.environ))
+        info = json.loads(out.stdout.strip().splitlines()[-1])
+        th = info["hash_seconds"]
+        t = info["seconds"]
+        ns.append(n)
+        ts.append(t)
+        ps.append(info["peak"])
+        rows.append([f"{n:,}", f"{info['ratings']:,}", f"{t + th:.3f}" if th is not None else "-",
+                     f"{th:.3f}" if th is not None else "not timed", f"{t:.3f}", f"{1e6 * t / n:.1f}",
+                     f"{info['peak'] / 2**20:.0f}", f"{info['peak'] / n:.0f}", f"{info['rss'] / 2**30:.2f}"])
+        print(f"  n={n:,}: {t:.2f} s", file=sys.stderr, flush=True)
+    print("## Scaling of evaluate (TOPSIS, absolute mode, 50 indicators, 20 ratings per project)\n")
+    print(markdown_table(["projects", "ratings", "evaluate with hash s (sum)", "assessment_hash alone s",
+                          "evaluate without hash s",
+                          "µs / project", "extra peak MiB", "bytes / project", "process peak RSS GiB"], rows))
+    print(f"\nFitted exponent of evaluate without the provenance hash (time ~ n^b): b = **{_fit(ns, ts):.3f}**; "
+          f"memory ~ n^b: b = **{_fit(ns, ps):.3f}** (target <= 1.05). Timed and traced with the assessment "
+          f"hash stubbed out; the hash is timed alone up to {hash_limit:,} projects (this version's hash sorts "
+          "and joins every rating as text; its array-bytes rewrite is separate work).\n")
+
+
+def json_row(n: int) -> None:
+    from bench_evaluate import make_system
+    from ppeval.pipeline import evaluate
+
+    system = make_system()
+    a = make_assessment(system, n)
+    r = evaluate(system, a)
+    cands = {
+        "evaluate": lambda: evaluate(system, a),
+        "result.to_json() (orjson, arrays from buffers)": r.to_json,
+        "result.to_json(indent=1) (stdlib, as before)": lambda: r.to_json(indent=1),
+    }
+    timings, outs = interleave(cands, repeats=3, slow_seconds=5.0, slow_repeats=2)
+    base = timings["evaluate"].median
+    rows = []
+    for name, tm in timings.items():
+        size = f"{len(outs[name]) / 2**20:.0f}" if isinstance(outs[name], str) else "-"
+        rows.append([name, f"{tm.median:.3f}", f"{tm.median / base:.2f}x", f"{peak_bytes(cands[name]) / 2**20:.0f}",
+                     size])
+    same = json.loads(outs["result.to_json() (orjson, arrays from buffers)"]) == json.loads(
+        outs["result.to_json(indent=1) (stdlib, as before)"])
+    print(f"## Result JSON of {n:,} projects\n")
+    print(markdown_table(["step", "median s", "/ evaluate", "peak MiB", "text MiB"], rows))
+    print(f"\nBoth JSON forms parse to the same content: {same}. Target: to_json within 1.5x of evaluate.\n")
+
+
+def cli_rows() -> None:
+    exe = shutil.which("ppeval", path=str(Path(sys.executable).parent))
+    cmd = [exe] if exe else [sys.executable, "-m", "ppeval"]
+    from ppeval.io import bundled
+
+    name = "community-4stage"
+    files = [str(bundled.system_path(name)), *(str(p) for p in bundled.sample_assessment_paths(name))]
+    rows = []
+    for label, args, target in (("ppeval --help", ["--help"], 0.3),
+                                (f"ppeval evaluate ({name} sample)", ["evaluate", *files], 1.0)):
+        ts = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            subprocess.run([*cmd, *args], capture_output=True, check=True)
+            ts.append(time.perf_counter() - t0)
+        rows.append([label, f"{median(ts):.3f}", f"{min(ts):.3f}", f"< {target:g}"])
+    print("## CLI start-up (wall time of the console script, 5 runs)\n")
+    print(markdown_table(["command", "median s", "min s", "target s"], rows))
+    print()
+
+
+def naive_pandas(values: Path, ratings: Path, system: object) -> np.ndarray:
+    """read_csv, groupby mean of the ratings per (project, indicator), TOPSIS (vector) in numpy."""
+    import pandas as pd
+
+    from baselines import numpy_topsis
+
+    v = pd.read_csv(values).set_index("project")
+    r = pd.read_csv(ratings)
+    q = r.groupby(["project", "indicator"])["rating"].mean().unstack()
+    x = v.join(q).fillna(1.0)
+    leaves = system.leaves()  # type: ignore[attr-defined]
+    x = x[[leaf.id for leaf in leaves]].to_numpy()
+    t = np.array([-1 if leaf.direction == "cost" else 1 for leaf in leaves])
+    return numpy_topsis(x, np.full(len(leaves), 1.0 / len(leaves)), t)
+
+
+def bare_csv(paths: list[Path]) -> int:
+    import csv
+
+    rows = 0
+    for p in paths:
+        with p.open(encoding="utf-8", newline="") as f:
+            for _ in csv.reader(f):
+                rows += 1
+    return rows
+
+
+def load_evaluate_row(n: int) -> None:
+    from bench_evaluate import make_system, write_assessment
+    from ppeval import io
+    from ppeval.pipeline import evaluate
+
+    system = make_system()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_assessment(system, n, RATINGS_PER_PROJECT * n, Path(tmp))
+        cands = {
+            "ppeval: load_assessment + evaluate": lambda: evaluate(system, io.load_assessment(paths, system)),
+            "ppeval: load_assessment": lambda: io.load_assessment(paths, system),
+            "naive pandas pipeline (read_csv, groupby mean, TOPSIS)": lambda: naive_pandas(*paths, system),
+            "bare csv.reader over both files": lambda: bare_csv(paths),
+        }
+        timings, _ = interleave(cands, repeats=3, slow_seconds=10.0, slow_repeats=2)
+        pandas_t = timings["naive pandas pipeline (read_csv, groupby mean, TOPSIS)"].median
+        rows = [[name, f"{tm.median:.3f}", f"{tm.median / pandas_t:.2f}x", f"{peak_bytes(cands[name]) / 2**20:.0f}"]
+                for name, tm in timings.items()]
+    print(f"## Load + evaluate from CSV: {n:,} projects x 50 indicators, {RATINGS_PER_PROJECT * n:,} ratings\n")
+    print(markdown_table(["candidate", "median s", "/ naive pandas", "peak MiB"], rows))
+    print("\nTarget: load + evaluate within 2x of the naive pandas pipeline (with every check and the provenance).\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arg_parser(__doc__.split("\n\n")[0]).parse_args(argv)
+    print("# Scale\n")
+    print(machine_line() + "\n")
+    sizes = [1_000, 3_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
+    scaling(sizes, hash_limit=10_000 if args.quick else 100_000)
+    json_row(1_000 if args.quick else 10_000)
+    cli_rows()
+    load_evaluate_row(1_000 if args.quick else 10_000)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
