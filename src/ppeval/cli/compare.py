@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import numpy as np
-
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
@@ -42,6 +40,7 @@ def _load_round(path: str, inputs: list[str] | None, samples: int, seed: int) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
     from rich.table import Table
 
     from ppeval.pipeline import compare

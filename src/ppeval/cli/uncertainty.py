@@ -8,8 +8,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
@@ -53,6 +51,7 @@ def _money(x: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
     from rich.table import Table
 
     from ppeval.cli._xlsx import xlsx_path
