@@ -53,7 +53,6 @@ from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import DataError, InputError
 from ppeval.schema import Assessment, IndicatorSystem
-from ppeval.schema.weighting import AHP, Combine, Equal, Fixed
 
 __all__ = ["Shard", "ShardedEvaluation", "evaluate_shards", "SHARD_METHODS"]
 
@@ -217,7 +216,7 @@ def _fixed_weights(
     system: IndicatorSystem, overrides: Mapping[str, Mapping[str, float] | Sequence[float]] | None
 ) -> FloatArray:
     """Global leaf weights from data-independent weightings and overrides."""
-    from ppeval.pipeline._weights import _override
+    from ppeval.pipeline._weights import _override, data_driven, stated_weights
 
     given = dict(overrides or {})
     inner = {g.id: g for g in system.inner_nodes()}
@@ -231,19 +230,13 @@ def _fixed_weights(
             local[nid] = tuple(float(x) for x in _override(g, given[nid]))
             continue
         spec = g.weighting
-        if isinstance(spec, Fixed | Equal | AHP):
-            local[nid] = tuple(float(x) for x in spec.local_weights(g.child_ids))
-        elif isinstance(spec, Combine) and all(isinstance(s, Fixed | Equal | AHP) for s in spec.sources):
-            from ppeval import weights as wmod
-
-            sets = np.array([s.local_weights(g.child_ids) for s in spec.sources], dtype=np.float64)
-            alpha = None if spec.alpha is None else np.array(spec.alpha, dtype=np.float64)
-            local[nid] = tuple(float(x) for x in wmod.combine(sets, method=spec.rule, alpha=alpha))
+        if not data_driven(spec):
+            local[nid] = tuple(float(x) for x in stated_weights(spec, g))
         else:
             need.append(nid)
     if need:
         raise InputError(
-            f"node(s) {', '.join(map(repr, need))} weight their children from the data (entropy / CRITIC), "
+            f"node(s) {', '.join(map(repr, need))} weight their children from the data (entropy / CRITIC / CV), "
             "which needs every project at once; pass weights={node: {child: w}} for them (for example the "
             "local weights of an in-memory evaluate() of a sample, result.node_weights)"
         )
