@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
+from ppeval.pipeline.compare import RoundComparison, compare
 from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
 from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
 from ppeval.pipeline.result import (
@@ -21,6 +22,7 @@ from ppeval.pipeline.scoring import (
     scoring_sheets,
 )
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
+from ppeval.pipeline.uncertainty import UncertaintyAnalysis, analyse_uncertainty, system_decision_rules
 
 __all__ = [
     "evaluate",
@@ -29,6 +31,11 @@ __all__ = [
     "outcome_relations",
     "OutcomeRelations",
     "SensitivityAnalysis",
+    "analyse_uncertainty",
+    "compare",
+    "RoundComparison",
+    "UncertaintyAnalysis",
+    "system_decision_rules",
     "EvaluationResult",
     "Diagnostic",
     "NodeWeights",

@@ -28,9 +28,22 @@ if TYPE_CHECKING:
 __all__ = ["system_hash", "assessment_hash", "config_hash", "reproduce"]
 
 
+#: Optional fields added to the schema after results were first hashed: left out of the hash while unset,
+#: so a system without them keeps its hash and results written before them still reproduce.
+_LATER_OPTIONAL = frozenset({"uncertainty", "decisions"})
+
+
+def _without_unset_later(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _without_unset_later(v) for k, v in obj.items() if not (k in _LATER_OPTIONAL and v is None)}
+    if isinstance(obj, list):
+        return [_without_unset_later(v) for v in obj]
+    return obj
+
+
 def system_hash(system: IndicatorSystem) -> str:
-    """SHA-256 (hex) of the canonical JSON of an indicator system."""
-    return sha256_hex(system.model_dump(mode="json"))
+    """SHA-256 (hex) of the canonical JSON of an indicator system (optional fields added later and unset left out)."""
+    return sha256_hex(_without_unset_later(system.model_dump(mode="json")))
 
 
 def assessment_hash(assessment: Assessment) -> str:
