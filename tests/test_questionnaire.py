@@ -214,3 +214,26 @@ def test_numeric_codes_export(survey: dict[str, Any], tmp_path: Path) -> None:
     wide = load_assessment([survey["projects"], Questionnaire(path, mapping)], make_system())
     np.testing.assert_array_equal(wide.ratings.value, long.ratings.value)
     assert assessment_hash(wide) == assessment_hash(long)
+
+
+def test_unknown_constant_project_names_the_mapping(survey: dict[str, Any], tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(f"序号,{question(0)}\n1,满意\n", encoding="utf-8")
+    mapping = {"project": "p09", "group": "resident", "rater_column": "序号", "answers": MAPPING["answers"],
+               "questions": {question(0): "s00"}}
+    with pytest.raises(DataError, match=r"e.csv, line 2, column '1、.*' \(project 'p09' from the questionnaire "
+                                        r"mapping\): unknown project 'p09'"):
+        load_assessment([survey["projects"], Questionnaire(export, mapping)], make_system())
+
+
+def test_constant_project_and_group(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(f"序号,{question(0)}\n1,满意\n2,\n", encoding="gbk")
+    mapping = {"project": "p01", "group": "service_user", "rater_column": "序号", "answers": MAPPING["answers"],
+               "questions": {question(0): "s00"}}
+    a = load_assessment(Questionnaire(export, mapping), make_system())
+    assert a.project_ids == ("p01",)
+    assert a.ratings.group.tolist() == ["service_user", "service_user"]
+    assert a.ratings.rater.tolist() == ["1", "2"]
+    assert a.ratings.value[0] == 4.0
+    assert np.isnan(a.ratings.value[1])

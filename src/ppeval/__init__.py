@@ -53,6 +53,10 @@ _LAZY = {
     "EvaluationResult": "ppeval.pipeline",
     "analyse_sensitivity": "ppeval.pipeline",
     "SensitivityAnalysis": "ppeval.pipeline",
+    "analyse_uncertainty": "ppeval.pipeline",
+    "compare": "ppeval.pipeline",
+    "RoundComparison": "ppeval.pipeline",
+    "UncertaintyAnalysis": "ppeval.pipeline",
     "scoring_sheet": "ppeval.pipeline",
     "ScoringSheet": "ppeval.pipeline",
 }

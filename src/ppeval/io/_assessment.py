@@ -130,7 +130,7 @@ def _read_csv_raw(
         "format": "csv", "encoding": dec.encoding, "delimiter": delim,
         "detected": dec.detected and delimiter is None,
     }
-    if len(raw) >= FAST_MIN_BYTES and '"' not in text:
+    if len(raw) >= FAST_MIN_BYTES and '"' not in text and text.count("\r") == text.count("\r\n"):
         fast = _polars_columns(raw if dec.encoding == "utf-8" else text.encode("utf-8"), delim, numeric)
         if fast is not None:
             return fast[0], fast[1], fast[2], meta
@@ -196,7 +196,8 @@ def _str_columns(rows: list[list[str]], k: int) -> list[np.ndarray]:
 def _polars_columns(
     data: bytes, delim: str, numeric: frozenset[str]
 ) -> tuple[list[str], list[np.ndarray], IntArray] | None:
-    """Parse a CSV without quotes with polars; ``None`` (use the csv module) if polars is missing or a row is ragged.
+    """Parse a CSV without quotes or lone CRs with polars; ``None`` (use the csv module) if polars is missing or a
+    row is ragged.
 
     Every physical line after the header is one row (blank lines give rows of
     empty cells, dropped afterwards), so data row ``i`` is on line ``i + 2``.

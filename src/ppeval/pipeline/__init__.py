@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
+from ppeval.pipeline.compare import RoundComparison, compare
 from ppeval.pipeline.frozen import data_driven_nodes, freeze_weights, frozen_weights
 from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
 from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
@@ -23,6 +24,7 @@ from ppeval.pipeline.scoring import (
     scoring_sheets,
 )
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
+from ppeval.pipeline.uncertainty import UncertaintyAnalysis, analyse_uncertainty, system_decision_rules
 from ppeval.pipeline.validation import validate
 
 __all__ = [
@@ -36,6 +38,11 @@ __all__ = [
     "outcome_relations",
     "OutcomeRelations",
     "SensitivityAnalysis",
+    "analyse_uncertainty",
+    "compare",
+    "RoundComparison",
+    "UncertaintyAnalysis",
+    "system_decision_rules",
     "EvaluationResult",
     "Diagnostic",
     "NodeWeights",

@@ -95,6 +95,21 @@ def _data_weights(
     return w, {"informative": [children[k] for k in np.flatnonzero(info)]}
 
 
+def data_driven(spec: Any) -> bool:
+    """Whether a node's weighting needs the evaluated data (entropy, CRITIC, CV, or a combination with one)."""
+    if isinstance(spec, Combine):
+        return any(data_driven(s) for s in spec.sources)
+    return isinstance(spec, CV | Entropy | Critic)
+
+
+def stated_weights(spec: Any, node: Group) -> FloatArray:
+    """Local weights of a weighting that does not depend on the data (see :func:`data_driven`)."""
+    if data_driven(spec):
+        raise InputError(f"node {node.id!r}: its {spec.method} weights are computed from the data")
+    w, _ = _source_weights(spec, node, np.empty((0, len(node.child_ids))), [])
+    return w
+
+
 def _source_weights(
     spec: Any, node: Group, data: FloatArray, diags: list[Diagnostic]
 ) -> tuple[FloatArray, dict[str, Any]]:

@@ -53,7 +53,6 @@ from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import DataError, InputError
 from ppeval.schema import Assessment, IndicatorSystem
-from ppeval.schema.weighting import AHP, Combine, Equal, Fixed
 
 __all__ = ["Shard", "ShardedEvaluation", "evaluate_shards", "SHARD_METHODS"]
 
@@ -198,6 +197,7 @@ class _Plan:
     score_weights: FloatArray
     types: IntArray
     bounds: FloatArray
+    scoring_rules: bool = False  # absolute mode: indicators with a scoring rule scored by it, as evaluate does
 
 
 def _score_shard(system: IndicatorSystem, shard: Shard, plan: _Plan) -> tuple[tuple[str, ...], FloatArray]:
@@ -205,7 +205,7 @@ def _score_shard(system: IndicatorSystem, shard: Shard, plan: _Plan) -> tuple[tu
     from ppeval.pipeline._assemble import assemble
 
     assessment = load_shard(system, shard)
-    asm = assemble(system, assessment)
+    asm = assemble(system, assessment, scoring_rules=plan.scoring_rules)
     if plan.method == "topsis":
         s = methods.topsis(asm.matrix, plan.score_weights, plan.types, normalization="minmax", bounds=plan.bounds)
     else:
@@ -217,7 +217,7 @@ def _fixed_weights(
     system: IndicatorSystem, overrides: Mapping[str, Mapping[str, float] | Sequence[float]] | None
 ) -> FloatArray:
     """Global leaf weights from data-independent weightings and overrides."""
-    from ppeval.pipeline._weights import _override
+    from ppeval.pipeline._weights import _override, data_driven, stated_weights
 
     given = dict(overrides or {})
     inner = {g.id: g for g in system.inner_nodes()}
@@ -231,19 +231,13 @@ def _fixed_weights(
             local[nid] = tuple(float(x) for x in _override(g, given[nid]))
             continue
         spec = g.weighting
-        if isinstance(spec, Fixed | Equal | AHP):
-            local[nid] = tuple(float(x) for x in spec.local_weights(g.child_ids))
-        elif isinstance(spec, Combine) and all(isinstance(s, Fixed | Equal | AHP) for s in spec.sources):
-            from ppeval import weights as wmod
-
-            sets = np.array([s.local_weights(g.child_ids) for s in spec.sources], dtype=np.float64)
-            alpha = None if spec.alpha is None else np.array(spec.alpha, dtype=np.float64)
-            local[nid] = tuple(float(x) for x in wmod.combine(sets, method=spec.rule, alpha=alpha))
+        if not data_driven(spec):
+            local[nid] = tuple(float(x) for x in stated_weights(spec, g))
         else:
             need.append(nid)
     if need:
         raise InputError(
-            f"node(s) {', '.join(map(repr, need))} weight their children from the data (entropy / CRITIC), "
+            f"node(s) {', '.join(map(repr, need))} weight their children from the data (entropy / CRITIC / CV), "
             "which needs every project at once; pass weights={node: {child: w}} for them (for example the "
             "local weights of an in-memory evaluate() of a sample, result.node_weights)"
         )
@@ -333,7 +327,8 @@ def evaluate_shards(
     ------
     InputError
         Unsupported method or normalisation, data-driven weights without
-        overrides, missing policy ``mean``, bad shards.
+        overrides, missing policy ``mean``, DEA efficiency indicators (they
+        need every project at once), bad shards.
     DataError
         A project in two shards, bad data in a shard (the loader's message,
         naming file, row and column), absolute mode without bounds.
@@ -366,6 +361,12 @@ def evaluate_shards(
             "the system's evaluation.missing policy is 'mean', which imputes from every project at once; "
             "the sharded path supports 'reject' and 'worst'"
         )
+    if system.derived_leaf_ids:
+        raise InputError(
+            f"indicator(s) {', '.join(map(repr, system.derived_leaf_ids))} are DEA efficiencies, which compare "
+            "every project with all the others; shard by shard they would be computed against each shard "
+            "only, so the sharded path does not support them; use ppeval.evaluate on the whole assessment"
+        )
     items = _as_shards(shards)
     executor, _ = _executor(client)
     w = _fixed_weights(system, weights)
@@ -377,6 +378,10 @@ def evaluate_shards(
         from ppeval.pipeline._assemble import _leaf_bounds
 
         raw = [_leaf_bounds(leaf) for leaf in leaves]
+        for j, leaf in enumerate(leaves):
+            if leaf.scoring is not None:  # scored by its rule: the share of its points, a benefit column in [0, 1]
+                raw[j] = (0.0, 1.0)
+                types[j] = 1
         missing = [system.leaf_ids[j] for j, b in enumerate(raw) if b is None]
         if missing:
             raise DataError(
@@ -405,7 +410,7 @@ def evaluate_shards(
                 score_w = np.full(w.shape, 1.0 / w.size)
             else:
                 score_w = score_w / score_w.sum()
-    plan = _Plan(method_name, w, score_w, types, bounds)
+    plan = _Plan(method_name, w, score_w, types, bounds, scoring_rules=mode_name == "absolute")
     results = _run(executor, _Task("score", system, plan), items)
     ids: list[str] = []
     shard_of: list[IntArray] = []

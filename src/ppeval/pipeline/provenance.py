@@ -57,9 +57,22 @@ _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _SALT_VALUE, _SALT_RATING, _SALT_INFO = (np.uint64(s) for s in (0x76616C7565, 0x726174696E67, 0x696E666F))
 
 
+#: Optional fields added to the schema after results were first hashed: left out of the hash while unset,
+#: so a system without them keeps its hash and results written before them still reproduce.
+_LATER_OPTIONAL = frozenset({"uncertainty", "decisions"})
+
+
+def _without_unset_later(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _without_unset_later(v) for k, v in obj.items() if not (k in _LATER_OPTIONAL and v is None)}
+    if isinstance(obj, list):
+        return [_without_unset_later(v) for v in obj]
+    return obj
+
+
 def system_hash(system: IndicatorSystem) -> str:
-    """SHA-256 (hex) of the canonical JSON of an indicator system."""
-    return sha256_hex(system.model_dump(mode="json"))
+    """SHA-256 (hex) of the canonical JSON of an indicator system (optional fields added later and unset left out)."""
+    return sha256_hex(_without_unset_later(system.model_dump(mode="json")))
 
 
 def config_hash(config: dict[str, Any], seed: int | None = None) -> str:

@@ -56,6 +56,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "RESERVED_IDS",
     "GradeBand",
+    "DecisionRule",
     "Evaluation",
     "WeightConstraint",
     "DEFAULT_TOTAL_POINTS",
@@ -264,6 +265,29 @@ DEFAULT_GRADES: tuple[GradeBand, ...] = (
 GroupName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
+class DecisionRule(FrozenModel):
+    """What follows from a grade or score band: payment released, deduction, renewal.
+
+    Give either ``grade`` (a grade label: the band of that grade) or ``min``
+    (a score lower bound on the 0-100 scale). The payment of a project is
+    ``contract_value * max(release - deduction, 0)``, ``contract_value``
+    coming from the projects file.
+    """
+
+    name: Text
+    grade: Text | None = None
+    min: Annotated[Finite, Field(ge=0, le=100)] | None = None
+    release: Annotated[Finite, Field(ge=0, le=1)] = 1.0
+    deduction: Annotated[Finite, Field(ge=0, le=1)] = 0.0
+    action: Literal["renew", "continue", "warning", "exclude"] = "continue"
+
+    @model_validator(mode="after")
+    def _grade_or_min(self) -> DecisionRule:
+        if (self.grade is None) == (self.min is None):
+            raise_problems([((), f"decision {self.name!r}: give exactly one of grade (a grade label) or min")])
+        return self
+
+
 class Evaluation(FrozenModel):
     """Evaluation options recorded with the system (every field has a default).
 
@@ -283,6 +307,8 @@ class Evaluation(FrozenModel):
         What a share below the floor does.
     missing : {"reject", "worst", "mean"}
         Policy for a missing quantitative value.
+    decisions : tuple of DecisionRule or None
+        Payment and renewal decisions by grade or score band, best first.
     """
 
     rating_aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
@@ -292,6 +318,7 @@ class Evaluation(FrozenModel):
     qualitative_floor: Annotated[Finite, Field(ge=0, le=1)] | None = None
     qualitative_policy: Literal["warn", "strict"] = "warn"
     missing: Literal["reject", "worst", "mean"] = "reject"
+    decisions: tuple[DecisionRule, ...] | None = None
 
     @model_validator(mode="after")
     def _group_weights(self) -> Evaluation:
