@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = reproduce(Path(args.result), system, assessment)
     except ReproducibilityError as exc:
-        _error(f"{args.result}: {exc}")
+        _error(str(exc))
         return EXIT_FAILURE
     seed = args.seed if args.seed is not None else result.provenance.seed
     seed = _draw_seed(seed)
