@@ -45,6 +45,7 @@ SUITE = (
     "bench_weights",
     "bench_ahp",
     "bench_montecarlo",
+    "bench_evidence",
     "bench_io",
     "bench_excel",
     "bench_evaluate",

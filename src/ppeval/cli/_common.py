@@ -210,12 +210,6 @@ def _report_path(value: str | None) -> Path | None:
     return path
 
 
-def _write_text(path: Path, text: str) -> None:
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 def _language(code: str | None) -> Language:
     from ppeval.i18n import language
 
@@ -282,6 +276,8 @@ def _print_ranking(
             markup=False, soft_wrap=True,
         )
     warnings = [d for d in result.diagnostics if d.severity in ("warning", "error")]
+    # the scores' dependence on the evaluated set (absolute mode with data-driven weights) is always shown first
+    warnings.sort(key=lambda d: d.code != "weights_depend_on_set")
     if warnings:
         console.print(_("{k} warning(s) about the evaluation:").format(k=len(warnings)), markup=False)
         for d in warnings[:_MAX_WARNINGS]:
@@ -345,6 +341,11 @@ def _write_report(
                   console=_console(sys.stderr), transient=True) as progress:
         task = progress.add_task("report", total=len(SECTIONS) + 1)
         return write_report(report, result, progress=lambda _sid: progress.advance(task), **kwargs)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text at ``path`` (commands stage their outputs through :mod:`ppeval.cli._output`)."""
+    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _write_ranking_csv(path: Path, result: EvaluationResult) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
@@ -27,6 +28,8 @@ from ppeval.cli._common import (
     _sensitivity,
     _write_report,
 )
+from ppeval.cli._output import Outputs
+from ppeval.cli._xlsx import add_force_argument
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -42,12 +45,16 @@ def run(args: argparse.Namespace) -> int:
     _ = t._
     narrative = _load_narrative(args.narrative)
     report = _report_path(args.report)
-    text = _read_result_text(args.result)
+    outputs = Outputs([args.result, args.system, *args.data, *(f for q in args.questionnaire or () for f in q)],
+                      force=args.force)
+    if report is not None:
+        outputs.check(report, "--report")
+    _read_result_text(args.result)  # a clear message for a missing or unreadable file
     system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
-        result = reproduce(text, system, assessment)
+        result = reproduce(Path(args.result), system, assessment)
     except ReproducibilityError as exc:
-        _error(f"{args.result}: {exc}")
+        _error(str(exc))
         return EXIT_FAILURE
     seed = args.seed if args.seed is not None else result.provenance.seed
     seed = _draw_seed(seed)
@@ -111,9 +118,13 @@ def run(args: argparse.Namespace) -> int:
         command = _reproduce_command(
             args.result, args.system, args.data, args.encoding, args.delimiter, args.questionnaire
         )
-        written = _write_report(report, result, system=system, sensitivity=sens, command=command, lang=t,
-                                narrative=narrative, project=args.project)
-        console.print(_("report written to {path}").format(path=written[0]), markup=False, soft_wrap=True)
+        with outputs.transaction():
+            outputs.stage(report, "--report", lambda p: list(_write_report(
+                p, result, system=system, sensitivity=sens, command=command, lang=t, narrative=narrative,
+                project=args.project)))
+        for folder in outputs.created:
+            console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+        console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -132,4 +143,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
     _add_report_options(p, report_help="also write a report: OUT.docx, OUT.html or OUT.md")
+    add_force_argument(p)
     p.set_defaults(func=run)

@@ -197,6 +197,7 @@ class _Plan:
     score_weights: FloatArray
     types: IntArray
     bounds: FloatArray
+    scoring_rules: bool = False  # absolute mode: indicators with a scoring rule scored by it, as evaluate does
 
 
 def _score_shard(system: IndicatorSystem, shard: Shard, plan: _Plan) -> tuple[tuple[str, ...], FloatArray]:
@@ -204,7 +205,7 @@ def _score_shard(system: IndicatorSystem, shard: Shard, plan: _Plan) -> tuple[tu
     from ppeval.pipeline._assemble import assemble
 
     assessment = load_shard(system, shard)
-    asm = assemble(system, assessment)
+    asm = assemble(system, assessment, scoring_rules=plan.scoring_rules)
     if plan.method == "topsis":
         s = methods.topsis(asm.matrix, plan.score_weights, plan.types, normalization="minmax", bounds=plan.bounds)
     else:
@@ -326,7 +327,8 @@ def evaluate_shards(
     ------
     InputError
         Unsupported method or normalisation, data-driven weights without
-        overrides, missing policy ``mean``, bad shards.
+        overrides, missing policy ``mean``, DEA efficiency indicators (they
+        need every project at once), bad shards.
     DataError
         A project in two shards, bad data in a shard (the loader's message,
         naming file, row and column), absolute mode without bounds.
@@ -359,6 +361,12 @@ def evaluate_shards(
             "the system's evaluation.missing policy is 'mean', which imputes from every project at once; "
             "the sharded path supports 'reject' and 'worst'"
         )
+    if system.derived_leaf_ids:
+        raise InputError(
+            f"indicator(s) {', '.join(map(repr, system.derived_leaf_ids))} are DEA efficiencies, which compare "
+            "every project with all the others; shard by shard they would be computed against each shard "
+            "only, so the sharded path does not support them; use ppeval.evaluate on the whole assessment"
+        )
     items = _as_shards(shards)
     executor, _ = _executor(client)
     w = _fixed_weights(system, weights)
@@ -370,6 +378,10 @@ def evaluate_shards(
         from ppeval.pipeline._assemble import _leaf_bounds
 
         raw = [_leaf_bounds(leaf) for leaf in leaves]
+        for j, leaf in enumerate(leaves):
+            if leaf.scoring is not None:  # scored by its rule: the share of its points, a benefit column in [0, 1]
+                raw[j] = (0.0, 1.0)
+                types[j] = 1
         missing = [system.leaf_ids[j] for j, b in enumerate(raw) if b is None]
         if missing:
             raise DataError(
@@ -398,7 +410,7 @@ def evaluate_shards(
                 score_w = np.full(w.shape, 1.0 / w.size)
             else:
                 score_w = score_w / score_w.sum()
-    plan = _Plan(method_name, w, score_w, types, bounds)
+    plan = _Plan(method_name, w, score_w, types, bounds, scoring_rules=mode_name == "absolute")
     results = _run(executor, _Task("score", system, plan), items)
     ids: list[str] = []
     shard_of: list[IntArray] = []

@@ -46,6 +46,7 @@ __all__ = [
     "dumbbell",
     "tornado",
     "line_sweep",
+    "slope_chart",
     "HATCHES",
     "MARKERS",
     "LINESTYLES",
@@ -604,4 +605,71 @@ def line_sweep(
         ax.grid(color="#e5e5e5", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), ncol=1 if len(labs) <= 14 else 2)
+        return _out(fig, name, output)
+
+
+def slope_chart(
+    labels: Sequence[str],
+    before: Any,
+    after: Any,
+    *,
+    highlight: Any = None,
+    name: str = "slope",
+    before_label: str = "earlier",
+    after_label: str = "later",
+    ylabel: str = "score (0-100)",
+    output: str = "svg",
+) -> Rendered:
+    """Slope chart: one line per project from its earlier to its later score.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Project names (written at the later end of each line).
+    before, after : array_like of shape (k,)
+        Scores in the two rounds.
+    highlight : array_like of bool, shape (k,), optional
+        Lines drawn solid and dark (e.g. changes beyond the evidence
+        uncertainty); the others dashed and grey.
+    name, before_label, after_label, ylabel : str
+        Figure name, the two rounds' names and the axis label.
+
+    output : {"svg", "png"}
+        Output format.
+
+    Returns
+    -------
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
+
+    Examples
+    --------
+    >>> "P1" in slope_chart(["P1", "P2"], [70.0, 60.0], [75.0, 58.0], highlight=[True, False])
+    True
+    """
+    k = len(labels)
+    labs = _check_labels(labels, k, "labels")
+    b = _as_1d(before, k, "before")
+    a = _as_1d(after, k, "after")
+    hl = np.ones(k, dtype=bool) if highlight is None else np.asarray(highlight, dtype=bool).reshape(-1)
+    if hl.shape != (k,):
+        raise InputError(f"highlight has {hl.size} entries; expected {k} (one per project)")
+    with _figure(name, 6.5, max(3.5, 0.28 * k + 1.5)) as fig:
+        ax = fig.add_subplot()
+        # label positions: the later scores, pushed apart to at least `gap` (a loop over projects, k <= ~100)
+        lo_y, hi_y = float(min(b.min(), a.min())), float(max(b.max(), a.max()))
+        gap = max(hi_y - lo_y, 1.0) * 0.035
+        order = np.argsort(a, kind="stable")
+        ly = a.astype(np.float64).copy()
+        for prev, cur in zip(order[:-1], order[1:], strict=True):
+            ly[cur] = max(ly[cur], ly[prev] + gap)
+        for i in range(k):
+            style = {"color": "#000000", "linewidth": 1.6, "linestyle": "-"} if hl[i] else \
+                {"color": "#8c8c8c", "linewidth": 1.0, "linestyle": "--"}
+            ax.plot([0, 1], [b[i], a[i]], marker="o", markersize=3.5, **style)
+            ax.annotate(labs[i], (1, a[i]), xytext=(1.04, ly[i]), textcoords="data", va="center", fontsize=7)
+        ax.set_xticks([0, 1], [before_label, after_label])
+        ax.set_xlim(-0.15, 1.9)
+        ax.set_ylabel(ylabel)
+        ax.spines[["top", "right"]].set_visible(False)
         return _out(fig, name, output)

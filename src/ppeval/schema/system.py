@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ppeval._typing import ArrayLike
@@ -36,6 +36,7 @@ from ppeval.schema._base import (
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     format_subpath,
     localized,
     min_items,
@@ -57,6 +58,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "RESERVED_IDS",
     "GradeBand",
+    "DecisionRule",
     "Evaluation",
     "WeightConstraint",
     "DEFAULT_TOTAL_POINTS",
@@ -271,6 +273,29 @@ DEFAULT_GRADES: tuple[GradeBand, ...] = (
 GroupName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
+class DecisionRule(FrozenModel):
+    """What follows from a grade or score band: payment released, deduction, renewal.
+
+    Give either ``grade`` (a grade label: the band of that grade) or ``min``
+    (a score lower bound on the 0-100 scale). The payment of a project is
+    ``contract_value * max(release - deduction, 0)``, ``contract_value``
+    coming from the projects file.
+    """
+
+    name: Text
+    grade: Text | None = None
+    min: Annotated[Finite, Field(ge=0, le=100)] | None = None
+    release: Annotated[Finite, Field(ge=0, le=1)] = 1.0
+    deduction: Annotated[Finite, Field(ge=0, le=1)] = 0.0
+    action: Literal["renew", "continue", "warning", "exclude"] = "continue"
+
+    @model_validator(mode="after")
+    def _grade_or_min(self) -> DecisionRule:
+        if (self.grade is None) == (self.min is None):
+            raise_problems([((), f"decision {self.name!r}: give exactly one of grade (a grade label) or min")])
+        return self
+
+
 class Evaluation(FrozenModel):
     """Evaluation options recorded with the system (every field has a default).
 
@@ -290,15 +315,18 @@ class Evaluation(FrozenModel):
         What a share below the floor does.
     missing : {"reject", "worst", "mean"}
         Policy for a missing quantitative value.
+    decisions : tuple of DecisionRule or None
+        Payment and renewal decisions by grade or score band, best first.
     """
 
     rating_aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
     trim: Annotated[Finite, Field(ge=0, lt=0.5)] = 0.1
     rater_group_weights: dict[GroupName, NonNegative] | None = None
-    min_raters: Annotated[int, Field(ge=1)] = 5
+    min_raters: Annotated[int, Field(ge=1), BeforeValidator(_no_bool)] = 5
     qualitative_floor: Annotated[Finite, Field(ge=0, le=1)] | None = None
     qualitative_policy: Literal["warn", "strict"] = "warn"
     missing: Literal["reject", "worst", "mean"] = "reject"
+    decisions: tuple[DecisionRule, ...] | None = None
 
     @model_validator(mode="after")
     def _group_weights(self) -> Evaluation:
@@ -417,7 +445,7 @@ class IndicatorSystem(FrozenModel):
     'good'
     """
 
-    schema_version: Literal[1]
+    schema_version: Annotated[Literal[1], BeforeValidator(_no_bool)]
     id: Id
     name: Text
     names: Names | None = None

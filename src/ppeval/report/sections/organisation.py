@@ -10,6 +10,20 @@ from ppeval.report.sections.method import expert_panel
 __all__ = ["build"]
 
 
+def _share_note(ctx: Context, share: float) -> str:
+    """Why a variance share can lie outside 0-100 % (it is a covariance share, not a fraction)."""
+    _ = ctx.t._
+    if 0.0 <= share <= 1.0:
+        return ""
+    if share > 1.0:
+        return _(" (a share of the variance is the covariance of these indicators' contributions with the total "
+                 "score divided by the variance of the total; the shares of all indicators add up to 100%, so when "
+                 "the other indicators pull the scores the opposite way their share is negative and this one "
+                 "exceeds 100%)")
+    return _(" (negative: these indicators' contributions vary against the total score, pulling the projects "
+             "together; the shares of all indicators add up to 100%)")
+
+
 def build(ctx: Context) -> list[Block]:
     r, t = ctx.result, ctx.t
     _ = t._
@@ -28,11 +42,11 @@ def build(ctx: Context) -> list[Block]:
         return blocks
     blocks.append(Paragraph(
         _("{k} indicators rest on ratings by {g} rater group(s) ({groups}). They carry {w} of the total weight "
-          "and account for {v} of the variance of the scores across projects. Agreement is Krippendorff's "
-          "alpha (ordinal) between the raters of the same project; values below 0.667 are commonly read as too "
-          "little agreement to rely on.").format(
+          "and account for {v} of the variance of the scores across projects{note}. Agreement is "
+          "Krippendorff's alpha (ordinal) between the raters of the same project; values below 0.667 are "
+          "commonly read as too little agreement to rely on.").format(
             k=len(q.indicator_ids), g=len(q.groups), groups=t.join([t.term(g) for g in q.groups]),
-            w=t.pct(q.weight_share), v=t.pct(q.variance_share))
+            w=t.pct(q.weight_share), v=t.pct(q.variance_share), note=_share_note(ctx, q.variance_share))
     ))
     min_raters = ctx.system.evaluation.min_raters if ctx.system is not None else None
     header = [_("Indicator"), _("Raters per project"), _("Missing answers"), _("Alpha"), *[t.term(g) for g in q.groups]]

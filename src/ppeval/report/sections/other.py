@@ -37,6 +37,8 @@ def diagnostic_text(ctx: Context, d: Diagnostic) -> str:
                               "method."),
         "low_reliability": _("The mean scores of a rater panel are not reliable (ICC = {value})."),
         "reliability_not_computed": _("The reliability of a rater panel could not be computed."),
+        "weights_depend_on_set": _("The weights of some nodes are computed from the evaluated projects' data, so "
+                                   "scores depend on which projects were evaluated."),
     }
     if d.code in templates:
         text = templates[d.code].format(value=value)

@@ -24,10 +24,16 @@ def build(ctx: Context) -> list[Block]:
     else:
         what = _("the indicator system {id} (version {version})").format(
             id=r.provenance.system_id, version=r.provenance.system_version)
-    mode = (_("absolute mode: each indicator is measured against its bounds, so a project's score does not "
-              "depend on which other projects were evaluated") if r.mode == "absolute"
-            else _("relative mode: each indicator is measured against the evaluated projects, so scores change "
-                   "when projects are added or removed"))
+    if r.mode == "absolute" and r.diagnostics_of("weights_depend_on_set"):
+        mode = _("absolute mode: each indicator is measured against its bounds, but some weights are computed from "
+                 "the evaluated projects' data (entropy, CRITIC or CV), so each project's score does depend on "
+                 "which other projects were evaluated, through those weights")
+    elif r.mode == "absolute":
+        mode = _("absolute mode: each indicator is measured against its bounds, so a project's score does not "
+                 "depend on which other projects were evaluated")
+    else:
+        mode = _("relative mode: each indicator is measured against the evaluated projects, so scores change "
+                 "when projects are added or removed")
     blocks.append(Paragraph(
         t.n_("{n} project evaluated against {what}", "{n} projects evaluated against {what}", n).format(
             n=t.count(n), what=what)
