@@ -151,3 +151,14 @@ def test_bad_shards(tmp_path: Path) -> None:
         evaluate_shards(_system(), [])
     with pytest.raises(DataError, match="more than one shard"):
         evaluate_shards(_system(), [shards[0], shards[0]])
+
+
+def test_dea_indicators_are_refused() -> None:
+    """A DEA efficiency compares every project with all others: shard by shard it would be wrong."""
+    from ppeval.io import bundled
+
+    system = bundled.load_bundled("3e-equity")
+    files = bundled.sample_assessment_paths("3e-equity")
+    with pytest.raises(InputError) as exc:
+        evaluate_shards(system, [files[1:]])
+    assert "'dea_efficiency' are DEA efficiencies" in str(exc.value)

@@ -150,6 +150,19 @@ def test_repeated_column_is_a_schema_error(tmp_path: Path) -> None:
         load_system(write_book(tmp_path / "bad.xlsx", rows))
 
 
+def test_cli_validates_a_system_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ppeval.cli import EXIT_INPUT, EXIT_OK, main
+
+    book = write_book(tmp_path / "system.xlsx")
+    assert main(["validate", str(book)]) == EXIT_OK
+    assert "valid indicator system 'budget-demo' (5 indicators" in " ".join(capsys.readouterr().out.split())
+    rows = [list(r) for r in INDICATORS]
+    rows[5][1] = "outptu"
+    bad = write_book(tmp_path / "bad.xlsx", rows)
+    assert main(["validate", str(bad)]) == EXIT_INPUT
+    assert "indicators!B6: parent 'outptu'" in " ".join(capsys.readouterr().out.split())
+
+
 def test_workbook_dea_indicator_and_g1_weights(tmp_path: Path) -> None:
     """Lists separated by '|': a DEA indicator's inputs and outputs, G1's order and ratios."""
     head = [*INDICATORS[0], "derived.method", "derived.inputs", "derived.outputs", "weighting.order",

@@ -130,7 +130,7 @@ def test_wide_export_equals_long_ratings(survey: dict[str, Any], export: str) ->
     assert int(wide.ratings.missing.sum()) == int((survey["codes"] <= 0).sum())
     assert wide.project_ids == long.project_ids
     assert _sorted_ratings(wide) == _sorted_ratings(long)
-    # same order too: the long file was written respondent by respondent, question by question
+    # same order too: both are put in the canonical order (project, indicator, group, rater)
     for name in ("project", "indicator", "rater", "group"):
         np.testing.assert_array_equal(getattr(wide.ratings, name), getattr(long.ratings, name))
     np.testing.assert_array_equal(wide.ratings.value, long.ratings.value)
@@ -147,7 +147,9 @@ def test_reverse_coding_and_missing(survey: dict[str, Any]) -> None:
     a = load_assessment([survey["projects"], Questionnaire(survey["wide-utf8.csv"], MAPPING)], system)
     codes = survey["codes"]
     k = sorted(REVERSED)[0]
-    got = a.ratings.value.reshape(N_RESPONDENTS, N_QUESTIONS)[:, k]
+    r = a.ratings
+    sel = np.flatnonzero(r.indicator == a.indicator_ids.index(f"s{k:02d}"))
+    got = r.value[sel[np.argsort(r.line[sel], kind="stable")]]  # respondent by respondent (file order)
     answered = codes[:, k] > 0
     np.testing.assert_array_equal(got[answered], 6 - codes[answered, k])
     assert np.isnan(got[~answered]).all()
@@ -195,9 +197,11 @@ def test_numeric_codes_export(survey: dict[str, Any], tmp_path: Path) -> None:
     groups = {v: k for k, v in GROUPS.items()}
     long = load_assessment([survey["projects"], survey["long.csv"]], make_system())
     r = long.ratings
+    at_line = np.empty(int(r.line.max()) + 1, dtype=np.int64)
+    at_line[r.line] = np.arange(len(r))  # ratings are in the canonical order; find them by file line
     rows = [header]
     for i in range(N_RESPONDENTS):
-        k0 = i * N_QUESTIONS
+        k0 = int(at_line[2 + i * N_QUESTIONS])  # respondent i's first answer in the long file
         site = next(name for name, pid in PROJECTS.items() if pid == long.project_ids[int(r.project[k0])])
         answers = ["-3" if c == 0 else "" if c < 0 else str(int(c)) for c in codes[i]]
         rows.append([str(i + 1), groups[str(r.group[k0])], site, *answers])
@@ -210,3 +214,26 @@ def test_numeric_codes_export(survey: dict[str, Any], tmp_path: Path) -> None:
     wide = load_assessment([survey["projects"], Questionnaire(path, mapping)], make_system())
     np.testing.assert_array_equal(wide.ratings.value, long.ratings.value)
     assert assessment_hash(wide) == assessment_hash(long)
+
+
+def test_unknown_constant_project_names_the_mapping(survey: dict[str, Any], tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(f"序号,{question(0)}\n1,满意\n", encoding="utf-8")
+    mapping = {"project": "p09", "group": "resident", "rater_column": "序号", "answers": MAPPING["answers"],
+               "questions": {question(0): "s00"}}
+    with pytest.raises(DataError, match=r"e.csv, line 2, column '1、.*' \(project 'p09' from the questionnaire "
+                                        r"mapping\): unknown project 'p09'"):
+        load_assessment([survey["projects"], Questionnaire(export, mapping)], make_system())
+
+
+def test_constant_project_and_group(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(f"序号,{question(0)}\n1,满意\n2,\n", encoding="gbk")
+    mapping = {"project": "p01", "group": "service_user", "rater_column": "序号", "answers": MAPPING["answers"],
+               "questions": {question(0): "s00"}}
+    a = load_assessment(Questionnaire(export, mapping), make_system())
+    assert a.project_ids == ("p01",)
+    assert a.ratings.group.tolist() == ["service_user", "service_user"]
+    assert a.ratings.rater.tolist() == ["1", "2"]
+    assert a.ratings.value[0] == 4.0
+    assert np.isnan(a.ratings.value[1])

@@ -103,6 +103,15 @@ def test_points_bad_children_named() -> None:
     assert "no points for child 'b'" in str(exc.value)
 
 
+def test_points_error_names_the_child() -> None:
+    data = _system({"method": "points", "points": {"a": "x", "b": 1}}, [_leaf("a"), _leaf("b")])
+    with pytest.raises(SchemaError, match=re.escape("root.weighting.points['a'] (node 'total')")):
+        io.system_from_dict(data)
+    bad_rule = _with_rule({"rule": "deduction", "target": 100, "deduct": -1})
+    with pytest.raises(SchemaError, match=re.escape("root.children[0].scoring.deduct (indicator 'a')")):
+        io.system_from_dict(bad_rule)
+
+
 def test_points_all_zero() -> None:
     data = _system({"method": "points", "points": {"a": 0, "b": 0}}, [_leaf("a"), _leaf("b")])
     with pytest.raises(SchemaError, match="sum to 0"):
@@ -570,3 +579,38 @@ def test_notes_and_raw_survive_json() -> None:
     assert back.raw is not None
     np.testing.assert_array_equal(back.raw, values)
     assert scoring_sheets(back, s) == scoring_sheets(r, s)
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_sharded_evaluation_applies_points_and_rules(method: str, tmp_path: Path) -> None:
+    """The sharded path weights by points and scores by the rules exactly as evaluate does (absolute mode)."""
+    from ppeval.pipeline.distributed import Shard, evaluate_shards
+
+    system = io.load_bundled("budget-performance")
+    _, values, ratings = io.sample_assessment_paths("budget-performance")
+    whole = ppeval.evaluate(system, [values, ratings], method=method)  # type: ignore[arg-type]
+    sharded = evaluate_shards(system, [Shard(values=values, ratings=ratings)], method=method)
+    np.testing.assert_allclose(sharded.scores, whole.scores, rtol=0, atol=1e-14)
+
+
+def test_points_in_a_system_workbook(tmp_path: Path) -> None:
+    """The weight column of a system workbook holds points when the parent's weighting is points."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "system"
+    for row in (["id", "pts"], ["name", "Points"], ["version", "1"], ["source", "test"]):
+        ws.append(row)
+    ind = wb.create_sheet("indicators")
+    for row in (["id", "parent", "name", "kind", "direction", "worst", "best", "weighting", "weight"],
+                ["total", None, "Total", None, None, None, None, "points", None],
+                ["a", "total", "A", "quantitative", "benefit", 0, 100, None, 40],
+                ["b", "total", "B", "quantitative", "benefit", 0, 100, None, 30],
+                ["c", "total", "C", "quantitative", "benefit", 0, 100, None, 30]):
+        ind.append(row)
+    wb.save(tmp_path / "system.xlsx")
+    system = io.load_system(tmp_path / "system.xlsx")
+    assert system.points() == {"total": 100.0, "a": 40.0, "b": 30.0, "c": 30.0}
+    assert system.local_weights("total") == pytest.approx({"a": 0.4, "b": 0.3, "c": 0.3})

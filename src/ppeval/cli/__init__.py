@@ -2,12 +2,15 @@
 
 Subcommands (``ppeval COMMAND --help`` for the options of each)::
 
-    ppeval demo        [--out DIR] [--samples N] [--seed S]
+    ppeval demo        [--out DIR] [--samples N] [--seed S] [--report OUT] [--lang en|zh]
     ppeval validate    SYSTEM [DATA ...]
     ppeval evaluate    SYSTEM DATA ... [--method M] [--mode M] [--seed S] [--samples N]
-                       [--json OUT] [--report OUT.html|OUT.md] [--xlsx OUT.xlsx [--force]]
+                       [--json OUT] [--report OUT.docx|OUT.html|OUT.md] [--lang en|zh]
+                       [--narrative FILE] [--project ID] [--xlsx OUT.xlsx [--force]]
     ppeval ahp         MATRIX.csv [--method eigenvector|geometric_mean] [--top K]
     ppeval sensitivity RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--report OUT]
+    ppeval uncertainty RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--no-ratings] [--json OUT]
+    ppeval compare     EARLIER.json LATER.json [--earlier SYSTEM DATA ...] [--later SYSTEM DATA ...]
     ppeval reproduce   RESULT.json SYSTEM DATA ...
     ppeval systems
     ppeval schema
@@ -36,14 +39,26 @@ from collections.abc import Sequence
 from typing import Any
 
 from ppeval import __version__
-from ppeval.cli import ahp, demo, evaluate, reproduce, schema, sensitivity, systems, template, validate
+from ppeval.cli import (
+    ahp,
+    compare,
+    demo,
+    evaluate,
+    reproduce,
+    schema,
+    sensitivity,
+    systems,
+    template,
+    uncertainty,
+    validate,
+)
 from ppeval.cli._common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, _error
 from ppeval.errors import PPEvalError, ReproducibilityError
 
 __all__ = ["main", "build_parser", "read_judgment_matrix", "EXIT_OK", "EXIT_FAILURE", "EXIT_INPUT"]
 
 #: The subcommands, in the order ``ppeval --help`` lists them.
-COMMANDS = (demo, validate, evaluate, ahp, sensitivity, reproduce, systems, schema, template)
+COMMANDS = (demo, validate, evaluate, ahp, sensitivity, uncertainty, compare, reproduce, systems, schema, template)
 
 
 def __getattr__(name: str) -> Any:

@@ -29,15 +29,18 @@ __all__ = ["FileProblem", "problems_from_validation", "error_from_problems", "fo
 MAX_LISTED = 50
 
 _NODE_TAGS = frozenset({"group", "quantitative", "qualitative"})
-_METHOD_TAGS = frozenset({"fixed", "ahp", "entropy", "critic", "equal", "combine"})
+_METHOD_TAGS = frozenset(
+    {"fixed", "points", "ahp", "entropy", "critic", "equal", "combine", "cv", "g1", "bwm", "fuzzy_ahp"}
+)
+_RULE_TAGS = frozenset({"proportional", "deduction", "pass_fail", "piecewise", "bands"})
 _SCALE_TAGS = frozenset({"likert", "linguistic"})
-_MAPPING_FIELDS = frozenset({"weights", "rater_group_weights", "values"})
+_MAPPING_FIELDS = frozenset({"weights", "points", "rater_group_weights", "values"})
 
 _MISSING_HINTS = {
     "scale": "a qualitative indicator needs a rating scale "
     "(type: likert with points, or linguistic with terms)",
     "weighting": "an inner node says how its children are weighted "
-    "(method: fixed | ahp | equal | entropy | critic | combine)",
+    "(method: fixed | points | ahp | equal | entropy | critic | combine | ...)",
     "source": "cite the framework or document the system follows",
     "schema_version": "write schema_version: 1",
     "direction": "benefit | cost | target | interval",
@@ -91,6 +94,7 @@ def _known_keys() -> list[str]:
 def _clean_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
     """Drop pydantic's discriminated-union tags from an error location."""
     out: list[str | int] = []
+    skipped_at = -1  # a union tag was dropped after out[:skipped_at]; the next part is a field, not a tag
     for part in loc:
         tags: frozenset[str] = frozenset()
         if out and isinstance(out[-1], int) and len(out) >= 2 and out[-2] == "children":
@@ -101,7 +105,10 @@ def _clean_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
             tags = _METHOD_TAGS
         elif out and out[-1] == "scale":
             tags = _SCALE_TAGS
-        if isinstance(part, str) and part in tags:
+        elif out and out[-1] == "scoring":
+            tags = _RULE_TAGS
+        if isinstance(part, str) and part in tags and skipped_at != len(out):
+            skipped_at = len(out)  # (method: points has a field named points)
             continue
         if part == "[key]":
             continue
@@ -176,8 +183,8 @@ def _message(err: Any, path: tuple[str | int, ...], known: list[str]) -> str:
         return f"kind {value['kind']!r} is not valid; expected 'quantitative' or 'qualitative'"
     if etype == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
         return (
-            f"{_shown(value)} is not a valid id; ids use lower-case letters, digits, '_', '.' and '-' "
-            "and start with a letter or digit"
+            f"{_shown(value)} is not a valid id; ids use lower-case letters, digits, Chinese "
+            "(CJK) characters, '_', '.' and '-' and start with a letter, digit or CJK character"
         )
     if etype == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
         return (

@@ -30,7 +30,8 @@ Layout (sheet names in English; only ``system`` and ``indicators`` are required)
     and ``derived.outputs`` (a DEA efficiency indicator, with
     ``derived.method`` = ``dea``), ``weighting.order`` and
     ``weighting.ratios`` (G1 weights). ``weight`` gives a child's weight when its parent's
-    weighting is ``fixed``. Empty cells are left out.
+    weighting is ``fixed``, and its points when the parent's weighting is
+    ``points`` (e.g. 20, 20, 30, 30). Empty cells are left out.
 ``judgments`` (optional)
     AHP pairwise judgments, one per row: ``node`` (the inner node whose
     weighting is ``ahp``), ``expert`` (a name; one matrix per expert),
@@ -201,6 +202,8 @@ def system_dict_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict[st
         spec.setdefault("method", "fixed")
         if spec.get("method") == "fixed":
             spec.setdefault("weights", {})[nid] = w
+        elif spec.get("method") == "points":
+            spec.setdefault("points", {})[nid] = w
     _judgments(sheets, p, nodes, problems)
     if problems:
         raise SchemaError(f"{p}: invalid indicator-system workbook ({len(problems)} problems):\n  - "

@@ -179,8 +179,8 @@ class Questionnaire:
     >>> mapping = {"project": "p1", "rater_column": "序号", "group": "resident",
     ...            "answers": {"很好": 5, "好": 4, "一般": 3, "差": 2, "很差": 1}, "questions": {"Q1": q}}
     >>> a = load_assessment([Questionnaire(folder / "survey.csv", mapping)], system, missing="worst")
-    >>> a.ratings.value.tolist()
-    [5.0, nan]
+    >>> a.project_ids, a.ratings.group.tolist(), a.ratings.value.tolist()
+    (('p1',), ['resident', 'resident'], [5.0, nan])
     """
 
     path: str | Path
@@ -285,12 +285,12 @@ def _melt(
         pj = _find(header, mp.project_column, source, "project_column")
         project = _recode(cols[pj], mp.project_codes)
     else:
-        pj, project = -1, np.full(n, mp.project, dtype=np.str_)
+        pj, project = -1, np.array([mp.project] * n, dtype=np.str_)  # (np.full with np.str_ keeps 1 char)
     if mp.group_column is not None:
         gj = _find(header, mp.group_column, source, "group_column")
         group = _recode(cols[gj], mp.group_codes)
     else:
-        gj, group = -1, np.full(n, mp.group, dtype=np.str_)
+        gj, group = -1, np.array([mp.group] * n, dtype=np.str_)
     if mp.rater_column is not None:
         rj = _find(header, mp.rater_column, source, "rater_column")
         rater = cols[rj]
@@ -350,6 +350,8 @@ def _melt(
     def where(k: int, col: str | None) -> str:
         i, q = divmod(k, nq)
         j = qcols[q] if col in (None, "rating", "indicator") else at.get(col or "", -1)
+        if j < 0 and col in ("project", "group"):  # one value for every row, given in the mapping
+            return f"{cell(i, qcols[q])} ({col} {str(columns[col][k])!r} from {msource})"
         text: str = cell(i, j) if j >= 0 else cell(i, qcols[q])
         if col == "indicator":
             return f"{text} (question {header[qcols[q]]!r})"

@@ -150,8 +150,15 @@ def system_problems(path: str | Path) -> tuple[FileProblem, ...]:
     Read and parse errors (unreadable file, invalid YAML) are reported as one
     problem. Consistency problems under ``cr_policy: reject`` have ``kind == "consistency"``.
     """
+    from ppeval.io._excel import EXCEL_SUFFIXES
+
     try:
-        data = load_structured(path, limit=MAX_SYSTEM_BYTES, error=SchemaError)
+        if Path(path).suffix.lower() in EXCEL_SUFFIXES:
+            from ppeval.io._excel_system import system_dict_from_workbook
+
+            data = system_dict_from_workbook(path)[0]
+        else:
+            data = load_structured(path, limit=MAX_SYSTEM_BYTES, error=SchemaError)
     except (SchemaError, InputError) as exc:
         return (FileProblem("", None, str(exc)),)
     return tuple(_validate(data, str(path))[1])

@@ -195,33 +195,22 @@ class _Plan:
     method: str
     weights: FloatArray
     score_weights: FloatArray
-    types: IntArray | None  # None in absolute mode: the assembled matrix's own (scoring rules applied)
-    bounds: FloatArray | None
+    types: IntArray
+    bounds: FloatArray
+    scoring_rules: bool = False  # absolute mode: indicators with a scoring rule scored by it, as evaluate does
 
 
-def _score_shard(
-    system: IndicatorSystem, shard: Shard, plan: _Plan
-) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
-    """Pass 2: the method scores of one shard against fixed bounds and weights (and the bounds used)."""
+def _score_shard(system: IndicatorSystem, shard: Shard, plan: _Plan) -> tuple[tuple[str, ...], FloatArray]:
+    """Pass 2: the method scores of one shard against fixed bounds and weights."""
     from ppeval.pipeline._assemble import assemble
 
     assessment = load_shard(system, shard)
-    absolute = plan.bounds is None
-    # absolute mode assembles as evaluate() does: indicators with a scoring rule become the share of
-    # their points, a benefit column with bounds (0, 1)
-    asm = assemble(system, assessment, scoring_rules=absolute)
-    types = asm.types if plan.types is None else plan.types
-    bounds = asm.bounds if absolute else plan.bounds
-    if bounds is None:
-        raise DataError(
-            f"absolute mode needs bounds on every indicator; {', '.join(asm.missing_bounds)} has/have none "
-            "(add bounds to the system or use mode='relative')"
-        )
+    asm = assemble(system, assessment, scoring_rules=plan.scoring_rules)
     if plan.method == "topsis":
-        s = methods.topsis(asm.matrix, plan.score_weights, types, normalization="minmax", bounds=bounds)
+        s = methods.topsis(asm.matrix, plan.score_weights, plan.types, normalization="minmax", bounds=plan.bounds)
     else:
-        s = methods.wsm(asm.matrix, plan.score_weights, types, normalization="minmax", bounds=bounds)
-    return tuple(assessment.project_ids), np.asarray(s, dtype=np.float64), np.asarray(bounds, dtype=np.float64)
+        s = methods.wsm(asm.matrix, plan.score_weights, plan.types, normalization="minmax", bounds=plan.bounds)
+    return tuple(assessment.project_ids), np.asarray(s, dtype=np.float64)
 
 
 def _fixed_weights(
@@ -338,7 +327,8 @@ def evaluate_shards(
     ------
     InputError
         Unsupported method or normalisation, data-driven weights without
-        overrides, missing policy ``mean``, bad shards.
+        overrides, missing policy ``mean``, DEA efficiency indicators (they
+        need every project at once), bad shards.
     DataError
         A project in two shards, bad data in a shard (the loader's message,
         naming file, row and column), absolute mode without bounds.
@@ -371,6 +361,12 @@ def evaluate_shards(
             "the system's evaluation.missing policy is 'mean', which imputes from every project at once; "
             "the sharded path supports 'reject' and 'worst'"
         )
+    if system.derived_leaf_ids:
+        raise InputError(
+            f"indicator(s) {', '.join(map(repr, system.derived_leaf_ids))} are DEA efficiencies, which compare "
+            "every project with all the others; shard by shard they would be computed against each shard "
+            "only, so the sharded path does not support them; use ppeval.evaluate on the whole assessment"
+        )
     items = _as_shards(shards)
     executor, _ = _executor(client)
     w = _fixed_weights(system, weights)
@@ -378,22 +374,22 @@ def evaluate_shards(
     types = np.array([-1 if leaf.direction == "cost" else 1 for leaf in leaves], dtype=np.int64)
     passes = 1
     score_w = w
-    bounds: FloatArray | None = None
-    plan_types: IntArray | None = None
     if mode_name == "absolute":
         from ppeval.pipeline._assemble import _leaf_bounds
 
         raw = [_leaf_bounds(leaf) for leaf in leaves]
-        missing = [
-            system.leaf_ids[j] for j, b in enumerate(raw) if b is None and getattr(leaves[j], "scoring", None) is None
-        ]
+        for j, leaf in enumerate(leaves):
+            if leaf.scoring is not None:  # scored by its rule: the share of its points, a benefit column in [0, 1]
+                raw[j] = (0.0, 1.0)
+                types[j] = 1
+        missing = [system.leaf_ids[j] for j, b in enumerate(raw) if b is None]
         if missing:
             raise DataError(
                 f"absolute mode needs bounds on every indicator; {', '.join(missing)} has/have none "
                 "(add bounds to the system or use mode='relative')"
             )
+        bounds = np.array(raw, dtype=np.float64)
     else:
-        plan_types = types
         passes = 2
         parts = _run(executor, _Task("range", system), items)
         lo = np.min(np.stack([p[0] for p in parts]), axis=0)
@@ -414,13 +410,12 @@ def evaluate_shards(
                 score_w = np.full(w.shape, 1.0 / w.size)
             else:
                 score_w = score_w / score_w.sum()
-    plan = _Plan(method_name, w, score_w, plan_types, bounds)
+    plan = _Plan(method_name, w, score_w, types, bounds, scoring_rules=mode_name == "absolute")
     results = _run(executor, _Task("score", system, plan), items)
     ids: list[str] = []
     shard_of: list[IntArray] = []
     scores_parts: list[FloatArray] = []
-    used = results[0][2]
-    for k, (pids, s, _) in enumerate(results):
+    for k, (pids, s) in enumerate(results):
         ids.extend(pids)
         shard_of.append(np.full(len(pids), k, dtype=np.int64))
         scores_parts.append(s)
@@ -443,6 +438,6 @@ def evaluate_shards(
         method=method_name,
         mode=mode_name,
         normalization=norm,
-        bounds=readonly(used),
+        bounds=readonly(bounds),
         passes=passes,
     )

@@ -2,7 +2,8 @@
 
 Every function takes plain arrays and labels and returns a standalone SVG
 document (``<svg ...>...</svg>``, no XML declaration, DOCTYPE or metadata) that
-can be inlined in HTML or written to a file. The figures are built on
+can be inlined in HTML or written to a file, or, with ``output="png"``, PNG bytes
+at print resolution (:data:`PNG_DPI`) for the Word report. The figures are built on
 :class:`matplotlib.figure.Figure` directly (no pyplot, no global backend
 state), with:
 
@@ -14,8 +15,13 @@ state), with:
   several figures in one HTML page never share an id and the same input gives
   byte-identical SVG.
 
-Labels should be ids or short ASCII text: the default font may lack glyphs of
-other scripts (such warnings are suppressed; the browser renders the text).
+Labels are names in the report's language, shortened to :data:`LABEL_WIDTH`
+columns (a CJK character counts two) with an ellipsis. Chinese text is drawn
+with the first installed font of :data:`ppeval.report.fonts.CJK_FONTS`; when
+none is installed the per-glyph warnings are suppressed (the report shows one
+diagnostic instead), and the browser renders SVG text with its own fonts.
+Heatmaps with more than :data:`VECTOR_CELLS` cells are drawn as an embedded
+raster image, so a large matrix does not become megabytes of SVG paths.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import numpy as np
 
 from ppeval._typing import FloatArray
 from ppeval.errors import InputError
+from ppeval.report.fonts import font_families
 
 __all__ = [
     "score_bars",
@@ -39,10 +46,25 @@ __all__ = [
     "dumbbell",
     "tornado",
     "line_sweep",
+    "slope_chart",
     "HATCHES",
     "MARKERS",
     "LINESTYLES",
+    "PNG_DPI",
+    "LABEL_WIDTH",
+    "VECTOR_CELLS",
+    "shorten",
+    "Rendered",
 ]
+
+#: Resolution of PNG figures (print quality).
+PNG_DPI = 200
+#: Width, in columns (a CJK character counts two), that figure labels are shortened to.
+LABEL_WIDTH = 30
+#: Heatmaps with more cells than this are drawn as a raster image inside the SVG.
+VECTOR_CELLS = 2500
+#: A rendered figure: SVG text or PNG bytes.
+Rendered = str | bytes
 
 #: Hatching patterns cycled over the series of bar charts (distinguishable without colour).
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++", "|||", "***")
@@ -82,7 +104,7 @@ def _figure(name: str, width: float, height: float) -> Iterator[Any]:
     import matplotlib
     from matplotlib.figure import Figure
 
-    rc: Any = {**_RC, "svg.hashsalt": f"ppeval-{name}"}
+    rc: Any = {**_RC, "svg.hashsalt": f"ppeval-{name}", "font.family": font_families()}
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing from.*")
         fig = Figure(figsize=(width, height), layout="constrained")
@@ -100,6 +122,41 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return _ID_OR_REF.sub(sub, svg)
 
 
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+
+
+def shorten(label: str, width: int = LABEL_WIDTH) -> str:
+    """``label`` cut to ``width`` display columns (CJK characters count two), with an ellipsis.
+
+    Examples
+    --------
+    >>> shorten("Resident satisfaction with the service", 20)
+    'Resident satisfacti…'
+    >>> shorten("居民对服务的满意度评价结果", 12)
+    '居民对服务…'
+    """
+    if _width(label) <= width:
+        return label
+    out, used = [], 1
+    for ch in label:
+        used += 2 if ord(ch) >= 0x1100 else 1
+        if used > width:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "\u2026"
+
+
+def _out(fig: Any, name: str, output: str) -> Rendered:
+    if output == "png":
+        data = io.BytesIO()
+        fig.savefig(data, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        return data.getvalue()
+    if output != "svg":
+        raise InputError(f"output is {output!r}; expected 'svg' or 'png'")
+    return _svg(fig, name)
+
+
 def _svg(fig: Any, name: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -112,7 +169,7 @@ def _svg(fig: Any, name: str) -> str:
 
 
 def _check_labels(labels: Sequence[str], n: int, name: str) -> list[str]:
-    out = [str(x) for x in labels]
+    out = [shorten(str(x)) for x in labels]
     if len(out) != n:
         raise InputError(f"{name} has {len(out)} entries; expected {n}")
     return out
@@ -147,7 +204,8 @@ def score_bars(
     *,
     name: str = "scores",
     xlabel: str = "score (0-100)",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Horizontal bars of the 0-100 scores, best at the top, with the grade thresholds.
 
     Parameters
@@ -165,10 +223,13 @@ def score_bars(
     xlabel : str
         Axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -198,7 +259,7 @@ def score_bars(
         ax.set_ylim(n - 0.5, -1.3)
         ax.set_xlabel(xlabel)
         ax.spines[["top", "right"]].set_visible(False)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def heatmap(
@@ -214,7 +275,8 @@ def heatmap(
     colorbar_label: str = "",
     hide_below: float | None = None,
     cmap: str = "cividis",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """A heatmap with the value printed in every cell (``cividis`` or ``Greys``: readable in grey).
 
     Parameters
@@ -236,10 +298,13 @@ def heatmap(
     cmap : {"cividis", "Greys"}
         Colour map; both have monotonic lightness, so they print in grey.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -256,11 +321,13 @@ def heatmap(
         if cmap not in ("cividis", "Greys"):
             raise InputError(f"cmap is {cmap!r}; expected 'cividis' or 'Greys'")
         # vector cells (no embedded raster image): crisp in print, nothing but SVG paths
-        im = ax.pcolormesh(v, cmap=cmap, vmin=vmin, vmax=vmax, edgecolors="#ffffff", linewidth=0.5)
+        big = v.size > VECTOR_CELLS
+        im = ax.pcolormesh(v, cmap=cmap, vmin=vmin, vmax=vmax, edgecolors="face" if big else "#ffffff",
+                           linewidth=0.0 if big else 0.5, rasterized=big)
         ax.set_xlim(0, v.shape[1])
         ax.set_ylim(v.shape[0], 0)
         span = vmax - vmin if vmax > vmin else 1.0
-        for (i, j), x in np.ndenumerate(v):
+        for (i, j), x in np.ndenumerate(v if not big else np.empty((0, 0))):
             if hide_below is not None and x < hide_below:
                 continue
             light = bool((x - vmin) / span > 0.55)
@@ -280,7 +347,7 @@ def heatmap(
             bar.solids.set_edgecolor("face")
         if colorbar_label:
             bar.set_label(colorbar_label)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def stacked_bars(
@@ -290,7 +357,8 @@ def stacked_bars(
     *,
     name: str = "stacked",
     xlabel: str = "points of the 0-100 score",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Horizontal stacked bars: each bar split into parts (shade and hatching per part).
 
     Parameters
@@ -304,10 +372,13 @@ def stacked_bars(
     name, xlabel : str
         Figure name and axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -335,7 +406,7 @@ def stacked_bars(
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(labs), 1)),
                   ncol=min(4, len(plabs)))
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def dumbbell(
@@ -347,7 +418,8 @@ def dumbbell(
     *,
     name: str = "dumbbell",
     xlabel: str = "score (0-100)",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Two values per row joined by a line (filled circle vs open square).
 
     Parameters
@@ -361,10 +433,13 @@ def dumbbell(
     name, xlabel : str
         Figure name and axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -392,7 +467,7 @@ def dumbbell(
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def tornado(
@@ -405,7 +480,8 @@ def tornado(
     xlabel: str = "score (0-100)",
     low_label: str = "weight lowered",
     high_label: str = "weight raised",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Tornado chart: per input, the output when it is lowered (dark) and raised (hatched).
 
     Parameters
@@ -421,10 +497,13 @@ def tornado(
     low_label, high_label : str
         Legend labels of the two sides.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -448,7 +527,7 @@ def tornado(
         ax.set_xlabel(xlabel)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def line_sweep(
@@ -462,7 +541,9 @@ def line_sweep(
     ylabel: str = "",
     invert_y: bool = False,
     integer_y: bool = False,
-) -> str:
+    base_label: str = "as evaluated",
+    output: str = "svg",
+) -> Rendered:
     """One line per series over a common x grid (marker shape and line style per series).
 
     Parameters
@@ -481,11 +562,16 @@ def line_sweep(
         Put small values at the top (ranks).
     integer_y : bool
         Integer ticks on y (ranks).
+    base_label : str
+        Text beside the base-case line.
+
+    output : {"svg", "png"}
+        Output format.
 
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -506,7 +592,7 @@ def line_sweep(
                     if j % 2 else None, label=lab)
         if base_x is not None:
             ax.axvline(base_x, color="#000000", linestyle=":", linewidth=1.0)
-            ax.text(base_x, 1.0, " as evaluated", transform=ax.get_xaxis_transform(), fontsize=7,
+            ax.text(base_x, 1.0, " " + base_label, transform=ax.get_xaxis_transform(), fontsize=7,
                     va="bottom", ha="left")
         if invert_y:
             ax.invert_yaxis()
@@ -519,4 +605,71 @@ def line_sweep(
         ax.grid(color="#e5e5e5", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), ncol=1 if len(labs) <= 14 else 2)
-        return _svg(fig, name)
+        return _out(fig, name, output)
+
+
+def slope_chart(
+    labels: Sequence[str],
+    before: Any,
+    after: Any,
+    *,
+    highlight: Any = None,
+    name: str = "slope",
+    before_label: str = "earlier",
+    after_label: str = "later",
+    ylabel: str = "score (0-100)",
+    output: str = "svg",
+) -> Rendered:
+    """Slope chart: one line per project from its earlier to its later score.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Project names (written at the later end of each line).
+    before, after : array_like of shape (k,)
+        Scores in the two rounds.
+    highlight : array_like of bool, shape (k,), optional
+        Lines drawn solid and dark (e.g. changes beyond the evidence
+        uncertainty); the others dashed and grey.
+    name, before_label, after_label, ylabel : str
+        Figure name, the two rounds' names and the axis label.
+
+    output : {"svg", "png"}
+        Output format.
+
+    Returns
+    -------
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
+
+    Examples
+    --------
+    >>> "P1" in slope_chart(["P1", "P2"], [70.0, 60.0], [75.0, 58.0], highlight=[True, False])
+    True
+    """
+    k = len(labels)
+    labs = _check_labels(labels, k, "labels")
+    b = _as_1d(before, k, "before")
+    a = _as_1d(after, k, "after")
+    hl = np.ones(k, dtype=bool) if highlight is None else np.asarray(highlight, dtype=bool).reshape(-1)
+    if hl.shape != (k,):
+        raise InputError(f"highlight has {hl.size} entries; expected {k} (one per project)")
+    with _figure(name, 6.5, max(3.5, 0.28 * k + 1.5)) as fig:
+        ax = fig.add_subplot()
+        # label positions: the later scores, pushed apart to at least `gap` (a loop over projects, k <= ~100)
+        lo_y, hi_y = float(min(b.min(), a.min())), float(max(b.max(), a.max()))
+        gap = max(hi_y - lo_y, 1.0) * 0.035
+        order = np.argsort(a, kind="stable")
+        ly = a.astype(np.float64).copy()
+        for prev, cur in zip(order[:-1], order[1:], strict=True):
+            ly[cur] = max(ly[cur], ly[prev] + gap)
+        for i in range(k):
+            style = {"color": "#000000", "linewidth": 1.6, "linestyle": "-"} if hl[i] else \
+                {"color": "#8c8c8c", "linewidth": 1.0, "linestyle": "--"}
+            ax.plot([0, 1], [b[i], a[i]], marker="o", markersize=3.5, **style)
+            ax.annotate(labs[i], (1, a[i]), xytext=(1.04, ly[i]), textcoords="data", va="center", fontsize=7)
+        ax.set_xticks([0, 1], [before_label, after_label])
+        ax.set_xlim(-0.15, 1.9)
+        ax.set_ylabel(ylabel)
+        ax.spines[["top", "right"]].set_visible(False)
+        return _out(fig, name, output)

@@ -35,6 +35,7 @@ from ppeval.io._write import atomic_write, check_writable
 from ppeval.pipeline import EvaluationResult
 from ppeval.pipeline.scoring import scoring_sheets
 from ppeval.pipeline.sensitivity import SensitivityAnalysis
+from ppeval.pipeline.uncertainty import UncertaintyAnalysis
 from ppeval.schema import IndicatorSystem
 
 __all__ = ["write_xlsx", "LANGUAGES", "TEXT"]
@@ -51,6 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.scoring": ("评分表", "Scoring sheet"),
     "sheet.contributions": ("指标贡献", "Contributions"),
     "sheet.sensitivity": ("敏感性分析", "Sensitivity"),
+    "sheet.certainty": ("结果可信度与付款", "Certainty and payments"),
     "sheet.diagnostics": ("诊断信息", "Diagnostics"),
     "sheet.provenance": ("来源与复现", "Provenance"),
     # scores
@@ -91,6 +93,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "score_std": ("得分标准差", "Score std. dev."),
     "p_grade": ("等级“{grade}”的概率", "P({grade})"),
     "mc_note": ("蒙特卡洛权重抽样 {n} 次（种子 {seed}）", "Monte Carlo: {n} weight samples (seed {seed})"),
+    # certainty and payments (evidence uncertainty)
+    "score_low": ("得分下限（5%）", "Score 5 %"),
+    "score_high": ("得分上限（95%）", "Score 95 %"),
+    "p_own_grade": ("等级可信度", "P(this grade)"),
+    "main_source": ("主要不确定来源", "Main source of spread"),
+    "decision": ("处理决定", "Decision"),
+    "contract_value": ("合同尾款", "Final payment at stake"),
+    "payment": ("应付金额", "Payment"),
+    "expected_payment": ("期望付款", "Expected payment"),
+    "payment_low": ("付款下限（5%）", "Payment 5 %"),
+    "payment_high": ("付款上限（95%）", "Payment 95 %"),
+    "money_at_risk": ("风险金额", "Money at risk"),
+    "source.weights": ("权重", "weights"),
+    "source.ratings": ("评分人", "raters"),
+    "source.values": ("测量值", "measured values"),
+    "certainty_note": ("蒙特卡洛抽样 {n} 次（种子 {seed}），同时变动：{sources}",
+                       "Monte Carlo: {n} samples (seed {seed}), varied together: {sources}"),
     # diagnostics / provenance
     "severity": ("级别", "Severity"),
     "code": ("类型", "Code"),
@@ -176,6 +195,7 @@ def write_xlsx(
     sensitivity: SensitivityAnalysis | None = None,
     language: Language = "zh",
     overwrite: bool = False,
+    uncertainty: UncertaintyAnalysis | None = None,
 ) -> Path:
     """Write an evaluation result to a multi-sheet ``.xlsx`` workbook.
 
@@ -190,6 +210,8 @@ def write_xlsx(
         The system it was computed with (names, points, scoring rules).
     sensitivity : SensitivityAnalysis, optional
         Adds the sensitivity sheet.
+    uncertainty : UncertaintyAnalysis, optional
+        Adds the certainty and payments sheet (:func:`ppeval.pipeline.analyse_uncertainty`).
     language : {"zh", "en"}
         Language of sheet names and headers (default Chinese).
     overwrite : bool
@@ -217,17 +239,19 @@ def write_xlsx(
     'result.xlsx'
     """
     lang = _checks(result, system, sensitivity, language)
+    if uncertainty is not None and not isinstance(uncertainty, UncertaintyAnalysis):
+        raise InputError(f"uncertainty must be an UncertaintyAnalysis or None; got {type(uncertainty).__name__}")
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
         raise InputError(f"{p}: an Excel workbook needs the suffix .xlsx (got {p.suffix!r})")
     check_writable(p, overwrite)
-    wb = _workbook(result, system, sensitivity, lang)
+    wb = _workbook(result, system, sensitivity, lang, uncertainty)
     atomic_write(p, wb.save)
     return p
 
 
 def _workbook(result: EvaluationResult, system: IndicatorSystem, sens: SensitivityAnalysis | None,
-              lang: Language) -> Any:
+              lang: Language, uncertainty: UncertaintyAnalysis | None = None) -> Any:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)  # rows are streamed: fast and lean on workbooks of many projects
@@ -239,6 +263,8 @@ def _workbook(result: EvaluationResult, system: IndicatorSystem, sens: Sensitivi
     ]
     if sens is not None and sens.monte_carlo is not None:
         sheets.append(_sensitivity(result, sens, lang))
+    if uncertainty is not None and uncertainty.evidence is not None:
+        sheets.append(_certainty(result, system, uncertainty, lang))
     sheets += [_diagnostics(result, lang), _provenance(result, system, lang)]
     for sheet in sheets:
         sheet.write(wb)
@@ -420,6 +446,39 @@ def _sensitivity(r: EvaluationResult, sens: SensitivityAnalysis, lang: Language)
     sheet.add([])
     sheet.add([_t("mc_note", lang, n=sens.samples, seed=sens.seed)])
     for note in sens.notes:
+        sheet.add([note])
+    return sheet
+
+
+def _certainty(r: EvaluationResult, system: IndicatorSystem, u: UncertaintyAnalysis, lang: Language) -> _Sheet:
+    ev, pay = u.evidence, u.payments
+    assert ev is not None  # noqa: S101 - checked by the caller
+    keys = ["project", "project_name", "score", "score_low", "score_high", "grade", "p_own_grade", "main_source"]
+    if pay is not None:
+        keys += ["decision", "contract_value", "payment", "expected_payment", "payment_low", "payment_high",
+                 "money_at_risk"]
+    fmts = {3: _FMT_SCORE, 4: _FMT_SCORE, 5: _FMT_SCORE, 7: _FMT_WEIGHT}
+    fmts.update({c: "#,##0" for c in range(10, 16)})
+    sheet = _Sheet("sheet.certainty", lang, [_t(k, lang) for k in keys], fmts, most=30)
+    q = ev.to_100(ev.score_quantiles)
+    lo, hi = np.minimum(q[:, 0], q[:, -1]), np.maximum(q[:, 0], q[:, -1])
+    labels = [g.label for g in system.grades]
+    for i in np.argsort(r.ranks, kind="stable"):
+        k = labels.index(r.grades[i])
+        p_own = ev.grade_probability[i, k] if ev.grade_probability is not None else None
+        src = _t(f"source.{ev.sources[int(ev.main_source[i])]}", lang) if ev.main_source[i] >= 0 else _t("none", lang)
+        row: list[Any] = [r.project_ids[i], r.project_names[i], _num(r.score_100[i]), _num(lo[i]), _num(hi[i]),
+                          _value("grade", r.grades[i], lang), None if p_own is None else _num(p_own), src]
+        if pay is not None:
+            row += [pay.rules.names[int(pay.decision[i])], _num(pay.contract_value[i]), _num(pay.payment[i]),
+                    _num(pay.expected_payment[i]), _num(pay.payment_low[i]), _num(pay.payment_high[i]),
+                    _num(pay.money_at_risk[i])]
+        sheet.add(row)
+    sheet.add([])
+    sep = "、" if lang == "zh" else ", "
+    sources = sep.join(_t(f"source.{name}", lang) for name in ev.sources)
+    sheet.add([_t("certainty_note", lang, n=u.samples, seed=u.seed, sources=sources)])
+    for note in u.notes:
         sheet.add([note])
     return sheet
 

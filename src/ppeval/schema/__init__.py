@@ -26,6 +26,7 @@ from ppeval.schema.indicator import (
     LikertScale,
     LinguisticScale,
     LinguisticTerm,
+    MeasurementUncertainty,
     Qualitative,
     Quantitative,
     Range,
@@ -36,6 +37,7 @@ from ppeval.schema.scoring import Band, Bands, Deduction, PassFail, Piecewise, P
 from ppeval.schema.system import (
     DEFAULT_GRADES,
     SCHEMA_VERSION,
+    DecisionRule,
     Evaluation,
     GradeBand,
     Group,
@@ -66,6 +68,8 @@ from ppeval.schema.weighting import (
 )
 
 __all__ = [
+    "DecisionRule",
+    "MeasurementUncertainty",
     "SCHEMA_VERSION",
     "ID_PATTERN",
     "JSON_SCHEMA_ID",

@@ -12,21 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import BeforeValidator, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     min_items,
     raise_problems,
 )
 from ppeval.schema.scoring import ScoringRule, rule_problems
 
 __all__ = [
+    "MeasurementUncertainty",
     "Direction",
     "DataSource",
     "Bounds",
@@ -143,7 +146,7 @@ class LikertScale(FrozenModel):
     """A Likert scale with values ``1..points`` and optional labels (one per point)."""
 
     type: Literal["likert"]
-    points: Annotated[int, Field(ge=2, le=101)]
+    points: Annotated[int, Field(ge=2, le=101), BeforeValidator(_no_bool)]
     labels: tuple[Text, ...] | None = None
 
     @model_validator(mode="after")
@@ -269,6 +272,26 @@ Scale = Annotated[LikertScale | LinguisticScale, Field(discriminator="type")]
 """A rating scale, discriminated on ``type``: ``likert`` or ``linguistic``."""
 
 
+class MeasurementUncertainty(FrozenModel):
+    """How precisely a quantitative value is known (e.g. self-reported against verified outputs).
+
+    The value ``x`` is taken as ``x + h z`` with ``h = absolute + relative |x|``
+    and ``z`` standard uniform on [-1, 1], symmetric triangular on [-1, 1]
+    or standard normal; the draws are truncated to the indicator's bounds.
+    Used by the evidence Monte Carlo analysis.
+    """
+
+    distribution: Literal["uniform", "triangular", "normal"] = "uniform"
+    absolute: NonNegative = 0.0
+    relative: NonNegative = 0.0
+
+    @model_validator(mode="after")
+    def _some_spread(self) -> MeasurementUncertainty:
+        if self.absolute <= 0.0 and self.relative <= 0.0:
+            raise_problems([((), "give absolute and/or relative > 0 (the spread of the measurement)")])
+        return self
+
+
 class _LeafBase(FrozenModel):
     """Behaviour shared by the leaf models (their fields are declared in each, in file order)."""
 
@@ -309,6 +332,7 @@ class Quantitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["quantitative"]
     direction: Direction
     description: Text | None = None
@@ -321,14 +345,19 @@ class Quantitative(_LeafBase):
     source: DataSource | None = None
     stage: Id | None = None
     notes: Text | None = None
+    uncertainty: MeasurementUncertainty | None = None
     derived: DEADerived | None = None
 
     @model_serializer(mode="wrap")
     def _omit_no_derivation(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """Leave ``derived`` out when unset, so systems without DEA keep their canonical JSON and hash."""
+        """Leave ``derived`` and ``uncertainty`` out when unset, so systems without them keep their canonical
+        JSON and hash."""
         data = handler(self)
-        if self.derived is None and isinstance(data, dict):
-            data.pop("derived", None)
+        if isinstance(data, dict):
+            if self.derived is None:
+                data.pop("derived", None)
+            if self.uncertainty is None:
+                data.pop("uncertainty", None)
         return data
 
     @model_validator(mode="after")
@@ -416,6 +445,7 @@ class Qualitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["qualitative"]
     direction: Literal["benefit", "cost"]
     description: Text | None = None

@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ppeval._typing import ArrayLike
@@ -32,10 +32,13 @@ from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     format_subpath,
+    localized,
     min_items,
     raise_problems,
 )
@@ -55,6 +58,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "RESERVED_IDS",
     "GradeBand",
+    "DecisionRule",
     "Evaluation",
     "WeightConstraint",
     "DEFAULT_TOTAL_POINTS",
@@ -98,6 +102,7 @@ class Group(FrozenModel):
 
     id: Id
     name: Text
+    names: Names | None = None
     description: Text | None = None
     stage: Id | None = None
     notes: Text | None = None
@@ -249,7 +254,12 @@ class GradeBand(FrozenModel):
     """A grade: ``label`` applies to scores ``>= min`` (0-100) and below the previous band's ``min``."""
 
     label: Text
+    labels: Names | None = None
     min: Annotated[Finite, Field(ge=0, le=100)]
+
+    def label_in(self, lang: str | None) -> str:
+        """The band's label in ``lang`` (from ``labels``), else ``label``."""
+        return localized(self.label, self.labels, lang)
 
 
 DEFAULT_GRADES: tuple[GradeBand, ...] = (
@@ -261,6 +271,29 @@ DEFAULT_GRADES: tuple[GradeBand, ...] = (
 """Grade bands of Chinese budget-performance evaluation: excellent >= 90, good >= 80, fair >= 60, poor."""
 
 GroupName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
+
+
+class DecisionRule(FrozenModel):
+    """What follows from a grade or score band: payment released, deduction, renewal.
+
+    Give either ``grade`` (a grade label: the band of that grade) or ``min``
+    (a score lower bound on the 0-100 scale). The payment of a project is
+    ``contract_value * max(release - deduction, 0)``, ``contract_value``
+    coming from the projects file.
+    """
+
+    name: Text
+    grade: Text | None = None
+    min: Annotated[Finite, Field(ge=0, le=100)] | None = None
+    release: Annotated[Finite, Field(ge=0, le=1)] = 1.0
+    deduction: Annotated[Finite, Field(ge=0, le=1)] = 0.0
+    action: Literal["renew", "continue", "warning", "exclude"] = "continue"
+
+    @model_validator(mode="after")
+    def _grade_or_min(self) -> DecisionRule:
+        if (self.grade is None) == (self.min is None):
+            raise_problems([((), f"decision {self.name!r}: give exactly one of grade (a grade label) or min")])
+        return self
 
 
 class Evaluation(FrozenModel):
@@ -282,15 +315,18 @@ class Evaluation(FrozenModel):
         What a share below the floor does.
     missing : {"reject", "worst", "mean"}
         Policy for a missing quantitative value.
+    decisions : tuple of DecisionRule or None
+        Payment and renewal decisions by grade or score band, best first.
     """
 
     rating_aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
     trim: Annotated[Finite, Field(ge=0, lt=0.5)] = 0.1
     rater_group_weights: dict[GroupName, NonNegative] | None = None
-    min_raters: Annotated[int, Field(ge=1)] = 5
+    min_raters: Annotated[int, Field(ge=1), BeforeValidator(_no_bool)] = 5
     qualitative_floor: Annotated[Finite, Field(ge=0, le=1)] | None = None
     qualitative_policy: Literal["warn", "strict"] = "warn"
     missing: Literal["reject", "worst", "mean"] = "reject"
+    decisions: tuple[DecisionRule, ...] | None = None
 
     @model_validator(mode="after")
     def _group_weights(self) -> Evaluation:
@@ -409,9 +445,10 @@ class IndicatorSystem(FrozenModel):
     'good'
     """
 
-    schema_version: Literal[1]
+    schema_version: Annotated[Literal[1], BeforeValidator(_no_bool)]
     id: Id
     name: Text
+    names: Names | None = None
     version: Text
     description: Text | None = None
     source: Text

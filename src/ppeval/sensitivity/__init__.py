@@ -5,6 +5,14 @@
   identical on any executor.
 * :func:`judgment_sensitivity` - the same, with weights from perturbed AHP
   judgments.
+* :func:`evidence_monte_carlo` - the same with uncertain evidence: raters
+  resampled (stratified bootstrap), measured values drawn from their
+  measurement distribution; grade and decision probabilities, and which
+  source (weights, ratings, values) drives the spread.
+* :func:`payment_outcomes` - decisions (payment released, deduction,
+  renewal / warning / exclusion) by score band, their probabilities, the
+  expected payment and the money at risk; :func:`grade_boundary_changes` -
+  the smallest change of one value or one weight that changes a grade.
 * :func:`one_at_a_time` - one weight varied, the others keeping their
   proportions.
 * :func:`critical_weight_changes` - smallest weight changes that change the
@@ -20,8 +28,18 @@ All functions take plain arrays (``matrix (n, m)``, ``weights (m,)``,
 
 from __future__ import annotations
 
+from ._evidence_inputs import RatingEvidence, ValueUncertainty, rating_evidence, value_uncertainty
 from .agreement import MethodAgreementResult, method_agreement
 from .critical import CriticalChanges, CriticalWeightsResult, critical_weight_changes
+from .decisions import (
+    DecisionRules,
+    GradeBoundaryResult,
+    PaymentOutcome,
+    decision_rules,
+    grade_boundary_changes,
+    payment_outcomes,
+)
+from .evidence import EvidenceResult, evidence_monte_carlo
 from .judgments import judgment_sensitivity
 from .montecarlo import MonteCarloResult, monte_carlo
 from .oat import OATResult, one_at_a_time
@@ -31,6 +49,18 @@ __all__ = [
     "MonteCarloResult",
     "monte_carlo",
     "judgment_sensitivity",
+    "EvidenceResult",
+    "evidence_monte_carlo",
+    "RatingEvidence",
+    "rating_evidence",
+    "ValueUncertainty",
+    "value_uncertainty",
+    "DecisionRules",
+    "decision_rules",
+    "PaymentOutcome",
+    "payment_outcomes",
+    "GradeBoundaryResult",
+    "grade_boundary_changes",
     "OATResult",
     "one_at_a_time",
     "CriticalChanges",

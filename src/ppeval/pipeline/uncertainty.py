@@ -1,0 +1,362 @@
+"""How sure is each grade and each payment: the evidence Monte Carlo of an evaluation result.
+
+Maps an :class:`~ppeval.pipeline.EvaluationResult`, its indicator system and
+its assessment onto :func:`ppeval.sensitivity.evidence_monte_carlo`: the
+raters of every qualitative cell are resampled within their rater groups
+(the system's aggregation rule and group weights), quantitative values vary
+as their indicators' ``uncertainty`` declares, weights as in the weight-only
+analysis. With the system's ``evaluation.decisions`` and the projects'
+``contract_value`` it adds decisions and payments; it also finds the
+smallest single change that moves each project across a grade boundary.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ppeval._typing import FloatArray
+from ppeval.errors import InputError, PPEvalError, SchemaError
+from ppeval.pipeline.result import EvaluationResult
+from ppeval.pipeline.sensitivity import _core_setup
+from ppeval.schema import Assessment, IndicatorSystem, MeasurementUncertainty, Qualitative, Quantitative
+from ppeval.sensitivity import (
+    DecisionRules,
+    EvidenceResult,
+    GradeBoundaryResult,
+    PaymentOutcome,
+    decision_rules,
+    evidence_monte_carlo,
+    grade_boundary_changes,
+    payment_outcomes,
+    rating_evidence,
+    value_uncertainty,
+)
+
+__all__ = ["UncertaintyAnalysis", "analyse_uncertainty", "system_decision_rules", "BOUNDARY_MAX_PROJECTS"]
+
+#: Largest number of projects for the grade-boundary search in relative mode (its cost grows as n^2 m^2).
+BOUNDARY_MAX_PROJECTS = 300
+
+
+@dataclass(frozen=True, eq=False)
+class UncertaintyAnalysis:
+    """Evidence uncertainty of one evaluation result.
+
+    Attributes
+    ----------
+    evidence : EvidenceResult or None
+        Score distribution, grade and decision probabilities, rank
+        acceptability and first-order indices per project (None if it
+        could not be computed, see ``notes``).
+    payments : PaymentOutcome or None
+        Decisions and payments (None without decision rules or contract values).
+    boundary : GradeBoundaryResult or None
+        Smallest single value or weight change that changes each grade.
+    sources : tuple of str
+        Sources varied (``weights``, ``ratings``, ``values``).
+    uncertain_values : tuple of str
+        Indicators whose values vary (declared ``uncertainty``).
+    samples, seed, concentration
+        Settings of the run.
+    exact : bool
+        False when the analysis scores with a proxy method (see ``notes``).
+    notes : tuple of str
+        What was approximated or skipped, and why.
+    """
+
+    evidence: EvidenceResult | None
+    payments: PaymentOutcome | None
+    boundary: GradeBoundaryResult | None
+    sources: tuple[str, ...]
+    uncertain_values: tuple[str, ...]
+    samples: int
+    seed: int | None
+    concentration: float | None
+    exact: bool
+    notes: tuple[str, ...]
+
+
+def system_decision_rules(system: IndicatorSystem) -> DecisionRules | None:
+    """The system's ``evaluation.decisions`` as :class:`~ppeval.sensitivity.DecisionRules` (None if absent).
+
+    A rule given by ``grade`` takes that grade's lower bound.
+
+    Raises
+    ------
+    SchemaError
+        A rule names an unknown grade, or the bands are not strictly decreasing.
+    """
+    rules = system.evaluation.decisions
+    if not rules:
+        return None
+    mins = {g.label: g.min for g in system.grades}
+    lower = []
+    for r in rules:
+        if r.grade is not None:
+            if r.grade not in mins:
+                raise SchemaError(
+                    f"evaluation.decisions: decision {r.name!r} names grade {r.grade!r}; the system's grades are "
+                    f"{', '.join(repr(g) for g in mins)}"
+                )
+            lower.append(mins[r.grade])
+        else:
+            lower.append(float(r.min))  # type: ignore[arg-type]
+    try:
+        return decision_rules(
+            [r.name for r in rules], lower, [r.release for r in rules],
+            deduction=[r.deduction for r in rules], action=[r.action for r in rules],
+        )
+    except InputError as exc:
+        raise SchemaError(f"evaluation.decisions: {exc}") from None
+
+
+def _as_declared(system: IndicatorSystem, declared: Any) -> dict[str, MeasurementUncertainty]:
+    """Per-indicator measurement uncertainty given with the data: id -> MeasurementUncertainty (or its fields)."""
+    if declared is None:
+        return {}
+    if not isinstance(declared, Mapping):
+        raise InputError(f"uncertainty is {type(declared).__name__}; expected a mapping of indicator id to "
+                         "{distribution, absolute, relative}")
+    kinds = {leaf.id: leaf for leaf in system.leaves()}
+    out: dict[str, MeasurementUncertainty] = {}
+    for key, spec in declared.items():
+        leaf = kinds.get(key)
+        if leaf is None:
+            raise InputError(f"uncertainty names indicator {key!r}, which system {system.id!r} does not have")
+        if not isinstance(leaf, Quantitative):
+            raise InputError(f"uncertainty names {leaf.name} ({key!r}), a rated indicator; its uncertainty "
+                             "comes from resampling its raters")
+        if isinstance(spec, MeasurementUncertainty):
+            out[key] = spec
+            continue
+        try:
+            out[key] = MeasurementUncertainty.model_validate(spec)
+        except ValueError as exc:
+            raise InputError(f"uncertainty of indicator {key!r}: {exc}") from None
+    return out
+
+
+def _values_spec(
+    system: IndicatorSystem, result: EvaluationResult, notes: list[str], declared: dict[str, MeasurementUncertainty]
+) -> tuple[Any, tuple[str, ...]]:
+    leaves = system.leaves()
+    m = len(leaves)
+    dist = ["none"] * m
+    absolute = np.zeros(m)
+    relative = np.zeros(m)
+    low = np.full(m, -np.inf)
+    high = np.full(m, np.inf)
+    names: list[str] = []
+    for j, leaf in enumerate(leaves):
+        if not isinstance(leaf, Quantitative):
+            continue
+        u = declared.get(leaf.id, leaf.uncertainty)  # the data's declaration overrides the system's
+        if u is None:
+            continue
+        if leaf.direction in ("target", "interval"):
+            notes.append(
+                f"measurement uncertainty of {leaf.name} is not used: target and interval indicators enter "
+                "the analysis as closeness to the target, not as the measured value"
+            )
+            continue
+        dist[j] = u.distribution
+        absolute[j] = u.absolute
+        relative[j] = u.relative
+        if leaf.bounds is not None:
+            low[j], high[j] = leaf.bounds.low, leaf.bounds.high
+        names.append(leaf.id)
+    if not names:
+        return None, ()
+    if result.imputed.any():
+        notes.append("imputed cells vary like measured ones of their indicator")
+    return value_uncertainty(dist, m, absolute=absolute, relative=relative, low=low, high=high), tuple(names)
+
+
+def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult) -> Any:
+    r = assessment.ratings
+    if not len(r):
+        return None
+    ev = system.evaluation
+    gw = None
+    groups = None
+    if ev.rater_group_weights is not None:
+        groups = tuple(sorted(ev.rater_group_weights))
+        w = np.array([ev.rater_group_weights[g] for g in groups], dtype=np.float64)
+        gw = w / w.sum()
+    return rating_evidence(
+        r.project, r.indicator, r.value, n_projects=len(result.project_ids), n_criteria=len(result.indicator_ids),
+        group=r.group, groups=groups, group_weights=gw, method=ev.rating_aggregation, trim=ev.trim,
+        project_ids=result.project_ids, indicator_ids=result.indicator_ids,
+    )
+
+
+def _value_range(system: IndicatorSystem, result: EvaluationResult) -> FloatArray:
+    x = result.matrix
+    out = np.empty((x.shape[1], 2))
+    for j, leaf in enumerate(system.leaves()):
+        span = leaf.span if isinstance(leaf, Qualitative | Quantitative) else None
+        if isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval"):
+            span = (0.0, 1.0)
+        if span is None:
+            lo, hi = float(x[:, j].min()), float(x[:, j].max())
+            w = max(hi - lo, abs(hi) * 1e-6, 1e-9)
+            span = (lo - w, hi + w)
+        lo, hi = min(span[0], float(x[:, j].min())), max(span[1], float(x[:, j].max()))
+        out[j] = (lo, hi if hi > lo else lo + 1.0)
+    return out
+
+
+def analyse_uncertainty(
+    result: EvaluationResult,
+    system: IndicatorSystem,
+    assessment: Assessment,
+    *,
+    samples: int = 2000,
+    seed: int | None = None,
+    concentration: float | None = 200.0,
+    weights: bool = True,
+    ratings: bool = True,
+    values: bool = True,
+    boundary: bool = True,
+    uncertainty: Mapping[str, Any] | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    chunk_size: int | None = None,
+) -> UncertaintyAnalysis:
+    """How sure each score, grade, rank, decision and payment is.
+
+    Parameters
+    ----------
+    result : EvaluationResult
+        ``evaluate(system, assessment)``.
+    system : IndicatorSystem
+        Its system (grades, aggregation rule, ``uncertainty`` of indicators,
+        ``evaluation.decisions``).
+    assessment : Assessment
+        Its assessment (raters' answers, ``contract_value`` of projects).
+    samples : int, default 2000
+        Monte Carlo samples (>= 1).
+    seed : int, optional
+        Seed (None: fresh entropy, recorded in the evidence result).
+    concentration : float or None, default 200
+        Dirichlet concentration of the weight draws (None: uniform simplex).
+    weights, ratings, values : bool
+        Which sources vary (ratings: stratified bootstrap of the raters;
+        values: the declared measurement uncertainty).
+    boundary : bool, default True
+        Also search the smallest change that moves each project across a
+        grade boundary (skipped with a note beyond
+        :data:`BOUNDARY_MAX_PROJECTS` projects in relative mode).
+    uncertainty : mapping of str to MeasurementUncertainty or dict, optional
+        Measurement uncertainty declared with the data, per quantitative
+        indicator id (``{"distribution": "normal", "relative": 0.1}``);
+        overrides the system's declaration of that indicator.
+    executor, chunk_size
+        As :func:`~ppeval.sensitivity.evidence_monte_carlo` (results do not
+        depend on them).
+
+    Returns
+    -------
+    UncertaintyAnalysis
+
+    Raises
+    ------
+    InputError
+        Invalid arguments, or a result that does not belong to the
+        system and assessment given.
+    SchemaError
+        Decision rules that name an unknown grade.
+
+    Notes
+    -----
+    Formulas and sources: :func:`~ppeval.sensitivity.evidence_monte_carlo`,
+    :func:`~ppeval.sensitivity.payment_outcomes`,
+    :func:`~ppeval.sensitivity.grade_boundary_changes`. FCE and
+    absolute-mode VIKOR results are analysed with WSM as a proxy, as in
+    :func:`~ppeval.pipeline.analyse_sensitivity`.
+
+    Examples
+    --------
+    >>> from ppeval.io import bundled
+    >>> from ppeval.pipeline import evaluate
+    >>> system, data = bundled.load_sample("community-4stage")
+    >>> u = analyse_uncertainty(evaluate(system, data), system, data, samples=400, seed=1, boundary=False)
+    >>> u.sources
+    ('weights', 'ratings')
+    """
+    if not isinstance(result, EvaluationResult):
+        raise InputError(f"result must be an EvaluationResult; got {type(result).__name__}")
+    if not isinstance(system, IndicatorSystem):
+        raise InputError(f"system must be an IndicatorSystem; got {type(system).__name__}")
+    if not isinstance(assessment, Assessment):
+        raise InputError(f"assessment must be an Assessment; got {type(assessment).__name__}")
+    if tuple(leaf.id for leaf in system.leaves()) != tuple(result.indicator_ids):
+        raise InputError(f"the result's indicators are not those of system {system.id!r}")
+    if tuple(assessment.project_ids) != tuple(result.project_ids):
+        raise InputError("the result's projects are not those of the assessment given")
+    for name, flag in (("weights", weights), ("ratings", ratings), ("values", values), ("boundary", boundary)):
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} is {flag!r}; expected True or False")
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise InputError(f"samples is {samples!r}; expected an integer >= 1")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
+        raise InputError(f"seed is {seed!r}; expected an integer >= 0 or None")
+    method, norm, bounds, exact, notes = _core_setup(result)
+    if method == "topsis" and bounds is None and norm not in ("vector", "minmax"):
+        method, norm, exact = "wsm", "minmax", False
+        notes.append(f"TOPSIS with {result.normalization!r} normalisation is analysed with WSM as a proxy")
+    v = float(result.provenance.config.get("v", 0.5))
+    rules = system_decision_rules(system)
+    bands = np.array([g.min for g in system.grades], dtype=np.float64)
+    rat = _ratings_spec(system, assessment, result) if ratings else None
+    declared = _as_declared(system, uncertainty)
+    vals, uncertain = _values_spec(system, result, notes, declared) if values else (None, ())
+    if ratings and rat is None:
+        notes.append("no raters' answers to resample: the ratings are fixed")
+    if values and vals is None:
+        notes.append("no indicator declares a measurement uncertainty: the measured values are fixed")
+    matrix = result.matrix
+    evidence = None
+    try:
+        evidence = evidence_monte_carlo(
+            matrix, result.weights, result.types, int(samples), vary_weights=weights, concentration=concentration,
+            ratings=rat, values=vals, method=method, normalization=norm, bounds=bounds, v=v, grade_bands=bands,
+            decision_bands=None if rules is None else rules.lower, seed=seed, executor=executor,
+            chunk_size=chunk_size,
+        )
+    except PPEvalError as exc:
+        notes.append(f"Evidence Monte Carlo not computed: {exc}")
+    payments = None
+    if rules is not None and evidence is not None:
+        cv = [p.contract_value for p in assessment.projects]
+        lacking = [result.project_names[i] for i, c in enumerate(cv) if c is None]
+        if lacking:
+            notes.append(f"payments not computed: no contract_value for {', '.join(lacking[:5])}"
+                         + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else ""))
+        else:
+            payments = payment_outcomes(evidence, rules, np.array(cv, dtype=np.float64))
+    elif rules is None:
+        notes.append("no decision rules (evaluation.decisions) in the system: no payments")
+    bres = None
+    if boundary:
+        n = len(result.project_ids)
+        if bounds is None and n > BOUNDARY_MAX_PROJECTS:
+            notes.append(f"grade-boundary search skipped: {n} projects in relative mode (limit "
+                         f"{BOUNDARY_MAX_PROJECTS}; the cost grows as n^2 m^2)")
+        else:
+            try:
+                bres = grade_boundary_changes(
+                    matrix, result.weights, result.types, bands, method=method, normalization=norm, bounds=bounds,
+                    v=v, value_range=_value_range(system, result),
+                )
+            except PPEvalError as exc:
+                notes.append(f"grade-boundary search not computed: {exc}")
+    sources = () if evidence is None else evidence.sources
+    return UncertaintyAnalysis(
+        evidence=evidence, payments=payments, boundary=bres, sources=sources, uncertain_values=uncertain,
+        samples=int(samples), seed=seed, concentration=concentration, exact=exact, notes=tuple(notes),
+    )

@@ -1,0 +1,680 @@
+"""Inputs of the evidence Monte Carlo: raters' answers to resample and measurement uncertainty of values.
+
+* :class:`RatingEvidence` holds, per rated (project, indicator) cell, the
+  distinct answers given there (the cell's *levels*) and, per rater group in
+  the cell (a *stratum*), how many raters gave each level. A bootstrap of the
+  raters of a stratum (``n`` raters drawn with replacement from its ``n``
+  raters) is a multinomial count vector over the levels; the cell value is
+  then the aggregation rule of :func:`ppeval.qualitative.aggregate_ratings`
+  applied to the resampled counts (mean, median, trimmed mean; pooled or
+  group-weighted), so the resampling is stratified exactly as the
+  aggregation is.
+* :class:`ValueUncertainty` holds a measurement distribution per
+  quantitative column: uniform, symmetric triangular or normal around the
+  reported value, with an absolute and/or relative spread, truncated to
+  ``[low, high]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from ppeval._checks import readonly
+from ppeval._typing import FloatArray, IntArray
+from ppeval.errors import InputError
+from ppeval.qualitative import aggregate_ratings
+from ppeval.qualitative._common import Where, as_codes, ids_sequence, parse_groups
+
+__all__ = [
+    "RatingEvidence",
+    "RatingSampler",
+    "rating_evidence",
+    "ValueUncertainty",
+    "value_uncertainty",
+    "DISTRIBUTIONS",
+]
+
+#: Measurement distributions of :class:`ValueUncertainty` (``"none"``: the value is exact).
+DISTRIBUTIONS = ("none", "uniform", "triangular", "normal")
+
+
+@dataclass(frozen=True, eq=False)
+class RatingEvidence:
+    """Raters' answers behind the qualitative cells of a decision matrix, ready to resample.
+
+    Attributes
+    ----------
+    n_projects, n_criteria : int
+        Shape of the decision matrix the cells belong to.
+    cell_row, cell_col : ndarray of int64, shape (c,)
+        Project (row) and matrix column of every rated cell, cells sorted by
+        (row, column).
+    levels : ndarray of float64, shape (c, K)
+        The distinct answers of each cell, ascending (padded with the cell's
+        largest answer; padding levels hold no rater).
+    stratum_cell : ndarray of int64, shape (s,)
+        Cell of every stratum (a rater group within a cell), sorted.
+    stratum_group : ndarray of int64, shape (s,)
+        Group of every stratum (index into ``groups``).
+    stratum_counts : ndarray of int64, shape (s, K)
+        Raters of the stratum at each level of its cell.
+    stratum_n : ndarray of int64, shape (s,)
+        Raters of the stratum (row sums of ``stratum_counts``).
+    groups : tuple of str
+        Rater group names.
+    group_weights : ndarray of float64 or None
+        Weight per group (None: every rater counts equally, the cell value
+        is over the pooled raters).
+    method : str
+        ``"mean"``, ``"median"`` or ``"trimmed_mean"``.
+    trim : float
+        Proportion cut at each end for ``"trimmed_mean"``.
+    base : ndarray of float64, shape (c,)
+        The aggregate of the observed answers (as
+        :func:`ppeval.qualitative.aggregate_ratings`).
+    n_raters : ndarray of int64, shape (c,)
+        Raters behind every cell (groups with weight 0 excluded).
+    """
+
+    n_projects: int
+    n_criteria: int
+    cell_row: IntArray
+    cell_col: IntArray
+    levels: FloatArray
+    stratum_cell: IntArray
+    stratum_group: IntArray
+    stratum_counts: IntArray
+    stratum_n: IntArray
+    groups: tuple[str, ...]
+    group_weights: FloatArray | None
+    method: str
+    trim: float
+    base: FloatArray
+    n_raters: IntArray
+
+    @property
+    def n_cells(self) -> int:
+        return int(self.cell_row.shape[0])
+
+    @property
+    def n_levels(self) -> int:
+        return int(self.levels.shape[1])
+
+    def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Cell values of ``size`` bootstraps of the raters: shape ``(size, c)``.
+
+        Each stratum's ``n`` raters are drawn with replacement from its own
+        raters and the cell value is the aggregation rule applied to the
+        resample (see :class:`RatingSampler`, which this builds on every call;
+        keep a sampler for repeated use).
+        """
+        return self.sampler().resample(rng, size)
+
+    def sampler(self) -> RatingSampler:
+        """Precompute the bootstrap distributions (see :class:`RatingSampler`)."""
+        return RatingSampler.build(self)
+
+    def draw_counts(self, rng: np.random.Generator, size: int, strata: IntArray) -> IntArray:
+        """Bootstrap level counts ``(size, len(strata), K)`` of the given strata.
+
+        ``C ~ Multinomial(n, c / n)`` drawn as a chain of binomials over the
+        levels: ``C_k ~ Bin(n - C_0 - ... - C_{k-1}, c_k / (c_k + ... + c_{K-1}))``.
+        """
+        s = strata.shape[0]
+        k_lev = self.n_levels
+        counts = np.empty((size, s, k_lev), dtype=np.int64)
+        remaining = np.broadcast_to(self.stratum_n[strata], (size, s)).copy()
+        cnt = self.stratum_counts[strata]
+        tail = np.cumsum(cnt[:, ::-1], axis=1)[:, ::-1]  # raters at level k or above
+        for k in range(k_lev - 1):
+            q = np.zeros(s)
+            np.divide(cnt[:, k], tail[:, k], out=q, where=tail[:, k] > 0)
+            ck = rng.binomial(remaining, q)
+            counts[:, :, k] = ck
+            remaining -= ck
+        counts[:, :, k_lev - 1] = remaining
+        return counts
+
+    def values_from_sums(self, sums: FloatArray) -> FloatArray:
+        """Cell values ``(t, c)`` of the ``mean`` rule from per-stratum sums of the resampled answers ``(t, s)``."""
+        starts = _starts(self.stratum_cell, self.n_cells)
+        gw = self.group_weights
+        if gw is None:
+            out: FloatArray = np.add.reduceat(sums, starts, axis=1) / self.n_raters
+            return out
+        w_s = gw[self.stratum_group] / self.stratum_n
+        num = np.add.reduceat(sums * w_s, starts, axis=1)
+        den = np.add.reduceat(gw[self.stratum_group], starts)
+        res: FloatArray = num / den
+        return res
+
+    def values_from_counts(self, counts: IntArray) -> FloatArray:
+        """Cell values ``(t, c)`` from per-stratum level counts ``(t, s, K)`` (the aggregation rule)."""
+        lev_s = self.levels[self.stratum_cell]
+        if self.method == "mean":
+            return self.values_from_sums(np.einsum("tsk,sk->ts", counts, lev_s))
+        starts = _starts(self.stratum_cell, self.n_cells)
+        gw = self.group_weights
+        if gw is None:
+            pooled = np.add.reduceat(counts, starts, axis=1)
+            return _order_statistic(pooled, self.n_raters, self.levels, self.method, self.trim)
+        stat = _order_statistic(counts, self.stratum_n, lev_s, self.method, self.trim)
+        wg = gw[self.stratum_group]
+        num = np.add.reduceat(stat * wg, starts, axis=1)
+        den = np.add.reduceat(wg, starts)
+        res2: FloatArray = num / den
+        return res2
+
+
+#: Largest number of lattice points of one stratum's bootstrap sum kept as an exact table.
+MAX_SUPPORT = 1 << 14
+#: Largest number of lattice points spanned by one cell's answers (the lattice step is their smallest gap).
+MAX_LATTICE = 256
+#: Largest number of table entries (CDF values) of one run's exact tables (128 MiB with the guide tables).
+TABLE_FLOATS = 1 << 23
+
+
+@dataclass(frozen=True, eq=False)
+class RatingSampler:
+    """Bootstrap sampler of a :class:`RatingEvidence`: exact distributions where possible, counts elsewhere.
+
+    With the ``mean`` rule the resampled cell value depends on each
+    stratum's **sum** of resampled answers only. When a cell's answers lie
+    on a lattice ``v_0 + h k`` (Likert points, equally spaced terms), the
+    sum of a stratum's ``n`` resampled answers is ``n v_0 + h S`` with
+    ``S`` the sum of ``n`` independent draws from the stratum's answer
+    distribution over ``k``: its distribution is the ``n``-fold convolution
+    of that distribution (computed once per run, by FFT:
+    ``pmf_S = IFFT(FFT(p)^n)``, Efron & Tibshirani 1993 ch. 6 call this the
+    exact bootstrap distribution) and ``S`` is drawn by inverting its CDF
+    with a guide table (Chen & Asau 1974): one uniform and about two table
+    look-ups per (sample, stratum), whatever the number of raters. Other
+    strata (answers off a lattice, a lattice of more than
+    :data:`MAX_LATTICE` points, a sum of more than :data:`MAX_SUPPORT`
+    values, or tables beyond :data:`TABLE_FLOATS` entries in all, the
+    largest first) and the ``median`` and ``trimmed_mean`` rules draw the
+    multinomial counts as a chain of binomials (``K - 1`` binomial draws per
+    (sample, stratum)).
+    """
+
+    evidence: RatingEvidence
+    lattice: IntArray  # strata sampled from exact tables
+    fallback: IntArray  # strata sampled by multinomial counts
+    offset: FloatArray  # (len(lattice),) n v_0
+    step: FloatArray  # (len(lattice),) h
+    support: IntArray  # (len(lattice),) lattice points of the sum
+    cdf: FloatArray  # flat CDFs
+    cdf_start: IntArray  # (len(lattice),)
+    guide: IntArray  # flat guide tables: guide[g] = first k with CDF_k >= g / support
+    guide_start: IntArray
+    coef: FloatArray  # (s,) weight of each stratum's sum in its cell value (the mean rule)
+    value: FloatArray  # flat, like cdf: coef * (n v_0 + h k), the stratum's part of its cell value
+
+    @classmethod
+    def build(cls, ev: RatingEvidence) -> RatingSampler:
+        s = ev.stratum_n.shape[0]
+        empty_i = np.zeros(0, dtype=np.int64)
+        if ev.method != "mean" or s == 0:
+            return cls(ev, empty_i, np.arange(s, dtype=np.int64), np.zeros(0), np.zeros(0), empty_i,
+                       np.zeros(0), empty_i, empty_i, empty_i, np.zeros(0), np.zeros(0))
+        lev = ev.levels[ev.stratum_cell]  # (s, K) ascending, padded with the largest
+        used = ev.stratum_counts > 0
+        v0 = np.where(used, lev, np.inf).min(axis=1)
+        v1 = np.where(used, lev, -np.inf).max(axis=1)
+        gaps = np.diff(lev, axis=1)
+        gaps = np.where(gaps > 0, gaps, np.inf)
+        h = gaps.min(axis=1) if gaps.shape[1] else np.full(s, np.inf)
+        h = np.where(np.isfinite(h), h, 1.0)  # a single level: any step
+        pos = (lev - v0[:, None]) / h[:, None]
+        k = np.rint(pos)
+        on = (np.abs(pos - k) <= 1e-9 * np.maximum(1.0, np.abs(pos))) | ~used
+        n_pts = np.rint((v1 - v0) / h).astype(np.int64) + 1
+        supp = ev.stratum_n * (n_pts - 1) + 1
+        ok = on.all(axis=1) & (n_pts <= MAX_LATTICE) & (supp <= MAX_SUPPORT)
+        # at most TABLE_FLOATS table entries in all: the strata with the smallest tables first
+        cand = np.flatnonzero(ok)
+        by_size = cand[np.argsort(supp[cand], kind="stable")]
+        keep = by_size[np.cumsum(supp[by_size]) <= TABLE_FLOATS]
+        ok[:] = False
+        ok[keep] = True
+        lat = np.flatnonzero(ok)
+        fb = np.flatnonzero(~ok)
+        support = supp[lat]
+        cdf_start = np.zeros(lat.shape[0], dtype=np.int64)
+        if lat.shape[0]:
+            cdf_start[1:] = np.cumsum(support)[:-1]
+        cdf = np.empty(int(support.sum()))
+        # exact pmf of the sum by FFT, grouped by transform length (powers of two), in blocks of rows
+        fft_len = 1 << np.ceil(np.log2(np.maximum(support, 2))).astype(np.int64)
+        for size in (int(x) for x in np.unique(fft_len)):
+            group = np.flatnonzero(fft_len == size)
+            step = max(1, (1 << 22) // size)
+            for b0 in range(0, group.shape[0], step):  # blocks bound the memory of the transforms
+                sel = group[b0 : b0 + step]
+                st = lat[sel]
+                p = np.zeros((sel.shape[0], size))
+                kk = np.where(used[st], k[st], 0).astype(np.int64)
+                rows = np.repeat(np.arange(sel.shape[0]), lev.shape[1])
+                np.add.at(p, (rows, kk.reshape(-1)), (ev.stratum_counts[st] / ev.stratum_n[st, None]).reshape(-1))
+                pmf = np.fft.irfft(np.fft.rfft(p, axis=1) ** ev.stratum_n[st, None], n=size, axis=1)
+                np.clip(pmf, 0.0, None, out=pmf)
+                c = np.cumsum(pmf, axis=1)
+                c /= c[np.arange(sel.shape[0]), support[sel] - 1][:, None]
+                inside = np.arange(size)[None, :] < support[sel][:, None]
+                cdf[(cdf_start[sel][:, None] + np.arange(size)[None, :])[inside]] = c[inside]
+        # guide tables: guide[g] = #(k : CDF_k <= g / N), a lower bound of the answer for u >= g / N; each
+        # CDF value is inflated by a few ulps first, so rounding can only lower the bound (never overshoot)
+        seg = np.repeat(np.arange(lat.shape[0]), support)
+        n_seg = support[seg]
+        key = np.ceil(cdf * n_seg * (1.0 + 1e-12)).astype(np.int64)  # CDF_k counts for g >= key
+        inside = key < n_seg
+        hits = np.bincount((cdf_start[seg] + key)[inside], minlength=cdf.shape[0])
+        cum = np.cumsum(hits)
+        guide = cum - np.where(cdf_start > 0, cum[np.maximum(cdf_start - 1, 0)], 0)[seg]
+        guide = np.minimum(guide, n_seg - 1).astype(np.int64)
+        # cell value = sum over its strata of coef * (stratum sum): coef = 1 / raters of the cell (pooled) or
+        # (w_g / n_s) / (sum of the weights of the groups present)
+        starts = _starts(ev.stratum_cell, ev.n_cells)
+        if ev.group_weights is None:
+            coef = 1.0 / ev.n_raters[ev.stratum_cell]
+        else:
+            wg = ev.group_weights[ev.stratum_group]
+            coef = wg / ev.stratum_n / np.add.reduceat(wg, starts)[ev.stratum_cell]
+        lat_offset, lat_step = v0[lat] * ev.stratum_n[lat], h[lat]
+        k_of = np.arange(cdf.shape[0]) - cdf_start[seg]
+        value = (coef[lat] * lat_offset)[seg] + (coef[lat] * lat_step)[seg] * k_of
+        arrays = (lat, fb, lat_offset, lat_step, support, cdf, cdf_start, guide, coef, value)
+        for a in arrays:
+            readonly(a)
+        return cls(ev, lat, fb, lat_offset, lat_step, support, cdf, cdf_start, guide, cdf_start, coef, value)
+
+    def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Cell values ``(size, c)`` of ``size`` bootstraps of the raters."""
+        ev = self.evidence
+        if ev.method != "mean":
+            return ev.values_from_counts(ev.draw_counts(rng, size, self.fallback))
+        s = ev.stratum_n.shape[0]
+        part = np.empty((s, size))  # each stratum's part of its cell value, stratum-major
+        n_lat = self.lattice.shape[0]
+        if n_lat:
+            # stratum-major (each stratum's draws together): the look-ups of one stratum stay in its own
+            # table, in cache, whatever the number of strata
+            u = rng.random((n_lat, size))
+            start = self.cdf_start[:, None]
+            n_pts = self.support[:, None]
+            pos = self.guide[np.minimum((u * n_pts).astype(np.int64), n_pts - 1) + start] + start
+            # the answer is #(k : CDF_k <= u) (< support: the last CDF value is 1 > u); the guide starts at most
+            # a step or two short: two full passes, then the few that still need steps
+            cdf = self.cdf
+            for _ in range(2):
+                pos += cdf[pos] <= u
+            flat_p = pos.reshape(-1)
+            active = np.flatnonzero(cdf[flat_p] <= u.reshape(-1))
+            if active.size:  # the few left (tails): binary search for the first CDF_k > u in (pos, end]
+                ua = u.reshape(-1)[active]
+                a = flat_p[active] + 1
+                b = np.broadcast_to(start + n_pts - 1, u.shape).reshape(-1)[active]
+                while True:
+                    open_ = a < b
+                    if not open_.any():
+                        break
+                    mid = (a + b) >> 1
+                    gt = cdf[mid] > ua
+                    b = np.where(open_ & gt, mid, b)
+                    a = np.where(open_ & ~gt, mid + 1, a)
+                flat_p[active] = a
+            if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
+                part = self.value[pos]
+            else:
+                part[self.lattice] = self.value[pos]
+        if self.fallback.shape[0]:
+            fb = self.fallback
+            counts = ev.draw_counts(rng, size, fb)
+            sums = np.einsum("tsk,sk->st", counts, ev.levels[ev.stratum_cell[fb]])
+            part[fb] = self.coef[fb, None] * sums
+        c = ev.n_cells
+        if c and s == c * (s // c) and (ev.stratum_cell == np.arange(s) // (s // c)).all():
+            # every cell has the same number of strata (the same groups rated everywhere): one sum over an axis
+            cells: FloatArray = part.reshape(c, s // c, size).sum(axis=1)
+        else:
+            cells = np.add.reduceat(part, _starts(ev.stratum_cell, c), axis=0)
+        return cells.T
+
+
+def _starts(sorted_keys: IntArray, n_keys: int) -> IntArray:
+    """First position of every key ``0..n_keys-1`` in a sorted key array (every key present)."""
+    return np.searchsorted(sorted_keys, np.arange(n_keys)).astype(np.intp)
+
+
+def _order_statistic(counts: IntArray, n: IntArray, levels: FloatArray, method: str, trim: float) -> FloatArray:
+    """Median or trimmed mean of ``n`` values given as counts ``(t, x, K)`` over ascending ``levels (x, K)``."""
+    cum = np.cumsum(counts, axis=2)
+    if method == "median":
+        lo = (n - 1) // 2
+        hi = n // 2
+        i_lo = (cum <= lo[:, None]).sum(axis=2)
+        i_hi = (cum <= hi[:, None]).sum(axis=2)
+        lv = np.broadcast_to(levels, cum.shape)
+        v_lo = np.take_along_axis(lv, i_lo[..., None], axis=2)[..., 0]
+        v_hi = np.take_along_axis(lv, i_hi[..., None], axis=2)[..., 0]
+        out: FloatArray = 0.5 * (v_lo + v_hi)
+        return out
+    g = (trim * n).astype(np.int64)  # as scipy.stats.trim_mean and aggregate_ratings
+    top = (n - g)[:, None]
+    prev = cum - counts
+    kept = np.clip(np.minimum(cum, top) - np.maximum(prev, g[:, None]), 0, None)
+    res: FloatArray = np.einsum("txk,xk->tx", kept, levels) / (n - 2 * g)
+    return res
+
+
+def rating_evidence(
+    project: npt.ArrayLike,
+    indicator: npt.ArrayLike,
+    value: npt.ArrayLike,
+    *,
+    n_projects: int,
+    n_criteria: int,
+    group: npt.ArrayLike | None = None,
+    groups: Sequence[str] | None = None,
+    group_weights: Mapping[str, float] | npt.ArrayLike | None = None,
+    method: str = "mean",
+    trim: float = 0.1,
+    project_ids: Sequence[Any] | None = None,
+    indicator_ids: Sequence[Any] | None = None,
+) -> RatingEvidence:
+    """Collect raters' answers for the bootstrap of :func:`evidence_monte_carlo`.
+
+    Parameters
+    ----------
+    project, indicator, value : array_like, shape (r,)
+        One entry per rating, as :func:`ppeval.qualitative.aggregate_ratings`;
+        ``indicator`` is the **matrix column** of the rated indicator, and
+        ``nan`` values are missing answers (skipped).
+    n_projects, n_criteria : int
+        Shape of the decision matrix.
+    group, groups, group_weights, method, trim
+        The aggregation rule, exactly as for
+        :func:`~ppeval.qualitative.aggregate_ratings` (raters are resampled
+        within each group, so a group's number of raters stays fixed).
+    project_ids, indicator_ids : sequence, optional
+        Ids used in error messages (``indicator_ids`` one per matrix column).
+
+    Returns
+    -------
+    RatingEvidence
+
+    Raises
+    ------
+    InputError
+        As :func:`~ppeval.qualitative.aggregate_ratings` (codes, values,
+        groups, weights, method).
+
+    Examples
+    --------
+    >>> ev = rating_evidence([0, 0, 0], [1, 1, 1], [3.0, 4.0, 4.0], n_projects=1, n_criteria=2)
+    >>> ev.levels.tolist(), ev.stratum_counts.tolist(), ev.base.tolist()
+    ([[3.0, 4.0]], [[1, 2]], [3.6666666666666665])
+    """
+    agg = aggregate_ratings(
+        project, indicator, value, n_projects=n_projects, n_indicators=n_criteria, method=method,  # type: ignore[arg-type]
+        trim=trim, group=group, groups=groups, group_weights=group_weights,
+        project_ids=project_ids, indicator_ids=indicator_ids,
+    )
+    proj, _ = as_codes(project, "project", n_projects)
+    ind, _ = as_codes(indicator, "indicator", n_criteria, length=proj.shape[0])
+    v = np.asarray(value, dtype=np.float64)
+    where = Where(proj, ind, None, ids_sequence(project_ids, n_projects, "project_ids"),
+                  ids_sequence(indicator_ids, n_criteria, "indicator_ids"))
+    gcode, names, gw = parse_groups(group, proj.shape[0], groups=groups, group_weights=group_weights, where=where)
+    ok = ~np.isnan(v)
+    if gw is not None:
+        ok &= gw[gcode] > 0.0
+    rows, cols = np.nonzero(agg.has_value)
+    cell_flat = rows * n_criteria + cols  # sorted (row-major nonzero)
+    c = cell_flat.shape[0]
+    flat = proj * n_criteria + ind
+    ok &= np.isin(flat, cell_flat)
+    cell_of = np.searchsorted(cell_flat, flat[ok])
+    vv = v[ok]
+    gg = gcode[ok]
+    # levels: distinct (cell, value) pairs
+    order = np.lexsort((vv, cell_of))
+    cs, vs, gs = cell_of[order], vv[order], gg[order]
+    new = np.ones(cs.shape[0], dtype=bool)
+    new[1:] = (cs[1:] != cs[:-1]) | (vs[1:] != vs[:-1])
+    lev_id = np.cumsum(new) - 1  # global level id
+    first_lev = np.searchsorted(cs[new], np.arange(c))  # first level id of every cell
+    lev_in_cell = lev_id - first_lev[cs]
+    n_lev = np.bincount(cs[new], minlength=c)
+    k_max = max(int(n_lev.max()) if c else 1, 1)
+    levels = np.empty((c, k_max))
+    levels[cs[new], lev_in_cell[new]] = vs[new]
+    if c:
+        last = levels[np.arange(c), n_lev - 1]
+        pad = np.arange(k_max)[None, :] >= n_lev[:, None]
+        levels[pad] = np.broadcast_to(last[:, None], (c, k_max))[pad]
+    # strata: (cell, group)
+    n_groups = len(names)
+    skey = cs * n_groups + gs
+    ukey, s_of = np.unique(skey, return_inverse=True)
+    s = ukey.shape[0]
+    counts = np.zeros((s, k_max), dtype=np.int64)
+    np.add.at(counts, (s_of, lev_in_cell), 1)
+    stratum_cell = (ukey // n_groups).astype(np.int64)
+    stratum_group = (ukey % n_groups).astype(np.int64)
+    stratum_n = counts.sum(axis=1)
+    n_raters = np.bincount(stratum_cell, weights=stratum_n, minlength=c).astype(np.int64)
+    base = np.ascontiguousarray(agg.value[rows, cols])
+    arrays = (rows, cols, levels, stratum_cell, stratum_group, counts, stratum_n, base, n_raters)
+    for a in arrays:
+        readonly(a)
+    gw_out = None if gw is None else readonly(gw.copy())
+    return RatingEvidence(
+        n_projects=int(n_projects), n_criteria=int(n_criteria),
+        cell_row=rows.astype(np.int64), cell_col=cols.astype(np.int64), levels=levels,
+        stratum_cell=stratum_cell, stratum_group=stratum_group, stratum_counts=counts, stratum_n=stratum_n,
+        groups=names, group_weights=gw_out, method=agg.method, trim=agg.trim, base=base, n_raters=n_raters,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ValueUncertainty:
+    """Measurement uncertainty of the values of each matrix column.
+
+    Attributes
+    ----------
+    distribution : tuple of str
+        Per column: ``"none"`` (exact), ``"uniform"`` (on ``x ± h``),
+        ``"triangular"`` (symmetric, mode ``x``, on ``x ± h``) or
+        ``"normal"`` (mean ``x``, standard deviation ``h``).
+    absolute, relative : ndarray of float64, shape (m,)
+        The spread of cell ``(i, j)`` is ``h_ij = absolute_j + relative_j |x_ij|``.
+    low, high : ndarray of float64, shape (m,)
+        Truncation (``-inf``/``inf`` for none): the distribution is
+        conditioned on ``low <= x' <= high`` (sampled by the inverse CDF
+        on ``[F(low), F(high)]``, so it is truncated, not clipped).
+    """
+
+    distribution: tuple[str, ...]
+    absolute: FloatArray
+    relative: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+    @property
+    def columns(self) -> IntArray:
+        """Columns with a distribution and a positive spread somewhere."""
+        active = np.array([d != "none" for d in self.distribution], dtype=bool)
+        active &= (self.absolute > 0.0) | (self.relative > 0.0)
+        return np.flatnonzero(active)
+
+
+def _per_column(x: Any, m: int, name: str, default: float) -> FloatArray:
+    if x is None:
+        return np.full(m, default)
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim == 0:
+        arr = np.full(m, float(arr))
+    if arr.shape != (m,):
+        raise InputError(f"{name} has shape {arr.shape}; expected ({m},) (one entry per column) or a scalar")
+    return arr
+
+
+def value_uncertainty(
+    distribution: str | Sequence[str],
+    n_criteria: int,
+    *,
+    absolute: Any = None,
+    relative: Any = None,
+    low: Any = None,
+    high: Any = None,
+) -> ValueUncertainty:
+    """Declare measurement uncertainty per matrix column.
+
+    Parameters
+    ----------
+    distribution : str or sequence of str
+        One of :data:`DISTRIBUTIONS` for every column, or one per column.
+    n_criteria : int
+        Number of matrix columns ``m``.
+    absolute : float or array_like (m,), optional
+        Absolute spread (half-width of uniform/triangular, standard deviation
+        of normal), ``>= 0``, in the column's unit. Default 0.
+    relative : float or array_like (m,), optional
+        Relative spread, ``>= 0`` (0.1 = ±10 % of the value). Default 0.
+    low, high : float or array_like (m,), optional
+        Truncation limits (default ``-inf``/``inf``), ``low < high``.
+
+    Returns
+    -------
+    ValueUncertainty
+
+    Raises
+    ------
+    InputError
+        Unknown distribution, wrong shapes, negative or non-finite spreads,
+        ``nan`` limits or ``low >= high``, each naming the column.
+
+    Examples
+    --------
+    >>> u = value_uncertainty(["none", "uniform"], 2, relative=[0, 0.1], low=0)
+    >>> u.columns.tolist()
+    [1]
+    """
+    if isinstance(n_criteria, bool) or not isinstance(n_criteria, int | np.integer) or n_criteria < 1:
+        raise InputError(f"n_criteria is {n_criteria!r}; expected an int >= 1")
+    m = int(n_criteria)
+    dist = [distribution] * m if isinstance(distribution, str) else list(distribution)
+    if len(dist) != m:
+        raise InputError(f"distribution has {len(dist)} entries; expected {m} (one per column)")
+    for j, d in enumerate(dist):
+        if d not in DISTRIBUTIONS:
+            raise InputError(f"distribution[{j}] is {d!r}; valid values are {', '.join(DISTRIBUTIONS)}")
+    a = _per_column(absolute, m, "absolute", 0.0)
+    r = _per_column(relative, m, "relative", 0.0)
+    lo = _per_column(low, m, "low", -np.inf)
+    hi = _per_column(high, m, "high", np.inf)
+    for name, arr in (("absolute", a), ("relative", r)):
+        bad = ~(np.isfinite(arr) & (arr >= 0.0))
+        if bad.any():
+            j = int(np.argmax(bad))
+            raise InputError(f"{name}[{j}] is {arr[j]!r}; a spread must be finite and >= 0")
+    bad = np.isnan(lo) | np.isnan(hi) | ~(lo < hi)
+    if bad.any():
+        j = int(np.argmax(bad))
+        raise InputError(f"low[{j}] = {lo[j]!r} and high[{j}] = {hi[j]!r}; expected low < high")
+    for arr in (a, r, lo, hi):
+        readonly(arr)
+    return ValueUncertainty(distribution=tuple(str(d) for d in dist), absolute=a, relative=r, low=lo, high=hi)
+
+
+# standardised CDFs and their inverses (support [-1, 1] for uniform and triangular)
+def _cdf(kind: str, z: FloatArray) -> FloatArray:
+    if kind == "uniform":
+        return np.clip((z + 1.0) * 0.5, 0.0, 1.0)
+    if kind == "triangular":
+        zc = np.clip(z, -1.0, 1.0)
+        out: FloatArray = np.where(zc <= 0.0, 0.5 * (1.0 + zc) ** 2, 1.0 - 0.5 * (1.0 - zc) ** 2)
+        return out
+    res: FloatArray = special.ndtr(z)
+    return res
+
+
+def _inverse_cdf(kind: str, u: FloatArray) -> FloatArray:
+    if kind == "uniform":
+        out: FloatArray = 2.0 * u - 1.0
+        return out
+    if kind == "triangular":
+        res: FloatArray = np.where(u <= 0.5, np.sqrt(2.0 * u) - 1.0, 1.0 - np.sqrt(2.0 * (1.0 - u)))
+        return res
+    z: FloatArray = special.ndtri(u)
+    return z
+
+
+@dataclass(frozen=True, eq=False)
+class ValueSampler:
+    """Per-cell truncated distributions of the uncertain columns of one matrix (built once per run)."""
+
+    columns: IntArray  # (q,)
+    kinds: tuple[str, ...]  # per uncertain column
+    x: FloatArray  # (n, q) reported values
+    h: FloatArray  # (n, q) spreads (0: exact cell)
+    f_lo: FloatArray  # (n, q) F(a)
+    f_width: FloatArray  # (n, q) F(b) - F(a)
+    low: FloatArray  # (q,)
+    high: FloatArray  # (q,)
+
+    @classmethod
+    def build(cls, spec: ValueUncertainty, matrix: FloatArray, bounds: FloatArray | None) -> ValueSampler:
+        cols = spec.columns
+        x = matrix[:, cols]
+        h = spec.absolute[cols] + spec.relative[cols] * np.abs(x)
+        lo = spec.low[cols].copy()
+        hi = spec.high[cols].copy()
+        if bounds is not None:  # absolute mode: values stay within the indicator bounds
+            lo = np.maximum(lo, bounds[cols].min(axis=1))
+            hi = np.minimum(hi, bounds[cols].max(axis=1))
+        outside = (x < lo) | (x > hi)
+        if outside.any():
+            i, k = (int(t) for t in np.argwhere(outside)[0])
+            raise InputError(
+                f"matrix[{i}, {int(cols[k])}] = {x[i, k]!r} lies outside the truncation range "
+                f"[{lo[k]!r}, {hi[k]!r}] of its measurement uncertainty"
+            )
+        kinds = tuple(spec.distribution[int(j)] for j in cols)
+        f_lo = np.zeros_like(x)
+        f_w = np.ones_like(x)
+        safe_h = np.where(h > 0.0, h, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            a = (lo - x) / safe_h
+            b = (hi - x) / safe_h
+        for k, kind in enumerate(kinds):
+            fa = _cdf(kind, a[:, k])
+            fb = _cdf(kind, b[:, k])
+            f_lo[:, k] = fa
+            f_w[:, k] = fb - fa
+        exact = (h <= 0.0) | (f_w <= 0.0)
+        h = np.where(exact, 0.0, h)
+        f_lo = np.where(exact, 0.0, f_lo)
+        f_w = np.where(exact, 1.0, f_w)
+        return cls(columns=cols, kinds=kinds, x=x, h=h, f_lo=f_lo, f_width=f_w, low=lo, high=hi)
+
+    def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Values of the uncertain columns for ``size`` samples: ``(size, n, q)``."""
+        n, q = self.x.shape
+        u = rng.random((size, n, q))
+        u += 2.0**-54  # multiples of 2^-53 in [0, 1) -> open interval (0, 1): no infinite normal quantile
+        u *= self.f_width
+        u += self.f_lo
+        out = np.empty_like(u)
+        for k, kind in enumerate(self.kinds):
+            z = _inverse_cdf(kind, u[:, :, k])
+            out[:, :, k] = self.x[:, k] + self.h[:, k] * z
+        np.clip(out, self.low, self.high, out=out)  # removes 1-ulp excursions of the inverse CDFs only
+        return out

@@ -1,0 +1,105 @@
+"""``ppeval uncertainty`` and ``ppeval compare``: tables, JSON output, no overwriting without --force."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ppeval.cli import EXIT_INPUT, EXIT_OK, main
+from ppeval.io import bundled
+
+INPUTS = [str(bundled.system_path("community-4stage")), *map(str, bundled.sample_assessment_paths("community-4stage"))]
+
+
+@pytest.fixture(scope="module")
+def result_json(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("cli") / "result.json"
+    assert main(["evaluate", *INPUTS, "--json", str(out), "--seed", "1"]) == EXIT_OK
+    return str(out)
+
+
+def test_uncertainty_prints_and_writes_json(result_json: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "u.json"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "300", "--seed", "4", "--json", str(out)]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "How sure is each grade?" in text
+    assert "Qingshui Community Family Service Centre" in text  # names, not ids
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["sources"] == ["weights", "ratings"]
+    assert len(data["evidence"]["grade_probability"]) == 8
+    # an existing output is not replaced without --force; an input never
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--json", str(out)]) == EXIT_INPUT
+    assert "--force" in capsys.readouterr().err
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--seed", "4", "--no-boundary",
+                 "--json", str(out), "--force"]) == EXIT_OK
+    assert json.loads(out.read_text(encoding="utf-8"))["boundary"] is None
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--json", result_json,
+                 "--force"]) == EXIT_INPUT
+
+
+def test_compare_two_stored_results(result_json: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c.json"
+    assert main(["compare", result_json, result_json, "--json", str(out)]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "Rounds compared" in text
+    assert "beyond the evidence" not in text
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["score_change"] == [0.0] * 8
+    assert data["exceeds_uncertainty"] is None
+    assert main(["compare", result_json, result_json, "--earlier", *INPUTS, "--later", *INPUTS, "--samples", "200",
+                 "--seed", "2", "--json", str(out), "--force"]) == EXIT_OK
+    assert "beyond the evidence" in capsys.readouterr().out
+    assert json.loads(out.read_text(encoding="utf-8"))["exceeds_uncertainty"] == [False] * 8
+
+
+def test_uncertainty_workbook_has_the_certainty_sheet(result_json: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "u.xlsx"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "200", "--seed", "1", "--no-boundary",
+                 "--xlsx", str(out)]) == EXIT_OK
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert "结果可信度与付款" in wb.sheetnames
+    rows = list(wb["结果可信度与付款"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("项目编号", "项目名称", "得分")
+    assert {r[1] for r in rows[1:9]} >= {"Qingshui Community Family Service Centre"}
+    assert all(0.0 <= r[6] <= 1.0 for r in rows[1:9])  # P(this grade)
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--xlsx", str(out)]) == EXIT_INPUT
+
+
+def test_workbook_with_payments_in_english(tmp_path: Path) -> None:
+    import openpyxl
+
+    from ppeval.pipeline import analyse_uncertainty, evaluate
+    from ppeval.report.xlsx import write_xlsx
+    from ppeval.schema import IndicatorSystem
+
+    system, data = bundled.load_sample("community-4stage")
+    d = system.model_dump(exclude_none=True)
+    d["evaluation"]["decisions"] = [{"name": "pay", "min": 60, "release": 1.0},
+                                    {"name": "withhold", "min": 0, "release": 0.0, "action": "exclude"}]
+    system = IndicatorSystem.model_validate(d)
+    result = evaluate(system, data)
+    u = analyse_uncertainty(result, system, data, samples=200, seed=3, boundary=False)
+    out = write_xlsx(tmp_path / "r.xlsx", result, system, uncertainty=u, language="en")
+    rows = list(openpyxl.load_workbook(out, read_only=True)["Certainty and payments"].iter_rows(values_only=True))
+    head = rows[0]
+    assert "Money at risk" in head
+    assert "Expected payment" in head
+    assert u.payments is not None
+    risk = [r[head.index("Money at risk")] for r in rows[1:9]]
+    assert sum(risk) == pytest.approx(u.payments.total_money_at_risk)
+
+
+def test_uncertainty_file_with_the_data(result_json: str, tmp_path: Path) -> None:
+    spec = tmp_path / "uncertainty.yaml"
+    spec.write_text("output_achievement: {distribution: uniform, absolute: 5}\n", encoding="utf-8")
+    out = tmp_path / "u.json"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "100", "--seed", "1", "--no-boundary",
+                 "--uncertainty", str(spec), "--json", str(out)]) == EXIT_OK
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["sources"] == ["weights", "ratings", "values"]
+    assert data["uncertain_values"] == ["output_achievement"]
