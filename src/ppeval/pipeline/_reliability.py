@@ -60,10 +60,14 @@ def reliability_statistics(
     qset = np.zeros(len(ids), dtype=bool)
     qset[np.asarray(qual_cols, dtype=np.int64)] = True
     keep = qset[r.indicator]
-    names, gcode = factorize(r.group[keep])  # a handful of groups: no sort of the ratings
+    # a handful of groups: no sort of the ratings, and no copy of their group names
+    names, gcode_all = factorize(r.group)
     rows = np.flatnonzero(keep)
+    gcode = gcode_all[rows]
     for g, group in enumerate(str(x) for x in names.tolist()):
         m = rows[gcode == g]
+        if m.size == 0:  # a group that rated quantitative indicators only
+            continue
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
         _, code = _hash_codes(r.rater[m])
@@ -96,13 +100,13 @@ def _hash_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort(key)
         sk = key[order]
         same = sk[1:] == sk[:-1]
-        sa = a[order]
-        if bool((sa[1:][same] == sa[:-1][same]).all()):
+        # only neighbours with equal keys are compared as strings (none when every id is distinct)
+        if bool((a[order[1:][same]] == a[order[:-1][same]]).all()):
             new = np.concatenate(([True], ~same))
             code_sorted = np.cumsum(new) - 1
             code = np.empty(a.shape[0], dtype=np.int64)
             code[order] = code_sorted
-            return sa[new], code
+            return a[order[new]], code
     uniq, inv = np.unique(a, return_inverse=True)
     return uniq, inv.reshape(-1).astype(np.int64)
 
