@@ -10,7 +10,9 @@ projects (experts, government reviewers).
   respondents = (project, rater) rows, when the group answered at least 2
   indicators and at least 3 respondents answered; and KMO with Bartlett's
   test of the same answers (complete questionnaires, at least 3 items), when
-  computable.
+  computable. When every respondent answered one item only, alpha is undefined
+  (no pair of items answered together): an ``info`` diagnostic
+  ``reliability_not_computed`` says so and no table is built.
 * Panel: per indicator, ICC(2,k) (two-way random, mean of the panel's scores)
   on the projects every panel member scored (a fully crossed table); when
   fewer than 2 projects are complete (each project reviewed by some of the
