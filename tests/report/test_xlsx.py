@@ -33,7 +33,7 @@ def test_sheets_headers_and_formats(tmp_path: Path, sample: tuple) -> None:
     scores = wb["评价结果"]
     assert [c.value for c in scores[1]][:5] == [header(k, "zh") for k in ("rank", "project", "project_name", "score",
                                                                            "grade")]
-    assert [c.value for c in scores[1]][:5] == ["名次", "项目", "项目名称", "得分", "等级"]  # the report's words
+    assert [c.value for c in scores[1]][:5] == ["名次", "项目编号", "项目名称", "得分", "等级"]  # the report's words
     # sorted by rank, numbers as numbers with a two-decimal format
     assert [scores.cell(k, 1).value for k in range(2, 8)] == [1, 2, 3, 4, 5, 6]
     best = int(np.argmin(r.ranks))
