@@ -75,7 +75,8 @@ def test_cv_bad_input(matrix: object, error: type[Exception], fragment: str) -> 
     assert fragment in str(exc.value)
 
 
-@given(arrays(np.float64, st.tuples(st.integers(2, 20), st.integers(1, 6)), elements=st.floats(0.0, 1e6)),
+@given(arrays(np.float64, st.tuples(st.integers(2, 20), st.integers(1, 6)),
+              elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e6))),  # no subnormals: x * factor must not underflow
        st.floats(1e-3, 1e3))
 def test_cv_properties(x: np.ndarray, factor: float) -> None:
     if (x.max(axis=0) == 0).any() or (x.min(axis=0) == x.max(axis=0)).all():
