@@ -208,12 +208,6 @@ def _report_path(value: str | None) -> Path | None:
     return path
 
 
-def _write_text(path: Path, text: str) -> None:
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 def _print_ranking(
     console: Console,
     result: EvaluationResult,
@@ -261,6 +255,8 @@ def _print_ranking(
             markup=False, soft_wrap=True,
         )
     warnings = [d for d in result.diagnostics if d.severity in ("warning", "error")]
+    # the scores' dependence on the evaluated set (absolute mode with data-driven weights) is always shown first
+    warnings.sort(key=lambda d: d.code != "weights_depend_on_set")
     if warnings:
         console.print(f"{len(warnings)} warning(s) about the evaluation:", markup=False)
         for d in warnings[:_MAX_WARNINGS]:
@@ -268,6 +264,11 @@ def _print_ranking(
         if len(warnings) > _MAX_WARNINGS:
             console.print(f"  ... and {len(warnings) - _MAX_WARNINGS} more (the report lists them all)",
                           markup=False)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text at ``path`` (commands stage their outputs through :mod:`ppeval.cli._output`)."""
+    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _write_ranking_csv(path: Path, result: EvaluationResult) -> None:

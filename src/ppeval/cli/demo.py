@@ -26,7 +26,6 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     force = bool(getattr(args, "force", False))
     xlsx = xlsx_path(args.xlsx, force)
-    out.mkdir(parents=True, exist_ok=True)
     system_path = str(bundled.system_path(DEMO_SYSTEM))
     data_paths = [str(p) for p in bundled.sample_assessment_paths(DEMO_SYSTEM)]
     console = _console()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
@@ -23,6 +24,8 @@ from ppeval.cli._common import (
     _reproduce_command,
     _sensitivity,
 )
+from ppeval.cli._output import Outputs
+from ppeval.cli._xlsx import add_force_argument
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -35,12 +38,16 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.report import write_report
 
     report = _report_path(args.report)
-    text = _read_result_text(args.result)
+    outputs = Outputs([args.result, args.system, *args.data, *(f for q in args.questionnaire or () for f in q)],
+                      force=args.force)
+    if report is not None:
+        outputs.check(report, "--report")
+    _read_result_text(args.result)  # a clear message for a missing or unreadable file
     system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
-        result = reproduce(text, system, assessment)
+        result = reproduce(Path(args.result), system, assessment)
     except ReproducibilityError as exc:
-        _error(f"{args.result}: {exc}")
+        _error(str(exc))
         return EXIT_FAILURE
     seed = args.seed if args.seed is not None else result.provenance.seed
     seed = _draw_seed(seed)
@@ -93,8 +100,12 @@ def run(args: argparse.Namespace) -> int:
         command = _reproduce_command(
             args.result, args.system, args.data, args.encoding, args.delimiter, args.questionnaire
         )
-        written = write_report(report, result, system=system, sensitivity=sens, command=command)
-        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+        with outputs.transaction():
+            outputs.stage(report, "--report", lambda p: write_report(
+                p, result, system=system, sensitivity=sens, command=command))
+        for folder in outputs.created:
+            console.print(f"created the output folder {folder}", markup=False, soft_wrap=True)
+        console.print(f"report written to {report}", markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -113,4 +124,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
     p.add_argument("--report", metavar="OUT", help="also write a report: OUT.html or OUT.md")
+    add_force_argument(p)
     p.set_defaults(func=run)

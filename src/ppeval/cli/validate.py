@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _add_reading, _console
+from ppeval.cli._common import EXIT_INPUT, EXIT_OK, METHOD_CHOICES, MODE_CHOICES, _add_reading, _console
 from ppeval.errors import PPEvalError
 
 __all__ = ["register", "run"]
@@ -43,12 +43,24 @@ def run(args: argparse.Namespace) -> int:
         for line in lines[1:]:
             console.print(line, markup=False, soft_wrap=True)
         return EXIT_INPUT
+    from ppeval.pipeline import validate
+
+    try:  # every check evaluate runs: the same code (ppeval.pipeline.validate runs evaluate)
+        found = validate(system, assessment, method=args.method, mode=args.mode)
+    except PPEvalError as exc:
+        for line in str(exc).splitlines():
+            console.print(line, markup=False, soft_wrap=True)
+        return EXIT_INPUT
     n_ratings = int(assessment.ratings.value.shape[0])
     console.print(
-        f"{', '.join(args.data)}: valid assessment ({assessment.n_projects} projects, {n_ratings} ratings)",
+        f"{', '.join(args.data)}: valid assessment ({assessment.n_projects} projects, {n_ratings} ratings) "
+        f"for {args.method}, {args.mode} mode",
         markup=False,
         soft_wrap=True,
     )
+    warnings = [d for d in found if d.severity in ("warning", "error")]
+    for d in warnings:
+        console.print(f"  warning: {d.message}", markup=False, soft_wrap=True)
     for info in assessment.source_info:
         how = [info.format]
         if info.sheet is not None:
@@ -66,10 +78,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "validate",
         help="check an indicator system and assessment files",
-        description="Check an indicator system file and, if given, assessment files against it. Prints "
-                    "every problem with file, row and id; exit 0 if valid, 2 if not.",
+        description="Check an indicator system file and, if given, assessment files against it, with "
+                    "every check ppeval evaluate runs (same options). Prints every problem with file, row "
+                    "and id; exit 0 if valid (ppeval evaluate will succeed), 2 if not.",
     )
     p.add_argument("system", metavar="SYSTEM", help="indicator system (.yaml, .json or .toml)")
+    p.add_argument("--method", choices=METHOD_CHOICES, default="topsis",
+                   help="check for this scoring method, as ppeval evaluate would use it (default topsis)")
+    p.add_argument("--mode", choices=MODE_CHOICES, default="absolute",
+                   help="check for this mode (default absolute, as ppeval evaluate)")
     p.add_argument("data", metavar="DATA", nargs="*",
                    help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
     _add_reading(p)

@@ -315,8 +315,12 @@ def _strip(col: np.ndarray) -> StrArray:
         return np.where(np.isnan(col), "", out)
     out_list: list[str] = []
     for v in col:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if v is None:
             out_list.append("")
+        elif isinstance(v, float) and math.isnan(v):
+            # one rule for every format: NaN is not a way to write "missing" (CSV rejects the text 'nan'
+            # too); a missing value is an empty cell (CSV) or null / a left-out key (JSON, YAML)
+            out_list.append("nan")
         elif isinstance(v, str):
             out_list.append(v.strip())
         elif isinstance(v, bool | np.bool_):
@@ -350,7 +354,7 @@ def _to_float(
         if bad.any():
             problems.rows(
                 np.nonzero(bad)[0],
-                lambda i: f"{where(i, name)}: {vals[i]!r} is not a finite number{row_label(i)}",
+                lambda i: f"{where(i, name)}: {float(vals[i])!r} is not a finite number{row_label(i)}",
             )
             vals[bad] = np.nan
         return vals, empty
@@ -375,8 +379,8 @@ def _to_float(
     if nonfinite.any():
         problems.rows(
             np.nonzero(nonfinite)[0],
-            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; leave the cell empty for a "
-            f"missing value{row_label(i)}",
+            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; for a missing value leave "
+            f"the cell empty (CSV) or write null (JSON, YAML){row_label(i)}",
         )
         empty = empty | nonfinite
     vals = np.where(empty, np.nan, vals)
@@ -688,14 +692,19 @@ class _Builder:
             "duplicated ratings",
         )
         lines = np.concatenate([t.rownum for _, t in rtables])
+        project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
+        # the canonical order: project, indicator (leaf order), group, rater, value; the order of rows
+        # in the files is not data (aggregates and agreement then do not depend on it, to the last bit)
+        vkey = np.where(np.isnan(value), np.inf, value)
+        canon = np.lexsort((vkey, rinv, ginv, indicator, project))
         return Ratings(
-            project=np.where(valid, pcode, 0),
-            indicator=np.where(valid, icode, 0),
-            rater=R,
-            group=G,
-            value=value,
-            line=lines,
-            file=file_idx,
+            project=project[canon],
+            indicator=indicator[canon],
+            rater=R[canon],
+            group=G[canon],
+            value=value[canon],
+            line=lines[canon],
+            file=file_idx[canon],
         )
 
     def _rating_values(
@@ -739,6 +748,9 @@ class _Builder:
     # -- all -------------------------------------------------------------------------------------------
     def build(self) -> Assessment:
         ids, infos, defined_by, strict = self._project_list()
+        # the canonical order: ids sorted by Unicode code point (the order of rows in a file is not data)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids, infos = [ids[i] for i in order], [infos[i] for i in order]
         pindex = {p: i for i, p in enumerate(ids)}
         n, m = len(ids), len(self.leaf_ids)
         if n == 0 and not self.problems.items:
@@ -760,6 +772,7 @@ class _Builder:
             )
         values.setflags(write=False)
         missing.setflags(write=False)
+        info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
         return Assessment(
             system_id=self.system.id,
             project_ids=tuple(ids),
@@ -769,6 +782,8 @@ class _Builder:
             missing=missing,
             ratings=ratings,
             sources=tuple(t.source for t in self.tables),
+            cell_source=cell_src,
+            info_source=info_source,
             notes=self.notes,
             source_info=tuple(t.info() for t in self.tables),
         )
@@ -1077,8 +1092,10 @@ def load_assessment(
     Returns
     -------
     Assessment
-        Projects in the order of the projects file (else the values files, else
-        the ratings), values in the system's leaf order, ratings mapped to scale values.
+        Projects in the canonical order (ids sorted by Unicode code point,
+        whatever the order of rows in the files), values in the system's leaf
+        order, ratings mapped to scale values and sorted by project,
+        indicator, rater group, rater and value.
 
     Raises
     ------

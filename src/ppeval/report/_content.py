@@ -142,6 +142,20 @@ def _grade_bands(ctx: _Context) -> list[tuple[str, float]]:
 # --------------------------------------------------------------------------- sections
 
 
+def _share_note(share: float) -> str:
+    """Why a variance share can lie outside 0-100 % (it is a covariance share, not a fraction)."""
+    if 0.0 <= share <= 1.0:
+        return ""
+    return (
+        " (a share of the variance is the covariance of these indicators' contributions with the total score "
+        "divided by the variance of the total; the shares of all indicators add up to 100 %, so when the other "
+        "indicators pull the scores the opposite way their share is negative and this one exceeds 100 %"
+        if share > 1.0
+        else " (negative: these indicators' contributions vary against the total score, pulling the projects "
+        "together; the shares of all indicators add up to 100 %"
+    ) + ")"
+
+
 def _summary(ctx: _Context, sens: SensitivityAnalysis | None) -> Section:
     r = ctx.result
     n, m = len(r.project_ids), len(r.indicator_ids)
@@ -153,7 +167,11 @@ def _summary(ctx: _Context, sens: SensitivityAnalysis | None) -> Section:
     else:
         what = f"the indicator system {r.provenance.system_id} (version {r.provenance.system_version})"
     mode = (
-        "absolute mode: each indicator is measured against its bounds, so a project's score does not "
+        "absolute mode: each indicator is measured against its bounds, but some weights are computed from "
+        "the evaluated projects' data (entropy, CRITIC or CV), so each project's score does depend on which "
+        "other projects were evaluated, through those weights"
+        if r.mode == "absolute" and r.diagnostics_of("weights_depend_on_set")
+        else "absolute mode: each indicator is measured against its bounds, so a project's score does not "
         "depend on which other projects were evaluated"
         if r.mode == "absolute"
         else "relative mode: each indicator is measured against the evaluated projects, so scores change "
@@ -436,8 +454,8 @@ def _qualitative(ctx: _Context) -> Section:
         f"{len(q.indicator_ids)} indicators rest on ratings by {len(q.groups)} rater group"
         f"{'s' if len(q.groups) != 1 else ''} ({', '.join(q.groups)}). They carry {_pct(q.weight_share)} of "
         f"the total weight and account for {_pct(q.variance_share)} of the variance of the scores across "
-        "projects. Agreement is Krippendorff's alpha (ordinal) between the raters of the same project; "
-        "values below 0.667 are commonly read as too little agreement to rely on."
+        f"projects{_share_note(q.variance_share)}. Agreement is Krippendorff's alpha (ordinal) between the "
+        "raters of the same project; values below 0.667 are commonly read as too little agreement to rely on."
     )]
     min_raters = ctx.system.evaluation.min_raters if ctx.system is not None else None
     header = ["Indicator", "Raters per project", "Missing answers", "Alpha", *q.groups]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import BeforeValidator, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from ppeval.schema._base import (
     Finite,
@@ -21,6 +21,7 @@ from ppeval.schema._base import (
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     min_items,
     raise_problems,
 )
@@ -144,7 +145,7 @@ class LikertScale(FrozenModel):
     """A Likert scale with values ``1..points`` and optional labels (one per point)."""
 
     type: Literal["likert"]
-    points: Annotated[int, Field(ge=2, le=101)]
+    points: Annotated[int, Field(ge=2, le=101), BeforeValidator(_no_bool)]
     labels: tuple[Text, ...] | None = None
 
     @model_validator(mode="after")

@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ppeval._typing import ArrayLike
@@ -35,6 +35,7 @@ from ppeval.schema._base import (
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     format_subpath,
     min_items,
     raise_problems,
@@ -313,7 +314,7 @@ class Evaluation(FrozenModel):
     rating_aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
     trim: Annotated[Finite, Field(ge=0, lt=0.5)] = 0.1
     rater_group_weights: dict[GroupName, NonNegative] | None = None
-    min_raters: Annotated[int, Field(ge=1)] = 5
+    min_raters: Annotated[int, Field(ge=1), BeforeValidator(_no_bool)] = 5
     qualitative_floor: Annotated[Finite, Field(ge=0, le=1)] | None = None
     qualitative_policy: Literal["warn", "strict"] = "warn"
     missing: Literal["reject", "worst", "mean"] = "reject"
@@ -436,7 +437,7 @@ class IndicatorSystem(FrozenModel):
     'good'
     """
 
-    schema_version: Literal[1]
+    schema_version: Annotated[Literal[1], BeforeValidator(_no_bool)]
     id: Id
     name: Text
     version: Text
