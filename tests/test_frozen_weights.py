@@ -114,9 +114,15 @@ def test_report_says_scores_depend_on_the_set(entropy_case: tuple[IndicatorSyste
     assert "does not depend on which other projects were evaluated" in text
 
 
-def test_report_explains_a_variance_share_above_100_percent() -> None:
-    from ppeval.report._content import _share_note
+def test_report_explains_a_variance_share_above_100_percent(entropy_case: tuple[IndicatorSystem, Assessment]) -> None:
+    from ppeval.report.i18n import Language
+    from ppeval.report.sections._context import make_context
+    from ppeval.report.sections.organisation import _share_note
 
-    assert _share_note(0.5) == ""
-    assert "add up to 100 %" in _share_note(1.144)
-    assert "negative" in _share_note(-0.2)
+    system, a = entropy_case
+    ctx = make_context(evaluate(system, a), system, Language("en"))
+    assert _share_note(ctx, 0.5) == ""
+    assert "add up to 100%" in _share_note(ctx, 1.144)
+    assert "negative" in _share_note(ctx, -0.2)
+    zh = make_context(evaluate(system, a), system, Language("zh"))
+    assert "占比之和为 100%" in _share_note(zh, 1.144)

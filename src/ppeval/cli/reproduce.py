@@ -8,9 +8,11 @@ from pathlib import Path
 from ppeval.cli._common import (
     EXIT_FAILURE,
     EXIT_OK,
+    _add_lang_option,
     _add_reading,
     _console,
     _error,
+    _language,
     _load_inputs,
     _read_result_text,
 )
@@ -29,11 +31,14 @@ def run(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_FAILURE
     p = result.provenance
-    how = ("exactly", "byte for byte") if args.atol is None else (f"within atol={args.atol:g}", "every number")
+    _ = _language(args.lang)._
+    how = (_("exactly"), _("byte for byte")) if args.atol is None else (
+        _("within atol={atol}").format(atol=f"{args.atol:g}"), _("every number"))
     _console().print(
-        f"verified: {args.result} reproduces {how[0]} ({len(result.project_ids)} projects, {how[1]}, "
-        f"system {p.system_id} {p.system_version}, system_hash {p.system_hash[:12]}, "
-        f"assessment_hash {p.assessment_hash[:12]}, seed {p.seed})",
+        _("verified: {result} reproduces {how} ({n} projects, {what}, system {system} {version}, system_hash "
+          "{sh}, assessment_hash {ah}, seed {seed})").format(
+            result=args.result, how=how[0], n=len(result.project_ids), what=how[1], system=p.system_id,
+            version=p.system_version, sh=p.system_hash[:12], ah=p.assessment_hash[:12], seed=p.seed),
         markup=False,
         soft_wrap=True,
     )
@@ -56,6 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="accept numbers that differ by at most X (every numeric field; default: the "
                         "recomputed result must equal the file byte for byte)")
     _add_reading(p)
+    _add_lang_option(p)
     p.set_defaults(func=run)
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ppeval.cli._common import EXIT_INPUT, EXIT_OK, METHOD_CHOICES, MODE_CHOICES, _add_reading, _console
+from ppeval.cli._common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    METHOD_CHOICES,
+    MODE_CHOICES,
+    _add_lang_option,
+    _add_reading,
+    _console,
+    _language,
+)
 from ppeval.errors import PPEvalError
 
 __all__ = ["register", "run"]
@@ -14,24 +23,27 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.io import Questionnaire, load_assessment, load_system, system_problems
 
     console = _console()
+    t = _language(args.lang)
+    _ = t._
     problems = system_problems(args.system)
     if problems:
-        console.print(f"{args.system}: {len(problems)} problem(s)", markup=False)
+        console.print(_("{file}: {k} problem(s)").format(file=args.system, k=len(problems)), markup=False)
         for p in problems:
             console.print(f"  {args.system}: {p}", markup=False, soft_wrap=True)
         if args.data:
-            console.print("the data files were not checked: fix the indicator system first", markup=False)
+            console.print(_("the data files were not checked: fix the indicator system first"), markup=False)
         return EXIT_INPUT
     system = load_system(args.system)
     n_inner = len(system.inner_nodes())
     console.print(
-        f"{args.system}: valid indicator system {system.id!r} ({len(system.leaf_ids)} indicators, "
-        f"{n_inner} inner nodes)",
+        _("{file}: valid indicator system {id!r} ({m} indicators, {k} inner nodes)").format(
+            file=args.system, id=system.id, m=len(system.leaf_ids), k=n_inner),
         markup=False,
     )
     for rep in system.consistency():
         if not rep.consistent:
-            console.print(f"  warning: {rep.message()}", markup=False, soft_wrap=True)
+            console.print("  " + _("warning: {message}").format(message=rep.message()), markup=False,
+                          soft_wrap=True)
     if not args.data and not args.questionnaire:
         return EXIT_OK
     try:
@@ -53,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     n_ratings = int(assessment.ratings.value.shape[0])
     console.print(
-        f"{', '.join(args.data)}: valid assessment ({assessment.n_projects} projects, {n_ratings} ratings) "
-        f"for {args.method}, {args.mode} mode",
+        _("{files}: valid assessment ({n} projects, {k} ratings) for {method}, {mode} mode").format(
+            files=", ".join(args.data), n=assessment.n_projects, k=n_ratings, method=args.method,
+            mode=_(args.mode)),
         markup=False,
         soft_wrap=True,
     )
@@ -64,12 +77,15 @@ def run(args: argparse.Namespace) -> int:
     for info in assessment.source_info:
         how = [info.format]
         if info.sheet is not None:
-            how.append(f"sheet {info.sheet!r}")
+            how.append(_("sheet {name!r}").format(name=info.sheet))
         if info.encoding is not None:
             how.append(info.encoding)
         if info.delimiter is not None:
-            how.append("tab-separated" if info.delimiter == "\t" else f"{info.delimiter!r}-separated")
-        console.print(f"  {info.name}: {info.kind}, read as {', '.join(how)}", markup=False, soft_wrap=True)
+            how.append(_("tab-separated") if info.delimiter == "\t" else _("{char!r}-separated").format(
+                char=info.delimiter))
+        console.print("  " + _("{name}: {kind}, read as {how}").format(name=info.name, kind=t.term(info.kind),
+                                                                      how=t.join(how)),
+                      markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -90,4 +106,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("data", metavar="DATA", nargs="*",
                    help="assessment files: values, ratings, projects (.csv in UTF-8, GBK or UTF-16; .xlsx; .json)")
     _add_reading(p)
+    _add_lang_option(p)
     p.set_defaults(func=run)

@@ -51,6 +51,8 @@ __all__ = [
 
 #: Columns of a projects file (only ``project`` is required).
 PROJECT_COLUMNS = ("project", "name", "organisation", "contract_value", "period")
+#: A project's name in one language: ``name_zh``, ``name_en`` (a projects table may have any of them).
+_NAME_IN = re.compile(r"^name_([a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*)$")
 #: Columns of a ratings file.
 RATING_COLUMNS = ("project", "indicator", "rater", "group", "rating")
 #: Column of a values table holding a note on the whole project.
@@ -291,7 +293,7 @@ def _detect_kind(header: Sequence[str], system: IndicatorSystem, source: str) ->
         return "ratings"
     if cols & set(system.leaf_ids):
         return "values"
-    if not cols or cols & set(PROJECT_COLUMNS):
+    if not cols or cols & set(PROJECT_COLUMNS) or any(_NAME_IN.match(c) for c in cols):
         return "projects"
     return "values"
 
@@ -437,13 +439,14 @@ class _Builder:
         return ids, [ProjectInfo(id=p) for p in ids], what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
-        extra = [c for c in t.columns if c not in PROJECT_COLUMNS]
+        extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
         if extra:
             self.problems.add(
                 f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a projects table; "
-                f"expected {', '.join(PROJECT_COLUMNS)}"
+                f"expected {', '.join(PROJECT_COLUMNS)} and name_<language> (e.g. name_zh)"
             )
         cols = {c: _strip(v).tolist() for c, v in t.columns.items() if c in PROJECT_COLUMNS}
+        lang_cols = {m.group(1): _strip(v).tolist() for c, v in t.columns.items() if (m := _NAME_IN.match(c))}
         ids_col = cols["project"]
         infos: list[ProjectInfo] = []
         seen: dict[str, int] = {}
@@ -463,6 +466,9 @@ class _Builder:
             for c in ("name", "organisation", "period"):
                 if c in cols and cols[c][i] != "":
                     record[c] = str(cols[c][i])
+            names = {lang: str(col[i]) for lang, col in lang_cols.items() if col[i] != ""}
+            if names:
+                record["names"] = names
             if "contract_value" in cols and cols["contract_value"][i] != "":
                 token = str(cols["contract_value"][i])
                 value = _parse_float(token)
@@ -833,6 +839,25 @@ def _object_array(items: Sequence[Any]) -> np.ndarray:
     return out
 
 
+def _project_names(records: Any) -> tuple[Any, list[str]]:
+    """Project records with ``names: {zh: ...}`` spelled as ``name_zh`` keys (the CSV columns), and those keys."""
+    if not isinstance(records, list):
+        return records, []
+    out: list[Any] = []
+    keys: dict[str, None] = {}
+    for rec in records:
+        if isinstance(rec, Mapping):
+            names = rec.get("names")
+            flat = {k: v for k, v in rec.items() if k != "names" or not isinstance(names, Mapping)}
+            if isinstance(names, Mapping):
+                flat.update({f"name_{lang}": text for lang, text in names.items()})
+            keys.update((k, None) for k in flat if isinstance(k, str) and _NAME_IN.match(k))
+            out.append(flat)
+        else:
+            out.append(rec)
+    return out, list(keys)
+
+
 def _records_table(
     records: Any, source: str, kind: Kind, key: str, allowed: Sequence[str], rename: Mapping[str, str]
 ) -> _Table:
@@ -915,9 +940,10 @@ def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
         raise DataError(f"{source}: the assessment is for system {data['system']!r}, not {system.id!r}")
     tables: list[_Table] = []
     if "projects" in data:
+        records, lang_keys = _project_names(data["projects"])
         tables.append(
-            _records_table(data["projects"], source, "projects", "projects",
-                           ("id", *PROJECT_COLUMNS[1:]), {"id": "project"})
+            _records_table(records, source, "projects", "projects",
+                           ("id", *PROJECT_COLUMNS[1:], *lang_keys), {"id": "project"})
         )
     if "values" in data:
         tables.append(_values_table(data["values"], source))

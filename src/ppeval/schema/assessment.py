@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import DataError, InputError
-from ppeval.schema._base import FrozenModel, NonNegative, Text
+from ppeval.schema._base import FrozenModel, Names, NonNegative, Text
 
 __all__ = ["ProjectInfo", "Ratings", "Assessment", "SourceInfo"]
 
@@ -29,10 +29,11 @@ StrArray = npt.NDArray[np.str_]
 
 
 class ProjectInfo(FrozenModel):
-    """Metadata of one evaluated project (only ``id`` is required)."""
+    """Metadata of one evaluated project (only ``id`` is required; ``names`` holds the name per language)."""
 
     id: Text
     name: Text | None = None
+    names: Names | None = None
     organisation: Text | None = None
     contract_value: NonNegative | None = None
     period: Text | None = None

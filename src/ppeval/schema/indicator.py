@@ -18,6 +18,7 @@ from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
@@ -331,6 +332,7 @@ class Quantitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["quantitative"]
     direction: Direction
     description: Text | None = None
@@ -443,6 +445,7 @@ class Qualitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["qualitative"]
     direction: Literal["benefit", "cost"]
     description: Text | None = None

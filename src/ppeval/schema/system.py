@@ -32,11 +32,13 @@ from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
     _no_bool,
     format_subpath,
+    localized,
     min_items,
     raise_problems,
 )
@@ -100,6 +102,7 @@ class Group(FrozenModel):
 
     id: Id
     name: Text
+    names: Names | None = None
     description: Text | None = None
     stage: Id | None = None
     notes: Text | None = None
@@ -251,7 +254,12 @@ class GradeBand(FrozenModel):
     """A grade: ``label`` applies to scores ``>= min`` (0-100) and below the previous band's ``min``."""
 
     label: Text
+    labels: Names | None = None
     min: Annotated[Finite, Field(ge=0, le=100)]
+
+    def label_in(self, lang: str | None) -> str:
+        """The band's label in ``lang`` (from ``labels``), else ``label``."""
+        return localized(self.label, self.labels, lang)
 
 
 DEFAULT_GRADES: tuple[GradeBand, ...] = (
@@ -440,6 +448,7 @@ class IndicatorSystem(FrozenModel):
     schema_version: Annotated[Literal[1], BeforeValidator(_no_bool)]
     id: Id
     name: Text
+    names: Names | None = None
     version: Text
     description: Text | None = None
     source: Text
