@@ -159,6 +159,8 @@ def _as_data(inputs: ArrayLike, outputs: ArrayLike) -> tuple[FloatArray, FloatAr
 
 
 def _numeric(raw: Any) -> bool:
+    if getattr(getattr(raw, "dtype", None), "kind", None) == "c":
+        return False  # as_matrix names the complex dtype
     try:
         np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
