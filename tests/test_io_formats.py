@@ -372,3 +372,16 @@ def test_polars_and_csv_module_paths_parse_alike(
     monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", 0)
     with pytest.raises(DataError, match=rf"values.csv, line {len(vals) + 1}: 2 fields; the header has"):
         load_assessment(paths, system, missing="worst")
+
+
+def test_gbk_file_with_a_damaged_byte_names_that_byte() -> None:
+    """A GBK file with one byte damaged (0xff is never valid GB18030) is located at the damaged byte,
+    not at its first (valid) GBK character, which is where UTF-8 decoding stops."""
+    good = "项目,名称\np1,春晖街道养老服务站\np2,西园居家照护\n".encode("gbk")
+    i = good.index("居".encode("gbk"))
+    raw = good[:i] + b"\xff" + good[i + 2 :]
+    with pytest.raises(DataError, match=r"line 3, character 6: byte 0xff is not valid GB18030/GBK"):
+        detect_encoding(raw, "f.csv")
+    # an undetectable file (no plausible GBK before the bad byte) keeps the UTF-8 location
+    with pytest.raises(DataError, match=r"line 1, column 3: byte 0xff is not valid UTF-8"):
+        detect_encoding(b"ab\xffcd\n", "f.csv")

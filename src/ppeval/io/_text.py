@@ -193,6 +193,9 @@ def detect_encoding(raw: bytes, source: str) -> tuple[str, str, bool]:
         return u8, "utf-8", False
     hint = "give encoding= (--encoding on the command line) or save the file as UTF-8"
     if gb is None:
+        damaged = _gb_damage(raw)
+        if damaged:
+            raise DataError(f"{source}: {damaged}; correct that byte (re-export the file) or {hint}")
         raise DataError(
             f"{source}: {_utf8_error(raw)}, and the file is not GB18030/GBK either: the encoding could not be "
             f"detected (perhaps Big5, Shift-JIS or a single-byte code page); {hint}"
@@ -209,6 +212,37 @@ def detect_encoding(raw: bytes, source: str) -> tuple[str, str, bool]:
     raise DataError(
         f"{source}: the encoding is ambiguous: line {line} reads {_clip(t8)!r} as UTF-8 and "
         f"{_clip(tg)!r} as GB18030/GBK; give encoding='utf-8' or encoding='gbk' (--encoding)"
+    )
+
+
+def _gb_damage(raw: bytes) -> str | None:
+    """For a GB18030/GBK file with a damaged byte: where GB18030 decoding fails, else ``None``.
+
+    Applies when the text before the first byte that is invalid in GB18030 holds non-UTF-8 Chinese
+    (the UTF-8 error comes earlier) that reads plausibly as GB18030: then the file is GBK with one bad
+    byte, and naming the first non-UTF-8 byte (a good GBK character) would point at the wrong cell.
+    """
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    else:
+        return None
+    try:
+        raw[:start].decode("utf-8")
+    except UnicodeDecodeError as u8:
+        if u8.start >= start:
+            return None
+    else:
+        return None
+    prefix = raw[:start].decode("gb18030")
+    if _plausibility(prefix) < PLAUSIBLE:
+        return None
+    line = prefix.count("\n") + 1
+    col = len(prefix) - (prefix.rfind("\n") + 1) + 1
+    return (
+        f"line {line}, character {col}: byte 0x{raw[start]:02x} is not valid GB18030/GBK, although the text "
+        "before it is GB18030/GBK (a damaged byte or a mixed-encoding file)"
     )
 
 
