@@ -385,3 +385,16 @@ def test_gbk_file_with_a_damaged_byte_names_that_byte() -> None:
     # an undetectable file (no plausible GBK before the bad byte) keeps the UTF-8 location
     with pytest.raises(DataError, match=r"line 1, column 3: byte 0xff is not valid UTF-8"):
         detect_encoding(b"ab\xffcd\n", "f.csv")
+
+
+def test_utf8_file_with_a_stray_nul_is_not_read_as_utf16() -> None:
+    """One NUL byte in a UTF-8 CSV (an even-length file) used to make it decode as UTF-16 into rare
+    ideographs, reported as a table with no 'project' column; now the NUL is named."""
+    raw = b"project,a,b\np1,91\x006,2\n"
+    assert len(raw) % 2 == 0
+    with pytest.raises(DataError, match=r"NUL bytes \(the first at line 2, byte 6\)"):
+        detect_encoding(raw, "f.csv")
+    # real UTF-16 without a byte-order mark is still detected
+    zh = "项目,名称\np1,春晖街道养老服务站\n"
+    assert detect_encoding(zh.encode("utf-16-le"), "f")[:2] == (zh, "utf-16-le")
+    assert detect_encoding(b"project,x\np1,1\n".decode().encode("utf-16-be"), "f")[1] == "utf-16-be"

@@ -179,11 +179,18 @@ def detect_encoding(raw: bytes, source: str) -> tuple[str, str, bool]:
         nul_odd = raw[1::2].count(0)
         guess = "utf-16-le" if nul_odd > 4 * nul_even else "utf-16-be" if nul_even > 4 * nul_odd else None
         found = _try(raw, guess) if guess else None
-        if guess and found is not None and not _CONTROL.search(found):
+        # plausible text, not just decodable: a UTF-8 file with one stray NUL decodes as UTF-16 into
+        # rare ideographs (byte pairs of ASCII letters), which would then be "a file with no header"
+        if guess and found is not None and _plausibility(found, traditional=True) >= PLAUSIBLE:
             return found, guess, False
+        at = raw.index(b"\x00")
+        before = raw[:at]
+        line_no, col = before.count(b"\n") + 1, at - (before.rfind(b"\n") + 1) + 1
+        where = f"line {line_no}, byte {col}"
         raise DataError(
-            f"{source}: the file holds NUL bytes but is not UTF-16 text with or without a byte-order mark; "
-            "is it a binary file (an .xlsx saved with a .csv name)? Otherwise give encoding= (--encoding)"
+            f"{source}: the file holds NUL bytes (the first at {where}) but is not UTF-16 text with or without "
+            "a byte-order mark; is it a binary file (an .xlsx saved with a .csv name)? "
+            "Otherwise give encoding= (--encoding)"
         )
     u8 = _try(raw, "utf-8")
     if u8 is not None and (u8.isascii() or _plausibility(u8, traditional=True) >= PLAUSIBLE):
