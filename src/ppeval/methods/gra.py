@@ -33,7 +33,8 @@ class _Grey:
     """Prepared problem: ``xi_ij = num / (shift - (x_ij - origin_j) / denom_j)`` (see :func:`_prepare`)."""
 
     lin: _Linear
-    shift: FloatArray  # 1 + rho * d_max - offset_j
+    base: FloatArray  # 1 - offset_j: delta_ij = base_j - r_ij
+    spread: float  # rho * d_max, added after the deviation (1 + rho * d_max would round rho < 1e-16 away)
     num: float  # d_min + rho * d_max
     degenerate: bool  # d_max == 0: every alternative equals the reference; xi = 1
 
@@ -54,8 +55,8 @@ def _prepare(matrix: Any, types: Any, rho: Any, bounds: Any) -> tuple[FloatArray
         d_min = float(1.0 - np.maximum(r_lo, r_hi).max())
         d_max = float(1.0 - np.minimum(r_lo, r_hi).min())
         d_min = max(d_min, 0.0)  # rounding
-    shift = 1.0 + p * d_max - lin.offset
-    return x, _Grey(lin=lin, shift=shift, num=d_min + p * d_max, degenerate=d_max <= 0.0)
+    spread = p * d_max
+    return x, _Grey(lin=lin, base=1.0 - lin.offset, spread=spread, num=d_min + spread, degenerate=d_max <= 0.0)
 
 
 def _coefficients_block(xb: FloatArray, g: _Grey, out: FloatArray) -> FloatArray:
@@ -65,7 +66,8 @@ def _coefficients_block(xb: FloatArray, g: _Grey, out: FloatArray) -> FloatArray
         return out
     np.subtract(xb, g.lin.origin, out=out)
     out /= g.lin.denom
-    np.subtract(g.shift, out, out=out)  # delta_ij + rho * d_max
+    np.subtract(g.base, out, out=out)  # delta_ij
+    out += g.spread  # delta_ij + rho * d_max
     np.divide(g.num, out, out=out)
     return out
 
@@ -325,7 +327,8 @@ def relational_degrees(
             "every factor equals the outcome after normalization (all deviations 0): the relational "
             "coefficients are 0/0; every factor is perfectly related"
         )
-    xi = (d_min + p * d_max) / (d + p * d_max)
+    # in units of d_max, so rho * d_max cannot underflow to 0 (0/0) for a tiny rho and small deviations
+    xi = (d_min / d_max + p) / (d / d_max + p)
     deg = xi.mean(axis=0)
     order = np.argsort(-deg, kind="stable").astype(np.int64)
     return RelationalDegrees(
