@@ -398,3 +398,45 @@ def test_utf8_file_with_a_stray_nul_is_not_read_as_utf16() -> None:
     zh = "项目,名称\np1,春晖街道养老服务站\n"
     assert detect_encoding(zh.encode("utf-16-le"), "f")[:2] == (zh, "utf-16-le")
     assert detect_encoding(b"project,x\np1,1\n".decode().encode("utf-16-be"), "f")[1] == "utf-16-be"
+
+
+def _sample_workbook(tmp_path: Path) -> tuple[Any, IndicatorSystem]:
+    import openpyxl
+
+    system = load_bundled("budget-performance")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    kinds = ("projects", "values", "ratings")
+    for kind, path in zip(kinds, sample_assessment_paths("budget-performance"), strict=True):
+        ws = wb.create_sheet(kind)
+        for row in csv.reader(io.StringIO(path.read_text("utf-8"))):
+            ws.append([float(c) if kind == "values" and c.replace(".", "", 1).isdigit() else c for c in row])
+    return wb, system
+
+
+def test_xlsx_error_cells_are_reported_not_read_as_missing(tmp_path: Path) -> None:
+    """python-calamine reads an error cell (#DIV/0!) as '' (python-calamine issue #105): that made a
+    failed formula a missing value, imputed silently under missing='worst'. It is named as not a number."""
+    wb, system = _sample_workbook(tmp_path)
+    c = wb["values"]["C4"]
+    c.value, c.data_type = "#DIV/0!", "e"
+    wb.save(tmp_path / "err.xlsx")
+    for missing in (None, "worst"):
+        msg = r"err.xlsx: values!C4 \(column 'budget_execution_rate'\): '#DIV/0!' is not"
+        with pytest.raises(DataError, match=msg):
+            load_assessment(tmp_path / "err.xlsx", system, missing=missing)  # type: ignore[arg-type]
+
+
+def test_xlsx_far_cells(tmp_path: Path) -> None:
+    """A stray cell at XFD1048576 (1.7e10 cells from A1) made calamine panic (PanicException, not an
+    Exception). In a notes sheet it is skipped unread; in a table sheet the error names the last cell."""
+    wb, system = _sample_workbook(tmp_path)
+    wb.create_sheet("notes")["XFD1048576"] = "x"
+    wb.save(tmp_path / "notes.xlsx")
+    a = load_assessment(tmp_path / "notes.xlsx", system)
+    assert len(a.projects) == 6
+    wb, system = _sample_workbook(tmp_path)
+    wb["values"]["XFD1048576"] = "x"
+    wb.save(tmp_path / "far.xlsx")
+    with pytest.raises(DataError, match=r"sheet 'values' uses cells up to values!XFD1048576 .*Ctrl\+End"):
+        load_assessment(tmp_path / "far.xlsx", system)
