@@ -930,7 +930,7 @@ def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
     columns: dict[str, np.ndarray] = {}
     for c in df.columns:
         s = df.get_column(c)
-        if kind == "values" and s.dtype.is_numeric():
+        if kind == "values" and s.dtype.is_numeric() and c != "project":  # ids 1, 2 stay '1', '2', not '1.0'
             columns[c] = s.cast(pl.Float64).to_numpy()  # no copy for a float64 column without nulls
         elif s.dtype == pl.String:
             columns[c] = np.array(s.fill_null("").to_list(), dtype=np.str_)
@@ -966,10 +966,11 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
     columns: dict[str, np.ndarray] = {}
     for c in labels:
         s = frame[c]
-        if kind == "values" and pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+        if kind == "values" and numeric and c != "project":  # ids 1, 2 stay '1', '2', not '1.0'
             columns[c] = s.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
-            arr = s.to_numpy(dtype=object)
+            arr = s.to_numpy(dtype=object, copy=True)  # written below; without copy a read-only view
             arr[pd.isna(arr)] = None
             columns[c] = arr
     index = list(df.index)
