@@ -352,3 +352,15 @@ def test_reliability_unit_free_at_extreme_magnitudes(scale: float) -> None:
         r = icc(x * 2.0**400)  # mean squares ~2**800 still representable
         assert r.value == pytest.approx(icc(x).value, rel=1e-12)
         assert r.msr == pytest.approx(icc(x).msr * 2.0**800, rel=1e-12)
+
+
+def test_icc2_identical_targets_offset_raters_is_degenerate() -> None:
+    """Targets identical, raters differing by a constant: MSR = MSE = 0. ICC2 returned value 0 with p = 0
+    (claiming significance) and a nan interval; the F test is 0/0, so every form refuses (ICC3 already did)."""
+    x = [[1, 2], [1, 2], [1, 2]]
+    for kind in ("ICC2", "ICC2k", "ICC3", "ICC3k"):
+        with pytest.raises(DegenerateError):
+            icc(x, kind=kind)  # type: ignore[arg-type]
+    r = icc(x, kind="ICC1")  # MSW > 0: defined, F = 0
+    assert r.p == 1.0
+    assert np.isfinite(r.ci).all()

@@ -482,6 +482,12 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
             f"{form} is undefined for this table: its denominator is {den:.3g} (the targets' mean square is "
             f"{msr:.3g}: the targets hardly differ while the raters do); use a single-rater form or more targets"
         )
+    if msr == 0.0 and den_ms == 0.0:
+        raise DegenerateError(
+            f"{form} is undefined for this table: the targets do not differ at all (their mean square is 0) and "
+            "the raters differ only by constant offsets (residual mean square 0): the F test is 0/0 and the "
+            "confidence interval undefined"
+        )
     value = num / den
     f_stat: float | None
     if den_ms > 0.0:
