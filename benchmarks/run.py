@@ -50,6 +50,7 @@ SUITE = (
     "bench_excel",
     "bench_evaluate",
     "bench_indicator_sets",
+    "bench_report",
     "bench_dea",
     "bench_gra",
     "bench_scale",

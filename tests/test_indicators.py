@@ -73,3 +73,4 @@ def test_wheel_ships_the_indicator_systems(tmp_path: Path) -> None:
         assert f"ppeval/_bundled/{name}.yaml" in names
         assert f"ppeval/_bundled/{name}.values.csv" in names
     assert "ppeval/py.typed" in names
+    assert "ppeval/locale/zh/LC_MESSAGES/ppeval.mo" in names  # report languages are package data too

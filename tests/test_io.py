@@ -227,11 +227,12 @@ def test_csv_trio_loads(fixed: IndicatorSystem) -> None:
     assert not a.missing.any()
     r = a.ratings
     # labels (case-insensitive) and values both map to scale values; an empty rating is a missing answer
-    np.testing.assert_array_equal(r.value, [4, 5, 4, 100, 50, 2, np.nan, 50, 3, 0])
-    assert r.line.tolist() == list(range(2, 12))
+    # ratings come in the canonical order: project, indicator (leaf order), group, rater (file order is not data)
+    np.testing.assert_array_equal(r.value, [4, 4, 5, 100, 50, 2, np.nan, 50, 3, 0])
+    assert r.line.tolist() == [4, 2, 3, 5, 6, 7, 8, 9, 10, 11]
     assert r.file.tolist() == [2] * 10
-    assert r.rater.tolist()[:3] == ["r1", "r2", "e1"]
-    assert r.group.tolist()[2] == "expert"
+    assert r.rater.tolist()[:3] == ["e1", "r1", "r2"]
+    assert r.group.tolist()[0] == "expert"
     assert [a.indicator_ids[i] for i in r.indicator[:4]] == ["satisfaction"] * 3 + ["quality"]
     assert r.missing.sum() == 1
     for arr in (a.values, a.missing, r.value, r.project, r.indicator, r.rater, r.line):
@@ -334,12 +335,12 @@ def test_project_order_and_blank_rows(fixed: IndicatorSystem, tmp_path: Path) ->
     ratings_b.write_text("rating,group,rater,indicator,project\nGOOD,resident,r2,satisfaction,p2\n",
                          encoding="utf-8")
     a = load_assessment([values, ratings_a, ratings_b], fixed)
-    assert a.project_ids == ("p2", "p1")  # order of the values file
-    assert a.values[0, 0] == 90
-    assert a.values[1, 0] == 150
+    assert a.project_ids == ("p1", "p2")  # the canonical order (ids sorted), not the values file's
+    assert a.values[0, 0] == 150
+    assert a.values[1, 0] == 90
     assert a.ratings.file.tolist() == [1, 2]
     assert a.ratings.line.tolist() == [2, 2]
-    assert a.ratings.project.tolist() == [1, 0]
+    assert a.ratings.project.tolist() == [0, 1]
     assert a.ratings.value.tolist() == [4.0, 4.0]
 
 
@@ -403,7 +404,7 @@ def test_large_assessment_loads(tmp_path: Path) -> None:
         raw = [row[4] for row in list(csv.reader(fh))[1:]]
     table = {"very poor": 1.0, "poor": 2.0, "fair": 3.0, "good": 4.0, "very good": 5.0, "": np.nan}
     expected = np.array([table[t] if t in table else float(t) for t in raw])
-    np.testing.assert_array_equal(a.ratings.value, expected)
+    np.testing.assert_array_equal(a.ratings.value, expected[a.ratings.line - 2])  # canonical order
 
 
 def test_io_does_not_import_pandas() -> None:

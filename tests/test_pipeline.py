@@ -261,11 +261,13 @@ def test_reproduce_verifies_and_detects_changes(samples: dict) -> None:  # type:
         reproduce(text, system, changed)
     data = json.loads(text)
     data["score_100"][2] += 0.5
-    with pytest.raises(ReproducibilityError, match=r"project 'c03'.*difference 0.5"):
+    with pytest.raises(ReproducibilityError, match=r"score_100\[2\] \(project 'c03'\): recorded"):
         reproduce(json.dumps(data), system, assessment)
     data = json.loads(text)
-    data["score_100"][2] += 1e-12  # below the default tolerance, above atol=0
-    assert reproduce(json.dumps(data), system, assessment).to_json() == text
+    data["score_100"][2] += 1e-12  # within atol=1e-9, not byte for byte (the default)
+    assert reproduce(json.dumps(data), system, assessment, atol=1e-9).to_json() == text
+    with pytest.raises(ReproducibilityError, match="project 'c03'"):
+        reproduce(json.dumps(data), system, assessment)
     with pytest.raises(ReproducibilityError, match="project 'c03'"):
         reproduce(json.dumps(data), system, assessment, atol=0.0)
     with pytest.raises(InputError, match="atol"):
@@ -313,7 +315,8 @@ def test_missing_value_rejected_or_imputed(samples: dict) -> None:  # type: igno
     holed = dataclasses.replace(assessment, values=values, missing=missing)
     policy = system.evaluation.missing
     if policy == "reject":
-        with pytest.raises(DataError, match=f"project 'c01' has no value for indicator '{system.leaf_ids[j]}'"):
+        fragment = f"project 'c01', indicator '{system.leaf_ids[j]}' .*: no value in .*values.csv"
+        with pytest.raises(DataError, match=fragment):
             evaluate(system, holed)
     data = io.system_to_dict(system)
     data["evaluation"] = {**data.get("evaluation", {}), "missing": "worst"}

@@ -130,7 +130,7 @@ def test_wide_export_equals_long_ratings(survey: dict[str, Any], export: str) ->
     assert int(wide.ratings.missing.sum()) == int((survey["codes"] <= 0).sum())
     assert wide.project_ids == long.project_ids
     assert _sorted_ratings(wide) == _sorted_ratings(long)
-    # same order too: the long file was written respondent by respondent, question by question
+    # same order too: both are put in the canonical order (project, indicator, group, rater)
     for name in ("project", "indicator", "rater", "group"):
         np.testing.assert_array_equal(getattr(wide.ratings, name), getattr(long.ratings, name))
     np.testing.assert_array_equal(wide.ratings.value, long.ratings.value)
@@ -147,7 +147,9 @@ def test_reverse_coding_and_missing(survey: dict[str, Any]) -> None:
     a = load_assessment([survey["projects"], Questionnaire(survey["wide-utf8.csv"], MAPPING)], system)
     codes = survey["codes"]
     k = sorted(REVERSED)[0]
-    got = a.ratings.value.reshape(N_RESPONDENTS, N_QUESTIONS)[:, k]
+    r = a.ratings
+    sel = np.flatnonzero(r.indicator == a.indicator_ids.index(f"s{k:02d}"))
+    got = r.value[sel[np.argsort(r.line[sel], kind="stable")]]  # respondent by respondent (file order)
     answered = codes[:, k] > 0
     np.testing.assert_array_equal(got[answered], 6 - codes[answered, k])
     assert np.isnan(got[~answered]).all()
@@ -195,9 +197,11 @@ def test_numeric_codes_export(survey: dict[str, Any], tmp_path: Path) -> None:
     groups = {v: k for k, v in GROUPS.items()}
     long = load_assessment([survey["projects"], survey["long.csv"]], make_system())
     r = long.ratings
+    at_line = np.empty(int(r.line.max()) + 1, dtype=np.int64)
+    at_line[r.line] = np.arange(len(r))  # ratings are in the canonical order; find them by file line
     rows = [header]
     for i in range(N_RESPONDENTS):
-        k0 = i * N_QUESTIONS
+        k0 = int(at_line[2 + i * N_QUESTIONS])  # respondent i's first answer in the long file
         site = next(name for name, pid in PROJECTS.items() if pid == long.project_ids[int(r.project[k0])])
         answers = ["-3" if c == 0 else "" if c < 0 else str(int(c)) for c in codes[i]]
         rows.append([str(i + 1), groups[str(r.group[k0])], site, *answers])

@@ -3,7 +3,7 @@
 For every system ``indicators/<id>.yaml`` listed in :data:`SYSTEMS` this script
 writes, next to it:
 
-* ``<id>.projects.csv``  -- ``project,name,organisation,contract_value,period``
+* ``<id>.projects.csv``  -- ``project,name,name_zh,organisation,contract_value,period``
 * ``<id>.values.csv``    -- wide: ``project,<quantitative indicator ids...>``
 * ``<id>.ratings.csv``   -- long: ``project,indicator,rater,group,rating``
 
@@ -53,6 +53,39 @@ MISSING_RATE = 0.04
 RATER_BIAS_SD = 0.35   # persistent leniency/severity of a rater, in scale steps
 ITEM_NOISE_SD = 0.55   # answer-to-answer noise, in scale steps
 VALUE_NOISE_SD = 0.04  # noise of a quantitative value, as a share of its span
+
+
+#: Chinese names of the sample projects (the name_zh column of the projects files).
+NAME_ZH = {
+    "t01": "低保家庭社会救助个案服务",
+    "t02": "残疾人社区康复服务",
+    "t03": "困境儿童家庭支持服务",
+    "t04": "独居老人上门探访服务",
+    "t05": "未就业青年就业辅导",
+    "t06": "社区调解与邻里服务",
+    "b01": "失能老人居家照护服务",
+    "b02": "社区矫正社会工作服务",
+    "b03": "失业居民就业援助",
+    "b04": "农村留守儿童关爱项目",
+    "b05": "社区健康教育与筛查",
+    "b06": "法律援助热线与社区法律诊所",
+    "c01": "清水社区家庭服务中心",
+    "c02": "锦绣社区文化活动项目",
+    "c03": "东风社区青少年服务",
+    "c04": "六合社区老年人互助项目",
+    "c05": "虹桥社区流动家庭融入项目",
+    "c06": "白云社区残疾人支持项目",
+    "c07": "杏花社区心理健康外展服务",
+    "c08": "梅林社区儿童课后托管服务",
+    "e01": "春晖街道养老服务站",
+    "e02": "富强社区养老服务站",
+    "e03": "和平社区日间照料中心",
+    "e04": "雨花街道养老服务站",
+    "e05": "兰亭社区助餐与上门服务",
+    "e06": "桃园社区养老服务站",
+    "e07": "清河街道综合养老服务中心",
+    "e08": "梧桐社区养老服务站",
+}
 
 
 @dataclass
@@ -378,9 +411,9 @@ def generate(system_id: str, spec: Spec) -> dict[str, str]:
 
     projects = io.StringIO()
     w = csv.writer(projects, lineterminator="\n")
-    w.writerow(["project", "name", "organisation", "contract_value", "period"])
+    w.writerow(["project", "name", "name_zh", "organisation", "contract_value", "period"])
     for p in spec.projects:
-        w.writerow([p.id, p.name, p.organisation, p.contract_value, p.period])
+        w.writerow([p.id, p.name, NAME_ZH[p.id], p.organisation, p.contract_value, p.period])
 
     values = io.StringIO()
     w = csv.writer(values, lineterminator="\n")

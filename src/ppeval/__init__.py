@@ -12,7 +12,7 @@ they are used. The top-level names below are resolved lazily.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .errors import (
@@ -27,6 +27,19 @@ from .errors import (
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # type checkers see the real signatures; at run time the names load lazily
+    from ppeval.io import dump_system as dump_system
+    from ppeval.io import load_assessment as load_assessment
+    from ppeval.io import load_system as load_system
+    from ppeval.pipeline import EvaluationResult as EvaluationResult
+    from ppeval.pipeline import SensitivityAnalysis as SensitivityAnalysis
+    from ppeval.pipeline import analyse_sensitivity as analyse_sensitivity
+    from ppeval.pipeline import evaluate as evaluate
+    from ppeval.pipeline import reproduce as reproduce
+    from ppeval.pipeline import validate as validate
+    from ppeval.schema import Assessment as Assessment
+    from ppeval.schema import IndicatorSystem as IndicatorSystem
+
 # name -> module that defines it (imported on first access)
 _LAZY = {
     "load_system": "ppeval.io",
@@ -36,6 +49,7 @@ _LAZY = {
     "Assessment": "ppeval.schema",
     "evaluate": "ppeval.pipeline",
     "reproduce": "ppeval.pipeline",
+    "validate": "ppeval.pipeline",
     "EvaluationResult": "ppeval.pipeline",
     "analyse_sensitivity": "ppeval.pipeline",
     "SensitivityAnalysis": "ppeval.pipeline",

@@ -8,6 +8,9 @@ what would be valid.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 __all__ = [
     "PPEvalError",
     "InputError",
@@ -20,8 +23,30 @@ __all__ = [
 ]
 
 
+#: numpy 2 scalar reprs (``np.float64(2.0)``, ``np.int64(3)``, ``np.True_``, ``np.str_('a')``).
+_NUMPY_REPR = re.compile(r"np\.(?:float|int|uint|complex|longdouble|bool)\d*_?\(([^()]*)\)|np\.(True|False)_")
+_NUMPY_STR = re.compile(r"np\.str_\(('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\)")
+
+
+def _plain(message: str) -> str:
+    """``message`` with numpy scalar reprs written as plain numbers and strings (``np.float64(2.0)`` -> ``2.0``)."""
+    if "np." not in message:
+        return message
+    message = _NUMPY_STR.sub(r"\1", message)
+    return _NUMPY_REPR.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), message)
+
+
 class PPEvalError(ValueError):
-    """Root of every error raised by ppeval."""
+    """Root of every error raised by ppeval.
+
+    A message that shows a value given as a numpy scalar shows it as a plain
+    number or string (``2.0``, not ``np.float64(2.0)``).
+    """
+
+    def __init__(self, *args: Any) -> None:
+        if args and isinstance(args[0], str):
+            args = (_plain(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class InputError(PPEvalError):

@@ -27,13 +27,17 @@ from ppeval.report import (
 from ppeval.report._blocks import Code, Document, Figure, KeyValues, Paragraph, Section, Subsection, Table
 from ppeval.report.html import CSP
 from ppeval.report.html import render_document as html_document
+from ppeval.report.i18n import Language
 from ppeval.report.markdown import escape as md_escape
 from ppeval.report.markdown import render_document as md_document
+from ppeval.report.sections import section_titles
 from ppeval.schema import IndicatorSystem
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-SUBSECTIONS = ("rank-acceptability", "one-at-a-time", "critical-weights", "method-agreement",
-               "qualitative-share", "residents")
+SUBSECTIONS = ("breakdown", "contributions", "diagnostics", "sensitivity", "rank-acceptability", "one-at-a-time",
+               "critical-weights", "method-agreement", "qualitative-share", "residents", "provenance")
+#: The chapter headings of an English report ("1. Overview", ...).
+TITLES = section_titles(Language("en"))
 
 
 class _Checker(HTMLParser):
@@ -92,29 +96,32 @@ def _section(page: str, section_id: str) -> str:
 
 
 def test_every_section_and_subsection_present(page: str) -> None:
-    for sid, title in SECTIONS:
+    for (sid, _), title in zip(SECTIONS, TITLES, strict=True):
         assert f'<section id="{sid}">\n<h2>{html.escape(title)}</h2>' in page
         assert f'<a href="#{sid}">{html.escape(title)}</a>' in page
     for sid in SUBSECTIONS:
         assert f'<section id="{sid}">' in page
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings == ["Contents", *[html.escape(t) for _, t in SECTIONS]]
+    assert headings == ["Contents", *[html.escape(t) for t in TITLES]]
+    assert TITLES[0] == "1. Overview"
+    assert TITLES[-1].startswith("7. Other matters")
 
 
 def test_every_project_in_ranking_and_sensitivity(page: str, result: EvaluationResult) -> None:
-    summary = _section(page, "summary")
+    """The scoring sheet has ids and names; elsewhere projects are shown by name."""
+    summary = _section(page, "results")
     acceptability = _section(page, "rank-acceptability")
     breakdown = _section(page, "breakdown")
-    for pid in result.project_ids:
+    for pid, name in zip(result.project_ids, result.project_names, strict=True):
         assert f"<td>{pid}</td>" in summary
-        assert f"<td>{pid}</td>" in acceptability
-        assert f"<th scope=\"col\" class=\"num\">{pid}</th>" in breakdown
-    for name in result.project_names[1:]:
-        assert html.escape(name) in summary
+        assert f"<td>{html.escape(name)}</td>" in summary
+        assert f"<td>{html.escape(name)}</td>" in acceptability
+        assert f"<th scope=\"col\" class=\"num\">{html.escape(name)}</th>" in breakdown
+        assert f"<td>{pid}</td>" not in acceptability
 
 
 def test_ranking_table_in_rank_order(page: str, result: EvaluationResult) -> None:
-    summary = _section(page, "summary")
+    summary = _section(page, "results")
     body = summary[summary.index("<tbody>"):summary.index("</tbody>")]
     rows = re.findall(r"<tr>(.*?)</tr>", body)
     assert len(rows) == len(result.project_ids)
@@ -128,7 +135,7 @@ def test_ranking_table_in_rank_order(page: str, result: EvaluationResult) -> Non
 
 
 def test_indicators_and_weights_shown(page: str, result: EvaluationResult, system: IndicatorSystem) -> None:
-    weights = _section(page, "weights")
+    weights = _section(page, "method")
     contributions = _section(page, "contributions")
     for j, ind in enumerate(result.indicator_ids):
         assert f"[{ind}]" in weights
@@ -203,7 +210,7 @@ def test_sensitivity_numbers_match_the_analysis(page: str, result: EvaluationRes
     assert mc is not None
     section = _section(page, "rank-acceptability")
     lead = int(np.argmin(result.ranks))
-    assert f"{100 * mc.rank_acceptability[lead, 0]:.1f} %" in section
+    assert f"{100 * mc.rank_acceptability[lead, 0]:.1f}%" in section
     assert f"{mc.samples} weight vectors drawn" in section
     crit = _section(page, "critical-weights")
     c = sensitivity.critical
@@ -223,7 +230,7 @@ def test_write_html_without_sensitivity_or_system(tmp_path: Path, result: Evalua
     for sid, _ in SECTIONS:
         assert f'<section id="{sid}">' in page
     assert "No sensitivity analysis was run" in _section(page, "sensitivity")
-    assert "no qualitative (rated) indicators" in _section(page, "qualitative")
+    assert "no qualitative (rated) indicators" in _section(page, "organisation")
     assert "No diagnostics" in _section(page, "diagnostics")
     assert "ppeval reproduce result.json SYSTEM DATA" in _section(page, "provenance")
     checker = _parse(page)
@@ -236,7 +243,7 @@ def test_markdown_report_with_figure_files(tmp_path: Path, result: EvaluationRes
     written = write_report(tmp_path / "b" / "r.md", result, system=system)
     assert written[0] == tmp_path / "b" / "r.md"
     text = written[0].read_text(encoding="utf-8")
-    for _, title in SECTIONS:
+    for title in TITLES:
         assert f"\n## {md_escape(title)}\n" in text
     for pid in result.project_ids:
         assert f"| {md_escape(pid)} |" in text
@@ -294,7 +301,7 @@ def _doc(text: str) -> Document:
             Paragraph(text), Paragraph(text, "warning"),
             Table(("h", text), ((text, "1.0"),), caption=text, numeric=(False, True), indent=(2,),
                   emphasis=(True,)),
-            Figure("f1", svg, text, text), KeyValues(((text, text),), mono=True), Code(text),
+            Figure("f1", lambda output="svg": svg, text, text), KeyValues(((text, text),), mono=True), Code(text),
             Subsection("s2", text, (Paragraph(text, "note"),)),
         )),
     ))

@@ -46,7 +46,8 @@ def test_sheets_headers_and_formats(tmp_path: Path, sample: tuple) -> None:
     assert [weights.cell(k, 7).value for k in range(2, 6)] == [20, 20, 30, 30]
     assert weights.cell(2, 4).value == "分值折算"
     contrib = wb["指标贡献"]
-    assert contrib.cell(1, 4).value == system.leaf(r.indicator_ids[0]).name
+    leaf = system.leaf(r.indicator_ids[0])
+    assert contrib.cell(1, 4).value == (leaf.names or {}).get("zh", leaf.name)  # the Chinese name (issue 13)
     np.testing.assert_allclose([contrib.cell(2, 4 + j).value for j in range(len(r.indicator_ids))],
                                r.contributions[best])
     prov = wb["来源与复现"]

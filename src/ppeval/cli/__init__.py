@@ -2,10 +2,11 @@
 
 Subcommands (``ppeval COMMAND --help`` for the options of each)::
 
-    ppeval demo        [--out DIR] [--samples N] [--seed S]
+    ppeval demo        [--out DIR] [--samples N] [--seed S] [--report OUT] [--lang en|zh]
     ppeval validate    SYSTEM [DATA ...]
     ppeval evaluate    SYSTEM DATA ... [--method M] [--mode M] [--seed S] [--samples N]
-                       [--json OUT] [--report OUT.html|OUT.md] [--xlsx OUT.xlsx [--force]]
+                       [--json OUT] [--report OUT.docx|OUT.html|OUT.md] [--lang en|zh]
+                       [--narrative FILE] [--project ID] [--xlsx OUT.xlsx [--force]]
     ppeval ahp         MATRIX.csv [--method eigenvector|geometric_mean] [--top K]
     ppeval sensitivity RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--report OUT]
     ppeval uncertainty RESULT.json SYSTEM DATA ... [--samples N] [--seed S] [--no-ratings] [--json OUT]

@@ -18,9 +18,11 @@ from ppeval.errors import InputError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ppeval.i18n import Language
     from ppeval.pipeline import EvaluationResult
     from ppeval.report import SensitivityAnalysis
     from ppeval.schema import Assessment, IndicatorSystem
+    from ppeval.schema.narrative import Narrative
 
 #: Scoring methods and modes offered on the command line (= ``ppeval.pipeline.METHODS`` / ``MODES``, checked
 #: by a test; written out here so that ``ppeval --help`` does not import the pipeline).
@@ -45,7 +47,7 @@ DEFAULT_CONCENTRATION = 200.0
 #: Show a progress bar for Monte Carlo runs with at least this many samples (terminal only).
 PROGRESS_MIN_SAMPLES = 5000
 
-_REPORT_SUFFIXES = (".html", ".htm", ".md", ".markdown")
+_REPORT_SUFFIXES = (".docx", ".html", ".htm", ".md", ".markdown")
 _MAX_WARNINGS = 5
 #: Rankings longer than this are printed as their top and bottom rows (the files hold every row).
 PRINT_ALL_UP_TO = 40
@@ -203,15 +205,15 @@ def _report_path(value: str | None) -> Path | None:
     path = Path(value)
     if path.suffix.lower() not in _REPORT_SUFFIXES:
         raise InputError(
-            f"--report {value}: unknown report type {path.suffix!r}; use a .html or .md file name"
+            f"--report {value}: unknown report type {path.suffix!r}; use a .docx, .html or .md file name"
         )
     return path
 
 
-def _write_text(path: Path, text: str) -> None:
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+def _language(code: str | None) -> Language:
+    from ppeval.i18n import language
+
+    return language(code)
 
 
 def _print_ranking(
@@ -219,55 +221,131 @@ def _print_ranking(
     result: EvaluationResult,
     system: IndicatorSystem | None,
     sensitivity: SensitivityAnalysis | None = None,
+    lang: Language | None = None,
 ) -> None:
+    """The ranking table (names in the language; ids in the project column) and the warnings."""
     import numpy as np
     from rich.table import Table
 
-    title = f"{system.name} - {result.method.upper()}, {result.mode} mode" if system else result.method
+    from ppeval.report.sections._context import make_context
+    from ppeval.report.sections.other import diagnostic_text
+    from ppeval.schema._base import localized
+
+    t = lang if lang is not None else _language(None)
+    _ = t._
+    ctx = make_context(result, system, t, sens=sensitivity)
+    if system is not None:
+        title = f"{localized(system.name, system.names, t.code)} - {result.method.upper()}, " + _(
+            "{mode} mode").format(mode=_(result.mode))
+    else:
+        title = result.method
     table = Table(title=title, title_justify="left")
-    table.add_column("rank", justify="right")
-    table.add_column("project")
-    table.add_column("name", overflow="fold")
-    table.add_column("score", justify="right")
-    table.add_column("grade")
+    table.add_column(_("rank"), justify="right")
+    table.add_column(_("project"))
+    table.add_column(_("name"), overflow="fold")
+    table.add_column(_("score"), justify="right")
+    table.add_column(_("grade"))
     mc = sensitivity.monte_carlo if sensitivity is not None else None
     if mc is not None:
-        table.add_column("P(rank 1)", justify="right")
-    table.add_column("weakest indicators", overflow="fold")
+        table.add_column(_("P(rank 1)"), justify="right")
+    table.add_column(_("weakest indicators"), overflow="fold")
     order = np.argsort(result.ranks, kind="stable")
     n = order.shape[0]
     shown = order if n <= PRINT_ALL_UP_TO else np.concatenate([order[:PRINT_TOP], order[-PRINT_BOTTOM:]])
     for pos, i in enumerate(shown.tolist()):
         if n > PRINT_ALL_UP_TO and pos == PRINT_TOP:
             hidden = n - PRINT_TOP - PRINT_BOTTOM
-            table.add_row("...", f"{hidden:,} more", "", "", "", *([""] if mc is not None else []), "",
-                          end_section=True)
+            table.add_row("...", _("{k} more").format(k=t.count(hidden)), "", "", "",
+                          *([""] if mc is not None else []), "", end_section=True)
         row = [
             str(int(result.ranks[i])),
             result.project_ids[i],
             result.project_names[i],
-            _fmt(float(result.score_100[i])),
-            result.grades[i],
+            t.num(float(result.score_100[i]), 2),
+            ctx.grade(result.grades[i]),
         ]
         if mc is not None:
-            row.append(_fmt(float(mc.rank_acceptability[i, 0]), 3))
-        row.append(", ".join(result.weakest[i]))
+            row.append(t.num(float(mc.rank_acceptability[i, 0]), 3))
+        row.append(t.join([ctx.name(w) for w in result.weakest[i]]))
         table.add_row(*row)
     console.print(table)
     if n > PRINT_ALL_UP_TO:
         console.print(
-            f"{n:,} projects: the top {PRINT_TOP} and the bottom {PRINT_BOTTOM} are shown; every project is in "
-            "the files (--csv, --json, --report)",
+            _("{n} projects: the top {top} and the bottom {bottom} are shown; every project is in the files "
+              "(--csv, --json, --report)").format(n=t.count(n), top=PRINT_TOP, bottom=PRINT_BOTTOM),
             markup=False, soft_wrap=True,
         )
     warnings = [d for d in result.diagnostics if d.severity in ("warning", "error")]
+    # the scores' dependence on the evaluated set (absolute mode with data-driven weights) is always shown first
+    warnings.sort(key=lambda d: d.code != "weights_depend_on_set")
     if warnings:
-        console.print(f"{len(warnings)} warning(s) about the evaluation:", markup=False)
+        console.print(_("{k} warning(s) about the evaluation:").format(k=len(warnings)), markup=False)
         for d in warnings[:_MAX_WARNINGS]:
-            console.print(f"  - {d.message}", markup=False, soft_wrap=True)
+            console.print(f"  - {diagnostic_text(ctx, d)}", markup=False, soft_wrap=True)
         if len(warnings) > _MAX_WARNINGS:
-            console.print(f"  ... and {len(warnings) - _MAX_WARNINGS} more (the report lists them all)",
-                          markup=False)
+            console.print("  " + _("... and {k} more (the report lists them all)").format(
+                k=len(warnings) - _MAX_WARNINGS), markup=False)
+
+
+def _add_lang_option(parser: argparse.ArgumentParser, what: str = "the printed output") -> None:
+    """``--lang`` (a language with a message catalog)."""
+    from ppeval.i18n import available_languages
+
+    parser.add_argument("--lang", choices=available_languages(), default="en",
+                        help=f"language of {what} (default en; zh: Simplified Chinese)")
+
+
+def _add_report_options(parser: argparse.ArgumentParser, *, report_help: str | None = None) -> None:
+    """``--report``, ``--lang``, ``--narrative`` and ``--project`` of the subcommands that write reports."""
+    if report_help is not None:
+        parser.add_argument("--report", metavar="OUT", help=report_help)
+    _add_lang_option(parser, "the report and of the printed output")
+    parser.add_argument("--narrative", metavar="FILE",
+                        help="the evaluator's texts (overview, organisation, problems, recommendations, other; "
+                             "per project under 'projects:') inserted in the report (.yaml, .json or .toml)")
+    parser.add_argument("--project", metavar="ID",
+                        help="write the report of this one project (what a single provider receives) instead "
+                             "of the all-project report")
+
+
+def _load_narrative(path: str | None) -> Narrative | None:
+    if path is None:
+        return None
+    from ppeval.io import load_narrative
+
+    return load_narrative(path)
+
+
+def _write_report(
+    report: Path,
+    result: EvaluationResult,
+    *,
+    system: IndicatorSystem | None,
+    sensitivity: SensitivityAnalysis | None,
+    command: str,
+    lang: Language,
+    narrative: Narrative | None,
+    project: str | None,
+) -> tuple[Path, ...]:
+    """Write a report, with a progress bar on a terminal (one step per chapter, then the rendering)."""
+    from ppeval.report import SECTIONS, write_report
+
+    kwargs: dict[str, Any] = {"system": system, "sensitivity": sensitivity, "command": command, "lang": lang,
+                              "narrative": narrative, "project": project}
+    if not sys.stderr.isatty():
+        return write_report(report, result, **kwargs)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    _ = lang._
+    with Progress(TextColumn(_("Writing the report")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(sys.stderr), transient=True) as progress:
+        task = progress.add_task("report", total=len(SECTIONS) + 1)
+        return write_report(report, result, progress=lambda _sid: progress.advance(task), **kwargs)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text at ``path`` (commands stage their outputs through :mod:`ppeval.cli._output`)."""
+    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _write_ranking_csv(path: Path, result: EvaluationResult) -> None:

@@ -13,7 +13,8 @@ __all__ = ["add_xlsx_arguments", "add_force_argument", "xlsx_path"]
 def add_force_argument(p: argparse.ArgumentParser) -> None:
     """Add ``--force`` (replace existing output files) unless the parser has it already."""
     if "--force" not in p._option_string_actions:
-        p.add_argument("--force", action="store_true", help="replace output files that exist")
+        p.add_argument("--force", action="store_true",
+                       help="replace output files that exist (never an input of the same run)")
 
 
 def add_xlsx_arguments(p: argparse.ArgumentParser) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import TYPE_CHECKING, Any
 
-from ppeval.cli._common import EXIT_OK, _console, _positive_int
-from ppeval.errors import PPEvalError
+from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _console, _error, _positive_int
+from ppeval.errors import InputError, PPEvalError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["register", "run"]
 
@@ -21,16 +25,98 @@ def run(args: argparse.Namespace) -> int:
     from ppeval import ahp
     from ppeval.io import read_judgment_matrix
 
-    labels, matrix, filled = read_judgment_matrix(args.matrix)
+    console = _console()
+    files = list(args.matrix)
+    read = [read_judgment_matrix(f) for f in files]
+    labels = read[0][0]
+    matrices = []
+    for f, (lab, matrix, _filled) in zip(files, read, strict=True):
+        if sorted(lab) != sorted(labels):
+            raise InputError(
+                f"{f}: compares {', '.join(lab)}; {files[0]} compares {', '.join(labels)}; every expert's "
+                "matrix must compare the same elements"
+            )
+        order = [lab.index(x) for x in labels]
+        matrices.append(np.asarray(matrix, dtype=np.float64)[np.ix_(order, order)])
+    weights = _expert_weights(args.expert_weights, len(files))
+    if len(files) == 1:
+        res = _analyse(console, files[0], labels, matrices[0], read[0][2], args.method, args.top,
+                       "Priorities")
+        failing = [] if res.consistent else [(files[0], res.cr, res.threshold)]
+    else:
+        experts = Table(title=f"Experts ({len(files)})", title_justify="left")
+        for col, just in (("expert", "left"), ("weight", "right"), ("CR", "right"), ("", "left")):
+            experts.add_column(col, justify=just)  # type: ignore[arg-type]
+        failing = []
+        for f, m, w in zip(files, matrices, weights, strict=True):
+            r = _priorities(f, labels, m, args.method)
+            experts.add_row(f, f"{w:.3f}", f"{r.cr:.4f}", "consistent" if r.consistent else "NOT consistent")
+            if not r.consistent:
+                failing.append((f, r.cr, r.threshold))
+        console.print(experts)
+        group = ahp.aggregate(np.stack(matrices), weights=np.array(weights))
+        console.print(
+            f"group judgments: element-wise weighted geometric mean of the {len(files)} experts' matrices "
+            "(AIJ, as an indicator system's AHP node with several experts)",
+            markup=False, soft_wrap=True,
+        )
+        res = _analyse(console, "the group matrix", labels, group, 0, args.method, args.top,
+                       "Group priorities (AIJ)")
+        if not res.consistent:
+            failing.append(("the group matrix", res.cr, res.threshold))
+        if failing:
+            console.print(
+                "revise an expert's matrix: ppeval ahp " + " ".join(f for f, _, _ in failing if f in files),
+                markup=False, soft_wrap=True,
+            )
+    if args.strict and failing:
+        _error(
+            "--strict: CR above the threshold for "
+            + "; ".join(f"{f} (CR = {cr:.4f} > {t:g})" for f, cr, t in failing)
+        )
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _expert_weights(text: str | None, k: int) -> list[float]:
+    if text is None:
+        return [1.0 / k] * k
     try:
-        res = ahp.priorities(matrix, args.method)
+        values = [float(x) for x in text.split(",")]
+    except ValueError:
+        raise InputError(f"--expert-weights {text}: expected {k} numbers separated by commas") from None
+    if len(values) != k:
+        raise InputError(f"--expert-weights {text}: {len(values)} weights for {k} matrices; give one per matrix")
+    if any(not math.isfinite(v) or v < 0 for v in values) or sum(values) <= 0:
+        raise InputError(f"--expert-weights {text}: weights must be finite, >= 0 and not all 0")
+    total = sum(values)
+    return [v / total for v in values]
+
+
+def _priorities(where: str, labels: list[str], matrix: np.ndarray, method: Any) -> Any:
+    from ppeval import ahp
+
+    try:
+        return ahp.priorities(matrix, method)
     except PPEvalError as exc:
         raise type(exc)(
-            f"{args.matrix}: {exc} (matrix[i, j] counts rows and columns from 0 in file order: "
+            f"{where}: {exc} (matrix[i, j] counts rows and columns from 0 in file order: "
             f"{', '.join(f'{k} = {lab}' for k, lab in enumerate(labels))})"
         ) from None
-    console = _console()
-    table = Table(title=f"Priorities ({args.method})", title_justify="left")
+
+
+def _analyse(
+    console: Any, where: str, labels: list[str], matrix: np.ndarray, filled: int, method: Any, top: int,
+    title: str,
+) -> Any:
+    """Print priorities, consistency and the judgments to revise of one matrix; return the AHPResult."""
+    import numpy as np
+    from rich.table import Table
+
+    from ppeval import ahp
+
+    res = _priorities(where, labels, matrix, method)
+    table = Table(title=f"{title} ({method})", title_justify="left")
     table.add_column("rank", justify="right")
     table.add_column("element")
     table.add_column("priority", justify="right")
@@ -50,13 +136,13 @@ def run(args: argparse.Namespace) -> int:
     )
     verdict = "consistent" if res.consistent else "NOT consistent"
     console.print(f"{verdict} (CR {'<=' if res.consistent else '>'} {res.threshold:g})", markup=False)
-    worst = [j for j in ahp.inconsistencies(matrix, args.method, top=args.top) if j.error > 1e-9]
+    worst = [j for j in ahp.inconsistencies(matrix, method, top=top) if j.error > 1e-9]
     if res.consistent:  # only revisions that change a judgment on the 1-9 scale are worth listing
         worst = [j for j in worst if abs(math.log(_nearest_saaty(j.suggested) / j.current)) > 1e-9]
     if not worst:
         console.print("no judgment needs revising: each is the 1-9 scale value nearest to what the priorities "
                       "imply", markup=False)
-        return EXIT_OK
+        return res
     title = "Judgments to revise first" if not res.consistent else "Largest deviations (optional revisions)"
     rev = Table(title=title, title_justify="left")
     rev.add_column("row")
@@ -69,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         nearest = _nearest_saaty(j.suggested)
         revised = np.array(matrix, dtype=np.float64)
         revised[j.i, j.j], revised[j.j, j.i] = nearest, 1.0 / nearest
-        cr_after = ahp.priorities(revised, args.method).cr
+        cr_after = ahp.priorities(revised, method).cr
         rev.add_row(
             labels[j.i],
             labels[j.j],
@@ -84,7 +170,9 @@ def run(args: argparse.Namespace) -> int:
         "each change.",
         markup=False,
     )
-    return EXIT_OK
+    return res
+
+
 
 
 def _nearest_saaty(value: float) -> float:
@@ -106,12 +194,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``ahp`` subcommand to ``sub``."""
     p = sub.add_parser(
         "ahp",
-        help="priorities, consistency and judgments to revise of one pairwise matrix",
-        description="Read a pairwise comparison matrix (CSV: bare numbers or with labels; 1/3 allowed; "
-                    "an upper triangle is enough) and print priorities, lambda_max, CI, CR and the "
-                    "judgments to revise with suggested values.",
+        help="priorities, consistency and judgments to revise of pairwise matrices (one or several experts)",
+        description="Read pairwise comparison matrices (CSV: bare numbers or with labels; 1/3 allowed; "
+                    "an upper triangle is enough), one per expert, and print priorities, lambda_max, CI, CR "
+                    "and the judgments to revise with suggested values. Several experts' matrices are "
+                    "aggregated by the weighted geometric mean of the judgments (AIJ), as an indicator "
+                    "system's AHP node does; each expert's CR is shown. Exit 0, or with --strict 2 when a "
+                    "CR is above the threshold.",
     )
-    p.add_argument("matrix", metavar="MATRIX.csv", help="the pairwise comparison matrix")
+    p.add_argument("matrix", metavar="MATRIX.csv", nargs="+",
+                   help="pairwise comparison matrices, one per expert (same elements)")
+    p.add_argument("--expert-weights", metavar="W,W,...",
+                   help="weights of the experts, in the order of the files (default equal)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 2 when any expert's or the group's CR is above the threshold (0.1)")
     p.add_argument("--method", choices=("eigenvector", "geometric_mean"), default="eigenvector",
                    help="how priorities are derived (default eigenvector)")
     p.add_argument("--top", type=_positive_int, default=3, metavar="K",

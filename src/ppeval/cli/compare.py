@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ppeval.cli._common import (
@@ -34,7 +35,7 @@ def _load_round(path: str, inputs: list[str] | None, samples: int, seed: int) ->
     if len(inputs) < 2:
         raise InputError(f"{path}: give the system and the assessment files: --earlier/--later SYSTEM DATA ...")
     system, assessment = _load_inputs(inputs[0], inputs[1:])
-    result = reproduce(text, system, assessment)
+    result = reproduce(Path(path), system, assessment)  # errors name the file
     u = analyse_uncertainty(result, system, assessment, samples=samples, seed=seed, boundary=False)
     return result, u, system
 

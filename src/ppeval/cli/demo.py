@@ -10,10 +10,13 @@ from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     DEMO_SEED,
     DEMO_SYSTEM,
+    _add_report_options,
     _concentration,
     _concentration_arg,
     _console,
+    _language,
     _non_negative_int,
+    _report_path,
 )
 from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 from ppeval.cli.evaluate import evaluate_and_write
@@ -26,16 +29,17 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     force = bool(getattr(args, "force", False))
     xlsx = xlsx_path(args.xlsx, force)
-    out.mkdir(parents=True, exist_ok=True)
     system_path = str(bundled.system_path(DEMO_SYSTEM))
     data_paths = [str(p) for p in bundled.sample_assessment_paths(DEMO_SYSTEM)]
     console = _console()
+    _ = _language(args.lang)._
     console.print(
-        f"ppeval demo: bundled system {DEMO_SYSTEM!r} on its sample assessment "
-        f"({len(data_paths)} files in {Path(system_path).parent})",
+        _("ppeval demo: bundled system {system!r} on its sample assessment ({k} files in {folder})").format(
+            system=DEMO_SYSTEM, k=len(data_paths), folder=Path(system_path).parent),
         markup=False,
         soft_wrap=True,
     )
+    report = _report_path(args.report) if args.report is not None else out / "ppeval-report.html"
     return evaluate_and_write(
         system_path=system_path,
         data_paths=data_paths,
@@ -45,8 +49,11 @@ def run(args: argparse.Namespace) -> int:
         samples=args.samples,
         concentration=_concentration(args.concentration),
         json_out=out / "result.json",
-        report_out=out / "ppeval-report.html",
+        report_out=report,
         console=console,
+        lang=args.lang,
+        narrative_path=args.narrative,
+        project=args.project,
         xlsx_out=xlsx,
         xlsx_language=args.xlsx_language,
         force=force,
@@ -69,5 +76,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"seed of the weight draws (default {DEMO_SEED})")
     p.add_argument("--concentration", type=_concentration_arg, default=DEFAULT_CONCENTRATION, metavar="C",
                    help=f"Dirichlet concentration of the weight draws (default {DEFAULT_CONCENTRATION:g})")
+    _add_report_options(p, report_help="the report file: OUT.docx (Word), OUT.html or OUT.md (default "
+                                       "DIR/ppeval-report.html)")
     add_xlsx_arguments(p)
     p.set_defaults(func=run)

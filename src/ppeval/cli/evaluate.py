@@ -13,19 +13,25 @@ from ppeval.cli._common import (
     METHOD_CHOICES,
     MODE_CHOICES,
     _add_reading,
+    _add_report_options,
     _add_sampling,
     _concentration,
     _console,
     _draw_seed,
+    _language,
     _load_inputs,
+    _load_narrative,
     _print_ranking,
+    _read_result_text,
     _report_path,
     _reproduce_command,
     _sensitivity,
     _write_ranking_csv,
-    _write_text,
+    _write_report,
 )
+from ppeval.cli._output import Outputs
 from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
+from ppeval.errors import InputError
 
 __all__ = ["register", "run", "evaluate_and_write"]
 
@@ -53,46 +59,101 @@ def evaluate_and_write(
     xlsx_language: str = "zh",
     force: bool = False,
     csv_out: Path | None = None,
+    weights_from: str | None = None,
+    lang: str | None = None,
+    narrative_path: str | None = None,
+    project: str | None = None,
 ) -> int:
-    from ppeval.pipeline import evaluate
+    from ppeval.pipeline import EvaluationResult, evaluate
 
+    t = _language(lang)
+    _ = t._
+    narrative = _load_narrative(narrative_path)
+    inputs = [system_path, *data_paths, *(f for q in questionnaires or () for f in q),
+              *([weights_from] if weights_from else [])]
+    outputs = Outputs(inputs, force=force)
+    # refuse bad destinations before any work
+    named = [(p, o) for p, o in ((json_out, "--json"), (report_out, "--report"), (xlsx_out, "--xlsx"),
+                                 (csv_out, "--csv")) if p]
+    for path, option in named:
+        outputs.check(path, option)
+    resolved = [p.resolve() for p, _ in named]
+    if len(set(resolved)) < len(resolved):
+        raise InputError("two of --json, --report, --xlsx and --csv name the same file; give each output its own "
+                         "name")
     system, assessment = _load_inputs(system_path, data_paths, encoding, delimiter, questionnaires)
+    frozen = None
+    if weights_from is not None:
+        frozen = EvaluationResult.from_json(_read_result_text(weights_from))
     if samples > 0:
         seed = _draw_seed(seed)
-    result = evaluate(system, assessment, method=method, mode=mode, seed=seed, rho=rho)  # type: ignore[arg-type]
+    result = evaluate(system, assessment, method=method, mode=mode, seed=seed, rho=rho,  # type: ignore[arg-type]
+                      weights=frozen)
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
-    _print_ranking(console, result, system, sens)
+    import dataclasses
+
+    from ppeval.report import project_names_in
+
+    # names in the report's language (name_zh ... columns of the projects table) for what people read
+    names = project_names_in(assessment, t)
+    shown = dataclasses.replace(result, project_names=tuple(names.get(p, n) for p, n in
+                                                            zip(result.project_ids, result.project_names,
+                                                                strict=True)))
+    _print_ranking(console, shown, system, sens, t)
+    with outputs.transaction():  # every output written, or none
+        if csv_out is not None:
+
+            def ranking_csv(p: Path) -> list[Path]:
+                _write_ranking_csv(p, result)
+                return [p]
+
+            outputs.stage(csv_out, "--csv", ranking_csv)
+        if json_out is not None:
+            outputs.stage_text(json_out, "--json", result.to_json())
+        if report_out is not None:
+            result_ref = str(json_out) if json_out is not None else "RESULT.json"
+            command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter, questionnaires)
+            outputs.stage(report_out, "--report", lambda p: list(_write_report(
+                p, shown, system=system, sensitivity=sens, command=command, lang=t, narrative=narrative,
+                project=project)))
+        if xlsx_out is not None:
+            from ppeval.report.xlsx import write_xlsx
+
+            def workbook(p: Path) -> list[Path]:
+                write_xlsx(p, result, system, sensitivity=sens, language="en" if xlsx_language == "en" else "zh",
+                           overwrite=True)
+                return [p]
+
+            outputs.stage(xlsx_out, "--xlsx", workbook)
+    for folder in outputs.created:
+        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
     if csv_out is not None:
-        _write_ranking_csv(csv_out, result)
-        console.print(f"ranking of all {len(result.project_ids):,} projects written to {csv_out}", markup=False,
-                      soft_wrap=True)
+        console.print(_("ranking of all {n} projects written to {path}").format(
+            n=t.count(len(result.project_ids)), path=csv_out), markup=False, soft_wrap=True)
     if json_out is not None:
-        _write_text(json_out, result.to_json())
-        console.print(f"result written to {json_out}", markup=False, soft_wrap=True)
+        console.print(_("result written to {path}").format(path=json_out), markup=False, soft_wrap=True)
     if report_out is not None:
-        from ppeval.report import write_report
+        console.print(_("report written to {path}").format(path=report_out), markup=False, soft_wrap=True)
+        if t.is_cjk:
+            from ppeval.report import fonts
 
-        result_ref = str(json_out) if json_out is not None else "RESULT.json"
-        command = _reproduce_command(result_ref, system_path, data_paths, encoding, delimiter, questionnaires)
-        written = write_report(report_out, result, system=system, sensitivity=sens, command=command)
-        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+            if fonts.cjk_font() is None:
+                console.print(_("note: {message}").format(message=fonts.missing_font_message()), markup=False,
+                              soft_wrap=True)
     if xlsx_out is not None:
-        from ppeval.report.xlsx import write_xlsx
-
-        write_xlsx(xlsx_out, result, system, sensitivity=sens, language="en" if xlsx_language == "en" else "zh",
-                   overwrite=force)
-        console.print(f"workbook written to {xlsx_out}", markup=False, soft_wrap=True)
+        console.print(_("workbook written to {path}").format(path=xlsx_out), markup=False, soft_wrap=True)
     if json_out is not None:
         console.print(
-            "verify later with: "
-            + _reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter, questionnaires),
+            _("verify later with: {command}").format(
+                command=_reproduce_command(str(json_out), system_path, data_paths, encoding, delimiter,
+                                           questionnaires)),
             markup=False,
             soft_wrap=True,
         )
     if samples > 0:
-        console.print(f"Monte Carlo: {samples} weight samples, seed {seed}", markup=False)
+        console.print(_("Monte Carlo: {k} weight samples, seed {seed}").format(k=samples, seed=seed), markup=False)
     return EXIT_OK
 
 
@@ -120,6 +181,10 @@ def run(args: argparse.Namespace) -> int:
         xlsx_language=args.xlsx_language,
         force=force,
         csv_out=Path(args.csv) if args.csv is not None else None,
+        weights_from=args.weights_from,
+        lang=args.lang,
+        narrative_path=args.narrative,
+        project=args.project,
     )
 
 
@@ -148,6 +213,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--csv", metavar="OUT",
                    help="write the full ranking (rank, project, name, score, grade, sub-scores, weakest "
                         "indicators) to OUT as CSV")
-    p.add_argument("--report", metavar="OUT", help="write a report: OUT.html (self-contained) or OUT.md")
+    _add_report_options(p, report_help="write a report: OUT.docx (Word), OUT.html (self-contained) or OUT.md")
+    p.add_argument("--weights-from", metavar="RESULT.json",
+                   help="freeze data-driven weights (entropy, CRITIC, CV) at their values in an earlier "
+                        "result, so absolute-mode scores do not depend on which projects are evaluated")
     add_xlsx_arguments(p)
     p.set_defaults(func=run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
@@ -12,17 +13,23 @@ from ppeval.cli._common import (
     PRINT_BOTTOM,
     PRINT_TOP,
     _add_reading,
+    _add_report_options,
     _add_sampling,
     _concentration,
     _console,
     _draw_seed,
     _error,
+    _language,
     _load_inputs,
+    _load_narrative,
     _read_result_text,
     _report_path,
     _reproduce_command,
     _sensitivity,
+    _write_report,
 )
+from ppeval.cli._output import Outputs
+from ppeval.cli._xlsx import add_force_argument
 from ppeval.errors import ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -32,32 +39,49 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from ppeval.pipeline import reproduce
-    from ppeval.report import write_report
+    from ppeval.report.sections._context import make_context
 
+    t = _language(args.lang)
+    _ = t._
+    narrative = _load_narrative(args.narrative)
     report = _report_path(args.report)
-    text = _read_result_text(args.result)
+    outputs = Outputs([args.result, args.system, *args.data, *(f for q in args.questionnaire or () for f in q)],
+                      force=args.force)
+    if report is not None:
+        outputs.check(report, "--report")
+    _read_result_text(args.result)  # a clear message for a missing or unreadable file
     system, assessment = _load_inputs(args.system, args.data, args.encoding, args.delimiter, args.questionnaire)
     try:
-        result = reproduce(text, system, assessment)
+        result = reproduce(Path(args.result), system, assessment)
     except ReproducibilityError as exc:
-        _error(f"{args.result}: {exc}")
+        _error(str(exc))
         return EXIT_FAILURE
     seed = args.seed if args.seed is not None else result.provenance.seed
     seed = _draw_seed(seed)
     sens = _sensitivity(
         result, system, samples=args.samples, seed=seed, concentration=_concentration(args.concentration)
     )
+    import dataclasses
+
+    from ppeval.report import project_names_in
+
+    names = project_names_in(assessment, t)
+    result = dataclasses.replace(result, project_names=tuple(names.get(p, n) for p, n in
+                                                             zip(result.project_ids, result.project_names,
+                                                                 strict=True)))
     console = _console()
+    ctx = make_context(result, system, t, sens=sens)
     mc = sens.monte_carlo
     if mc is not None:
         n = len(result.project_ids)
         top3 = mc.rank_acceptability[:, : min(3, n)].sum(axis=1)
         table = Table(
-            title=f"Rank acceptability ({sens.samples} weight samples, seed {seed})", title_justify="left"
+            title=_("Rank acceptability ({k} weight samples, seed {seed})").format(k=sens.samples, seed=seed),
+            title_justify="left",
         )
-        for col, just in (("rank", "right"), ("project", "left"), ("P(rank 1)", "right"),
-                          ("P(top 3)", "right"), ("most likely rank", "right"), ("score mean", "right"),
-                          ("score std", "right")):
+        for col, just in ((_("rank"), "right"), (_("project"), "left"), (_("name"), "left"), (_("P(rank 1)"), "right"),
+                          (_("P(top 3)"), "right"), (_("most likely rank"), "right"), (_("score mean"), "right"),
+                          (_("score std"), "right")):
             table.add_column(col, justify=just)  # type: ignore[arg-type]
         scale = 100.0 if result.method != "vikor" else 1.0
         order = np.argsort(result.ranks, kind="stable")
@@ -68,11 +92,12 @@ def run(args: argparse.Namespace) -> int:
             table.add_row(
                 str(int(result.ranks[i])),
                 result.project_ids[i],
-                f"{mc.rank_acceptability[i, 0]:.3f}",
-                f"{top3[i]:.3f}",
+                ctx.project(int(i)),
+                t.num(float(mc.rank_acceptability[i, 0]), 3),
+                t.num(float(top3[i]), 3),
                 str(int(np.argmax(mc.rank_acceptability[i])) + 1),
-                f"{scale * mc.score_mean[i]:.2f}",
-                f"{scale * mc.score_std[i]:.2f}",
+                t.num(float(scale * mc.score_mean[i]), 2),
+                t.num(float(scale * mc.score_std[i]), 2),
             )
         console.print(table)
         if n > PRINT_ALL_UP_TO:
@@ -80,21 +105,26 @@ def run(args: argparse.Namespace) -> int:
                           "project is in the report (--report)", markup=False, soft_wrap=True)
     from ppeval.report import sensitivity_tables
 
-    for title, header, rows in sensitivity_tables(result, sens, system):
-        t = Table(title=title, title_justify="left")
+    for title, header, rows in sensitivity_tables(result, sens, system, t):
+        out = Table(title=title, title_justify="left")
         for h in header:
-            t.add_column(h)
+            out.add_column(h)
         for row in rows:
-            t.add_row(*row)
-        console.print(t)
+            out.add_row(*row)
+        console.print(out)
     for note in sens.notes:
-        console.print(f"note: {note}", markup=False, soft_wrap=True)
+        console.print(_("note: {message}").format(message=note), markup=False, soft_wrap=True)
     if report is not None:
         command = _reproduce_command(
             args.result, args.system, args.data, args.encoding, args.delimiter, args.questionnaire
         )
-        written = write_report(report, result, system=system, sensitivity=sens, command=command)
-        console.print(f"report written to {written[0]}", markup=False, soft_wrap=True)
+        with outputs.transaction():
+            outputs.stage(report, "--report", lambda p: list(_write_report(
+                p, result, system=system, sensitivity=sens, command=command, lang=t, narrative=narrative,
+                project=args.project)))
+        for folder in outputs.created:
+            console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+        console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -112,5 +142,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_reading(p)
     _add_sampling(p, samples_default=DEFAULT_SAMPLES,
                   samples_help=f"Monte Carlo weight samples (default {DEFAULT_SAMPLES})")
-    p.add_argument("--report", metavar="OUT", help="also write a report: OUT.html or OUT.md")
+    _add_report_options(p, report_help="also write a report: OUT.docx, OUT.html or OUT.md")
+    add_force_argument(p)
     p.set_defaults(func=run)

@@ -58,12 +58,12 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import analyse_uncertainty, reproduce
 
     xlsx = xlsx_path(args.xlsx, args.force)
-    text = _read_result_text(args.result)
+    _read_result_text(args.result)  # a clear message for a missing or unreadable file
     system, assessment = _load_inputs(args.system, args.data)
     try:
-        result = reproduce(text, system, assessment)
+        result = reproduce(Path(args.result), system, assessment)  # errors name the file
     except ReproducibilityError as exc:
-        _error(f"{args.result}: {exc}")
+        _error(str(exc))
         return EXIT_FAILURE
     declared = None
     if args.uncertainty:

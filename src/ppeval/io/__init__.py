@@ -3,6 +3,7 @@
 * :func:`load_system` / :func:`dump_system` / :func:`dumps_system`: YAML, JSON
   or TOML system files (round trip: load, dump, load gives an equal system);
   :func:`system_from_dict`, :func:`system_to_dict`, :func:`system_problems`.
+* :func:`load_narrative`: the texts an evaluator writes for a report.
 * :func:`load_assessment`: values, ratings and projects files (CSV in UTF-8,
   GBK/GB18030 or UTF-16, comma/semicolon/tab separated; Excel workbooks; JSON,
   YAML), and :class:`Questionnaire` exports read through a mapping;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from ppeval.io._assessment import PROJECT_COLUMNS, RATING_COLUMNS, assessment_from_frames, load_assessment
 from ppeval.io._errors import FileProblem
+from ppeval.io._narrative import load_narrative
 from ppeval.io._questionnaire import QuestionMap, Questionnaire, QuestionnaireMapping
 from ppeval.io._read import MAX_DATA_BYTES, MAX_SYSTEM_BYTES
 from ppeval.io._system import (
@@ -51,6 +53,7 @@ __all__ = [
     "dump_system",
     "dumps_system",
     "load_assessment",
+    "load_narrative",
     "assessment_from_frames",
     "Questionnaire",
     "QuestionnaireMapping",

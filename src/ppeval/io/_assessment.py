@@ -51,6 +51,8 @@ __all__ = [
 
 #: Columns of a projects file (only ``project`` is required).
 PROJECT_COLUMNS = ("project", "name", "organisation", "contract_value", "period")
+#: A project's name in one language: ``name_zh``, ``name_en`` (a projects table may have any of them).
+_NAME_IN = re.compile(r"^name_([a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*)$")
 #: Columns of a ratings file.
 RATING_COLUMNS = ("project", "indicator", "rater", "group", "rating")
 #: Column of a values table holding a note on the whole project.
@@ -291,7 +293,7 @@ def _detect_kind(header: Sequence[str], system: IndicatorSystem, source: str) ->
         return "ratings"
     if cols & set(system.leaf_ids):
         return "values"
-    if not cols or cols & set(PROJECT_COLUMNS):
+    if not cols or cols & set(PROJECT_COLUMNS) or any(_NAME_IN.match(c) for c in cols):
         return "projects"
     return "values"
 
@@ -315,8 +317,12 @@ def _strip(col: np.ndarray) -> StrArray:
         return np.where(np.isnan(col), "", out)
     out_list: list[str] = []
     for v in col:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if v is None:
             out_list.append("")
+        elif isinstance(v, float) and math.isnan(v):
+            # one rule for every format: NaN is not a way to write "missing" (CSV rejects the text 'nan'
+            # too); a missing value is an empty cell (CSV) or null / a left-out key (JSON, YAML)
+            out_list.append("nan")
         elif isinstance(v, str):
             out_list.append(v.strip())
         elif isinstance(v, bool | np.bool_):
@@ -350,7 +356,7 @@ def _to_float(
         if bad.any():
             problems.rows(
                 np.nonzero(bad)[0],
-                lambda i: f"{where(i, name)}: {vals[i]!r} is not a finite number{row_label(i)}",
+                lambda i: f"{where(i, name)}: {float(vals[i])!r} is not a finite number{row_label(i)}",
             )
             vals[bad] = np.nan
         return vals, empty
@@ -375,8 +381,8 @@ def _to_float(
     if nonfinite.any():
         problems.rows(
             np.nonzero(nonfinite)[0],
-            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; leave the cell empty for a "
-            f"missing value{row_label(i)}",
+            lambda i: f"{where(i, name)}: {str(text[i])!r} is not a finite number; for a missing value leave "
+            f"the cell empty (CSV) or write null (JSON, YAML){row_label(i)}",
         )
         empty = empty | nonfinite
     vals = np.where(empty, np.nan, vals)
@@ -433,13 +439,14 @@ class _Builder:
         return ids, [ProjectInfo(id=p) for p in ids], what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
-        extra = [c for c in t.columns if c not in PROJECT_COLUMNS]
+        extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
         if extra:
             self.problems.add(
                 f"{t.source}: unknown column(s) {', '.join(map(repr, extra))} in a projects table; "
-                f"expected {', '.join(PROJECT_COLUMNS)}"
+                f"expected {', '.join(PROJECT_COLUMNS)} and name_<language> (e.g. name_zh)"
             )
         cols = {c: _strip(v).tolist() for c, v in t.columns.items() if c in PROJECT_COLUMNS}
+        lang_cols = {m.group(1): _strip(v).tolist() for c, v in t.columns.items() if (m := _NAME_IN.match(c))}
         ids_col = cols["project"]
         infos: list[ProjectInfo] = []
         seen: dict[str, int] = {}
@@ -459,6 +466,9 @@ class _Builder:
             for c in ("name", "organisation", "period"):
                 if c in cols and cols[c][i] != "":
                     record[c] = str(cols[c][i])
+            names = {lang: str(col[i]) for lang, col in lang_cols.items() if col[i] != ""}
+            if names:
+                record["names"] = names
             if "contract_value" in cols and cols["contract_value"][i] != "":
                 token = str(cols["contract_value"][i])
                 value = _parse_float(token)
@@ -688,14 +698,19 @@ class _Builder:
             "duplicated ratings",
         )
         lines = np.concatenate([t.rownum for _, t in rtables])
+        project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
+        # the canonical order: project, indicator (leaf order), group, rater, value; the order of rows
+        # in the files is not data (aggregates and agreement then do not depend on it, to the last bit)
+        vkey = np.where(np.isnan(value), np.inf, value)
+        canon = np.lexsort((vkey, rinv, ginv, indicator, project))
         return Ratings(
-            project=np.where(valid, pcode, 0),
-            indicator=np.where(valid, icode, 0),
-            rater=R,
-            group=G,
-            value=value,
-            line=lines,
-            file=file_idx,
+            project=project[canon],
+            indicator=indicator[canon],
+            rater=R[canon],
+            group=G[canon],
+            value=value[canon],
+            line=lines[canon],
+            file=file_idx[canon],
         )
 
     def _rating_values(
@@ -739,6 +754,9 @@ class _Builder:
     # -- all -------------------------------------------------------------------------------------------
     def build(self) -> Assessment:
         ids, infos, defined_by, strict = self._project_list()
+        # the canonical order: ids sorted by Unicode code point (the order of rows in a file is not data)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids, infos = [ids[i] for i in order], [infos[i] for i in order]
         pindex = {p: i for i, p in enumerate(ids)}
         n, m = len(ids), len(self.leaf_ids)
         if n == 0 and not self.problems.items:
@@ -760,6 +778,7 @@ class _Builder:
             )
         values.setflags(write=False)
         missing.setflags(write=False)
+        info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
         return Assessment(
             system_id=self.system.id,
             project_ids=tuple(ids),
@@ -769,6 +788,8 @@ class _Builder:
             missing=missing,
             ratings=ratings,
             sources=tuple(t.source for t in self.tables),
+            cell_source=cell_src,
+            info_source=info_source,
             notes=self.notes,
             source_info=tuple(t.info() for t in self.tables),
         )
@@ -816,6 +837,25 @@ def _object_array(items: Sequence[Any]) -> np.ndarray:
     for i, v in enumerate(items):
         out[i] = v
     return out
+
+
+def _project_names(records: Any) -> tuple[Any, list[str]]:
+    """Project records with ``names: {zh: ...}`` spelled as ``name_zh`` keys (the CSV columns), and those keys."""
+    if not isinstance(records, list):
+        return records, []
+    out: list[Any] = []
+    keys: dict[str, None] = {}
+    for rec in records:
+        if isinstance(rec, Mapping):
+            names = rec.get("names")
+            flat = {k: v for k, v in rec.items() if k != "names" or not isinstance(names, Mapping)}
+            if isinstance(names, Mapping):
+                flat.update({f"name_{lang}": text for lang, text in names.items()})
+            keys.update((k, None) for k in flat if isinstance(k, str) and _NAME_IN.match(k))
+            out.append(flat)
+        else:
+            out.append(rec)
+    return out, list(keys)
 
 
 def _records_table(
@@ -900,9 +940,10 @@ def _structured_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
         raise DataError(f"{source}: the assessment is for system {data['system']!r}, not {system.id!r}")
     tables: list[_Table] = []
     if "projects" in data:
+        records, lang_keys = _project_names(data["projects"])
         tables.append(
-            _records_table(data["projects"], source, "projects", "projects",
-                           ("id", *PROJECT_COLUMNS[1:]), {"id": "project"})
+            _records_table(records, source, "projects", "projects",
+                           ("id", *PROJECT_COLUMNS[1:], *lang_keys), {"id": "project"})
         )
     if "values" in data:
         tables.append(_values_table(data["values"], source))
@@ -1078,8 +1119,10 @@ def load_assessment(
     Returns
     -------
     Assessment
-        Projects in the order of the projects file (else the values files, else
-        the ratings), values in the system's leaf order, ratings mapped to scale values.
+        Projects in the canonical order (ids sorted by Unicode code point,
+        whatever the order of rows in the files), values in the system's leaf
+        order, ratings mapped to scale values and sorted by project,
+        indicator, rater group, rater and value.
 
     Raises
     ------

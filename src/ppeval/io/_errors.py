@@ -183,8 +183,8 @@ def _message(err: Any, path: tuple[str | int, ...], known: list[str]) -> str:
         return f"kind {value['kind']!r} is not valid; expected 'quantitative' or 'qualitative'"
     if etype == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
         return (
-            f"{_shown(value)} is not a valid id; ids use lower-case letters, digits, '_', '.' and '-' "
-            "and start with a letter or digit"
+            f"{_shown(value)} is not a valid id; ids use lower-case letters, digits, Chinese "
+            "(CJK) characters, '_', '.' and '-' and start with a letter, digit or CJK character"
         )
     if etype == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
         return (

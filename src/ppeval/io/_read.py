@@ -25,6 +25,7 @@ __all__ = [
     "MAX_SYSTEM_BYTES",
     "MAX_DATA_BYTES",
     "MAX_NODES",
+    "MAX_DEPTH",
     "STRUCTURED_SUFFIXES",
     "read_text",
     "parse_structured",
@@ -37,6 +38,9 @@ MAX_SYSTEM_BYTES = 8 * 2**20
 MAX_DATA_BYTES = 1024 * 2**20
 #: Largest number of values (containers and scalars) in a parsed structured file.
 MAX_NODES = 5_000_000
+#: Deepest nesting of mappings and lists in a parsed structured file (an indicator tree ten levels
+#: deep needs about 30); deeper files are rejected before they can exhaust Python's recursion limit.
+MAX_DEPTH = 100
 #: Suffixes of structured (YAML/JSON/TOML) files.
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 
@@ -113,21 +117,28 @@ def read_text(path: str | Path, *, limit: int, error: type[PPEvalError]) -> str:
         ) from None
 
 
-def _count_nodes(obj: Any, limit: int) -> int:
-    """Count values in a parsed structure (shared YAML aliases counted each time), up to ``limit``."""
+def _count_nodes(obj: Any, limit: int) -> tuple[int, int]:
+    """Count values in a parsed structure (shared YAML aliases counted each time), up to ``limit``.
+
+    Returns ``(count, depth)``: the number of values and the deepest nesting of containers.
+    """
     count = 0
-    stack = [obj]
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(obj, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         count += 1
         if count > limit:
-            return count
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return count
+            return count, deepest
+        if isinstance(item, dict | list | tuple):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if depth > MAX_DEPTH:
+                    return count, deepest
+            values = item.values() if isinstance(item, dict) else item
+            stack.extend((v, depth) for v in values)
+    return count, deepest
 
 
 def parse_structured(text: str, suffix: str, source: str, *, error: type[PPEvalError]) -> Any:
@@ -139,9 +150,25 @@ def parse_structured(text: str, suffix: str, source: str, *, error: type[PPEvalE
         If the suffix is not one of ``.yaml``, ``.yml``, ``.json``, ``.toml``.
     error
         (the caller's class) If the text does not parse, has duplicate keys,
-        or expands to more than :data:`MAX_NODES` values.
+        expands to more than :data:`MAX_NODES` values or is nested more than
+        :data:`MAX_DEPTH` levels deep.
     """
     suffix = suffix.lower()
+    too_deep = f"{source}: nested more than {MAX_DEPTH} levels deep (mappings and lists); ppeval reads files " \
+        f"nested up to {MAX_DEPTH} levels"
+    try:
+        data = _parse(text, suffix, source, error)
+    except RecursionError:
+        raise error(too_deep) from None
+    count, depth = _count_nodes(data, MAX_NODES)
+    if count > MAX_NODES:
+        raise error(f"{source}: the parsed file has more than {MAX_NODES:,} values (YAML aliases expanded)")
+    if depth > MAX_DEPTH:
+        raise error(too_deep)
+    return data
+
+
+def _parse(text: str, suffix: str, source: str, error: type[PPEvalError]) -> Any:
     if suffix in (".yaml", ".yml"):
         try:
             data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
@@ -168,8 +195,6 @@ def parse_structured(text: str, suffix: str, source: str, *, error: type[PPEvalE
         raise InputError(
             f"{source}: unknown file type {suffix!r}; expected one of {', '.join(STRUCTURED_SUFFIXES)}"
         )
-    if _count_nodes(data, MAX_NODES) > MAX_NODES:
-        raise error(f"{source}: the parsed file has more than {MAX_NODES:,} values (YAML aliases expanded)")
     return data
 
 

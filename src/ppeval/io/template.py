@@ -175,7 +175,9 @@ def _headers(system: IndicatorSystem, notes: bool) -> dict[str, list[str]]:
     values = ["project", *quant]
     if notes:
         values += ["note", *(f"{NOTE_PREFIX}{i}" for i in system.leaf_ids)]
-    return {"projects": list(PROJECT_COLUMNS), "values": values, "ratings": list(RATING_COLUMNS)}
+    # name_zh: the project's Chinese name, shown in Chinese reports (any name_<language> column is read)
+    projects = [*PROJECT_COLUMNS[:2], "name_zh", *PROJECT_COLUMNS[2:]]
+    return {"projects": projects, "values": values, "ratings": list(RATING_COLUMNS)}
 
 
 def _note_text(leaf: Quantitative | Qualitative, info: dict[str, str], lang: str) -> str:

@@ -12,6 +12,16 @@ and a weight batch in chunks (:func:`weight_chunks`, about
 written by matrix products). No method ever allocates a
 ``(k, n, m)`` array; apart from its result, its temporaries do not grow with
 ``n`` or ``k``.
+
+Bit-identity across ``n``: a project's score must not depend on how many
+other projects are scored with it (absolute mode promises it). BLAS
+matrix-vector kernels treat rows in groups (of 4 or 8, by SIMD width) and
+the leftover rows of a call with a different instruction sequence, so a row's
+last bit depended on its position relative to the end of the call, i.e. on
+``n``. Single-vector products therefore go through :func:`matvec`, which
+gives BLAS only calls whose row count is a multiple of :data:`ROW_ALIGN`
+(whole blocks; the last partial one zero-padded), so every row takes the
+same kernel path; row blocks are multiples of :data:`ROW_ALIGN` too.
 """
 
 from __future__ import annotations
@@ -33,6 +43,9 @@ __all__ = [
     "row_blocks",
     "block_rows",
     "weight_chunks",
+    "ROW_ALIGN",
+    "matvec",
+    "axis_dot",
 ]
 
 #: Target size of one ``(rows, m)`` float64 temporary (fits in a 1 MiB L2 cache).
@@ -47,6 +60,28 @@ CHUNK_BYTES = 1 << 22
 TILE_BYTES = 1 << 17
 
 _ITEM = np.dtype(np.float64).itemsize
+#: Row count that every single-vector matrix product is a multiple of (see the module docstring);
+#: a multiple of every SIMD group size in use (4 doubles for AVX2, 8 for AVX-512).
+ROW_ALIGN = 32
+
+
+def matvec(a: FloatArray, v: FloatArray, out: FloatArray) -> FloatArray:
+    """``out = a @ v`` with each row's result independent of the number of rows and of its position.
+
+    The rows up to the last multiple of :data:`ROW_ALIGN` go to BLAS in one
+    call; the remaining rows (fewer than ``ROW_ALIGN``) are copied into a
+    zero-padded ``(ROW_ALIGN, m)`` block, so no row is ever in a kernel's
+    leftover group. Costs one small extra product per call.
+    """
+    rows = a.shape[0]
+    full = rows - rows % ROW_ALIGN
+    if full:
+        np.matmul(a[:full], v, out=out[:full])
+    if full < rows:
+        pad = np.zeros((ROW_ALIGN, a.shape[1]))
+        pad[: rows - full] = a[full:]
+        out[full:] = np.matmul(pad, v)[: rows - full]
+    return out
 
 
 def weight_batch(weights: Any, n_criteria: int, *, renormalize: bool = True) -> tuple[FloatArray, bool]:
@@ -69,13 +104,29 @@ def shape_result(out: FloatArray, single: bool) -> FloatArray:
     return out[0] if single else out
 
 
+def axis_dot(a: FloatArray, v: FloatArray, axis: int) -> FloatArray:
+    """``sum_j v[j] * a.take(j, axis)``, summed in the order ``j = 0, 1, ...`` for every element.
+
+    A contraction over a short axis (indicators, grades) computed as
+    element-wise products and sums, so each element of the result depends on
+    its own slice of ``a`` only (no BLAS kernel grouping; see the module
+    docstring). ``len(v)`` passes over the data.
+    """
+    arr = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
+    out: FloatArray = arr[0] * v[0]
+    for j in range(1, arr.shape[0]):
+        out += arr[j] * v[j]
+    return out
+
+
 def block_rows(n_cols: int, *, block_bytes: int | None = None) -> int:
     """Rows per block so that one ``(rows, n_cols)`` float64 block is about ``block_bytes``.
 
-    ``block_bytes`` defaults to :data:`ROW_BLOCK_BYTES`; at least 256 rows.
+    ``block_bytes`` defaults to :data:`ROW_BLOCK_BYTES`; at least 256 rows,
+    and a multiple of :data:`ROW_ALIGN`.
     """
     size = ROW_BLOCK_BYTES if block_bytes is None else block_bytes
-    return max(256, size // (_ITEM * max(n_cols, 1)))
+    return max(256, size // (_ITEM * max(n_cols, 1)) // ROW_ALIGN * ROW_ALIGN)
 
 
 def row_blocks(n_rows: int, n_cols: int, *, block_bytes: int | None = None) -> Iterator[slice]:

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from ppeval._checks import one_of
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import InputError
-from ppeval.methods._batch import weight_batch
+from ppeval.methods._batch import axis_dot, weight_batch
 
 __all__ = ["FCEOperator", "FCEResult", "fce", "FCEHierarchyResult", "fce_hierarchy"]
 
@@ -151,6 +151,8 @@ def _compose(r: FloatArray, w: FloatArray, op: str) -> FloatArray:
     k = w.shape[0]
     p, n, g = r.shape
     if op == "weighted_average":
+        if k == 1:  # bit-identical for a project whatever the other projects (see methods._batch)
+            return axis_dot(r, w[0], 1)[None]
         return np.asarray(np.tensordot(w, r, axes=([1], [1])), dtype=np.float64)
     out = np.empty((k, p, g))
     per = 8 * n * g
@@ -170,7 +172,7 @@ def _compose(r: FloatArray, w: FloatArray, op: str) -> FloatArray:
 def _finish(b: FloatArray, values: FloatArray, op: str) -> FCEResult:
     total = b.sum(axis=-1, keepdims=True)
     normalized = b / total
-    score = normalized @ values
+    score = axis_dot(normalized, values, -1)  # per project, whatever the number of projects
     score = np.clip(score, values.min(), values.max())
     top = np.argmax(b, axis=-1).astype(np.int64)
     peak = np.take_along_axis(b, top[..., None], axis=-1)

@@ -11,7 +11,15 @@ from ppeval._checks import as_matrix, as_types, as_vector, one_of, readonly
 from ppeval._normcore import _extrema, _Linear, _linear
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import DegenerateError, InputError
-from ppeval.methods._batch import TILE_BYTES, block_rows, row_blocks, shape_result, weight_batch, weight_chunks
+from ppeval.methods._batch import (
+    TILE_BYTES,
+    block_rows,
+    matvec,
+    row_blocks,
+    shape_result,
+    weight_batch,
+    weight_chunks,
+)
 
 __all__ = ["gra", "grey_coefficients", "RelationalDegrees", "relational_degrees", "DEFAULT_RHO"]
 
@@ -208,7 +216,7 @@ def gra(
     for rows in row_blocks(n, m):
         xi = _coefficients_block(x[rows], g, buf[: rows.stop - rows.start])
         if w.shape[0] == 1:
-            np.matmul(xi, w[0], out=out[0, rows])
+            matvec(xi, w[0], out[0, rows])  # bit-identical whatever n (see _batch)
             continue
         for ks in weight_chunks(w.shape[0], xi.shape[0], chunk_bytes=TILE_BYTES):
             np.matmul(w[ks], xi.T, out=out[ks, rows])

@@ -18,6 +18,7 @@ from ppeval.errors import InputError
 from ppeval.methods._batch import (
     TILE_BYTES,
     block_rows,
+    matvec,
     row_blocks,
     shape_result,
     weight_batch,
@@ -215,7 +216,7 @@ def _utility_regret(
         d /= denom
         np.abs(d, out=d)  # d >= 0 already; this turns the -0.0 of (best - best)/(negative) into +0.0
         if k == 1:
-            np.matmul(d, w[0], out=s_out[0, rows])
+            matvec(d, w[0], s_out[0, rows])  # bit-identical whatever n (see _batch)
             wd = np.multiply(d, w[0], out=wbuf[:b])
             np.max(wd, axis=1, out=r_out[0, rows])
             continue

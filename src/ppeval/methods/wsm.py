@@ -10,7 +10,15 @@ from ppeval._checks import as_matrix, as_types, one_of
 from ppeval._normcore import _extrema, _Linear, _linear, _normalized
 from ppeval._typing import FloatArray, Normalization
 from ppeval.errors import InputError
-from ppeval.methods._batch import TILE_BYTES, block_rows, row_blocks, shape_result, weight_batch, weight_chunks
+from ppeval.methods._batch import (
+    TILE_BYTES,
+    block_rows,
+    matvec,
+    row_blocks,
+    shape_result,
+    weight_batch,
+    weight_chunks,
+)
 
 __all__ = ["wsm"]
 
@@ -127,7 +135,7 @@ def _weighted_sums(x: FloatArray, lin: _Linear, w: FloatArray, out: FloatArray) 
     for rows in row_blocks(n, m):
         r = lin.apply(x[rows], out=buf[: rows.stop - rows.start])
         if single:
-            np.matmul(r, w[0], out=out[0, rows])
+            matvec(r, w[0], out[0, rows])  # bit-identical whatever n (see _batch)
             continue
         for ks in weight_chunks(w.shape[0], r.shape[0], chunk_bytes=TILE_BYTES):
             np.matmul(w[ks], r.T, out=out[ks, rows])

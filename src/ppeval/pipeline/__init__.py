@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ppeval.pipeline._evaluate import METHODS, MODES, evaluate
 from ppeval.pipeline.compare import RoundComparison, compare
-from ppeval.pipeline.provenance import assessment_hash, config_hash, reproduce, system_hash
+from ppeval.pipeline.frozen import data_driven_nodes, freeze_weights, frozen_weights
+from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
 from ppeval.pipeline.relations import OutcomeRelations, outcome_relations
+from ppeval.pipeline.reproduction import reproduce
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -23,10 +25,15 @@ from ppeval.pipeline.scoring import (
 )
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.pipeline.uncertainty import UncertaintyAnalysis, analyse_uncertainty, system_decision_rules
+from ppeval.pipeline.validation import validate
 
 __all__ = [
     "evaluate",
     "reproduce",
+    "validate",
+    "freeze_weights",
+    "frozen_weights",
+    "data_driven_nodes",
     "analyse_sensitivity",
     "outcome_relations",
     "OutcomeRelations",

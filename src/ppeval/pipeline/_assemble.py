@@ -22,6 +22,7 @@ The only place that maps indicator ids to matrix columns:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -194,12 +195,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         policy = system.evaluation.missing
         cells = np.argwhere(missing)
         if policy == "reject":
-            i0, j0 = (int(x) for x in cells[0])
-            more = f" (and {len(cells) - 1} more)" if len(cells) > 1 else ""
-            raise DataError(
-                f"project {assessment.project_ids[i0]!r} has no value for indicator {ids[j0]!r}{more}; "
-                "the system's evaluation.missing policy is 'reject' (use 'worst' or 'mean' to impute)"
-            )
+            raise DataError(_missing_message(assessment, leaves, cells))
         for j in (int(x) for x in np.unique(cells[:, 1])):
             col_missing = missing[:, j]
             leaf = leaves[j]
@@ -293,6 +289,32 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         diagnostics=diagnostics,
         raw=raw,
         ruled=ruled,
+    )
+
+
+def _missing_message(assessment: Assessment, leaves: tuple[Any, ...] | list[Any], cells: IntArray) -> str:
+    """Every missing cell (the first few) with the file it should come from, for the 'reject' policy."""
+    sources = tuple(assessment.sources)
+    r = assessment.ratings
+    rating_files = sorted({sources[int(f)] for f in np.unique(r.file)} if len(r) and sources else set())
+    value_files = sorted(
+        {sources[int(f)] for f in np.unique(assessment.cell_source) if f >= 0}
+        if assessment.cell_source is not None and sources else set()
+    )
+    lines = []
+    for i, j in cells[:5].tolist():
+        leaf = leaves[j]
+        where = f"project {assessment.project_ids[i]!r}, indicator {leaf.id!r} ({leaf.name})"
+        if isinstance(leaf, Qualitative):
+            files = ", ".join(rating_files or sorted(set(sources))) or "the assessment given"
+            lines.append(f"{where}: no answered rating in {files}")
+        else:
+            files = ", ".join(value_files or sorted(set(sources))) or "the assessment given"
+            lines.append(f"{where}: no value in {files}")
+    more = f"\n  ... and {len(cells) - 5} more" if len(cells) > 5 else ""
+    return (
+        f"{len(cells)} missing cell(s); the system's evaluation.missing policy is 'reject' (use 'worst' or "
+        "'mean' to impute):\n" + "\n".join(f"  - {line}" for line in lines) + more
     )
 
 

@@ -15,11 +15,12 @@ from ppeval import qualitative as qual
 from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
+from ppeval.methods._batch import axis_dot
 from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
-from ppeval.pipeline.provenance import assessment_hash, config_hash, system_hash
+from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash, config_hash, system_hash
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
@@ -235,7 +236,7 @@ def _contributions(
         out = 100.0 * w * methods.grey_coefficients(matrix, types, rho=rho, bounds=bounds)
         return out
     if method == "fce" and membership is not None:
-        out = w * (membership @ centres)
+        out = w * axis_dot(membership, centres, -1)
         return out
     # one (n, m) array, updated in place (at 1e6 projects x 50 indicators each copy is 400 MB)
     if method == "topsis":
@@ -262,7 +263,7 @@ def evaluate(
     method: Method = "topsis",
     mode: Mode = "absolute",
     normalization: str | None = None,
-    weights: Mapping[str, Mapping[str, float] | Sequence[float]] | None = None,
+    weights: Mapping[str, Mapping[str, float] | Sequence[float]] | EvaluationResult | None = None,
     v: float = 0.5,
     seed: int | None = None,
     top_weakest: int = 3,
@@ -289,10 +290,15 @@ def evaluate(
     normalization : {"vector", "minmax"}, optional
         TOPSIS normalisation in relative mode (default ``"vector"``); absolute
         mode always normalises against the bounds (min-max).
-    weights : mapping, optional
+    weights : mapping or EvaluationResult, optional
         Local weight overrides per inner node: ``{node id: {child id: w}}``
         (or a sequence in children order), used instead of the node's own
-        weighting for this call.
+        weighting for this call. An earlier :class:`EvaluationResult` freezes
+        the data-driven weights (entropy, CRITIC, CV, combinations with them):
+        its local weights at those nodes are used, so in absolute mode a
+        project's score depends on its own data only; the weights and the
+        earlier result's hashes are recorded in the configuration (see
+        :mod:`ppeval.pipeline.frozen`).
     v : float
         VIKOR's weight of the strategy of the majority of criteria.
     seed : int, optional
@@ -354,6 +360,18 @@ def evaluate(
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise InputError(f"seed is {seed!r}; expected an int >= 0 or None")
     system, assessment = _load(system, assessment)
+    frozen_from = None
+    if isinstance(weights, EvaluationResult):
+        from ppeval.pipeline.frozen import frozen_weights
+
+        earlier = weights
+        weights = frozen_weights(earlier, system)
+        frozen_from = {
+            "nodes": sorted(weights),
+            "assessment_hash": earlier.provenance.assessment_hash,
+            "config_hash": earlier.provenance.config_hash,
+            "system_hash": earlier.provenance.system_hash,
+        }
     config: dict[str, Any] = {
         "method": method_name,
         "mode": mode_name,
@@ -364,6 +382,8 @@ def evaluate(
         "v": float(v),
         "top_weakest": top_weakest,
     }
+    if frozen_from is not None:
+        config["frozen_from"] = frozen_from
     if method_name == "gra":  # only here, so the configuration hashes of other methods are unchanged
         config["rho"] = float(rho)
     return _evaluate(system, assessment, config, seed)
@@ -397,7 +417,10 @@ def _evaluate(
     diags.extend(_consistency_diagnostics(system))
 
     # -- weights
-    local, records = node_weights(system, r01, config["weights"], diags)
+    frozen = config.get("frozen_from")
+    local, records = node_weights(system, r01, config["weights"], diags, frozen)
+    if mode == "absolute":
+        diags.extend(_set_dependence(system, config["weights"]))
     gw = system.global_weights(overrides={k: tuple(float(x) for x in w) for k, w in local.items()})
     w = np.array([gw[i] for i in ids], dtype=np.float64)
     w = w / w.sum()
@@ -460,6 +483,7 @@ def _evaluate(
         )
         diags.extend(extra)
 
+    fp = assessment_fingerprints(assessment)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,
@@ -468,9 +492,12 @@ def _evaluate(
         system_version=system.version,
         system_hash=system_hash(system),
         assessment_hash=assessment_hash(assessment),
-        config_hash=config_hash(config),
+        config_hash=config_hash(config, seed),
         seed=seed,
         config=config,
+        project_fingerprints=fp.projects,
+        indicator_fingerprints=fp.indicators,
+        file_fingerprints=fp.files,
     )
     names = tuple(p.name or p.id for p in assessment.projects)
     return EvaluationResult(
@@ -500,7 +527,7 @@ def _evaluate(
         node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
-        fce_membership=None if membership is None else readonly(np.einsum("j,njg->ng", w, membership)),
+        fce_membership=None if membership is None else readonly(axis_dot(membership, w, 1)),
         qualitative=qsum,
         diagnostics=tuple(diags),
         provenance=prov,
@@ -509,6 +536,26 @@ def _evaluate(
     )
 
 
+def _set_dependence(system: IndicatorSystem, overrides: Mapping[str, Any]) -> list[Diagnostic]:
+    """A warning when absolute-mode scores still depend on the evaluated set, through data-driven weights."""
+    from ppeval.pipeline.frozen import data_driven_nodes
+
+    nodes = [g for g in data_driven_nodes(system) if g not in overrides]
+    if not nodes:
+        return []
+    named = listing([f"{system.group(g).name} ({system.group(g).weighting.method})" for g in nodes])
+    return [
+        Diagnostic(
+            code="weights_depend_on_set",
+            severity="warning",
+            message=f"absolute mode, but the weights of {named} are computed from the evaluated projects' "
+            "data: each project's score depends on which other projects were evaluated, through these "
+            "weights. Freeze them (evaluate(..., weights=earlier_result), ppeval evaluate --weights-from, "
+            "or fixed weights in the system) to make scores independent of the evaluated set",
+            node=nodes[0] if len(nodes) == 1 else None,
+            value=float(len(nodes)),
+        )
+    ]
 def _weakest(
     shortfall: FloatArray, ids: Sequence[str], top: int, floor: float = 1e-12
 ) -> tuple[tuple[str, ...], ...]:

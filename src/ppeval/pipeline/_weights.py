@@ -177,11 +177,17 @@ def node_weights(
     normalized: FloatArray,
     overrides: Mapping[str, Mapping[str, float] | Sequence[float]] | None,
     diags: list[Diagnostic],
+    frozen_from: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, FloatArray], tuple[NodeWeights, ...]]:
     """Local weights of every inner node, children first.
 
+    ``frozen_from`` (the ``frozen_from`` entry of an evaluation's configuration)
+    marks overrides that are data-driven weights frozen from an earlier result:
+    they are recorded with method ``frozen``.
+
     Returns ``({node id: local weights in children order}, NodeWeights records in tree order)``.
     """
+    frozen_nodes = set(frozen_from.get("nodes", ())) if frozen_from else set()
     overrides = dict(overrides or {})
     for key in overrides:
         system.group(key)  # raises for an unknown node id
@@ -198,6 +204,12 @@ def node_weights(
         if node.id in overrides:
             w = _override(node, overrides[node.id])
             method = "override"
+            if node.id in frozen_nodes and frozen_from is not None:
+                method = "frozen"
+                detail = {
+                    "method": node.weighting.method,
+                    "from": {k: v for k, v in frozen_from.items() if k != "nodes"},
+                }
         else:
             w, detail = _source_weights(node.weighting, node, data, diags)
             method = node.weighting.method

@@ -1,31 +1,60 @@
-"""Provenance: canonical hashes of the inputs, and ``reproduce``.
+"""Provenance: canonical hashes of the inputs and options of an evaluation.
 
 * ``system_hash``: SHA-256 of the canonical JSON of the validated indicator
   system (``model_dump(mode="json")``, sorted keys, exact floats), so the hash
   does not depend on key order or on whether the file was YAML, JSON or TOML.
-* ``assessment_hash``: SHA-256 over the project ids and metadata, the values
-  matrix (little-endian float64, one nan pattern) and the ratings sorted by
-  (project id, indicator id, rater id, group, value), so the order of rows in
-  the files does not matter.
-* ``config_hash``: SHA-256 of the canonical JSON of the evaluation options.
+* ``assessment_hash``: SHA-256 over the canonical bytes of the *parsed*
+  assessment (never the file bytes, so the encoding or file format does not
+  matter): the project ids and metadata in the canonical project order (ids
+  sorted by Unicode code point), the values matrix in that row order
+  (little-endian float64, one nan pattern, ``-0.0`` as ``0.0``) and the
+  ratings in the canonical order (project, indicator in the system's leaf
+  order, rater group, rater, value), each column hashed as one array. The
+  order of rows in the files is not data: it does not change the hash.
+* ``config_hash``: SHA-256 of the canonical JSON of the evaluation options
+  *and the seed*, so an edited seed or option is caught.
+* :func:`assessment_fingerprints`: 64-bit fingerprints per project, per
+  indicator and per source file (sums of per-cell fingerprints, so they do
+  not depend on row order either). They are recorded in the provenance so a
+  failed :func:`~ppeval.pipeline.reproduce` can say which file, which projects
+  and which indicators changed. They locate a change; the SHA-256
+  ``assessment_hash`` is what proves there was none.
+
+Everything is computed on whole arrays (sorts, bit mixing, segment sums);
+nothing loops over cells in Python.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+import os
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from ppeval._serialize import array_digest, dumps, sha256_hex
-from ppeval.errors import InputError, ReproducibilityError
+from ppeval._serialize import sha256_hex
 from ppeval.schema import Assessment, IndicatorSystem
 
-if TYPE_CHECKING:
-    from ppeval.pipeline.result import EvaluationResult
+__all__ = [
+    "system_hash",
+    "assessment_hash",
+    "config_hash",
+    "assessment_fingerprints",
+    "Fingerprints",
+    "canonical_project_order",
+]
 
-__all__ = ["system_hash", "assessment_hash", "config_hash", "reproduce"]
+U64 = npt.NDArray[np.uint64]
+_FORMAT = "ppeval.assessment-hash/2"
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+#: Salts that keep a value, a rating and a project's metadata from cancelling one another.
+_SALT_VALUE, _SALT_RATING, _SALT_INFO = (np.uint64(s) for s in (0x76616C7565, 0x726174696E67, 0x696E666F))
 
 
 #: Optional fields added to the schema after results were first hashed: left out of the hash while unset,
@@ -46,117 +75,253 @@ def system_hash(system: IndicatorSystem) -> str:
     return sha256_hex(_without_unset_later(system.model_dump(mode="json")))
 
 
-def assessment_hash(assessment: Assessment) -> str:
-    """SHA-256 (hex) of an assessment's content, independent of file format and row order."""
-    h = hashlib.sha256()
-    meta = {
-        "system_id": assessment.system_id,
-        "project_ids": list(assessment.project_ids),
-        "projects": [p.model_dump(mode="json") for p in assessment.projects],
-        "indicator_ids": list(assessment.indicator_ids),
-    }
-    h.update(dumps(meta).encode("utf-8"))
-    h.update(array_digest(assessment.values).encode())
+def config_hash(config: dict[str, Any], seed: int | None = None) -> str:
+    """SHA-256 (hex) of the canonical JSON of the evaluation options and the seed."""
+    return sha256_hex({"config": config, "seed": seed})
+
+
+# ----------------------------------------------------------------------------------------- canonical bytes
+def _mix(x: U64) -> U64:
+    """SplitMix64 finaliser (Steele, Lea & Flood 2014), element-wise, wrapping modulo 2^64."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    out: U64 = z ^ (z >> _S31)
+    return out
+
+
+def _float_bits(a: Any) -> U64:
+    """Canonical bit patterns of floats: little-endian float64, one nan, ``-0.0`` as ``0.0``."""
+    f = np.asarray(a, dtype="<f8") + 0.0
+    f[np.isnan(f)] = np.nan
+    bits: U64 = np.ascontiguousarray(f).view("<u8").astype(np.uint64)
+    return bits
+
+
+def _str_units(a: Any) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """Code points of a 1-D string array as an ``(n, width)`` matrix, and the length of each string."""
+    s = np.ascontiguousarray(np.asarray(a, dtype=np.str_))
+    n = s.shape[0]
+    lens = np.char.str_len(s).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    width = int(lens.max()) if n else 0
+    if width == 0:
+        return np.zeros((n, 0), dtype=np.uint32), lens
+    units = s.astype(f"<U{width}").view("<u4").reshape(n, width)
+    return units, lens
+
+
+#: Odd 64-bit multipliers (from SplitMix64 outputs) for combining fingerprints and characters.
+_ODD = _mix(np.arange(1, 257, dtype=np.uint64)) | np.uint64(1)
+
+
+def _combine(*parts: Any) -> U64:
+    """One fingerprint from several (arrays broadcast): ``mix(sum_k part_k * odd_k)`` modulo 2^64."""
+    acc = np.asarray(parts[0], dtype=np.uint64) * _ODD[0]
+    for k, part in enumerate(parts[1:], start=1):
+        acc = acc + np.asarray(part, dtype=np.uint64) * _ODD[k]
+    return _mix(acc)
+
+
+def _str_fingerprints(a: Any) -> U64:
+    """A 64-bit fingerprint of every string of a 1-D array (vectorised over strings and characters).
+
+    ``mix(len * c_0 + sum_k u_k * c_{k+1})`` with ``u_k`` the code points and
+    ``c`` fixed odd constants (padding code points are 0 and add nothing).
+    """
+    units, lens = _str_units(a)
+    acc = lens.astype(np.uint64) * _ODD[0]
+    for k in range(units.shape[1]):  # one pass per character position, vectorised over the strings
+        acc += units[:, k].astype(np.uint64) * _ODD[1 + k % (_ODD.size - 1)]
+        if k % (_ODD.size - 1) == _ODD.size - 2:
+            acc = _mix(acc)
+    return _mix(acc)
+
+
+def _str_bytes(a: Any) -> bytes:
+    """Canonical bytes of a 1-D string array: lengths, then code points (UTF-32LE, padded to the longest)."""
+    units, lens = _str_units(a)
+    return lens.astype("<i8").tobytes() + units.astype("<u4", copy=False).tobytes()
+
+
+def canonical_project_order(project_ids: tuple[str, ...] | list[str]) -> npt.NDArray[np.int64]:
+    """Permutation putting projects in the canonical order: ids sorted by Unicode code point."""
+    ids = np.asarray(project_ids, dtype=np.str_)
+    order: npt.NDArray[np.int64] = np.argsort(ids, kind="stable").astype(np.int64)
+    return order
+
+
+@dataclass(frozen=True)
+class _Canonical:
+    """Where the assessment's rows go in the canonical order."""
+
+    perm: npt.NDArray[np.int64]  # canonical position -> row of the assessment
+    pos: npt.NDArray[np.int64]  # row of the assessment -> canonical position
+    rating_order: npt.NDArray[np.int64] | None  # canonical order of the ratings (None: already canonical)
+
+
+def _nondecreasing(keys: list[np.ndarray]) -> bool:
+    """Whether rows are sorted lexicographically by ``keys`` (first key first); O(n), no sort."""
+    if keys[0].shape[0] < 2:
+        return True
+    greater = np.zeros(keys[0].shape[0] - 1, dtype=bool)
+    equal = np.ones_like(greater)
+    for k in keys:
+        greater |= equal & (k[1:] > k[:-1])
+        equal &= k[1:] == k[:-1]
+    return bool((greater | equal).all())
+
+
+def _canonical(assessment: Assessment) -> _Canonical:
+    """The canonical order: projects by id; ratings by (project, indicator, group, rater, value)."""
+    perm = canonical_project_order(assessment.project_ids)
+    pos = np.empty_like(perm)
+    pos[perm] = np.arange(perm.size, dtype=np.int64)
     r = assessment.ratings
-    if len(r):
-        pid = np.asarray(assessment.project_ids, dtype=np.str_)[r.project]
-        iid = np.asarray(assessment.indicator_ids, dtype=np.str_)[r.indicator]
-        val = np.where(np.isnan(r.value), -np.inf, r.value)
-        order = np.lexsort((val, r.group, r.rater, iid, pid))
-        digest = array_digest(pid[order], iid[order], r.rater[order], r.group[order], r.value[order])
-        h.update(digest.encode())
+    identity = bool((perm == np.arange(perm.size)).all())
+    proj = r.project if identity else pos[r.project]
+    vkey = np.where(np.isnan(r.value), np.inf, r.value)
+    keys = [proj, r.indicator, r.group, r.rater, vkey]
+    order = None
+    if not _nondecreasing(keys):  # ppeval.io loads ratings in this order already: no sort then
+        order = np.lexsort(keys[::-1]).astype(np.int64)
+    return _Canonical(perm, pos, order)
+
+
+def _info_columns(assessment: Assessment, perm: npt.NDArray[np.int64]) -> dict[str, list[Any]]:
+    infos = [assessment.projects[i] for i in perm.tolist()]
+    return {
+        "name": [p.name for p in infos],
+        "organisation": [p.organisation for p in infos],
+        "contract_value": [p.contract_value for p in infos],
+        "period": [p.period for p in infos],
+    }
+
+
+def assessment_hash(assessment: Assessment) -> str:
+    """SHA-256 (hex) of an assessment's parsed content in canonical order.
+
+    Independent of the file format, the text encoding and the order of rows
+    in the files; see the module docstring for the canonical order.
+    """
+    c = _canonical(assessment)
+    r = assessment.ratings
+    h = hashlib.sha256()
+    header = {
+        "format": _FORMAT,
+        "system_id": assessment.system_id,
+        "indicator_ids": list(assessment.indicator_ids),
+        "n_projects": int(c.perm.size),
+        "n_ratings": len(r),
+    }
+    h.update(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    h.update(_str_bytes(np.asarray(assessment.project_ids, dtype=np.str_)[c.perm]))
+    info = _info_columns(assessment, c.perm)
+    h.update(json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+    h.update(_float_bits(assessment.values[c.perm]).astype("<u8").tobytes())
+    o = c.rating_order
+    cols: tuple[np.ndarray, ...] = (c.pos[r.project], r.indicator, r.group, r.rater, r.value)
+    if o is not None:
+        cols = tuple(col[o] for col in cols)
+    proj, ind, group, rater, value = cols
+    h.update(np.ascontiguousarray(proj).astype("<i8").tobytes())
+    h.update(np.ascontiguousarray(ind).astype("<i8").tobytes())
+    h.update(_str_bytes(group))
+    h.update(_str_bytes(rater))
+    h.update(_float_bits(value).astype("<u8").tobytes())
     return h.hexdigest()
 
 
-def config_hash(config: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of the evaluation configuration."""
-    return sha256_hex(config)
+# ----------------------------------------------------------------------------------------- fingerprints
+@dataclass(frozen=True)
+class Fingerprints:
+    """64-bit fingerprints (16 hex digits) that locate a change in an assessment.
 
-
-def reproduce(
-    result_json: str | bytes | EvaluationResult,
-    system: Any,
-    assessment: Any,
-    *,
-    atol: float = 1e-9,
-) -> EvaluationResult:
-    """Recompute a stored result from its inputs and check that nothing changed.
-
-    Parameters
+    Attributes
     ----------
-    result_json : str, bytes or EvaluationResult
-        A result written by :meth:`EvaluationResult.to_json` (or the object).
-    system, assessment
-        The indicator system and assessment (objects or paths) it claims to come from.
-    atol : float
-        Tolerance on the 0-100 scores and on the weights (default ``1e-9``:
-        far below any difference that matters, but above the last-bit
-        differences a different BLAS or CPU may produce). With ``atol=0`` the
-        recomputed JSON must be byte-identical to the stored one.
-
-    Returns
-    -------
-    EvaluationResult
-        The verified (recomputed) result.
-
-    Raises
-    ------
-    ReproducibilityError
-        If an input hash differs (naming which: system, assessment or
-        configuration) or a project's score or a weight differs by more than
-        ``atol`` (naming the project or indicator and by how much).
-    InputError
-        ``atol`` negative or not a number; ``result_json`` not a ppeval result.
+    projects : dict
+        Project id -> fingerprint of the project's metadata, values and ratings.
+    indicators : dict
+        Indicator id -> fingerprint of its column of values and its ratings.
+    files : dict
+        Source file name -> fingerprint of the parsed content it gave.
     """
-    from ppeval.pipeline._evaluate import _evaluate, _load
-    from ppeval.pipeline.result import EvaluationResult
 
-    if isinstance(atol, bool) or not isinstance(atol, int | float) or not atol >= 0:
-        raise InputError(f"atol is {atol!r}; expected a number >= 0")
-    if isinstance(result_json, EvaluationResult):
-        stored = result_json
-    else:
-        stored = EvaluationResult.from_json(result_json)
-    system, assessment = _load(system, assessment)
-    p = stored.provenance
-    problems = []
-    if system_hash(system) != p.system_hash:
-        problems.append(
-            f"the indicator system differs (system_hash {system_hash(system)[:12]}... != stored "
-            f"{p.system_hash[:12]}...)"
-        )
-    if assessment_hash(assessment) != p.assessment_hash:
-        problems.append(
-            f"the assessment differs (assessment_hash {assessment_hash(assessment)[:12]}... != stored "
-            f"{p.assessment_hash[:12]}...)"
-        )
-    if config_hash(p.config) != p.config_hash:
-        problems.append("the stored configuration does not match its config_hash (the result file was edited)")
-    if problems:
-        raise ReproducibilityError("cannot reproduce: " + "; ".join(problems))
-    fresh = _evaluate(system, assessment, json.loads(dumps(p.config)), p.seed)
-    if fresh.project_ids != stored.project_ids or fresh.indicator_ids != stored.indicator_ids:
-        raise ReproducibilityError("cannot reproduce: the projects or indicators differ")
-    diff = np.abs(fresh.score_100 - stored.score_100)
-    if (diff > atol).any():
-        i = int(np.argmax(diff))
-        raise ReproducibilityError(
-            f"cannot reproduce: project {stored.project_ids[i]!r} scores {float(fresh.score_100[i])!r} now but "
-            f"{float(stored.score_100[i])!r} in the stored result (difference {float(diff[i]):.3g}); "
-            f"{int((diff > atol).sum())} project(s) differ"
-        )
-    wdiff = np.abs(fresh.weights - stored.weights)
-    if (wdiff > atol).any():
-        j = int(np.argmax(wdiff))
-        raise ReproducibilityError(
-            f"cannot reproduce: the weight of indicator {stored.indicator_ids[j]!r} is "
-            f"{float(fresh.weights[j])!r} now but {float(stored.weights[j])!r} in the stored result"
-        )
-    if fresh.ranks.tolist() != stored.ranks.tolist() or fresh.grades != stored.grades:
-        raise ReproducibilityError("cannot reproduce: the scores agree but the ranks or grades differ")
-    if atol == 0.0 and fresh.to_json() != stored.to_json():
-        raise ReproducibilityError(
-            "cannot reproduce: the scores agree but other parts of the result differ "
-            "(contributions or diagnostics); compare the two JSON files"
-        )
-    return fresh
+    projects: dict[str, str]
+    indicators: dict[str, str]
+    files: dict[str, str]
+
+
+def _hex(a: U64) -> list[str]:
+    return [f"{x:016x}" for x in a.tolist()]
+
+
+def _segment_sums(keys: npt.NDArray[np.int64], fp: U64, size: int) -> U64:
+    """Sum (modulo 2^64) of ``fp`` per key in ``range(size)``."""
+    out = np.zeros(size, dtype=np.uint64)
+    if keys.size:
+        order = np.argsort(keys, kind="stable")
+        k = keys[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        out[k[starts]] = np.add.reduceat(fp[order], starts)
+    return out
+
+
+def _source_names(sources: tuple[str, ...]) -> list[str]:
+    """Names of the sources for messages: file names, the full path where two files share a name."""
+    base = {s: os.path.basename(s) or s for s in sources}
+    count: dict[str, int] = {}
+    for b in base.values():
+        count[b] = count.get(b, 0) + 1
+    return [base[s] if count[base[s]] == 1 else s for s in sources]
+
+
+def _info_fingerprints(assessment: Assessment, pid_fp: U64) -> U64:
+    info = _info_columns(assessment, np.arange(len(assessment.project_ids), dtype=np.int64))
+    parts = [
+        _str_fingerprints(np.array(["\0" if v is None else v for v in info[key]], dtype=np.str_))
+        for key in ("name", "organisation", "period")
+    ]
+    cv = np.array([np.nan if v is None else v for v in info["contract_value"]], dtype=np.float64)
+    return _combine(pid_fp, *parts, _float_bits(cv), _SALT_INFO)
+
+
+def assessment_fingerprints(assessment: Assessment) -> Fingerprints:
+    """Per-project, per-indicator and per-file fingerprints of an assessment (row order ignored)."""
+    n, m = assessment.values.shape
+    pid_fp = _str_fingerprints(np.asarray(assessment.project_ids, dtype=np.str_))
+    ind_fp = _str_fingerprints(np.asarray(assessment.indicator_ids, dtype=np.str_))
+    # values: one fingerprint per cell, keyed by project and indicator
+    cell = _combine(_float_bits(assessment.values), ind_fp[None, :], pid_fp[:, None], _SALT_VALUE)
+    # ratings
+    r = assessment.ratings
+    rfp = _combine(
+        _float_bits(r.value), ind_fp[r.indicator], pid_fp[r.project],
+        _str_fingerprints(r.group), _str_fingerprints(r.rater), _SALT_RATING,
+    )
+    info_fp = _info_fingerprints(assessment, pid_fp)
+    project = cell.sum(axis=1, dtype=np.uint64) + _segment_sums(r.project, rfp, n) + info_fp
+    indicator = cell.sum(axis=0, dtype=np.uint64) + _segment_sums(r.indicator, rfp, m)
+
+    sources = tuple(assessment.sources)
+    files: dict[str, str] = {}
+    if sources:
+        k = len(sources)
+        per = np.zeros(k, dtype=np.uint64)
+        src = assessment.cell_source
+        if src is not None:
+            given = src >= 0
+            per += _segment_sums(src[given].astype(np.int64), cell[given], k)
+        if len(r) and r.file.size == len(r):
+            per += _segment_sums(r.file.astype(np.int64), rfp, k)
+        if 0 <= assessment.info_source < k:
+            per[assessment.info_source] += info_fp.sum(dtype=np.uint64)
+        names = _source_names(sources)
+        merged: dict[str, np.uint64] = {}
+        for name, v in zip(names, per.tolist(), strict=True):
+            merged[name] = np.uint64((int(merged.get(name, 0)) + int(v)) % (1 << 64))
+        files = {name: f"{int(v):016x}" for name, v in merged.items()}
+    return Fingerprints(
+        projects=dict(zip(assessment.project_ids, _hex(project), strict=True)),
+        indicators=dict(zip(assessment.indicator_ids, _hex(indicator), strict=True)),
+        files=files,
+    )

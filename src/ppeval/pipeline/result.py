@@ -74,7 +74,8 @@ class NodeWeights:
         Inner node id.
     method : str
         ``fixed``, ``equal``, ``ahp``, ``fuzzy_ahp``, ``g1``, ``bwm``, ``entropy``, ``critic``, ``cv``,
-        ``combine`` or ``override``.
+        ``combine``, ``override`` or ``frozen`` (data-driven weights frozen from an earlier result;
+        ``detail`` names the node's own method and the earlier result's hashes).
     children : tuple of str
         Child ids in order.
     weights : ndarray
@@ -205,10 +206,18 @@ class Provenance:
     system_id, system_version : str
     system_hash, assessment_hash, config_hash : str
         SHA-256 (hex) of the canonical JSON of the indicator system, of the
-        assessment's canonical content, and of the configuration.
+        assessment's canonical content (parsed values and ratings in the
+        canonical order, independent of file format, encoding and row order),
+        and of the configuration together with the seed.
     seed : int or None
     config : dict
-        The evaluation configuration (method, mode, overrides, options).
+        The evaluation configuration (method, mode, overrides, frozen weights, options).
+    project_fingerprints, indicator_fingerprints, file_fingerprints : dict
+        64-bit fingerprints (16 hex digits) per project, per indicator and per
+        source file of the assessment (see
+        :func:`ppeval.pipeline.provenance.assessment_fingerprints`), so a
+        result that no longer reproduces can say which file, projects and
+        indicators changed.
     """
 
     ppeval_version: str
@@ -221,6 +230,9 @@ class Provenance:
     config_hash: str
     seed: int | None
     config: dict[str, Any]
+    project_fingerprints: dict[str, str] = field(default_factory=dict)
+    indicator_fingerprints: dict[str, str] = field(default_factory=dict)
+    file_fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)

@@ -508,7 +508,14 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     else:
         lo, hi = _icc2_interval(msr, msc, mse, n, k, g)
         if average:
-            lo, hi = lo * k / (1.0 + lo * (k - 1.0)), hi * k / (1.0 + hi * (k - 1.0))
+            step_lo, step_hi = 1.0 + lo * (k - 1.0), 1.0 + hi * (k - 1.0)
+            if not (step_lo > 0.0 and step_hi > 0.0):  # a single-rater limit at or below -1/(k-1)
+                raise DegenerateError(
+                    f"{form}'s confidence interval is undefined for this table: a limit of the single-rater "
+                    f"interval ({lo:.3g}, {hi:.3g}) is at or below -1/(k-1) = {-1.0 / (k - 1.0):.3g}, where the "
+                    f"step-up to {k} raters has no finite value; use a single-rater form or more targets"
+                )
+            lo, hi = lo * k / step_lo, hi * k / step_hi
     # the mean squares in the data's own unit (everything else is unit-free)
     with np.errstate(over="ignore", under="ignore"):
         msr, msc, mse, msw = (float(np.ldexp(v, 2 * scale)) for v in (msr, msc, mse, msw))

@@ -1,21 +1,26 @@
-"""Evaluation reports: self-contained HTML and Markdown with figures.
+"""Evaluation reports in Chinese or English: Word, self-contained HTML and Markdown, with figures.
 
 * :func:`render_html` - one self-contained HTML file (inline CSS and SVG
   figures, no external resources, printable).
+* :func:`render_docx` - a Word document (headings, table of contents, native
+  tables, PNG figures, page numbers, Chinese fonts).
 * :func:`render_markdown` - Markdown text plus its figures as SVG files.
-* :func:`write_report` - either, chosen by the file suffix, written to disk.
+* :func:`write_report` - any of them, chosen by the file suffix, written to disk.
 * :func:`write_xlsx` - the results as a multi-sheet Excel workbook (scores,
   weights, scoring sheets, contributions, sensitivity, provenance).
 * :func:`analyse_sensitivity` - the sensitivity analyses a report shows
   (rank acceptability, one weight at a time, critical weight changes, method
   agreement, qualitative-share sweep), run on an evaluation result.
 
-A report has the sections listed in :data:`SECTIONS`: summary (ranking,
-grades, scores), score breakdown by stage and dimension, weights and their
-origin, contributions and weakest indicators, qualitative evidence,
-sensitivity and robustness, diagnostics, and provenance with the command that
-reproduces the result. matplotlib is imported when a report is made, not when
-``ppeval`` is imported.
+A report follows the outline of the Ministry of Finance's evaluation rules
+(:data:`SECTIONS`: overview; organisation; indicator system, standards and
+methods; achievement of the goals; problems and causes; conclusions and
+recommendations; other matters - diagnostics, sensitivity, reproduction), in
+the language ``lang`` (``"en"`` or ``"zh"``, see :mod:`ppeval.report.i18n`).
+The parts an evaluator writes come from an optional narrative
+(:class:`~ppeval.schema.narrative.Narrative`); ``project=`` makes the report of
+one project. matplotlib is imported when a report is made, not when ``ppeval``
+is imported.
 
 Examples
 --------
@@ -26,25 +31,39 @@ Examples
 >>> page = render_html(evaluate(system, data), system=system)
 >>> page.startswith("<!DOCTYPE html>") and "Provenance and reproduction" in page
 True
+>>> "基本概况" in render_html(evaluate(system, data), system=system, lang="zh")
+True
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ppeval.errors import InputError
 from ppeval.pipeline import EvaluationResult
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
-from ppeval.report._content import SECTIONS, build_document, sensitivity_tables
+from ppeval.report._blocks import Document
+from ppeval.report.i18n import Language, available_languages, language
+from ppeval.report.sections import SECTIONS, build_document, sensitivity_tables
 from ppeval.report.xlsx import write_xlsx
-from ppeval.schema import IndicatorSystem
+from ppeval.schema import Assessment, IndicatorSystem
+from ppeval.schema._base import localized
+from ppeval.schema.narrative import Narrative
 
 __all__ = [
     "render_html",
     "render_markdown",
+    "render_docx",
     "write_report",
+    "report_document",
+    "project_names_in",
+    "available_languages",
+    "REPORT_SUFFIXES",
     "write_xlsx",
     "MarkdownReport",
     "SensitivityAnalysis",
@@ -55,6 +74,9 @@ __all__ = [
 
 _HTML = (".html", ".htm")
 _MARKDOWN = (".md", ".markdown")
+_DOCX = (".docx",)
+#: File suffixes :func:`write_report` understands.
+REPORT_SUFFIXES = (*_HTML, *_MARKDOWN, *_DOCX)
 
 
 @dataclass(frozen=True)
@@ -93,15 +115,30 @@ def _check(result: object, system: object, sensitivity: object, command: object)
             )
 
 
-def render_html(
+def project_names_in(assessment: Assessment, lang: str | Language) -> dict[str, str]:
+    """Project names in a language, by id, from an assessment's projects table (``name_zh`` columns).
+
+    A project without a name in ``lang`` keeps its ``name`` (else its id).
+    """
+    code = language(lang).code
+    return {p.id: localized(p.name or p.id, p.names, code) for p in assessment.projects}
+
+
+def report_document(
     result: EvaluationResult,
     *,
     system: IndicatorSystem | None = None,
     sensitivity: SensitivityAnalysis | None = None,
     command: str | None = None,
     title: str | None = None,
-) -> str:
-    """Render a self-contained HTML report of an evaluation.
+    lang: str | Language = "en",
+    narrative: Narrative | None = None,
+    project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
+    date: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Document:
+    """The content of a report, before rendering (what :func:`render_html` and the others render).
 
     Parameters
     ----------
@@ -109,32 +146,137 @@ def render_html(
         The evaluation.
     system : IndicatorSystem, optional
         The indicator system it was computed with: names of nodes and
-        indicators, grade thresholds, stages. Without it, ids are shown.
+        indicators in the report's language, grade bands, stages. Without it,
+        ids are shown.
     sensitivity : SensitivityAnalysis, optional
-        From :func:`analyse_sensitivity`; without it the sensitivity section
+        From :func:`analyse_sensitivity`; without it the sensitivity part
         says how to add one.
     command : str, optional
         The command that reproduces the result (shown in the provenance
         block), e.g. ``ppeval reproduce result.json system.yaml data.csv``.
     title : str, optional
-        Report title (default "Performance evaluation report").
+        Report title (default "Performance evaluation report", translated).
+    lang : str or Language
+        Report language, one of :func:`available_languages` (``"en"``, ``"zh"``).
+    narrative : Narrative, optional
+        The evaluator's texts (overview, organisation, problems,
+        recommendations, other), inserted in their chapters; per project in a
+        one-project report (falling back to the evaluation's texts).
+    project : str, optional
+        A project id: the report of that project alone.
+    project_names : mapping of str to str, optional
+        Project names to show, by project id (e.g. :func:`project_names_in` of
+        the assessment in the report's language); default the result's names.
+    date : datetime.date, optional
+        Report date (default today), formatted for the language.
+    progress : callable, optional
+        Called with each chapter's id as it is built (a progress bar).
+
+    Raises
+    ------
+    InputError
+        If an argument has the wrong type, ``system`` is not the system of
+        ``result``, ``lang`` has no catalog or ``project`` is not a project id.
+    """
+    _check(result, system, sensitivity, command)
+    t = language(lang)
+    if narrative is not None and not isinstance(narrative, Narrative):
+        raise InputError(f"narrative must be a Narrative (ppeval.io.load_narrative) or None; got "
+                         f"{type(narrative).__name__}")
+    index = None
+    if project is not None:
+        if project not in result.project_ids:
+            raise InputError(f"project {project!r} is not in the result; projects: "
+                             f"{', '.join(map(repr, result.project_ids[:10]))}"
+                             f"{' ...' if len(result.project_ids) > 10 else ''}")
+        index = result.project_ids.index(project)
+    if project_names is not None:
+        names = [project_names.get(pid, name) for pid, name in zip(result.project_ids, result.project_names,
+                                                                  strict=True)]
+        if not all(isinstance(x, str) and x for x in names):
+            raise InputError("project_names must map project ids to non-empty names")
+        result = dataclasses.replace(result, project_names=tuple(names))
+    if date is not None and not isinstance(date, dt.date):
+        raise InputError(f"date must be a datetime.date or None; got {type(date).__name__}")
+    return build_document(result, t, system=system, sensitivity=sensitivity, command=command, title=title,
+                          narrative=narrative, project=index, date=date, progress=progress)
+
+
+def render_html(
+    result: EvaluationResult,
+    *,
+    system: IndicatorSystem | None = None,
+    sensitivity: SensitivityAnalysis | None = None,
+    command: str | None = None,
+    title: str | None = None,
+    lang: str | Language = "en",
+    narrative: Narrative | None = None,
+    project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
+    date: dt.date | None = None,
+) -> str:
+    """Render a self-contained HTML report of an evaluation.
+
+    Parameters
+    ----------
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
+        As for :func:`report_document`.
 
     Returns
     -------
     str
         The HTML document: inline CSS and SVG, a Content-Security-Policy that
-        blocks every network request, print styles.
+        blocks every network request, print styles that fit tables to the page.
 
     Raises
     ------
     InputError
-        If an argument has the wrong type or ``system`` is not the system of ``result``.
+        As :func:`report_document`.
     """
     from ppeval.report.html import render_document
 
-    _check(result, system, sensitivity, command)
-    doc = build_document(result, system=system, sensitivity=sensitivity, command=command, title=title)
-    return render_document(doc)
+    return render_document(report_document(
+        result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
+        narrative=narrative, project=project, project_names=project_names, date=date))
+
+
+def render_docx(
+    result: EvaluationResult,
+    *,
+    system: IndicatorSystem | None = None,
+    sensitivity: SensitivityAnalysis | None = None,
+    command: str | None = None,
+    title: str | None = None,
+    lang: str | Language = "en",
+    narrative: Narrative | None = None,
+    project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
+    date: dt.date | None = None,
+) -> bytes:
+    """Render a Word (``.docx``) report of an evaluation.
+
+    Parameters
+    ----------
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
+        As for :func:`report_document`.
+
+    Returns
+    -------
+    bytes
+        The ``.docx`` file: Word headings (navigation pane) and a table of
+        contents field, native tables fitted to the page width, PNG figures
+        at print resolution, East-Asian fonts, page numbers.
+
+    Raises
+    ------
+    InputError
+        As :func:`report_document`.
+    """
+    from ppeval.report.word import render_document
+
+    return render_document(report_document(
+        result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
+        narrative=narrative, project=project, project_names=project_names, date=date))
 
 
 def render_markdown(
@@ -145,13 +287,18 @@ def render_markdown(
     command: str | None = None,
     title: str | None = None,
     figure_dir: str = "figures",
+    lang: str | Language = "en",
+    narrative: Narrative | None = None,
+    project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
+    date: dt.date | None = None,
 ) -> MarkdownReport:
     """Render a Markdown report of an evaluation (figures returned as SVG files to write).
 
     Parameters
     ----------
-    result, system, sensitivity, command, title
-        As for :func:`render_html`.
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
+        As for :func:`report_document`.
     figure_dir : str
         Folder, relative to the Markdown file, that the figure links point into.
 
@@ -163,7 +310,7 @@ def render_markdown(
     Raises
     ------
     InputError
-        As :func:`render_html`; if ``figure_dir`` is empty or absolute.
+        As :func:`report_document`; if ``figure_dir`` is empty or absolute.
 
     Examples
     --------
@@ -171,18 +318,36 @@ def render_markdown(
     >>> from ppeval.pipeline import evaluate
     >>> system, data = bundled.load_sample("community-4stage")
     >>> md = render_markdown(evaluate(system, data), system=system, figure_dir="fig")
-    >>> sorted(md.figures)[0], "## Summary" in md.text
+    >>> sorted(md.figures)[0], "## 1. Overview" in md.text
     ('fig/breakdown.svg', True)
     """
     from ppeval.report.markdown import render_document
 
-    _check(result, system, sensitivity, command)
     if not isinstance(figure_dir, str) or not figure_dir.strip() or Path(figure_dir).is_absolute() \
             or ".." in Path(figure_dir).parts:
         raise InputError(f"figure_dir is {figure_dir!r}; expected a relative folder name such as 'figures'")
-    doc = build_document(result, system=system, sensitivity=sensitivity, command=command, title=title)
+    doc = report_document(result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
+                          narrative=narrative, project=project, project_names=project_names, date=date)
     text, figures = render_document(doc, figure_dir)
     return MarkdownReport(text=text, figures=figures)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_report(
@@ -193,17 +358,24 @@ def write_report(
     sensitivity: SensitivityAnalysis | None = None,
     command: str | None = None,
     title: str | None = None,
+    lang: str | Language = "en",
+    narrative: Narrative | None = None,
+    project: str | None = None,
+    project_names: Mapping[str, str] | None = None,
+    date: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[Path, ...]:
-    """Write an HTML (``.html``, ``.htm``) or Markdown (``.md``, ``.markdown``) report.
+    """Write a Word (``.docx``), HTML (``.html``, ``.htm``) or Markdown (``.md``, ``.markdown``) report.
 
-    A Markdown report's figures go to the folder ``<stem>_figures`` next to it.
+    A Markdown report's figures go to the folder ``<stem>_figures`` next to
+    it. Every file is written atomically (a temporary file renamed).
 
     Parameters
     ----------
     path : path-like
         The report file; its suffix chooses the format. Parent folders are created.
-    result, system, sensitivity, command, title
-        As for :func:`render_html`.
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, progress
+        As for :func:`report_document`.
 
     Returns
     -------
@@ -213,26 +385,32 @@ def write_report(
     Raises
     ------
     InputError
-        On an unknown suffix, and as :func:`render_html`.
+        On an unknown suffix, and as :func:`report_document`.
     """
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix not in _HTML + _MARKDOWN:
-        raise InputError(f"{p}: unknown report type {p.suffix!r}; use .html or .md")
+    if suffix not in REPORT_SUFFIXES:
+        raise InputError(f"{p}: unknown report type {p.suffix!r}; use .docx, .html or .md")
+    doc = report_document(result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
+                          narrative=narrative, project=project, project_names=project_names, date=date,
+                          progress=progress)
     if suffix in _HTML:
-        text = render_html(result, system=system, sensitivity=sensitivity, command=command, title=title)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8", newline="\n")
+        from ppeval.report.html import render_document as html_document
+
+        _atomic_write(p, html_document(doc).encode("utf-8"))
         return (p,)
-    folder = f"{p.stem}_figures"
-    md = render_markdown(result, system=system, sensitivity=sensitivity, command=command, title=title,
-                         figure_dir=folder)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(md.text, encoding="utf-8", newline="\n")
+    if suffix in _DOCX:
+        from ppeval.report.word import render_document as word_document
+
+        _atomic_write(p, word_document(doc))
+        return (p,)
+    from ppeval.report.markdown import render_document as md_document
+
+    text, figures = md_document(doc, f"{p.stem}_figures")
+    _atomic_write(p, text.encode("utf-8"))
     written = [p]
-    for rel, svg in md.figures.items():
+    for rel, svg in figures.items():
         fp = p.parent / rel
-        fp.parent.mkdir(parents=True, exist_ok=True)
-        fp.write_text(svg, encoding="utf-8", newline="\n")
+        _atomic_write(fp, svg.encode("utf-8"))
         written.append(fp)
     return tuple(written)

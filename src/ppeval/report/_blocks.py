@@ -1,14 +1,16 @@
 """The report as data: sections of blocks, rendered to HTML or Markdown.
 
 The content of a report (which tables, which numbers, which figures) is
-decided once, in :mod:`ppeval.report._content`; :mod:`ppeval.report.html` and
+decided once, in :mod:`ppeval.report.sections`; :mod:`ppeval.report.html` and
 :mod:`ppeval.report.markdown` only render these blocks. All text is plain
 text: the renderers escape it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from ppeval.errors import InputError
@@ -69,12 +71,33 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """An SVG figure with a caption; ``name`` becomes its file name in a Markdown report."""
+    """A figure with a caption, drawn on demand as SVG (HTML, Markdown) or PNG (Word).
+
+    ``draw(output=...)`` makes the figure in ``"svg"`` (text) or ``"png"`` (bytes);
+    each format is drawn at most once. ``name`` becomes its file name in a
+    Markdown report.
+    """
 
     name: str
-    svg: str
+    draw: Callable[..., str | bytes]
     caption: str
     alt: str
+
+    @cached_property
+    def svg(self) -> str:
+        """The figure as SVG text."""
+        out = self.draw(output="svg")
+        if not isinstance(out, str):  # pragma: no cover - the plot functions return text for svg
+            raise InputError(f"figure {self.name!r} did not render as SVG text")
+        return out
+
+    @cached_property
+    def png(self) -> bytes:
+        """The figure as PNG bytes at print resolution."""
+        out = self.draw(output="png")
+        if not isinstance(out, bytes):  # pragma: no cover - the plot functions return bytes for png
+            raise InputError(f"figure {self.name!r} did not render as PNG bytes")
+        return out
 
 
 @dataclass(frozen=True)
@@ -115,12 +138,37 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """The whole report."""
+    """The whole report.
+
+    ``lang`` is its language code, ``labels`` the renderer's own words in
+    that language (``contents``, ``table``, ``figure``, ``note``, ``warning``,
+    ``footer``, ``page``), ``date`` the report date as text.
+    """
 
     title: str
     subtitle: str
     sections: tuple[Section, ...]
     meta: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"
+    labels: dict[str, str] = field(default_factory=dict)
+    date: str = ""
+
+    def label(self, key: str) -> str:
+        """A renderer word in the document's language (English default)."""
+        return self.labels.get(key, _LABELS[key])
+
+
+_LABELS = {
+    "contents": "Contents",
+    "table": "Table {n}.",
+    "figure": "Figure {n}.",
+    "note": "Note:",
+    "warning": "Warning:",
+    "footer": "Made by ppeval {version}. This file is self-contained: it loads nothing from the network "
+              "and prints as shown.",
+    "page": "Page",
+    "toc_hint": "Right-click and choose Update Field to fill in the table of contents.",
+}
 
 
 class BlockRenderer:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from ppeval.pipeline import EvaluationResult, RoundComparison, UncertaintyAnalysis
@@ -95,11 +97,11 @@ def rounds_section(
         names.update({leaf.id: leaf.name for leaf in system.leaves()})
     blocks: list[Block] = []
     hl = c.exceeds_uncertainty if c.exceeds_uncertainty is not None else np.abs(c.score_change) > 0
-    svg = slope_chart(list(c.project_names), c.score_before, c.score_after, highlight=hl,
-                      before_label=earlier_label, after_label=later_label, name="rounds")
+    draw = partial(slope_chart, list(c.project_names), c.score_before, c.score_after, highlight=hl,
+                   before_label=earlier_label, after_label=later_label, name="rounds")
     caption = (f"Scores from {earlier_label} to {later_label}"
                + ("; solid: changes beyond the evidence uncertainty" if c.exceeds_uncertainty is not None else ""))
-    blocks.append(Figure("rounds", svg, caption, "Slope chart of every project's score in the two rounds"))
+    blocks.append(Figure("rounds", draw, caption, "Slope chart of every project's score in the two rounds"))
     header = ["Project", earlier_label, later_label, "Change", "Grade"]
     if c.exceeds_uncertainty is not None:
         header.append("Beyond the evidence")

@@ -35,13 +35,14 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC",
-       "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: #fff; margin: 0 auto;
+       "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Zen Hei", "Helvetica Neue", Arial,
+       sans-serif; color: var(--fg); background: #fff; margin: 0 auto;
        max-width: 1120px; padding: 1.5rem 1.5rem 3rem; }
 header h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
 header p.subtitle { color: var(--muted); margin: 0 0 1rem; }
 nav { border: 1px solid var(--line); background: var(--alt); padding: .6rem 1rem; margin: 1rem 0 1.5rem; }
 nav h2 { font-size: 1rem; margin: 0 0 .3rem; border: none; }
-nav ol { margin: 0; padding-left: 1.4rem; columns: 2; }
+nav ol { margin: 0; padding-left: 1.4rem; columns: 2; list-style: none; }
 h2 { font-size: 1.35rem; margin: 2.4rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid #222; }
 h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
 p { margin: .5rem 0; max-width: 60rem; }
@@ -73,7 +74,15 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1p
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; page-break-after: avoid; }
   figure, tr, dl.kv, pre { break-inside: avoid; page-break-inside: avoid; }
+  /* a printed page cannot scroll: tables take the page width and wrap their cells instead of
+     running off the right edge (the last column of a wide table was cut off) */
   .table-wrap { overflow: visible; }
+  table { width: 100%; table-layout: auto; font-size: 8pt; }
+  .table-wrap.wide table { font-size: 7pt; }
+  th, td { padding: .12rem .3rem; }
+  th, td:not(.num) { overflow-wrap: anywhere; }
+  th.num { white-space: normal; }
+  figure .svg svg { max-height: 24cm; }
   tr.emph td { background: none; }
   a { color: inherit; text-decoration: none; }
   @page { margin: 14mm 12mm; }
@@ -81,6 +90,8 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1p
 """
 
 _SVG_OPEN = re.compile(r"<svg\b")
+#: BCP 47 tag of the page per report language (fonts and line breaking follow it).
+_HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
 def _esc(text: str) -> str:
@@ -96,22 +107,25 @@ def _inline(text: str) -> str:
 
 
 class _Renderer(BlockRenderer):
-    def __init__(self) -> None:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
         self.figures = 0
         self.tables = 0
 
     def paragraph(self, p: Paragraph) -> str:
         if p.kind == "text":
             return f"<p>{_inline(p.text)}</p>"
-        label = "Note" if p.kind == "note" else "Warning"
-        return f'<p class="{p.kind}"><strong>{label}:</strong> {_inline(p.text)}</p>'
+        label = self.doc.label("note" if p.kind == "note" else "warning")
+        return f'<p class="{p.kind}"><strong>{_esc(label)}</strong> {_inline(p.text)}</p>'
 
     def table(self, t: Table) -> str:
         self.tables += 1
         numeric = t.numeric or (False,) * len(t.header)
-        out = ['<div class="table-wrap"><table>']
+        wide = " wide" if len(t.header) > 7 else ""
+        out = [f'<div class="table-wrap{wide}"><table>']
         if t.caption:
-            out.append(f"<caption>Table {self.tables}. {_esc(t.caption)}</caption>")
+            label = _esc(self.doc.label("table").format(n=self.tables))
+            out.append(f"<caption>{label} {_esc(t.caption)}</caption>")
         num = ' class="num"'
         head = "".join(
             f'<th scope="col"{num if numeric[j] else ""}>{_esc(h)}</th>' for j, h in enumerate(t.header)
@@ -135,7 +149,8 @@ class _Renderer(BlockRenderer):
         svg = _SVG_OPEN.sub(f'<svg role="img" aria-label="{_esc(f.alt)}"', f.svg, count=1)
         return (
             f'<figure id="figure-{_esc(f.name)}"><div class="svg">{svg}</div>'
-            f"<figcaption>Figure {self.figures}. {_esc(f.caption)}</figcaption></figure>"
+            f"<figcaption>{_esc(self.doc.label('figure').format(n=self.figures))} {_esc(f.caption)}</figcaption>"
+            "</figure>"
         )
 
     def keyvalues(self, kv: KeyValues) -> str:
@@ -156,23 +171,25 @@ class _Renderer(BlockRenderer):
 
 def render_document(doc: Document) -> str:
     """The HTML text of ``doc`` (UTF-8, one self-contained file)."""
-    r = _Renderer()
+    r = _Renderer(doc)
     toc = "".join(f'<li><a href="#{_esc(s.id)}">{_esc(s.title)}</a></li>' for s in doc.sections)
     body = "\n".join(r.section(s) for s in doc.sections)
+    date = f'<p class="subtitle">{_esc(doc.date)}</p>\n' if doc.date else ""
     meta = "".join(f'<meta name="ppeval:{_esc(k)}" content="{_esc(v)}">\n' for k, v in doc.meta.items())
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{_esc(_HTML_LANG.get(doc.lang, doc.lang))}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_esc(CSP)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="ppeval {_esc(__version__)}">\n'
         f"{meta}"
         f"<title>{_esc(doc.title)} \u2013 {_esc(doc.subtitle)}</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<header>\n<h1>{_esc(doc.title)}</h1>\n<p class="subtitle">{_esc(doc.subtitle)}</p>\n</header>\n'
-        f'<nav aria-label="Contents">\n<h2>Contents</h2>\n<ol>{toc}</ol>\n</nav>\n'
+        f'<header>\n<h1>{_esc(doc.title)}</h1>\n<p class="subtitle">{_esc(doc.subtitle)}</p>\n'
+        f'{date}</header>\n'
+        f'<nav aria-label="{_esc(doc.label("contents"))}">\n<h2>{_esc(doc.label("contents"))}</h2>\n'
+        f'<ol>{toc}</ol>\n</nav>\n'
         f"<main>\n{body}\n</main>\n"
-        f"<footer>Made by ppeval {_esc(__version__)}. This file is self-contained: it loads nothing from "
-        "the network and prints as shown.</footer>\n"
+        f"<footer>{_esc(doc.label('footer').format(version=__version__))}</footer>\n"
         "</body>\n</html>\n"
     )

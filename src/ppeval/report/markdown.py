@@ -48,7 +48,8 @@ def slug(title: str) -> str:
 
 
 class _Renderer(BlockRenderer):
-    def __init__(self, figure_dir: str) -> None:
+    def __init__(self, figure_dir: str, doc: Document) -> None:
+        self.doc = doc
         self.figure_dir = figure_dir.rstrip("/")
         self.figures: dict[str, str] = {}
         self.n_fig = 0
@@ -57,15 +58,15 @@ class _Renderer(BlockRenderer):
     def paragraph(self, p: Paragraph) -> str:
         if p.kind == "text":
             return _inline(p.text)
-        label = "Note" if p.kind == "note" else "Warning"
-        return f"> **{label}:** {_inline(p.text)}"
+        label = self.doc.label("note" if p.kind == "note" else "warning")
+        return f"> **{escape(label)}** {_inline(p.text)}"
 
     def table(self, t: Table) -> str:
         self.n_tab += 1
         numeric = t.numeric or (False,) * len(t.header)
         out = []
         if t.caption:
-            out.append(f"**Table {self.n_tab}.** {escape(t.caption)}\n")
+            out.append(f"**{escape(self.doc.label('table').format(n=self.n_tab))}** {escape(t.caption)}\n")
         out.append("| " + " | ".join(escape(h) for h in t.header) + " |")
         out.append("|" + "|".join("---:" if numeric[j] else "---" for j in range(len(t.header))) + "|")
         for r, row in enumerate(t.rows):
@@ -83,10 +84,11 @@ class _Renderer(BlockRenderer):
         if path in self.figures:
             raise InputError(f"two figures are named {f.name!r}")
         self.figures[path] = f.svg
-        return f"![{escape(f.alt)}]({path})\n\n*Figure {self.n_fig}. {escape(f.caption)}*"
+        label = escape(self.doc.label("figure").format(n=self.n_fig))
+        return f"![{escape(f.alt)}]({path})\n\n*{label} {escape(f.caption)}*"
 
     def keyvalues(self, kv: KeyValues) -> str:
-        rows = ["| Item | Value |", "|---|---|"]
+        rows = ["| | |", "|---|---|"]
         for k, v in kv.items:
             value = f"`{v}`" if kv.mono and "`" not in v else escape(v)
             rows.append(f"| {escape(k)} | {value} |")
@@ -118,8 +120,10 @@ def render_document(doc: Document, figure_dir: str = "figures") -> tuple[str, di
     text : str
     figures : dict of str to str
     """
-    r = _Renderer(figure_dir)
-    toc = "\n".join(f"{k + 1}. [{escape(s.title)}](#{slug(s.title)})" for k, s in enumerate(doc.sections))
+    r = _Renderer(figure_dir, doc)
+    toc = "\n".join(f"- [{escape(s.title)}](#{slug(s.title)})" for s in doc.sections)
     body = "\n\n".join(r.section(s) for s in doc.sections)
-    text = f"# {escape(doc.title)}\n\n*{escape(doc.subtitle)}*\n\n**Contents**\n\n{toc}\n\n{body}\n"
+    date = f" \u00b7 {escape(doc.date)}" if doc.date else ""
+    text = (f"# {escape(doc.title)}\n\n*{escape(doc.subtitle)}{date}*\n\n**{escape(doc.label('contents'))}**\n\n"
+            f"{toc}\n\n{body}\n")
     return text, dict(r.figures)

@@ -2,7 +2,8 @@
 
 Every function takes plain arrays and labels and returns a standalone SVG
 document (``<svg ...>...</svg>``, no XML declaration, DOCTYPE or metadata) that
-can be inlined in HTML or written to a file. The figures are built on
+can be inlined in HTML or written to a file, or, with ``output="png"``, PNG bytes
+at print resolution (:data:`PNG_DPI`) for the Word report. The figures are built on
 :class:`matplotlib.figure.Figure` directly (no pyplot, no global backend
 state), with:
 
@@ -14,8 +15,13 @@ state), with:
   several figures in one HTML page never share an id and the same input gives
   byte-identical SVG.
 
-Labels should be ids or short ASCII text: the default font may lack glyphs of
-other scripts (such warnings are suppressed; the browser renders the text).
+Labels are names in the report's language, shortened to :data:`LABEL_WIDTH`
+columns (a CJK character counts two) with an ellipsis. Chinese text is drawn
+with the first installed font of :data:`ppeval.report.fonts.CJK_FONTS`; when
+none is installed the per-glyph warnings are suppressed (the report shows one
+diagnostic instead), and the browser renders SVG text with its own fonts.
+Heatmaps with more than :data:`VECTOR_CELLS` cells are drawn as an embedded
+raster image, so a large matrix does not become megabytes of SVG paths.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import numpy as np
 
 from ppeval._typing import FloatArray
 from ppeval.errors import InputError
+from ppeval.report.fonts import font_families
 
 __all__ = [
     "score_bars",
@@ -43,7 +50,21 @@ __all__ = [
     "HATCHES",
     "MARKERS",
     "LINESTYLES",
+    "PNG_DPI",
+    "LABEL_WIDTH",
+    "VECTOR_CELLS",
+    "shorten",
+    "Rendered",
 ]
+
+#: Resolution of PNG figures (print quality).
+PNG_DPI = 200
+#: Width, in columns (a CJK character counts two), that figure labels are shortened to.
+LABEL_WIDTH = 30
+#: Heatmaps with more cells than this are drawn as a raster image inside the SVG.
+VECTOR_CELLS = 2500
+#: A rendered figure: SVG text or PNG bytes.
+Rendered = str | bytes
 
 #: Hatching patterns cycled over the series of bar charts (distinguishable without colour).
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++", "|||", "***")
@@ -83,7 +104,7 @@ def _figure(name: str, width: float, height: float) -> Iterator[Any]:
     import matplotlib
     from matplotlib.figure import Figure
 
-    rc: Any = {**_RC, "svg.hashsalt": f"ppeval-{name}"}
+    rc: Any = {**_RC, "svg.hashsalt": f"ppeval-{name}", "font.family": font_families()}
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing from.*")
         fig = Figure(figsize=(width, height), layout="constrained")
@@ -101,6 +122,41 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return _ID_OR_REF.sub(sub, svg)
 
 
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+
+
+def shorten(label: str, width: int = LABEL_WIDTH) -> str:
+    """``label`` cut to ``width`` display columns (CJK characters count two), with an ellipsis.
+
+    Examples
+    --------
+    >>> shorten("Resident satisfaction with the service", 20)
+    'Resident satisfacti…'
+    >>> shorten("居民对服务的满意度评价结果", 12)
+    '居民对服务…'
+    """
+    if _width(label) <= width:
+        return label
+    out, used = [], 1
+    for ch in label:
+        used += 2 if ord(ch) >= 0x1100 else 1
+        if used > width:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "\u2026"
+
+
+def _out(fig: Any, name: str, output: str) -> Rendered:
+    if output == "png":
+        data = io.BytesIO()
+        fig.savefig(data, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        return data.getvalue()
+    if output != "svg":
+        raise InputError(f"output is {output!r}; expected 'svg' or 'png'")
+    return _svg(fig, name)
+
+
 def _svg(fig: Any, name: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -113,7 +169,7 @@ def _svg(fig: Any, name: str) -> str:
 
 
 def _check_labels(labels: Sequence[str], n: int, name: str) -> list[str]:
-    out = [str(x) for x in labels]
+    out = [shorten(str(x)) for x in labels]
     if len(out) != n:
         raise InputError(f"{name} has {len(out)} entries; expected {n}")
     return out
@@ -148,7 +204,8 @@ def score_bars(
     *,
     name: str = "scores",
     xlabel: str = "score (0-100)",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Horizontal bars of the 0-100 scores, best at the top, with the grade thresholds.
 
     Parameters
@@ -166,10 +223,13 @@ def score_bars(
     xlabel : str
         Axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -199,7 +259,7 @@ def score_bars(
         ax.set_ylim(n - 0.5, -1.3)
         ax.set_xlabel(xlabel)
         ax.spines[["top", "right"]].set_visible(False)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def heatmap(
@@ -215,7 +275,8 @@ def heatmap(
     colorbar_label: str = "",
     hide_below: float | None = None,
     cmap: str = "cividis",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """A heatmap with the value printed in every cell (``cividis`` or ``Greys``: readable in grey).
 
     Parameters
@@ -237,10 +298,13 @@ def heatmap(
     cmap : {"cividis", "Greys"}
         Colour map; both have monotonic lightness, so they print in grey.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -257,11 +321,13 @@ def heatmap(
         if cmap not in ("cividis", "Greys"):
             raise InputError(f"cmap is {cmap!r}; expected 'cividis' or 'Greys'")
         # vector cells (no embedded raster image): crisp in print, nothing but SVG paths
-        im = ax.pcolormesh(v, cmap=cmap, vmin=vmin, vmax=vmax, edgecolors="#ffffff", linewidth=0.5)
+        big = v.size > VECTOR_CELLS
+        im = ax.pcolormesh(v, cmap=cmap, vmin=vmin, vmax=vmax, edgecolors="face" if big else "#ffffff",
+                           linewidth=0.0 if big else 0.5, rasterized=big)
         ax.set_xlim(0, v.shape[1])
         ax.set_ylim(v.shape[0], 0)
         span = vmax - vmin if vmax > vmin else 1.0
-        for (i, j), x in np.ndenumerate(v):
+        for (i, j), x in np.ndenumerate(v if not big else np.empty((0, 0))):
             if hide_below is not None and x < hide_below:
                 continue
             light = bool((x - vmin) / span > 0.55)
@@ -281,7 +347,7 @@ def heatmap(
             bar.solids.set_edgecolor("face")
         if colorbar_label:
             bar.set_label(colorbar_label)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def stacked_bars(
@@ -291,7 +357,8 @@ def stacked_bars(
     *,
     name: str = "stacked",
     xlabel: str = "points of the 0-100 score",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Horizontal stacked bars: each bar split into parts (shade and hatching per part).
 
     Parameters
@@ -305,10 +372,13 @@ def stacked_bars(
     name, xlabel : str
         Figure name and axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -336,7 +406,7 @@ def stacked_bars(
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(labs), 1)),
                   ncol=min(4, len(plabs)))
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def dumbbell(
@@ -348,7 +418,8 @@ def dumbbell(
     *,
     name: str = "dumbbell",
     xlabel: str = "score (0-100)",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Two values per row joined by a line (filled circle vs open square).
 
     Parameters
@@ -362,10 +433,13 @@ def dumbbell(
     name, xlabel : str
         Figure name and axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -393,7 +467,7 @@ def dumbbell(
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def tornado(
@@ -406,7 +480,8 @@ def tornado(
     xlabel: str = "score (0-100)",
     low_label: str = "weight lowered",
     high_label: str = "weight raised",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Tornado chart: per input, the output when it is lowered (dark) and raised (hatched).
 
     Parameters
@@ -422,10 +497,13 @@ def tornado(
     low_label, high_label : str
         Legend labels of the two sides.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -449,7 +527,7 @@ def tornado(
         ax.set_xlabel(xlabel)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def line_sweep(
@@ -463,7 +541,9 @@ def line_sweep(
     ylabel: str = "",
     invert_y: bool = False,
     integer_y: bool = False,
-) -> str:
+    base_label: str = "as evaluated",
+    output: str = "svg",
+) -> Rendered:
     """One line per series over a common x grid (marker shape and line style per series).
 
     Parameters
@@ -482,11 +562,16 @@ def line_sweep(
         Put small values at the top (ranks).
     integer_y : bool
         Integer ticks on y (ranks).
+    base_label : str
+        Text beside the base-case line.
+
+    output : {"svg", "png"}
+        Output format.
 
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -507,7 +592,7 @@ def line_sweep(
                     if j % 2 else None, label=lab)
         if base_x is not None:
             ax.axvline(base_x, color="#000000", linestyle=":", linewidth=1.0)
-            ax.text(base_x, 1.0, " as evaluated", transform=ax.get_xaxis_transform(), fontsize=7,
+            ax.text(base_x, 1.0, " " + base_label, transform=ax.get_xaxis_transform(), fontsize=7,
                     va="bottom", ha="left")
         if invert_y:
             ax.invert_yaxis()
@@ -520,7 +605,7 @@ def line_sweep(
         ax.grid(color="#e5e5e5", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), ncol=1 if len(labs) <= 14 else 2)
-        return _svg(fig, name)
+        return _out(fig, name, output)
 
 
 def slope_chart(
@@ -533,7 +618,8 @@ def slope_chart(
     before_label: str = "earlier",
     after_label: str = "later",
     ylabel: str = "score (0-100)",
-) -> str:
+    output: str = "svg",
+) -> Rendered:
     """Slope chart: one line per project from its earlier to its later score.
 
     Parameters
@@ -548,10 +634,13 @@ def slope_chart(
     name, before_label, after_label, ylabel : str
         Figure name, the two rounds' names and the axis label.
 
+    output : {"svg", "png"}
+        Output format.
+
     Returns
     -------
-    str
-        SVG text.
+    str or bytes
+        SVG text, or PNG bytes with ``output="png"``.
 
     Examples
     --------
@@ -583,4 +672,4 @@ def slope_chart(
         ax.set_xlim(-0.15, 1.9)
         ax.set_ylabel(ylabel)
         ax.spines[["top", "right"]].set_visible(False)
-        return _svg(fig, name)
+        return _out(fig, name, output)

@@ -47,11 +47,20 @@ __all__ = [
     "min_items",
     "format_subpath",
     "ID_PATTERN",
+    "LANG_PATTERN",
     "MISSING_JUDGMENT",
+    "Names",
+    "localized",
 ]
 
-#: Pattern of every id in an indicator system (system, nodes, indicators).
-ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+#: CJK letters allowed in ids: Hiragana and Katakana, CJK Unified Ideographs (with extension A),
+#: Hangul syllables, CJK compatibility ideographs (an evaluator's column headers are often Chinese).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+#: Pattern of every id in an indicator system (system, nodes, indicators): lower-case ASCII letters,
+#: digits and CJK characters, then also ``_``, ``.`` and ``-``.
+ID_PATTERN = f"^[a-z0-9{_CJK}][a-z0-9_.{_CJK}-]*$"
+#: Pattern of a language code in a ``names`` or ``labels`` mapping (``zh``, ``en``, ``zh_Hant``).
+LANG_PATTERN = r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$"
 #: Error type of a model-level validator reporting one or more problems.
 PROBLEMS_TYPE = "ppeval_problems"
 #: Error type of AHP judgments above the CR threshold under the ``reject`` policy.
@@ -91,10 +100,34 @@ def _no_bool(value: Any) -> Any:
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-"""An identifier: lower-case letters, digits, ``_``, ``.``, ``-``; starts with a letter or digit."""
+"""An identifier: lower-case letters, digits, CJK characters, ``_``, ``.``, ``-``; starts with a letter, digit or CJK
+character."""
 
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 """A non-empty free text (surrounding white space removed)."""
+
+LangCode = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
+"""A language code: ``zh``, ``en``, ``zh_Hant``."""
+
+Names = dict[LangCode, Text]
+"""A text per language, e.g. ``{zh: 服务满意度, en: Service satisfaction}``."""
+
+
+def localized(default: str, names: dict[str, str] | None, lang: str | None) -> str:
+    """The text for ``lang`` from ``names``, else ``default`` (the file's ``name`` or ``label``).
+
+    A regional code falls back to its language (``zh_CN`` uses ``zh``).
+
+    Examples
+    --------
+    >>> localized("Satisfaction", {"zh": "满意度"}, "zh"), localized("Satisfaction", {"zh": "满意度"}, "en")
+    ('满意度', 'Satisfaction')
+    """
+    if not names or lang is None:
+        return default
+    if lang in names:
+        return names[lang]
+    return names.get(lang.split("_")[0], default)
 
 Finite = Annotated[float, BeforeValidator(_no_bool), Field(allow_inf_nan=False)]
 """A finite number (booleans rejected)."""

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import DataError, InputError
-from ppeval.schema._base import FrozenModel, NonNegative, Text
+from ppeval.schema._base import FrozenModel, Names, NonNegative, Text
 
 __all__ = ["ProjectInfo", "Ratings", "Assessment", "SourceInfo"]
 
@@ -29,10 +29,11 @@ StrArray = npt.NDArray[np.str_]
 
 
 class ProjectInfo(FrozenModel):
-    """Metadata of one evaluated project (only ``id`` is required)."""
+    """Metadata of one evaluated project (only ``id`` is required; ``names`` holds the name per language)."""
 
     id: Text
     name: Text | None = None
+    names: Names | None = None
     organisation: Text | None = None
     contract_value: NonNegative | None = None
     period: Text | None = None
@@ -167,7 +168,9 @@ class Assessment:
     system_id : str
         Id of the indicator system the assessment was checked against.
     project_ids : tuple of str
-        Project ids, in the order of the defining file (projects file, else
+        Project ids. :func:`ppeval.io.load_assessment` puts them in the
+        canonical order (sorted by Unicode code point; the order of rows in a
+        file is not data); the project list itself comes from the defining file (projects file, else
         values file, else first appearance in the ratings).
     projects : tuple of ProjectInfo
         Metadata per project, same order.
@@ -182,7 +185,13 @@ class Assessment:
     ratings : Ratings
         Qualitative ratings in long form.
     sources : tuple of str
-        Names of the files (or frames) the data came from.
+        Names of the files (or frames) the data came from, one per table read.
+    cell_source : ndarray of int64 or None, shape (n_projects, n_indicators)
+        Index into ``sources`` of the table that gave each value (-1: none);
+        ``None`` when not known (an assessment built in code, or one copied
+        with a different shape). Used by the provenance to say which file changed.
+    info_source : int
+        Index into ``sources`` of the projects table (-1: none).
     notes : mapping
         Evidence / deviation notes (偏差原因分析), ``{(project id, indicator id): text}``;
         indicator ``""`` for a note on the whole project. Read from the
@@ -202,6 +211,8 @@ class Assessment:
     missing: BoolArray
     ratings: Ratings
     sources: tuple[str, ...] = ()
+    cell_source: IntArray | None = None
+    info_source: int = -1
     notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     source_info: tuple[SourceInfo, ...] = ()
 
@@ -222,6 +233,11 @@ class Assessment:
             raise InputError("values hold inf; values must be finite or nan (missing)")
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "missing", missing)
+        if self.cell_source is not None:
+            src = np.asarray(self.cell_source)
+            # advisory only (messages): a copy made with other projects (dataclasses.replace) drops it
+            ok = src.shape == (n, m) and src.dtype.kind in "iu"
+            object.__setattr__(self, "cell_source", _frozen(src, np.int64, "cell_source", 2) if ok else None)
         if len(set(self.project_ids)) != n:
             raise DataError("project ids are not unique")
         if tuple(p.id for p in self.projects) != self.project_ids:

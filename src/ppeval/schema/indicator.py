@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import BeforeValidator, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     min_items,
     raise_problems,
 )
@@ -144,7 +146,7 @@ class LikertScale(FrozenModel):
     """A Likert scale with values ``1..points`` and optional labels (one per point)."""
 
     type: Literal["likert"]
-    points: Annotated[int, Field(ge=2, le=101)]
+    points: Annotated[int, Field(ge=2, le=101), BeforeValidator(_no_bool)]
     labels: tuple[Text, ...] | None = None
 
     @model_validator(mode="after")
@@ -330,6 +332,7 @@ class Quantitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["quantitative"]
     direction: Direction
     description: Text | None = None
@@ -442,6 +445,7 @@ class Qualitative(_LeafBase):
 
     id: Id
     name: Text
+    names: Names | None = None
     kind: Literal["qualitative"]
     direction: Literal["benefit", "cost"]
     description: Text | None = None

@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ppeval._typing import ArrayLike
@@ -32,10 +32,13 @@ from ppeval.schema._base import (
     Finite,
     FrozenModel,
     Id,
+    Names,
     NonNegative,
     Problem,
     Text,
+    _no_bool,
     format_subpath,
+    localized,
     min_items,
     raise_problems,
 )
@@ -99,6 +102,7 @@ class Group(FrozenModel):
 
     id: Id
     name: Text
+    names: Names | None = None
     description: Text | None = None
     stage: Id | None = None
     notes: Text | None = None
@@ -250,7 +254,12 @@ class GradeBand(FrozenModel):
     """A grade: ``label`` applies to scores ``>= min`` (0-100) and below the previous band's ``min``."""
 
     label: Text
+    labels: Names | None = None
     min: Annotated[Finite, Field(ge=0, le=100)]
+
+    def label_in(self, lang: str | None) -> str:
+        """The band's label in ``lang`` (from ``labels``), else ``label``."""
+        return localized(self.label, self.labels, lang)
 
 
 DEFAULT_GRADES: tuple[GradeBand, ...] = (
@@ -313,7 +322,7 @@ class Evaluation(FrozenModel):
     rating_aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
     trim: Annotated[Finite, Field(ge=0, lt=0.5)] = 0.1
     rater_group_weights: dict[GroupName, NonNegative] | None = None
-    min_raters: Annotated[int, Field(ge=1)] = 5
+    min_raters: Annotated[int, Field(ge=1), BeforeValidator(_no_bool)] = 5
     qualitative_floor: Annotated[Finite, Field(ge=0, le=1)] | None = None
     qualitative_policy: Literal["warn", "strict"] = "warn"
     missing: Literal["reject", "worst", "mean"] = "reject"
@@ -436,9 +445,10 @@ class IndicatorSystem(FrozenModel):
     'good'
     """
 
-    schema_version: Literal[1]
+    schema_version: Annotated[Literal[1], BeforeValidator(_no_bool)]
     id: Id
     name: Text
+    names: Names | None = None
     version: Text
     description: Text | None = None
     source: Text

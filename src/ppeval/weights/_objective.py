@@ -728,16 +728,19 @@ def combine(
     ``v`` give ``v^K / sum v^K``, not ``v`` (the point of the method); the
     weighted geometric mean with ``sum alpha = 1`` returns ``v``.
 
-    ``"game_theory"`` (game-theory combination weighting): find the linear
-    combination ``w = sum_l a_l w_l`` that is jointly closest to every
-    ``w_k``, minimising ``sum_k || sum_l a_l w_l - w_k ||^2``. The first-order
-    condition of each player's deviation ``|| sum_l a_l w_l^T - w_k^T ||`` is the
-    linear system
+    ``"game_theory"`` (game-theory combination weighting, Lai et al. 2015):
+    the combination ``w = sum_l a_l w_l`` whose coefficients solve the linear
+    system of the game model, one equation per basic weight vector ``w_k``
 
     .. math::
 
         \sum_l a_l \, w_k \cdot w_l = w_k \cdot w_k \quad (k = 1..K),
         \qquad\text{i.e.}\qquad (W W^T) a = \operatorname{diag}(W W^T).
+
+    (Each equation asks that the combined vector and ``w_k`` have the same
+    projection on ``w_k``. This system is not the minimiser of
+    ``sum_k || sum_l a_l w_l - w_k ||^2``, which is the plain average
+    ``a_l = 1/K``; ppeval solves the published system, not that objective.)
 
     As is common practice in the literature, the coefficients are then
     normalised as ``a*_l = |a_l| / sum |a|`` and ``w = sum_l a*_l w_l``; the

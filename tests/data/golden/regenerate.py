@@ -35,7 +35,7 @@ def argv(case: dict[str, object], out: Path) -> list[str]:
     args = case["args"]
     assert isinstance(args, list)
     extra = [str(a) for a in args]
-    return ["evaluate", *paths, *extra, "--json", str(out)]
+    return ["evaluate", *paths, *extra, "--json", str(out), "--force"]
 
 
 def regenerate(names: list[str]) -> int:
