@@ -120,7 +120,8 @@ class AlphaResult:
 
 
 def _unit_scale(x: FloatArray) -> tuple[FloatArray, int]:
-    """``x`` times a power of two ``2**-e`` with ``max |x|`` in [0.5, 1), and ``e``.
+    """``x`` times a power of two ``2**-e`` with ``max |x|`` in [0.5, 1), and ``e`` (``x`` and 0 when
+    ``max |x|`` lies within 2**±400, so ordinary data are computed bit for bit as given).
 
     Cronbach's alpha, the ICC and KMO/Bartlett do not depend on the unit of the data; scaling by a power
     of two is exact and keeps the squares and cross products of values near 1e300 or of subnormal values
@@ -132,6 +133,8 @@ def _unit_scale(x: FloatArray) -> tuple[FloatArray, int]:
     if not (np.isfinite(top) and top > 0.0):
         return x, 0
     e = int(np.frexp(top)[1])
+    if -400 < e < 400:  # squares and sums stay far inside float64: compute on the data as given
+        return x, 0
     return np.ldexp(x, -e), e
 
 
