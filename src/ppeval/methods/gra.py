@@ -315,10 +315,18 @@ def relational_degrees(
     p = _as_rho(rho)
     kind = one_of(normalization, ("mean", "initial", "none"), "normalization")
     if kind == "none":
-        d = np.abs(x - y[:, None])
+        with np.errstate(over="ignore"):
+            d = np.abs(x - y[:, None])
+        if not np.isfinite(d).all():  # values near ±1.8e308 of opposite signs: the halves' deviations
+            d = np.abs(x * 0.5 - (y * 0.5)[:, None])  # (the coefficients depend on d / d_max only)
     else:
         if kind == "mean":
-            ref_x, ref_y, what = x.mean(axis=0), float(y.mean()), "mean"
+            with np.errstate(over="ignore"):  # a sum of values near 1.8e308 overflows; their mean does not
+                ref_x, ref_y = x.mean(axis=0), float(y.mean())
+            if not (np.isfinite(ref_x).all() and np.isfinite(ref_y)):
+                s = 2.0 ** -(n.bit_length() + 1)  # exact power of two: the scaled sum cannot overflow
+                ref_x, ref_y = (x * s).mean(axis=0) / s, float((y * s).mean()) / s
+            what = "mean"
         else:
             ref_x, ref_y, what = x[0], float(y[0]), "first value"
         if not ref_y > 0.0:
@@ -328,7 +336,14 @@ def relational_degrees(
             raise InputError(
                 f"factors[:, {j}] has {what} {ref_x[j]!r}; {kind} normalization needs a positive {what}"
             )
-        d = np.abs(x / ref_x - (y / ref_y)[:, None])
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            d = np.abs(x / ref_x - (y / ref_y)[:, None])
+    if not np.isfinite(d).all():
+        i, j = (int(v) for v in np.unravel_index(int(np.argmin(np.isfinite(d))), d.shape))
+        raise InputError(
+            f"factors[{i}, {j}] = {x[i, j]!r} and outcome[{i}] = {y[i]!r} differ by more than the float64 range "
+            f"after {kind} normalization; rescale the factors or the outcome"
+        )
     d_min, d_max = float(d.min()), float(d.max())
     if d_max == 0.0:
         raise DegenerateError(
