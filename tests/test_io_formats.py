@@ -440,3 +440,13 @@ def test_xlsx_far_cells(tmp_path: Path) -> None:
     wb.save(tmp_path / "far.xlsx")
     with pytest.raises(DataError, match=r"sheet 'values' uses cells up to values!XFD1048576 .*Ctrl\+End"):
         load_assessment(tmp_path / "far.xlsx", system)
+
+
+def test_xlsx_header_problems_name_the_header_cell(tmp_path: Path) -> None:
+    """A column of a values sheet that is not an indicator was reported as 'book.xlsx[values], header';
+    a workbook names the header cell as Excel does (values!E1)."""
+    wb, system = _sample_workbook(tmp_path)
+    wb["values"]["H1"] = "no_such_indicator"
+    wb.save(tmp_path / "h.xlsx")
+    with pytest.raises(DataError, match=r"h.xlsx: values!H1: column 'no_such_indicator' is not an indicator"):
+        load_assessment(tmp_path / "h.xlsx", system)
