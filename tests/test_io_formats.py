@@ -450,3 +450,19 @@ def test_xlsx_header_problems_name_the_header_cell(tmp_path: Path) -> None:
     wb.save(tmp_path / "h.xlsx")
     with pytest.raises(DataError, match=r"h.xlsx: values!H1: column 'no_such_indicator' is not an indicator"):
         load_assessment(tmp_path / "h.xlsx", system)
+
+
+def test_very_long_cells_are_clipped_in_messages(tmp_path: Path) -> None:
+    """A 100,000-character cell was echoed whole into the error (a 100 kB message); it is clipped with
+    its length, and the message still names file, line, column and project."""
+    system = load_bundled("budget-performance")
+    pp, vp, rp = sample_assessment_paths("budget-performance")
+    bad = tmp_path / "values.csv"
+    bad.write_text(vp.read_text("utf-8").replace("91.6", "9" * 100_000, 1), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_assessment([pp, bad, rp], system)
+    msg = str(info.value)
+    assert len(msg) < 1000
+    assert "values.csv, line 2, column 'completion_rate': '9999" in msg
+    assert "…' (100,000 characters) is not a finite number" in msg
+    assert "(project 'b01')" in msg

@@ -90,12 +90,20 @@ class _Table:
         return SourceInfo(name=self.source, kind=self.kind, **{"format": "csv", **self.meta})
 
 
+_LONG_QUOTED = re.compile(r"'([^'\n]{200,})'")
+
+
+def _clip_quoted(m: re.Match[str]) -> str:
+    return f"'{m.group(1)[:60]}…' ({len(m.group(1)):,} characters)"
+
+
 @dataclass
 class _Problems:
     items: list[str] = field(default_factory=list)
 
     def add(self, text: str) -> None:
-        self.items.append(text)
+        # a quoted cell text of 200+ characters (a pasted document, a 100,000-digit number) is shown clipped
+        self.items.append(_LONG_QUOTED.sub(_clip_quoted, text))
 
     def rows(self, idx: np.ndarray, describe: Callable[[int], str], summary: str | None = None) -> None:
         """Add one problem per row in ``idx`` (first few), then a count."""
