@@ -4,7 +4,7 @@ Four tables, every ratio measured in the same run:
 
 1. **Scaling** of ``evaluate`` (TOPSIS, absolute mode) on the synthetic 5 x 10 system of
    ``bench_evaluate.py`` (50 indicators, 20 of them rated), with 20 ratings per project, for
-   n = 1e3, 1e4, 1e5, 1e6 projects (``--quick``: 1e3, 3e3, 1e4). Each size runs in a fresh
+   n = 1e3, 1e4, 1e5, 1e6 projects (``--quick``: 500, 1e3, 3e3). Each size runs in a fresh
    subprocess: the assessment is built in memory (numpy), then ``evaluate`` is timed (median of a
    few runs; one at 1e6) and its peak memory traced (``tracemalloc``, a separate call: the extra
    memory ``evaluate`` allocates on top of its inputs). The time spent in ``assessment_hash``
@@ -244,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     args = arg_parser(__doc__.split("\n\n")[0]).parse_args(argv)
     print("# Scale\n")
     print(machine_line() + "\n")
-    sizes = [1_000, 3_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
-    scaling(sizes, hash_limit=10_000 if args.quick else 100_000)
+    sizes = [500, 1_000, 3_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
+    scaling(sizes, hash_limit=3_000 if args.quick else 100_000)
     json_row(1_000 if args.quick else 10_000)
     cli_rows()
     load_evaluate_row(1_000 if args.quick else 10_000)

@@ -397,7 +397,9 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
         Every score equal (all mean squares 0): the ICC is 0/0; or the
         chosen form's denominator is not positive (an average-measure form
         when the targets' mean square ``MSR`` is 0, or ICC2k when ``MSR + (MSC
-        - MSE)/n <= 0``): the coefficient is unbounded.
+        - MSE)/n <= 0``): the coefficient is unbounded; or ``MSR`` and the
+        error mean square are both 0 (F = 0/0). Sums of squares below
+        ``64 eps`` times the total sum of squares count as 0.
 
     Notes
     -----
@@ -465,6 +467,10 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     ss_e = float(np.einsum("ij,ij->", resid, resid))
     if ss_tot == 0.0:
         raise DegenerateError("every score in matrix is equal: the ICC is undefined (0/0)")
+    # A sum of squares at rounding level of the total is 0 (an offset a x + b must not turn an exact 0
+    # into 1e-30 and flip the F test).
+    tol = 64.0 * float(np.finfo(np.float64).eps) * ss_tot
+    ss_r, ss_c, ss_e = (v if v > tol else 0.0 for v in (ss_r, ss_c, ss_e))
     df_r, df_c, df_e = n - 1.0, k - 1.0, (n - 1.0) * (k - 1.0)
     df_w = n * (k - 1.0)
     msr, msc, mse = ss_r / df_r, ss_c / df_c, ss_e / df_e
@@ -485,13 +491,12 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
             f"{form} is undefined for this table: its denominator is {den:.3g} (the targets' mean square is "
             f"{msr:.3g}: the targets hardly differ while the raters do); use a single-rater form or more targets"
         )
+    value = num / den
     if msr == 0.0 and den_ms == 0.0:
         raise DegenerateError(
-            f"{form} is undefined for this table: the targets do not differ at all (their mean square is 0) and "
-            "the raters differ only by constant offsets (residual mean square 0): the F test is 0/0 and the "
-            "confidence interval undefined"
+            f"{form}'s F test is undefined for this table: the targets' mean square and the error mean square "
+            "are both 0 (every target gets the same scores; the raters differ only by constant offsets), F = 0/0"
         )
-    value = num / den
     f_stat: float | None
     if den_ms > 0.0:
         f_stat = msr / den_ms
@@ -519,6 +524,8 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
                     f"step-up to {k} raters has no finite value; use a single-rater form or more targets"
                 )
             lo, hi = lo * k / step_lo, hi * k / step_hi
+    if not np.isfinite([value, p, lo, hi]).all():  # pragma: no cover - guarded by the cases above
+        raise DegenerateError(f"{form} has no finite value or interval for this table")
     # the mean squares in the data's own unit (everything else is unit-free)
     with np.errstate(over="ignore", under="ignore"):
         msr, msc, mse, msw = (float(np.ldexp(v, 2 * scale)) for v in (msr, msc, mse, msw))
