@@ -119,6 +119,25 @@ class AlphaResult:
     alpha_if_deleted: FloatArray | None
 
 
+def _unit_scale(x: FloatArray) -> tuple[FloatArray, int]:
+    """``x`` times a power of two ``2**-e`` with ``max |x|`` in [0.5, 1), and ``e`` (``x`` and 0 when
+    ``max |x|`` lies within 2**±400, so ordinary data are computed bit for bit as given).
+
+    Cronbach's alpha, the ICC and KMO/Bartlett do not depend on the unit of the data; scaling by a power
+    of two is exact and keeps the squares and cross products of values near 1e300 or of subnormal values
+    (5e-324) inside float64 instead of overflowing to inf or underflowing to 0. nan stays nan.
+    """
+    if x.size == 0:
+        return x, 0
+    top = float(np.fmax.reduce(np.abs(x), axis=None))
+    if not (np.isfinite(top) and top > 0.0):
+        return x, 0
+    e = int(np.frexp(top)[1])
+    if -400 < e < 400:  # squares and sums stay far inside float64: compute on the data as given
+        return x, 0
+    return np.ldexp(x, -e), e
+
+
 def _pairwise_covariance(x: FloatArray) -> tuple[FloatArray, np.ndarray]:
     """Covariance of every pair of columns over the rows where both are present, and the pair counts."""
     present = ~np.isnan(x)
@@ -217,7 +236,7 @@ def cronbach_alpha(
     >>> round(cronbach_alpha(x).alpha, 4)
     0.9093
     """
-    x = as_matrix(items, "items", allow_nan=True)
+    x, scale = _unit_scale(as_matrix(items, "items", allow_nan=True))
     n_all, k = x.shape
     if k < 2:
         raise InputError(f"items has {k} column(s); Cronbach's alpha needs at least 2 items")
@@ -278,6 +297,14 @@ def cronbach_alpha(
         tr_rest = float(np.trace(cov)) - diag
         vals = (k - 1.0) / (k - 2.0) * (1.0 - tr_rest / rest_var)
         if_deleted = readonly(vals)
+    # the covariances in the data's own unit (everything else is unit-free)
+    with np.errstate(over="ignore", under="ignore"):
+        cov = np.ldexp(cov, 2 * scale)
+    if not np.isfinite(cov).all():
+        raise InputError(
+            f"items holds values up to about {float(np.ldexp(1.0, scale)):.3g}: their covariances exceed the "
+            "float64 range; divide items by a constant (alpha does not depend on the unit)"
+        )
     return AlphaResult(
         alpha=float(alpha),
         ci=(float(lower), float(upper)),
@@ -421,7 +448,7 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     >>> round(icc(x, kind="ICC2").value, 2)
     0.29
     """
-    x = as_matrix(matrix, "matrix", min_rows=2)
+    x, scale = _unit_scale(as_matrix(matrix, "matrix", min_rows=2))
     n, k = x.shape
     if k < 2:
         raise InputError(f"matrix has {k} column(s); the ICC needs at least 2 raters")
@@ -499,6 +526,14 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
             lo, hi = lo * k / step_lo, hi * k / step_hi
     if not np.isfinite([value, p, lo, hi]).all():  # pragma: no cover - guarded by the cases above
         raise DegenerateError(f"{form} has no finite value or interval for this table")
+    # the mean squares in the data's own unit (everything else is unit-free)
+    with np.errstate(over="ignore", under="ignore"):
+        msr, msc, mse, msw = (float(np.ldexp(v, 2 * scale)) for v in (msr, msc, mse, msw))
+    if not np.isfinite([msr, msc, mse, msw]).all():
+        raise InputError(
+            f"matrix holds values up to about {float(np.ldexp(1.0, scale)):.3g}: their mean squares exceed the "
+            "float64 range; divide matrix by a constant (the ICC does not depend on the unit)"
+        )
     return ICCResult(
         kind=form,
         value=float(value),
@@ -628,7 +663,7 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
     >>> res.kmo > 0.8, res.p_value < 1e-10
     (True, True)
     """
-    x = as_matrix(items, "items", allow_nan=True)
+    x, _ = _unit_scale(as_matrix(items, "items", allow_nan=True))
     p = x.shape[1]
     if p < 2:
         raise InputError(f"items has {p} column(s); KMO and Bartlett's test need at least 2 items")
