@@ -135,7 +135,8 @@ def synthesize(system: Any, groups: dict[str, tuple[str, ...]], ids: Sequence[st
     pos = np.zeros((n, m)) if worst else _positions(rng, n, m, rho)
     sides = rng.choice([-1.0, 1.0], size=(n, m))
     noise = rng.normal(0.0, RATER_SD, size=(n, m, raters))
-    quant = [j for j, leaf in enumerate(leaves) if leaf.kind == "quantitative"]
+    derived = set(system.derived_leaf_ids)  # DEA efficiency indicators are computed, not measured
+    quant = [j for j, leaf in enumerate(leaves) if leaf.kind == "quantitative" and leaf.id not in derived]
     values: dict[str, list[float]] = {}
     ratings: dict[str, list[tuple[str, str, str, float]]] = {}
     for i, pid in enumerate(ids):

@@ -100,3 +100,37 @@ def test_bad_input(call: object, fragment: str) -> None:
     with pytest.raises(InputError) as info:
         call()  # type: ignore[operator]
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: c.as_matrix(x, "matrix"),
+        lambda x: c.as_vector(x[0], "weights"),
+    ],
+)
+def test_complex_arrays_rejected_not_silently_cast(call: object) -> None:
+    """numpy casts complex to float with a ComplexWarning that dropped the imaginary part."""
+    x = np.ones((3, 2), dtype=complex) * (1 + 2j)
+    with pytest.raises(InputError, match="complex"):
+        call(x)  # type: ignore[operator]
+
+
+def test_complex_rejected_by_functions_with_own_conversion() -> None:
+    """dea, cv and fuzzy AHP convert their input themselves; a complex array must still be refused."""
+    from ppeval import ahp, efficiency, weights
+
+    z = np.ones((4, 2), dtype=complex)
+    with pytest.raises(InputError, match="complex"):
+        efficiency.dea(z, np.ones((4, 1)))
+    with pytest.raises(InputError, match="complex"):
+        efficiency.dea(np.ones(4, dtype=complex), np.ones((4, 1)))
+    with pytest.raises(InputError, match="complex"):
+        weights.cv(z + np.arange(4)[:, None])
+    j = np.ones((2, 2, 3), dtype=complex)
+    with pytest.raises(InputError, match="complex"):
+        ahp.fuzzy_priorities(j)
+    with pytest.raises(InputError, match="complex"):
+        ahp.fuzzy_aggregate(j[None])
+    with pytest.raises(InputError, match="complex"):
+        ahp.fuzzy_aggregate(np.ones((1, 2, 2, 3)), weights=np.ones(1, dtype=complex))

@@ -149,7 +149,9 @@ def test_values_column_for_a_dea_indicator_is_rejected(tmp_path: Path) -> None:
     assert "'dea_efficiency' is computed by DEA" in str(exc.value)
 
 
-def test_project_without_output_is_a_data_error(tmp_path: Path) -> None:
+def test_project_without_output_gets_efficiency_zero(tmp_path: Path) -> None:
+    """A project that delivered nothing is not compared on the frontier: efficiency 0 and a warning naming it;
+    the others' efficiencies are DEA on the projects that produced something."""
     for f in IND.glob("3e-equity.*"):
         shutil.copy(f, tmp_path / f.name)
     values = tmp_path / "3e-equity.values.csv"
@@ -160,9 +162,34 @@ def test_project_without_output_is_a_data_error(tmp_path: Path) -> None:
     values.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
     system = io.load_system(tmp_path / "3e-equity.yaml")
     a = io.load_assessment([tmp_path / "3e-equity.projects.csv", values, tmp_path / "3e-equity.ratings.csv"], system)
-    with pytest.raises(DataError) as exc:
+    r = evaluate(system, a)
+    idle = r.project_ids.index(rows[2][0])
+    j = system.leaf_ids.index("dea_efficiency")
+    assert r.raw[idle, j] == 0.0
+    warn = [d for d in r.diagnostics if d.code == "dea_no_output"]
+    assert len(warn) == 1
+    assert rows[2][0] in warn[0].message
+    others = [i for i in range(len(r.project_ids)) if i != idle]
+    cols = [system.leaf_ids.index(c) for c in ("cost_per_user", "sessions_per_fte", "on_schedule_rate")]
+    raw = r.raw[others][:, cols]
+    want = dea(raw[:, :1], raw[:, 1:], rts="vrs", orientation="input").efficiency
+    np.testing.assert_allclose(r.raw[others, j], want, rtol=1e-12)
+
+
+def test_no_project_with_output_is_a_data_error(tmp_path: Path) -> None:
+    for f in IND.glob("3e-equity.*"):
+        shutil.copy(f, tmp_path / f.name)
+    values = tmp_path / "3e-equity.values.csv"
+    rows = [ln.split(",") for ln in values.read_text(encoding="utf-8").splitlines()]
+    head = rows[0]
+    for r in rows[1:]:
+        for col in ("sessions_per_fte", "on_schedule_rate"):
+            r[head.index(col)] = "0"
+    values.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    system = io.load_system(tmp_path / "3e-equity.yaml")
+    a = io.load_assessment([tmp_path / "3e-equity.projects.csv", values, tmp_path / "3e-equity.ratings.csv"], system)
+    with pytest.raises(DataError, match="every output of DEA indicator 'dea_efficiency'"):
         evaluate(system, a)
-    assert f"project {rows[2][0]!r}: every output of DEA indicator 'dea_efficiency'" in str(exc.value)
 
 
 def test_system_without_dea_keeps_its_canonical_json() -> None:

@@ -78,3 +78,33 @@ def test_polars_errors_name_frame_row_and_column() -> None:
         assessment_from_frames(system, values=values.drop("project"))
     with pytest.raises(InputError, match="must be a pandas or polars DataFrame"):
         assessment_from_frames(system, values={"project": ["a"]})
+
+
+@pytest.mark.parametrize("module", ["pandas", "polars"])
+def test_integer_project_ids_stay_integers(module: str) -> None:
+    """Numeric project ids (1, 2, ...) in a values frame were cast with the value columns to float64 and
+    became '1.0', '2.0', unknown to the projects table's '1', '2'."""
+    system = load_bundled(SYSTEM)
+    fr = _frames(module)
+    ids = {p: i + 1 for i, p in enumerate(fr["projects"]["project"])}  # type: ignore[index]
+    if module == "polars":
+        fr = {k: f.with_columns(pl.col("project").replace_strict(ids, return_dtype=pl.Int64))  # type: ignore[attr-defined]
+              for k, f in fr.items()}
+    else:
+        fr = {k: f.assign(project=f["project"].map(ids).astype("int64")) for k, f in fr.items()}  # type: ignore[attr-defined]
+    a = assessment_from_frames(system, **fr)  # type: ignore[arg-type]
+    assert a.project_ids == tuple(str(i) for i in range(1, len(ids) + 1))
+    np.testing.assert_array_equal(a.values, load_assessment(sample_assessment_paths(SYSTEM), system).values)
+
+
+def test_pandas_object_column_with_none() -> None:
+    """An object column holding None: to_numpy(dtype=object) could be a read-only view (copy-on-write),
+    and marking its missing cells raised a raw ValueError; now a missing value named by row and column."""
+    system = load_bundled(SYSTEM)
+    fr = _frames("pandas")
+    values = fr["values"].copy()  # type: ignore[attr-defined]
+    col = values.columns[1]
+    values[col] = values[col].astype(object)
+    values.loc[1, col] = None
+    a = assessment_from_frames(system, **{**fr, "values": values}, missing="worst")  # type: ignore[arg-type]
+    assert a.missing[1].any()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -480,3 +481,23 @@ def test_line_numbers_count_multiline_fields(fixed: IndicatorSystem, tmp_path: P
     plain.write_text("project,name\np1,A\n\np2,B\np2,C\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"plain.csv, line 5, column 'project'"):
         load_assessment([plain, BROKEN / "assessments" / "good.values.csv"], fixed)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (",a,b\na,1,0\nb,,1\n", "line 2, column 3: '0' is not a judgment"),
+        (",a,b\na,1,1e400\nb,,1\n", "line 2, column 3: '1e400' is not a judgment"),
+        (",a,b\na,1,1e-400\nb,,1\n", "line 2, column 3: '1e-400' is not a judgment"),
+        (",a,b\na,1,3\nb,1/1e400,1\n", "line 3, column 2: '1/1e400' is not a judgment"),
+        (",a,a\na,1,3\na,1/3,1\n", "element 'a' is labelled twice"),
+    ],
+)
+def test_judgment_matrix_refuses_unusable_ratios(tmp_path: Path, text: str, fragment: str) -> None:
+    """A judgment of 0 or one that overflows (1e400) or underflows (1e-400) was read as 0/inf and became
+    inf as a reciprocal; duplicate labels were accepted. Both are errors naming file, line and column."""
+    from ppeval.io import read_judgment_matrix
+
+    (tmp_path / "m.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(fragment)):
+        read_judgment_matrix(tmp_path / "m.csv")

@@ -372,3 +372,97 @@ def test_polars_and_csv_module_paths_parse_alike(
     monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", 0)
     with pytest.raises(DataError, match=rf"values.csv, line {len(vals) + 1}: 2 fields; the header has"):
         load_assessment(paths, system, missing="worst")
+
+
+def test_gbk_file_with_a_damaged_byte_names_that_byte() -> None:
+    """A GBK file with one byte damaged (0xff is never valid GB18030) is located at the damaged byte,
+    not at its first (valid) GBK character, which is where UTF-8 decoding stops."""
+    good = "项目,名称\np1,春晖街道养老服务站\np2,西园居家照护\n".encode("gbk")
+    i = good.index("居".encode("gbk"))
+    raw = good[:i] + b"\xff" + good[i + 2 :]
+    with pytest.raises(DataError, match=r"line 3, character 6: byte 0xff is not valid GB18030/GBK"):
+        detect_encoding(raw, "f.csv")
+    # an undetectable file (no plausible GBK before the bad byte) keeps the UTF-8 location
+    with pytest.raises(DataError, match=r"line 1, column 3: byte 0xff is not valid UTF-8"):
+        detect_encoding(b"ab\xffcd\n", "f.csv")
+
+
+def test_utf8_file_with_a_stray_nul_is_not_read_as_utf16() -> None:
+    """One NUL byte in a UTF-8 CSV (an even-length file) used to make it decode as UTF-16 into rare
+    ideographs, reported as a table with no 'project' column; now the NUL is named."""
+    raw = b"project,a,b\np1,91\x006,2\n"
+    assert len(raw) % 2 == 0
+    with pytest.raises(DataError, match=r"NUL bytes \(the first at line 2, byte 6\)"):
+        detect_encoding(raw, "f.csv")
+    # real UTF-16 without a byte-order mark is still detected
+    zh = "项目,名称\np1,春晖街道养老服务站\n"
+    assert detect_encoding(zh.encode("utf-16-le"), "f")[:2] == (zh, "utf-16-le")
+    assert detect_encoding(b"project,x\np1,1\n".decode().encode("utf-16-be"), "f")[1] == "utf-16-be"
+
+
+def _sample_workbook(tmp_path: Path) -> tuple[Any, IndicatorSystem]:
+    import openpyxl
+
+    system = load_bundled("budget-performance")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    kinds = ("projects", "values", "ratings")
+    for kind, path in zip(kinds, sample_assessment_paths("budget-performance"), strict=True):
+        ws = wb.create_sheet(kind)
+        for row in csv.reader(io.StringIO(path.read_text("utf-8"))):
+            ws.append([float(c) if kind == "values" and c.replace(".", "", 1).isdigit() else c for c in row])
+    return wb, system
+
+
+def test_xlsx_error_cells_are_reported_not_read_as_missing(tmp_path: Path) -> None:
+    """python-calamine reads an error cell (#DIV/0!) as '' (python-calamine issue #105): that made a
+    failed formula a missing value, imputed silently under missing='worst'. It is named as not a number."""
+    wb, system = _sample_workbook(tmp_path)
+    c = wb["values"]["C4"]
+    c.value, c.data_type = "#DIV/0!", "e"
+    wb.save(tmp_path / "err.xlsx")
+    for missing in (None, "worst"):
+        msg = r"err.xlsx: values!C4 \(column 'budget_execution_rate'\): '#DIV/0!' is not"
+        with pytest.raises(DataError, match=msg):
+            load_assessment(tmp_path / "err.xlsx", system, missing=missing)  # type: ignore[arg-type]
+
+
+def test_xlsx_far_cells(tmp_path: Path) -> None:
+    """A stray cell at XFD1048576 (1.7e10 cells from A1) made calamine panic (PanicException, not an
+    Exception). In a notes sheet it is skipped unread; in a table sheet the error names the last cell."""
+    wb, system = _sample_workbook(tmp_path)
+    wb.create_sheet("notes")["XFD1048576"] = "x"
+    wb.save(tmp_path / "notes.xlsx")
+    a = load_assessment(tmp_path / "notes.xlsx", system)
+    assert len(a.projects) == 6
+    wb, system = _sample_workbook(tmp_path)
+    wb["values"]["XFD1048576"] = "x"
+    wb.save(tmp_path / "far.xlsx")
+    with pytest.raises(DataError, match=r"sheet 'values' uses cells up to values!XFD1048576 .*Ctrl\+End"):
+        load_assessment(tmp_path / "far.xlsx", system)
+
+
+def test_xlsx_header_problems_name_the_header_cell(tmp_path: Path) -> None:
+    """A column of a values sheet that is not an indicator was reported as 'book.xlsx[values], header';
+    a workbook names the header cell as Excel does (values!E1)."""
+    wb, system = _sample_workbook(tmp_path)
+    wb["values"]["H1"] = "no_such_indicator"
+    wb.save(tmp_path / "h.xlsx")
+    with pytest.raises(DataError, match=r"h.xlsx: values!H1: column 'no_such_indicator' is not an indicator"):
+        load_assessment(tmp_path / "h.xlsx", system)
+
+
+def test_very_long_cells_are_clipped_in_messages(tmp_path: Path) -> None:
+    """A 100,000-character cell was echoed whole into the error (a 100 kB message); it is clipped with
+    its length, and the message still names file, line, column and project."""
+    system = load_bundled("budget-performance")
+    pp, vp, rp = sample_assessment_paths("budget-performance")
+    bad = tmp_path / "values.csv"
+    bad.write_text(vp.read_text("utf-8").replace("91.6", "9" * 100_000, 1), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_assessment([pp, bad, rp], system)
+    msg = str(info.value)
+    assert len(msg) < 1000
+    assert "values.csv, line 2, column 'completion_rate': '9999" in msg
+    assert "…' (100,000 characters) is not a finite number" in msg
+    assert "(project 'b01')" in msg

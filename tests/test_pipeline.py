@@ -428,3 +428,18 @@ def test_data_driven_weights_entropy_critic_combine(tmp_path: Path) -> None:
     np.testing.assert_allclose(by_node["inputs"].weights, wmod.entropy(r01[:, cols]), rtol=1e-12)
     assert np.isfinite(r.score_100).all()
     np.testing.assert_allclose(r.weights.sum(), 1.0)
+
+
+def test_evaluate_refuses_wrong_argument_types() -> None:
+    """evaluate(system, load_sample(...)) (a tuple of system and assessment) raised a raw TypeError from
+    os.fspath; wrong types are an InputError naming the argument."""
+    from ppeval.io import load_sample
+
+    system, assessment = load_sample("elderly-care")
+    with pytest.raises(InputError, match="assessment must be an Assessment, a path or a sequence of paths; got "
+                       "tuple holding Assessment, IndicatorSystem"):
+        evaluate(system, load_sample("elderly-care"))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="assessment must be .*; got int"):
+        evaluate(system, 3)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="system must be an IndicatorSystem or a path; got Assessment"):
+        evaluate(assessment, assessment)  # type: ignore[arg-type]

@@ -237,3 +237,19 @@ def test_constant_project_and_group(tmp_path: Path) -> None:
     assert a.ratings.rater.tolist() == ["1", "2"]
     assert a.ratings.value[0] == 4.0
     assert np.isnan(a.ratings.value[1])
+
+
+def test_duplicate_question_column_is_an_error(tmp_path: Path) -> None:
+    """A CSV export with the same question header twice was read from the first copy silently; a column
+    the mapping uses must be unique (an unused duplicate, e.g. two '备注' columns, stays harmless)."""
+    system = make_system()
+    q1 = question(0)
+    export = tmp_path / "export.csv"
+    export.write_text(f"序号,您的身份,{q1},备注,{q1},备注\n1,社区居民,满意,,一般,\n", encoding="gbk")
+    mapping = {**MAPPING, "project": "p01", "project_column": None, "project_codes": None, "questions": {q1: "s00"}}
+    with pytest.raises(DataError, match=rf"export.csv: column '{q1}' \(a question in the mapping\) appears 2 times "
+                       r"\(columns 3, 5\)"):
+        load_assessment(Questionnaire(export, mapping), system, missing="worst")
+    export.write_text(f"序号,您的身份,{q1},备注,备注\n1,社区居民,满意,,\n", encoding="gbk")
+    a = load_assessment(Questionnaire(export, mapping), system, missing="worst")
+    assert a.ratings.value.tolist() == [4.0]

@@ -246,3 +246,18 @@ def test_uncertainty_declared_with_the_data_overrides_the_system() -> None:
         analyse_uncertainty(RESULT, SYSTEM, DATA, samples=10, uncertainty={"resident_satisfaction": {"relative": 1}})
     with pytest.raises(InputError, match="output_achievement"):
         analyse_uncertainty(RESULT, SYSTEM, DATA, samples=10, uncertainty={"output_achievement": {"relative": -1}})
+
+
+@pytest.mark.parametrize("name", bundled.list_systems())
+@pytest.mark.parametrize("kw", [{}, {"mode": "relative"}, {"method": "fce"}])
+def test_every_bundled_system_runs(name: str, kw: dict) -> None:
+    """Every bundled system and mode gives an evidence analysis (proxies and skipped columns are noted)."""
+    system, data = bundled.load_sample(name)
+    result = evaluate(system, data, **kw)
+    u = analyse_uncertainty(result, system, data, samples=100, seed=1)
+    assert u.evidence is not None, u.notes
+    assert u.evidence.grade_probability is not None
+    np.testing.assert_allclose(u.evidence.grade_probability.sum(axis=1), 1.0, atol=1e-15)
+    ruled = [leaf.name for leaf in system.leaves() if getattr(leaf, "scoring", None) is not None]
+    if ruled and result.mode == "absolute":
+        assert any("scoring rule" in n for n in u.notes)

@@ -359,3 +359,16 @@ def test_fuzzy_aggregate_bad_input(stack: np.ndarray, weights: list[float] | Non
     with pytest.raises(InputError) as exc:
         fuzzy_aggregate(stack, weights)
     assert fragment in str(exc.value)
+
+
+def test_g1_huge_ratios_no_overflow() -> None:
+    """Ratios whose product overflows float64 (1e300 each) give the exact weights, no RuntimeWarning:
+    w = (1e300*1e300, 1e300, 1) / sum -> (1, 1e-300, 1e-600 -> 0) after normalisation."""
+    w = g1([2, 0, 1], [1e300, 1e300])
+    assert np.isfinite(w).all()
+    assert w.sum() == pytest.approx(1.0)
+    assert w[2] == pytest.approx(1.0)
+    assert w[0] == pytest.approx(1e-300, rel=1e-9)
+    assert w[1] == 0.0
+    # an overflow-free case keeps the direct product
+    np.testing.assert_allclose(g1([0, 1, 2], [2.0, 3.0]), np.array([6.0, 3.0, 1.0]) / 10.0)

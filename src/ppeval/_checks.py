@@ -61,7 +61,14 @@ def readonly(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
+def reject_complex(x: Any, name: str) -> None:
+    """Raise if ``x`` is a complex array (numpy would drop the imaginary part with a warning)."""
+    if getattr(getattr(x, "dtype", None), "kind", None) == "c":
+        raise InputError(f"{name} must be real numbers; got complex dtype {x.dtype}")
+
+
 def _to_float(x: Any, name: str) -> FloatArray:
+    reject_complex(x, name)
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:

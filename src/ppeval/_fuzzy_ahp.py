@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ppeval._checks import RECIPROCAL_TOL, locate, readonly
+from ppeval._checks import RECIPROCAL_TOL, locate, readonly, reject_complex
 from ppeval._typing import ArrayLike, FloatArray
 from ppeval.errors import InputError
 
@@ -44,6 +44,7 @@ def as_fuzzy_judgments(x: Any, name: str = "judgments", *, tol: float = RECIPROC
     Checks: shape, finite, positive, ``l <= m <= u``, diagonal ``(1, 1, 1)``
     and fuzzy reciprocity ``a_ji = (1/u_ij, 1/m_ij, 1/l_ij)`` (within ``tol``).
     """
+    reject_complex(x, name)
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -206,6 +207,7 @@ def fuzzy_aggregate(judgments: ArrayLike, weights: ArrayLike | None = None) -> F
     >>> print(fuzzy_aggregate([a, b])[0, 1].round(4).tolist())
     [1.7321, 2.8284, 3.873]
     """
+    reject_complex(judgments, "judgments")
     try:
         stack = np.asarray(judgments, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -218,6 +220,7 @@ def fuzzy_aggregate(judgments: ArrayLike, weights: ArrayLike | None = None) -> F
     if weights is None:
         w = np.full(k, 1.0 / k)
     else:
+        reject_complex(weights, "weights")
         w = np.asarray(weights, dtype=np.float64)
         if w.shape != (k,) or not np.isfinite(w).all() or (w < 0).any() or abs(float(w.sum()) - 1.0) > 1e-9:
             raise InputError(

@@ -310,3 +310,20 @@ def test_degenerate_data_agree_with_independent_linprog(
     np.testing.assert_allclose(slack, _max_slack_sum(x, y, r.objective, rts, orientation), atol=1e-6)
     np.testing.assert_allclose(r.input_targets, r.lambdas @ x, atol=1e-6)
     np.testing.assert_allclose(r.output_targets, r.lambdas @ y, atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [(1e300, 1e300), (2.0**-1000, 2.0**-1000), (1e300, 1e-300)])
+def test_units_invariance_at_extreme_magnitudes(scale: tuple[float, float]) -> None:
+    """DEA is units-invariant (CST 2007, sec. 3.9): inputs in units of 1e300, 2**-1000 (subnormal after
+    scaling by the old clipped factor) or mixed made HiGHS fail (stage-2 costs 2**1000 or inf: 'no optimal
+    solution'). The Cooper-Seiford-Tone hospital case gives its published scores in any unit."""
+    x = HOSPITALS[:, :2] * np.array(scale)
+    r = dea(x, HOSPITALS[:, 2:])
+    np.testing.assert_allclose(r.efficiency, HOSPITAL_CCR, atol=5e-4)
+    base = dea(HOSPITALS[:, :2], HOSPITALS[:, 2:])
+    np.testing.assert_allclose(r.efficiency, base.efficiency, rtol=1e-9)
+    np.testing.assert_allclose(r.lambdas, base.lambdas, atol=1e-9)
+    if scale[0] == scale[1]:  # equal units: the same max-slack solution, in the data's units
+        np.testing.assert_allclose(r.input_slacks / scale[0], base.input_slacks, atol=1e-9)
+    v = scale_efficiency(x, HOSPITALS[:, 2:])
+    assert np.isfinite(v.scale).all()

@@ -176,3 +176,39 @@ def test_module_doctests_run() -> None:
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
     assert result.attempted >= 3
+
+
+@pytest.mark.parametrize("rho", [1e-17, 1e-300, 5e-324])
+def test_tiny_rho_is_computed_not_divided_by_zero(rho: float) -> None:
+    """rho is documented as any number in (0, 1]; 1 + rho * d_max rounded rho < 1.1e-16 away, so the best
+    cells divided 0 by 0 (RuntimeWarning; the CLI's --rho 1e-300 was an internal error). Best cells keep
+    xi = 1, the others tend to 0 as rho -> 0 (Deng's formula, rho * d_max / (delta + rho * d_max))."""
+    x = np.array([[1.0, 5.0], [2.0, 3.0], [4.0, 4.0]])
+    t = [1, -1]
+    xi = grey_coefficients(x, t, rho=rho)
+    assert np.isfinite(xi).all()
+    np.testing.assert_array_equal(xi[[2, 1], [0, 1]], [1.0, 1.0])
+    assert (xi[[0, 0], [0, 1]] < 1e-15).all()
+    g = gra(x, [0.5, 0.5], t, rho=rho)
+    assert np.isfinite(g).all()
+    assert ((g >= 0) & (g <= 1)).all()
+    np.testing.assert_allclose(g, xi @ [0.5, 0.5])
+    deg = relational_degrees(np.array([[1.0, 2.0], [2.0, 2.5], [3.0, 3.5]]), [1.0, 2.0, 3.0], rho=rho)
+    assert np.isfinite(deg.coefficients).all()
+
+
+def test_relational_degrees_near_float64_max() -> None:
+    """Factors near 1.8e308: their column sum overflowed in the mean (RuntimeWarning), and opposite-signed
+    values overflowed in the raw deviations; both are computed (scale-free), a ratio beyond float64 is an
+    InputError naming the cell."""
+    y = [1.0, 2.0, 3.0]
+    big = np.array([[1.7e308, 1.0], [1.0e308, 2.0], [1.5e308, 3.0]])
+    r = relational_degrees(big, y, normalization="mean")
+    ref = relational_degrees(big / 1e300, y, normalization="mean")
+    np.testing.assert_allclose(r.coefficients, ref.coefficients, rtol=1e-12)
+    opp = np.array([[1.7e308, 1.0], [-1.7e308, 2.0], [1.5e308, 3.0]])
+    r = relational_degrees(opp, [-1.7e308, 1.7e308, 0.0], normalization="none")
+    ref = relational_degrees(opp / 2**1000, np.array([-1.7e308, 1.7e308, 0.0]) / 2**1000, normalization="none")
+    np.testing.assert_allclose(r.coefficients, ref.coefficients, rtol=1e-12)
+    with pytest.raises(InputError, match=r"factors\[1, 0\] = 1e\+300 and outcome\[1\] = 2.0 differ"):
+        relational_degrees([[1e-300, 1.0], [1e300, 2.0]], [1.0, 2.0], normalization="initial")

@@ -320,3 +320,47 @@ def test_icc_invariant_to_a_common_affine_rescaling(x: np.ndarray, a: float, b: 
     assert got.value == pytest.approx(want.value, rel=1e-7, abs=1e-9)
     assert got.p == pytest.approx(want.p, rel=1e-6, abs=1e-12)
     assert got.ci == pytest.approx(want.ci, rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("scale", [2.0**900, 2.0**-1070])
+def test_reliability_unit_free_at_extreme_magnitudes(scale: float) -> None:
+    """Alpha, ICC and KMO do not depend on the unit: values near 1e270 or subnormal (integers x 2**-1070,
+    exact) give the same statistics, with no overflow/underflow warning, instead of inf/0 sums of squares."""
+    from ppeval.qualitative import cronbach_alpha, icc, kmo_bartlett
+
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 6, (20, 4)).astype(float)
+    for missing in ("pairwise", "listwise"):
+        if scale > 1.0:
+            with pytest.raises(InputError, match="covariances exceed"):
+                cronbach_alpha(x * scale, missing=missing)
+            scale_a = 2.0**400  # covariances ~2**800 still representable
+        else:
+            scale_a = scale
+        a, b = cronbach_alpha(x, missing=missing), cronbach_alpha(x * scale_a, missing=missing)
+        assert b.alpha == pytest.approx(a.alpha, rel=1e-12)
+        np.testing.assert_allclose(b.item_total, a.item_total, rtol=1e-12)
+        if scale > 1.0:
+            np.testing.assert_allclose(b.covariance, a.covariance * 2.0**800, rtol=1e-12)
+    assert kmo_bartlett(x * scale).kmo == pytest.approx(kmo_bartlett(x).kmo, rel=1e-12)
+    assert kmo_bartlett(x * scale).p_value == pytest.approx(kmo_bartlett(x).p_value, rel=1e-9)
+    if scale < 1.0:
+        assert icc(x * scale).value == pytest.approx(icc(x).value, rel=1e-12)
+    else:
+        with pytest.raises(InputError, match="mean squares exceed"):
+            icc(x * scale)
+        r = icc(x * 2.0**400)  # mean squares ~2**800 still representable
+        assert r.value == pytest.approx(icc(x).value, rel=1e-12)
+        assert r.msr == pytest.approx(icc(x).msr * 2.0**800, rel=1e-12)
+
+
+def test_icc2_identical_targets_offset_raters_is_degenerate() -> None:
+    """Targets identical, raters differing by a constant: MSR = MSE = 0. ICC2 returned value 0 with p = 0
+    (claiming significance) and a nan interval; the F test is 0/0, so every form refuses (ICC3 already did)."""
+    x = [[1, 2], [1, 2], [1, 2]]
+    for kind in ("ICC2", "ICC2k", "ICC3", "ICC3k"):
+        with pytest.raises(DegenerateError):
+            icc(x, kind=kind)  # type: ignore[arg-type]
+    r = icc(x, kind="ICC1")  # MSW > 0: defined, F = 0
+    assert r.p == 1.0
+    assert np.isfinite(r.ci).all()

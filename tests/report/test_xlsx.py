@@ -12,7 +12,7 @@ import ppeval
 from ppeval.errors import InputError
 from ppeval.io import bundled
 from ppeval.report import analyse_sensitivity
-from ppeval.report.xlsx import TEXT, write_xlsx
+from ppeval.report.xlsx import header, write_xlsx
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,9 @@ def test_sheets_headers_and_formats(tmp_path: Path, sample: tuple) -> None:
         assert ws.freeze_panes == "A2"
         assert ws.cell(1, 1).font.bold
     scores = wb["评价结果"]
-    assert [c.value for c in scores[1]][:5] == ["排名", "项目编号", "项目名称", "得分", "等级"]
+    assert [c.value for c in scores[1]][:5] == [header(k, "zh") for k in ("rank", "project", "project_name", "score",
+                                                                           "grade")]
+    assert [c.value for c in scores[1]][:5] == ["名次", "项目编号", "项目名称", "得分", "等级"]  # the report's words
     # sorted by rank, numbers as numbers with a two-decimal format
     assert [scores.cell(k, 1).value for k in range(2, 8)] == [1, 2, 3, 4, 5, 6]
     best = int(np.argmin(r.ranks))
@@ -52,7 +54,7 @@ def test_sheets_headers_and_formats(tmp_path: Path, sample: tuple) -> None:
                                r.contributions[best])
     prov = wb["来源与复现"]
     values = {prov.cell(k, 1).value: prov.cell(k, 2).value for k in range(2, prov.max_row + 1)}
-    assert values["评价数据哈希"] == r.provenance.assessment_hash
+    assert values[header("assessment_hash", "zh")] == r.provenance.assessment_hash
     assert not list(tmp_path.glob(".*.tmp"))  # the temporary file was renamed
 
 
@@ -61,7 +63,7 @@ def test_scoring_sheet_totals_add_up(tmp_path: Path, sample: tuple) -> None:
     system, r = sample
     wb = openpyxl.load_workbook(write_xlsx(tmp_path / "r.xlsx", r, system, language="en"))
     ws = wb["Scoring sheet"]
-    assert [c.value for c in ws[1]] == [TEXT[k][1] for k in ("project", "dimension", "indicator", "points", "rule",
+    assert [c.value for c in ws[1]] == [header(k, "en") for k in ("project", "dimension", "indicator", "points", "rule",
                                                                "target", "actual", "earned", "note")]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     for pid, s100 in zip(r.project_ids, r.score_100, strict=True):

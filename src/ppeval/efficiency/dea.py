@@ -38,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ppeval._checks import as_matrix, one_of, readonly
-from ppeval._typing import ArrayLike, BoolArray, FloatArray
+from ppeval._typing import ArrayLike, BoolArray, FloatArray, IntArray
 from ppeval.efficiency._lp import INF, WarmLP
 from ppeval.errors import DegenerateError, InputError
 
@@ -159,6 +159,8 @@ def _as_data(inputs: ArrayLike, outputs: ArrayLike) -> tuple[FloatArray, FloatAr
 
 
 def _numeric(raw: Any) -> bool:
+    if getattr(getattr(raw, "dtype", None), "kind", None) == "c":
+        return False  # as_matrix names the complex dtype
     try:
         np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
@@ -166,11 +168,27 @@ def _numeric(raw: Any) -> bool:
     return True
 
 
-def _pow2(arr: FloatArray) -> FloatArray:
-    """Per-column power of two ``f`` with ``max_j arr * f`` in [0.5, 1) (1 for all-zero columns)."""
-    big = arr.max(axis=0)
-    _, expo = np.frexp(big)
-    out: FloatArray = np.ldexp(np.ones_like(big), np.clip(-expo, -1022, 1023))
+def _pow2(arr: FloatArray) -> IntArray:
+    """Per-column exponent ``e`` with ``max_j arr * 2**-e`` in [0.5, 1) (0 for all-zero columns).
+
+    Scaling with :func:`numpy.ldexp` by the exponent (not by a factor ``2**-e``, which does not exist
+    for subnormal columns, ``e`` < -1022, nor for columns near 1.8e308, ``2**1024``) is exact.
+    """
+    _, expo = np.frexp(arr.max(axis=0))
+    out: IntArray = expo.astype(np.int64)
+    return out
+
+
+def _slack_costs(ex: IntArray, ey: IntArray) -> FloatArray:
+    """Stage-2 objective weights ``2**e`` of the scaled slacks (the sum of slacks in the data's units).
+
+    Columns beyond 2**±60 (1e300, subnormal or mixed magnitudes) would give HiGHS costs it cannot use
+    (2**1024 is inf): then the weights are relative to the largest, and at least 2**-60.
+    """
+    e = np.concatenate([ex, ey])
+    if e.size and (e.max() > 60 or e.min() < -60):
+        e = np.maximum(e - e.max(), -60)
+    out: FloatArray = np.ldexp(np.ones(e.size), e)
     return out
 
 
@@ -180,8 +198,8 @@ def _solve(
     """Stage 1 (radial score) and stage 2 (max slacks) for every DMU; returns (score, lambdas, s-, s+)."""
     n, m = x.shape
     s = y.shape[1]
-    fx, fy = _pow2(x), _pow2(y)
-    xs, ys = x * fx, y * fy
+    ex, ey = _pow2(x), _pow2(y)
+    xs, ys = np.ldexp(x, -ex), np.ldexp(y, -ey)
     vrs = rts == "vrs"
     n_row = m + s + int(vrs)
     body = [xs.T, ys.T] + ([np.ones((1, n))] if vrs else [])
@@ -239,7 +257,7 @@ def _solve(
         ],
         format="csc",
     )
-    cost2 = np.concatenate([np.zeros(nf), 1.0 / fx, 1.0 / fy])
+    cost2 = np.concatenate([np.zeros(nf), _slack_costs(ex, ey)])
     rhs0 = np.concatenate([xs[0], ys[0], vrs_lo])
     lp2 = WarmLP(a2, cost2, np.zeros(nf + m + s), np.full(nf + m + s, INF), rhs0, rhs0, maximize=True)
     lambdas = np.zeros((n, n))
@@ -255,7 +273,9 @@ def _solve(
     lambdas[lambdas <= LAMBDA_TOL] = 0.0
     sminus[sminus <= SLACK_TOL] = 0.0
     splus[splus <= SLACK_TOL] = 0.0
-    return score, lambdas, sminus / fx, splus / fy
+    with np.errstate(over="ignore"):
+        sminus, splus = np.ldexp(sminus, ex), np.ldexp(splus, ey)
+    return score, lambdas, sminus, splus
 
 
 def _stage2(

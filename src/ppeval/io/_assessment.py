@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import difflib
+import functools
 import io
 import math
 import numbers
@@ -79,9 +80,21 @@ class _Table:
     where: Where
     rownum: IntArray  # 1-based line (CSV) or record number of each row
     meta: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet: see SourceInfo
+    header_cell: Callable[[str], str] | None = None  # where a header cell is (workbooks: 'book.xlsx: values!E1')
+
+    def header(self, name: str) -> str:
+        """Where column ``name``'s header is, for messages."""
+        return self.header_cell(name) if self.header_cell is not None else f"{self.source}, header"
 
     def info(self) -> SourceInfo:
         return SourceInfo(name=self.source, kind=self.kind, **{"format": "csv", **self.meta})
+
+
+_LONG_QUOTED = re.compile(r"'([^'\n]{200,})'")
+
+
+def _clip_quoted(m: re.Match[str]) -> str:
+    return f"'{m.group(1)[:60]}…' ({len(m.group(1)):,} characters)"
 
 
 @dataclass
@@ -89,7 +102,8 @@ class _Problems:
     items: list[str] = field(default_factory=list)
 
     def add(self, text: str) -> None:
-        self.items.append(text)
+        # a quoted cell text of 200+ characters (a pasted document, a 100,000-digit number) is shown clipped
+        self.items.append(_LONG_QUOTED.sub(_clip_quoted, text))
 
     def rows(self, idx: np.ndarray, describe: Callable[[int], str], summary: str | None = None) -> None:
         """Add one problem per row in ``idx`` (first few), then a count."""
@@ -530,20 +544,20 @@ class _Builder:
             j = self.leaf_index.get(name)
             if j is None:
                 self.problems.add(
-                    f"{t.source}, header: column {name!r} is not an indicator of {self.system.id!r}"
+                    f"{t.header(name)}: column {name!r} is not an indicator of {self.system.id!r}"
                     f"{_suggest(name, self.leaf_ids)}"
                 )
                 continue
             leaf = self.leaves[j]
             if isinstance(leaf, Qualitative):
                 self.problems.add(
-                    f"{t.source}, header: indicator {name!r} is qualitative; give its ratings in a ratings "
+                    f"{t.header(name)}: indicator {name!r} is qualitative; give its ratings in a ratings "
                     "table (project, indicator, rater, group, rating), not values"
                 )
                 continue
             if isinstance(leaf, Quantitative) and leaf.derived is not None:
                 self.problems.add(
-                    f"{t.source}, header: indicator {name!r} is computed by DEA from "
+                    f"{t.header(name)}: indicator {name!r} is computed by DEA from "
                     f"{', '.join(leaf.derived.inputs + leaf.derived.outputs)}; remove its column from the values"
                 )
                 continue
@@ -583,7 +597,7 @@ class _Builder:
         indicator = name[len(NOTE_PREFIX):] if name.startswith(NOTE_PREFIX) else ""
         if indicator and indicator not in self.leaf_index:
             self.problems.add(
-                f"{t.source}, header: note column {name!r} names no indicator of {self.system.id!r}"
+                f"{t.header(name)}: note column {name!r} names no indicator of {self.system.id!r}"
                 f"{_suggest(indicator, self.leaf_ids)}"
             )
             return
@@ -971,7 +985,7 @@ def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
     columns: dict[str, np.ndarray] = {}
     for c in df.columns:
         s = df.get_column(c)
-        if kind == "values" and s.dtype.is_numeric():
+        if kind == "values" and s.dtype.is_numeric() and c != "project":  # ids 1, 2 stay '1', '2', not '1.0'
             columns[c] = s.cast(pl.Float64).to_numpy()  # no copy for a float64 column without nulls
         elif s.dtype == pl.String:
             columns[c] = np.array(s.fill_null("").to_list(), dtype=np.str_)
@@ -1007,10 +1021,11 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
     columns: dict[str, np.ndarray] = {}
     for c in labels:
         s = frame[c]
-        if kind == "values" and pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+        if kind == "values" and numeric and c != "project":  # ids 1, 2 stay '1', '2', not '1.0'
             columns[c] = s.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
-            arr = s.to_numpy(dtype=object)
+            arr = s.to_numpy(dtype=object, copy=True)  # written below; without copy a read-only view
             arr[pd.isna(arr)] = None
             columns[c] = arr
     index = list(df.index)
@@ -1040,6 +1055,10 @@ def _policy(system: IndicatorSystem, missing: str | None) -> str:
     return missing
 
 
+def _header_cell(cells: dict[str, str], source: str, name: str) -> str:
+    return cells.get(name, f"{source}, header")
+
+
 def _excel_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
     from ppeval.io._excel import read_workbook
 
@@ -1057,8 +1076,12 @@ def _excel_tables(path: Path, system: IndicatorSystem) -> list[_Table]:
             continue
         kind = _detect_kind(sh.header, system, source)
         columns = dict(zip(sh.header, sh.columns, strict=True))
+        cells = {h: f"{path}: {sh.name}!{sh.letters[j]}{sh.header_row}" for j, h in enumerate(sh.header)}
         tables.append(
-            _Table(source, kind, columns, sh.n, sh.where_factory(), sh.rows, {"format": "xlsx", "sheet": sh.name})
+            _Table(
+                source, kind, columns, sh.n, sh.where_factory(), sh.rows, {"format": "xlsx", "sheet": sh.name},
+                header_cell=functools.partial(_header_cell, cells, source),
+            )
         )
     if not tables:
         shown = ", ".join(map(repr, skipped)) or "none with data"

@@ -13,7 +13,8 @@ of the same table are parsed by the same code into the same assessment:
 * formulas: the value Excel cached when it last saved the file (a workbook
   written by a program that does not compute formulas has none: empty cell);
 * error values (``#DIV/0!``, ``#N/A``): their text, which is then reported as
-  not a number;
+  not a number (in ``.xlsx``/``.xlsm`` found from the sheet XML, as python-calamine
+  reads them as empty cells; in ``.xls``/``.ods`` they read as empty cells);
 * merged cells: every cell of a merged range takes the value of its top-left
   cell (a project name merged down over its rating rows applies to each row).
 
@@ -26,6 +27,9 @@ non-empty row. Cells are named in messages the way Excel names them:
 from __future__ import annotations
 
 import datetime as _dt
+import html
+import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +46,10 @@ __all__ = ["EXCEL_SUFFIXES", "Sheet", "read_workbook", "column_letter", "cells_t
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: Rows searched for the header row.
 HEADER_SEARCH_ROWS = 20
+#: Largest sheet read, in cells of its used range from A1 (rows x columns): 1,048,576 rows of 10 columns
+#: (reading that takes about 2 GB of memory). A larger sheet with a ``project`` header is refused naming its
+#: last used cell; one without (notes) is skipped unread.
+MAX_SHEET_CELLS = 1_048_576 * 10
 _INT_LIMIT = 2.0**53
 
 StrArray = npt.NDArray[np.str_]
@@ -216,17 +224,144 @@ def read_workbook(
                 f"{p}: no sheet {', '.join(map(repr, unknown))}; the workbook has {', '.join(map(repr, names))}"
             )
         names = [n for n in names if n in sheets]
+    scans = _scan_sheets(p) if p.suffix.lower() in (".xlsx", ".xlsm") else {}
     out = []
     for name in names:
+        scan = scans.get(name)
+        if scan is not None and scan.area > MAX_SHEET_CELLS:
+            last = f"{name}!{column_letter(scan.cols - 1)}{scan.rows}"
+            raise DataError(
+                f"{p}: sheet {name!r} uses cells up to {last} ({scan.area:,} cells); sheets "
+                f"over {MAX_SHEET_CELLS:,} cells are not read: delete the rows and columns beyond the table "
+                "(Ctrl+End in Excel shows the last used cell) and save again"
+            )
         ws = wb.get_sheet_by_name(name)
-        grid = ws.to_python(skip_empty_area=False)
+        end = ws.end
+        if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_SHEET_CELLS:
+            if header is not None and not _has_header(ws, header):
+                continue  # not a table (a notes sheet with a stray far cell): not read whole
+            raise DataError(
+                f"{p}: sheet {name!r} uses cells up to {name}!{column_letter(end[1])}{end[0] + 1} "
+                f"({(end[0] + 1) * (end[1] + 1):,} cells from A1); sheets over {MAX_SHEET_CELLS:,} cells are "
+                "not read: delete the rows and columns beyond the table (Ctrl+End in Excel shows the last "
+                "used cell) and save again"
+            )
+        try:
+            grid = ws.to_python(skip_empty_area=False)
+        except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
+            if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+                raise
+            raise DataError(f"{p}: sheet {name!r} cannot be read: {type(exc).__name__}: {exc}") from None
         if not grid:
             continue
+        for r, c, text in scan.errors if scan is not None else ():
+            if r < len(grid) and c < len(grid[r]) and grid[r][c] in ("", None):
+                grid[r][c] = text
         _fill_merged(grid, ws.merged_cell_ranges)
         sheet = _sheet(p, name, grid, header)
         if sheet is not None:
             out.append(sheet)
     return out
+
+
+def _has_header(ws: Any, header: str) -> bool:
+    head = ws.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+    return any(header in (_text(v) for v in row) for row in head)
+
+
+_CELL_ADDRESS = re.compile(r"([A-Z]+)([0-9]+)")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*\bt=\"e\"[^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+_ATTR_R = re.compile(rb"\br=\"([A-Z]+[0-9]+)\"")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+@dataclass(frozen=True)
+class _SheetScan:
+    """What the sheet XML of an .xlsx/.xlsm says before calamine loads the sheet."""
+
+    errors: list[tuple[int, int, str]]  #: 0-based (row, column, error text) of cells holding an error value
+    rows: int  #: last used row (1-based)
+    cols: int  #: last used column (1-based); exact beyond column ZZ, else a bound (26 or 702)
+    area: int  #: cells calamine allocates (bounding box of the used cells) when rows x cols is large
+
+
+# literal-first patterns (the regex engine scans for the literal at C speed)
+_ROW_R = re.compile(rb" r=\"([0-9]+)\"")
+_ANY_CELL = re.compile(rb" r=\"([A-Z]+)([0-9]+)\"")
+_WIDE_CELL = re.compile(rb" r=\"([A-Z]{3})[0-9]")
+_TWO_LETTER_CELL = re.compile(rb" r=\"[A-Z]{2}[0-9]")
+
+
+def _column_number(letters: str) -> int:
+    j = 0
+    for ch in letters:
+        j = j * 26 + ord(ch) - 64
+    return j
+
+
+def _scan_sheets(path: Path) -> dict[str, _SheetScan]:
+    """Error cells and used extent of every sheet of an .xlsx/.xlsm workbook, by sheet name.
+
+    Error cells: python-calamine reads an error value (``#DIV/0!``, ``#N/A``) as an empty string
+    (python-calamine issue #105), which would make ``=A1/0`` a missing value, silently imputed under
+    ``missing: worst``; the sheet XML marks them ``t="e"``. Extent: calamine allocates a sheet's whole
+    used range when it loads it, so one stray cell at XFD1048576 asks for 1.7e10 cells and aborts the
+    process (no Python exception); the rows and columns are read from the XML first. A workbook this
+    cannot parse yields ``{}`` (calamine has already opened it, so it is a valid package).
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml")
+            rels = z.read("xl/_rels/workbook.xml.rels")
+            targets: dict[str, str] = {}
+            for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+                rid = re.search(rb"\bId=\"([^\"]+)\"", m.group(1))
+                tgt = re.search(rb"\bTarget=\"([^\"]+)\"", m.group(1))
+                if rid and tgt:
+                    targets[rid.group(1).decode()] = tgt.group(1).decode()
+            out: dict[str, _SheetScan] = {}
+            for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
+                attrs = m.group(1)
+                nm = re.search(rb"\bname=\"([^\"]*)\"", attrs)
+                rid = re.search(rb"\b\w+:id=\"([^\"]*)\"", attrs)
+                if nm is None or rid is None or rid.group(1).decode() not in targets:
+                    continue
+                target = targets[rid.group(1).decode()]
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                try:
+                    xml = z.read(part)
+                except KeyError:
+                    continue
+                errors = []
+                if b't="e"' in xml:
+                    for c in _ERROR_CELL.finditer(xml):
+                        ref = _ATTR_R.search(c.group(1))
+                        val = _VALUE.search(c.group(2))
+                        addr = _CELL_ADDRESS.fullmatch(ref.group(1).decode()) if ref else None
+                        if addr is None or val is None:
+                            continue
+                        text = html.unescape(val.group(1).decode("utf-8", "replace"))
+                        errors.append((int(addr.group(2)) - 1, _column_number(addr.group(1)) - 1, text))
+                last = max(xml.rfind(b"<row "), xml.rfind(b":row "))
+                at = xml.find(b" r=", last, xml.find(b">", last)) if last >= 0 else -1
+                tag = _ROW_R.match(xml, at) if at >= 0 else None
+                rows = int(tag.group(1)) if tag else xml.count(b"<row") + xml.count(b":row ")
+                cols = max((_column_number(c.group(1).decode()) for c in _WIDE_CELL.finditer(xml)), default=0)
+                if not cols:  # no column beyond ZZ: a bound from the widest column name used
+                    two = _TWO_LETTER_CELL.search(xml) is not None
+                    cols = 702 if two else 26
+                area = rows * cols
+                if area > MAX_SHEET_CELLS:  # rare: the exact bounding box of the used cells
+                    refs = [(int(c.group(2)), _column_number(c.group(1).decode())) for c in _ANY_CELL.finditer(xml)]
+                    if refs:
+                        rs, cs = [r for r, _ in refs], [c for _, c in refs]
+                        rows, cols = max(rs), max(cs)
+                        area = (rows - min(rs) + 1) * (cols - min(cs) + 1)
+                name = html.unescape(nm.group(1).decode("utf-8", "replace"))
+                out[name] = _SheetScan(errors, rows, cols, area)
+            return out
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return {}
 
 
 def _sheet(p: Path, name: str, grid: list[list[Any]], header_text: str | None) -> Sheet | None:

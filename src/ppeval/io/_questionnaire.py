@@ -219,6 +219,12 @@ class Questionnaire:
 
 def _find(header: list[str], name: str, source: str, what: str) -> int:
     if name in header:
+        at = [j + 1 for j, h in enumerate(header) if h == name]
+        if len(at) > 1:
+            raise DataError(
+                f"{source}: column {name!r} ({what} in the mapping) appears {len(at)} times (columns "
+                f"{', '.join(map(str, at))}); rename the copies so the mapping names one column"
+            )
         return header.index(name)
     close = difflib.get_close_matches(name, header, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -179,11 +179,18 @@ def detect_encoding(raw: bytes, source: str) -> tuple[str, str, bool]:
         nul_odd = raw[1::2].count(0)
         guess = "utf-16-le" if nul_odd > 4 * nul_even else "utf-16-be" if nul_even > 4 * nul_odd else None
         found = _try(raw, guess) if guess else None
-        if guess and found is not None and not _CONTROL.search(found):
+        # plausible text, not just decodable: a UTF-8 file with one stray NUL decodes as UTF-16 into
+        # rare ideographs (byte pairs of ASCII letters), which would then be "a file with no header"
+        if guess and found is not None and _plausibility(found, traditional=True) >= PLAUSIBLE:
             return found, guess, False
+        at = raw.index(b"\x00")
+        before = raw[:at]
+        line_no, col = before.count(b"\n") + 1, at - (before.rfind(b"\n") + 1) + 1
+        where = f"line {line_no}, byte {col}"
         raise DataError(
-            f"{source}: the file holds NUL bytes but is not UTF-16 text with or without a byte-order mark; "
-            "is it a binary file (an .xlsx saved with a .csv name)? Otherwise give encoding= (--encoding)"
+            f"{source}: the file holds NUL bytes (the first at {where}) but is not UTF-16 text with or without "
+            "a byte-order mark; is it a binary file (an .xlsx saved with a .csv name)? "
+            "Otherwise give encoding= (--encoding)"
         )
     u8 = _try(raw, "utf-8")
     if u8 is not None and (u8.isascii() or _plausibility(u8, traditional=True) >= PLAUSIBLE):
@@ -193,6 +200,9 @@ def detect_encoding(raw: bytes, source: str) -> tuple[str, str, bool]:
         return u8, "utf-8", False
     hint = "give encoding= (--encoding on the command line) or save the file as UTF-8"
     if gb is None:
+        damaged = _gb_damage(raw)
+        if damaged:
+            raise DataError(f"{source}: {damaged}; correct that byte (re-export the file) or {hint}")
         raise DataError(
             f"{source}: {_utf8_error(raw)}, and the file is not GB18030/GBK either: the encoding could not be "
             f"detected (perhaps Big5, Shift-JIS or a single-byte code page); {hint}"
@@ -209,6 +219,37 @@ def detect_encoding(raw: bytes, source: str) -> tuple[str, str, bool]:
     raise DataError(
         f"{source}: the encoding is ambiguous: line {line} reads {_clip(t8)!r} as UTF-8 and "
         f"{_clip(tg)!r} as GB18030/GBK; give encoding='utf-8' or encoding='gbk' (--encoding)"
+    )
+
+
+def _gb_damage(raw: bytes) -> str | None:
+    """For a GB18030/GBK file with a damaged byte: where GB18030 decoding fails, else ``None``.
+
+    Applies when the text before the first byte that is invalid in GB18030 holds non-UTF-8 Chinese
+    (the UTF-8 error comes earlier) that reads plausibly as GB18030: then the file is GBK with one bad
+    byte, and naming the first non-UTF-8 byte (a good GBK character) would point at the wrong cell.
+    """
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    else:
+        return None
+    try:
+        raw[:start].decode("utf-8")
+    except UnicodeDecodeError as u8:
+        if u8.start >= start:
+            return None
+    else:
+        return None
+    prefix = raw[:start].decode("gb18030")
+    if _plausibility(prefix) < PLAUSIBLE:
+        return None
+    line = prefix.count("\n") + 1
+    col = len(prefix) - (prefix.rfind("\n") + 1) + 1
+    return (
+        f"line {line}, character {col}: byte 0x{raw[start]:02x} is not valid GB18030/GBK, although the text "
+        "before it is GB18030/GBK (a damaged byte or a mixed-encoding file)"
     )
 
 

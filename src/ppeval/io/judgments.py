@@ -32,6 +32,8 @@ def _parse_cell(cell: str) -> float | None:
         if den == 0:
             return None
         value /= den
+    if not (math.isfinite(value) and value > 0.0):  # 0, 1e400, 1e-400, 1/10**400: not a usable ratio
+        return None
     return value
 
 
@@ -150,6 +152,14 @@ def read_judgment_matrix(path: str | os.PathLike[str]) -> tuple[list[str], np.nd
         labels = list(col_labels)
     else:
         labels = [str(k + 1) for k in range(n)]
+    seen: dict[str, int] = {}
+    for k, label in enumerate(labels):
+        if label in seen:
+            raise InputError(
+                f"{p}: element {label!r} is labelled twice (rows/columns {seen[label] + 1} and {k + 1}); "
+                "every element of the matrix needs its own label"
+            )
+        seen[label] = k
     # reciprocals for one-sided judgments, 1 on a missing diagonal
     diag = np.isnan(np.diag(matrix))
     matrix[diag, diag] = 1.0

@@ -41,7 +41,8 @@ class _Grey:
     """Prepared problem: ``xi_ij = num / (shift - (x_ij - origin_j) / denom_j)`` (see :func:`_prepare`)."""
 
     lin: _Linear
-    shift: FloatArray  # 1 + rho * d_max - offset_j
+    base: FloatArray  # 1 - offset_j: delta_ij = base_j - r_ij
+    spread: float  # rho * d_max, added after the deviation (1 + rho * d_max would round rho < 1e-16 away)
     num: float  # d_min + rho * d_max
     degenerate: bool  # d_max == 0: every alternative equals the reference; xi = 1
 
@@ -62,8 +63,8 @@ def _prepare(matrix: Any, types: Any, rho: Any, bounds: Any) -> tuple[FloatArray
         d_min = float(1.0 - np.maximum(r_lo, r_hi).max())
         d_max = float(1.0 - np.minimum(r_lo, r_hi).min())
         d_min = max(d_min, 0.0)  # rounding
-    shift = 1.0 + p * d_max - lin.offset
-    return x, _Grey(lin=lin, shift=shift, num=d_min + p * d_max, degenerate=d_max <= 0.0)
+    spread = p * d_max
+    return x, _Grey(lin=lin, base=1.0 - lin.offset, spread=spread, num=d_min + spread, degenerate=d_max <= 0.0)
 
 
 def _coefficients_block(xb: FloatArray, g: _Grey, out: FloatArray) -> FloatArray:
@@ -73,7 +74,8 @@ def _coefficients_block(xb: FloatArray, g: _Grey, out: FloatArray) -> FloatArray
         return out
     np.subtract(xb, g.lin.origin, out=out)
     out /= g.lin.denom
-    np.subtract(g.shift, out, out=out)  # delta_ij + rho * d_max
+    np.subtract(g.base, out, out=out)  # delta_ij
+    out += g.spread  # delta_ij + rho * d_max
     np.divide(g.num, out, out=out)
     return out
 
@@ -313,10 +315,18 @@ def relational_degrees(
     p = _as_rho(rho)
     kind = one_of(normalization, ("mean", "initial", "none"), "normalization")
     if kind == "none":
-        d = np.abs(x - y[:, None])
+        with np.errstate(over="ignore"):
+            d = np.abs(x - y[:, None])
+        if not np.isfinite(d).all():  # values near ±1.8e308 of opposite signs: the halves' deviations
+            d = np.abs(x * 0.5 - (y * 0.5)[:, None])  # (the coefficients depend on d / d_max only)
     else:
         if kind == "mean":
-            ref_x, ref_y, what = x.mean(axis=0), float(y.mean()), "mean"
+            with np.errstate(over="ignore"):  # a sum of values near 1.8e308 overflows; their mean does not
+                ref_x, ref_y = x.mean(axis=0), float(y.mean())
+            if not (np.isfinite(ref_x).all() and np.isfinite(ref_y)):
+                s = 2.0 ** -(n.bit_length() + 1)  # exact power of two: the scaled sum cannot overflow
+                ref_x, ref_y = (x * s).mean(axis=0) / s, float((y * s).mean()) / s
+            what = "mean"
         else:
             ref_x, ref_y, what = x[0], float(y[0]), "first value"
         if not ref_y > 0.0:
@@ -326,14 +336,22 @@ def relational_degrees(
             raise InputError(
                 f"factors[:, {j}] has {what} {ref_x[j]!r}; {kind} normalization needs a positive {what}"
             )
-        d = np.abs(x / ref_x - (y / ref_y)[:, None])
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            d = np.abs(x / ref_x - (y / ref_y)[:, None])
+    if not np.isfinite(d).all():
+        i, j = (int(v) for v in np.unravel_index(int(np.argmin(np.isfinite(d))), d.shape))
+        raise InputError(
+            f"factors[{i}, {j}] = {x[i, j]!r} and outcome[{i}] = {y[i]!r} differ by more than the float64 range "
+            f"after {kind} normalization; rescale the factors or the outcome"
+        )
     d_min, d_max = float(d.min()), float(d.max())
     if d_max == 0.0:
         raise DegenerateError(
             "every factor equals the outcome after normalization (all deviations 0): the relational "
             "coefficients are 0/0; every factor is perfectly related"
         )
-    xi = (d_min + p * d_max) / (d + p * d_max)
+    # in units of d_max, so rho * d_max cannot underflow to 0 (0/0) for a tiny rho and small deviations
+    xi = (d_min / d_max + p) / (d / d_max + p)
     deg = xi.mean(axis=0)
     order = np.argsort(-deg, kind="stable").astype(np.int64)
     return RelationalDegrees(

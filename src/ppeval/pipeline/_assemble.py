@@ -349,17 +349,50 @@ def _dea_column(
                 f"project {project_ids[i]!r}: {what} {names[k]!r} of DEA indicator {leaf.id!r} is "
                 f"{arr[i, k]:g}; DEA needs non-negative inputs and outputs"
             )
-        none = ~(arr > 0).any(axis=1)
-        if none.any():
-            i = int(np.argmax(none))
-            raise DataError(
-                f"project {project_ids[i]!r}: every {what} of DEA indicator {leaf.id!r} "
-                f"({', '.join(names)}) is 0; DEA needs at least one positive input and one positive output "
-                "per project (its efficiency would be unbounded or undefined)"
+    no_input = ~(x > 0).any(axis=1)
+    if no_input.any():
+        i = int(np.argmax(no_input))
+        raise DataError(
+            f"project {project_ids[i]!r}: every input of DEA indicator {leaf.id!r} ({', '.join(spec.inputs)}) "
+            "is 0; DEA needs at least one positive input per project (its efficiency would be unbounded)"
+        )
+    # A project that delivered no output at all gets efficiency 0 by convention: that is the CCR optimum
+    # (theta* = 0 with lambda = 0) and the limit of every output-oriented score; the BCC input-oriented
+    # LP would only measure how small its inputs are, which says nothing of performance when nothing was
+    # delivered. It is left out of the frontier LPs (which need a positive output) and named in a warning.
+    produced = (y > 0).any(axis=1)
+    if not produced.any():
+        raise DataError(
+            f"every output of DEA indicator {leaf.id!r} ({', '.join(spec.outputs)}) is 0 for every project; "
+            "DEA needs at least one project with a positive output"
+        )
+    keep = np.flatnonzero(produced)
+    sub = dea(x[keep], y[keep], rts=spec.rts, orientation=spec.orientation)
+    efficiency = np.zeros(len(project_ids))
+    efficiency[keep] = sub.efficiency
+    efficient = np.zeros(len(project_ids), dtype=bool)
+    efficient[keep] = sub.efficient
+    reference_sets: list[tuple[int, ...]] = [()] * len(project_ids)
+    for k, i in enumerate(keep.tolist()):
+        reference_sets[i] = tuple(int(keep[j]) for j in sub.reference_sets[k])
+    idle = np.flatnonzero(~produced)
+    if idle.size:
+        diagnostics.append(
+            Diagnostic(
+                code="dea_no_output",
+                severity="warning",
+                message=(
+                    f"indicator {leaf.id!r} ({leaf.name}): {idle.size} project(s) reported no output at all "
+                    f"({', '.join(name[c] for c in spec.outputs)} all 0) and get DEA efficiency 0 by convention "
+                    "(nothing was delivered for what they spent): "
+                    f"{listing([project_ids[i] for i in idle])}"
+                ),
+                indicator=leaf.id,
+                value=float(idle.size),
             )
-    res = dea(x, y, rts=spec.rts, orientation=spec.orientation)
+        )
     model = {"crs": "CCR (constant returns to scale)", "vrs": "BCC (variable returns to scale)"}[spec.rts]
-    frontier = [project_ids[i] for i in np.flatnonzero(res.efficient)]
+    frontier = [project_ids[i] for i in np.flatnonzero(efficient)]
     diagnostics.append(
         Diagnostic(
             code="dea_relative",
@@ -375,14 +408,14 @@ def _dea_column(
                 f"{listing(frontier)}"
             ),
             indicator=leaf.id,
-            value=float(res.efficient.sum()),
+            value=float(efficient.sum()),
         )
     )
-    below = np.flatnonzero(res.efficiency < 1.0)
+    below = np.flatnonzero((efficiency < 1.0) & produced)
     if below.size:
-        order = below[np.argsort(res.efficiency[below], kind="stable")]
-        peers = [", ".join(project_ids[j] for j in res.reference_sets[i]) for i in order[:20]]
-        shown = [f"{project_ids[i]} {res.efficiency[i]:.3f} (peers {p})" for i, p in zip(order, peers, strict=False)]
+        order = below[np.argsort(efficiency[below], kind="stable")]
+        peers = [", ".join(project_ids[j] for j in reference_sets[i]) for i in order[:20]]
+        shown = [f"{project_ids[i]} {efficiency[i]:.3f} (peers {p})" for i, p in zip(order, peers, strict=False)]
         more = f"; and {order.size - 20} more" if order.size > 20 else ""
         diagnostics.append(
             Diagnostic(
@@ -397,8 +430,7 @@ def _dea_column(
                 value=float(below.size),
             )
         )
-    out: FloatArray = np.array(res.efficiency, dtype=np.float64)
-    return out
+    return efficiency
 
 
 def _raw_worst(leaf: Quantitative | Qualitative, b: tuple[float, float]) -> float:

@@ -57,12 +57,21 @@ def _load(
     from ppeval import io
 
     if not isinstance(system, IndicatorSystem):
+        if not isinstance(system, str | PathLike):
+            raise InputError(f"system must be an IndicatorSystem or a path; got {type(system).__name__}")
         system = io.load_system(os.fspath(system))
     if not isinstance(assessment, Assessment):
         if isinstance(assessment, str | PathLike):
             paths = [os.fspath(assessment)]
-        else:
+        elif isinstance(assessment, Sequence) and all(isinstance(p, str | PathLike) for p in assessment):
             paths = [os.fspath(p) for p in assessment]
+        else:
+            raise InputError(
+                "assessment must be an Assessment, a path or a sequence of paths; got "
+                f"{type(assessment).__name__}"
+                + (f" holding {', '.join(sorted({type(p).__name__ for p in assessment}))}"
+                   if isinstance(assessment, Sequence) else "")
+            )
         assessment = io.load_assessment(paths, system)
     return system, assessment
 

@@ -146,6 +146,7 @@ def _values_spec(
 ) -> tuple[Any, tuple[str, ...]]:
     leaves = system.leaves()
     m = len(leaves)
+    ruled = _scored_by_rule(system, result)
     dist = ["none"] * m
     absolute = np.zeros(m)
     relative = np.zeros(m)
@@ -157,6 +158,12 @@ def _values_spec(
             continue
         u = declared.get(leaf.id, leaf.uncertainty)  # the data's declaration overrides the system's
         if u is None:
+            continue
+        if ruled[j]:
+            notes.append(
+                f"measurement uncertainty of {leaf.name} is not used: its scoring rule turns the value into "
+                "points, which this analysis does not repeat per sample"
+            )
             continue
         if leaf.direction in ("target", "interval"):
             notes.append(
@@ -177,10 +184,25 @@ def _values_spec(
     return value_uncertainty(dist, m, absolute=absolute, relative=relative, low=low, high=high), tuple(names)
 
 
-def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult) -> Any:
+def _scored_by_rule(system: IndicatorSystem, result: EvaluationResult) -> np.ndarray:
+    """Columns the evaluation turned into the share of points their scoring rule awards (absolute mode)."""
+    return np.array([result.mode == "absolute" and getattr(leaf, "scoring", None) is not None
+                     for leaf in system.leaves()], dtype=bool)
+
+
+def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult,
+                  notes: list[str]) -> Any:
     r = assessment.ratings
     if not len(r):
         return None
+    ruled = _scored_by_rule(system, result)
+    keep = ~ruled[r.indicator]
+    if not keep.all():
+        names = [leaf.name for j, leaf in enumerate(system.leaves()) if ruled[j] and isinstance(leaf, Qualitative)]
+        notes.append(f"the ratings of {', '.join(names)} are not resampled: their scoring rule turns the "
+                     "aggregated rating into points, which this analysis does not repeat per sample")
+        if not keep.any():
+            return None
     ev = system.evaluation
     gw = None
     groups = None
@@ -189,9 +211,10 @@ def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: Evalu
         w = np.array([ev.rater_group_weights[g] for g in groups], dtype=np.float64)
         gw = w / w.sum()
     return rating_evidence(
-        r.project, r.indicator, r.value, n_projects=len(result.project_ids), n_criteria=len(result.indicator_ids),
-        group=r.group, groups=groups, group_weights=gw, method=ev.rating_aggregation, trim=ev.trim,
-        project_ids=result.project_ids, indicator_ids=result.indicator_ids,
+        r.project[keep], r.indicator[keep], r.value[keep], n_projects=len(result.project_ids),
+        n_criteria=len(result.indicator_ids), group=r.group[keep], groups=groups, group_weights=gw,
+        method=ev.rating_aggregation, trim=ev.trim, project_ids=result.project_ids,
+        indicator_ids=result.indicator_ids,
     )
 
 
@@ -312,7 +335,7 @@ def analyse_uncertainty(
     v = float(result.provenance.config.get("v", 0.5))
     rules = system_decision_rules(system)
     bands = np.array([g.min for g in system.grades], dtype=np.float64)
-    rat = _ratings_spec(system, assessment, result) if ratings else None
+    rat = _ratings_spec(system, assessment, result, notes) if ratings else None
     declared = _as_declared(system, uncertainty)
     vals, uncertain = _values_spec(system, result, notes, declared) if values else (None, ())
     if ratings and rat is None:

@@ -119,6 +119,25 @@ class AlphaResult:
     alpha_if_deleted: FloatArray | None
 
 
+def _unit_scale(x: FloatArray) -> tuple[FloatArray, int]:
+    """``x`` times a power of two ``2**-e`` with ``max |x|`` in [0.5, 1), and ``e`` (``x`` and 0 when
+    ``max |x|`` lies within 2**±400, so ordinary data are computed bit for bit as given).
+
+    Cronbach's alpha, the ICC and KMO/Bartlett do not depend on the unit of the data; scaling by a power
+    of two is exact and keeps the squares and cross products of values near 1e300 or of subnormal values
+    (5e-324) inside float64 instead of overflowing to inf or underflowing to 0. nan stays nan.
+    """
+    if x.size == 0:
+        return x, 0
+    top = float(np.fmax.reduce(np.abs(x), axis=None))
+    if not (np.isfinite(top) and top > 0.0):
+        return x, 0
+    e = int(np.frexp(top)[1])
+    if -400 < e < 400:  # squares and sums stay far inside float64: compute on the data as given
+        return x, 0
+    return np.ldexp(x, -e), e
+
+
 def _pairwise_covariance(x: FloatArray) -> tuple[FloatArray, np.ndarray]:
     """Covariance of every pair of columns over the rows where both are present, and the pair counts."""
     present = ~np.isnan(x)
@@ -217,7 +236,7 @@ def cronbach_alpha(
     >>> round(cronbach_alpha(x).alpha, 4)
     0.9093
     """
-    x = as_matrix(items, "items", allow_nan=True)
+    x, scale = _unit_scale(as_matrix(items, "items", allow_nan=True))
     n_all, k = x.shape
     if k < 2:
         raise InputError(f"items has {k} column(s); Cronbach's alpha needs at least 2 items")
@@ -278,6 +297,14 @@ def cronbach_alpha(
         tr_rest = float(np.trace(cov)) - diag
         vals = (k - 1.0) / (k - 2.0) * (1.0 - tr_rest / rest_var)
         if_deleted = readonly(vals)
+    # the covariances in the data's own unit (everything else is unit-free)
+    with np.errstate(over="ignore", under="ignore"):
+        cov = np.ldexp(cov, 2 * scale)
+    if not np.isfinite(cov).all():
+        raise InputError(
+            f"items holds values up to about {float(np.ldexp(1.0, scale)):.3g}: their covariances exceed the "
+            "float64 range; divide items by a constant (alpha does not depend on the unit)"
+        )
     return AlphaResult(
         alpha=float(alpha),
         ci=(float(lower), float(upper)),
@@ -370,7 +397,9 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
         Every score equal (all mean squares 0): the ICC is 0/0; or the
         chosen form's denominator is not positive (an average-measure form
         when the targets' mean square ``MSR`` is 0, or ICC2k when ``MSR + (MSC
-        - MSE)/n <= 0``): the coefficient is unbounded.
+        - MSE)/n <= 0``): the coefficient is unbounded; or ``MSR`` and the
+        error mean square are both 0 (F = 0/0). Sums of squares below
+        ``64 eps`` times the total sum of squares count as 0.
 
     Notes
     -----
@@ -419,7 +448,7 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     >>> round(icc(x, kind="ICC2").value, 2)
     0.29
     """
-    x = as_matrix(matrix, "matrix", min_rows=2)
+    x, scale = _unit_scale(as_matrix(matrix, "matrix", min_rows=2))
     n, k = x.shape
     if k < 2:
         raise InputError(f"matrix has {k} column(s); the ICC needs at least 2 raters")
@@ -438,6 +467,10 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
     ss_e = float(np.einsum("ij,ij->", resid, resid))
     if ss_tot == 0.0:
         raise DegenerateError("every score in matrix is equal: the ICC is undefined (0/0)")
+    # A sum of squares at rounding level of the total is 0 (an offset a x + b must not turn an exact 0
+    # into 1e-30 and flip the F test).
+    tol = 64.0 * float(np.finfo(np.float64).eps) * ss_tot
+    ss_r, ss_c, ss_e = (v if v > tol else 0.0 for v in (ss_r, ss_c, ss_e))
     df_r, df_c, df_e = n - 1.0, k - 1.0, (n - 1.0) * (k - 1.0)
     df_w = n * (k - 1.0)
     msr, msc, mse = ss_r / df_r, ss_c / df_c, ss_e / df_e
@@ -459,6 +492,11 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
             f"{msr:.3g}: the targets hardly differ while the raters do); use a single-rater form or more targets"
         )
     value = num / den
+    if msr == 0.0 and den_ms == 0.0:
+        raise DegenerateError(
+            f"{form}'s F test is undefined for this table: the targets' mean square and the error mean square "
+            "are both 0 (every target gets the same scores; the raters differ only by constant offsets), F = 0/0"
+        )
     f_stat: float | None
     if den_ms > 0.0:
         f_stat = msr / den_ms
@@ -486,6 +524,16 @@ def icc(matrix: Any, *, kind: ICCKind = "ICC2k", confidence: float = 0.95) -> IC
                     f"step-up to {k} raters has no finite value; use a single-rater form or more targets"
                 )
             lo, hi = lo * k / step_lo, hi * k / step_hi
+    if not np.isfinite([value, p, lo, hi]).all():  # pragma: no cover - guarded by the cases above
+        raise DegenerateError(f"{form} has no finite value or interval for this table")
+    # the mean squares in the data's own unit (everything else is unit-free)
+    with np.errstate(over="ignore", under="ignore"):
+        msr, msc, mse, msw = (float(np.ldexp(v, 2 * scale)) for v in (msr, msc, mse, msw))
+    if not np.isfinite([msr, msc, mse, msw]).all():
+        raise InputError(
+            f"matrix holds values up to about {float(np.ldexp(1.0, scale)):.3g}: their mean squares exceed the "
+            "float64 range; divide matrix by a constant (the ICC does not depend on the unit)"
+        )
     return ICCResult(
         kind=form,
         value=float(value),
@@ -615,7 +663,7 @@ def kmo_bartlett(items: Any) -> KMOBartlettResult:
     >>> res.kmo > 0.8, res.p_value < 1e-10
     (True, True)
     """
-    x = as_matrix(items, "items", allow_nan=True)
+    x, _ = _unit_scale(as_matrix(items, "items", allow_nan=True))
     p = x.shape[1]
     if p < 2:
         raise InputError(f"items has {p} column(s); KMO and Bartlett's test need at least 2 items")

@@ -16,7 +16,9 @@ Sheets (names and headers in the report language, Chinese or English):
 * diagnostics and provenance -- what the evaluation found, and the versions
   and hashes that reproduce it.
 
-Numbers are stored as numbers with the formats a person would apply (scores
+Sheet names, headers and the words in cells (grades, weighting methods,
+severities) come from ppeval's message catalogs (:mod:`ppeval.i18n`), like the
+reports'. Numbers are stored as numbers with the formats a person would apply (scores
 ``0.00``, weights ``0.00%``, points ``0.##``), header rows are frozen, columns
 sized to their content. openpyxl is imported when a workbook is written.
 """
@@ -36,117 +38,109 @@ from ppeval.pipeline import EvaluationResult
 from ppeval.pipeline.scoring import scoring_sheets
 from ppeval.pipeline.sensitivity import SensitivityAnalysis
 from ppeval.pipeline.uncertainty import UncertaintyAnalysis
+from ppeval.report.sections._context import N_
 from ppeval.schema import IndicatorSystem
 
-__all__ = ["write_xlsx", "LANGUAGES", "TEXT"]
+__all__ = ["write_xlsx", "LANGUAGES", "TEXT", "header"]
 
 Language = Literal["zh", "en"]
 #: Languages of sheet names and headers.
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 
-#: Every sheet name and header, ``key: (Chinese, English)``: the one place to translate.
-TEXT: dict[str, tuple[str, str]] = {
-    # sheets
-    "sheet.scores": ("评价结果", "Scores"),
-    "sheet.weights": ("指标权重", "Weights"),
-    "sheet.scoring": ("评分表", "Scoring sheet"),
-    "sheet.contributions": ("指标贡献", "Contributions"),
-    "sheet.sensitivity": ("敏感性分析", "Sensitivity"),
-    "sheet.certainty": ("结果可信度与付款", "Certainty and payments"),
-    "sheet.diagnostics": ("诊断信息", "Diagnostics"),
-    "sheet.provenance": ("来源与复现", "Provenance"),
-    # scores
-    "rank": ("排名", "Rank"),
-    "project": ("项目编号", "Project"),
-    "project_name": ("项目名称", "Project name"),
-    "score": ("得分", "Score"),
-    "grade": ("等级", "Grade"),
-    "method_score": ("方法原始值", "Method score"),
-    "sub_score": ("{name}得分", "{name} score"),
-    # weights
-    "node": ("上级指标", "Parent node"),
-    "indicator": ("指标", "Indicator"),
-    "indicator_id": ("指标编号", "Indicator id"),
-    "weighting": ("赋权方法", "Weighting"),
-    "local_weight": ("局部权重", "Local weight"),
-    "global_weight": ("全局权重", "Global weight"),
-    "points": ("分值", "Points"),
-    "cr": ("一致性比率 CR", "Consistency ratio CR"),
-    # scoring sheet
-    "dimension": ("一级指标", "Dimension"),
-    "rule": ("评分标准", "Scoring rule"),
-    "target": ("指标值（目标）", "Target"),
-    "actual": ("实际完成值", "Actual value"),
-    "earned": ("得分", "Points earned"),
-    "note": ("偏差原因分析及说明", "Evidence / deviation note"),
-    "subtotal": ("小计", "Subtotal"),
-    "total": ("合计", "Total"),
-    "imputed": ("（缺失值已按规则补齐）", " (missing value imputed)"),
-    "formation": ("计分方式", "How the score is formed"),
-    # contributions
-    "contribution_note": ("各指标对得分（0-100）的贡献", "Each indicator's part of the score (0-100)"),
-    # sensitivity
-    "base_rank": ("基准排名", "Base rank"),
-    "p_first": ("排名第一的概率", "P(rank 1)"),
-    "likely_rank": ("最可能排名", "Most likely rank"),
-    "score_mean": ("得分均值", "Mean score"),
-    "score_std": ("得分标准差", "Score std. dev."),
-    "p_grade": ("等级“{grade}”的概率", "P({grade})"),
-    "mc_note": ("蒙特卡洛权重抽样 {n} 次（种子 {seed}）", "Monte Carlo: {n} weight samples (seed {seed})"),
-    # certainty and payments (evidence uncertainty)
-    "score_low": ("得分下限（5%）", "Score 5 %"),
-    "score_high": ("得分上限（95%）", "Score 95 %"),
-    "p_own_grade": ("等级可信度", "P(this grade)"),
-    "main_source": ("主要不确定来源", "Main source of spread"),
-    "decision": ("处理决定", "Decision"),
-    "contract_value": ("合同尾款", "Final payment at stake"),
-    "payment": ("应付金额", "Payment"),
-    "expected_payment": ("期望付款", "Expected payment"),
-    "payment_low": ("付款下限（5%）", "Payment 5 %"),
-    "payment_high": ("付款上限（95%）", "Payment 95 %"),
-    "money_at_risk": ("风险金额", "Money at risk"),
-    "source.weights": ("权重", "weights"),
-    "source.ratings": ("评分人", "raters"),
-    "source.values": ("测量值", "measured values"),
-    "certainty_note": ("蒙特卡洛抽样 {n} 次（种子 {seed}），同时变动：{sources}",
-                       "Monte Carlo: {n} samples (seed {seed}), varied together: {sources}"),
-    # diagnostics / provenance
-    "severity": ("级别", "Severity"),
-    "code": ("类型", "Code"),
-    "message": ("说明", "Message"),
-    "key": ("项目", "Item"),
-    "value": ("内容", "Value"),
-    "method": ("评价方法", "Method"),
-    "mode": ("计分模式", "Mode"),
-    "normalization": ("标准化方法", "Normalisation"),
-    "system": ("指标体系", "Indicator system"),
-    "system_version": ("指标体系版本", "System version"),
-    "system_hash": ("指标体系哈希", "System hash"),
-    "assessment_hash": ("评价数据哈希", "Assessment hash"),
-    "config_hash": ("配置哈希", "Configuration hash"),
-    "seed": ("随机种子", "Seed"),
-    "versions": ("软件版本", "Software versions"),
-    "none": ("无", "none"),
-    # values shown in cells
-    "grade.excellent": ("优", "excellent"),
-    "grade.good": ("良", "good"),
-    "grade.fair": ("中", "fair"),
-    "grade.poor": ("差", "poor"),
-    "weighting.fixed": ("固定权重", "fixed"),
-    "weighting.points": ("分值折算", "points"),
-    "weighting.equal": ("等权", "equal"),
-    "weighting.ahp": ("层次分析法", "AHP"),
-    "weighting.entropy": ("熵权法", "entropy"),
-    "weighting.critic": ("CRITIC法", "CRITIC"),
-    "weighting.cv": ("变异系数法", "coefficient of variation"),
-    "weighting.g1": ("G1法", "G1"),
-    "weighting.bwm": ("最优最劣法", "best-worst method"),
-    "weighting.fuzzy_ahp": ("模糊层次分析法", "fuzzy AHP"),
-    "weighting.combine": ("组合赋权", "combination"),
-    "weighting.override": ("指定权重", "override"),
-    "severity.info": ("提示", "info"),
-    "severity.warning": ("警告", "warning"),
-    "severity.error": ("错误", "error"),
+#: Every sheet name, header and cell text, ``key: English text``, marked for the message catalogs
+#: (``ppeval/locale/<lang>/LC_MESSAGES/ppeval.po``); :func:`header` gives them in a language.
+TEXT: dict[str, str] = {
+    "sheet.scores": N_("Scores"),
+    "sheet.weights": N_("Weights"),
+    "sheet.scoring": N_("Scoring sheet"),
+    "sheet.contributions": N_("Contributions"),
+    "sheet.sensitivity": N_("Sensitivity"),
+    "sheet.certainty": N_("Certainty and payments"),
+    "sheet.diagnostics": N_("Diagnostics"),
+    "sheet.provenance": N_("Provenance"),
+    "rank": N_("Rank"),
+    "project": N_("Project id"),
+    "project_name": N_("Project name"),
+    "score": N_("Score"),
+    "grade": N_("Grade"),
+    "method_score": N_("Method score"),
+    "sub_score": N_("{name} score"),
+    "node": N_("Parent node"),
+    "indicator": N_("Indicator"),
+    "indicator_id": N_("Indicator id"),
+    "weighting": N_("Weighting"),
+    "local_weight": N_("Local weight"),
+    "global_weight": N_("Global weight"),
+    "points": N_("Full points"),
+    "cr": N_("Consistency ratio CR"),
+    "dimension": N_("Dimension"),
+    "rule": N_("Scoring rule"),
+    "target": N_("Target"),
+    "actual": N_("Actual value"),
+    "earned": N_("Points earned"),
+    "note": N_("Evidence / deviation note"),
+    "subtotal": N_("Subtotal"),
+    "total": N_("Total"),
+    "imputed": N_(" (missing value imputed)"),
+    "formation": N_("How the score is formed"),
+    "contribution_note": N_("Each indicator's part of the score (0-100)"),
+    "base_rank": N_("Base rank"),
+    "p_first": N_("P(rank 1)"),
+    "likely_rank": N_("Most likely rank"),
+    "score_mean": N_("Mean score"),
+    "score_std": N_("Score std. dev."),
+    "p_grade": N_("P({grade})"),
+    "mc_note": N_("Monte Carlo: {n} weight samples (seed {seed})"),
+    "certainty_note": N_("Monte Carlo: {n} samples (seed {seed}), varied together: {sources}"),
+    "score_low": N_("Score 5 %"),
+    "score_high": N_("Score 95 %"),
+    "p_own_grade": N_("P(this grade)"),
+    "main_source": N_("Main source of spread"),
+    "decision": N_("Decision"),
+    "contract_value": N_("Final payment at stake"),
+    "payment": N_("Payment"),
+    "expected_payment": N_("Expected payment"),
+    "payment_low": N_("Payment 5 %"),
+    "payment_high": N_("Payment 95 %"),
+    "money_at_risk": N_("Money at risk"),
+    "source.weights": N_("weights"),
+    "source.ratings": N_("raters"),
+    "source.values": N_("measured values"),
+    "severity": N_("Severity"),
+    "code": N_("Code"),
+    "message": N_("Message"),
+    "key": N_("Item"),
+    "value": N_("Value"),
+    "method": N_("Method"),
+    "mode": N_("Mode"),
+    "normalization": N_("Normalisation"),
+    "system": N_("Indicator system"),
+    "system_version": N_("System version"),
+    "system_hash": N_("System hash"),
+    "assessment_hash": N_("Assessment hash"),
+    "config_hash": N_("Configuration hash"),
+    "seed": N_("Seed"),
+    "versions": N_("Software versions"),
+    "none": N_("none"),
+    "grade.excellent": N_("excellent"),
+    "grade.good": N_("good"),
+    "grade.fair": N_("fair"),
+    "grade.poor": N_("poor"),
+    "weighting.fixed": N_("fixed"),
+    "weighting.points": N_("points"),
+    "weighting.equal": N_("equal"),
+    "weighting.ahp": N_("AHP"),
+    "weighting.entropy": N_("entropy"),
+    "weighting.critic": N_("CRITIC"),
+    "weighting.cv": N_("coefficient of variation"),
+    "weighting.g1": N_("G1"),
+    "weighting.bwm": N_("best-worst method"),
+    "weighting.fuzzy_ahp": N_("fuzzy AHP"),
+    "weighting.combine": N_("combination"),
+    "weighting.override": N_("override"),
+    "severity.info": N_("info"),
+    "severity.warning": N_("warning"),
+    "severity.error": N_("error"),
 }
 
 _FMT_SCORE = "0.00"
@@ -155,10 +149,16 @@ _FMT_POINTS = "0.##"
 _FMT_CR = "0.0000"
 
 
-def _t(key: str, lang: Language, **kw: Any) -> str:
-    zh, en = TEXT[key]
-    text = zh if lang == "zh" else en
+def header(key: str, lang: str, **kw: Any) -> str:
+    """The text ``TEXT[key]`` in language ``lang`` (through the message catalogs), formatted with ``kw``."""
+    from ppeval.i18n import language
+
+    text = language(lang)._(TEXT[key])
     return text.format(**kw) if kw else text
+
+
+def _t(key: str, lang: Language, **kw: Any) -> str:
+    return header(key, lang, **kw)
 
 
 def _checks(result: Any, system: Any, sensitivity: Any, language: Any) -> Language:

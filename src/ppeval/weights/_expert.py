@@ -117,7 +117,14 @@ def g1(order: Sequence[int] | ArrayLike, ratios: ArrayLike) -> FloatArray:
     # by place: w_place[k] proportional to prod_{i > k} r_i (the last place is 1)
     rel = np.ones(n)
     if n > 1:
-        rel[:-1] = np.cumprod(r[::-1])[::-1]
+        with np.errstate(over="ignore"):
+            rel[:-1] = np.cumprod(r[::-1])[::-1]
+        if not np.isfinite(rel.sum()):
+            # the product overflows (ratios such as 1e300): the same weights from the log products, scaled
+            # by the largest; weights below 1e-308 of the first underflow to 0
+            log_rel = np.zeros(n)
+            log_rel[:-1] = np.cumsum(np.log(r[::-1]))[::-1]
+            rel = np.exp(log_rel - log_rel[0])
     w = np.empty(n)
     w[idx] = rel / rel.sum()
     return w

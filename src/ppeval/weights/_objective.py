@@ -37,7 +37,7 @@ from typing import Any, Literal, NoReturn, TypeAlias
 
 import numpy as np
 
-from ppeval._checks import WEIGHT_SUM_TOL, as_matrix, as_types, as_vector, as_weights, locate, one_of
+from ppeval._checks import WEIGHT_SUM_TOL, as_matrix, as_types, as_vector, as_weights, locate, one_of, reject_complex
 from ppeval._typing import ArrayLike, BoolArray, FloatArray, TypesLike
 from ppeval.errors import DegenerateError, InputError
 
@@ -100,6 +100,7 @@ def _raise_invalid(matrix: Any, name: str) -> NoReturn:
 
 def _as_data(matrix: Any, name: str) -> FloatArray:
     """Convert to a 2-D float64 array without a finiteness pass (done by :func:`_scan`)."""
+    reject_complex(matrix, name)
     try:
         arr = np.asarray(matrix, dtype=np.float64)
     except (TypeError, ValueError):

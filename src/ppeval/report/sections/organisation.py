@@ -72,4 +72,33 @@ def build(ctx: Context) -> list[Block]:
             k=min_raters)
     blocks.append(Table(tuple(header), tuple(rows), caption=caption,
                         numeric=(False, True, True, True, *[True] * len(q.groups)), emphasis=tuple(emph)))
+    blocks.extend(_reliability(ctx))
     return blocks
+
+
+def _reliability(ctx: Context) -> list[Block]:
+    """Cronbach's alpha and KMO per survey group, ICC per expert panel and indicator, with their thresholds."""
+    q, t = ctx.result.qualitative, ctx.t
+    _ = t._
+    stats = getattr(q, "reliability", ()) if q is not None else ()
+    if not stats:
+        return []
+    names = {"cronbach_alpha": _("Cronbach's alpha"), "kmo_bartlett": _("KMO (Bartlett's test)"), "icc": "ICC"}
+    rows, emph = [], []
+    for st in stats:
+        items = (t.join([ctx.name(i) for i in st.indicator_ids]) if len(st.indicator_ids) <= 3
+                 else _("{k} indicators").format(k=t.count(len(st.indicator_ids))))
+        label = names.get(st.statistic, st.statistic) + (f" ({st.kind})" if st.statistic == "icc" else "")
+        ci = "-" if st.ci is None else f"{t.num(float(st.ci[0]), 3)} - {t.num(float(st.ci[1]), 3)}"
+        rows.append((label, t.term(st.group), items, t.num(float(st.value), 3), ci, t.count(int(st.n)),
+                     t.num(float(st.threshold), 2), _("yes") if st.acceptable else _("no")))
+        emph.append(not st.acceptable)
+    return [
+        Paragraph(_("Reliability of the ratings: Cronbach's alpha and KMO (with Bartlett's test) of each survey "
+                    "group's answers, and the ICC of each expert panel's scores per indicator. Thresholds: "
+                    "alpha 0.7, KMO 0.6, ICC 0.75. The intervals are 95 per cent confidence intervals.")),
+        Table((_("Statistic"), _("Rater group"), _("Indicators"), _("Value"), _("Confidence interval"),
+               _("Respondents"), _("Threshold"), _("Acceptable")), tuple(rows),
+              caption=_("Reliability of the qualitative evidence"),
+              numeric=(False, False, False, True, True, True, True, False), emphasis=tuple(emph)),
+    ]

@@ -22,6 +22,9 @@ def build(ctx: Context) -> list[Block]:
     blocks.append(Paragraph(
         _("The weakest indicators of a project are those with the largest shortfall (points lost against the "
           "best possible value): where improving would gain most.")))
+    blocks.append(Paragraph(
+        _("They are the project's main obstacles: the percentage after the points is the indicator's obstacle "
+          "degree, its share of all the points the project lost.")))
     if ctx.project_index is not None:
         i = ctx.project_index
         order = np.argsort(-r.shortfall[i], kind="stable")
@@ -50,7 +53,9 @@ def build(ctx: Context) -> list[Block]:
         idx = ctx.order if ctx.n <= PROJECT_ROWS else ctx.shown()
         prow = []
         for i in idx:
-            weak_text = [f"{ctx.name(ind)} (-{t.num(float(r.shortfall[i, ctx.col[ind]]), 1)})" for ind in r.weakest[i]]
+            weak_text = [f"{ctx.name(ind)} (-{t.num(float(r.shortfall[i, ctx.col[ind]]), 1)}, "
+                         f"{t.pct(float(r.obstacle[i, ctx.col[ind]]) if r.obstacle is not None else 0.0)})"
+                         for ind in r.weakest[i]]
             top = np.argsort(-r.contributions[i], kind="stable")[:3]
             best = [f"{ctx.name(r.indicator_ids[j])} (+{t.num(float(r.contributions[i, j]), 1)})" for j in top]
             prow.append((ctx.project(i), t.num(float(r.score_100[i]), 2), "; ".join(weak_text) or "-", "; ".join(best)))
