@@ -94,6 +94,8 @@ def test_report_opens_the_conclusions_with_the_certainty(lang: str, title: str, 
         leaf_names = {leaf.names["zh"] for leaf in system.leaves() if leaf.names}
         boundary = [b for b in first.blocks if isinstance(b, Table)][1]
         assert all(row[2] in leaf_names or row[2] == "单项指标无法改变等级" for row in boundary.rows)
+        notes = [b.text for b in first.blocks if isinstance(b, Paragraph) and b.kind == "note"]
+        assert "没有指标声明测量不确定性：测量值保持不变" in notes  # the analysis' fixed notes are translated
     page = render_html(result, system=system, lang=lang, uncertainty=u)
     assert title in page
     assert page.index(title) > page.index('id="conclusions"')

@@ -20,7 +20,7 @@ from ppeval.report.sections._context import N_, Context, make_context
 from ppeval.schema import IndicatorSystem
 
 __all__ = ["certainty_subsection", "rounds_subsection", "uncertainty_section", "rounds_section", "MAX_ROWS",
-           "SOURCE_TERMS"]
+           "SOURCE_TERMS", "NOTE_TERMS"]
 
 #: Per-project rows shown in the certainty and rounds tables; beyond, the least sure (or most changed)
 #: projects are shown and a note points to the workbook, so a report of 10,000 projects stays small.
@@ -28,6 +28,17 @@ MAX_ROWS = 200
 
 #: The sources of uncertainty as they reach the report (marked for the catalogs).
 SOURCE_TERMS = (N_("weights"), N_("ratings"), N_("values"))
+
+#: Fixed notes of the analyses (ppeval.pipeline.uncertainty, ppeval.pipeline.compare), marked so that the
+#: catalogs translate them; other notes carry data and are shown as written.
+NOTE_TERMS = (
+    N_("imputed cells vary like measured ones of their indicator"),
+    N_("no raters' answers to resample: the ratings are fixed"),
+    N_("no indicator declares a measurement uncertainty: the measured values are fixed"),
+    N_("no decision rules (evaluation.decisions) in the system: no payments"),
+    N_("relative mode: a project's score also depends on the other projects of its round"),
+    N_("the evidence uncertainty of only one round was given: no change is tested against it"),
+)
 
 _Part = Paragraph | Table | Figure
 
@@ -124,7 +135,7 @@ def certainty_subsection(ctx: Context, analysis: UncertaintyAnalysis) -> Subsect
                             caption=_("Smallest change of one value that changes the grade"),
                             numeric=(False, False, False, True, False)))
     for note in analysis.notes:
-        blocks.append(Paragraph(note, "note"))
+        blocks.append(Paragraph(t.term(note), "note"))
     return Subsection(id="certainty", title=_("How sure is each grade?"), blocks=tuple(blocks))
 
 
@@ -188,7 +199,7 @@ def rounds_subsection(
         moved.append(_("joined: {items}").format(items=t.join(list(c.joined[:20]))))
     blocks.append(Paragraph(_("; ").join(moved) + _(".")))
     for note in c.notes:
-        blocks.append(Paragraph(note, "note"))
+        blocks.append(Paragraph(t.term(note), "note"))
     return Subsection(id="rounds", title=_("Rounds compared"), blocks=tuple(blocks))
 
 
