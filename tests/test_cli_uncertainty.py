@@ -144,3 +144,16 @@ def test_compare_report(result_json: str, tmp_path: Path) -> None:
     md = tmp_path / "c.md"
     assert main(["compare", result_json, result_json, "--report", str(md)]) == EXIT_OK
     assert "Rounds compared" in md.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "sheet"), [(["--lang", "en"], "Scoring sheet"), ([], "评分表"),
+                                             (["--lang", "en", "--xlsx-language", "zh"], "评分表"),
+                                             (["--lang", "zh"], "评分表")])
+def test_workbook_language_follows_lang(tmp_path: Path, args: list[str], sheet: str) -> None:
+    """--xlsx-language defaults to the --lang given (zh when none is given); an explicit one wins."""
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    assert main(["evaluate", *INPUTS, "--xlsx", str(out), *args]) == EXIT_OK
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert any(n.startswith(sheet) for n in names), names
