@@ -98,3 +98,37 @@ def test_kmo_of_each_survey_group() -> None:
     two = evaluate(*bundled.load_sample("3e-equity"))
     assert two.qualitative is not None
     assert not [s for s in two.qualitative.reliability if s.statistic == "kmo_bartlett"]
+
+
+def test_survey_of_one_answer_per_respondent_has_no_alpha_and_says_why() -> None:
+    """Each respondent answering one item: alpha is undefined (no pair answered together), an info says so."""
+    import dataclasses
+
+    from ppeval.schema.assessment import Ratings
+
+    system, data = bundled.load_sample("elderly-care")
+    r = data.ratings
+    rater = np.asarray(r.rater).astype(object)
+    su = np.asarray(r.group) == "service_user"
+    rater[su] = [f"one-{i}" for i in range(int(su.sum()))]
+    ratings = Ratings(r.project, r.indicator, rater.astype(str), r.group, r.value)
+    res = evaluate(system, dataclasses.replace(data, ratings=ratings))
+    assert res.qualitative is not None
+    groups = {s.group for s in res.qualitative.reliability if s.statistic == "cronbach_alpha"}
+    assert groups == {"family"}
+    msgs = [d.message for d in res.diagnostics_of("reliability_not_computed") if "'service_user' survey" in d.message]
+    assert len(msgs) == 1
+    assert "respondents answered one item only" in msgs[0]
+
+
+def test_hash_codes_partition_like_unique() -> None:
+    from ppeval.pipeline._reliability import _hash_codes
+
+    rng = np.random.default_rng(3)
+    a = np.array([f"r{i}" for i in rng.integers(0, 50, 400)] + ["", "r1 ", "R1"])
+    names, code = _hash_codes(a)
+    assert (names[code] == a).all()
+    assert sorted(names.tolist()) == np.unique(a).tolist()
+    obj = a.astype(object)  # not hashable from code units: falls back to np.unique
+    names2, code2 = _hash_codes(obj)
+    assert (names2[code2] == obj).all()

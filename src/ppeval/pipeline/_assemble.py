@@ -237,9 +237,15 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         if isinstance(leaf, Quantitative) and leaf.derived is not None:
             matrix[:, j] = _dea_column(leaf, leaves, matrix, assessment.project_ids, diagnostics)
 
-    raw = matrix.copy()
-    raw.setflags(write=False)
     ruled = np.array([scoring_rules and leaf.scoring is not None for leaf in leaves], dtype=bool)
+    # the raw values need their own (n, m) copy only when a column is transformed below (scoring rule,
+    # target / interval closeness); otherwise raw and matrix share one read-only buffer
+    transformed = ruled.any() or any(
+        isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval") for leaf in leaves
+    )
+    raw = matrix.copy() if transformed else matrix
+    if transformed:
+        raw.setflags(write=False)
     if ruled.any():
         static_points = system.points()
         for jr in np.flatnonzero(ruled):

@@ -10,7 +10,9 @@ projects (experts, government reviewers).
   respondents = (project, rater) rows, when the group answered at least 2
   indicators and at least 3 respondents answered; and KMO with Bartlett's
   test of the same answers (complete questionnaires, at least 3 items), when
-  computable.
+  computable. When every respondent answered one item only, alpha is undefined
+  (no pair of items answered together): an ``info`` diagnostic
+  ``reliability_not_computed`` says so and no table is built.
 * Panel: per indicator, ICC(2,k) (two-way random, mean of the panel's scores)
   on the projects every panel member scored (a fully crossed table); when
   fewer than 2 projects are complete (each project reviewed by some of the
@@ -31,7 +33,7 @@ import numpy as np
 
 from ppeval.errors import PPEvalError
 from ppeval.pipeline.result import Diagnostic, ReliabilityStat
-from ppeval.qualitative._common import factorize
+from ppeval.qualitative._common import factorize, hash_keys
 from ppeval.qualitative.reliability import (
     ALPHA_THRESHOLD,
     ICC_THRESHOLD,
@@ -60,42 +62,101 @@ def reliability_statistics(
     qset = np.zeros(len(ids), dtype=bool)
     qset[np.asarray(qual_cols, dtype=np.int64)] = True
     keep = qset[r.indicator]
-    names, gcode = factorize(r.group[keep])  # a handful of groups: no sort of the ratings
-    n_proj = max(len(assessment.project_ids), 1)
+    # a handful of groups: no sort of the ratings, and no copy of their group names
+    names, gcode_all = factorize(r.group)
+    rows = np.flatnonzero(keep)
+    gcode = gcode_all[rows]
     for g, group in enumerate(str(x) for x in names.tolist()):
-        m = np.flatnonzero(keep)[gcode == g]
-        raters, rater_code = np.unique(r.rater[m], return_inverse=True)
-        rater_code = rater_code.reshape(-1)
-        # distinct (rater, project) pairs as one int64 key each (a fast integer sort)
-        pairs = np.unique(rater_code * n_proj + r.project[m])
-        projects_per_rater = np.bincount(pairs // n_proj, minlength=raters.size)
-        if projects_per_rater.max() <= 1:
-            out.extend(_survey_alpha(group, r.project[m], rater_code, r.indicator[m], r.value[m], ids, diags))
+        m = rows[gcode == g]
+        if m.size == 0:  # a group that rated quantitative indicators only
+            continue
+        # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
+        # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
+        _, code = _hash_codes(r.rater[m])
+        n_codes = int(code.max()) + 1 if code.size else 1
+        # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
+        one_project = np.empty(n_codes, dtype=np.int64)
+        one_project[code] = r.project[m]
+        if bool((one_project[code] == r.project[m]).all()):
+            out.extend(_survey_alpha(group, r.project[m], r.rater[m], code, r.indicator[m], r.value[m], ids,
+                                     diags))
         else:
-            out.extend(_panel_icc(group, r.project[m], rater_code, raters, r.indicator[m], r.value[m],
-                                  ids, assessment, diags))
+            raters, rater_code = np.unique(r.rater[m], return_inverse=True)
+            out.extend(_panel_icc(group, r.project[m], rater_code.reshape(-1), raters, r.indicator[m],
+                                  r.value[m], ids, assessment, diags))
     return tuple(out), diags
+
+
+def _hash_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of ``arr`` (in the order of their 64-bit hashes) and the code of every entry.
+
+    No sort of the strings: each id is hashed from its code units
+    (:func:`~ppeval.qualitative._common.hash_keys`), the 64-bit keys are
+    sorted, and neighbours with equal keys are compared exactly; on a hash
+    collision between different ids (or ids that cannot be hashed) it falls
+    back to ``np.unique``. Exact either way.
+    """
+    a = np.asarray(arr)
+    key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
+    if key is not None and a.shape[0]:
+        order = np.argsort(key)
+        sk = key[order]
+        same = sk[1:] == sk[:-1]
+        # only neighbours with equal keys are compared as strings (none when every id is distinct)
+        if bool((a[order[1:][same]] == a[order[:-1][same]]).all()):
+            new = np.concatenate(([True], ~same))
+            code_sorted = np.cumsum(new) - 1
+            code = np.empty(a.shape[0], dtype=np.int64)
+            code[order] = code_sorted
+            return a[order[new]], code
+    uniq, inv = np.unique(a, return_inverse=True)
+    return uniq, inv.reshape(-1).astype(np.int64)
 
 
 def _survey_alpha(
     group: str,
     project: np.ndarray,
-    rater: np.ndarray,
+    rater_names: np.ndarray,
+    rater_hash: np.ndarray,
     indicator: np.ndarray,
     value: np.ndarray,
     ids: tuple[str, ...] | list[str],
     diags: list[Diagnostic],
 ) -> list[ReliabilityStat]:
+    """Alpha (and KMO) of one survey group.
+
+    In a survey every rater answers for one project, so a respondent is a rater. When no respondent
+    answered two or more of the group's items (one answer per questionnaire, e.g. a different resident
+    per question), no pair of items has a covariance and alpha is undefined: an ``info`` diagnostic
+    ``reliability_not_computed`` says so, and no respondents x items table is built.
+    """
     items, col = np.unique(indicator, return_inverse=True)
     if items.size < 2:
         return []
+    names = tuple(ids[int(j)] for j in items)
+    present = ~np.isnan(value)
+    per_resp = np.bincount(rater_hash[present], minlength=int(rater_hash.max()) + 1)
+    n_resp = int(np.count_nonzero(per_resp))
+    if n_resp < MIN_RESPONDENTS:
+        return []
+    if int(per_resp.max()) < 2:
+        diags.append(Diagnostic(
+            code="reliability_not_computed", severity="info",
+            message=f"Cronbach's alpha of the {group!r} survey ({', '.join(names)}) is undefined: each of its "
+            f"{n_resp} respondents answered one item only, so no two items were answered together",
+        ))
+        return []
+    # respondents (project, rater) in rater-id order, as the table's rows
+    order = np.argsort(_first_names(rater_names, rater_hash), kind="stable")  # a sort of distinct names only
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    rater = rank[rater_hash]
     n_r = int(rater.max()) + 1 if rater.size else 1
     resp, row = np.unique(project * n_r + rater, return_inverse=True)  # respondents (project, rater)
     table = np.full((resp.shape[0], items.size), np.nan)
     table[np.asarray(row).reshape(-1), col] = value
     answered = ~np.isnan(table).all(axis=1)
     table = table[answered]
-    names = tuple(ids[int(j)] for j in items)
     if table.shape[0] < MIN_RESPONDENTS:
         return []
     try:
@@ -117,6 +178,13 @@ def _survey_alpha(
             value=float(res.alpha),
         ))
     return [stat, *_survey_kmo(group, table, names, diags)]
+
+
+def _first_names(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The name of each code ``0 .. codes.max()`` (codes from :func:`_hash_codes` of ``names``)."""
+    out = np.empty(int(codes.max()) + 1, dtype=names.dtype)
+    out[codes] = names
+    return out
 
 
 def _survey_kmo(

@@ -314,7 +314,8 @@ def assessment_fingerprints(assessment: Assessment) -> Fingerprints:
         if len(r) and r.file.size == len(r):
             per += _segment_sums(r.file.astype(np.int64), rfp, k)
         if 0 <= assessment.info_source < k:
-            per[assessment.info_source] += info_fp.sum(dtype=np.uint64)
+            i = assessment.info_source  # a 1-element slice: array arithmetic wraps mod 2**64 without a warning
+            per[i:i + 1] += info_fp.sum(dtype=np.uint64)
         names = _source_names(sources)
         merged: dict[str, np.uint64] = {}
         for name, v in zip(names, per.tolist(), strict=True):
