@@ -103,3 +103,57 @@ def test_uncertainty_file_with_the_data(result_json: str, tmp_path: Path) -> Non
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["sources"] == ["weights", "ratings", "values"]
     assert data["uncertain_values"] == ["output_achievement"]
+
+
+def test_uncertainty_report_in_chinese(result_json: str, tmp_path: Path) -> None:
+    """--report writes the report with the certainty section; --lang zh also makes the workbook Chinese."""
+    import openpyxl
+
+    report, xlsx = tmp_path / "out" / "u.html", tmp_path / "u.xlsx"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "200", "--seed", "1", "--no-boundary",
+                 "--lang", "zh", "--report", str(report), "--xlsx", str(xlsx)]) == EXIT_OK
+    page = report.read_text(encoding="utf-8")
+    assert "评价等级的确定性" in page
+    assert "六、评价结论及建议" in page
+    assert "结果可信度与付款" in openpyxl.load_workbook(xlsx, read_only=True).sheetnames
+    assert not list(report.parent.glob(".ppeval-tmp-*"))
+    # never over an existing output without --force, never over an input; nothing half written
+    before = page
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--report", str(report)]) == EXIT_INPUT
+    assert report.read_text(encoding="utf-8") == before
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "50", "--report",
+                 str(tmp_path / "r.md"), "--json", str(tmp_path / "r.md")]) == EXIT_INPUT
+    assert not (tmp_path / "r.md").exists()
+    en = tmp_path / "u_en.md"
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "100", "--seed", "1", "--no-boundary",
+                 "--report", str(en), "--xlsx", str(tmp_path / "en.xlsx"), "--xlsx-language", "en"]) == EXIT_OK
+    assert "How sure is each grade?" in en.read_text(encoding="utf-8")
+    assert "Certainty and payments" in openpyxl.load_workbook(tmp_path / "en.xlsx", read_only=True).sheetnames
+
+
+def test_compare_report(result_json: str, tmp_path: Path) -> None:
+    report = tmp_path / "c.docx"
+    assert main(["compare", result_json, result_json, "--earlier", *INPUTS, "--later", *INPUTS, "--samples", "100",
+                 "--seed", "2", "--lang", "zh", "--report", str(report)]) == EXIT_OK
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(report)).paragraphs)
+    assert "两轮评价对比" in text
+    assert "评价等级的确定性" in text
+    assert main(["compare", result_json, result_json, "--report", str(report)]) == EXIT_INPUT
+    md = tmp_path / "c.md"
+    assert main(["compare", result_json, result_json, "--report", str(md)]) == EXIT_OK
+    assert "Rounds compared" in md.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "sheet"), [(["--lang", "en"], "Scoring sheet"), ([], "评分表"),
+                                             (["--lang", "en", "--xlsx-language", "zh"], "评分表"),
+                                             (["--lang", "zh"], "评分表")])
+def test_workbook_language_follows_lang(tmp_path: Path, args: list[str], sheet: str) -> None:
+    """--xlsx-language defaults to the --lang given (zh when none is given); an explicit one wins."""
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    assert main(["evaluate", *INPUTS, "--xlsx", str(out), *args]) == EXIT_OK
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert any(n.startswith(sheet) for n in names), names

@@ -614,3 +614,21 @@ def test_points_in_a_system_workbook(tmp_path: Path) -> None:
     system = io.load_system(tmp_path / "system.xlsx")
     assert system.points() == {"total": 100.0, "a": 40.0, "b": 30.0, "c": 30.0}
     assert system.local_weights("total") == pytest.approx({"a": 0.4, "b": 0.3, "c": 0.3})
+
+
+def test_every_method_has_a_scoring_sheet() -> None:
+    """evaluate(method='gra') then a scoring sheet (and `ppeval evaluate --method gra --xlsx`) raised
+    KeyError: 'gra' (an internal error): every method of evaluate() says how its score is formed."""
+    import typing
+
+    from ppeval.pipeline._evaluate import Method
+
+    methods = typing.get_args(Method)
+    assert set(methods) <= set(SCORE_FORMATION)
+    system, assessment = io.load_sample("3e-equity")
+    for method in methods:
+        r = ppeval.evaluate(system, assessment, method=method)
+        sheet = scoring_sheet(r, system, 0)
+        assert sheet.formation_zh
+        names = ("Weighted sum", "TOPSIS", "VIKOR", "Fuzzy comprehensive evaluation", "Grey relational analysis")
+        assert sheet.formation_en.split(":")[0] in names

@@ -326,12 +326,16 @@ def _write_report(
     lang: Language,
     narrative: Narrative | None,
     project: str | None,
+    **extra: Any,
 ) -> tuple[Path, ...]:
-    """Write a report, with a progress bar on a terminal (one step per chapter, then the rendering)."""
+    """Write a report, with a progress bar on a terminal (one step per chapter, then the rendering).
+
+    ``extra`` goes to :func:`ppeval.report.write_report` (``uncertainty=``, ``comparison=``, ``round_labels=``).
+    """
     from ppeval.report import SECTIONS, write_report
 
     kwargs: dict[str, Any] = {"system": system, "sensitivity": sensitivity, "command": command, "lang": lang,
-                              "narrative": narrative, "project": project}
+                              "narrative": narrative, "project": project, **extra}
     if not sys.stderr.isatty():
         return write_report(report, result, **kwargs)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -10,14 +10,20 @@ from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    _add_report_options,
     _console,
     _draw_seed,
     _error,
+    _language,
     _load_inputs,
+    _load_narrative,
     _non_negative_int,
+    _quote_command,
     _read_result_text,
+    _report_path,
+    _write_report,
 )
-from ppeval.cli.uncertainty import write_json
+from ppeval.cli._output import Outputs
 from ppeval.errors import InputError, ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -46,6 +52,17 @@ def run(args: argparse.Namespace) -> int:
 
     from ppeval.pipeline import compare
 
+    t = _language(args.lang)
+    narrative = _load_narrative(args.narrative)
+    report = _report_path(args.report)
+    inputs = [args.earlier_result, args.later_result, *(args.earlier or []), *(args.later or []),
+              *([args.narrative] if args.narrative else [])]
+    outputs = Outputs(inputs, force=args.force)
+    named = [(Path(p), o) for p, o in ((args.json, "--json"), (report, "--report")) if p]
+    for path, option in named:
+        outputs.check(path, option)
+    if len({p.resolve() for p, _o in named}) == 1 and len(named) == 2:
+        raise InputError("--json and --report name the same file; give each output its own name")
     seed = _draw_seed(args.seed)
     samples = args.samples if args.samples else DEFAULT_SAMPLES
     try:
@@ -87,10 +104,30 @@ def run(args: argparse.Namespace) -> int:
         console.print("joined: " + ", ".join(later_names[p] for p in c.joined), markup=False)
     for note in c.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
+    with outputs.transaction():  # every output written, or none
+        if args.json:
+            from ppeval._serialize import dumps
+
+            outputs.stage_text(Path(args.json), "--json", dumps(c, indent=1))
+        if report is not None:
+            labels = (Path(args.earlier_result).stem, Path(args.later_result).stem)
+            if labels[0] == labels[1]:
+                labels = (t._("earlier round"), t._("later round"))
+            command = _quote_command(["ppeval", "compare", args.earlier_result, args.later_result,
+                                      *(["--earlier", *args.earlier] if args.earlier else []),
+                                      *(["--later", *args.later] if args.later else []),
+                                      "--samples", str(samples), "--seed", str(seed)])
+            later_uncertainty = u1 if s1 is not None else None
+            outputs.stage(report, "--report", lambda p: list(_write_report(
+                p, r1, system=s1, sensitivity=None, command=command, lang=t, narrative=narrative,
+                project=args.project, uncertainty=later_uncertainty, comparison=c, round_labels=labels)))
+    _ = t._
+    for folder in outputs.created:
+        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
     if args.json:
-        inputs = (args.earlier_result, args.later_result, *(args.earlier or []), *(args.later or []))
-        written = write_json(args.json, c, force=args.force, inputs=inputs)
-        console.print(f"comparison written to {written}", markup=False, soft_wrap=True)
+        console.print(f"comparison written to {args.json}", markup=False, soft_wrap=True)
+    if report is not None:
+        console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -112,5 +149,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"Monte Carlo samples per round with --earlier/--later (default {DEFAULT_SAMPLES})")
     p.add_argument("--seed", type=_non_negative_int, default=None, metavar="S", help="seed of the draws")
     p.add_argument("--json", metavar="OUT.json", help="also write the comparison as JSON")
-    p.add_argument("--force", action="store_true", help="replace an existing --json file")
+    _add_report_options(p, report_help="also write a report of the later round (OUT.docx, OUT.html or OUT.md) "
+                                       "whose chapter 6 compares the rounds (slope chart)")
+    p.add_argument("--force", action="store_true", help="replace existing --json / --report files")
     p.set_defaults(func=run)

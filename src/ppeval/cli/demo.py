@@ -19,6 +19,7 @@ from ppeval.cli._common import (
     _report_path,
 )
 from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
+from ppeval.cli._xlsx import xlsx_language as resolve_xlsx_language
 from ppeval.cli.evaluate import evaluate_and_write
 
 __all__ = ["register", "run"]
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         narrative_path=args.narrative,
         project=args.project,
         xlsx_out=xlsx,
-        xlsx_language=args.xlsx_language,
+        xlsx_language=resolve_xlsx_language(args.xlsx_language, args.lang),
         force=force,
     )
 

@@ -31,6 +31,7 @@ from ppeval.cli._common import (
 )
 from ppeval.cli._output import Outputs
 from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
+from ppeval.cli._xlsx import xlsx_language as resolve_xlsx_language
 from ppeval.errors import InputError
 
 __all__ = ["register", "run", "evaluate_and_write"]
@@ -178,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         questionnaires=args.questionnaire,
         rho=args.rho,
         xlsx_out=xlsx,
-        xlsx_language=args.xlsx_language,
+        xlsx_language=resolve_xlsx_language(args.xlsx_language, args.lang),
         force=force,
         csv_out=Path(args.csv) if args.csv is not None else None,
         weights_from=args.weights_from,

@@ -3,47 +3,32 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    _add_report_options,
     _add_sampling,
     _concentration,
     _console,
     _draw_seed,
     _error,
+    _language,
     _load_inputs,
+    _load_narrative,
+    _quote_command,
     _read_result_text,
+    _report_path,
+    _write_report,
 )
+from ppeval.cli._output import Outputs
+from ppeval.cli._xlsx import add_xlsx_language_argument
+from ppeval.cli._xlsx import xlsx_language as resolve_xlsx_language
 from ppeval.errors import InputError, ReproducibilityError
 
-__all__ = ["register", "run", "write_json"]
-
-
-def write_json(path: str, obj: Any, *, force: bool, inputs: tuple[str, ...] = ()) -> Path:
-    """Write ``obj`` as JSON to ``path`` atomically; never over an input, nor over a file without ``force``."""
-    from ppeval._serialize import dumps
-
-    out = Path(path)
-    if any(out.resolve() == Path(p).resolve() for p in inputs):
-        raise InputError(f"--json {out}: that is one of the input files; choose another file name")
-    if out.exists() and not force:
-        raise InputError(f"--json {out}: the file exists; pass --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(dumps(obj, indent=1))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+__all__ = ["register", "run"]
 
 
 def _money(x: float) -> str:
@@ -57,7 +42,18 @@ def run(args: argparse.Namespace) -> int:
     from ppeval.cli._xlsx import xlsx_path
     from ppeval.pipeline import analyse_uncertainty, reproduce
 
+    t = _language(args.lang)
+    narrative = _load_narrative(args.narrative)
+    report = _report_path(args.report)
     xlsx = xlsx_path(args.xlsx, args.force)
+    inputs = [args.result, args.system, *args.data, *([args.uncertainty] if args.uncertainty else []),
+              *([args.narrative] if args.narrative else [])]
+    outputs = Outputs(inputs, force=args.force)
+    named = [(Path(p), o) for p, o in ((args.json, "--json"), (report, "--report"), (xlsx, "--xlsx")) if p]
+    for path, option in named:
+        outputs.check(path, option)
+    if len({p.resolve() for p, _o in named}) < len(named):
+        raise InputError("two of --json, --report and --xlsx name the same file; give each output its own name")
     _read_result_text(args.result)  # a clear message for a missing or unreadable file
     system, assessment = _load_inputs(args.system, args.data)
     try:
@@ -108,15 +104,42 @@ def run(args: argparse.Namespace) -> int:
                           f"(payments whose decision changes within the 5-95 % variation)", markup=False)
     for note in u.notes:
         console.print(f"note: {note}", markup=False, soft_wrap=True)
-    if args.json:
-        written = write_json(args.json, u, force=args.force, inputs=(args.result, args.system, *args.data))
-        console.print(f"uncertainty analysis written to {written}", markup=False, soft_wrap=True)
-    if xlsx is not None:
-        from ppeval.report.xlsx import write_xlsx
+    with outputs.transaction():  # every output written, or none
+        if args.json:
+            from ppeval._serialize import dumps
 
-        write_xlsx(xlsx, result, system, uncertainty=u, language="en" if args.xlsx_language == "en" else "zh",
-                   overwrite=args.force)
-        console.print(f"workbook written to {xlsx}", markup=False, soft_wrap=True)
+            outputs.stage_text(Path(args.json), "--json", dumps(u, indent=1))
+        if report is not None:
+            import dataclasses
+
+            from ppeval.report import project_names_in
+
+            names = project_names_in(assessment, t)
+            shown = dataclasses.replace(result, project_names=tuple(
+                names.get(p, n) for p, n in zip(result.project_ids, result.project_names, strict=True)))
+            command = _quote_command(["ppeval", "uncertainty", args.result, args.system, *args.data,
+                                      "--samples", str(samples), "--seed", str(seed)])
+            outputs.stage(report, "--report", lambda p: list(_write_report(
+                p, shown, system=system, sensitivity=None, command=command, lang=t, narrative=narrative,
+                project=args.project, uncertainty=u)))
+        if xlsx is not None:
+            from ppeval.report.xlsx import write_xlsx
+
+            def workbook(p: Path) -> list[Path]:
+                write_xlsx(p, result, system, uncertainty=u,
+                           language=resolve_xlsx_language(args.xlsx_language, args.lang), overwrite=True)
+                return [p]
+
+            outputs.stage(xlsx, "--xlsx", workbook)
+    _ = t._
+    for folder in outputs.created:
+        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+    if args.json:
+        console.print(f"uncertainty analysis written to {args.json}", markup=False, soft_wrap=True)
+    if report is not None:
+        console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
+    if xlsx is not None:
+        console.print(_("workbook written to {path}").format(path=xlsx), markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -146,7 +169,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", metavar="OUT.json", help="also write the analysis as JSON")
     p.add_argument("--xlsx", metavar="OUT.xlsx",
                    help="also write the results as an Excel workbook with a certainty and payments sheet")
-    p.add_argument("--xlsx-language", choices=("zh", "en"), default="zh",
-                   help="language of the workbook's sheet names and headers (default zh)")
-    p.add_argument("--force", action="store_true", help="replace existing --json / --xlsx files")
+    _add_report_options(p, report_help="also write a report (OUT.docx, OUT.html or OUT.md) whose chapter 6 opens "
+                                       "with how sure each grade and payment is")
+    add_xlsx_language_argument(p)  # after --lang: its default follows --lang
+    p.add_argument("--force", action="store_true", help="replace existing --json / --report / --xlsx files")
     p.set_defaults(func=run)

@@ -190,7 +190,12 @@ def rsr(
     kind = "nonint" if method == "non-int" else one_of(method, ("int", "nonint"), "method")
     cut = _cutoffs(grades, cutoffs)
     r = _ranks(x, t, kind)
-    score = (r @ w[0]) / n
+    # Column by column, not a BLAS product: every project's sum is formed in the same order, so projects
+    # with equal ranks get bit-equal RSRs and fall into one group below whatever their row position.
+    score = np.zeros(n)
+    for j in range(m):
+        score += r[:, j] * w[0, j]
+    score /= n
     values, inverse, freq = np.unique(score, return_inverse=True, return_counts=True)
     inverse = np.asarray(inverse).reshape(-1)
     cum = np.cumsum(freq)

@@ -186,6 +186,13 @@ SCORE_FORMATION: dict[str, tuple[str, str]] = {
         "weighted memberships are averaged and scored at the grade centres; the points earned do not in "
         "general add up to the score.",
     ),
+    "gra": (
+        "灰色关联分析：总分 = 100 × 灰色关联度 Σ w_j·ξ_ij，ξ_ij = (Δmin + ρ·Δmax)/(Δ_ij + ρ·Δmax)，"
+        "Δ_ij 为达成度与理想值的差距，ρ 为分辨系数（Deng 1982）；各指标得分之和一般不等于总分。",
+        "Grey relational analysis: the score is 100 x the grey relational grade sum_j w_j xi_ij, with "
+        "xi_ij = (d_min + rho d_max) / (d_ij + rho d_max), d_ij the gap of the achievement to the ideal and rho "
+        "the distinguishing coefficient (Deng 1982); the points earned do not in general add up to the score.",
+    ),
 }
 
 

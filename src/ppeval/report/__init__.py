@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ppeval.errors import InputError
-from ppeval.pipeline import EvaluationResult
+from ppeval.pipeline import EvaluationResult, RoundComparison, UncertaintyAnalysis
 from ppeval.pipeline.sensitivity import SensitivityAnalysis, analyse_sensitivity
 from ppeval.report._blocks import Document
 from ppeval.report.i18n import Language, available_languages, language
@@ -137,6 +137,9 @@ def report_document(
     project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    uncertainty: UncertaintyAnalysis | None = None,
+    comparison: RoundComparison | None = None,
+    round_labels: tuple[str, str] | None = None,
 ) -> Document:
     """The content of a report, before rendering (what :func:`render_html` and the others render).
 
@@ -171,6 +174,17 @@ def report_document(
         Report date (default today), formatted for the language.
     progress : callable, optional
         Called with each chapter's id as it is built (a progress bar).
+    uncertainty : UncertaintyAnalysis, optional
+        From :func:`ppeval.pipeline.analyse_uncertainty` (needs ``system``):
+        chapter 6 opens with "How sure is each grade?" - grade certainty,
+        decisions, expected payments, money at risk, the smallest change that
+        moves a grade.
+    comparison : RoundComparison, optional
+        From :func:`ppeval.pipeline.compare` (this result being the later
+        round): chapter 6 adds "Rounds compared" with a slope chart.
+    round_labels : tuple of (str, str), optional
+        Names of the earlier and the later round (default "earlier round",
+        "later round", translated).
 
     Raises
     ------
@@ -198,8 +212,25 @@ def report_document(
         result = dataclasses.replace(result, project_names=tuple(names))
     if date is not None and not isinstance(date, dt.date):
         raise InputError(f"date must be a datetime.date or None; got {type(date).__name__}")
+    if uncertainty is not None:
+        if not isinstance(uncertainty, UncertaintyAnalysis):
+            raise InputError(f"uncertainty must be an UncertaintyAnalysis (from ppeval.pipeline.analyse_uncertainty) "
+                             f"or None; got {type(uncertainty).__name__}")
+        if system is None:
+            raise InputError("uncertainty= needs system= (the grade bands and the indicator names)")
+        ev = uncertainty.evidence
+        if ev is not None and ev.base_scores.shape[0] != len(result.project_ids):
+            raise InputError(f"uncertainty has {ev.base_scores.shape[0]} projects; the result has "
+                             f"{len(result.project_ids)}: it was computed for another evaluation")
+    if comparison is not None and not isinstance(comparison, RoundComparison):
+        raise InputError(f"comparison must be a RoundComparison (from ppeval.pipeline.compare) or None; got "
+                         f"{type(comparison).__name__}")
+    if round_labels is not None and (not isinstance(round_labels, tuple) or len(round_labels) != 2
+                                     or not all(isinstance(x, str) and x for x in round_labels)):
+        raise InputError(f"round_labels must be two non-empty strings (earlier, later); got {round_labels!r}")
     return build_document(result, t, system=system, sensitivity=sensitivity, command=command, title=title,
-                          narrative=narrative, project=index, date=date, progress=progress)
+                          narrative=narrative, project=index, date=date, progress=progress,
+                          uncertainty=uncertainty, comparison=comparison, round_labels=round_labels)
 
 
 def render_html(
@@ -214,12 +245,16 @@ def render_html(
     project: str | None = None,
     project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
+    uncertainty: UncertaintyAnalysis | None = None,
+    comparison: RoundComparison | None = None,
+    round_labels: tuple[str, str] | None = None,
 ) -> str:
     """Render a self-contained HTML report of an evaluation.
 
     Parameters
     ----------
-    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, uncertainty, \
+    comparison, round_labels
         As for :func:`report_document`.
 
     Returns
@@ -237,7 +272,8 @@ def render_html(
 
     return render_document(report_document(
         result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-        narrative=narrative, project=project, project_names=project_names, date=date))
+        narrative=narrative, project=project, project_names=project_names, date=date, uncertainty=uncertainty,
+        comparison=comparison, round_labels=round_labels))
 
 
 def render_docx(
@@ -252,12 +288,16 @@ def render_docx(
     project: str | None = None,
     project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
+    uncertainty: UncertaintyAnalysis | None = None,
+    comparison: RoundComparison | None = None,
+    round_labels: tuple[str, str] | None = None,
 ) -> bytes:
     """Render a Word (``.docx``) report of an evaluation.
 
     Parameters
     ----------
-    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, uncertainty, \
+    comparison, round_labels
         As for :func:`report_document`.
 
     Returns
@@ -276,7 +316,8 @@ def render_docx(
 
     return render_document(report_document(
         result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-        narrative=narrative, project=project, project_names=project_names, date=date))
+        narrative=narrative, project=project, project_names=project_names, date=date, uncertainty=uncertainty,
+        comparison=comparison, round_labels=round_labels))
 
 
 def render_markdown(
@@ -292,12 +333,16 @@ def render_markdown(
     project: str | None = None,
     project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
+    uncertainty: UncertaintyAnalysis | None = None,
+    comparison: RoundComparison | None = None,
+    round_labels: tuple[str, str] | None = None,
 ) -> MarkdownReport:
     """Render a Markdown report of an evaluation (figures returned as SVG files to write).
 
     Parameters
     ----------
-    result, system, sensitivity, command, title, lang, narrative, project, project_names, date
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, uncertainty, \
+    comparison, round_labels
         As for :func:`report_document`.
     figure_dir : str
         Folder, relative to the Markdown file, that the figure links point into.
@@ -327,7 +372,8 @@ def render_markdown(
             or ".." in Path(figure_dir).parts:
         raise InputError(f"figure_dir is {figure_dir!r}; expected a relative folder name such as 'figures'")
     doc = report_document(result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
-                          narrative=narrative, project=project, project_names=project_names, date=date)
+                          narrative=narrative, project=project, project_names=project_names, date=date,
+                          uncertainty=uncertainty, comparison=comparison, round_labels=round_labels)
     text, figures = render_document(doc, figure_dir)
     return MarkdownReport(text=text, figures=figures)
 
@@ -364,6 +410,9 @@ def write_report(
     project_names: Mapping[str, str] | None = None,
     date: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    uncertainty: UncertaintyAnalysis | None = None,
+    comparison: RoundComparison | None = None,
+    round_labels: tuple[str, str] | None = None,
 ) -> tuple[Path, ...]:
     """Write a Word (``.docx``), HTML (``.html``, ``.htm``) or Markdown (``.md``, ``.markdown``) report.
 
@@ -374,7 +423,8 @@ def write_report(
     ----------
     path : path-like
         The report file; its suffix chooses the format. Parent folders are created.
-    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, progress
+    result, system, sensitivity, command, title, lang, narrative, project, project_names, date, progress, \
+    uncertainty, comparison, round_labels
         As for :func:`report_document`.
 
     Returns
@@ -393,7 +443,8 @@ def write_report(
         raise InputError(f"{p}: unknown report type {p.suffix!r}; use .docx, .html or .md")
     doc = report_document(result, system=system, sensitivity=sensitivity, command=command, title=title, lang=lang,
                           narrative=narrative, project=project, project_names=project_names, date=date,
-                          progress=progress)
+                          progress=progress, uncertainty=uncertainty, comparison=comparison,
+                          round_labels=round_labels)
     if suffix in _HTML:
         from ppeval.report.html import render_document as html_document
 

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from ppeval import __version__
-from ppeval.pipeline import EvaluationResult
+from ppeval.pipeline import EvaluationResult, RoundComparison, UncertaintyAnalysis
 from ppeval.pipeline.sensitivity import SensitivityAnalysis
 from ppeval.report._blocks import Block, Document, Section
 from ppeval.report.i18n import Language
@@ -83,8 +83,15 @@ def build_document(
     project: int | None = None,
     date: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    uncertainty: UncertaintyAnalysis | None = None,
+    comparison: RoundComparison | None = None,
+    round_labels: tuple[str, str] | None = None,
 ) -> Document:
-    """Build the report's content in language ``t`` (one project's report when ``project`` is an index)."""
+    """Build the report's content in language ``t`` (one project's report when ``project`` is an index).
+
+    An uncertainty analysis and a comparison of two rounds open chapter 6
+    (conclusions), where a purchaser reads first.
+    """
     _ = t._
     ctx = make_context(result, system, t, sens=sensitivity, command=command, narrative=narrative,
                        project_index=project)
@@ -93,7 +100,18 @@ def build_document(
     for (sid, _title), heading in zip(SECTIONS, titles, strict=True):
         if progress is not None:
             progress(sid)
-        sections.append(Section(sid, heading, tuple(_BUILDERS[sid](ctx))))
+        blocks = _BUILDERS[sid](ctx)
+        if sid == "conclusions" and (uncertainty is not None or comparison is not None):
+            from ppeval.report._uncertainty import certainty_subsection, rounds_subsection
+
+            first: list[Block] = []
+            if uncertainty is not None:
+                first.append(certainty_subsection(ctx, uncertainty))
+            if comparison is not None:
+                before, after = round_labels if round_labels is not None else (None, None)
+                first.append(rounds_subsection(ctx, comparison, earlier_label=before, later_label=after))
+            blocks = first + blocks
+        sections.append(Section(sid, heading, tuple(blocks)))
     r = result
     name = localized(system.name, system.names, t.code) if system is not None else r.provenance.system_id
     day = date or dt.date.today()

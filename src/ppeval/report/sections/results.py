@@ -8,9 +8,14 @@ import numpy as np
 
 from ppeval.report import plots
 from ppeval.report._blocks import Block, Figure, Paragraph, Subsection, Table
+from ppeval.report.i18n import Language
 from ppeval.report.sections._context import WIDE_COLUMNS, Context
 
-__all__ = ["build", "ranking_table"]
+__all__ = ["build", "ranking_table", "scoring_sheet_blocks", "SHEETS_IN_REPORT"]
+
+#: The all-project report has a compact scoring-sheet table (points earned per dimension) up to this many
+#: projects; beyond, a note points to the workbook and the one-project reports (a report stays small).
+SHEETS_IN_REPORT = 30
 
 
 def ranking_table(ctx: Context) -> Table:
@@ -193,11 +198,91 @@ def _residents(ctx: Context) -> list[Block]:
     ))]
 
 
+def _points(t: Language, x: float) -> str:
+    return t.num(float(x), 2)
+
+
+def scoring_sheet_blocks(ctx: Context) -> list[Paragraph | Table]:
+    """The scoring sheet (评分表, :func:`ppeval.pipeline.scoring.scoring_sheet`) in the report.
+
+    A one-project report gets the project's full sheet: per first-level
+    dimension its indicators with points, scoring rule, target, actual value
+    and points earned, subtotals, the total and how the score is formed. The
+    all-project report gets points earned per dimension for every project (up
+    to :data:`SHEETS_IN_REPORT` projects), else a note pointing to the
+    workbook. Needs the indicator system (nothing without it).
+    """
+    from ppeval.pipeline.scoring import scoring_sheet, scoring_sheets
+
+    r, t, system = ctx.result, ctx.t, ctx.system
+    _ = t._
+    if system is None:
+        return []
+    blocks: list[Paragraph | Table] = []
+    if ctx.project_index is not None:
+        sheet = scoring_sheet(r, system, ctx.project_index)
+        rows: list[tuple[str, ...]] = []
+        indent: list[int] = []
+        strong: list[bool] = []
+        imputed = False
+        for d in sheet.dimensions:
+            rows.append((ctx.name(d.dimension), _points(t, d.points), "", "", "", _points(t, d.earned)))
+            indent.append(0)
+            strong.append(True)
+            for row in (x for x in sheet.rows if x.dimension == d.dimension):
+                actual = row.actual_text or ("-" if row.actual is None else t.num(float(row.actual), 2))
+                if row.imputed:
+                    actual += " *"
+                    imputed = True
+                rows.append((ctx.name(row.indicator), _points(t, row.points),
+                             row.rule_zh if t.code == "zh" else row.rule_en, row.target or "-", actual,
+                             _points(t, row.earned)))
+                indent.append(1)
+                strong.append(False)
+        rows.append((_("Total"), _points(t, sheet.total_points), "", "", "", _points(t, sheet.earned)))
+        indent.append(0)
+        strong.append(True)
+        caption = _("Scoring sheet of {project}").format(project=ctx.project(ctx.project_index))
+        if imputed:
+            caption += _("; * marks an imputed value")
+        blocks.append(Table((_("Indicator"), _("Full marks"), _("Scoring rule"), _("Target"), _("Actual value"),
+                             _("Points earned")), tuple(rows), caption=caption,
+                            numeric=(False, True, False, False, True, True), indent=tuple(indent),
+                            emphasis=tuple(strong)))
+        blocks.append(Paragraph(_("Score {score} of 100, grade {grade}: {formation}").format(
+            score=t.num(float(r.score_100[ctx.project_index]), 2), grade=ctx.grade(r.grades[ctx.project_index]),
+            formation=sheet.formation_zh if t.code == "zh" else sheet.formation_en)))
+        return blocks
+    if ctx.n > SHEETS_IN_REPORT:
+        return [Paragraph(_("The scoring sheet of every project (indicator, points, scoring rule, actual value, "
+                            "points earned) is in the workbook (--xlsx, sheet \"Scoring sheet\"); each "
+                            "project's report (--project) contains its own."), "note")]
+    sheets = scoring_sheets(r, system)
+    dims = sheets[0].dimensions if sheets else ()
+    header = [_("Project"), *(_("{dimension} ({points} points)").format(
+        dimension=ctx.name(d.dimension), points=_points(t, d.points)) for d in dims),
+        _("Total ({points} points)").format(points=_points(t, sheets[0].total_points) if sheets else "-")]
+    table_rows = []
+    for i in ctx.order.tolist():
+        sh = sheets[i]
+        earned = {d.dimension: d.earned for d in sh.dimensions}
+        table_rows.append((ctx.project(i), *(_points(t, earned.get(d.dimension, 0.0)) for d in dims),
+                           _points(t, sh.earned)))
+    blocks.append(Table(tuple(header), tuple(table_rows),
+                        caption=_("Scoring sheets: points earned per dimension (each project's full sheet is in "
+                                  "its own report and in the workbook)"),
+                        numeric=(False, *([True] * (len(dims) + 1)))))
+    return blocks
+
+
 def build(ctx: Context) -> list[Block]:
     _ = ctx.t._
     blocks: list[Block] = []
+    sheet = scoring_sheet_blocks(ctx)
     if ctx.project_index is None:
         blocks += [ranking_table(ctx), _score_figure(ctx)]
+    if sheet:
+        blocks.append(Subsection("scoring-sheet", _("Scoring sheet"), tuple(sheet)))
     blocks.append(Subsection("breakdown", _("Score breakdown by stage and dimension"), tuple(
         b for b in _breakdown(ctx) if not isinstance(b, Subsection))))
     blocks.append(Subsection("contributions", _("Contributions of the indicators"), tuple(
