@@ -417,9 +417,10 @@ def _suggest(token: str, options: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------------------------------------- builder
 class _Builder:
-    def __init__(self, system: IndicatorSystem, policy: str) -> None:
+    def __init__(self, system: IndicatorSystem, policy: str, asked: str | None = None) -> None:
         self.system = system
         self.policy = policy
+        self.asked = asked  # the policy given explicitly to the loader, if any
         self.leaf_ids = system.leaf_ids
         self.leaf_index = {lid: j for j, lid in enumerate(self.leaf_ids)}
         self.leaves = system.leaves()
@@ -806,6 +807,7 @@ class _Builder:
             info_source=info_source,
             notes=self.notes,
             source_info=tuple(t.info() for t in self.tables),
+            missing_policy=self.asked,
         )
 
     def _report_missing(
@@ -1129,7 +1131,10 @@ def load_assessment(
     missing : {"reject", "worst", "mean"}, optional
         Policy for missing quantitative values; default the system's
         ``evaluation.missing``. ``reject`` makes a missing value an error; the
-        other policies keep ``nan`` and the ``missing`` mask (the pipeline imputes).
+        other policies keep ``nan`` and the ``missing`` mask (the pipeline imputes,
+        by the system's policy: an explicit policy that differs from it is recorded
+        as ``Assessment.missing_policy`` and makes ``evaluate`` raise an
+        ``InputError`` when cells are missing, never a silent switch).
     encoding : str, optional
         Text encoding of every CSV file (``utf-8``, ``gbk``, ``gb18030``,
         ``utf-16``, ...); default: detected per file. Give it when detection
@@ -1178,7 +1183,7 @@ def load_assessment(
         items = list(path_or_paths)
     if not items:
         raise InputError("path_or_paths is empty; give at least one assessment file")
-    builder = _Builder(system, policy)
+    builder = _Builder(system, policy, missing)
     for item in items:
         if isinstance(item, Questionnaire):
             builder.tables.append(item._table(system, encoding=encoding, delimiter=delimiter))
@@ -1229,7 +1234,7 @@ def assessment_from_frames(
     True
     """
     policy = _policy(system, missing)
-    builder = _Builder(system, policy)
+    builder = _Builder(system, policy, missing)
     for frame, kind in ((projects, "projects"), (values, "values"), (ratings, "ratings")):
         if frame is not None:
             builder.tables.append(_frame_table(frame, kind, f"{kind} DataFrame"))  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ import numpy as np
 
 from ppeval import qualitative as qual
 from ppeval._typing import BoolArray, FloatArray, IntArray
-from ppeval.errors import DataError
+from ppeval.errors import DataError, InputError
 from ppeval.pipeline._transform import interval_closeness, target_closeness
 from ppeval.pipeline.result import Diagnostic
 from ppeval.pipeline.scoring import rule_points
@@ -193,6 +193,14 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
     imputed = np.zeros((n, m), dtype=bool)
     if missing.any():
         policy = system.evaluation.missing
+        asked = assessment.missing_policy
+        if asked is not None and asked != policy:
+            raise InputError(
+                f"the assessment was loaded with missing={asked!r}, but indicator system {system.id!r} imputes "
+                f"by its evaluation.missing = {policy!r} and {int(missing.sum())} cell(s) are missing; set "
+                f"evaluation.missing: {asked} in the system (the policy is part of the evaluation settings) "
+                "or load without missing="
+            )
         cells = np.argwhere(missing)
         if policy == "reject":
             raise DataError(_missing_message(assessment, leaves, cells))

@@ -201,6 +201,12 @@ class Assessment:
         How each source was read (format, detected encoding and separator,
         sheet), one per entry of ``sources``; empty for an assessment built by
         hand. Not part of the content: the provenance records it beside the hash.
+    missing_policy : str or None
+        The ``missing=`` policy the assessment was loaded with when it was given
+        explicitly (None: the system's ``evaluation.missing``). ``evaluate``
+        imputes by the system's policy; where the two differ and cells are
+        missing, it raises an ``InputError`` instead of silently using the
+        system's.
     """
 
     system_id: str
@@ -215,6 +221,7 @@ class Assessment:
     info_source: int = -1
     notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     source_info: tuple[SourceInfo, ...] = ()
+    missing_policy: str | None = None
 
     def __post_init__(self) -> None:
         if self.source_info and len(self.source_info) != len(self.sources):
