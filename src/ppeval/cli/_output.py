@@ -19,10 +19,20 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppeval.errors import InputError
 
-__all__ = ["Outputs"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["Outputs", "print_created"]
+
+
+def print_created(console: Console, outputs: Outputs, _: Callable[[str], str]) -> None:
+    """Say which output folders the run created (``_`` translates into the run's language)."""
+    for folder in outputs.created:
+        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -23,7 +23,7 @@ from ppeval.cli._common import (
     _report_path,
     _write_report,
 )
-from ppeval.cli._output import Outputs
+from ppeval.cli._output import Outputs, print_created
 from ppeval.errors import InputError, ReproducibilityError
 
 __all__ = ["register", "run"]
@@ -122,8 +122,7 @@ def run(args: argparse.Namespace) -> int:
                 p, r1, system=s1, sensitivity=None, command=command, lang=t, narrative=narrative,
                 project=args.project, uncertainty=later_uncertainty, comparison=c, round_labels=labels)))
     _ = t._
-    for folder in outputs.created:
-        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+    print_created(console, outputs, _)
     if args.json:
         console.print(f"comparison written to {args.json}", markup=False, soft_wrap=True)
     if report is not None:

@@ -29,7 +29,7 @@ from ppeval.cli._common import (
     _write_ranking_csv,
     _write_report,
 )
-from ppeval.cli._output import Outputs
+from ppeval.cli._output import Outputs, print_created
 from ppeval.cli._xlsx import add_xlsx_arguments, xlsx_path
 from ppeval.cli._xlsx import xlsx_language as resolve_xlsx_language
 from ppeval.errors import InputError
@@ -128,8 +128,7 @@ def evaluate_and_write(
                 return [p]
 
             outputs.stage(xlsx_out, "--xlsx", workbook)
-    for folder in outputs.created:
-        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+    print_created(console, outputs, _)
     if csv_out is not None:
         console.print(_("ranking of all {n} projects written to {path}").format(
             n=t.count(len(result.project_ids)), path=csv_out), markup=False, soft_wrap=True)

@@ -28,7 +28,7 @@ from ppeval.cli._common import (
     _sensitivity,
     _write_report,
 )
-from ppeval.cli._output import Outputs
+from ppeval.cli._output import Outputs, print_created
 from ppeval.cli._xlsx import add_force_argument
 from ppeval.errors import ReproducibilityError
 
@@ -122,8 +122,7 @@ def run(args: argparse.Namespace) -> int:
             outputs.stage(report, "--report", lambda p: list(_write_report(
                 p, result, system=system, sensitivity=sens, command=command, lang=t, narrative=narrative,
                 project=args.project)))
-        for folder in outputs.created:
-            console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+        print_created(console, outputs, _)
         console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
     return EXIT_OK
 

@@ -23,7 +23,7 @@ from ppeval.cli._common import (
     _report_path,
     _write_report,
 )
-from ppeval.cli._output import Outputs
+from ppeval.cli._output import Outputs, print_created
 from ppeval.cli._xlsx import add_xlsx_language_argument
 from ppeval.cli._xlsx import xlsx_language as resolve_xlsx_language
 from ppeval.errors import InputError, ReproducibilityError
@@ -132,8 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
             outputs.stage(xlsx, "--xlsx", workbook)
     _ = t._
-    for folder in outputs.created:
-        console.print(_("created the output folder {path}").format(path=folder), markup=False, soft_wrap=True)
+    print_created(console, outputs, _)
     if args.json:
         console.print(f"uncertainty analysis written to {args.json}", markup=False, soft_wrap=True)
     if report is not None:
