@@ -55,17 +55,38 @@ def test_bootstrap_of_three_raters_matches_enumeration() -> None:
 
 
 def test_exact_bootstrap_table_equals_the_enumeration() -> None:
-    """The precomputed distribution of the resampled sum of answers 1, 2, 3: 1, 3, 6, 7, 6, 3, 1 (of 27)."""
+    """The precomputed distribution of the resampled sum of answers 1, 2, 3: 1, 3, 6, 7, 6, 3, 1 (of 27).
+
+    The alias table (8 slots) encodes the same probabilities to 2**-48.
+    """
     sp = rating_evidence([0, 0, 0], [0, 0, 0], [1.0, 2.0, 3.0], n_projects=1, n_criteria=1).sampler()
     assert sp.lattice.tolist() == [0]
     assert sp.fallback.tolist() == []
     assert sp.offset.tolist() == [3.0]
     assert sp.step.tolist() == [1.0]
-    np.testing.assert_allclose(sp.cdf, np.cumsum([1, 3, 6, 7, 6, 3, 1]) / 27, rtol=0, atol=1e-15)
+    exact = np.array([1, 3, 6, 7, 6, 3, 1]) / 27
+    np.testing.assert_allclose(sp.pmf, exact, rtol=0, atol=1e-15)
+    assert sp.bits.tolist() == [3]
+    np.testing.assert_allclose(sp.table_probabilities(0), exact, rtol=0, atol=2.0**-47)
 
 
-def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
-    """Same uniforms: the guide-table search gives #(k : CDF_k <= u), as numpy.searchsorted(side='right')."""
+def _direct_alias_draw(entry: np.ndarray, bits: int, raw: np.ndarray) -> np.ndarray:
+    """Walker's alias draw written out word by word: slot = top bits, keep it if the next bits < threshold."""
+    out = np.empty(raw.shape, dtype=np.int64)
+    for idx, word in np.ndenumerate(raw):
+        w = int(word)
+        slot = w >> (64 - bits)
+        e = int(entry[slot])
+        threshold = (e >> 16) & ((1 << (48 - bits)) - 1)
+        mid = (w >> 16) & ((1 << (48 - bits)) - 1)
+        out[idx] = slot if mid < threshold else e & 0xFFFF
+    return out
+
+
+def test_alias_tables_encode_the_exact_distributions_and_are_read_as_walker() -> None:
+    """Uneven groups on a 5-point scale: every table's probabilities equal its pmf (to 2**-48), the pmf is
+    the n-fold convolution of the stratum's answer shares (numpy.convolve), strata with equal counts share
+    one table, and the vectorised look-up equals Walker's draw written out per word."""
     rng = np.random.default_rng(12)
     n_p = 40
     proj = np.repeat(np.arange(n_p), 30)
@@ -76,15 +97,30 @@ def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
                          group=grp[keep], group_weights={"r": 0.5, "e": 0.3, "g": 0.2})
     sp = ev.sampler()
     assert sp.fallback.size == 0
-    got = sp.resample(np.random.default_rng(3), 200)
-    u = np.random.default_rng(3).random((sp.lattice.size, 200)).T  # drawn stratum-major
-    k = np.empty(u.shape, dtype=np.int64)
+    assert sp.pmf_start.size < sp.lattice.size  # some strata share a distribution
     for j in range(sp.lattice.size):
-        table = sp.cdf[sp.cdf_start[j] : sp.cdf_start[j] + sp.support[j]]
-        k[:, j] = np.searchsorted(table, u[:, j], side="right")
-    sums = np.empty((200, ev.stratum_n.size))
-    sums[:, sp.lattice] = sp.offset + sp.step * k
-    np.testing.assert_allclose(got, ev.values_from_sums(sums), rtol=1e-14, atol=0)
+        s = sp.lattice[j]
+        lev = ev.levels[ev.stratum_cell[s]]
+        cnt = ev.stratum_counts[s]
+        v0 = lev[cnt > 0].min()
+        p = np.zeros(5)
+        np.add.at(p, np.rint(lev - v0).astype(int), cnt / cnt.sum())
+        p = np.trim_zeros(p, "b")
+        ref = np.array([1.0])
+        for _ in range(int(cnt.sum())):
+            ref = np.convolve(ref, p)
+        u = sp.table_of[j]
+        np.testing.assert_allclose(sp.table_probabilities(u), ref, rtol=0, atol=1e-13)
+    raw = np.random.default_rng(3).bit_generator.random_raw(sp.lattice.size * 50).reshape(sp.lattice.size, 50)
+    got = sp.lattice_sums(raw)
+    for j in range(sp.lattice.size):
+        u = sp.table_of[j]
+        table = sp.entry[sp.entry_start[u] : sp.entry_start[u] + (1 << int(sp.bits[u]))]
+        np.testing.assert_array_equal(got[j], _direct_alias_draw(table, int(sp.bits[u]), raw[j]))
+    # and the cell values are the aggregation rule on those sums
+    cells = sp.resample(np.random.default_rng(3), 50)
+    sums = (sp.offset[:, None] + sp.step[:, None] * got).T
+    np.testing.assert_allclose(cells, ev.values_from_sums(sums), rtol=1e-14, atol=0)
 
 
 def test_answers_off_a_lattice_are_resampled_by_counts() -> None:
