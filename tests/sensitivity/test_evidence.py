@@ -465,3 +465,60 @@ def test_without_attribution_no_source_is_named() -> None:
                              attribution=False)
     assert (r.first_order == 0).all()
     assert (r.main_source == -1).all()
+
+
+ABS_BOUNDS = [[0, 10], [10, 0], [0, 10], [0, 10], [10, 0]]
+
+
+def _irregular_evidence() -> object:
+    """Ratings on columns 3 and 4 of some projects only (project 2 unrated, project 5 on column 4 only)."""
+    rng = np.random.default_rng(21)
+    proj, ind = [], []
+    for i in range(9):
+        for j in (3, 4):
+            if i == 2 or (i == 5 and j == 3):
+                continue
+            proj += [i] * 6
+            ind += [j] * 6
+    val = rng.integers(1, 10, len(proj)).astype(float)
+    grp = np.tile(["a"] * 4 + ["b"] * 2, len(proj) // 6)
+    return rating_evidence(proj, ind, val, n_projects=9, n_criteria=5, group=grp, group_weights={"a": 0.7, "b": 0.3})
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+@pytest.mark.parametrize("layout", ["regular", "irregular"])
+def test_absolute_split_scores_equal_the_full_matrix_scoring(
+    method: str, layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Absolute WSM / TOPSIS: fixed cells by one product plus the varied cells gives the scores of the
+    perturbed matrix scored whole (StackScorer, itself checked against ppeval.methods), sample by sample,
+    also with a rated column that carries measurement uncertainty (the value draw wins there, as in the
+    matrix) and with attribution (partner samples)."""
+    import ppeval.sensitivity.evidence as mod
+
+    ev = EV if layout == "regular" else _irregular_evidence()
+    x = X.copy()
+    x[ev.cell_row, ev.cell_col] = ev.base  # type: ignore[attr-defined]
+    u = value_uncertainty(["normal", "uniform", "none", "none", "triangular"], 5, relative=[0.05, 0.1, 0, 0, 0.1])
+    kw = {"ratings": ev, "values": u, "concentration": 40.0, "method": method, "bounds": ABS_BOUNDS, "seed": 3,
+          "keep_scores": True, "chunk_size": 96}
+    fast = evidence_monte_carlo(x, W, T, 300, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(mod._Linear, "build", classmethod(lambda cls, *a: None))
+    full = evidence_monte_carlo(x, W, T, 300, **kw)  # type: ignore[arg-type]
+    assert fast.sample_scores is not None
+    assert full.sample_scores is not None
+    np.testing.assert_allclose(fast.sample_scores, full.sample_scores, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(fast.first_order, full.first_order, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_absolute_split_is_bit_identical_across_chunks_and_executors(method: str) -> None:
+    x = X.copy()
+    x[EV.cell_row, EV.cell_col] = EV.base  # type: ignore[attr-defined]
+    kw = {"ratings": EV, "values": U, "concentration": 40.0, "method": method, "bounds": ABS_BOUNDS, "seed": 8,
+          "grade_bands": [80, 60, 0]}
+    a = evidence_monte_carlo(x, W, T, 500, chunk_size=500, **kw)  # type: ignore[arg-type]
+    for chunk in (1, 33, 64, 5000):
+        assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=chunk, **kw))  # type: ignore[arg-type]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ex:
+        assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=64, executor=ex, **kw))  # type: ignore[arg-type]

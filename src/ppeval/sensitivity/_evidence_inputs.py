@@ -227,6 +227,9 @@ class RatingSampler:
     entry_start: IntArray  # (u,)
     bits: IntArray  # (u,) b: the table of distribution u has 2**b slots
     coef: FloatArray  # (s,) weight of each stratum's sum in its cell value (the mean rule)
+    slot_base: IntArray  # (len(lattice), 1) first entry of each table stratum's table
+    slot_shift: npt.NDArray[np.uint64]  # (len(lattice), 1) 64 - b
+    cell_start: IntArray  # (c + 1,) first stratum of every cell, then s
 
     @classmethod
     def build(cls, ev: RatingEvidence) -> RatingSampler:
@@ -235,7 +238,8 @@ class RatingSampler:
         empty_f = np.zeros(0)
         if ev.method != "mean" or s == 0:
             return cls(ev, empty_i, np.arange(s, dtype=np.int64), empty_f, empty_f, empty_i, empty_i, empty_f,
-                       empty_i, np.zeros(0, dtype=np.uint64), empty_i, empty_i, empty_f)
+                       empty_i, np.zeros(0, dtype=np.uint64), empty_i, empty_i, empty_f, np.zeros((0, 1), np.int64),
+                       np.zeros((0, 1), np.uint64), np.r_[_starts(ev.stratum_cell, ev.n_cells), s].astype(np.int64))
         lev = ev.levels[ev.stratum_cell]  # (s, K) ascending, padded with the largest
         used = ev.stratum_counts > 0
         v0 = np.where(used, lev, np.inf).min(axis=1)
@@ -291,7 +295,8 @@ class RatingSampler:
             wg = ev.group_weights[ev.stratum_group]
             coef = wg / ev.stratum_n / np.add.reduceat(wg, starts)[ev.stratum_cell]
         arrays = (lat, fb, v0[lat] * ev.stratum_n[lat], h[lat], supp[lat], table_of, pmf, pmf_start, entry,
-                  entry_start, bits_u, coef)
+                  entry_start, bits_u, coef, entry_start[table_of][:, None],
+                  (64 - bits_u[table_of]).astype(np.uint64)[:, None], np.r_[starts, s].astype(np.int64))
         for a in arrays:
             readonly(a)
         return cls(ev, *arrays)
@@ -314,61 +319,98 @@ class RatingSampler:
     def lattice_sums(self, raw: npt.NDArray[np.uint64]) -> IntArray:
         """Lattice index ``S`` of every table stratum's sum from random words ``raw (len(lattice), t)``."""
         out = np.empty(raw.shape, dtype=np.int64)
-        self._lookup(raw, out)
+        blk = max(1, _LOOKUP_BLOCK // max(raw.shape[1], 1))
+        for a in range(0, raw.shape[0], blk):
+            self._lookup(raw[a : a + blk], out[a : a + blk], a, None)
         return out
 
-    def _lookup(self, raw: npt.NDArray[np.uint64], out: Any, scale: FloatArray | None = None) -> None:
-        # one block of strata at a time: the word -> slot -> entry -> answer temporaries stay in cache
-        t = raw.shape[1]
-        base = self.entry_start[self.table_of][:, None]
-        shift = (64 - self.bits[self.table_of]).astype(np.uint64)[:, None]
-        blk = max(1, _LOOKUP_BLOCK // max(t, 1))
-        for a in range(0, raw.shape[0], blk):
-            b = min(a + blk, raw.shape[0])
-            r = raw[a:b]
-            slot = r >> shift[a:b]
-            idx = slot.view(np.int64) + base[a:b]
-            e = np.take(self.entry, idx)
-            accept = (r | _LOW16) < e  # same slot bits: the threshold bits below them decide
-            e &= _LOW16  # the alias
-            np.copyto(e, slot, where=accept)
-            if scale is None:
-                out[a:b] = e
-            else:
-                np.multiply(e, scale[a:b, None], out=out[a:b])
+    def _lookup(self, r: npt.NDArray[np.uint64], out: Any, a: int, scale: FloatArray | None) -> None:
+        """Alias draws of table strata ``a, a + 1, ...`` from their words ``r``, times ``scale``, into ``out``."""
+        b = a + r.shape[0]
+        slot = r >> self.slot_shift[a:b]
+        idx = slot.view(np.int64) + self.slot_base[a:b]
+        e = np.take(self.entry, idx)
+        accept = (r | _LOW16) < e  # same slot bits: the threshold bits below them decide
+        e &= _LOW16  # the alias
+        np.copyto(e, slot, where=accept)
+        if scale is None:
+            out[...] = e
+        else:
+            np.multiply(e, scale[:, None], out=out)
 
     def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Cell values ``(size, c)`` of ``size`` bootstraps of the raters."""
+        """Cell values ``(size, c)`` of ``size`` bootstraps of the raters (a view of :meth:`cell_values`)."""
+        return self.cell_values(rng, size).T
+
+    def cell_values(
+        self, rng: np.random.Generator, size: int, shift: FloatArray | None = None, scale: FloatArray | None = None
+    ) -> FloatArray:
+        """Cell values ``(c, size)``, cell-major, of ``size`` bootstraps of the raters.
+
+        With ``shift`` and ``scale`` (per cell) the result is ``(value - shift) * scale`` (folded into the
+        per-stratum coefficients). The random words are drawn stratum-major (each stratum's words
+        together), the same words whether the strata are looked up in one block or several.
+        """
+        ev = self.evidence
+        c = ev.n_cells
+        if ev.method != "mean" or self.fallback.shape[0]:
+            cells = self._cells_with_counts(rng, size)
+            if shift is not None and scale is not None:
+                cells -= shift[:, None]
+                cells *= scale[:, None]
+            return cells
+        # every stratum from the tables (lattice = 0 .. s-1): blocks of whole cells, the words of each drawn
+        # as needed, so the words, the look-up temporaries and the tables stay in cache
+        cs = self.cell_start
+        k_scale = self.coef * self.step
+        const = np.add.reduceat(self.coef * self.offset, cs[:-1]) if c else np.zeros(0)
+        if shift is not None and scale is not None:
+            k_scale = k_scale * scale[ev.stratum_cell]
+            const = (const - shift) * scale
+        out = np.empty((c, size))
+        s = int(cs[-1])
+        spc = s // c if c and s == c * (s // c) and (np.diff(cs) == s // c).all() else 0
+        cb = max(1, _LOOKUP_BLOCK // max(size * max(spc, 1), 1))
+        for c0 in range(0, c, cb):
+            c1 = min(c, c0 + cb)
+            s0, s1 = int(cs[c0]), int(cs[c1])
+            raw = rng.bit_generator.random_raw((s1 - s0) * size).reshape(s1 - s0, size)
+            part = np.empty((s1 - s0, size))
+            self._lookup(raw, part, s0, k_scale[s0:s1])
+            acc = out[c0:c1]
+            if spc:
+                pr = part.reshape(c1 - c0, spc, size)
+                np.copyto(acc, pr[:, 0])
+                for g in range(1, spc):
+                    acc += pr[:, g]
+            else:
+                acc[...] = np.add.reduceat(part, cs[c0:c1] - s0, axis=0)
+            acc += const[c0:c1, None]
+        return out
+
+    def _cells_with_counts(self, rng: np.random.Generator, size: int) -> FloatArray:
         ev = self.evidence
         if ev.method != "mean":
-            return ev.values_from_counts(ev.draw_counts(rng, size, self.fallback))
+            return np.ascontiguousarray(ev.values_from_counts(ev.draw_counts(rng, size, self.fallback)).T)
         s = ev.stratum_n.shape[0]
         part = np.empty((s, size))  # each stratum's part of its cell value, stratum-major
         n_lat = self.lattice.shape[0]
         if n_lat:
-            # stratum-major (each stratum's words together): the look-ups of one stratum stay in its table
             raw = rng.bit_generator.random_raw(n_lat * size).reshape(n_lat, size)
             c_lat = self.coef[self.lattice]
-            if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
-                self._lookup(raw, part, c_lat * self.step)
-                part += (c_lat * self.offset)[:, None]
-            else:
-                tmp = np.empty((n_lat, size))
-                self._lookup(raw, tmp, c_lat * self.step)
-                tmp += (c_lat * self.offset)[:, None]
-                part[self.lattice] = tmp
-        if self.fallback.shape[0]:
-            fb = self.fallback
-            counts = ev.draw_counts(rng, size, fb)
-            sums = np.einsum("tsk,sk->st", counts, ev.levels[ev.stratum_cell[fb]])
-            part[fb] = self.coef[fb, None] * sums
-        c = ev.n_cells
-        if c and s == c * (s // c) and (ev.stratum_cell == np.arange(s) // (s // c)).all():
-            # every cell has the same number of strata (the same groups rated everywhere): one sum over an axis
-            cells: FloatArray = part.reshape(c, s // c, size).sum(axis=1)
-        else:
-            cells = np.add.reduceat(part, _starts(ev.stratum_cell, c), axis=0)
-        return cells.T
+            tmp = np.empty((n_lat, size))
+            blk = max(1, _LOOKUP_BLOCK // max(size, 1))
+            k_scale = c_lat * self.step
+            for a in range(0, n_lat, blk):
+                self._lookup(raw[a : a + blk], tmp[a : a + blk], a, k_scale[a : a + blk])
+            tmp += (c_lat * self.offset)[:, None]
+            part[self.lattice] = tmp
+        fb = self.fallback
+        counts = ev.draw_counts(rng, size, fb)
+        sums = np.einsum("tsk,sk->st", counts, ev.levels[ev.stratum_cell[fb]])
+        part[fb] = self.coef[fb, None] * sums
+        cells: FloatArray = np.add.reduceat(part, self.cell_start[:-1], axis=0) if ev.n_cells else part[:0]
+        return cells
 
 
 def _exact_pmfs(n: IntArray, k: IntArray, c: IntArray, support: IntArray) -> tuple[FloatArray, IntArray]:
@@ -718,21 +760,38 @@ def _cdf(kind: str, z: FloatArray) -> FloatArray:
 
 
 def _inverse_cdf(kind: str, u: FloatArray) -> FloatArray:
+    """Standardised quantile of ``u`` in (0, 1); overwrites ``u`` (a scratch array)."""
     if kind == "uniform":
-        out: FloatArray = 2.0 * u - 1.0
-        return out
+        u *= 2.0
+        u -= 1.0
+        return u
     if kind == "triangular":
-        res: FloatArray = np.where(u <= 0.5, np.sqrt(2.0 * u) - 1.0, 1.0 - np.sqrt(2.0 * (1.0 - u)))
-        return res
+        # symmetric triangular on [-1, 1]: |z| = 1 - sqrt(1 - |2u - 1|) with the sign of 2u - 1 (for u <= 1/2
+        # this is sqrt(2u) - 1, else 1 - sqrt(2 (1 - u)))
+        u *= 2.0
+        u -= 1.0
+        a = np.abs(u)
+        np.subtract(1.0, a, out=a)
+        np.sqrt(a, out=a)
+        np.subtract(1.0, a, out=a)
+        np.copysign(a, u, out=a)
+        return a
     z: FloatArray = special.ndtri(u)
     return z
 
 
+_KIND_ORDER = {"uniform": 0, "triangular": 1, "normal": 2}
+
+
 @dataclass(frozen=True, eq=False)
 class ValueSampler:
-    """Per-cell truncated distributions of the uncertain columns of one matrix (built once per run)."""
+    """Per-cell truncated distributions of the uncertain columns of one matrix (built once per run).
 
-    columns: IntArray  # (q,)
+    The uncertain columns are held grouped by distribution (``columns`` in that order), and drawn column-major
+    (one contiguous ``(size, n)`` block per column), so each inverse CDF runs over contiguous memory.
+    """
+
+    columns: IntArray  # (q,) grouped by distribution
     kinds: tuple[str, ...]  # per uncertain column
     x: FloatArray  # (n, q) reported values
     h: FloatArray  # (n, q) spreads (0: exact cell)
@@ -744,6 +803,7 @@ class ValueSampler:
     @classmethod
     def build(cls, spec: ValueUncertainty, matrix: FloatArray, bounds: FloatArray | None) -> ValueSampler:
         cols = spec.columns
+        cols = cols[np.argsort([_KIND_ORDER[spec.distribution[int(j)]] for j in cols], kind="stable")]
         x = matrix[:, cols]
         h = spec.absolute[cols] + spec.relative[cols] * np.abs(x)
         lo = spec.low[cols].copy()
@@ -777,15 +837,41 @@ class ValueSampler:
         return cls(columns=cols, kinds=kinds, x=x, h=h, f_lo=f_lo, f_width=f_w, low=lo, high=hi)
 
     def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Values of the uncertain columns for ``size`` samples: ``(size, n, q)``."""
+        """Values of the uncertain columns for ``size`` samples: ``(size, n, q)`` (a view of ``(q, size, n)``)."""
+        return self.draw_columns(rng, size).transpose(1, 2, 0)
+
+    def draw_columns(
+        self, rng: np.random.Generator, size: int, shift: FloatArray | None = None, scale: FloatArray | None = None
+    ) -> FloatArray:
+        """Values of the uncertain columns for ``size`` samples, column-major: ``(q, size, n)``.
+
+        With ``shift`` and ``scale`` (per uncertain column) the values are ``(x' - shift) * scale`` (the
+        affine map applied to the centre, spread and truncation limits instead of every draw).
+        """
         n, q = self.x.shape
-        u = rng.random((size, n, q))
+        x, h, low, high = self.x.T, self.h.T, self.low, self.high
+        if shift is not None and scale is not None:
+            x = (x - shift[:, None]) * scale[:, None]
+            h = h * np.abs(scale)[:, None]  # the distributions are symmetric
+            a, b = (low - shift) * scale, (high - shift) * scale
+            low, high = np.minimum(a, b), np.maximum(a, b)
+            flip = scale < 0.0
+        u = rng.random((q, size, n))
         u += 2.0**-54  # multiples of 2^-53 in [0, 1) -> open interval (0, 1): no infinite normal quantile
-        u *= self.f_width
-        u += self.f_lo
-        out = np.empty_like(u)
-        for k, kind in enumerate(self.kinds):
-            z = _inverse_cdf(kind, u[:, :, k])
-            out[:, :, k] = self.x[:, k] + self.h[:, k] * z
-        np.clip(out, self.low, self.high, out=out)  # removes 1-ulp excursions of the inverse CDFs only
-        return out
+        u *= self.f_width.T[:, None, :]
+        u += self.f_lo.T[:, None, :]
+        k = 0
+        while k < q:  # runs of one distribution (columns are grouped by distribution)
+            e = k + 1
+            while e < q and self.kinds[e] == self.kinds[k]:
+                e += 1
+            z = _inverse_cdf(self.kinds[k], u[k:e])
+            if shift is not None and scale is not None and flip[k:e].any():
+                z[flip[k:e]] *= -1.0  # a reversed axis: the quantile of u is at -z
+            z *= h[k:e, None, :]
+            z += x[k:e, None, :]
+            u[k:e] = z
+            k = e
+        # removes 1-ulp excursions of the inverse CDFs only
+        np.clip(u, low[:, None, None], high[:, None, None], out=u)
+        return u

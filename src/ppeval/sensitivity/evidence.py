@@ -18,6 +18,7 @@ rank acceptability and first-order sensitivity indices of the three sources.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 from ppeval._checks import readonly
 from ppeval._typing import FloatArray, IntArray, SeedLike
 from ppeval.errors import InputError
+from ppeval.methods.topsis import DEGENERATE_CLOSENESS
 
 from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
 from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
@@ -147,6 +149,104 @@ class EvidenceResult:
 
 
 @dataclass(frozen=True)
+class _Linear:
+    """Absolute-mode WSM and TOPSIS scores split into the fixed cells and the cells that vary.
+
+    Against bounds every cell is normalised on its own, ``r = (x - worst) / span``, and the scores are sums
+    over the cells of a row: WSM ``sum_j w_j r_ij``; TOPSIS ``D+^2 = sum_j w_j^2 (1 - r_ij)^2`` and
+    ``D-^2 = sum_j w_j^2 r_ij^2``. The fixed cells' part is one matrix product per tile (``(t, m) x (m, n)``);
+    only the varied cells (rated cells, columns with measurement uncertainty) are added per sample.
+    """
+
+    method: str
+    fixed: tuple[FloatArray, ...]  # (m, n) per sum: WSM r; TOPSIS (1 - r)^2, r^2 (varied cells 0)
+    worst: FloatArray  # (m,)
+    span: FloatArray  # (m,)
+    cells: IntArray  # rated cells whose value comes from the ratings (not overwritten by a value column)
+    cell_col: IntArray
+    regular: int  # k > 0: every project has the same k rated columns (cell_col of project 0 = cols_k)
+    cols_k: IntArray
+    cell_starts: IntArray  # first cell of every project that has one (general layout)
+    cell_rows: IntArray
+
+    @classmethod
+    def build(cls, scorer: StackScorer, normalized: FloatArray, ratings: RatingEvidence | None,
+              values: ValueSampler | None) -> _Linear | None:
+        bounds = scorer.bounds
+        if bounds is None or scorer.method not in ("wsm", "topsis"):
+            return None
+        n, m = normalized.shape
+        fixed_cells = np.ones((n, m), dtype=bool)
+        vcols = np.zeros(m, dtype=bool)
+        if values is not None:
+            vcols[values.columns] = True
+            fixed_cells[:, values.columns] = False
+        cells = np.zeros(0, dtype=np.int64)
+        if ratings is not None:
+            cells = np.flatnonzero(~vcols[ratings.cell_col])  # a value column overrides the ratings (as scores)
+            fixed_cells[ratings.cell_row[cells], ratings.cell_col[cells]] = False
+        r = np.where(fixed_cells, normalized, 0.0)
+        if scorer.method == "wsm":
+            fixed: tuple[FloatArray, ...] = (np.ascontiguousarray(r.T),)
+        else:
+            far = np.where(fixed_cells, (1.0 - r) ** 2, 0.0)
+            fixed = (np.ascontiguousarray(far.T), np.ascontiguousarray((r * r).T))
+        worst = bounds[:, 0].copy()
+        span = bounds[:, 1] - worst
+        rows = np.zeros(0, dtype=np.int64) if ratings is None else ratings.cell_row[cells]
+        col = np.zeros(0, dtype=np.int64) if ratings is None else ratings.cell_col[cells]
+        regular = 0
+        cols_k = np.zeros(0, dtype=np.int64)
+        c = cells.shape[0]
+        if c and c % n == 0:
+            k = c // n
+            if (rows == np.repeat(np.arange(n), k)).all() and (col.reshape(n, k) == col[:k]).all():
+                regular, cols_k = k, col[:k].copy()
+        present = np.unique(rows)
+        starts = np.searchsorted(rows, present).astype(np.intp)
+        return cls(scorer.method, fixed, worst, span, cells, col, regular, cols_k, starts, present)
+
+    def scores(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
+               ) -> FloatArray:
+        """Scores ``(t, n)``: weights ``w (t, m)``, normalised rated cells ``(c, t)``, value columns ``(q, t, n)``."""
+        ww = w if self.method == "wsm" else w * w
+        sums = [np.matmul(ww, f) for f in self.fixed]  # (t, n) each
+        if cells is not None and self.cells.shape[0]:
+            rn = np.array(cells if self.cells.shape[0] == cells.shape[0] else cells[self.cells], order="C")
+            for a, part in zip(sums, self._cell_terms(rn), strict=True):
+                if self.regular:
+                    k = self.regular
+                    g = part.reshape(-1, k, part.shape[1])  # (n, k, t)
+                    g *= ww.T[self.cols_k][None]
+                    a += g.sum(axis=1).T
+                else:
+                    part *= ww.T[self.cell_col]
+                    a[:, self.cell_rows] += np.add.reduceat(part, self.cell_starts, axis=0).T
+        if vals is not None and values is not None:
+            for k, j in enumerate(values.columns):
+                for a, part in zip(sums, self._cell_terms(np.array(vals[k], order="C")), strict=True):
+                    part *= ww[:, j, None]
+                    a += part
+        if self.method == "wsm":
+            res: FloatArray = sums[0]
+            return res
+        dp = np.sqrt(sums[0])
+        dm = np.sqrt(sums[1])
+        den = dp + dm
+        out: FloatArray = np.full_like(den, DEGENERATE_CLOSENESS)
+        np.divide(dm, den, out=out, where=den > 0.0)
+        return out
+
+    def _cell_terms(self, r: FloatArray) -> tuple[FloatArray, ...]:
+        if self.method == "wsm":
+            return (r,)
+        g = 1.0 - r
+        g *= g
+        r *= r
+        return (g, r)
+
+
+@dataclass(frozen=True)
 class _Job:
     scorer: StackScorer
     matrix: FloatArray
@@ -164,6 +264,7 @@ class _Job:
     bins: int
     attribution: bool
     keep: bool
+    linear: _Linear | None = None  # absolute-mode WSM / TOPSIS: fixed cells in one product per tile
 
     @property
     def n_sources(self) -> int:
@@ -213,10 +314,21 @@ class _Draws:
                 extra = job.weight_sampler.draw(_stream(job.seeds, b, 0, sub), t - w.shape[0])
                 w = np.concatenate([w, extra])
             self.w = w
+        lin = job.linear  # absolute WSM / TOPSIS: rated cells and values drawn normalised, cell- / column-major
         if job.rating_sampler is not None:
-            self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
+            if lin is None:
+                self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
+            else:
+                col = job.rating_sampler.evidence.cell_col
+                self.r = job.rating_sampler.cell_values(
+                    _stream(job.seeds, b, _RATINGS, sub), t, lin.worst[col], 1.0 / lin.span[col]).T
         if job.values is not None:
-            self.v = job.values.draw(_stream(job.seeds, b, _VALUES, sub), t)
+            if lin is None:
+                self.v = job.values.draw(_stream(job.seeds, b, _VALUES, sub), t)
+            else:
+                col = job.values.columns
+                self.v = job.values.draw_columns(
+                    _stream(job.seeds, b, _VALUES, sub), t, lin.worst[col], 1.0 / lin.span[col]).transpose(1, 2, 0)
 
     def scores(self, job: _Job, mix: int = -1) -> FloatArray:
         """Scores of the tile; ``mix >= 0``: source ``mix`` from this sample, the others from its partner."""
@@ -230,6 +342,10 @@ class _Draws:
             return arr[partner]
 
         w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
+        if job.linear is not None:
+            rc = None if self.r is None else pick(_RATINGS, self.r).T  # (c, t)
+            vc = None if self.v is None else pick(_VALUES, self.v).transpose(2, 0, 1)  # (q, t, n)
+            return job.linear.scores(w, rc, vc, job.values)
         sc = job.scorer
         if sc.bounds is not None and sc.method != "vikor":
             # absolute mode: each value is normalised on its own, so only the cells that vary are
@@ -613,6 +729,7 @@ def evidence_monte_carlo(
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
     )
+    job = dataclasses.replace(job, linear=_Linear.build(scorer, job.normalized, ratings, vs))
     totals = _Totals(job, n)
     run_tasks(_run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
 
