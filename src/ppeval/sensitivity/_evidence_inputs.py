@@ -328,15 +328,17 @@ class RatingSampler:
         """Alias draws of table strata ``a, a + 1, ...`` from their words ``r``, times ``scale``, into ``out``."""
         b = a + r.shape[0]
         slot = r >> self.slot_shift[a:b]
-        idx = slot.view(np.int64) + self.slot_base[a:b]
-        e = np.take(self.entry, idx)
-        accept = (r | _LOW16) < e  # same slot bits: the threshold bits below them decide
+        idx = slot + self.slot_base[a:b].view(np.uint64)
+        e = np.take(self.entry, idx.view(np.int64))
+        keep = np.less(r | _LOW16, e, out=idx)  # same slot bits: the threshold bits below them decide (0 / 1)
         e &= _LOW16  # the alias
-        np.copyto(e, slot, where=accept)
+        slot -= e  # k = alias + keep * (slot - alias), modulo 2**64: branch-free
+        keep *= slot
+        keep += e
         if scale is None:
-            out[...] = e
+            out[...] = keep
         else:
-            np.multiply(e, scale[:, None], out=out)
+            np.multiply(keep, scale[:, None], out=out)
 
     def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """Cell values ``(size, c)`` of ``size`` bootstraps of the raters (a view of :meth:`cell_values`)."""
