@@ -206,14 +206,20 @@ class _Linear:
         starts = np.searchsorted(rows, present).astype(np.intp)
         return cls(scorer.method, fixed, worst, span, cells, col, regular, cols_k, starts, present)
 
-    def scores(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
-               ) -> FloatArray:
-        """Scores ``(t, n)``: weights ``w (t, m)``, normalised rated cells ``(c, t)``, value columns ``(q, t, n)``."""
-        ww = w if self.method == "wsm" else w * w
-        sums = [np.matmul(ww, f) for f in self.fixed]  # (t, n) each
+    def parts(self, ww: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
+              ) -> tuple[list[FloatArray], list[FloatArray]]:
+        """The rated cells' and the value columns' additive parts of the sums, each a list of ``(t, n)``.
+
+        ``ww`` are the weights (WSM) or squared weights (TOPSIS) ``(t, m)``; ``cells`` the normalised rated
+        cells ``(c, t)``; ``vals`` the normalised value columns ``(q, t, n)``.
+        """
+        t = ww.shape[0]
+        n = self.fixed[0].shape[1]
+        rp = [np.zeros((t, n)) for _ in self.fixed]
+        vp = [np.zeros((t, n)) for _ in self.fixed]
         if cells is not None and self.cells.shape[0]:
             rn = np.array(cells if self.cells.shape[0] == cells.shape[0] else cells[self.cells], order="C")
-            for a, part in zip(sums, self._cell_terms(rn), strict=True):
+            for a, part in zip(rp, self._cell_terms(rn), strict=True):
                 if self.regular:
                     k = self.regular
                     g = part.reshape(-1, k, part.shape[1])  # (n, k, t)
@@ -224,9 +230,13 @@ class _Linear:
                     a[:, self.cell_rows] += np.add.reduceat(part, self.cell_starts, axis=0).T
         if vals is not None and values is not None:
             for k, j in enumerate(values.columns):
-                for a, part in zip(sums, self._cell_terms(np.array(vals[k], order="C")), strict=True):
+                for a, part in zip(vp, self._cell_terms(np.array(vals[k], order="C")), strict=True):
                     part *= ww[:, j, None]
                     a += part
+        return rp, vp
+
+    def finish(self, sums: list[FloatArray]) -> FloatArray:
+        """Scores from the sums (WSM: the sum; TOPSIS: closeness from ``D+^2`` and ``D-^2``)."""
         if self.method == "wsm":
             res: FloatArray = sums[0]
             return res
@@ -236,6 +246,43 @@ class _Linear:
         out: FloatArray = np.full_like(den, DEGENERATE_CLOSENESS)
         np.divide(dm, den, out=out, where=den > 0.0)
         return out
+
+    def scores(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
+               ) -> FloatArray:
+        """Scores ``(t, n)``: weights ``w (t, m)``, normalised rated cells ``(c, t)``, value columns ``(q, t, n)``."""
+        ww = w if self.method == "wsm" else w * w
+        rp, vp = self.parts(ww, cells, vals, values)
+        return self.finish([np.matmul(ww, f) + r + v for f, r, v in zip(self.fixed, rp, vp, strict=True)])
+
+    def scores_and_mixed(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None,
+                         values: ValueSampler | None, active: list[int]) -> tuple[FloatArray, list[FloatArray]]:
+        """Scores and the pick-freeze scores of every active source (weights 0, ratings 1, values 2).
+
+        The sums are additive over the fixed cells ``F(w)``, the rated cells ``R(w, r)`` and the value
+        columns ``V(w, v)``, so with the partner ``p = s XOR 1`` every mixed score needs only the parts at
+        the partner's weights: ``R(w_s, r_p)`` is row ``p`` of ``R(w[partner], r)``. Source weights:
+        ``F(w_s) + R(w_s, r_p) + V(w_s, v_p)``; ratings: ``F(w_p) + R(w_p, r_s) + V(w_p, v_p)``; values:
+        ``F(w_p) + R(w_p, r_p) + V(w_p, v_s)``. One more pass over the varied cells, whatever the number
+        of sources.
+        """
+        ww = w if self.method == "wsm" else w * w
+        partner = np.arange(ww.shape[0]) ^ 1
+        f_own = [np.matmul(ww, f) for f in self.fixed]
+        r_own, v_own = self.parts(ww, cells, vals, values)
+        r_sw, v_sw = self.parts(np.ascontiguousarray(ww[partner]), cells, vals, values)
+        own = self.finish([f + r + v for f, r, v in zip(f_own, r_own, v_own, strict=True)])
+        mixed = []
+        for src in active:
+            terms = []
+            for f, ro, vo, rs, vs in zip(f_own, r_own, v_own, r_sw, v_sw, strict=True):
+                if src == 0:
+                    terms.append(f + rs[partner] + vs[partner])
+                elif src == _RATINGS:
+                    terms.append(f[partner] + rs + vo[partner])
+                else:
+                    terms.append(f[partner] + ro[partner] + vs)
+            mixed.append(self.finish(terms))
+        return own, mixed
 
     def _cell_terms(self, r: FloatArray) -> tuple[FloatArray, ...]:
         if self.method == "wsm":
@@ -301,6 +348,7 @@ class _Draws:
         self.w: FloatArray | None = None
         self.r: FloatArray | None = None
         self.v: FloatArray | None = None
+        self.mixed: list[FloatArray] | None = None  # pick-freeze scores computed with the scores (linear path)
         if job.weight_sampler is not None:
             if b not in block_cache:
                 block_cache.clear()
@@ -342,6 +390,14 @@ class _Draws:
             return arr[partner]
 
         w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
+        if job.linear is not None and mix < 0 and job.attribution and job.n_sources > 1:
+            # the pick-freeze scores come from the same parts: see _Linear.scores_and_mixed
+            rc = None if self.r is None else self.r.T
+            vc = None if self.v is None else self.v.transpose(2, 0, 1)
+            s, self.mixed = job.linear.scores_and_mixed(w, rc, vc, job.values, active)
+            return s
+        if mix >= 0 and self.mixed is not None:
+            return self.mixed[mix]
         if job.linear is not None:
             rc = None if self.r is None else pick(_RATINGS, self.r).T  # (c, t)
             vc = None if self.v is None else pick(_VALUES, self.v).transpose(2, 0, 1)  # (q, t, n)
