@@ -522,3 +522,18 @@ def test_absolute_split_is_bit_identical_across_chunks_and_executors(method: str
         assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=chunk, **kw))  # type: ignore[arg-type]
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ex:
         assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=64, executor=ex, **kw))  # type: ignore[arg-type]
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30),
+       st.lists(st.sampled_from([0.0, 12.5, 40.0, 59.99, 60.0, 75.0, 90.0, 100.0]), min_size=1, max_size=5,
+                unique=True),
+       st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_band_index_equals_grade_index(scores: list, cuts: list, hib: bool) -> None:
+    """The comparison count gives the searchsorted band of the engine, bounds included (score 0.6 -> 60)."""
+    from ppeval.sensitivity._engine import grade_index
+    from ppeval.sensitivity.evidence import _band_index
+
+    s = np.array(scores + [0.6, 0.9, 0.0, 1.0])[None, :]
+    asc = np.sort(np.array(cuts))
+    np.testing.assert_array_equal(_band_index(s, asc, hib), grade_index(s, asc, hib))

@@ -31,7 +31,7 @@ from ppeval.methods.topsis import DEGENERATE_CLOSENESS
 
 from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
 from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
-from ._engine import MAX_BINS, grade_index
+from ._engine import MAX_BINS
 from ._evidence_inputs import RatingEvidence, RatingSampler, ValueSampler, ValueUncertainty
 from ._executor import BLOCK_SIZE, SeedPlan, check_chunk_size, check_executor, chunk_bounds, run_tasks
 from ._stack import StackScorer
@@ -442,6 +442,18 @@ def _tile_sum(x: FloatArray) -> FloatArray:
     return limb_sums(col[None])
 
 
+def _band_index(s: FloatArray, cuts_asc: FloatArray, higher_is_better: bool) -> IntArray:
+    """As :func:`~ppeval.sensitivity._engine.grade_index` (0 = best band) by one comparison per bound."""
+    g = 100.0 * s if higher_is_better else 100.0 * (1.0 - s)
+    n_c = cuts_asc.shape[0]
+    above = np.zeros(g.shape, dtype=np.int64)  # bounds <= g: searchsorted(cuts_asc, g, side="right")
+    for c in cuts_asc:  # a handful of bounds
+        above += g >= c
+    np.subtract(n_c, above, out=above)
+    np.minimum(above, n_c - 1, out=above)
+    return above
+
+
 def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
     n = job.matrix.shape[0]
     t = job.tile
@@ -481,7 +493,7 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
         b = np.clip((own * job.bins).astype(np.int64), 0, job.bins - 1)
         bin_codes[dst] = alt * job.bins + b
         if cut_codes is not None and job.cuts_asc is not None:
-            cut_codes[dst] = alt * n_cuts + grade_index(own, job.cuts_asc, job.scorer.higher_is_better)
+            cut_codes[dst] = alt * n_cuts + _band_index(own, job.cuts_asc, job.scorer.higher_is_better)
         if kept is not None:
             kept[dst] = own
     return _Partial(
@@ -797,17 +809,19 @@ def evidence_monte_carlo(
         bounds=problem.bounds, v=problem.v,
     )
     base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
-    tile = _tile(n, m)
+    normalized = scorer.normalized(problem.matrix[None])[0]
+    linear = _Linear.build(scorer, normalized, ratings, vs)
+    tile = _tile(n, m) if linear is None else _tile(n, 1)  # the split scoring holds no (t, n, m) stack
     chunk = check_chunk_size(chunk_size, max(tile, ((1 << 22) // max(n, 1)) // tile * tile))
     seeds = SeedPlan.from_seed(seed)
     job = _Job(
-        scorer=scorer, matrix=problem.matrix, normalized=scorer.normalized(problem.matrix[None])[0],
+        scorer=scorer, matrix=problem.matrix, normalized=normalized,
         weights=problem.weights, weight_sampler=sampler, ratings=ratings,
         rating_sampler=None if ratings is None else ratings.sampler(), values=vs, seeds=seeds, samples=samples,
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
     )
-    job = dataclasses.replace(job, linear=_Linear.build(scorer, job.normalized, ratings, vs))
+    job = dataclasses.replace(job, linear=linear)
     totals = _Totals(job, n)
     run_tasks(_run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
 
