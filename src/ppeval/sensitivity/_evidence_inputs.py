@@ -782,18 +782,15 @@ def _inverse_cdf(kind: str, u: FloatArray) -> FloatArray:
     return z
 
 
-_KIND_ORDER = {"uniform": 0, "triangular": 1, "normal": 2}
-
-
 @dataclass(frozen=True, eq=False)
 class ValueSampler:
     """Per-cell truncated distributions of the uncertain columns of one matrix (built once per run).
 
-    The uncertain columns are held grouped by distribution (``columns`` in that order), and drawn column-major
-    (one contiguous ``(size, n)`` block per column), so each inverse CDF runs over contiguous memory.
+    The uncertain columns are drawn column-major (one contiguous ``(size, n)`` block per column, one column
+    at a time), so each inverse CDF runs over contiguous memory that stays in cache.
     """
 
-    columns: IntArray  # (q,) grouped by distribution
+    columns: IntArray  # (q,)
     kinds: tuple[str, ...]  # per uncertain column
     x: FloatArray  # (n, q) reported values
     h: FloatArray  # (n, q) spreads (0: exact cell)
@@ -805,7 +802,6 @@ class ValueSampler:
     @classmethod
     def build(cls, spec: ValueUncertainty, matrix: FloatArray, bounds: FloatArray | None) -> ValueSampler:
         cols = spec.columns
-        cols = cols[np.argsort([_KIND_ORDER[spec.distribution[int(j)]] for j in cols], kind="stable")]
         x = matrix[:, cols]
         h = spec.absolute[cols] + spec.relative[cols] * np.abs(x)
         lo = spec.low[cols].copy()
@@ -858,22 +854,18 @@ class ValueSampler:
             a, b = (low - shift) * scale, (high - shift) * scale
             low, high = np.minimum(a, b), np.maximum(a, b)
             flip = scale < 0.0
-        u = rng.random((q, size, n))
-        u += 2.0**-54  # multiples of 2^-53 in [0, 1) -> open interval (0, 1): no infinite normal quantile
-        u *= self.f_width.T[:, None, :]
-        u += self.f_lo.T[:, None, :]
-        k = 0
-        while k < q:  # runs of one distribution (columns are grouped by distribution)
-            e = k + 1
-            while e < q and self.kinds[e] == self.kinds[k]:
-                e += 1
-            z = _inverse_cdf(self.kinds[k], u[k:e])
-            if shift is not None and scale is not None and flip[k:e].any():
-                z[flip[k:e]] *= -1.0  # a reversed axis: the quantile of u is at -z
-            z *= h[k:e, None, :]
-            z += x[k:e, None, :]
-            u[k:e] = z
-            k = e
-        # removes 1-ulp excursions of the inverse CDFs only
-        np.clip(u, low[:, None, None], high[:, None, None], out=u)
-        return u
+        out = np.empty((q, size, n))
+        fw, fl = self.f_width.T, self.f_lo.T
+        for k in range(q):  # column by column (the same uniforms as one (q, size, n) draw): in cache
+            u = rng.random((size, n), out=out[k])
+            u += 2.0**-54  # multiples of 2^-53 in [0, 1) -> open interval (0, 1): no infinite normal quantile
+            u *= fw[k]
+            u += fl[k]
+            z = _inverse_cdf(self.kinds[k], u)
+            if shift is not None and scale is not None and flip[k]:
+                z *= -1.0  # a reversed axis: the quantile of u is at -z
+            z *= h[k]
+            z += x[k]
+            # removes 1-ulp excursions of the inverse CDFs only
+            np.clip(z, low[k], high[k], out=out[k])
+        return out
