@@ -184,7 +184,7 @@ TABLE_FLOATS = 1 << 23
 THRESHOLD_BITS = 48
 _LOW16 = np.uint64(0xFFFF)
 #: Random words looked up per block (stratum blocks keep the temporaries of one look-up in cache).
-_LOOKUP_BLOCK = 1 << 15
+_LOOKUP_BLOCK = 1 << 14
 
 
 @dataclass(frozen=True, eq=False)
