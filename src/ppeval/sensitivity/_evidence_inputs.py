@@ -212,6 +212,19 @@ class RatingSampler:
     in all, the largest first) and the ``median`` and ``trimmed_mean`` rules
     draw the multinomial counts as a chain of binomials (``K - 1`` binomial
     draws per (sample, stratum)).
+
+    References
+    ----------
+    Walker, A. J. (1977). An efficient method for generating discrete random
+    variables with general distributions. *ACM Transactions on Mathematical
+    Software*, 3(3), 253-256.
+
+    Vose, M. D. (1991). A linear algorithm for generating random numbers
+    with a given distribution. *IEEE Transactions on Software Engineering*,
+    17(9), 972-975.
+
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the
+    Bootstrap*. Chapman & Hall.
     """
 
     evidence: RatingEvidence

@@ -639,8 +639,10 @@ def evidence_monte_carlo(
         Lower bounds on the 0-100 scale, best first, strictly decreasing:
         give ``grade_probability`` and ``decision_probability``.
     attribution : bool, default True
-        Estimate first-order indices of the sources (costs one more scoring
-        of every sample per varied source when two or more vary).
+        Estimate first-order indices of the sources when two or more vary
+        (costs one more scoring of every sample per varied source; absolute
+        WSM and TOPSIS: one more pass over the varied cells, whatever the
+        number of sources).
     chunk_size : int or None
         Samples per task (results do not depend on it).
     seed : int, Generator, SeedSequence or None
@@ -688,25 +690,48 @@ def evidence_monte_carlo(
     the partner (pick-freeze). Janon et al.'s estimator
     ``S_k = (mean(Y Y'_k) - m_k^2) / (mean(Y^2 + Y'^2_k)/2 - m_k^2)`` with
     ``m_k = mean(Y + Y'_k)/2`` is the share of the variance explained by
-    source ``k`` alone.
+    source ``k`` alone. The draws are shared: the design needs ``k`` more
+    model evaluations per sample (Saltelli et al. 2010 count ``N (k + 2)``
+    for first and total indices with separate ``A``, ``B`` and ``A_B^i``
+    matrices; here ``B`` is the partner half of the same samples, so
+    ``N (k + 1)``). For absolute WSM and TOPSIS those evaluations are cheap:
+    the score sums are additive over cells, so ``Y'_k`` is assembled from the
+    fixed cells' product and the varied cells' parts at the sample's and at
+    the partner's weights (one more pass over the varied cells in all).
 
-    *Cost model.* Per sample and tile: ``K - 1`` binomial draws per stratum
-    (``K`` distinct answers per cell) and ``K`` multiply-adds per stratum;
-    one uniform and one inverse CDF per uncertain value cell; one scoring of
-    an ``n x m`` matrix (``O(n m)``) and one ranking (``O(n log n)``); with
-    attribution ``k`` more scorings. So the time grows as
-    ``samples x (strata x K + n x m x (1 + k) + n log n)``; memory is one
-    tile of ``t x n x m`` floats (``t <= 64``, at most 8 MiB) plus one
-    chunk's ``chunk x n`` rank, bin and band codes. Nothing of size
-    ``samples x n`` exists unless ``keep_scores``.
+    *Cost model.* Per sample, with ``S`` rater strata (project x indicator x
+    rater group), ``n q`` uncertain value cells and ``V`` varied cells:
+
+    * ratings, ``O(S)`` whatever the number of raters: one random 64-bit word
+      and one alias-table draw (a shift, an add, one gather from the table of
+      the stratum's exact bootstrap distribution, one integer compare), one
+      multiply-add into its cell; strata off a lattice and the median and
+      trimmed-mean rules draw ``K - 1`` binomials per stratum instead;
+    * values, ``O(n q)``: one uniform and one inverse CDF per cell;
+    * scores: absolute WSM and TOPSIS ``O(m n / t + V)`` (the fixed cells as
+      one ``(t x m) (m x n)`` product per tile of ``t`` samples, then the
+      varied cells); relative normalisation and VIKOR ``O(n m)`` (the whole
+      perturbed matrix, re-normalised);
+    * summaries: one ranking ``O(n log n)``; bins, bands and moments ``O(n)``.
+
+    Once per run: the exact distribution of each distinct stratum
+    distribution (FFT, ``O(L log L)`` for ``L`` lattice points of the sum) and
+    its alias table (``O(L)``). So the time grows as
+    ``samples x (S + n q + V + n log n)`` (``+ n m`` for the relative methods);
+    memory is one tile (``t <= 64``; a ``t x n x m`` stack of at most 8 MiB
+    only on the relative / VIKOR path) plus one chunk's ``chunk x n`` rank,
+    bin and band codes. Nothing of size ``samples x n`` exists unless
+    ``keep_scores``.
 
     *Reproducibility.* Draws come from streams keyed by (1,024-sample block,
     source, tile); every sample is scored in its tile's fixed-shape stack;
-    sums are exact (limb sums) and counts integers, so every chunk size,
-    executor and worker count gives identical bits. With only the weights
-    varied (no ``ratings``, no ``values``) and ``keep_scores=False`` the run
-    *is* :func:`~ppeval.sensitivity.monte_carlo`, so it equals the
-    weight-only analysis bit for bit (``engine == "weights"``).
+    counts are integers and the moment sums exact (each value rounded to a
+    multiple of ``2**-46``, a tile's sum is then exact, and tile sums are
+    summed exactly as limbs), so every chunk size, executor and worker count
+    gives identical bits. With only the weights varied (no ``ratings``, no
+    ``values``) and ``keep_scores=False`` the run *is*
+    :func:`~ppeval.sensitivity.monte_carlo`, so it equals the weight-only
+    analysis bit for bit (``engine == "weights"``).
 
     References
     ----------
@@ -723,6 +748,19 @@ def evidence_monte_carlo(
     Janon, A., Klein, T., Lagnoux, A., Nodet, M., & Prieur, C. (2014).
     Asymptotic normality and efficiency of two Sobol index estimators.
     *ESAIM: Probability and Statistics*, 18, 342-364.
+
+    Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M., &
+    Tarantola, S. (2010). Variance based sensitivity analysis of model
+    output. Design and estimator for the total sensitivity index.
+    *Computer Physics Communications*, 181(2), 259-270.
+
+    Walker, A. J. (1977). An efficient method for generating discrete random
+    variables with general distributions. *ACM Transactions on Mathematical
+    Software*, 3(3), 253-256.
+
+    Vose, M. D. (1991). A linear algorithm for generating random numbers
+    with a given distribution. *IEEE Transactions on Software Engineering*,
+    17(9), 972-975.
 
     Examples
     --------
