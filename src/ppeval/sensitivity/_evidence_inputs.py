@@ -239,6 +239,7 @@ class RatingSampler:
     entry: npt.NDArray[np.uint64]  # flat alias tables: (slot << (64 - b)) | (threshold << 16) | alias
     entry_start: IntArray  # (u,)
     bits: IntArray  # (u,) b: the table of distribution u has 2**b slots
+    first: IntArray  # (u,) lattice index of slot 0 (the sum's values below it have probability < 2**-52)
     coef: FloatArray  # (s,) weight of each stratum's sum in its cell value (the mean rule)
     slot_base: IntArray  # (len(lattice), 1) first entry of each table stratum's table
     slot_shift: npt.NDArray[np.uint64]  # (len(lattice), 1) 64 - b
@@ -251,7 +252,8 @@ class RatingSampler:
         empty_f = np.zeros(0)
         if ev.method != "mean" or s == 0:
             return cls(ev, empty_i, np.arange(s, dtype=np.int64), empty_f, empty_f, empty_i, empty_i, empty_f,
-                       empty_i, np.zeros(0, dtype=np.uint64), empty_i, empty_i, empty_f, np.zeros((0, 1), np.int64),
+                       empty_i, np.zeros(0, dtype=np.uint64), empty_i, empty_i, empty_i, empty_f,
+                       np.zeros((0, 1), np.int64),
                        np.zeros((0, 1), np.uint64), np.r_[_starts(ev.stratum_cell, ev.n_cells), s].astype(np.int64))
         lev = ev.levels[ev.stratum_cell]  # (s, K) ascending, padded with the largest
         used = ev.stratum_counts > 0
@@ -298,7 +300,17 @@ class RatingSampler:
         table_of = renum[dist_of[keep_u[dist_of]]].astype(np.int64)
         n_u, k_u, c_u, supp_u, bits_u, size_u = (a[keep_u] for a in (n_u, k_u, c_u, supp_u, bits_u, size_u))
         pmf, pmf_start = _exact_pmfs(n_u, k_u, c_u, supp_u)
-        entry, entry_start = _alias_tables(pmf, pmf_start, supp_u, bits_u)
+        # the table covers the values of probability >= 2**-52 (far tails of a sum of many raters are below
+        # the tables' 2**-48 resolution anyway): smaller tables, in cache
+        seg = np.repeat(np.arange(n_u.shape[0]), supp_u)
+        big = np.flatnonzero(pmf >= 2.0**-52)
+        first_u = (np.minimum.reduceat(big, np.searchsorted(seg[big], np.arange(n_u.shape[0])))
+                   - pmf_start) if big.size else np.zeros(0, dtype=np.int64)
+        last_u = (np.maximum.reduceat(big, np.searchsorted(seg[big], np.arange(n_u.shape[0])))
+                  - pmf_start) if big.size else np.zeros(0, dtype=np.int64)
+        eff_u = last_u - first_u + 1
+        bits_u = np.maximum(np.ceil(np.log2(np.maximum(eff_u, 2))).astype(np.int64), 1)
+        entry, entry_start = _alias_tables(pmf, pmf_start + first_u, eff_u, bits_u)
         # cell value = sum over its strata of coef * (stratum sum): coef = 1 / raters of the cell (pooled) or
         # (w_g / n_s) / (sum of the weights of the groups present)
         starts = _starts(ev.stratum_cell, ev.n_cells)
@@ -308,7 +320,7 @@ class RatingSampler:
             wg = ev.group_weights[ev.stratum_group]
             coef = wg / ev.stratum_n / np.add.reduceat(wg, starts)[ev.stratum_cell]
         arrays = (lat, fb, v0[lat] * ev.stratum_n[lat], h[lat], supp[lat], table_of, pmf, pmf_start, entry,
-                  entry_start, bits_u, coef, entry_start[table_of][:, None],
+                  entry_start, bits_u, first_u.astype(np.int64), coef, entry_start[table_of][:, None],
                   (64 - bits_u[table_of]).astype(np.uint64)[:, None], np.r_[starts, s].astype(np.int64))
         for a in arrays:
             readonly(a)
@@ -326,7 +338,10 @@ class RatingSampler:
         p += np.bincount(alias, weights=1.0 - keep, minlength=size)
         n = int(self.pmf_start[u + 1] if u + 1 < self.pmf_start.shape[0] else self.pmf.shape[0]) - int(
             self.pmf_start[u])
-        out: FloatArray = p[:n] / size
+        out: FloatArray = np.zeros(n)
+        f = int(self.first[u])
+        m = min(size, n - f)
+        out[f : f + m] = p[:m] / size
         return out
 
     def lattice_sums(self, raw: npt.NDArray[np.uint64]) -> IntArray:
@@ -335,6 +350,7 @@ class RatingSampler:
         blk = max(1, _LOOKUP_BLOCK // max(raw.shape[1], 1))
         for a in range(0, raw.shape[0], blk):
             self._lookup(raw[a : a + blk], out[a : a + blk], a, None)
+        out += self.first[self.table_of][:, None]
         return out
 
     def _lookup(self, r: npt.NDArray[np.uint64], out: Any, a: int, scale: FloatArray | None) -> None:
@@ -378,7 +394,8 @@ class RatingSampler:
         # as needed, so the words, the look-up temporaries and the tables stay in cache
         cs = self.cell_start
         k_scale = self.coef * self.step
-        const = np.add.reduceat(self.coef * self.offset, cs[:-1]) if c else np.zeros(0)
+        lowest = self.offset + self.step * self.first[self.table_of]  # the stratum's sum at slot 0
+        const = np.add.reduceat(self.coef * lowest, cs[:-1]) if c else np.zeros(0)
         if shift is not None and scale is not None:
             k_scale = k_scale * scale[ev.stratum_cell]
             const = (const - shift) * scale
@@ -418,7 +435,7 @@ class RatingSampler:
             k_scale = c_lat * self.step
             for a in range(0, n_lat, blk):
                 self._lookup(raw[a : a + blk], tmp[a : a + blk], a, k_scale[a : a + blk])
-            tmp += (c_lat * self.offset)[:, None]
+            tmp += (c_lat * (self.offset + self.step * self.first[self.table_of]))[:, None]
             part[self.lattice] = tmp
         fb = self.fallback
         counts = ev.draw_counts(rng, size, fb)
@@ -451,13 +468,28 @@ def _exact_pmfs(n: IntArray, k: IntArray, c: IntArray, support: IntArray) -> tup
             w = c[sel] / n[sel, None]
             valid = (kk >= 0).reshape(-1)
             np.add.at(p, (rows[valid], kk.reshape(-1)[valid]), w.reshape(-1)[valid])
-            f = np.fft.irfft(np.fft.rfft(p, axis=1) ** n[sel, None], n=size, axis=1)
+            f = np.fft.irfft(_int_power(np.fft.rfft(p, axis=1), n[sel]), n=size, axis=1)
             inside = np.arange(size)[None, :] < support[sel][:, None]
             np.clip(f, 0.0, None, out=f)
             f *= inside
             f /= f.sum(axis=1, keepdims=True)
             pmf[(start[sel][:, None] + np.arange(size)[None, :])[inside]] = f[inside]
     return pmf, start
+
+
+def _int_power(z: npt.NDArray[np.complex128], n: IntArray) -> npt.NDArray[np.complex128]:
+    """``z ** n`` row by row (``n`` a positive integer per row) by repeated squaring (a few complex products)."""
+    out = np.ones_like(z)
+    base = z.copy()
+    e = n.astype(np.int64)
+    while True:
+        odd = (e & 1).astype(bool)
+        if odd.any():
+            out[odd] *= base[odd]
+        e >>= 1
+        if not e.any():
+            return out
+        base *= base
 
 
 def _alias_tables(
@@ -487,23 +519,25 @@ def _alias_tables(
         inside = np.arange(L)[None, :] < support[group][:, None]
         q[inside] = pmf[(pmf_start[group][:, None] + np.arange(L)[None, :])[inside]]
         q *= L
-        rows = np.arange(group.shape[0])
-        o = np.argsort(q, axis=1, kind="stable")
-        i = np.zeros(group.shape[0], dtype=np.int64)
-        j = np.full(group.shape[0], L - 1, dtype=np.int64)
+        off = np.arange(group.shape[0], dtype=np.int64) * L  # flat offsets of the rows
+        o = np.argsort(q, axis=1, kind="stable").reshape(-1)
+        qf = q.reshape(-1)
+        i = off.copy()  # flat positions in o of the smallest and the largest unpaired slot
+        j = off + L - 1
         thr = np.ones((group.shape[0], L))
         alias = np.broadcast_to(np.arange(L, dtype=np.int64), (group.shape[0], L)).copy()
+        thr_f, alias_f = thr.reshape(-1), alias.reshape(-1)
         for _ in range(L - 1):  # one pairing per step in every table (tables are independent)
-            large = o[rows, j]
-            demote = q[rows, large] < 1.0
-            small = np.where(demote, large, o[rows, i])
+            large = o[j] + off
+            demote = qf[large] < 1.0
+            small = np.where(demote, large, o[i] + off)
             j -= demote
             i += ~demote
-            big = o[rows, j]
-            qs = q[rows, small]
-            thr[rows, small] = qs
-            alias[rows, small] = big
-            q[rows, big] -= 1.0 - qs
+            big = o[j]
+            qs = qf[small]
+            thr_f[small] = qs
+            alias_f[small] = big
+            qf[big + off] -= 1.0 - qs
         scale = float(1 << (THRESHOLD_BITS - b))
         t_int = np.rint(np.clip(thr, 0.0, 1.0) * scale)
         full = t_int >= scale
