@@ -902,10 +902,12 @@ class ValueSampler:
             low, high = np.minimum(a, b), np.maximum(a, b)
             flip = scale < 0.0
         out = np.empty((q, size, n))
-        fw, fl = self.f_width.T, self.f_lo.T
+        # u -> F(a) + (u + 2^-54) (F(b) - F(a)): multiples of 2^-53 in [0, 1) moved into the open interval
+        # (0, 1) (no infinite normal quantile), then onto the truncated range
+        fw = self.f_width.T
+        fl = self.f_lo.T + 2.0**-54 * fw
         for k in range(q):  # column by column (the same uniforms as one (q, size, n) draw): in cache
             u = rng.random((size, n), out=out[k])
-            u += 2.0**-54  # multiples of 2^-53 in [0, 1) -> open interval (0, 1): no infinite normal quantile
             u *= fw[k]
             u += fl[k]
             z = _inverse_cdf(self.kinds[k], u)

@@ -207,32 +207,31 @@ class _Linear:
         return cls(scorer.method, fixed, worst, span, cells, col, regular, cols_k, starts, present)
 
     def parts(self, ww: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
-              ) -> tuple[list[FloatArray], list[FloatArray]]:
+              into: list[FloatArray] | None = None) -> tuple[list[FloatArray], list[FloatArray]]:
         """The rated cells' and the value columns' additive parts of the sums, each a list of ``(t, n)``.
 
         ``ww`` are the weights (WSM) or squared weights (TOPSIS) ``(t, m)``; ``cells`` the normalised rated
-        cells ``(c, t)``; ``vals`` the normalised value columns ``(q, t, n)``.
+        cells ``(c, t)``; ``vals`` the normalised value columns ``(q, t, n)``. With ``into`` both parts are
+        added to those sums (returned twice).
         """
         t = ww.shape[0]
         n = self.fixed[0].shape[1]
-        rp = [np.zeros((t, n)) for _ in self.fixed]
-        vp = [np.zeros((t, n)) for _ in self.fixed]
+        rp = into if into is not None else [np.zeros((t, n)) for _ in self.fixed]
+        vp = into if into is not None else [np.zeros((t, n)) for _ in self.fixed]
         if cells is not None and self.cells.shape[0]:
-            rn = np.array(cells if self.cells.shape[0] == cells.shape[0] else cells[self.cells], order="C")
-            for a, part in zip(rp, self._cell_terms(rn), strict=True):
+            sel = cells if self.cells.shape[0] == cells.shape[0] else cells[self.cells]
+            for a, part in zip(rp, self._cell_terms(sel), strict=True):
                 if self.regular:
                     k = self.regular
-                    g = part.reshape(-1, k, part.shape[1])  # (n, k, t)
-                    g *= ww.T[self.cols_k][None]
+                    g = part.reshape(-1, k, part.shape[1]) * ww.T[self.cols_k][None]  # (n, k, t)
                     a += g.sum(axis=1).T
                 else:
-                    part *= ww.T[self.cell_col]
-                    a[:, self.cell_rows] += np.add.reduceat(part, self.cell_starts, axis=0).T
+                    g = part * ww.T[self.cell_col]
+                    a[:, self.cell_rows] += np.add.reduceat(g, self.cell_starts, axis=0).T
         if vals is not None and values is not None:
             for k, j in enumerate(values.columns):
-                for a, part in zip(vp, self._cell_terms(np.array(vals[k], order="C")), strict=True):
-                    part *= ww[:, j, None]
-                    a += part
+                for a, part in zip(vp, self._cell_terms(vals[k]), strict=True):
+                    a += part * ww[:, j, None]
         return rp, vp
 
     def finish(self, sums: list[FloatArray]) -> FloatArray:
@@ -251,8 +250,9 @@ class _Linear:
                ) -> FloatArray:
         """Scores ``(t, n)``: weights ``w (t, m)``, normalised rated cells ``(c, t)``, value columns ``(q, t, n)``."""
         ww = w if self.method == "wsm" else w * w
-        rp, vp = self.parts(ww, cells, vals, values)
-        return self.finish([np.matmul(ww, f) + r + v for f, r, v in zip(self.fixed, rp, vp, strict=True)])
+        sums = [np.matmul(ww, f) for f in self.fixed]
+        self.parts(ww, cells, vals, values, into=sums)
+        return self.finish(sums)
 
     def scores_and_mixed(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None,
                          values: ValueSampler | None, active: list[int]) -> tuple[FloatArray, list[FloatArray]]:
@@ -285,12 +285,12 @@ class _Linear:
         return own, mixed
 
     def _cell_terms(self, r: FloatArray) -> tuple[FloatArray, ...]:
+        """The terms of the sums of normalised cells ``r`` (not modified): WSM ``r``; TOPSIS ``(1 - r)^2, r^2``."""
         if self.method == "wsm":
             return (r,)
         g = 1.0 - r
         g *= g
-        r *= r
-        return (g, r)
+        return (g, r * r)
 
 
 @dataclass(frozen=True)
