@@ -468,6 +468,7 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
     smin = np.full(n, np.inf)
     smax = np.full(n, -np.inf)
     alt = np.arange(n, dtype=np.int64)
+    rank_off, bin_off, cut_off = alt * n, alt * job.bins, alt * n_cuts  # each project's first cell of the tables
     cache: dict[int, FloatArray] = {}
     for ti in range(start // t, (stop + t - 1) // t):
         g0 = ti * t
@@ -488,21 +489,21 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
             sums[4 + 3 * src] += _tile_sum(d2)
         np.minimum(smin, own.min(axis=0), out=smin)
         np.maximum(smax, own.max(axis=0), out=smax)
-        ranks = competition_ranks(own, job.scorer.higher_is_better)
-        rank_codes[dst] = alt * n + ranks
-        b = np.clip((own * job.bins).astype(np.int64), 0, job.bins - 1)
-        bin_codes[dst] = alt * job.bins + b
+        np.add(rank_off, competition_ranks(own, job.scorer.higher_is_better), out=rank_codes[dst])
+        b = (own * job.bins).astype(np.int64)
+        np.clip(b, 0, job.bins - 1, out=b)
+        np.add(bin_off, b, out=bin_codes[dst])
         if cut_codes is not None and job.cuts_asc is not None:
-            cut_codes[dst] = alt * n_cuts + _band_index(own, job.cuts_asc, job.scorer.higher_is_better)
+            np.add(cut_off, _band_index(own, job.cuts_asc, job.scorer.higher_is_better), out=cut_codes[dst])
         if kept is not None:
             kept[dst] = own
     return _Partial(
         start=start,
-        rank_counts=np.bincount(rank_codes.reshape(-1), minlength=n * n).astype(np.int64),
-        bin_counts=np.bincount(bin_codes.reshape(-1), minlength=n * job.bins).astype(np.int64),
+        rank_counts=np.bincount(rank_codes.reshape(-1), minlength=n * n).astype(np.int64, copy=False),
+        bin_counts=np.bincount(bin_codes.reshape(-1), minlength=n * job.bins).astype(np.int64, copy=False),
         cut_counts=None
         if cut_codes is None
-        else np.bincount(cut_codes.reshape(-1), minlength=n * n_cuts).astype(np.int64),
+        else np.bincount(cut_codes.reshape(-1), minlength=n * n_cuts).astype(np.int64, copy=False),
         sums=sums,
         smin=smin,
         smax=smax,
