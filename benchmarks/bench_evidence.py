@@ -131,11 +131,12 @@ def loop_run(p: dict, samples: int) -> dict:
     return {"mean": mean, "std": np.sqrt(np.maximum(s_sq / samples - mean**2, 0)), "acc": rank_counts / samples}
 
 
-def _timed(f: object, *args: object) -> tuple[float, float, object]:
+def _timed(f: object, *args: object) -> tuple[float, float, float, object]:
+    """Wall seconds, CPU seconds of this process, load average before the run, result."""
     load = os.getloadavg()[0]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = f(*args)  # type: ignore[operator]
-    return time.perf_counter() - t0, load, out
+    return time.perf_counter() - t0, time.process_time() - c0, load, out
 
 
 def main() -> None:
@@ -152,36 +153,38 @@ def main() -> None:
     print(f"{n} projects x {p['m']} indicators x {samples:,} samples; {strata:,} rater strata, {raters:,} ratings; "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}; load {os.getloadavg()[0]:.1f}\n")
     ppeval_run(p, 64, False)  # warm-up (imports, tables)
-    print("| round | ppeval s (load) | ppeval + first-order s (load) | loop s (load) | loop / ppeval | "
-          "loop / ppeval + first-order |")
+    print("Wall seconds (CPU seconds of the process; load average before the run); ratios of wall (CPU) times.\n")
+    print("| round | ppeval s | ppeval + first-order s | loop s | loop / ppeval | loop / ppeval + first-order |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     ours = ours_att = ref = None
     for r in range(rounds):
-        t_ours, l_ours, ours = _timed(ppeval_run, p, samples, False)
-        t_att, l_att, ours_att = _timed(ppeval_run, p, samples, True)
-        t_loop, l_loop, ref = _timed(loop_run, p, samples)
-        print(f"| {r + 1} | {t_ours:.2f} ({l_ours:.1f}) | {t_att:.2f} ({l_att:.1f}) | {t_loop:.2f} ({l_loop:.1f}) | "
-              f"{t_loop / t_ours:.1f}x | {t_loop / t_att:.1f}x |")
+        t_ours, c_ours, l_ours, ours = _timed(ppeval_run, p, samples, False)
+        t_att, c_att, l_att, ours_att = _timed(ppeval_run, p, samples, True)
+        t_loop, c_loop, l_loop, ref = _timed(loop_run, p, samples)
+        print(f"| {r + 1} | {t_ours:.2f} ({c_ours:.2f}; {l_ours:.1f}) | {t_att:.2f} ({c_att:.2f}; {l_att:.1f}) | "
+              f"{t_loop:.2f} ({c_loop:.2f}; {l_loop:.1f}) | {t_loop / t_ours:.1f}x ({c_loop / c_ours:.1f}x) | "
+              f"{t_loop / t_att:.1f}x ({c_loop / c_att:.1f}x) |")
     assert isinstance(ref, dict)
     mc_err = np.sqrt(np.asarray(ours.score_std) ** 2 / samples + ref["std"] ** 2 / samples)  # type: ignore[attr-defined]
     dev = float(np.max(np.abs(np.asarray(ours.score_mean) - ref["mean"]) / np.maximum(mc_err, 1e-12)))  # type: ignore[attr-defined]
+    first = np.round(np.asarray(ours_att.first_order).mean(axis=0), 3).tolist()  # type: ignore[attr-defined]
     print(f"\nAgreement: largest |mean score difference| / Monte Carlo error = {dev:.2f} (independent streams; "
           f"< 5 expected). First-order indices (mean over projects): "
-          f"{dict(zip(ours_att.sources, np.round(np.asarray(ours_att.first_order).mean(axis=0), 3).tolist(), strict=True))}")  # type: ignore[attr-defined]
+          f"{dict(zip(ours_att.sources, first, strict=True))}")  # type: ignore[attr-defined]
     if dev > 6:
         raise SystemExit("ppeval and the loop disagree beyond the Monte Carlo error")
 
     # the cost model: ppeval's bootstrap costs one draw per stratum, the loop's one per rater
     n2, s2 = (50, 256) if args.quick else (200, 2000)
     print(f"\n#### Raters per cell ({n2} projects x 20 indicators x {s2:,} samples, no attribution)\n")
-    print("| raters per cell (2 groups) | ppeval s (load) | loop s (load) | loop / ppeval |")
+    print("| raters per cell (2 groups) | ppeval s | loop s | loop / ppeval |")
     print("| ---: | ---: | ---: | ---: |")
     for per in ((4, 2), (20, 10), (100, 100)):
         q = problem(n2, raters=per)
-        ppeval_run(q, 64, False)  # tables of this problem, imports
-        t_a, l_a, _ = _timed(ppeval_run, q, s2, False)
-        t_b, l_b, _ = _timed(loop_run, q, s2)
-        print(f"| {sum(per)} | {t_a:.2f} ({l_a:.1f}) | {t_b:.2f} ({l_b:.1f}) | {t_b / t_a:.1f}x |")
+        t_a, c_a, l_a, _ = _timed(ppeval_run, q, s2, False)
+        t_b, c_b, l_b, _ = _timed(loop_run, q, s2)
+        print(f"| {sum(per)} | {t_a:.2f} ({c_a:.2f}; {l_a:.1f}) | {t_b:.2f} ({c_b:.2f}; {l_b:.1f}) | "
+              f"{t_b / t_a:.1f}x ({c_b / c_a:.1f}x) |")
 
 
 if __name__ == "__main__":
