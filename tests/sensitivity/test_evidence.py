@@ -537,3 +537,55 @@ def test_band_index_equals_grade_index(scores: list, cuts: list, hib: bool) -> N
     s = np.array(scores + [0.6, 0.9, 0.0, 1.0])[None, :]
     asc = np.sort(np.array(cuts))
     np.testing.assert_array_equal(_band_index(s, asc, hib), grade_index(s, asc, hib))
+
+
+def test_integer_powers_by_squaring_equal_numpy() -> None:
+    from ppeval.sensitivity._evidence_inputs import _int_power
+
+    rng = np.random.default_rng(5)
+    z = np.exp(1j * rng.uniform(0, 6.3, (4, 9))) * rng.uniform(0.5, 1.0, (4, 9))
+    n = np.array([1, 2, 37, 200])
+    np.testing.assert_allclose(_int_power(z, n), z ** n[:, None], rtol=1e-12, atol=1e-300)
+
+
+def test_many_raters_tables_drop_only_negligible_tails() -> None:
+    """300 raters on a 5-point scale: the sum has 1,201 lattice values, but far tails below 2**-52 are not
+    tabled; the table still equals the n-fold convolution (numpy.convolve) to the tables' resolution."""
+    answers = np.repeat([1.0, 2.0, 3.0, 4.0, 5.0], [10, 20, 60, 150, 60])
+    ev = rating_evidence(np.zeros(300, int), np.zeros(300, int), answers, n_projects=1, n_criteria=1)
+    sp = ev.sampler()
+    assert sp.fallback.size == 0
+    assert sp.first[0] > 0
+    assert (1 << int(sp.bits[0])) < int(sp.support[0])
+    p = np.array([10, 20, 60, 150, 60]) / 300
+    ref = np.array([1.0])
+    for _ in range(300):
+        ref = np.convolve(ref, p)
+    # every slot's split is held to 2**-48 of the total, so an atom is exact to that times the slots it uses
+    np.testing.assert_allclose(sp.table_probabilities(0), ref, rtol=0, atol=(1 << int(sp.bits[0])) * 2.0**-48)
+    draws = sp.resample(np.random.default_rng(2), 40_000)[:, 0]
+    assert draws.mean() == pytest.approx(answers.mean(), abs=4 * answers.std() / np.sqrt(300 * 40_000))
+    assert draws.std() == pytest.approx(answers.std() / np.sqrt(300), rel=0.02)
+
+
+@pytest.mark.parametrize("method", ["mean", "median"])
+def test_cell_values_affine_equals_resample_then_affine(method: str) -> None:
+    """The normalised draws of the split scoring equal (value - shift) * scale of the same bootstrap."""
+    ev = rating_evidence(np.repeat(np.arange(9), 7), np.full(63, 3), np.random.default_rng(8).integers(1, 10, 63),
+                         n_projects=9, n_criteria=5, group=np.tile(["a"] * 4 + ["b"] * 3, 9),
+                         group_weights={"a": 0.6, "b": 0.4}, method=method)
+    sp = ev.sampler()
+    shift, scale = np.full(ev.n_cells, 1.0), np.full(ev.n_cells, -1 / 9)
+    got = sp.cell_values(np.random.default_rng(4), 40, shift, scale)
+    ref = (sp.resample(np.random.default_rng(4), 40).T - 1.0) * (-1 / 9)
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-14)
+
+
+def test_value_draws_affine_equal_draws_then_affine() -> None:
+    """Normalising the centre, spread and limits (a reversed axis included) equals normalising every draw."""
+    spec = value_uncertainty(["normal", "triangular", "uniform"], 3, relative=[0.1, 0.2, 0.1], low=1.0, high=10.0)
+    vs = ValueSampler.build(spec, X[:, :3], None)
+    shift, scale = np.array([0.0, 10.0, 1.0]), np.array([0.1, -0.1, 0.5])
+    got = vs.draw_columns(np.random.default_rng(6), 30, shift, scale)
+    ref = (vs.draw_columns(np.random.default_rng(6), 30) - shift[:, None, None]) * scale[:, None, None]
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12)

@@ -205,8 +205,10 @@ class RatingSampler:
     random 64-bit word per (sample, stratum) gives a slot (its top ``b``
     bits, ``2**b`` slots) and decides between the slot and its alias with
     one integer compare, whatever the number of raters; the thresholds are
-    integers, so each probability is represented to ``2**-48``
-    (:data:`THRESHOLD_BITS`). Other strata (answers off a lattice, a lattice
+    integers, so each slot's split is exact to ``2**-48`` of the total
+    (:data:`THRESHOLD_BITS`; an atom spread over ``j`` slots: ``j 2**-48``),
+    and values of the sum with probability below ``2**-52`` (far tails of
+    many raters) are left out of the table. Other strata (answers off a lattice, a lattice
     of more than :data:`MAX_LATTICE` points, a sum of more than
     :data:`MAX_SUPPORT` values, or tables beyond :data:`TABLE_FLOATS` entries
     in all, the largest first) and the ``median`` and ``trimmed_mean`` rules
