@@ -221,17 +221,15 @@ class _Linear:
         if cells is not None and self.cells.shape[0]:
             sel = cells if self.cells.shape[0] == cells.shape[0] else cells[self.cells]
             for a, part in zip(rp, self._cell_terms(sel), strict=True):
-                if self.regular:
-                    k = self.regular
-                    g = part.reshape(-1, k, part.shape[1]) * ww.T[self.cols_k][None]  # (n, k, t)
-                    a += g.sum(axis=1).T
+                if self.regular:  # the same k rated columns in every row: (n, k, t) against (k, t)
+                    a += np.einsum("nkt,kt->tn", part.reshape(-1, self.regular, part.shape[1]), ww.T[self.cols_k])
                 else:
                     g = part * ww.T[self.cell_col]
                     a[:, self.cell_rows] += np.add.reduceat(g, self.cell_starts, axis=0).T
         if vals is not None and values is not None:
-            for k, j in enumerate(values.columns):
-                for a, part in zip(vp, self._cell_terms(vals[k]), strict=True):
-                    a += part * ww[:, j, None]
+            wv = ww[:, values.columns]
+            for a, part in zip(vp, self._cell_terms(vals), strict=True):
+                a += np.einsum("qtn,tq->tn", part, wv)
         return rp, vp
 
     def finish(self, sums: list[FloatArray]) -> FloatArray:
