@@ -589,3 +589,29 @@ def test_value_draws_affine_equal_draws_then_affine() -> None:
     got = vs.draw_columns(np.random.default_rng(6), 30, shift, scale)
     ref = (vs.draw_columns(np.random.default_rng(6), 30) - shift[:, None, None]) * scale[:, None, None]
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("groups", [1, 2, 3])
+def test_cell_values_from_blocks_equal_the_aggregated_lattice_sums(
+    groups: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every cell with the same number of groups (one sum over an axis) and blocks of a few cells: the cell
+    values are the group-weighted means of the same words' lattice sums (RatingEvidence.values_from_sums)."""
+    import ppeval.sensitivity._evidence_inputs as mod
+
+    monkeypatch.setattr(mod, "_LOOKUP_BLOCK", 64)  # blocks of a few cells
+    rng = np.random.default_rng(30 + groups)
+    n_p, per = 23, 4 * groups
+    proj = np.repeat(np.arange(n_p), per)
+    vals = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], size=proj.size)
+    names = ["a", "b", "c"][:groups]
+    grp = np.tile(np.repeat(names, 4), n_p)
+    ev = rating_evidence(proj, np.zeros(proj.size, int), vals, n_projects=n_p, n_criteria=1, group=grp,
+                         group_weights=dict(zip(names, [[1.0], [0.6, 0.4], [0.5, 0.3, 0.2]][groups - 1], strict=True)))
+    sp = ev.sampler()
+    assert sp.fallback.size == 0
+    t = 10
+    raw = np.random.default_rng(9).bit_generator.random_raw(sp.lattice.size * t).reshape(sp.lattice.size, t)
+    sums = (sp.offset[:, None] + sp.step[:, None] * sp.lattice_sums(raw)).T
+    got = sp.cell_values(np.random.default_rng(9), t)
+    np.testing.assert_allclose(got, ev.values_from_sums(sums).T, rtol=1e-14, atol=0)

@@ -351,17 +351,26 @@ class RatingSampler:
         out = np.empty(raw.shape, dtype=np.int64)
         blk = max(1, _LOOKUP_BLOCK // max(raw.shape[1], 1))
         for a in range(0, raw.shape[0], blk):
-            self._lookup(raw[a : a + blk], out[a : a + blk], a, None)
+            self._lookup(raw[a : a + blk].copy(), out[a : a + blk], a, None)
         out += self.first[self.table_of][:, None]
         return out
 
-    def _lookup(self, r: npt.NDArray[np.uint64], out: Any, a: int, scale: FloatArray | None) -> None:
-        """Alias draws of table strata ``a, a + 1, ...`` from their words ``r``, times ``scale``, into ``out``."""
+    def _lookup(self, r: npt.NDArray[np.uint64], out: Any, a: int, scale: FloatArray | None,
+                scratch: list[npt.NDArray[np.uint64]] | None = None) -> None:
+        """Alias draws of table strata ``a, a + 1, ...`` from their words ``r``, times ``scale``, into ``out``.
+
+        ``r`` is overwritten; ``scratch`` (two arrays of at least ``r.size`` words) avoids allocations.
+        """
         b = a + r.shape[0]
-        slot = r >> self.slot_shift[a:b]
-        idx = slot + self.slot_base[a:b].view(np.uint64)
+        if scratch is None:
+            scratch = [np.empty(r.size, dtype=np.uint64) for _ in range(2)]
+        slot = scratch[0][: r.size].reshape(r.shape)
+        idx = scratch[1][: r.size].reshape(r.shape)
+        np.right_shift(r, self.slot_shift[a:b], out=slot)
+        np.add(slot, self.slot_base[a:b].view(np.uint64), out=idx)
         e = np.take(self.entry, idx.view(np.int64))
-        keep = np.less(r | _LOW16, e, out=idx)  # same slot bits: the threshold bits below them decide (0 / 1)
+        r |= _LOW16
+        keep = np.less(r, e, out=idx)  # same slot bits: the threshold bits below them decide (0 / 1)
         e &= _LOW16  # the alias
         slot -= e  # k = alias + keep * (slot - alias), modulo 2**64: branch-free
         keep *= slot
@@ -405,17 +414,23 @@ class RatingSampler:
         s = int(cs[-1])
         spc = s // c if c and s == c * (s // c) and (np.diff(cs) == s // c).all() else 0
         cb = max(1, _LOOKUP_BLOCK // max(size * max(spc, 1), 1))
+        most = int(np.diff(np.r_[cs[:-1:cb], cs[-1]]).max(initial=0))  # strata of the largest block
+        scratch = [np.empty(most * size, dtype=np.uint64) for _ in range(2)]
+        part_buf = np.empty(most * size)
         for c0 in range(0, c, cb):
             c1 = min(c, c0 + cb)
             s0, s1 = int(cs[c0]), int(cs[c1])
             raw = rng.bit_generator.random_raw((s1 - s0) * size).reshape(s1 - s0, size)
-            part = np.empty((s1 - s0, size))
-            self._lookup(raw, part, s0, k_scale[s0:s1])
+            part = part_buf[: (s1 - s0) * size].reshape(s1 - s0, size)
+            self._lookup(raw, part, s0, k_scale[s0:s1], scratch)
             acc = out[c0:c1]
             if spc:
                 pr = part.reshape(c1 - c0, spc, size)
-                np.copyto(acc, pr[:, 0])
-                for g in range(1, spc):
+                if spc == 1:
+                    np.copyto(acc, pr[:, 0])
+                else:
+                    np.add(pr[:, 0], pr[:, 1], out=acc)
+                for g in range(2, spc):
                     acc += pr[:, g]
             else:
                 acc[...] = np.add.reduceat(part, cs[c0:c1] - s0, axis=0)
