@@ -842,7 +842,7 @@ def _inverse_cdf(kind: str, u: FloatArray) -> FloatArray:
         np.subtract(1.0, a, out=a)
         np.copysign(a, u, out=a)
         return a
-    z: FloatArray = special.ndtri(u)
+    z: FloatArray = special.ndtri(u, out=u)
     return z
 
 
