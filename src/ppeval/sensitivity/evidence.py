@@ -847,6 +847,8 @@ def evidence_monte_carlo(
     )
     base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
     normalized = scorer.normalized(problem.matrix[None])[0]
+    # the split path draws the rated cells and values already normalised: it must stay off whenever the draws
+    # are transformed before scoring (per-column transforms of raw values, FCE memberships)
     linear = _Linear.build(scorer, normalized, ratings, vs)
     tile = _tile(n, m) if linear is None else _tile(n, 1)  # the split scoring holds no (t, n, m) stack
     chunk = check_chunk_size(chunk_size, max(tile, ((1 << 22) // max(n, 1)) // tile * tile))
