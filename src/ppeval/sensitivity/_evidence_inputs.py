@@ -208,12 +208,12 @@ class RatingSampler:
     integers, so each slot's split is exact to ``2**-48`` of the total
     (:data:`THRESHOLD_BITS`; an atom spread over ``j`` slots: ``j 2**-48``),
     and values of the sum with probability below ``2**-52`` (far tails of
-    many raters) are left out of the table. Other strata (answers off a lattice, a lattice
-    of more than :data:`MAX_LATTICE` points, a sum of more than
-    :data:`MAX_SUPPORT` values, or tables beyond :data:`TABLE_FLOATS` entries
-    in all, the largest first) and the ``median`` and ``trimmed_mean`` rules
-    draw the multinomial counts as a chain of binomials (``K - 1`` binomial
-    draws per (sample, stratum)).
+    many raters) are left out of the table. Other strata (answers off a
+    lattice, a lattice of more than :data:`MAX_LATTICE` points, a sum of more
+    than :data:`MAX_SUPPORT` values, or tables beyond :data:`TABLE_FLOATS`
+    entries in all, the largest first) and the ``median`` and
+    ``trimmed_mean`` rules draw the multinomial counts as a chain of
+    binomials (``K - 1`` binomial draws per (sample, stratum)).
 
     References
     ----------
