@@ -522,6 +522,9 @@ def test_absolute_split_is_bit_identical_across_chunks_and_executors(method: str
         assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=chunk, **kw))  # type: ignore[arg-type]
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ex:
         assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=64, executor=ex, **kw))  # type: ignore[arg-type]
+    if method == "wsm":
+        with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pex:
+            assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=96, executor=pex, **kw))  # type: ignore[arg-type]
 
 
 @given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30),
