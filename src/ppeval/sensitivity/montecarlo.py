@@ -229,6 +229,42 @@ class MonteCarloResult:
     block_size: int
     quantile_bins: int
 
+    @property
+    def first_probability(self) -> FloatArray:
+        """Share of samples in which each alternative ranks first (``first_count / samples``), either form."""
+        out: FloatArray = self.first_count / float(self.samples)
+        return out
+
+    def top_probability(self, k: int) -> FloatArray:
+        """Share of samples in which each alternative ranks ``k`` or better (``k`` in ``top_k``, or any ``k`` with
+        the full table; ``k >= n`` gives ones)."""
+        n = self.rank_acceptability.shape[0]
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise InputError(f"k is {k!r}; expected an integer >= 1")
+        if k >= n:
+            return np.ones(n)
+        hit = np.flatnonzero(self.top_k == k)
+        if hit.size:
+            col: FloatArray = self.top_k_probability[:, int(hit[0])]
+            return col
+        if self.acceptability_form == "full":
+            return np.asarray(self.rank_acceptability[:, :k].sum(axis=1), dtype=np.float64)
+        raise InputError(
+            f"P(rank <= {k}) was not counted: this run kept rank bins (top_k = {self.top_k.tolist()}); "
+            "pass top_k to monte_carlo"
+        )
+
+    @property
+    def likely_rank(self) -> IntArray:
+        """Most likely rank (full table) or median rank (binned form) of each alternative, 1-based."""
+        out: IntArray
+        if self.acceptability_form == "full":
+            out = np.argmax(self.rank_acceptability, axis=1).astype(np.int64) + 1
+            return out
+        med = np.flatnonzero(self.quantiles == 0.5)
+        out = np.rint(self.rank_quantiles[:, int(med[0])] if med.size else self.rank_mean).astype(np.int64)
+        return out
+
 
 # --------------------------------------------------------------------------- samplers
 
