@@ -59,3 +59,26 @@ def test_vikor_critical_changes_skipped_above_the_limit(monkeypatch: pytest.Monk
     assert sens.method == "vikor"
     assert sens.critical is None
     assert "Critical weight changes not computed: 8 projects is above 7 for VIKOR" in " ".join(sens.notes)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_shows_the_binned_form(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """The report's rank acceptability says it holds rank ranges (and shows them), in English and Chinese."""
+    from ppeval.report import render_html
+
+    system, data = bundled.load_sample("community-4stage")
+    result = evaluate(system, data, seed=1)
+    monkeypatch.setattr(psens, "MONTE_CARLO_LIMIT", 7)
+    monkeypatch.setattr(psens, "RANK_BINS", 4)
+    sens = analyse_sensitivity(result, system, samples=200, seed=1)
+    html = render_html(result, system=system, sensitivity=sens, lang=lang)
+    if lang == "en":
+        assert "rank-percentile bins, not one by one" in html
+        assert "Median rank" in html
+        assert "Most likely rank" not in html
+    else:
+        assert "名次按 4 个百分位区间统计" in html
+        assert "名次中位数" in html
+    monkeypatch.setattr(psens, "MONTE_CARLO_LIMIT", 10_000)
+    full = analyse_sensitivity(result, system, samples=200, seed=1)
+    assert "Most likely rank" in render_html(result, system=system, sensitivity=full, lang="en")

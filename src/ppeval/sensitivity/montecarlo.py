@@ -248,7 +248,8 @@ class MonteCarloResult:
             col: FloatArray = self.top_k_probability[:, int(hit[0])]
             return col
         if self.acceptability_form == "full":
-            return np.asarray(self.rank_acceptability[:, :k].sum(axis=1), dtype=np.float64)
+            counts = np.rint(self.rank_acceptability[:, :k] * float(self.samples)).sum(axis=1)  # exact integers
+            return np.asarray(counts / float(self.samples), dtype=np.float64)
         raise InputError(
             f"P(rank <= {k}) was not counted: this run kept rank bins (top_k = {self.top_k.tolist()}); "
             "pass top_k to monte_carlo"
@@ -445,7 +446,7 @@ def run_monte_carlo(
         rank_acceptability=readonly(acceptability),
         acceptability_form="binned" if binned else "full",
         rank_bin_edges=readonly(edges),
-        rank_mean=readonly(rank_sum / nf + 1.0),
+        rank_mean=readonly((rank_sum + samples) / nf),  # exact sum of 1-based ranks, one rounding
         rank_min=readonly(r_min + 1),
         rank_max=readonly(r_max + 1),
         rank_quantiles=readonly(rank_q),
