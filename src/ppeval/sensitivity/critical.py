@@ -132,18 +132,25 @@ def _finish(
     wk = np.broadcast_to(weights.reshape((-1,) + (1,) * (len(shape) - 1)), shape)
     ok = feasible & (new_weight < 1.0)
     nw = np.where(ok, new_weight, 0.0)
-    change = np.where(ok, nw - wk, 0.0)
-    ts = np.divide(nw - wk, 1.0 - nw, out=np.zeros(shape), where=ok)
+    # in place where possible: the pair arrays are (m, 2, n - 1), 80 MB each at 100,000 projects x 50
+    change = np.subtract(nw, wk, out=np.zeros(shape), where=ok)
+    den = np.subtract(1.0, nw)
+    ts = np.divide(change, den, out=np.zeros(shape), where=ok)
+    del den
     rel_ok = ok & (wk > 0.0)
-    rel = np.divide(100.0 * ts, wk, out=np.zeros(shape), where=rel_ok)
+    rel = np.multiply(ts, 100.0)
+    np.divide(rel, wk, out=rel, where=rel_ok)
+    rel[~rel_ok] = 0.0
+    tk = np.full(shape, -1, dtype=np.int64)
+    np.copyto(tk, taker, where=ok)
     return CriticalChanges(
-        feasible=readonly(ok.copy()),
+        feasible=readonly(ok),
         new_weight=readonly(nw),
         change=readonly(change),
         ts_change=readonly(ts),
         relative_percent=readonly(rel),
         relative_defined=readonly(rel_ok),
-        taker=readonly(np.where(ok, taker, -1).astype(np.int64)),
+        taker=readonly(tk),
     )
 
 
