@@ -412,7 +412,8 @@ def run_monte_carlo(
         block = counts[:, i0 : i0 + step].T
         np.divide(block, nf, out=acceptability[i0 : i0 + step])
         sl = slice(i0, i0 + block.shape[0])
-        cum = np.cumsum(block, axis=1, dtype=np.int64)
+        cum = block.astype(np.int64)
+        np.cumsum(cum, axis=1, out=cum)
         if stats is None:  # the full table: rank statistics from its rows (integer sums < 2^53: exact)
             r_min[sl] = np.argmax(cum > 0, axis=1)
             r_max[sl] = np.argmax(cum >= cum[:, -1:], axis=1)
