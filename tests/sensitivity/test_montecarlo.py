@@ -698,3 +698,26 @@ def test_rank_bins_executor_and_default_size_limit(monkeypatch: pytest.MonkeyPat
 def test_rank_bin_arguments_checked(kwargs: dict[str, object], fragment: str) -> None:
     with pytest.raises(InputError, match=fragment.replace("(", "\\(")):
         monte_carlo(X, W, T, 50, seed=1, **kwargs)
+
+
+def test_wide_problem_bit_identical_across_chunks_and_executor() -> None:
+    """20,000 projects: wide score tiles (products split by columns) and the binned default; chunk sizes that
+    cut tiles and a thread pool give the same bits."""
+    import concurrent.futures
+
+    from ppeval.sensitivity._executor import WIDE_TILE, tile_size
+
+    rng = np.random.default_rng(21)
+    x = rng.uniform(1, 10, size=(20_000, 4))
+    assert tile_size(2 * 20_000) == WIDE_TILE
+    kw = {"samples": 48, "seed": 6, "concentration": 50.0, "grade_bands": [90, 70, 0]}
+    ref = monte_carlo(x, W, T, chunk_size=48, **kw)
+    assert ref.acceptability_form == "binned"
+    assert ref.rank_acceptability.shape == (20_000, 100)
+    for cs in (5, 16, 40):
+        assert_identical(ref, monte_carlo(x, W, T, chunk_size=cs, **kw))
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        assert_identical(ref, monte_carlo(x, W, T, chunk_size=20, executor=ex, **kw))
+    ranks = _brute_ranks_dirichlet(x, 6, 48, 50.0)
+    np.testing.assert_array_equal(ref.rank_min, ranks.min(axis=0))
+    np.testing.assert_array_equal(ref.first_count, (ranks == 1).sum(axis=0))
