@@ -312,6 +312,11 @@ class _Job:
     linear: _Linear | None = None  # absolute-mode WSM / TOPSIS: fixed cells in one product per tile
 
     @property
+    def split(self) -> _Linear | None:
+        """The split scoring, unless the draws are transformed before scoring (a job with an extension)."""
+        return self.linear if getattr(self, "ext", None) is None else None
+
+    @property
     def n_sources(self) -> int:
         return int(self.weight_sampler is not None) + int(self.ratings is not None) + int(self.values is not None)
 
@@ -360,7 +365,7 @@ class _Draws:
                 extra = job.weight_sampler.draw(_stream(job.seeds, b, 0, sub), t - w.shape[0])
                 w = np.concatenate([w, extra])
             self.w = w
-        lin = job.linear  # absolute WSM / TOPSIS: rated cells and values drawn normalised, cell- / column-major
+        lin = job.split  # absolute WSM / TOPSIS: rated cells and values drawn normalised, cell- / column-major
         if job.rating_sampler is not None:
             if lin is None:
                 self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
@@ -388,18 +393,19 @@ class _Draws:
             return arr[partner]
 
         w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
-        if job.linear is not None and mix < 0 and job.attribution and job.n_sources > 1:
+        lin = job.split
+        if lin is not None and mix < 0 and job.attribution and job.n_sources > 1:
             # the pick-freeze scores come from the same parts: see _Linear.scores_and_mixed
             rc = None if self.r is None else self.r.T
             vc = None if self.v is None else self.v.transpose(2, 0, 1)
-            s, self.mixed = job.linear.scores_and_mixed(w, rc, vc, job.values, active)
+            s, self.mixed = lin.scores_and_mixed(w, rc, vc, job.values, active)
             return s
         if mix >= 0 and self.mixed is not None:
             return self.mixed[mix]
-        if job.linear is not None:
+        if lin is not None:
             rc = None if self.r is None else pick(_RATINGS, self.r).T  # (c, t)
             vc = None if self.v is None else pick(_VALUES, self.v).transpose(2, 0, 1)  # (q, t, n)
-            return job.linear.scores(w, rc, vc, job.values)
+            return lin.scores(w, rc, vc, job.values)
         sc = job.scorer
         if sc.bounds is not None and sc.method != "vikor":
             # absolute mode: each value is normalised on its own, so only the cells that vary are
