@@ -29,13 +29,26 @@ from ppeval._typing import FloatArray, IntArray, SeedLike
 from ppeval.errors import InputError
 from ppeval.methods.topsis import DEGENERATE_CLOSENESS
 
-from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
+from ._accumulate import MAX_SAMPLES, N_LIMBS, Tally, histogram_quantiles, limb_sums, limbs_to_float
 from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
-from ._engine import MAX_BINS
+from ._engine import MAX_BINS, RankStats, _TaskTally
 from ._evidence_inputs import RatingEvidence, RatingSampler, ValueSampler, ValueUncertainty
 from ._executor import BLOCK_SIZE, SeedPlan, check_chunk_size, check_executor, chunk_bounds, run_tasks
 from ._stack import StackScorer
-from .montecarlo import _as_grade_bands, _DirichletSampler, monte_carlo
+from .montecarlo import (
+    DEFAULT_RANK_BINS,
+    DEFAULT_TOP_K,
+    FULL_ACCEPTABILITY_LIMIT,
+    LARGE_QUANTILE_BINS,
+    RankSummaries,
+    RankSummary,
+    _as_grade_bands,
+    _as_top_k,
+    _DirichletSampler,
+    monte_carlo,
+    rank_bin_edges,
+    rank_summaries,
+)
 
 __all__ = ["EvidenceResult", "evidence_monte_carlo", "SOURCES", "STACK_FLOATS"]
 
@@ -47,7 +60,7 @@ _RATINGS, _VALUES = 1, 2
 
 
 @dataclass(frozen=True, eq=False)
-class EvidenceResult:
+class EvidenceResult(RankSummary):
     """How sure each score, grade and rank is, given uncertain weights, ratings and values.
 
     Attributes
@@ -68,8 +81,33 @@ class EvidenceResult:
     score_quantiles : ndarray (n, q)
         Score quantiles (from ``quantile_bins`` histogram bins on [0, 1];
         accurate to one bin width).
-    rank_acceptability : ndarray (n, n)
-        Share of samples in which project ``i`` takes rank ``r + 1``.
+    rank_acceptability : ndarray (n, B)
+        SMAA-2 rank acceptability, as
+        :attr:`~ppeval.sensitivity.MonteCarloResult.rank_acceptability`:
+        ``acceptability_form == "full"`` (``B = n``, the default up to
+        :data:`~ppeval.sensitivity.montecarlo.FULL_ACCEPTABILITY_LIMIT`
+        projects) the share of samples in which project ``i`` takes rank
+        ``r + 1``; ``"binned"`` (``B < n``, the default above) the share in
+        which its rank lies in rank bin ``b`` (ranks ``rank_bin_edges[b] + 1``
+        to ``rank_bin_edges[b + 1]``). Rows sum to 1.
+    acceptability_form : str
+        ``"full"`` or ``"binned"``.
+    rank_bin_edges : ndarray of int64 (B + 1,)
+        Edges of the rank bins (``0, 1, ..., n`` in the full form).
+    rank_mean : ndarray (n,)
+        Mean rank over the samples (exact).
+    rank_min, rank_max : ndarray of int64 (n,)
+        Best and worst rank over the samples (exact).
+    rank_quantiles : ndarray (n, q)
+        Rank quantiles at ``quantiles`` (exact in the full form; in the binned
+        form interpolated within a rank bin, accurate to ``n / B`` ranks).
+    top_k : ndarray of int64 (K,)
+        The ``k`` of ``top_k_probability`` (ascending, at most ``n``).
+    top_k_probability : ndarray (n, K)
+        Share of samples in which project ``i`` ranks ``top_k[j]`` or better
+        (exact in both forms).
+    first_count : ndarray of int64 (n,)
+        Samples in which project ``i`` ranks first.
     grade_bands : ndarray (g,) or None
         Lower bounds of the grades on the 0-100 scale, best first.
     grade_probability : ndarray (n, g) or None
@@ -120,6 +158,15 @@ class EvidenceResult:
     quantiles: FloatArray
     score_quantiles: FloatArray
     rank_acceptability: FloatArray
+    acceptability_form: str
+    rank_bin_edges: IntArray
+    rank_mean: FloatArray
+    rank_min: IntArray
+    rank_max: IntArray
+    rank_quantiles: FloatArray
+    top_k: IntArray
+    top_k_probability: FloatArray
+    first_count: IntArray
     grade_bands: FloatArray | None
     grade_probability: FloatArray | None
     decision_bands: FloatArray | None
@@ -137,6 +184,7 @@ class EvidenceResult:
     seed_entropy: int | tuple[int, ...]
     seed_spawn_key: tuple[int, ...]
     engine: str
+    _analysis = "evidence_monte_carlo"
 
     def to_100(self, scores: Any) -> FloatArray:
         """Scores on the 0-100 scale of the grades (VIKOR: ``100 (1 - Q)``)."""
@@ -310,6 +358,10 @@ class _Job:
     attribution: bool
     keep: bool
     linear: _Linear | None = None  # absolute-mode WSM / TOPSIS: fixed cells in one product per tile
+    # rank acceptability: rank r counts in row rank_bin[r] of the (rank_bins, n) table (None: row r, B = n)
+    rank_bin: IntArray | None = None
+    rank_bins: int = 0
+    top_k: IntArray | None = None  # the k of the exact P(rank <= k) tallies (binned runs only)
 
     @property
     def split(self) -> _Linear | None:
@@ -324,13 +376,14 @@ class _Job:
 @dataclass
 class _Partial:
     start: int
-    rank_counts: IntArray
-    bin_counts: IntArray
-    cut_counts: IntArray | None
+    rank_counts: tuple[str, np.ndarray]  # _TaskTally payloads (a counted table or the cells themselves)
+    bin_counts: tuple[str, np.ndarray]
+    cut_counts: tuple[str, np.ndarray] | None
     sums: FloatArray  # (2 + 3 k, N_LIMBS, n): d, d^2, then per source d', d'^2, d d'
     smin: FloatArray
     smax: FloatArray
     scores: FloatArray | None
+    rank_stats: RankStats | None = None
 
 
 def _stream(seeds: SeedPlan, block: int, source: int, sub: int) -> np.random.Generator:
@@ -464,15 +517,19 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
     k = stop - start
     n_att = job.n_sources if job.attribution and job.n_sources > 1 else 0
     sums = np.zeros((2 + 3 * n_att, N_LIMBS, n))
-    rank_codes = np.empty((k, n), dtype=np.int64)
-    bin_codes = np.empty((k, n), dtype=np.int64)
+    # per-sample cells of the count tables, one column per project (as monte_carlo's tasks: see _TaskTally):
+    # ranks rank(-bin)-major, cell rank_bin[r] n + i, so that the table is monte_carlo's; bins and bands
+    # project-major, cell i B + b
+    n_rb = n if job.rank_bin is None else job.rank_bins
+    rank_tally = _TaskTally(k, n, n, unsigned=True, offset=np.arange(n), size=n_rb * n)
+    bin_tally = _TaskTally(k, n, job.bins)
     n_cuts = 0 if job.cuts_asc is None else job.cuts_asc.shape[0]
-    cut_codes = np.empty((k, n), dtype=np.int64) if n_cuts else None
+    cut_tally = _TaskTally(k, n, n_cuts) if n_cuts else None
+    top_k = job.top_k if job.top_k is not None else np.zeros(0, dtype=np.int64)
+    stats = RankStats.empty(n, top_k.size) if job.rank_bin is not None else None
     kept = np.empty((k, n)) if job.keep else None
     smin = np.full(n, np.inf)
     smax = np.full(n, -np.inf)
-    alt = np.arange(n, dtype=np.int64)
-    rank_off, bin_off, cut_off = alt * n, alt * job.bins, alt * n_cuts  # each project's first cell of the tables
     cache: dict[int, FloatArray] = {}
     for ti in range(start // t, (stop + t - 1) // t):
         g0 = ti * t
@@ -493,45 +550,54 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
             sums[4 + 3 * src] += _tile_sum(d2)
         np.minimum(smin, own.min(axis=0), out=smin)
         np.maximum(smax, own.max(axis=0), out=smax)
-        np.add(rank_off, competition_ranks(own, job.scorer.higher_is_better), out=rank_codes[dst])
+        rk = competition_ranks(own, job.scorer.higher_is_better)
+        if stats is not None:
+            stats.add_tile(rk, top_k)
+        codes = rank_tally.codes[dst]
+        np.multiply(rk if job.rank_bin is None else job.rank_bin[rk], n, out=codes, casting="unsafe")
+        np.add(codes, rank_tally.offset, out=codes)
         b = (own * job.bins).astype(np.int64)
         np.clip(b, 0, job.bins - 1, out=b)
-        np.add(bin_off, b, out=bin_codes[dst])
-        if cut_codes is not None and job.cuts_asc is not None:
-            np.add(cut_off, _band_index(own, job.cuts_asc, job.scorer.higher_is_better), out=cut_codes[dst])
+        np.add(bin_tally.offset, b, out=bin_tally.codes[dst], casting="unsafe")
+        if cut_tally is not None and job.cuts_asc is not None:
+            np.add(cut_tally.offset, _band_index(own, job.cuts_asc, job.scorer.higher_is_better),
+                   out=cut_tally.codes[dst], casting="unsafe")
         if kept is not None:
             kept[dst] = own
     return _Partial(
         start=start,
-        rank_counts=np.bincount(rank_codes.reshape(-1), minlength=n * n).astype(np.int64, copy=False),
-        bin_counts=np.bincount(bin_codes.reshape(-1), minlength=n * job.bins).astype(np.int64, copy=False),
-        cut_counts=None
-        if cut_codes is None
-        else np.bincount(cut_codes.reshape(-1), minlength=n * n_cuts).astype(np.int64, copy=False),
+        rank_counts=rank_tally.payload(),
+        bin_counts=bin_tally.payload(),
+        cut_counts=None if cut_tally is None else cut_tally.payload(),
         sums=sums,
         smin=smin,
         smax=smax,
         scores=kept,
+        rank_stats=stats,
     )
 
 
 class _Totals:
     def __init__(self, job: _Job, n: int) -> None:
         n_att = job.n_sources if job.attribution and job.n_sources > 1 else 0
-        self.rank = np.zeros(n * n, dtype=np.int64)
-        self.bins = np.zeros(n * job.bins, dtype=np.int64)
+        binned = job.rank_bin is not None
+        self.rank = Tally.zeros(job.rank_bins if binned else n, n)  # rank(-bin)-major, as monte_carlo's
+        self.stats = RankStats.empty(n, 0 if job.top_k is None else job.top_k.size) if binned else None
+        self.bins = Tally.zeros(n, job.bins)
         n_cuts = 0 if job.cuts_asc is None else job.cuts_asc.shape[0]
-        self.cuts = np.zeros(n * n_cuts, dtype=np.int64) if n_cuts else None
+        self.cuts = Tally.zeros(n, n_cuts) if n_cuts else None
         self.sums = np.zeros((2 + 3 * n_att, N_LIMBS, n))
         self.smin = np.full(n, np.inf)
         self.smax = np.full(n, -np.inf)
         self.scores = np.empty((job.samples, n)) if job.keep else None
 
     def merge(self, p: _Partial) -> None:
-        self.rank += p.rank_counts
-        self.bins += p.bin_counts
+        self.rank.add(p.rank_counts)
+        self.bins.add(p.bin_counts)
         if self.cuts is not None and p.cut_counts is not None:
-            self.cuts += p.cut_counts
+            self.cuts.add(p.cut_counts)
+        if self.stats is not None and p.rank_stats is not None:
+            self.stats.merge(p.rank_stats)
         self.sums += p.sums
         np.minimum(self.smin, p.smin, out=self.smin)
         np.maximum(self.smax, p.smax, out=self.smax)
@@ -610,8 +676,10 @@ def evidence_monte_carlo(
     seed: SeedLike = None,
     executor: concurrent.futures.Executor | None = None,
     quantiles: Any = (0.05, 0.5, 0.95),
-    quantile_bins: int = 1000,
+    quantile_bins: int | None = None,
     keep_scores: bool = False,
+    rank_bins: int | None = None,
+    top_k: Any = DEFAULT_TOP_K,
 ) -> EvidenceResult:
     r"""Monte Carlo analysis with uncertain weights, ratings and measured values.
 
@@ -656,10 +724,25 @@ def evidence_monte_carlo(
         Runs the tasks (results do not depend on it).
     quantiles : sequence of float, default (0.05, 0.5, 0.95)
         Probabilities of ``score_quantiles``.
-    quantile_bins : int, default 1000
-        Histogram bins on [0, 1] for the quantiles.
+    quantile_bins : int or None
+        Histogram bins on [0, 1] for the quantiles (1 to 32 767). Default:
+        1000 with the full rank acceptability, else
+        :data:`~ppeval.sensitivity.montecarlo.LARGE_QUANTILE_BINS` (the
+        histograms hold ``n x bins`` counts), as
+        :func:`~ppeval.sensitivity.monte_carlo`.
     keep_scores : bool, default False
         Keep every sample's scores (``samples x n`` floats).
+    rank_bins : int or None
+        Columns of ``rank_acceptability``, as
+        :func:`~ppeval.sensitivity.monte_carlo`: None (default) the full
+        ``n x n`` table up to
+        :data:`~ppeval.sensitivity.montecarlo.FULL_ACCEPTABILITY_LIMIT`
+        projects, :data:`~ppeval.sensitivity.montecarlo.DEFAULT_RANK_BINS`
+        rank-percentile bins above (memory linear in ``n``); an integer
+        ``B`` asks for ``B`` bins (``B >= n``: the full table).
+    top_k : sequence of int, default (1, 3, 10)
+        The ``k`` of ``top_k_probability`` (1 always included; values above
+        ``n`` dropped).
 
     Returns
     -------
@@ -725,8 +808,13 @@ def evidence_monte_carlo(
     ``samples x (S + n q + V + n log n)`` (``+ n m`` for the relative methods);
     memory is one tile (``t <= 64``; a ``t x n x m`` stack of at most 8 MiB
     only on the relative / VIKOR path) plus one chunk's ``chunk x n`` rank,
-    bin and band codes. Nothing of size ``samples x n`` exists unless
-    ``keep_scores``.
+    bin and band codes, and the count tables: ``n x n`` rank cells with the
+    full rank acceptability (800 MB at 10,000 projects), ``n x B`` above
+    :data:`~ppeval.sensitivity.montecarlo.FULL_ACCEPTABILITY_LIMIT` projects
+    (rank bins, with the rank mean, extremes and ``P(rank <= k)`` counted
+    exactly per sample, as :func:`~ppeval.sensitivity.monte_carlo`), and
+    ``n x quantile_bins`` histogram cells. Nothing of size ``samples x n``
+    exists unless ``keep_scores``.
 
     *Reproducibility.* Draws come from streams keyed by (1,024-sample block,
     source, tile); every sample is scored in its tile's fixed-shape stack;
@@ -792,7 +880,15 @@ def evidence_monte_carlo(
     gb = _as_grade_bands(grade_bands)
     db = None if decision_bands is None else _as_grade_bands(decision_bands)
     probs = as_probabilities(quantiles, "quantiles")
+    if rank_bins is None:  # as monte_carlo (run_monte_carlo)
+        n_rb = n if n <= FULL_ACCEPTABILITY_LIMIT else DEFAULT_RANK_BINS
+    else:
+        n_rb = min(as_int(rank_bins, "rank_bins", minimum=1), n)
+    if quantile_bins is None:
+        quantile_bins = 1000 if n_rb == n else LARGE_QUANTILE_BINS
     bins = as_int(quantile_bins, "quantile_bins", minimum=1, maximum=MAX_BINS)
+    tk = _as_top_k(top_k, n)
+    edges = rank_bin_edges(n, n_rb)
     if problem.method == "wsm" and (problem.normalization or "minmax") != "minmax":
         raise InputError(f"normalization is {problem.normalization!r}; the evidence analysis scores WSM with 'minmax'")
     if problem.method == "topsis" and problem.bounds is None and problem.normalization not in ("vector", "minmax"):
@@ -837,7 +933,7 @@ def evidence_monte_carlo(
         raise InputError("nothing varies: set vary_weights=True or give ratings or values with a positive spread")
     cuts = _merged_cuts(gb, db)
     if sources == ("weights",) and not keep_scores:
-        return _weights_only(problem, samples, c, gb, db, cuts, chunk_size, seed, executor, probs, bins)
+        return _weights_only(problem, samples, c, gb, db, cuts, chunk_size, seed, executor, probs, bins, n_rb, tk)
 
     ex = check_executor(executor)
     sampler = None
@@ -866,7 +962,11 @@ def evidence_monte_carlo(
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
     )
-    job = dataclasses.replace(job, linear=linear)
+    binned = n_rb < n
+    job = dataclasses.replace(
+        job, linear=linear, rank_bins=n_rb, top_k=tk if binned else None,
+        rank_bin=np.repeat(np.arange(n_rb, dtype=np.int64), np.diff(edges)) if binned else None,
+    )
     totals = _Totals(job, n)
     run_tasks(_run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
 
@@ -875,8 +975,9 @@ def evidence_monte_carlo(
     d2_mean = limbs_to_float(totals.sums[1]) * _TILE_MAX / nf
     score_mean = np.clip(base + d_mean, totals.smin, totals.smax)
     score_std = np.sqrt(np.maximum(d2_mean - d_mean * d_mean, 0.0))
-    acc = totals.rank.reshape(n, n) / nf
-    score_q = histogram_quantiles(totals.bins.reshape(n, bins), totals.smin, totals.smax, probs, 0.0, 1.0)
+    ranks = rank_summaries(totals.rank.counts, edges, totals.stats, tk, probs, samples)
+    totals.rank.counts = np.empty((0, 0), dtype=np.int32)
+    score_q = histogram_quantiles(totals.bins.counts, totals.smin, totals.smax, probs, 0.0, 1.0)
     n_att = len(sources) if attribution and len(sources) > 1 else 0
     if n_att:
         first = _janon(totals.sums, nf, n_att)
@@ -884,21 +985,23 @@ def evidence_monte_carlo(
         first = np.where(score_std > 0.0, 1.0, 0.0)[:, None] * np.ones((1, len(sources)))
         if not attribution and len(sources) > 1:
             first = np.zeros((n, len(sources)))
-    cut_counts = None if totals.cuts is None or cuts is None else totals.cuts.reshape(n, cuts.shape[0])
+    cut_counts = None if totals.cuts is None or cuts is None else totals.cuts.counts.astype(np.int64)
     return _finish(
-        sources, samples, problem, base, score_mean, score_std, totals.smin, totals.smax, probs, score_q, acc,
-        gb, db, cuts, cut_counts, first, totals.scores, c, seeds, "evidence",
+        sources, samples, problem, base, score_mean, score_std, totals.smin, totals.smax, probs, score_q,
+        _rank_fields(ranks, edges, tk, samples), gb, db, cuts, cut_counts, first, totals.scores, c, seeds, "evidence",
     )
 
 
 def _weights_only(
     problem: Any, samples: int, c: float | None, gb: FloatArray | None, db: FloatArray | None,
     cuts: FloatArray | None, chunk_size: Any, seed: SeedLike, executor: Any, probs: FloatArray, bins: int,
+    n_rb: int, tk: IntArray,
 ) -> EvidenceResult:
     mc = monte_carlo(
         problem.matrix, problem.weights, problem.types, samples, concentration=c, method=problem.method,
         normalization=problem.normalization, bounds=problem.bounds, v=problem.v, grade_bands=cuts,
         chunk_size=chunk_size, seed=seed, executor=executor, quantiles=probs, quantile_bins=bins,
+        rank_bins=n_rb, top_k=tk,
     )
     cut_counts = None
     if cuts is not None and mc.grade_probability is not None:
@@ -909,13 +1012,30 @@ def _weights_only(
     return _finish(
         ("weights",), samples, problem, np.asarray(mc.base_scores), np.asarray(mc.score_mean), std,
         np.asarray(mc.score_min), np.asarray(mc.score_max), probs, np.asarray(mc.score_quantiles),
-        np.asarray(mc.rank_acceptability), gb, db, cuts, cut_counts, first, None, c, seeds, "weights",
+        {f: getattr(mc, f) for f in RANK_FIELDS}, gb, db, cuts, cut_counts, first, None, c, seeds, "weights",
     )
+
+
+#: The rank fields of EvidenceResult (those of MonteCarloResult).
+RANK_FIELDS = ("rank_acceptability", "acceptability_form", "rank_bin_edges", "rank_mean", "rank_min", "rank_max",
+               "rank_quantiles", "top_k", "top_k_probability", "first_count")
+
+
+def _rank_fields(ranks: RankSummaries, edges: IntArray, tk: IntArray, samples: int) -> dict[str, Any]:
+    """The rank fields from :func:`~ppeval.sensitivity.montecarlo.rank_summaries`, as ``monte_carlo`` forms them."""
+    acc, rank_q, rank_sum, r_min, r_max, top_counts, first = ranks
+    nf = float(samples)
+    return {
+        "rank_acceptability": acc, "acceptability_form": "binned" if acc.shape[1] < acc.shape[0] else "full",
+        "rank_bin_edges": edges, "rank_mean": (rank_sum + samples) / nf, "rank_min": r_min + 1,
+        "rank_max": r_max + 1, "rank_quantiles": rank_q, "top_k": tk, "top_k_probability": top_counts / nf,
+        "first_count": first,
+    }
 
 
 def _finish(
     sources: tuple[str, ...], samples: int, problem: Any, base: FloatArray, mean: FloatArray, std: FloatArray,
-    smin: FloatArray, smax: FloatArray, probs: FloatArray, score_q: FloatArray, acc: FloatArray,
+    smin: FloatArray, smax: FloatArray, probs: FloatArray, score_q: FloatArray, rank_fields: dict[str, Any],
     gb: FloatArray | None, db: FloatArray | None, cuts: FloatArray | None, cut_counts: IntArray | None,
     first: FloatArray, kept: FloatArray | None, c: float | None, seeds: SeedPlan, engine: str,
 ) -> EvidenceResult:
@@ -937,9 +1057,10 @@ def _finish(
     return EvidenceResult(
         sources=sources, samples=samples, base_scores=ro(base), base_ranks=ro(ranks.astype(np.int64)),
         score_mean=ro(mean), score_std=ro(std), score_min=ro(smin), score_max=ro(smax), quantiles=ro(probs.copy()),
-        score_quantiles=ro(score_q), rank_acceptability=ro(acc), grade_bands=ro(gb), grade_probability=ro(gp),
+        score_quantiles=ro(score_q), grade_bands=ro(gb), grade_probability=ro(gp),
         decision_bands=ro(db), decision_probability=ro(dp), cut_counts=ro(cut_counts), cut_bands=ro(cuts),
         first_order=ro(first), main_source=ro(main), sample_scores=ro(kept), method=problem.method,
         normalization=problem.normalization, absolute=problem.bounds is not None, higher_is_better=hib,
         concentration=c, seed_entropy=seeds.entropy, seed_spawn_key=seeds.spawn_key, engine=engine,
+        **{f: v if isinstance(v, str) else ro(v) for f, v in rank_fields.items()},  # type: ignore[arg-type]
     )

@@ -23,7 +23,7 @@ from ppeval.errors import InputError
 
 from ._accumulate import MAX_SAMPLES, histogram_quantiles, limbs_to_float
 from ._common import Problem, as_float, as_int, as_probabilities, as_problem, competition_ranks
-from ._engine import MAX_BINS, Job, Totals, WeightSampler, run_chunk, score_range
+from ._engine import MAX_BINS, Job, RankStats, Totals, WeightSampler, run_chunk, score_range
 from ._executor import (
     BLOCK_SIZE,
     SeedPlan,
@@ -44,6 +44,8 @@ __all__ = [
     "DEFAULT_RANK_BINS",
     "LARGE_QUANTILE_BINS",
     "rank_bin_edges",
+    "rank_summaries",
+    "RankSummary",
 ]
 
 #: Up to this many alternatives the default rank acceptability is the full ``n x n`` SMAA-2 table;
@@ -88,8 +90,114 @@ def _rank_stats_block(
     return out
 
 
+RankSummaries = tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray, IntArray, IntArray]
+
+
+def rank_summaries(
+    counts: np.ndarray, edges: IntArray, stats: RankStats | None, tk: IntArray, probs: FloatArray, samples: int
+) -> RankSummaries:
+    """Rank acceptability and rank statistics from the rank(-bin)-major count table of a run.
+
+    ``counts`` ``(B, n)``: samples with alternative ``i`` at a rank in bin
+    ``b`` (``B = n``: the full table; ``edges`` from :func:`rank_bin_edges`).
+    ``stats``: the exact per-sample rank statistics of a binned run (None
+    with the full table, whose rows give them). Returns ``(acceptability
+    (n, B), rank quantiles (n, q), rank sums, rank minima, rank maxima (all
+    0-based int64), P(rank <= top_k) counts (n, K), first-rank counts)``,
+    the fields of :class:`MonteCarloResult` (shared with
+    :func:`~ppeval.sensitivity.evidence_monte_carlo`).
+    """
+    n_rb, n = counts.shape
+    nf = float(samples)
+    acceptability = np.empty((n, n_rb))
+    rank_q = np.empty((n, probs.shape[0]))
+    top_counts = np.empty((n, tk.size), dtype=np.int64)
+    if stats is not None:
+        rank_sum, r_min, r_max = stats.rank_sum, stats.rank_min, stats.rank_max
+        top_counts[:] = stats.top.T
+        first = stats.top[0].copy()  # top_k[0] == 1
+    else:
+        rank_sum = np.empty(n, dtype=np.int64)
+        r_min = np.empty(n, dtype=np.int64)
+        r_max = np.empty(n, dtype=np.int64)
+        first = counts[0].astype(np.int64)
+    ranks_f = np.arange(n, dtype=np.float64)
+    step = 256  # transpose in blocks of alternatives: contiguous reads of step counts per rank
+    for i0 in range(0, n, step):
+        block = counts[:, i0 : i0 + step].T
+        np.divide(block, nf, out=acceptability[i0 : i0 + step])
+        sl = slice(i0, i0 + block.shape[0])
+        cum = block.astype(np.int64)
+        np.cumsum(cum, axis=1, out=cum)
+        if stats is None:  # the full table: rank statistics from its rows (integer sums < 2^53: exact)
+            r_min[sl] = np.argmax(cum > 0, axis=1)
+            r_max[sl] = np.argmax(cum >= cum[:, -1:], axis=1)
+            rank_sum[sl] = np.rint(block.astype(np.float64) @ ranks_f).astype(np.int64)
+            top_counts[sl] = cum[:, tk - 1]
+        rank_q[sl] = _rank_stats_block(block, cum, edges, r_min[sl], r_max[sl], probs, nf)
+    return acceptability, rank_q, rank_sum, r_min, r_max, top_counts, first
+
+
+class RankSummary:
+    """What a result with SMAA-2 rank fields derives from them (shared by the Monte Carlo results).
+
+    The class that mixes it in holds ``rank_acceptability``,
+    ``acceptability_form``, ``rank_mean``, ``rank_quantiles``, ``top_k``,
+    ``top_k_probability``, ``first_count``, ``quantiles`` and ``samples`` as
+    :class:`MonteCarloResult` documents them.
+    """
+
+    rank_acceptability: FloatArray
+    acceptability_form: str
+    rank_mean: FloatArray
+    rank_quantiles: FloatArray
+    top_k: IntArray
+    top_k_probability: FloatArray
+    first_count: IntArray
+    quantiles: FloatArray
+    samples: int
+    _analysis = "monte_carlo"
+
+    @property
+    def first_probability(self) -> FloatArray:
+        """Share of samples in which each alternative ranks first (``first_count / samples``), either form."""
+        out: FloatArray = self.first_count / float(self.samples)
+        return out
+
+    def top_probability(self, k: int) -> FloatArray:
+        """Share of samples in which each alternative ranks ``k`` or better (``k`` in ``top_k``, or any ``k`` with
+        the full table; ``k >= n`` gives ones)."""
+        n = self.rank_acceptability.shape[0]
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise InputError(f"k is {k!r}; expected an integer >= 1")
+        if k >= n:
+            return np.ones(n)
+        hit = np.flatnonzero(self.top_k == k)
+        if hit.size:
+            col: FloatArray = self.top_k_probability[:, int(hit[0])]
+            return col
+        if self.acceptability_form == "full":
+            counts = np.rint(self.rank_acceptability[:, :k] * float(self.samples)).sum(axis=1)  # exact integers
+            return np.asarray(counts / float(self.samples), dtype=np.float64)
+        raise InputError(
+            f"P(rank <= {k}) was not counted: this run kept rank bins (top_k = {self.top_k.tolist()}); "
+            f"pass top_k to {self._analysis}"
+        )
+
+    @property
+    def likely_rank(self) -> IntArray:
+        """Most likely rank (full table) or median rank (binned form) of each alternative, 1-based."""
+        out: IntArray
+        if self.acceptability_form == "full":
+            out = np.argmax(self.rank_acceptability, axis=1).astype(np.int64) + 1
+            return out
+        med = np.flatnonzero(self.quantiles == 0.5)
+        out = np.rint(self.rank_quantiles[:, int(med[0])] if med.size else self.rank_mean).astype(np.int64)
+        return out
+
+
 @dataclass(frozen=True, eq=False)
-class MonteCarloResult:
+class MonteCarloResult(RankSummary):
     """Summary of a Monte Carlo weight sensitivity run (all arrays read-only).
 
     ``n`` alternatives, ``m`` criteria, ``q`` quantiles, ``g`` grades.
@@ -229,43 +337,6 @@ class MonteCarloResult:
     block_size: int
     quantile_bins: int
 
-    @property
-    def first_probability(self) -> FloatArray:
-        """Share of samples in which each alternative ranks first (``first_count / samples``), either form."""
-        out: FloatArray = self.first_count / float(self.samples)
-        return out
-
-    def top_probability(self, k: int) -> FloatArray:
-        """Share of samples in which each alternative ranks ``k`` or better (``k`` in ``top_k``, or any ``k`` with
-        the full table; ``k >= n`` gives ones)."""
-        n = self.rank_acceptability.shape[0]
-        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-            raise InputError(f"k is {k!r}; expected an integer >= 1")
-        if k >= n:
-            return np.ones(n)
-        hit = np.flatnonzero(self.top_k == k)
-        if hit.size:
-            col: FloatArray = self.top_k_probability[:, int(hit[0])]
-            return col
-        if self.acceptability_form == "full":
-            counts = np.rint(self.rank_acceptability[:, :k] * float(self.samples)).sum(axis=1)  # exact integers
-            return np.asarray(counts / float(self.samples), dtype=np.float64)
-        raise InputError(
-            f"P(rank <= {k}) was not counted: this run kept rank bins (top_k = {self.top_k.tolist()}); "
-            "pass top_k to monte_carlo"
-        )
-
-    @property
-    def likely_rank(self) -> IntArray:
-        """Most likely rank (full table) or median rank (binned form) of each alternative, 1-based."""
-        out: IntArray
-        if self.acceptability_form == "full":
-            out = np.argmax(self.rank_acceptability, axis=1).astype(np.int64) + 1
-            return out
-        med = np.flatnonzero(self.quantiles == 0.5)
-        out = np.rint(self.rank_quantiles[:, int(med[0])] if med.size else self.rank_mean).astype(np.int64)
-        return out
-
 
 # --------------------------------------------------------------------------- samplers
 
@@ -391,36 +462,8 @@ def run_monte_carlo(
     run_tasks(run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
 
     nf = float(samples)
-    # position(-bin)-major: counts[b, i] = samples with alternative i at a rank in bin b
-    counts = totals.ranks.counts
-    acceptability = np.empty((n, n_rb))
-    rank_q = np.empty((n, probs.shape[0]))
-    top_counts = np.empty((n, tk.size), dtype=np.int64)
-    stats = totals.ranks_stats
-    if stats is not None:
-        rank_sum, r_min, r_max = stats.rank_sum, stats.rank_min, stats.rank_max
-        top_counts[:] = stats.top.T
-        first = stats.top[0].copy()  # top_k[0] == 1
-    else:
-        rank_sum = np.empty(n, dtype=np.int64)
-        r_min = np.empty(n, dtype=np.int64)
-        r_max = np.empty(n, dtype=np.int64)
-        first = counts[0].astype(np.int64)
-    ranks_f = np.arange(n, dtype=np.float64)
-    step = 256  # transpose in blocks of alternatives: contiguous reads of step counts per rank
-    for i0 in range(0, n, step):
-        block = counts[:, i0 : i0 + step].T
-        np.divide(block, nf, out=acceptability[i0 : i0 + step])
-        sl = slice(i0, i0 + block.shape[0])
-        cum = block.astype(np.int64)
-        np.cumsum(cum, axis=1, out=cum)
-        if stats is None:  # the full table: rank statistics from its rows (integer sums < 2^53: exact)
-            r_min[sl] = np.argmax(cum > 0, axis=1)
-            r_max[sl] = np.argmax(cum >= cum[:, -1:], axis=1)
-            rank_sum[sl] = np.rint(block.astype(np.float64) @ ranks_f).astype(np.int64)
-            top_counts[sl] = cum[:, tk - 1]
-        rank_q[sl] = _rank_stats_block(block, cum, edges, r_min[sl], r_max[sl], probs, nf)
-    del counts
+    rs = rank_summaries(totals.ranks.counts, edges, totals.ranks_stats, tk, probs, samples)
+    acceptability, rank_q, rank_sum, r_min, r_max, top_counts, first = rs
     totals.ranks.counts = np.empty((0, 0), dtype=np.int32)
 
     # the score sums are limb sums of per-tile sums divided by the tile size (see _engine._TileMoments)
