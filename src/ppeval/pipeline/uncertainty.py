@@ -36,6 +36,7 @@ from ppeval.sensitivity import (
     rating_evidence,
     value_uncertainty,
 )
+from ppeval.sensitivity.montecarlo import FULL_ACCEPTABILITY_LIMIT
 
 __all__ = ["UncertaintyAnalysis", "analyse_uncertainty", "system_decision_rules", "BOUNDARY_MAX_PROJECTS"]
 
@@ -353,6 +354,14 @@ def analyse_uncertainty(
         )
     except PPEvalError as exc:
         notes.append(f"Evidence Monte Carlo not computed: {exc}")
+    if evidence is not None and evidence.acceptability_form == "binned":
+        n_p, n_b = evidence.rank_acceptability.shape
+        notes.append(
+            f"rank acceptability kept over {n_b} rank-percentile bins of about {n_p // n_b:,} ranks each, not for "
+            f"every rank: {n_p:,} projects is above {FULL_ACCEPTABILITY_LIMIT:,} (the full table would hold "
+            f"n x n = {n_p * n_p:,} cells); P(rank 1), P(top 3), P(top 10) and the mean, best and worst ranks are "
+            "exact, rank quantiles accurate to one bin"
+        )
     payments = None
     if rules is not None and evidence is not None:
         cv = [p.contract_value for p in assessment.projects]

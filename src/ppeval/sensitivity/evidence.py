@@ -881,7 +881,7 @@ def evidence_monte_carlo(
     db = None if decision_bands is None else _as_grade_bands(decision_bands)
     probs = as_probabilities(quantiles, "quantiles")
     if rank_bins is None:  # as monte_carlo (run_monte_carlo)
-        n_rb = n if n <= FULL_ACCEPTABILITY_LIMIT else DEFAULT_RANK_BINS
+        n_rb = n if n <= FULL_ACCEPTABILITY_LIMIT else min(DEFAULT_RANK_BINS, n)
     else:
         n_rb = min(as_int(rank_bins, "rank_bins", minimum=1), n)
     if quantile_bins is None:
