@@ -70,3 +70,18 @@ def test_cli_writes_json_workbook_and_report_in_the_binned_form(low_limit: None,
     assert any("rank-percentile bins" in n for n in data["notes"])
     assert xlsx.stat().st_size > 0
     assert "<html" in html.read_text(encoding="utf-8").lower()
+
+
+def test_boundary_search_skipped_above_the_cell_limit_in_absolute_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    system, data = bundled.load_sample("community-4stage")
+    result = evaluate(system, data, seed=1)
+    assert result.mode == "absolute"
+    m = len(result.indicator_ids)
+    monkeypatch.setattr(punc, "BOUNDARY_MAX_CELLS", 8 * m)
+    at = analyse_uncertainty(result, system, data, samples=50, seed=2)
+    assert at.boundary is not None
+    monkeypatch.setattr(punc, "BOUNDARY_MAX_CELLS", 8 * m - 1)
+    above = analyse_uncertainty(result, system, data, samples=50, seed=2)
+    assert above.boundary is None
+    assert f"grade-boundary search skipped: {8 * m:,} cells (projects x indicators) in absolute mode" in " ".join(
+        above.notes)

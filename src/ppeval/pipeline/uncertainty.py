@@ -38,10 +38,15 @@ from ppeval.sensitivity import (
 )
 from ppeval.sensitivity.montecarlo import FULL_ACCEPTABILITY_LIMIT
 
-__all__ = ["UncertaintyAnalysis", "analyse_uncertainty", "system_decision_rules", "BOUNDARY_MAX_PROJECTS"]
+__all__ = ["UncertaintyAnalysis", "analyse_uncertainty", "system_decision_rules", "BOUNDARY_MAX_PROJECTS",
+           "BOUNDARY_MAX_CELLS"]
 
 #: Largest number of projects for the grade-boundary search in relative mode (its cost grows as n^2 m^2).
 BOUNDARY_MAX_PROJECTS = 300
+#: Largest number of cells (projects x indicators) for the grade-boundary search in absolute mode: it scores
+#: about 214 candidate rows per cell (a grid of 33 each way and 40 bisection steps, for the value and the
+#: weight), about 2 s per 10,000 cells on one core, so 200,000 cells take about 40 s.
+BOUNDARY_MAX_CELLS = 200_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,7 +279,8 @@ def analyse_uncertainty(
     boundary : bool, default True
         Also search the smallest change that moves each project across a
         grade boundary (skipped with a note beyond
-        :data:`BOUNDARY_MAX_PROJECTS` projects in relative mode).
+        :data:`BOUNDARY_MAX_PROJECTS` projects in relative mode, and beyond
+        :data:`BOUNDARY_MAX_CELLS` projects x indicators in absolute mode).
     uncertainty : mapping of str to MeasurementUncertainty or dict, optional
         Measurement uncertainty declared with the data, per quantitative
         indicator id (``{"distribution": "normal", "relative": 0.1}``);
@@ -302,6 +308,12 @@ def analyse_uncertainty(
     :func:`~ppeval.sensitivity.grade_boundary_changes`. FCE and
     absolute-mode VIKOR results are analysed with WSM as a proxy, as in
     :func:`~ppeval.pipeline.analyse_sensitivity`.
+
+    Size: above :data:`~ppeval.sensitivity.montecarlo.FULL_ACCEPTABILITY_LIMIT`
+    projects the rank acceptability is kept over rank-percentile bins
+    (``evidence.acceptability_form == "binned"``, ``n x 100`` instead of
+    ``n x n``; the rank mean, extremes and ``P(rank <= k)`` stay exact) and
+    ``notes`` says so; the grade-boundary search is skipped above its limits.
 
     Examples
     --------
@@ -376,9 +388,14 @@ def analyse_uncertainty(
     bres = None
     if boundary:
         n = len(result.project_ids)
+        cells = n * len(result.indicator_ids)
         if bounds is None and n > BOUNDARY_MAX_PROJECTS:
             notes.append(f"grade-boundary search skipped: {n} projects in relative mode (limit "
                          f"{BOUNDARY_MAX_PROJECTS}; the cost grows as n^2 m^2)")
+        elif bounds is not None and cells > BOUNDARY_MAX_CELLS:
+            notes.append(f"grade-boundary search skipped: {cells:,} cells (projects x indicators) in absolute "
+                         f"mode (limit {BOUNDARY_MAX_CELLS:,}; it scores about 200 candidates per cell); run "
+                         "ppeval.sensitivity.grade_boundary_changes on the projects of interest")
         else:
             try:
                 bres = grade_boundary_changes(

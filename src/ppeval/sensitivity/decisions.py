@@ -507,22 +507,23 @@ def grade_boundary_changes(
         pr = np.repeat(rows, gcount)
         pc = np.repeat(cols, gcount)
         w0 = problem.weights
-        rest = 1.0 - w0[pc]
-        ws = np.empty((flat_t.shape[0], m))
-        safe_rest = np.where(rest > 0.0, rest, 1.0)[:, None]
-        others = np.where(rest[:, None] > 0.0, w0[None, :] / safe_rest, 1.0 / max(m - 1, 1))
-        ws[:] = others * (1.0 - flat_t)[:, None]
-        ws[np.arange(flat_t.shape[0]), pc] = flat_t
         res = np.empty(flat_t.shape[0], dtype=np.int64)
-        step = max(1, (1 << 20) // max(n * m, 1))
+        # absolute mode scores one project row per candidate: blocks of 2^20 / m candidates, not 2^20 / (n m)
+        step = max(1, (1 << 20) // max(n * m if not absolute else m, 1))
         for a in range(0, flat_t.shape[0], step):
             sl = slice(a, min(a + step, flat_t.shape[0]))
             k = sl.stop - sl.start
+            # the block's weight vectors (step x m at a time: never the whole candidates x m table)
+            rest = 1.0 - w0[pc[sl]]
+            safe_rest = np.where(rest > 0.0, rest, 1.0)[:, None]
+            others = np.where(rest[:, None] > 0.0, w0[None, :] / safe_rest, 1.0 / max(m - 1, 1))
+            ws = others * (1.0 - flat_t[sl])[:, None]
+            ws[np.arange(k), pc[sl]] = flat_t[sl]
             if absolute:
                 xs = x0[pr[sl]][:, None, :]
-                s = scorer.scores(xs, ws[sl])[:, 0]
+                s = scorer.scores(xs, ws)[:, 0]
             else:
-                s = scorer.scores(np.broadcast_to(x0, (k, n, m)), ws[sl])[np.arange(k), pr[sl]]
+                s = scorer.scores(np.broadcast_to(x0, (k, n, m)), ws)[np.arange(k), pr[sl]]
             res[sl] = grade_index(s, asc, hib)
         return res.reshape(p, gcount)
 
