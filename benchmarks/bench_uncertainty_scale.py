@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: dict[int, list[str]] = {}
     for n in sizes:
         lib = library_row(n)
+        print(f"measured: {json.dumps(lib)}", file=sys.stderr, flush=True)  # a long run shows its progress
         notes[n] = [str(x) for x in lib["notes"]]  # type: ignore[attr-defined]
         load = lib["load"]
         parts = ", ".join(f"{k} {v:.1f} s" for k, v in lib["parts"].items())  # type: ignore[attr-defined]
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{lib['acceptability_shape']}; payments {'yes' if lib['payments'] else 'no'}; boundary "
                      f"{'yes' if lib['boundary'] else 'no'}; {parts}"])
         r = cli_row(n)
+        print(f"measured: ppeval uncertainty at {n}: {json.dumps(r)}", file=sys.stderr, flush=True)
         rows.append([f"{n:,}", "ppeval uncertainty --xlsx --report", f"{r['wall']:.1f}", f"{r['cpu']:.1f}",
                      f"{r['rss'] / 2**20:,.0f} (RSS)", f"{r['load0']:.1f}-{r['load1']:.1f}", "whole command"])
     print(markdown_table(["projects", "what", "wall s", "CPU s", "peak MiB", "load", "note"], rows))
