@@ -83,8 +83,14 @@ print(json.dumps({"n": n, "seconds": sorted(times)[len(times) // 2], "cpu": sort
 """
 
 
-def make_assessment(system: object, n: int, seed: int = 1) -> object:
-    """An in-memory assessment of ``n`` projects: uniform values within the bounds, 20 ratings each."""
+def make_assessment(system: object, n: int, seed: int = 1, canonical: bool = True) -> object:
+    """An in-memory assessment of ``n`` projects: uniform values within the bounds, 20 ratings each.
+
+    With ``canonical`` (the default) the ratings are in the order :func:`ppeval.load_assessment` gives
+    them (project, indicator, group, rater), as evaluated after loading files; rater ids are then
+    numbered in that order (``r00000001``...), so building the order needs no string sort. Without it
+    they are in random order (an assessment built by hand), which makes the provenance hash sort them.
+    """
     from ppeval.schema import Assessment, ProjectInfo
     from ppeval.schema.assessment import Ratings
 
@@ -101,8 +107,14 @@ def make_assessment(system: object, n: int, seed: int = 1) -> object:
     proj = np.repeat(np.arange(n), RATINGS_PER_PROJECT)
     ind = qual[rng.integers(0, qual.size, k)]
     val = rng.integers(1, 6, k).astype(np.float64)
-    groups = np.array(["resident", "expert", "government", "service_user"])[rng.integers(0, 4, k)]
-    rater = np.char.add("r", np.arange(k).astype(str))
+    gcode = rng.integers(0, 4, k)
+    if canonical:  # group names below are in sorted order, so codes sort like names
+        order = np.lexsort((gcode, ind, proj))
+        ind, gcode, val = ind[order], gcode[order], val[order]
+        rater = np.char.add("r", np.char.zfill(np.arange(k).astype(str), 8))
+    else:
+        rater = np.char.add("r", np.arange(k).astype(str))
+    groups = np.array(["expert", "government", "resident", "service_user"])[gcode]
     ratings = Ratings(proj, ind, rater, groups, val)
     projects = tuple(ProjectInfo(id=p) for p in pids)
     return Assessment(system.id, pids, projects, tuple(system.leaf_ids), values,  # type: ignore[attr-defined]

@@ -20,12 +20,19 @@ from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
-from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash, config_hash, system_hash
+from ppeval.pipeline.provenance import (
+    assessment_hash,
+    config_hash,
+    fingerprint_arrays,
+    fingerprint_map,
+    system_hash,
+)
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
     Provenance,
     QualitativeSummary,
+    deferred,
 )
 from ppeval.pipeline.scoring import rule_points
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative
@@ -456,8 +463,7 @@ def _evaluate(
     contrib = _contributions(
         method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres, rho
     )
-    shortfall = 100.0 * w * (1.0 - r01)
-    obstacle, node_obstacle, weakest = _obstacles(r01, w, shortfall, under, ids, config["top_weakest"])
+    node_obstacle, weakest = _obstacles(r01, w, under, ids, config["top_weakest"])
 
     # -- qualitative evidence and share
     qsum = None
@@ -483,7 +489,17 @@ def _evaluate(
         )
         diags.extend(extra)
 
-    fp = assessment_fingerprints(assessment)
+    # contributions, shortfalls and obstacle degrees are exact functions of arrays the result keeps: computed
+    # when read (bit for bit what they were), not held as three more (n, m) arrays; FCE's need the memberships
+    if membership is None:
+        contrib_field = deferred(_contributions_of, method, normalization, mode, matrix, w, types, bounds, r01,
+                                 s100, None, centres, rho)
+    else:
+        contrib_field = readonly(contrib)
+    del contrib
+    qd = asm.qualitative
+    group_codes = None if qd is None or qd.group_code is None else (qd.groups, qd.group_code)
+    project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,
@@ -495,9 +511,10 @@ def _evaluate(
         config_hash=config_hash(config, seed),
         seed=seed,
         config=config,
-        project_fingerprints=fp.projects,
-        indicator_fingerprints=fp.indicators,
-        file_fingerprints=fp.files,
+        # 16-hex-digit maps built when read (a million projects: a million strings nobody may read)
+        project_fingerprints=deferred(fingerprint_map, tuple(assessment.project_ids), project_fp),
+        indicator_fingerprints=deferred(fingerprint_map, tuple(assessment.indicator_ids), indicator_fp),
+        file_fingerprints=file_fp,
     )
     names = tuple(p.name or p.id for p in assessment.projects)
     return EvaluationResult(
@@ -520,10 +537,10 @@ def _evaluate(
         normalized=readonly(r01),
         types=readonly(np.array(types, dtype=np.int64)),
         bounds=None if bounds is None else readonly(np.array(bounds, dtype=np.float64)),
-        contributions=readonly(contrib),
-        shortfall=readonly(shortfall),
+        contributions=contrib_field,
+        shortfall=deferred(_shortfall, w, r01),
         weakest=weakest,
-        obstacle=readonly(obstacle),
+        obstacle=deferred(_obstacle, r01, w),
         node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
@@ -596,26 +613,53 @@ def _weakest(
 LOST_FLOOR = 1e-12
 
 
+def _shortfall(w: FloatArray, r01: FloatArray) -> FloatArray:
+    """Weighted points lost against the best value, ``100 w_j (1 - r_ij)`` (``EvaluationResult.shortfall``)."""
+    out: FloatArray = readonly(100.0 * w * (1.0 - r01))
+    return out
+
+
+def _obstacle(r01: FloatArray, w: FloatArray) -> FloatArray:
+    """Obstacle degrees of every project and indicator (``EvaluationResult.obstacle``)."""
+    return readonly(methods.obstacle_degree(np.clip(r01, 0.0, 1.0), w))
+
+
+def _contributions_of(*args: Any) -> FloatArray:
+    """:func:`_contributions` made read-only (``EvaluationResult.contributions`` computed on access)."""
+    return readonly(_contributions(*args))
+
+
+#: Rows per block of the obstacle pass (about 4 MB of (block, m) float64 at 50 indicators).
+_OBSTACLE_BLOCK = 8192
+
+
 def _obstacles(
-    r01: FloatArray, w: FloatArray, shortfall: FloatArray, under: FloatArray, ids: Sequence[str], top: int
-) -> tuple[FloatArray, FloatArray, tuple[tuple[str, ...], ...]]:
-    """Obstacle degrees, their totals per inner node, and each project's main obstacles (its weakest indicators).
+    r01: FloatArray, w: FloatArray, under: FloatArray, ids: Sequence[str], top: int
+) -> tuple[FloatArray, tuple[tuple[str, ...], ...]]:
+    """Obstacle degrees totalled per inner node, and each project's main obstacles (its weakest indicators).
 
     The weakest indicators are the ``top`` largest obstacle degrees of a project (the same order as its
     lost points, ``shortfall``), leaving out indicators with no share of the loss and projects that lost
-    less than :data:`LOST_FLOOR` points in all.
+    less than :data:`LOST_FLOOR` points in all. Computed in blocks of rows with the same arithmetic as
+    :func:`_obstacle` and :func:`_shortfall` (rows are independent, so the bits are those of the whole
+    matrix): neither ``(n, m)`` array is built here; the result computes them when they are read.
     """
-    obstacle = methods.obstacle_degree(np.clip(r01, 0.0, 1.0), w)
-    node_obstacle: FloatArray = obstacle @ under
-    lost = shortfall.sum(axis=1)
-    weakest = _weakest(obstacle, ids, top, LOST_FLOOR)
-    none = np.flatnonzero(lost < LOST_FLOOR)
-    if none.size:
-        rows = list(weakest)
-        for i in none.tolist():
+    from ppeval.methods.obstacle import degrees
+
+    n = r01.shape[0]
+    node_obstacle = np.empty((n, under.shape[1]))
+    weakest: list[tuple[str, ...]] = []
+    w100 = 100.0 * w
+    for start in range(0, n, _OBSTACLE_BLOCK):
+        blk = r01[start : start + _OBSTACLE_BLOCK]
+        ob = degrees(np.clip(blk, 0.0, 1.0), w)
+        node_obstacle[start : start + blk.shape[0]] = ob @ under
+        rows = list(_weakest(ob, ids, top, LOST_FLOOR))
+        lost = (w100 * (1.0 - blk)).sum(axis=1)
+        for i in np.flatnonzero(lost < LOST_FLOOR).tolist():
             rows[i] = ()
-        weakest = tuple(rows)
-    return obstacle, node_obstacle, weakest
+        weakest.extend(rows)
+    return node_obstacle, tuple(weakest)
 
 
 def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray]) -> None:
@@ -780,7 +824,9 @@ def _qualitative_summary(
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
     gv = np.where(q.group_counts > 0, q.group_values, 0.0)
-    rel, rel_diags = reliability_statistics(assessment, q.cols, ids)
+    rel, rel_diags = reliability_statistics(
+        assessment, q.cols, ids, None if q.group_code is None else (q.groups, q.group_code)
+    )
     diags.extend(rel_diags)
     summary = QualitativeSummary(
         indicator_ids=qids,

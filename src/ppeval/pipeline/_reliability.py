@@ -51,9 +51,16 @@ MIN_RESPONDENTS = 3
 
 
 def reliability_statistics(
-    assessment: Assessment, qual_cols: np.ndarray, ids: tuple[str, ...] | list[str]
+    assessment: Assessment,
+    qual_cols: np.ndarray,
+    ids: tuple[str, ...] | list[str],
+    group_codes: tuple[tuple[str, ...], np.ndarray] | None = None,
 ) -> tuple[tuple[ReliabilityStat, ...], list[Diagnostic]]:
-    """Alpha per survey group and ICC(2,k) per panel group and indicator, with their diagnostics."""
+    """Alpha per survey group and ICC(2,k) per panel group and indicator, with their diagnostics.
+
+    ``group_codes``: ``(names, code of every rating into names)`` as the rating aggregation factorized
+    the rater groups (names sorted); without it the groups are factorized here.
+    """
     r = assessment.ratings
     out: list[ReliabilityStat] = []
     diags: list[Diagnostic] = []
@@ -63,10 +70,14 @@ def reliability_statistics(
     qset[np.asarray(qual_cols, dtype=np.int64)] = True
     keep = qset[r.indicator]
     # a handful of groups: no sort of the ratings, and no copy of their group names
-    names, gcode_all = factorize(r.group)
+    if group_codes is not None and np.shape(group_codes[1]) == (len(r),):
+        names_list, gcode_all = [str(x) for x in group_codes[0]], np.asarray(group_codes[1])
+    else:
+        names, gcode_all = factorize(r.group)
+        names_list = [str(x) for x in names.tolist()]
     rows = np.flatnonzero(keep)
     gcode = gcode_all[rows]
-    for g, group in enumerate(str(x) for x in names.tolist()):
+    for g, group in enumerate(names_list):
         m = rows[gcode == g]
         if m.size == 0:  # a group that rated quantitative indicators only
             continue
