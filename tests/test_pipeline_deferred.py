@@ -79,6 +79,12 @@ def test_deferred_fields_equal_the_formulas(name: str, method: str, mode: str) -
         arr = getattr(r, f)
         assert arr is getattr(r, f)  # computed once, then kept
         assert not arr.flags.writeable
+    q = r.qualitative
+    if q is not None:
+        assert is_deferred(q, "group_values")
+        assert (q.group_values[q.group_counts == 0] == 0).all()
+        assert not np.isnan(q.group_values).any()
+        assert q.group_values is q.group_values
     fp = prov.assessment_fingerprints(data)
     assert r.provenance.project_fingerprints == fp.projects
     assert r.provenance.indicator_fingerprints == fp.indicators

@@ -755,6 +755,12 @@ def _leaves_under(system: IndicatorSystem, node_id: str) -> list[Any]:
     return out
 
 
+def _zero_where_empty(values: FloatArray, counts: IntArray) -> FloatArray:
+    """``QualitativeSummary.group_values``: the per-group aggregates with 0 where the group gave no rating."""
+    out: FloatArray = readonly(np.where(counts > 0, values, 0.0))
+    return out
+
+
 def _qualitative_summary(
     system: IndicatorSystem,
     assessment: Assessment,
@@ -823,7 +829,8 @@ def _qualitative_summary(
             resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
-    gv = np.where(q.group_counts > 0, q.group_values, 0.0)
+    # 0 where a group gave no rating: computed when read, from the aggregation's arrays (no second copy)
+    gv = deferred(_zero_where_empty, q.group_values, q.group_counts)
     rel, rel_diags = reliability_statistics(
         assessment, q.cols, ids, None if q.group_code is None else (q.groups, q.group_code)
     )
@@ -833,7 +840,7 @@ def _qualitative_summary(
         n_raters=readonly(np.asarray(q.n_raters, dtype=np.int64)),
         n_missing=readonly(np.asarray(q.n_missing, dtype=np.int64)),
         groups=q.groups,
-        group_values=readonly(gv),
+        group_values=gv,
         group_counts=readonly(np.asarray(q.group_counts, dtype=np.int64)),
         agreement=readonly(alpha),
         agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),

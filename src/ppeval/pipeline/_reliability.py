@@ -83,7 +83,7 @@ def reliability_statistics(
             continue
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
-        _, code = _hash_codes(r.rater[m])
+        code = _rater_codes(r.rater[m])
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
         one_project = np.empty(n_codes, dtype=np.int64)
@@ -98,7 +98,23 @@ def reliability_statistics(
     return tuple(out), diags
 
 
-def _hash_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _rater_codes(raters: np.ndarray) -> np.ndarray:
+    """A code per rating, equal exactly for equal rater ids (see :func:`_hash_codes`).
+
+    When every id is distinct (each respondent gave one rating: the sorted 64-bit keys have no equal
+    neighbours, and equal ids always have equal keys) the codes are ``0 .. n-1``: one sort of the keys,
+    no argsort.
+    """
+    a = np.asarray(raters)
+    key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
+    if key is not None and a.shape[0]:
+        sk = np.sort(key)
+        if not bool((sk[1:] == sk[:-1]).any()):
+            return np.arange(a.shape[0], dtype=np.int64)
+    return _hash_codes(a, key)[1]
+
+
+def _hash_codes(arr: np.ndarray, key: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values of ``arr`` (in the order of their 64-bit hashes) and the code of every entry.
 
     No sort of the strings: each id is hashed from its code units
@@ -108,7 +124,8 @@ def _hash_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     back to ``np.unique``. Exact either way.
     """
     a = np.asarray(arr)
-    key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
+    if key is None:
+        key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
     if key is not None and a.shape[0]:
         order = np.argsort(key)
         sk = key[order]
@@ -141,7 +158,7 @@ def _survey_alpha(
     per question), no pair of items has a covariance and alpha is undefined: an ``info`` diagnostic
     ``reliability_not_computed`` says so, and no respondents x items table is built.
     """
-    items, col = np.unique(indicator, return_inverse=True)
+    items, col = _small_codes(indicator)
     if items.size < 2:
         return []
     names = tuple(ids[int(j)] for j in items)
@@ -189,6 +206,19 @@ def _survey_alpha(
             value=float(res.alpha),
         ))
     return [stat, *_survey_kmo(group, table, names, diags)]
+
+
+def _small_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for non-negative integer codes (indicator columns): a count
+    per value instead of a sort."""
+    v = np.asarray(values, dtype=np.int64)
+    if v.size == 0 or int(v.min()) < 0:
+        uniq, inv = np.unique(v, return_inverse=True)
+        return uniq, inv.reshape(-1)
+    present = np.bincount(v) > 0
+    items = np.flatnonzero(present)
+    pos = np.cumsum(present) - 1
+    return items, pos[v]
 
 
 def _first_names(names: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -447,6 +447,9 @@ class EvaluationResult:
             data = {f.name: _peek(self, f.name) for f in dataclasses.fields(self)}
             prov = self.provenance
             data["provenance"] = {f.name: _peek(prov, f.name) for f in dataclasses.fields(prov)}
+            if self.qualitative is not None:
+                q = self.qualitative
+                data["qualitative"] = {f.name: _peek(q, f.name) for f in dataclasses.fields(q)}
             data["format"] = RESULT_FORMAT
             return dumps_fast(data, "result")
         return dumps(self.to_dict(), indent=indent)
@@ -509,6 +512,7 @@ class EvaluationResult:
 DEFERRABLE = ("contributions", "shortfall", "obstacle")
 _deferrable(EvaluationResult, *DEFERRABLE)
 _deferrable(Provenance, "project_fingerprints", "indicator_fingerprints", "file_fingerprints")
+_deferrable(QualitativeSummary, "group_values")
 
 
 # --------------------------------------------------------------------- loading

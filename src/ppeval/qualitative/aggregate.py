@@ -168,6 +168,40 @@ def _segment_stats(
     return stat, counts, ss
 
 
+def _group_means(
+    cell: IntArray, gcode: IntArray, v: FloatArray, n_g: int, n_cells: int
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]:
+    """:func:`_segment_stats` (mean, exact sums) of every group and of all groups pooled, one group at a time.
+
+    Returns the groups' means ``(n_g, n_cells)`` (nan where empty) and counts, and the pooled mean,
+    count and sum of squared deviations ``(n_cells,)``. The pooled sums are the sums of the groups'
+    sums: with exact sums (integer ratings, :func:`_exact_sums`) that is the same number, bit for
+    bit, as summing all ratings at once, in any order.
+    """
+    means = np.empty((n_g, n_cells))
+    counts = np.empty((n_g, n_cells), dtype=np.int64)
+    p_count = np.zeros(n_cells, dtype=np.int64)
+    s1 = np.zeros(n_cells)
+    s2 = np.zeros(n_cells)
+    for g in range(n_g):
+        sel = gcode == g
+        c, x = cell[sel], v[sel]
+        cnt = np.bincount(c, minlength=n_cells)
+        g1 = bsum(c, x, n_cells)
+        with np.errstate(invalid="ignore"):
+            np.divide(g1, cnt, out=means[g])  # 0/0 = nan exactly where the group gave no rating
+        counts[g] = cnt
+        p_count += cnt
+        s1 += g1
+        s2 += bsum(c, x * x, n_cells)
+    with np.errstate(invalid="ignore"):
+        mean = s1 / p_count
+    np.multiply(s1, mean, out=s1, where=p_count > 0)
+    np.subtract(s2, s1, out=s2)
+    np.maximum(s2, 0.0, out=s2)
+    return means, counts, mean, p_count, s2
+
+
 def _exact_sums(v: FloatArray) -> bool:
     """True when sums of ``v`` and of ``v**2`` are exact in float64 whatever the order.
 
@@ -311,22 +345,31 @@ def aggregate_ratings(
         check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
 
     ok = ~missing
-    gkey = gcode * n_cells + cell
     v_ok = v[ok]
     exact = _exact_sums(v_ok)
-    if n_g == 1:  # one group: its statistics are the cell's
-        g_stat, g_count, _ = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
-    else:
-        g_stat, g_count, _ = _segment_stats(gkey[ok], v_ok, n_g * n_cells, method, float(trim), exact)
-    g_missing = np.bincount(gkey[missing], minlength=n_g * n_cells).astype(np.int64)
     shape3 = (n_g, n_p, n_i)
-    group_values = g_stat.reshape(shape3)
-    group_counts = g_count.reshape(shape3)
-    group_missing = g_missing.reshape(shape3)
-
-    p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+    if n_g > 1 and method == "mean" and exact:
+        # exact sums: one group at a time into (cells,) arrays, the pooled sums added up from the groups'
+        # (the same bits as one pass: every partial sum is an exact integer); no (groups x cells) temporaries
+        group_values, group_counts, p_stat, p_count, p_ss = _group_means(cell[ok], gcode[ok], v_ok, n_g, n_cells)
+        group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
+    else:
+        if n_g == 1:  # one group: its statistics are the cell's
+            g_stat, g_count, _ = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+        else:
+            gkey = gcode * n_cells + cell
+            g_stat, g_count, _ = _segment_stats(gkey[ok], v_ok, n_g * n_cells, method, float(trim), exact)
+            del gkey
+        group_values = g_stat.reshape(shape3)
+        group_counts = g_count.reshape(shape3)
+        p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+    if missing.any():
+        group_missing = np.bincount(gcode[missing] * n_cells + cell[missing], minlength=n_g * n_cells).reshape(shape3)
+        n_missing = group_missing.sum(axis=0)
+    else:  # no missing answer: zeros (pages the system gives on first write only)
+        group_missing = np.zeros(shape3, dtype=np.int64)
+        n_missing = np.zeros((n_p, n_i), dtype=np.int64)
     n_raters = p_count.reshape(n_p, n_i)
-    n_missing = group_missing.sum(axis=0)
     std = np.where(p_count >= 2, np.sqrt(p_ss / np.maximum(p_count - 1, 1)), np.nan).reshape(n_p, n_i)
 
     if gw is None:
