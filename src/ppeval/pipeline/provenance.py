@@ -142,7 +142,7 @@ def _combine(*parts: Any) -> U64:
 _BLOCK = 1 << 20
 
 
-def _str_fingerprints(a: Any) -> U64:
+def _str_fingerprints(a: Any, width: int | None = None) -> U64:
     """A 64-bit fingerprint of every string of a 1-D array (vectorised over strings and characters).
 
     ``mix(len * c_0 + sum_k u_k * c_{k+1})`` with ``u_k`` the code points and
@@ -153,6 +153,8 @@ def _str_fingerprints(a: Any) -> U64:
     longest length, so the same mixing steps).
     """
     arr = np.asarray(a, dtype=np.str_)
+    if width is not None:  # a block of a longer array, whose longest string has ``width`` characters
+        return _str_fingerprints_all(arr, width)
     if arr.ndim == 1 and arr.shape[0] > 64:
         from ppeval.qualitative._common import factorize
 
@@ -165,11 +167,23 @@ def _str_fingerprints(a: Any) -> U64:
     return _str_fingerprints_all(arr)
 
 
-def _str_fingerprints_all(a: Any) -> U64:
+def _longest(a: np.ndarray) -> int:
+    """Length of the longest string of a string array (0 when empty)."""
+    if a.size == 0:
+        return 0
+    if a.dtype.kind == "U" and a.dtype.itemsize // 4 < _ODD.size - 1:
+        return a.dtype.itemsize // 4  # an upper bound is enough below 255: no mixing step either way
+    return int(np.char.str_len(a).max())
+
+
+def _str_fingerprints_all(a: Any, longest: int | None = None) -> U64:
     units, lens = _str_units(a)
     n, width = units.shape
     period = _ODD.size - 1
-    if width <= period - 1:  # no intermediate mixing: one integer matrix-vector product per block
+    # strings are mixed every 255 code points up to the longest string of the whole array (a block of it
+    # is given ``longest``); shorter strings' missing code points are 0 and add nothing
+    width_all = max(width, longest or 0)
+    if width_all <= period - 1:  # no intermediate mixing: one integer matrix-vector product per block
         consts = _ODD[1 : 1 + width]
         acc = lens.astype(np.uint64) * _ODD[0]
         for start in range(0, n, _BLOCK):
@@ -177,8 +191,9 @@ def _str_fingerprints_all(a: Any) -> U64:
             acc[start : start + blk.shape[0]] += blk @ consts  # modulo 2**64, as the sum below
         return _mix(acc)
     acc = lens.astype(np.uint64) * _ODD[0]
-    for k in range(width):  # one pass per character position, vectorised over the strings
-        acc += units[:, k].astype(np.uint64) * _ODD[1 + k % period]
+    for k in range(width_all):  # one pass per character position, vectorised over the strings
+        if k < width:
+            acc += units[:, k].astype(np.uint64) * _ODD[1 + k % period]
         if k % period == period - 1:
             acc = _mix(acc)
     return _mix(acc)
@@ -390,16 +405,30 @@ def fingerprint_arrays(
         # length (the only way the set of strings enters a fingerprint: mixing steps past 255 characters)
         if codes.shape == (len(r),) and names.size and int(np.char.str_len(names).max()) < _ODD.size - 1:
             group_fp = _str_fingerprints(names)[codes]
-    if group_fp is None:
-        group_fp = _str_fingerprints(r.group)
-    rfp = _combine(
-        _float_bits(r.value), ind_fp[r.indicator], pid_fp[r.project],
-        group_fp, _str_fingerprints(r.rater), _SALT_RATING,
-    )
+    # ratings a block at a time: their fingerprints are summed per project, indicator and file at once
+    n_src = len(tuple(assessment.sources))
+    project = np.zeros(n, dtype=np.uint64)
+    indicator = np.zeros(m, dtype=np.uint64)
+    per_file = np.zeros(n_src, dtype=np.uint64)
+    by_file = n_src > 0 and len(r) > 0 and r.file.size == len(r)
+    if group_fp is None and len(r):
+        group_fp = _str_fingerprints(r.group)  # few distinct names: fingerprinted once each
+    rater = np.asarray(r.rater, dtype=np.str_)
+    rater_width = _longest(rater)
+    for start in range(0, len(r), _BLOCK):
+        sl = slice(start, start + _BLOCK)
+        rfp = _combine(
+            _float_bits(r.value[sl]), ind_fp[r.indicator[sl]], pid_fp[r.project[sl]],
+            group_fp[sl], _str_fingerprints(rater[sl], rater_width), _SALT_RATING,  # type: ignore[index]
+        )
+        np.add.at(project, r.project[sl], rfp)
+        np.add.at(indicator, r.indicator[sl], rfp)
+        if by_file:
+            np.add.at(per_file, r.file[sl].astype(np.int64), rfp)
     del group_fp
     info_fp = _info_fingerprints(assessment, pid_fp)
-    project = cell.sum(axis=1, dtype=np.uint64) + _segment_sums(r.project, rfp, n) + info_fp
-    indicator = cell.sum(axis=0, dtype=np.uint64) + _segment_sums(r.indicator, rfp, m)
+    project += cell.sum(axis=1, dtype=np.uint64) + info_fp
+    indicator += cell.sum(axis=0, dtype=np.uint64)
 
     sources = tuple(assessment.sources)
     files: dict[str, str] = {}
@@ -410,8 +439,7 @@ def fingerprint_arrays(
         if src is not None:
             given = src >= 0
             per += _segment_sums(src[given].astype(np.int64), cell[given], k)
-        if len(r) and r.file.size == len(r):
-            per += _segment_sums(r.file.astype(np.int64), rfp, k)
+        per += per_file
         if 0 <= assessment.info_source < k:
             i = assessment.info_source  # a 1-element slice: array arithmetic wraps mod 2**64 without a warning
             per[i:i + 1] += info_fp.sum(dtype=np.uint64)
