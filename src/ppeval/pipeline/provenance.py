@@ -220,6 +220,8 @@ def _str_bytes(a: Any) -> bytes:
 def canonical_project_order(project_ids: tuple[str, ...] | list[str]) -> npt.NDArray[np.int64]:
     """Permutation putting projects in the canonical order: ids sorted by Unicode code point."""
     ids = np.asarray(project_ids, dtype=np.str_)
+    if ids.shape[0] < 2 or bool((ids[1:] >= ids[:-1]).all()):  # loaded assessments are in this order already
+        return np.arange(ids.shape[0], dtype=np.int64)
     order: npt.NDArray[np.int64] = np.argsort(ids, kind="stable").astype(np.int64)
     return order
 
@@ -239,17 +241,18 @@ def _nondecreasing(keys: list[np.ndarray]) -> bool:
     Each key is compared only on the neighbouring rows that all earlier keys left tied (string keys
     such as rater ids are compared on a few rows, not on all of them).
     """
-    if keys[0].shape[0] < 2:
-        return True
-    tied: npt.NDArray[np.int64] | None = None  # rows i whose pair (i, i + 1) is equal on the keys so far
-    for k in keys:
-        a, b = (k[:-1], k[1:]) if tied is None else (k[tied], k[tied + 1])
-        if bool((b < a).any()):
-            return False
-        same = b == a
-        tied = np.flatnonzero(same) if tied is None else tied[same]
-        if tied.size == 0:
-            break
+    n = keys[0].shape[0]
+    for start in range(0, n - 1, _BLOCK):  # blocks of rows overlapping by one (bounded temporaries)
+        block = [k[start : start + _BLOCK + 1] for k in keys]
+        tied: npt.NDArray[np.int64] | None = None  # rows i whose pair (i, i + 1) is equal on the keys so far
+        for k in block:
+            a, b = (k[:-1], k[1:]) if tied is None else (k[tied], k[tied + 1])
+            if bool((b < a).any()):
+                return False
+            same = b == a
+            tied = np.flatnonzero(same) if tied is None else tied[same]
+            if tied.size == 0:
+                break
     return True
 
 
