@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ppeval import evaluate, methods
+from ppeval import evaluate, methods, normalize
 from ppeval.io import bundled
 from ppeval.pipeline import EvaluationResult
 from ppeval.pipeline import _evaluate as ev
@@ -48,8 +48,6 @@ def _eager_contributions(r: EvaluationResult) -> np.ndarray:
         if r.mode == "absolute":
             part = (x * w) ** 2
         else:
-            from ppeval import normalize
-
             rn = normalize.vector(r.matrix, r.types) if r.normalization == "vector" else x
             part = ((rn - rn.min(axis=0)) * w) ** 2
     else:
@@ -67,7 +65,9 @@ def test_deferred_fields_equal_the_formulas(name: str, method: str, mode: str) -
     assert {"shortfall", "obstacle"} <= deferred
     assert ("contributions" in deferred) == (method != "fce")  # FCE's need the memberships
     assert is_deferred(r.provenance, "project_fingerprints")
+    assert is_deferred(r, "normalized")
     w, x = r.weights, r.normalized
+    np.testing.assert_array_equal(x, normalize.minmax(r.matrix, r.types, bounds=r.bounds))
     np.testing.assert_array_equal(r.shortfall, 100.0 * w * (1.0 - x))
     assert r.obstacle is not None
     np.testing.assert_array_equal(r.obstacle, methods.obstacle_degree(np.clip(x, 0.0, 1.0), w))

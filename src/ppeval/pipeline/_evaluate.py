@@ -33,6 +33,7 @@ from ppeval.pipeline.result import (
     Provenance,
     QualitativeSummary,
     deferred,
+    deferred_shared,
 )
 from ppeval.pipeline.scoring import rule_points
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative
@@ -470,6 +471,16 @@ def _evaluate(
     qmask = np.array([k == "qualitative" for k in asm.kinds])
     weight_share = float(w[qmask].sum())
     share = qual.qualitative_share(w, contrib, qmask, contributions=True)
+    # the normalised values, contributions, shortfalls and obstacle degrees are exact functions of arrays the
+    # result keeps: computed when read (bit for bit what they were here), not held as four more (n, m) arrays
+    # through the rest of the evaluation and in the result; FCE's contributions need the memberships
+    norm_field = deferred_shared(_normalized, matrix, types, bounds)
+    if membership is None:
+        contrib_field = deferred(_contributions_of, method, normalization, mode, matrix, w, types, bounds,
+                                 norm_field, s100, None, centres, rho)
+    else:
+        contrib_field = readonly(contrib)
+    del contrib, r01
     var_defined = bool(share.variance_defined)
     var_share = float(share.variance_share) if var_defined else 0.0
     ev = system.evaluation
@@ -489,14 +500,6 @@ def _evaluate(
         )
         diags.extend(extra)
 
-    # contributions, shortfalls and obstacle degrees are exact functions of arrays the result keeps: computed
-    # when read (bit for bit what they were), not held as three more (n, m) arrays; FCE's need the memberships
-    if membership is None:
-        contrib_field = deferred(_contributions_of, method, normalization, mode, matrix, w, types, bounds, r01,
-                                 s100, None, centres, rho)
-    else:
-        contrib_field = readonly(contrib)
-    del contrib
     qd = asm.qualitative
     group_codes = None if qd is None or qd.group_code is None else (qd.groups, qd.group_code)
     project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
@@ -534,13 +537,13 @@ def _evaluate(
         node_ids=tuple(g.id for g in inner),
         node_scores=readonly(node_scores),
         matrix=asm.matrix,
-        normalized=readonly(r01),
+        normalized=norm_field,
         types=readonly(np.array(types, dtype=np.int64)),
         bounds=None if bounds is None else readonly(np.array(bounds, dtype=np.float64)),
         contributions=contrib_field,
-        shortfall=deferred(_shortfall, w, r01),
+        shortfall=deferred(_shortfall, w, norm_field),
         weakest=weakest,
-        obstacle=deferred(_obstacle, r01, w),
+        obstacle=deferred(_obstacle, norm_field, w),
         node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
@@ -611,6 +614,12 @@ def _weakest(
 
 #: A project that lost fewer points than this (on the 0-100 scale) has no obstacles (rounding only).
 LOST_FLOOR = 1e-12
+
+
+def _normalized(matrix: FloatArray, types: IntArray, bounds: FloatArray | None) -> FloatArray:
+    """``EvaluationResult.normalized``: :func:`ppeval.normalize.minmax` of the matrix (against the bounds in
+    absolute mode), as computed at the start of the evaluation."""
+    return readonly(normalize.minmax(matrix, types, bounds=bounds))
 
 
 def _shortfall(w: FloatArray, r01: FloatArray) -> FloatArray:

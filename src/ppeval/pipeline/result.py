@@ -56,15 +56,36 @@ class Deferred:
         self.args = args
 
     def __call__(self) -> Any:
-        return self.func(*self.args)
+        # an argument that is itself deferred (the normalised values several fields derive from) is computed first
+        return self.func(*(a() if isinstance(a, Deferred) else a for a in self.args))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Deferred, (self.func, *self.args))
+        return (type(self), (self.func, *self.args))
+
+
+class SharedDeferred(Deferred):
+    """A :class:`Deferred` that keeps its value once computed: a field other deferred fields derive from
+    (computed once whichever is read first)."""
+
+    __slots__ = ("value",)
+    value: Any
+
+    def __call__(self) -> Any:
+        try:
+            return self.value
+        except AttributeError:
+            self.value = super().__call__()
+            return self.value
 
 
 def deferred(func: Any, *args: Any) -> Any:
     """A :class:`Deferred` typed as ``Any``, to pass as a field value."""
     return Deferred(func, *args)
+
+
+def deferred_shared(func: Any, *args: Any) -> Any:
+    """A :class:`SharedDeferred` typed as ``Any``, to pass as a field value and as an argument of others."""
+    return SharedDeferred(func, *args)
 
 
 class _DeferrableField:
@@ -509,7 +530,7 @@ class EvaluationResult:
 
 
 #: Fields that :func:`ppeval.evaluate` may leave :class:`Deferred` (computed on first access).
-DEFERRABLE = ("contributions", "shortfall", "obstacle")
+DEFERRABLE = ("normalized", "contributions", "shortfall", "obstacle")
 _deferrable(EvaluationResult, *DEFERRABLE)
 _deferrable(Provenance, "project_fingerprints", "indicator_fingerprints", "file_fingerprints")
 _deferrable(QualitativeSummary, "group_values")
