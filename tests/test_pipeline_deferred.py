@@ -62,7 +62,7 @@ def test_deferred_fields_equal_the_formulas(name: str, method: str, mode: str) -
     system, data = bundled.load_sample(name)
     r = evaluate(system, data, method=method, mode=mode)  # type: ignore[arg-type]
     deferred = {f for f in DEFERRABLE if is_deferred(r, f)}
-    assert {"shortfall", "obstacle"} <= deferred
+    assert {"normalized", "shortfall", "obstacle", "weakest"} <= deferred
     assert ("contributions" in deferred) == (method != "fce")  # FCE's need the memberships
     assert is_deferred(r.provenance, "project_fingerprints")
     assert is_deferred(r, "normalized")
@@ -74,11 +74,16 @@ def test_deferred_fields_equal_the_formulas(name: str, method: str, mode: str) -
     if method != "fce":  # FCE's come from the grade memberships (kept eager, not derivable from the result)
         np.testing.assert_allclose(r.contributions, _eager_contributions(r), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(r.contributions.sum(axis=1), r.score_100, rtol=1e-9, atol=1e-9)
+    top = r.provenance.config["top_weakest"]
+    ob = r.obstacle
+    for i in range(len(r.project_ids)):  # the largest obstacle degrees, none for a project that lost nothing
+        want = [r.indicator_ids[j] for j in np.argsort(-ob[i], kind="stable")[:top] if ob[i, j] > 1e-12]
+        assert list(r.weakest[i]) == (want if r.shortfall[i].sum() >= 1e-12 else [])
     for f in DEFERRABLE:
         assert not is_deferred(r, f)
         arr = getattr(r, f)
         assert arr is getattr(r, f)  # computed once, then kept
-        assert not arr.flags.writeable
+        assert f == "weakest" or not arr.flags.writeable
     q = r.qualitative
     if q is not None:
         assert is_deferred(q, "group_values")

@@ -464,7 +464,7 @@ def _evaluate(
     contrib = _contributions(
         method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres, rho
     )
-    node_obstacle, weakest = _obstacles(r01, w, under, ids, config["top_weakest"])
+    node_obstacle = _obstacles(r01, w, under)
 
     # -- qualitative evidence and share
     qsum = None
@@ -542,7 +542,7 @@ def _evaluate(
         bounds=None if bounds is None else readonly(np.array(bounds, dtype=np.float64)),
         contributions=contrib_field,
         shortfall=deferred(_shortfall, w, norm_field),
-        weakest=weakest,
+        weakest=deferred(_weakest_of, norm_field, w, tuple(ids), config["top_weakest"]),
         obstacle=deferred(_obstacle, norm_field, w),
         node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
@@ -642,33 +642,43 @@ def _contributions_of(*args: Any) -> FloatArray:
 _OBSTACLE_BLOCK = 8192
 
 
-def _obstacles(
-    r01: FloatArray, w: FloatArray, under: FloatArray, ids: Sequence[str], top: int
-) -> tuple[FloatArray, tuple[tuple[str, ...], ...]]:
-    """Obstacle degrees totalled per inner node, and each project's main obstacles (its weakest indicators).
+def _obstacles(r01: FloatArray, w: FloatArray, under: FloatArray) -> FloatArray:
+    """Obstacle degrees totalled per inner node (``EvaluationResult.node_obstacle``).
 
-    The weakest indicators are the ``top`` largest obstacle degrees of a project (the same order as its
-    lost points, ``shortfall``), leaving out indicators with no share of the loss and projects that lost
-    less than :data:`LOST_FLOOR` points in all. Computed in blocks of rows with the same arithmetic as
-    :func:`_obstacle` and :func:`_shortfall` (rows are independent, so the bits are those of the whole
-    matrix): neither ``(n, m)`` array is built here; the result computes them when they are read.
+    Computed in blocks of rows with the arithmetic of :func:`_obstacle` (rows are independent, so the
+    degrees have the bits of the whole matrix; a matrix of up to :data:`_OBSTACLE_BLOCK` rows is one
+    block, one product as before): the ``(n, m)`` degrees are not built here; the result computes them
+    when they are read.
     """
     from ppeval.methods.obstacle import degrees
 
     n = r01.shape[0]
     node_obstacle = np.empty((n, under.shape[1]))
-    weakest: list[tuple[str, ...]] = []
-    w100 = 100.0 * w
     for start in range(0, n, _OBSTACLE_BLOCK):
         blk = r01[start : start + _OBSTACLE_BLOCK]
-        ob = degrees(np.clip(blk, 0.0, 1.0), w)
-        node_obstacle[start : start + blk.shape[0]] = ob @ under
-        rows = list(_weakest(ob, ids, top, LOST_FLOOR))
+        node_obstacle[start : start + blk.shape[0]] = degrees(np.clip(blk, 0.0, 1.0), w) @ under
+    return node_obstacle
+
+
+def _weakest_of(r01: FloatArray, w: FloatArray, ids: tuple[str, ...], top: int) -> tuple[tuple[str, ...], ...]:
+    """Each project's main obstacles (``EvaluationResult.weakest``), computed when read.
+
+    The ``top`` largest obstacle degrees of a project (the same order as its lost points, ``shortfall``),
+    leaving out indicators with no share of the loss and projects that lost less than :data:`LOST_FLOOR`
+    points in all; in blocks of rows with the arithmetic of :func:`_obstacle` and :func:`_shortfall`.
+    """
+    from ppeval.methods.obstacle import degrees
+
+    weakest: list[tuple[str, ...]] = []
+    w100 = 100.0 * w
+    for start in range(0, r01.shape[0], _OBSTACLE_BLOCK):
+        blk = r01[start : start + _OBSTACLE_BLOCK]
+        rows = list(_weakest(degrees(np.clip(blk, 0.0, 1.0), w), ids, top, LOST_FLOOR))
         lost = (w100 * (1.0 - blk)).sum(axis=1)
         for i in np.flatnonzero(lost < LOST_FLOOR).tolist():
             rows[i] = ()
         weakest.extend(rows)
-    return node_obstacle, tuple(weakest)
+    return tuple(weakest)
 
 
 def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray]) -> None:

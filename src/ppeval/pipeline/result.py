@@ -530,7 +530,7 @@ class EvaluationResult:
 
 
 #: Fields that :func:`ppeval.evaluate` may leave :class:`Deferred` (computed on first access).
-DEFERRABLE = ("normalized", "contributions", "shortfall", "obstacle")
+DEFERRABLE = ("normalized", "contributions", "shortfall", "obstacle", "weakest")
 _deferrable(EvaluationResult, *DEFERRABLE)
 _deferrable(Provenance, "project_fingerprints", "indicator_fingerprints", "file_fingerprints")
 _deferrable(QualitativeSummary, "group_values")
