@@ -396,8 +396,24 @@ def fingerprint_arrays(
     n, m = assessment.values.shape
     pid_fp = _str_fingerprints(np.asarray(assessment.project_ids, dtype=np.str_))
     ind_fp = _str_fingerprints(np.asarray(assessment.indicator_ids, dtype=np.str_))
-    # values: one fingerprint per cell, keyed by project and indicator
-    cell = _combine(_float_bits(assessment.values), ind_fp[None, :], pid_fp[:, None], _SALT_VALUE)
+    # values: one fingerprint per cell, keyed by project and indicator (summed per project, per indicator
+    # and per file a block of rows at a time)
+    values = assessment.values
+    src = assessment.cell_source
+    n_src = len(tuple(assessment.sources))
+    cell_project = np.zeros(n, dtype=np.uint64)
+    cell_indicator = np.zeros(m, dtype=np.uint64)
+    cell_file = np.zeros(n_src, dtype=np.uint64)
+    rows = max(1, _BLOCK // max(m, 1))
+    for start in range(0, n, rows):
+        sl = slice(start, start + rows)
+        cell = _combine(_float_bits(values[sl]), ind_fp[None, :], pid_fp[sl, None], _SALT_VALUE)
+        cell_project[sl] = cell.sum(axis=1, dtype=np.uint64)
+        cell_indicator += cell.sum(axis=0, dtype=np.uint64)
+        if n_src and src is not None:
+            given = src[sl] >= 0
+            np.add.at(cell_file, src[sl][given].astype(np.int64), cell[given])
+    del cell
     # ratings
     r = assessment.ratings
     group_fp = None
@@ -409,7 +425,6 @@ def fingerprint_arrays(
         if codes.shape == (len(r),) and names.size and int(np.char.str_len(names).max()) < _ODD.size - 1:
             group_fp = _str_fingerprints(names)[codes]
     # ratings a block at a time: their fingerprints are summed per project, indicator and file at once
-    n_src = len(tuple(assessment.sources))
     project = np.zeros(n, dtype=np.uint64)
     indicator = np.zeros(m, dtype=np.uint64)
     per_file = np.zeros(n_src, dtype=np.uint64)
@@ -430,19 +445,14 @@ def fingerprint_arrays(
             np.add.at(per_file, r.file[sl].astype(np.int64), rfp)
     del group_fp
     info_fp = _info_fingerprints(assessment, pid_fp)
-    project += cell.sum(axis=1, dtype=np.uint64) + info_fp
-    indicator += cell.sum(axis=0, dtype=np.uint64)
+    project += cell_project + info_fp
+    indicator += cell_indicator
 
     sources = tuple(assessment.sources)
     files: dict[str, str] = {}
     if sources:
         k = len(sources)
-        per = np.zeros(k, dtype=np.uint64)
-        src = assessment.cell_source
-        if src is not None:
-            given = src >= 0
-            per += _segment_sums(src[given].astype(np.int64), cell[given], k)
-        per += per_file
+        per = cell_file + per_file
         if 0 <= assessment.info_source < k:
             i = assessment.info_source  # a 1-element slice: array arithmetic wraps mod 2**64 without a warning
             per[i:i + 1] += info_fp.sum(dtype=np.uint64)

@@ -60,7 +60,9 @@ class RatingAggregate:
     n_raters : ndarray of int64, shape (n_projects, n_indicators)
         Non-missing ratings behind every cell (all groups).
     n_missing : ndarray of int64, shape (n_projects, n_indicators)
-        Missing answers (``nan``) per cell, skipped in every statistic.
+        Missing answers (``nan``) per cell, skipped in every statistic (when
+        no answer is missing, this and ``group_missing`` are read-only
+        broadcast views of one zero: no memory per cell).
     std : ndarray of float64, shape (n_projects, n_indicators)
         Sample standard deviation (``ddof=1``) of the non-missing ratings of
         the cell, all groups pooled; ``nan`` where ``n_raters < 2``.
@@ -345,13 +347,16 @@ def aggregate_ratings(
         check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
 
     ok = ~missing
-    v_ok = v[ok]
+    any_missing = bool(missing.any())
+    v_ok = v[ok] if any_missing else v
     exact = _exact_sums(v_ok)
     shape3 = (n_g, n_p, n_i)
     if n_g > 1 and method == "mean" and exact:
         # exact sums: one group at a time into (cells,) arrays, the pooled sums added up from the groups'
         # (the same bits as one pass: every partial sum is an exact integer); no (groups x cells) temporaries
-        group_values, group_counts, p_stat, p_count, p_ss = _group_means(cell[ok], gcode[ok], v_ok, n_g, n_cells)
+        group_values, group_counts, p_stat, p_count, p_ss = _group_means(
+            cell[ok] if any_missing else cell, gcode[ok] if any_missing else gcode, v_ok, n_g, n_cells
+        )
         group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
     else:
         if n_g == 1:  # one group: its statistics are the cell's
@@ -363,12 +368,12 @@ def aggregate_ratings(
         group_values = g_stat.reshape(shape3)
         group_counts = g_count.reshape(shape3)
         p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
-    if missing.any():
+    if any_missing:
         group_missing = np.bincount(gcode[missing] * n_cells + cell[missing], minlength=n_g * n_cells).reshape(shape3)
         n_missing = group_missing.sum(axis=0)
-    else:  # no missing answer: zeros (pages the system gives on first write only)
-        group_missing = np.zeros(shape3, dtype=np.int64)
-        n_missing = np.zeros((n_p, n_i), dtype=np.int64)
+    else:  # no missing answer: read-only views of one zero (no memory for a million projects' zeros)
+        group_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), shape3)
+        n_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), (n_p, n_i))
     n_raters = p_count.reshape(n_p, n_i)
     std = np.where(p_count >= 2, np.sqrt(p_ss / np.maximum(p_count - 1, 1)), np.nan).reshape(n_p, n_i)
 
@@ -400,7 +405,7 @@ def aggregate_ratings(
     agg = np.ascontiguousarray(agg, dtype=np.float64)
     has_value = np.ascontiguousarray(has_value)
     n_raters = np.ascontiguousarray(n_raters)
-    n_missing = np.ascontiguousarray(n_missing, dtype=np.int64)
+    n_missing = np.ascontiguousarray(n_missing, dtype=np.int64) if any_missing else n_missing
     std = np.ascontiguousarray(std)
     gw_out = None if gw is None else gw.copy()
     readonly(agg, has_value, n_raters, n_missing, std, group_values, group_counts, group_missing)
