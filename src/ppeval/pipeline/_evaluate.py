@@ -845,6 +845,7 @@ def _qualitative_summary(
             mres[:, cols] = np.where(has, res_vals, matrix[:, cols])
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
             sr, s100r = scorer.score(mres, w, mem_r)
+            del mres, has  # an (n, m) copy: not kept through the reliability statistics
             resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))

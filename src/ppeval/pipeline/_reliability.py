@@ -75,10 +75,14 @@ def reliability_statistics(
     else:
         names, gcode_all = factorize(r.group)
         names_list = [str(x) for x in names.tolist()]
-    rows = np.flatnonzero(keep)
-    gcode = gcode_all[rows]
+    every = bool(keep.all())  # the usual case (ratings are for qualitative indicators): no index of them all
+    rows = None if every else np.flatnonzero(keep)
+    gcode = gcode_all if rows is None else gcode_all[rows]
+    del keep
     for g, group in enumerate(names_list):
-        m = rows[gcode == g]
+        m = np.flatnonzero(gcode == g)
+        if rows is not None:
+            m = rows[m]
         if m.size == 0:  # a group that rated quantitative indicators only
             continue
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
@@ -86,10 +90,12 @@ def reliability_statistics(
         code = _rater_codes(r.rater[m])
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
+        project = r.project[m]
         one_project = np.empty(n_codes, dtype=np.int64)
-        one_project[code] = r.project[m]
-        if bool((one_project[code] == r.project[m]).all()):
-            out.extend(_survey_alpha(group, r.project[m], r.rater[m], code, r.indicator[m], r.value[m], ids,
+        one_project[code] = project
+        if bool((one_project[code] == project).all()):
+            del one_project
+            out.extend(_survey_alpha(group, project, r.rater[m], code, r.indicator[m], r.value[m], ids,
                                      diags))
         else:
             raters, rater_code = np.unique(r.rater[m], return_inverse=True)
