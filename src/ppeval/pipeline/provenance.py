@@ -266,8 +266,12 @@ def _canonical(assessment: Assessment) -> _Canonical:
     proj = r.project if identity else pos[r.project]
     vkey = np.where(np.isnan(r.value), np.inf, r.value)
     keys = [proj, r.indicator, r.group, r.rater, vkey]
+    m = len(assessment.indicator_ids)
+    # (project, indicator) as one integer key (indicator codes lie in 0..m-1): one comparison for both
+    pair = proj.astype(np.int64) * m + r.indicator if len(r) and int(r.indicator.min()) >= 0 and int(
+        r.indicator.max()) < m else None
     order = None
-    if not _nondecreasing(keys):  # ppeval.io loads ratings in this order already: no sort then
+    if not _nondecreasing(keys if pair is None else [pair, *keys[2:]]):  # ppeval.io loads ratings in this order
         order = np.lexsort(keys[::-1]).astype(np.int64)
     return _Canonical(perm, pos, order)
 
