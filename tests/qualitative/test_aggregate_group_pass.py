@@ -30,3 +30,20 @@ def test_group_pass_equals_one_pass(k: int, n_g: int, n_cells: int, seed: int) -
         if x.size:
             assert p_mean[c] == x.sum() / x.size
             assert abs(p_ss[c] - ((x - x.mean()) ** 2).sum()) <= 1e-9 * max(1.0, p_ss[c])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 10), st.integers(0, 3), st.integers(0, 2**32 - 1), st.booleans())
+def test_factorize_equals_unique(n_names: int, late: int, seed: int, as_text: bool) -> None:
+    """``factorize`` (sampled fast path and its fallbacks) gives ``np.unique(..., return_inverse=True)``."""
+    from ppeval.qualitative._common import _SAMPLE, factorize
+
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, n_names, 4 * _SAMPLE + 50)
+    if late:
+        codes[-late:] = n_names + np.arange(late)  # values first seen after the sample
+    arr = np.array([f"g{c}" for c in codes.tolist()]) if as_text else codes
+    got_u, got_c = factorize(arr)
+    want_u, want_c = np.unique(arr, return_inverse=True)
+    np.testing.assert_array_equal(got_u, want_u)
+    np.testing.assert_array_equal(got_c, want_c.reshape(-1))
