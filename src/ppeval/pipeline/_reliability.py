@@ -87,7 +87,8 @@ def reliability_statistics(
             continue
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
-        code = _rater_codes(r.rater[m])
+        raters = r.rater[m]
+        code = _rater_codes(raters)
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
         project = r.project[m]
@@ -95,10 +96,10 @@ def reliability_statistics(
         one_project[code] = project
         if bool((one_project[code] == project).all()):
             del one_project
-            out.extend(_survey_alpha(group, project, r.rater[m], code, r.indicator[m], r.value[m], ids,
+            out.extend(_survey_alpha(group, project, raters, code, r.indicator[m], r.value[m], ids,
                                      diags))
         else:
-            raters, rater_code = np.unique(r.rater[m], return_inverse=True)
+            raters, rater_code = np.unique(raters, return_inverse=True)
             out.extend(_panel_icc(group, r.project[m], rater_code.reshape(-1), raters, r.indicator[m],
                                   r.value[m], ids, assessment, diags))
     return tuple(out), diags

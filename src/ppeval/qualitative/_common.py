@@ -372,10 +372,14 @@ def hash_keys(cell: IntArray, rater: np.ndarray) -> np.ndarray | None:
             while width > 1 and not units[:, width - 1].any():  # padding of ids shorter than the dtype
                 width -= 1
             h = np.zeros(rater.shape[0], dtype=np.uint64)
-            for c in range(width):
-                h *= _MIX
-                h += units[:, c]
-                h ^= h >> np.uint64(29)
+            step = 1 << 18  # blocks of rows that stay in cache through the passes over the code units
+            for start in range(0, rater.shape[0], step):
+                hb = h[start : start + step]
+                ub = units[start : start + step]
+                for c in range(width):
+                    hb *= _MIX
+                    hb += ub[:, c]
+                    hb ^= hb >> np.uint64(29)
         elif rater.dtype.kind == "U":
             h = np.zeros(rater.shape[0], dtype=np.uint64)
         else:
