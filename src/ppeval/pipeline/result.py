@@ -405,6 +405,18 @@ class EvaluationResult:
     notes : dict or None
         Evidence / deviation notes from the data, ``{project: {indicator: text}}``
         (key ``""`` for a note on the whole project); ``None`` when the data had none.
+
+    Notes
+    -----
+    A result from :func:`ppeval.evaluate` computes ``normalized``,
+    ``contributions`` (except FCE's), ``shortfall``, ``obstacle``, ``weakest``,
+    ``qualitative.group_values`` and the provenance's project and indicator
+    fingerprint maps the first time they are read, from the fields it keeps
+    (the same values, bit for bit, as computing them during the evaluation),
+    so a result of a million projects does not hold five more
+    ``(projects x indicators)`` arrays nobody reads; :meth:`to_json` writes
+    them without keeping them. ``dataclasses.replace`` reads every field, so
+    it computes them.
     """
 
     project_ids: tuple[str, ...]

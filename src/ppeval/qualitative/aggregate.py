@@ -176,32 +176,23 @@ def _group_means(
     """:func:`_segment_stats` (mean, exact sums) of every group and of all groups pooled, one group at a time.
 
     Returns the groups' means ``(n_g, n_cells)`` (nan where empty) and counts, and the pooled mean,
-    count and sum of squared deviations ``(n_cells,)``. The pooled sums are the sums of the groups'
-    sums: with exact sums (integer ratings, :func:`_exact_sums`) that is the same number, bit for
-    bit, as summing all ratings at once, in any order.
+    count and sum of squared deviations ``(n_cells,)``: the numbers of :func:`_segment_stats` on
+    (group, cell) keys and on cells, without ``(n_g x n_cells)`` temporaries.
     """
     means = np.empty((n_g, n_cells))
     counts = np.empty((n_g, n_cells), dtype=np.int64)
-    p_count = np.zeros(n_cells, dtype=np.int64)
-    s1 = np.zeros(n_cells)
-    s2 = np.zeros(n_cells)
     for g in range(n_g):
         sel = gcode == g
-        c, x = cell[sel], v[sel]
+        c = cell[sel]
         cnt = np.bincount(c, minlength=n_cells)
-        g1 = bsum(c, x, n_cells)
+        g1 = bsum(c, v[sel], n_cells)
+        del sel, c
         with np.errstate(invalid="ignore"):
             np.divide(g1, cnt, out=means[g])  # 0/0 = nan exactly where the group gave no rating
         counts[g] = cnt
-        p_count += cnt
-        s1 += g1
-        s2 += bsum(c, x * x, n_cells)
-    with np.errstate(invalid="ignore"):
-        mean = s1 / p_count
-    np.multiply(s1, mean, out=s1, where=p_count > 0)
-    np.subtract(s2, s1, out=s2)
-    np.maximum(s2, 0.0, out=s2)
-    return means, counts, mean, p_count, s2
+        del cnt, g1
+    p_mean, p_count, p_ss = _segment_stats(cell, v, n_cells, "mean", 0.0, True)
+    return means, counts, p_mean, p_count, p_ss
 
 
 def _exact_sums(v: FloatArray) -> bool:
