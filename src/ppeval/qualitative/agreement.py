@@ -330,7 +330,7 @@ def _alpha_long(
         # sum_{i != j in u} (x_i - x_j)^2 = 2 m_u sum_i (x_i - mean_u)^2 ; pooled: 2 n sum (x - mean)^2
         # (the same operations as written out, with temporaries reused: millions of units at scale)
         mean_u = bsum(unit, x, n_unit_codes)
-        mean_u /= np.maximum(m_u, 1)
+        np.divide(mean_u, m_u, out=mean_u, where=m_u > 1)  # su / max(m_u, 1): m_u = 1 divides by 1, 0 leaves 0
         dev = mean_u[unit]
         del mean_u
         np.subtract(x, dev, out=dev)
@@ -338,7 +338,9 @@ def _alpha_long(
         ss_u = bsum(unit, dev, n_unit_codes)
         del dev
         mu = m_u.astype(np.float64)
-        ss_u *= 2.0 * mu  # (2 mu) ss: the product in the order written below
+        np.multiply(mu, 2.0, out=mu)  # (2 mu) ss, then mu back (doubling and halving are exact)
+        ss_u *= mu
+        np.multiply(mu, 0.5, out=mu)
         np.subtract(mu, 1, out=mu)
         np.maximum(mu, 1, out=mu)
         ss_u /= mu
