@@ -24,6 +24,7 @@ from ppeval.errors import InputError, PPEvalError, SchemaError
 from ppeval.pipeline.result import EvaluationResult
 from ppeval.pipeline.sensitivity import _core_setup
 from ppeval.schema import Assessment, IndicatorSystem, MeasurementUncertainty, Qualitative, Quantitative
+from ppeval.schema.scoring import Deduction, PassFail, Piecewise, Proportional, resolve_value
 from ppeval.sensitivity import (
     DecisionRules,
     EvidenceResult,
@@ -36,6 +37,8 @@ from ppeval.sensitivity import (
     rating_evidence,
     value_uncertainty,
 )
+from ppeval.sensitivity._stack_methods import FuzzyGrades, fuzzy_grades
+from ppeval.sensitivity._transforms import ColumnTransform, ColumnTransforms, column_transform, column_transforms
 
 __all__ = ["UncertaintyAnalysis", "analyse_uncertainty", "system_decision_rules", "BOUNDARY_MAX_PROJECTS"]
 
@@ -142,11 +145,12 @@ def _as_declared(system: IndicatorSystem, declared: Any) -> dict[str, Measuremen
 
 
 def _values_spec(
-    system: IndicatorSystem, result: EvaluationResult, notes: list[str], declared: dict[str, MeasurementUncertainty]
+    system: IndicatorSystem, result: EvaluationResult, notes: list[str], declared: dict[str, MeasurementUncertainty],
+    transformed: np.ndarray,
 ) -> tuple[Any, tuple[str, ...]]:
     leaves = system.leaves()
     m = len(leaves)
-    ruled = _scored_by_rule(system, result)
+    raw = result.raw if result.raw is not None else result.matrix
     dist = ["none"] * m
     absolute = np.zeros(m)
     relative = np.zeros(m)
@@ -159,23 +163,18 @@ def _values_spec(
         u = declared.get(leaf.id, leaf.uncertainty)  # the data's declaration overrides the system's
         if u is None:
             continue
-        if ruled[j]:
-            notes.append(
-                f"measurement uncertainty of {leaf.name} is not used: its scoring rule turns the value into "
-                "points, which this analysis does not repeat per sample"
-            )
-            continue
-        if leaf.direction in ("target", "interval"):
-            notes.append(
-                f"measurement uncertainty of {leaf.name} is not used: target and interval indicators enter "
-                "the analysis as closeness to the target, not as the measured value"
-            )
-            continue
         dist[j] = u.distribution
         absolute[j] = u.absolute
         relative[j] = u.relative
         if leaf.bounds is not None:
             low[j], high[j] = leaf.bounds.low, leaf.bounds.high
+        elif leaf.range is not None:  # target / interval: the plausible range of the measured value
+            low[j], high[j] = leaf.range.low, leaf.range.high
+        if transformed[j]:
+            # the sampled raw value goes through the column's transform; a value reported outside the stated
+            # span widens the truncation instead of failing the run
+            low[j] = min(low[j], float(raw[:, j].min()))
+            high[j] = max(high[j], float(raw[:, j].max()))
         names.append(leaf.id)
     if not names:
         return None, ()
@@ -190,19 +189,90 @@ def _scored_by_rule(system: IndicatorSystem, result: EvaluationResult) -> np.nda
                      for leaf in system.leaves()], dtype=bool)
 
 
+def _rule_transform(leaf: Any, full: float) -> ColumnTransform:
+    """The leaf's scoring rule as a numeric transform (the share of ``full`` it awards; absolute mode)."""
+    rule = leaf.scoring
+    labels = leaf.scale.label_map() if isinstance(leaf, Qualitative) else None
+    cost = leaf.direction == "cost"
+
+    def num(value: float | str) -> float:
+        v = resolve_value(value, labels)
+        if v is None:  # pragma: no cover - the schema checks labels
+            raise SchemaError(f"indicator {leaf.id!r}: rule value {value!r} is not a number or a scale label")
+        return v
+
+    if isinstance(rule, Proportional):
+        return column_transform("proportional", cost=cost, full=full, target=float(rule.target))
+    if isinstance(rule, Deduction):
+        return column_transform("deduction", cost=cost, full=full, target=num(rule.target), per=rule.per,
+                                deduct=rule.deduct, count=rule.count)
+    if isinstance(rule, PassFail):
+        return column_transform("pass_fail", cost=cost, full=full, threshold=num(rule.threshold))
+    if isinstance(rule, Piecewise):
+        return column_transform("piecewise", full=full, table=[(num(v), p) for v, p in rule.table])
+    limits = [num(b.max if cost else b.min) for b in rule.bands]
+    return column_transform("bands", cost=cost, full=full,
+                            bands=list(zip(limits, [b.points for b in rule.bands], strict=True)))
+
+
+def _transforms_spec(system: IndicatorSystem, result: EvaluationResult) -> ColumnTransforms | None:
+    """How the evaluation turned raw values into matrix values: closeness to a target or interval, scoring rules."""
+    ruled = _scored_by_rule(system, result)
+    static = system.points() if ruled.any() else {}
+    specs: dict[int, ColumnTransform] = {}
+    for j, leaf in enumerate(system.leaves()):
+        if ruled[j]:
+            specs[j] = _rule_transform(leaf, static.get(leaf.id, 1.0))
+        elif isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval") and leaf.range is not None:
+            rng = leaf.range
+            if leaf.direction == "target" and leaf.target is not None:
+                specs[j] = column_transform("target", target=leaf.target.value, tolerance=leaf.target.tolerance,
+                                            low=rng.low, high=rng.high)
+            elif leaf.interval is not None:
+                specs[j] = column_transform("interval", ok_low=leaf.interval.low, ok_high=leaf.interval.high,
+                                            low=rng.low, high=rng.high)
+    if not specs or result.raw is None:
+        return None
+    return column_transforms(result.raw, specs)
+
+
+def _fuzzy_spec(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult,
+                notes: list[str]) -> FuzzyGrades:
+    """The evaluation's FCE memberships (every cell), which cells are rated, and the rating scales."""
+    from ppeval.pipeline._assemble import assemble
+    from ppeval.pipeline._evaluate import _fce_membership
+    from ppeval.pipeline._transform import grade_centres
+
+    centres = grade_centres(np.array([g.min for g in system.grades], dtype=np.float64))
+    asm = assemble(system, assessment, scoring_rules=(result.mode == "absolute"))
+    mem = _fce_membership(asm, np.asarray(result.normalized), assessment, system, centres)
+    leaves = system.leaves()
+    n, m = len(result.project_ids), len(leaves)
+    rated = np.zeros((n, m), dtype=bool)
+    worst = np.zeros(m)
+    best = np.ones(m)
+    r = assessment.ratings
+    if len(r):
+        ok = ~np.isnan(r.value)
+        qual = np.array([isinstance(leaf, Qualitative) for leaf in leaves], dtype=bool)
+        sel = ok & qual[r.indicator]
+        rated[r.project[sel], r.indicator[sel]] = True
+        for j, leaf in enumerate(leaves):
+            if isinstance(leaf, Qualitative):
+                b = leaf.effective_bounds
+                worst[j], best[j] = float(b.worst), float(b.best)
+        gw = system.evaluation.rater_group_weights
+        if gw is not None and any(w == 0 for w in gw.values()):
+            notes.append("raters of groups weighted 0 are left out of the resampled FCE memberships (the "
+                         "evaluation's memberships count them)")
+    return fuzzy_grades(centres, mem, rated=rated, scale_worst=worst, scale_best=best)
+
+
 def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult,
                   notes: list[str]) -> Any:
     r = assessment.ratings
     if not len(r):
         return None
-    ruled = _scored_by_rule(system, result)
-    keep = ~ruled[r.indicator]
-    if not keep.all():
-        names = [leaf.name for j, leaf in enumerate(system.leaves()) if ruled[j] and isinstance(leaf, Qualitative)]
-        notes.append(f"the ratings of {', '.join(names)} are not resampled: their scoring rule turns the "
-                     "aggregated rating into points, which this analysis does not repeat per sample")
-        if not keep.any():
-            return None
     ev = system.evaluation
     gw = None
     groups = None
@@ -211,8 +281,8 @@ def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: Evalu
         w = np.array([ev.rater_group_weights[g] for g in groups], dtype=np.float64)
         gw = w / w.sum()
     return rating_evidence(
-        r.project[keep], r.indicator[keep], r.value[keep], n_projects=len(result.project_ids),
-        n_criteria=len(result.indicator_ids), group=r.group[keep], groups=groups, group_weights=gw,
+        r.project, r.indicator, r.value, n_projects=len(result.project_ids),
+        n_criteria=len(result.indicator_ids), group=r.group, groups=groups, group_weights=gw,
         method=ev.rating_aggregation, trim=ev.trim, project_ids=result.project_ids,
         indicator_ids=result.indicator_ids,
     )
@@ -328,16 +398,24 @@ def analyse_uncertainty(
         raise InputError(f"samples is {samples!r}; expected an integer >= 1")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
         raise InputError(f"seed is {seed!r}; expected an integer >= 0 or None")
-    method, norm, bounds, exact, notes = _core_setup(result)
-    if method == "topsis" and bounds is None and norm not in ("vector", "minmax"):
-        method, norm, exact = "wsm", "minmax", False
-        notes.append(f"TOPSIS with {result.normalization!r} normalisation is analysed with WSM as a proxy")
+    notes: list[str] = []
+    # the evidence analysis scores with the result's own method (FCE, absolute VIKOR and GRA included)
+    method = result.method
+    norm = {"topsis": result.normalization, "wsm": "minmax"}.get(method)
+    bounds = result.bounds if result.mode == "absolute" else None
+    exact = True
     v = float(result.provenance.config.get("v", 0.5))
+    rho = float(result.provenance.config.get("rho", 0.5))
     rules = system_decision_rules(system)
     bands = np.array([g.min for g in system.grades], dtype=np.float64)
     rat = _ratings_spec(system, assessment, result, notes) if ratings else None
     declared = _as_declared(system, uncertainty)
-    vals, uncertain = _values_spec(system, result, notes, declared) if values else (None, ())
+    transforms = _transforms_spec(system, result)
+    transformed = np.zeros(len(result.indicator_ids), dtype=bool)
+    if transforms is not None:
+        transformed[transforms.columns] = True
+    vals, uncertain = _values_spec(system, result, notes, declared, transformed) if values else (None, ())
+    fuzzy = _fuzzy_spec(system, assessment, result, notes) if method == "fce" else None
     if ratings and rat is None:
         notes.append("no raters' answers to resample: the ratings are fixed")
     if values and vals is None:
@@ -349,7 +427,7 @@ def analyse_uncertainty(
             matrix, result.weights, result.types, int(samples), vary_weights=weights, concentration=concentration,
             ratings=rat, values=vals, method=method, normalization=norm, bounds=bounds, v=v, grade_bands=bands,
             decision_bands=None if rules is None else rules.lower, seed=seed, executor=executor,
-            chunk_size=chunk_size,
+            chunk_size=chunk_size, transforms=transforms, fuzzy=fuzzy, rho=rho,
         )
     except PPEvalError as exc:
         notes.append(f"Evidence Monte Carlo not computed: {exc}")
@@ -371,10 +449,13 @@ def analyse_uncertainty(
             notes.append(f"grade-boundary search skipped: {n} projects in relative mode (limit "
                          f"{BOUNDARY_MAX_PROJECTS}; the cost grows as n^2 m^2)")
         else:
+            b_method, b_norm, b_bounds, b_exact, b_notes = _core_setup(result)
+            if not b_exact:
+                notes.extend(f"grade-boundary search: {x}" for x in b_notes)
             try:
                 bres = grade_boundary_changes(
-                    matrix, result.weights, result.types, bands, method=method, normalization=norm, bounds=bounds,
-                    v=v, value_range=_value_range(system, result),
+                    matrix, result.weights, result.types, bands, method=b_method, normalization=b_norm,
+                    bounds=b_bounds, v=v, value_range=_value_range(system, result),
                 )
             except PPEvalError as exc:
                 notes.append(f"grade-boundary search not computed: {exc}")

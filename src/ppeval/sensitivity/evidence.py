@@ -28,11 +28,13 @@ from ppeval._typing import FloatArray, IntArray, SeedLike
 from ppeval.errors import InputError
 
 from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
-from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
+from ._common import as_float, as_int, as_probabilities, competition_ranks
 from ._engine import MAX_BINS, grade_index
 from ._evidence_inputs import RatingEvidence, RatingSampler, ValueSampler, ValueUncertainty
 from ._executor import BLOCK_SIZE, SeedPlan, check_chunk_size, check_executor, chunk_bounds, run_tasks
 from ._stack import StackScorer
+from ._stack_methods import EvidenceExtension, FuzzyGrades, MethodScorer, evidence_problem
+from ._transforms import ColumnTransforms
 from .montecarlo import _as_grade_bands, _DirichletSampler, monte_carlo
 
 __all__ = ["EvidenceResult", "evidence_monte_carlo", "SOURCES", "STACK_FLOATS"]
@@ -164,6 +166,7 @@ class _Job:
     bins: int
     attribution: bool
     keep: bool
+    ext: EvidenceExtension | None = None  # per-column transforms of raw values, FCE memberships
 
     @property
     def n_sources(self) -> int:
@@ -217,6 +220,8 @@ class _Draws:
             self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
         if job.values is not None:
             self.v = job.values.draw(_stream(job.seeds, b, _VALUES, sub), t)
+        if job.ext is not None:  # FCE rating draws; transforms of the sampled raw values
+            job.ext.complete(self, job, lambda: _stream(job.seeds, b, _RATINGS, sub))
 
     def scores(self, job: _Job, mix: int = -1) -> FloatArray:
         """Scores of the tile; ``mix >= 0``: source ``mix`` from this sample, the others from its partner."""
@@ -230,6 +235,11 @@ class _Draws:
             return arr[partner]
 
         w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
+        if job.ext is not None and job.ext.fuzzy is not None:
+            return job.ext.fce_scores(
+                job, w, None if self.r is None else pick(_RATINGS, self.r),
+                None if self.v is None else pick(_VALUES, self.v),
+            )
         sc = job.scorer
         if sc.bounds is not None and sc.method != "vikor":
             # absolute mode: each value is normalised on its own, so only the cells that vary are
@@ -401,6 +411,9 @@ def evidence_monte_carlo(
     quantiles: Any = (0.05, 0.5, 0.95),
     quantile_bins: int = 1000,
     keep_scores: bool = False,
+    transforms: ColumnTransforms | None = None,
+    fuzzy: FuzzyGrades | None = None,
+    rho: float = 0.5,
 ) -> EvidenceResult:
     r"""Monte Carlo analysis with uncertain weights, ratings and measured values.
 
@@ -529,7 +542,8 @@ def evidence_monte_carlo(
     >>> r.sources, r.rank_acceptability.sum(axis=1).tolist()
     (('values',), [1.0, 1.0, 1.0])
     """
-    problem = as_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v)
+    problem = evidence_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds,
+                               v=v, rho=rho)
     n, m = problem.n, problem.m
     samples = as_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
     if not isinstance(vary_weights, bool):
@@ -544,14 +558,26 @@ def evidence_monte_carlo(
     db = None if decision_bands is None else _as_grade_bands(decision_bands)
     probs = as_probabilities(quantiles, "quantiles")
     bins = as_int(quantile_bins, "quantile_bins", minimum=1, maximum=MAX_BINS)
-    if problem.method == "wsm" and (problem.normalization or "minmax") != "minmax":
-        raise InputError(f"normalization is {problem.normalization!r}; the evidence analysis scores WSM with 'minmax'")
-    if problem.method == "topsis" and problem.bounds is None and problem.normalization not in ("vector", "minmax"):
-        raise InputError(
-            f"normalization is {problem.normalization!r}; the evidence analysis scores TOPSIS with 'vector' or 'minmax'"
-        )
-    if problem.method == "vikor" and problem.bounds is not None:
-        raise InputError("the evidence analysis scores VIKOR in relative mode only; give bounds=None")
+    if transforms is not None:
+        if not isinstance(transforms, ColumnTransforms):
+            raise InputError(f"transforms is {type(transforms).__name__}; expected a ColumnTransforms "
+                             "(column_transforms()) or None")
+        if transforms.raw.shape[0] != n or transforms.n_criteria != m:
+            raise InputError(f"transforms are for a {transforms.raw.shape[0]} x {transforms.n_criteria} matrix; "
+                             f"the matrix is {n} x {m}")
+        transforms.check(problem.matrix)
+        if not transforms.columns.size:
+            transforms = None
+    if fuzzy is not None and not isinstance(fuzzy, FuzzyGrades):
+        raise InputError(f"fuzzy is {type(fuzzy).__name__}; expected a FuzzyGrades (fuzzy_grades()) or None")
+    is_fce = str(problem.method) == "fce"  # evidence_problem admits FCE besides the sensitivity methods
+    if (fuzzy is not None) != is_fce:
+        raise InputError("method 'fce' needs fuzzy=fuzzy_grades(...), and fuzzy is for method 'fce' only")
+    if fuzzy is not None and fuzzy.membership.shape[:2] != (n, m):
+        raise InputError(f"fuzzy.membership is for a {fuzzy.membership.shape[0]} x {fuzzy.membership.shape[1]} "
+                         f"matrix; the matrix is {n} x {m}")
+    # the values the evidence varies around: the raw values in transformed columns
+    centre = problem.matrix if transforms is None else transforms.centre(problem.matrix)
     c: float | None = None
     if concentration is not None:
         c = as_float(concentration, "concentration", low=0.0, low_open=True)
@@ -560,7 +586,7 @@ def evidence_monte_carlo(
             raise InputError(
                 f"ratings are for a {ratings.n_projects} x {ratings.n_criteria} matrix; the matrix is {n} x {m}"
             )
-        held = problem.matrix[ratings.cell_row, ratings.cell_col]
+        held = centre[ratings.cell_row, ratings.cell_col]
         off = ~(np.abs(held - ratings.base) <= 1e-9 * (1.0 + np.abs(ratings.base)))
         if off.any():
             k = int(np.argmax(off))
@@ -576,7 +602,11 @@ def evidence_monte_carlo(
         if len(values.distribution) != m:
             raise InputError(f"values declares {len(values.distribution)} columns; the matrix has {m}")
         if values.columns.size:
-            vs = ValueSampler.build(values, problem.matrix, problem.bounds)
+            vb = problem.bounds
+            if vb is not None and transforms is not None:  # raw values of transformed columns: no matrix bounds
+                vb = vb.copy()
+                vb[transforms.columns] = (-np.inf, np.inf)
+            vs = ValueSampler.build(values, centre, vb)
             if not (vs.h > 0.0).any():
                 vs = None
     if not isinstance(attribution, bool) or not isinstance(keep_scores, bool):
@@ -587,7 +617,8 @@ def evidence_monte_carlo(
     if not sources:
         raise InputError("nothing varies: set vary_weights=True or give ratings or values with a positive spread")
     cuts = _merged_cuts(gb, db)
-    if sources == ("weights",) and not keep_scores:
+    standard = not is_fce and not (problem.method == "vikor" and problem.bounds is not None)
+    if sources == ("weights",) and not keep_scores and standard:
         return _weights_only(problem, samples, c, gb, db, cuts, chunk_size, seed, executor, probs, bins)
 
     ex = check_executor(executor)
@@ -598,20 +629,26 @@ def evidence_monte_carlo(
         else:
             support = problem.weights > 0.0
             sampler = _DirichletSampler(m=m, alpha=c * problem.weights[support], support=support)
-    scorer = StackScorer(
+    scorer = MethodScorer(
         method=problem.method, normalization=problem.normalization or "", types=problem.types,
-        bounds=problem.bounds, v=problem.v,
+        bounds=problem.bounds, v=problem.v, rho=problem.rho,
     )
-    base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
-    tile = _tile(n, m)
+    ext = EvidenceExtension.build(transforms, fuzzy, ratings)
+    if ext is None:
+        base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
+    else:
+        base = ext.base_scores(scorer, problem.matrix, problem.weights)
+    tile = _tile(n, m if fuzzy is None else m * fuzzy.centres.shape[0])
     chunk = check_chunk_size(chunk_size, max(tile, ((1 << 22) // max(n, 1)) // tile * tile))
     seeds = SeedPlan.from_seed(seed)
     job = _Job(
         scorer=scorer, matrix=problem.matrix, normalized=scorer.normalized(problem.matrix[None])[0],
         weights=problem.weights, weight_sampler=sampler, ratings=ratings,
-        rating_sampler=None if ratings is None else ratings.sampler(), values=vs, seeds=seeds, samples=samples,
+        rating_sampler=None if ratings is None or (ext is not None and ext.draws_ratings) else ratings.sampler(),
+        values=vs, seeds=seeds, samples=samples,
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
+        ext=ext,
     )
     totals = _Totals(job, n)
     run_tasks(_run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
