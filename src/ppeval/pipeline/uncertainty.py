@@ -22,7 +22,6 @@ import numpy as np
 from ppeval._typing import FloatArray
 from ppeval.errors import InputError, PPEvalError, SchemaError
 from ppeval.pipeline.result import EvaluationResult
-from ppeval.pipeline.sensitivity import _core_setup
 from ppeval.schema import Assessment, IndicatorSystem, MeasurementUncertainty, Qualitative, Quantitative
 from ppeval.schema.scoring import Deduction, PassFail, Piecewise, Proportional, resolve_value
 from ppeval.sensitivity import (
@@ -59,7 +58,8 @@ class UncertaintyAnalysis:
     payments : PaymentOutcome or None
         Decisions and payments (None without decision rules or contract values).
     boundary : GradeBoundaryResult or None
-        Smallest single value or weight change that changes each grade.
+        Smallest single value or weight change that changes each grade (on
+        the matrix values: closeness and rule shares for transformed columns).
     sources : tuple of str
         Sources varied (``weights``, ``ratings``, ``values``).
     uncertain_values : tuple of str
@@ -67,7 +67,10 @@ class UncertaintyAnalysis:
     samples, seed, concentration
         Settings of the run.
     exact : bool
-        False when the analysis scores with a proxy method (see ``notes``).
+        False when the evidence Monte Carlo scores with a proxy method (see
+        ``notes``). Every method of :func:`~ppeval.pipeline.evaluate` is now
+        scored by itself, so this is True; only the grade-boundary search of
+        an FCE result uses WSM as a proxy, which ``notes`` says.
     notes : tuple of str
         What was approximated or skipped, and why.
     """
@@ -368,9 +371,21 @@ def analyse_uncertainty(
     -----
     Formulas and sources: :func:`~ppeval.sensitivity.evidence_monte_carlo`,
     :func:`~ppeval.sensitivity.payment_outcomes`,
-    :func:`~ppeval.sensitivity.grade_boundary_changes`. FCE and
-    absolute-mode VIKOR results are analysed with WSM as a proxy, as in
-    :func:`~ppeval.pipeline.analyse_sensitivity`.
+    :func:`~ppeval.sensitivity.grade_boundary_changes`.
+
+    Every sample is scored with the result's own method: TOPSIS, WSM, VIKOR
+    and GRA in either mode, and FCE with its memberships recomputed per
+    sample (a quantitative cell from its sampled value; a rated cell from
+    its resampled raters, each answer placed in the grades and averaged, as
+    the evaluation does). Values that the evaluation transforms are varied
+    as measured and transformed again in every sample: target and interval
+    indicators become their closeness, and in absolute mode an indicator
+    with a scoring rule becomes the share of its points the rule awards (to
+    a sampled value, or to a resampled aggregate rating). So the
+    measurement uncertainty of such an indicator, and the raters of a rated
+    indicator with a rule, count like any other. The grade-boundary search
+    varies the matrix values (closeness and rule shares as they are) and
+    searches an FCE result with WSM as a proxy.
 
     Examples
     --------
@@ -449,13 +464,16 @@ def analyse_uncertainty(
             notes.append(f"grade-boundary search skipped: {n} projects in relative mode (limit "
                          f"{BOUNDARY_MAX_PROJECTS}; the cost grows as n^2 m^2)")
         else:
-            b_method, b_norm, b_bounds, b_exact, b_notes = _core_setup(result)
-            if not b_exact:
-                notes.extend(f"grade-boundary search: {x}" for x in b_notes)
+            b_method, b_norm = method, norm
+            if method == "fce":
+                b_method, b_norm = "wsm", "minmax"
+                notes.append("grade-boundary search: FCE is searched with WSM on the normalised values as a proxy "
+                             "(the memberships of rated cells do not follow a single value); the evidence Monte "
+                             "Carlo scores FCE itself")
             try:
                 bres = grade_boundary_changes(
                     matrix, result.weights, result.types, bands, method=b_method, normalization=b_norm,
-                    bounds=b_bounds, v=v, value_range=_value_range(system, result),
+                    bounds=bounds, v=v, value_range=_value_range(system, result), rho=rho,
                 )
             except PPEvalError as exc:
                 notes.append(f"grade-boundary search not computed: {exc}")

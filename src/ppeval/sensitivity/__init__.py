@@ -29,6 +29,8 @@ All functions take plain arrays (``matrix (n, m)``, ``weights (m,)``,
 from __future__ import annotations
 
 from ._evidence_inputs import RatingEvidence, ValueUncertainty, rating_evidence, value_uncertainty
+from ._stack_methods import FuzzyGrades, fuzzy_grades
+from ._transforms import ColumnTransform, ColumnTransforms, column_transform, column_transforms
 from .agreement import MethodAgreementResult, method_agreement
 from .critical import CriticalChanges, CriticalWeightsResult, critical_weight_changes
 from .decisions import (
@@ -55,6 +57,12 @@ __all__ = [
     "rating_evidence",
     "ValueUncertainty",
     "value_uncertainty",
+    "ColumnTransform",
+    "column_transform",
+    "ColumnTransforms",
+    "column_transforms",
+    "FuzzyGrades",
+    "fuzzy_grades",
     "DecisionRules",
     "decision_rules",
     "PaymentOutcome",

@@ -22,9 +22,9 @@ from ppeval._checks import as_vector, readonly
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import InputError
 
-from ._common import as_int, as_problem
+from ._common import as_int
 from ._engine import grade_index
-from ._stack import StackScorer
+from ._stack_methods import MethodScorer, evidence_problem
 from .evidence import EvidenceResult
 from .montecarlo import _as_grade_bands
 
@@ -391,13 +391,14 @@ def grade_boundary_changes(
     value_range: Any = None,
     grid: int = 33,
     iterations: int = 40,
+    rho: float = 0.5,
 ) -> GradeBoundaryResult:
     """Smallest change of one value or one weight that moves a project across a grade boundary.
 
     Parameters
     ----------
-    matrix, weights, types, method, normalization, bounds, v
-        As :func:`~ppeval.sensitivity.evidence_monte_carlo` (same methods).
+    matrix, weights, types, method, normalization, bounds, v, rho
+        As :func:`~ppeval.sensitivity.evidence_monte_carlo` (the same methods except ``"fce"``).
     grade_bands : array_like (g,)
         Grade lower bounds on the 0-100 scale, best first.
     value_range : array_like (m, 2), optional
@@ -442,7 +443,11 @@ def grade_boundary_changes(
     >>> r.base_grade.tolist(), round(float(r.value_change[0, 0]), 6)
     ([1, 1], 5.0)
     """
-    problem = as_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v)
+    if method == "fce":
+        raise InputError("method 'fce' is not supported by the grade-boundary search (its memberships of rated "
+                         "cells do not follow a single value); use 'wsm' on the normalised values as a proxy")
+    problem = evidence_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds,
+                               v=v, rho=rho)
     bands = _as_grade_bands(grade_bands)
     if bands is None:
         raise InputError("grade_bands is None; give the grades' lower bounds, best first")
@@ -466,8 +471,8 @@ def grade_boundary_changes(
         rng_v = np.stack([np.maximum(rng_v[:, 0], b[:, 0]), np.minimum(rng_v[:, 1], b[:, 1])], axis=1)
     if ((x0 < rng_v[:, 0]) | (x0 > rng_v[:, 1])).any():
         raise InputError("a matrix value lies outside value_range; widen the range")
-    scorer = StackScorer(method=problem.method, normalization=problem.normalization or "", types=problem.types,
-                         bounds=problem.bounds, v=problem.v)
+    scorer = MethodScorer(method=problem.method, normalization=problem.normalization or "", types=problem.types,
+                          bounds=problem.bounds, v=problem.v, rho=problem.rho)
     hib = scorer.higher_is_better
     asc = bands[::-1].copy()
     base_s = scorer.scores(x0[None], problem.weights[None])[0]

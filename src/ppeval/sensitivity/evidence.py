@@ -432,14 +432,19 @@ def evidence_monte_carlo(
     ratings : RatingEvidence or None
         Raters' answers of the qualitative cells (:func:`rating_evidence`):
         resampled by a stratified bootstrap. None: ratings are fixed.
-        The matrix must hold their aggregate in those cells.
+        The matrix must hold their aggregate in those cells (or, in a
+        column with ``transforms``, the transform of the aggregate).
     values : ValueUncertainty or None
         Measurement uncertainty per column (:func:`value_uncertainty`). None:
         values are fixed. In absolute mode the values are truncated to the
-        bounds as well.
-    method : {"topsis", "wsm", "vikor"}, default "topsis"
-        TOPSIS (``"vector"`` or ``"minmax"`` normalisation, or absolute with
-        ``bounds``), WSM (min-max, relative or absolute) or VIKOR (relative).
+        bounds as well (not in transformed columns: there the raw value
+        varies, truncated to the ``low``/``high`` of ``values`` only).
+    method : {"topsis", "wsm", "vikor", "gra", "fce"}, default "topsis"
+        TOPSIS and WSM (any normalisation of :mod:`ppeval.normalize` in
+        relative mode, min-max against ``bounds`` in absolute mode), VIKOR
+        (relative, or absolute with ``bounds``: ``S* = R* = 0``, ``S- = 1``,
+        ``R- = max w``), GRA (``rho``) or FCE (weighted average of grade
+        memberships, needs ``fuzzy``).
     normalization, bounds, v
         As :func:`~ppeval.sensitivity.monte_carlo`.
     grade_bands, decision_bands : array_like or None
@@ -460,6 +465,21 @@ def evidence_monte_carlo(
         Histogram bins on [0, 1] for the quantiles.
     keep_scores : bool, default False
         Keep every sample's scores (``samples x n`` floats).
+    transforms : ColumnTransforms or None
+        Columns whose matrix values are a transform of raw values (closeness
+        to a target or interval; the share of points a scoring rule awards),
+        with those raw values (:func:`~ppeval.sensitivity.column_transforms`).
+        Ratings and values of these columns vary as raw values and are
+        transformed again in every sample. None: no column is transformed.
+    fuzzy : FuzzyGrades or None
+        For ``method="fce"`` (required then): grade centres, the base
+        memberships of every cell and which cells are rated
+        (:func:`~ppeval.sensitivity.fuzzy_grades`). Memberships are
+        recomputed per sample from the sampled normalised values, and rated
+        cells from their resampled raters (each answer's membership,
+        averaged over the cell's raters).
+    rho : float, default 0.5
+        GRA's distinguishing coefficient.
 
     Returns
     -------
@@ -513,7 +533,23 @@ def evidence_monte_carlo(
     executor and worker count gives identical bits. With only the weights
     varied (no ``ratings``, no ``values``) and ``keep_scores=False`` the run
     *is* :func:`~ppeval.sensitivity.monte_carlo`, so it equals the
-    weight-only analysis bit for bit (``engine == "weights"``).
+    weight-only analysis bit for bit (``engine == "weights"``); FCE and
+    absolute VIKOR, which ``monte_carlo`` does not score, run in this engine
+    with the same weight draws (equal to the method applied to each sampled
+    weight vector to rounding).
+
+    *Transforms and FCE.* A transformed column's sampled raw values (and
+    resampled aggregate ratings) pass through its transform, elementwise,
+    before scoring: closeness ``clip(1 - e / e_max, 0, 1)`` (Hwang & Yoon
+    1981; Jahan & Edwards 2015) or the rule's points over its full marks,
+    with the operations of the evaluation, so unvaried raw values give the
+    matrix values bit for bit. FCE (Zadeh 1965; Wang 1983): ``b = sum_j w_j
+    R_j``, score ``(b / sum b) . c`` at the grade centres ``c``; a rated
+    cell's membership is ``sum_k (C_k / n) mu(y_k)`` over its resampled
+    level counts ``C`` (pooled over the strata; drawn as multinomial counts,
+    so an FCE run draws other random numbers for the ratings than a run of
+    another method). Cost: ``g`` times the memory per tile (the tile
+    shrinks accordingly) and one membership per cell and sample.
 
     References
     ----------
