@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from typing import Any
 
@@ -354,13 +355,17 @@ def test_gra_grade_boundary_search_scores_gra() -> None:
 @pytest.mark.parametrize("kw", [{"method": "fce"}, {"method": "fce", "mode": "relative"}, {"method": "vikor"},
                                 {"method": "gra", "mode": "relative"}, {"method": "wsm"}])
 def test_bit_identical_across_chunk_sizes(kw: dict[str, Any]) -> None:
-    """Budget-performance (rated and measured columns with rules, an interval column) with all three sources."""
+    """Budget-performance (rated and measured columns with rules, an interval column), all three sources:
+    the same bits for every chunk size and on a thread pool."""
     system, data = bundled.load_sample("budget-performance")
     declared = {leaf.id: {"distribution": "normal", "relative": 0.05} for leaf in system.leaves()
                 if leaf.kind == "quantitative" and leaf.derived is None}
     result = evaluate(system, data, **kw)
     runs = [analyse_uncertainty(result, system, data, samples=200, seed=11, boundary=False, uncertainty=declared,
                                 chunk_size=c) for c in (64, 128, None)]
+    with ThreadPoolExecutor(2) as pool:
+        runs.append(analyse_uncertainty(result, system, data, samples=200, seed=11, boundary=False,
+                                        uncertainty=declared, chunk_size=64, executor=pool))
     assert runs[0].sources == ("weights", "ratings", "values")
     for other in runs[1:]:
         a, b = runs[0].evidence, other.evidence
