@@ -8,7 +8,9 @@
 * :func:`evidence_monte_carlo` - the same with uncertain evidence: raters
   resampled (stratified bootstrap), measured values drawn from their
   measurement distribution; grade and decision probabilities, and which
-  source (weights, ratings, values) drives the spread.
+  source (weights, ratings, values) drives the spread. :func:`column_transforms`
+  re-applies closeness to a target / interval and scoring rules to every
+  sample; :func:`fuzzy_grades` lets it score FCE.
 * :func:`payment_outcomes` - decisions (payment released, deduction,
   renewal / warning / exclusion) by score band, their probabilities, the
   expected payment and the money at risk; :func:`grade_boundary_changes` -

@@ -490,8 +490,11 @@ def evidence_monte_carlo(
     InputError
         An invalid argument (named), ratings or values for a matrix of
         another shape, a matrix cell that differs from the aggregate of its
-        ratings, a value outside its truncation range, or an unsupported
-        method/normalisation combination.
+        ratings, a value outside its truncation range, an unsupported
+        method/normalisation combination, a transformed column that is not
+        the transform of its raw values, ``method="fce"`` without ``fuzzy``
+        (or ``fuzzy`` for another method), or a sampled matrix that the
+        normalisation cannot take (e.g. a negative value under ``"max"``).
 
     Notes
     -----
