@@ -331,6 +331,41 @@ def test_relative_gra_and_other_topsis_normalisations_score_like_the_methods() -
             np.testing.assert_allclose(r.sample_scores[k], ref(xs), rtol=1e-9, atol=1e-12, err_msg=method)
 
 
+def test_relative_fce_with_uncertain_values_sample_by_sample() -> None:
+    """Relative-mode FCE: every sample's memberships from that sample's min-max normalised matrix, a rated
+    cell keeping its raters' membership; the scores equal ppeval.methods.fce on the rebuilt sampled matrix."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(1, 10, size=(5, 3))
+    types = np.array([1, -1, 1])
+    w = np.array([0.5, 0.3, 0.2])
+    centres = np.array([95.0, 80.0, 55.0, 20.0])
+    u = value_uncertainty(["uniform", "none", "none"], 3, absolute=[0.5, 0, 0], low=[0.5, 0, 0])
+
+    def membership(m: np.ndarray) -> np.ndarray:
+        lo, hi = m.min(axis=0), m.max(axis=0)
+        r = np.where(types > 0, m - lo, hi - m) / (hi - lo)
+        mem = score_membership(100 * r, centres)
+        mem[2, 2] = [0.2, 0.5, 0.3, 0.0]  # a rated cell: its raters' membership, whatever the values
+        return mem
+
+    rated = np.zeros((5, 3), dtype=bool)
+    rated[2, 2] = True
+    fz = fuzzy_grades(centres, membership(x), rated=rated, scale_worst=[0, 0, 1], scale_best=[1, 1, 5])
+    r = evidence_monte_carlo(x, w, types, 64, vary_weights=False, values=u, method="fce", fuzzy=fz, seed=1,
+                             keep_scores=True)
+    probe = evidence_monte_carlo(x, [1.0, 0.0, 0.0], [1, 1, 1], 64, vary_weights=False, values=u, method="wsm",
+                                 bounds=[[0, 100]] * 3, seed=1, keep_scores=True)
+    assert r.sample_scores is not None
+    assert probe.sample_scores is not None
+    np.testing.assert_allclose(r.base_scores, methods.fce(membership(x), w, centres).score / 100, atol=1e-13)
+    for k in range(64):
+        xs = x.copy()
+        xs[:, 0] = 100.0 * probe.sample_scores[k]
+        want = methods.fce(membership(xs), w, centres).score / 100
+        np.testing.assert_allclose(r.sample_scores[k], want, rtol=0, atol=1e-9)
+    assert (r.score_std > 0).any()
+
+
 def test_gra_grade_boundary_search_scores_gra() -> None:
     """The boundary search scores GRA itself (it used TOPSIS formulas for GRA before)."""
     system, data = bundled.load_sample("community-4stage")
