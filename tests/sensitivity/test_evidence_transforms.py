@@ -429,3 +429,16 @@ def test_fce_arguments() -> None:
     ev = rating_evidence([0, 0], [1, 1], [0.2, 0.6], n_projects=2, n_criteria=2)
     with pytest.raises(InputError, match="aggregate"):
         evidence_monte_carlo(x, [0.5, 0.5], [1, 1], 10, method="fce", fuzzy=fz, ratings=ev, bounds=[[0, 1], [0, 1]])
+
+
+def test_gra_rho_reaches_the_weight_only_run() -> None:
+    """With only the weights varied the run is monte_carlo itself, with the same distinguishing coefficient."""
+    from ppeval.sensitivity import monte_carlo
+
+    x = np.array([[1.0, 4.0, 2.0], [3.0, 1.0, 5.0], [2.0, 2.0, 2.0], [5.0, 3.0, 1.0]])
+    w, types = [0.5, 0.3, 0.2], [1, -1, 1]
+    r = evidence_monte_carlo(x, w, types, 300, method="gra", rho=0.2, seed=4, concentration=50.0)
+    mc = monte_carlo(x, w, types, 300, method="gra", rho=0.2, seed=4, concentration=50.0)
+    assert r.engine == "weights"
+    assert np.array_equal(_bits(r.score_mean), _bits(mc.score_mean))
+    np.testing.assert_allclose(r.base_scores, methods.gra(x, w, types, rho=0.2), atol=1e-15)

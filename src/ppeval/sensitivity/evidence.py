@@ -720,7 +720,7 @@ def _weights_only(
     mc = monte_carlo(
         problem.matrix, problem.weights, problem.types, samples, concentration=c, method=problem.method,
         normalization=problem.normalization, bounds=problem.bounds, v=problem.v, grade_bands=cuts,
-        chunk_size=chunk_size, seed=seed, executor=executor, quantiles=probs, quantile_bins=bins,
+        chunk_size=chunk_size, seed=seed, executor=executor, quantiles=probs, quantile_bins=bins, rho=problem.rho,
     )
     cut_counts = None
     if cuts is not None and mc.grade_probability is not None:
