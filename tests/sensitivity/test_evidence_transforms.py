@@ -442,3 +442,14 @@ def test_gra_rho_reaches_the_weight_only_run() -> None:
     assert r.engine == "weights"
     assert np.array_equal(_bits(r.score_mean), _bits(mc.score_mean))
     np.testing.assert_allclose(r.base_scores, methods.gra(x, w, types, rho=0.2), atol=1e-15)
+
+
+def test_module_doctests_run() -> None:
+    import doctest
+
+    from ppeval.sensitivity import _stack_methods, _transforms
+
+    for mod in (_transforms, _stack_methods):
+        result = doctest.testmod(mod)
+        assert result.attempted > 0
+        assert result.failed == 0
