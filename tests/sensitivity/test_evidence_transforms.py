@@ -453,3 +453,37 @@ def test_module_doctests_run() -> None:
         result = doctest.testmod(mod)
         assert result.attempted > 0
         assert result.failed == 0
+
+
+@pytest.mark.parametrize(("name", "kind"), [("budget-performance", "deduction"), ("budget-performance", "piecewise"),
+                                            ("3e-equity", "target")])
+def test_grade_boundary_of_a_transformed_indicator_is_in_its_unit(name: str, kind: str) -> None:
+    """The smallest change of a measured value under a rule / closeness, re-evaluated end to end: the value
+    moved just beyond the reported change changes the grade, just short of it does not."""
+    import dataclasses
+
+    from ppeval.pipeline.uncertainty import _transforms_spec
+
+    system, data = bundled.load_sample(name)
+    result = evaluate(system, data, method="wsm")
+    tr = _transforms_spec(system, result)
+    assert tr is not None
+    u = analyse_uncertainty(result, system, data, samples=20, seed=1)
+    b = u.boundary
+    assert b is not None
+    ids = list(result.indicator_ids)
+    pos = tr.position()
+    cands = [j for j in range(len(ids)) if pos[j] >= 0 and tr.transforms[pos[j]].kind == kind
+             and system.leaves()[j].kind == "quantitative"]
+    assert cands
+    hits = [(i, j) for j in cands for i in range(len(result.project_ids)) if b.value_feasible[i, j]]
+    assert hits, "no feasible change to check"
+    i, j = hits[0]
+    change = b.value_change[i, j]
+    raw = float(tr.raw[i, tr.position()[j]])
+    assert abs(change) > b.tolerance  # a change of the measured value in its unit, not of a 0-1 share
+    for factor, moved in ((1.0, True), (1.0 - 1e-3, False)):  # the reported change lies just beyond the boundary
+        values = np.array(data.values, dtype=np.float64)
+        values[i, j] = raw + factor * change
+        again = evaluate(system, dataclasses.replace(data, values=values), method="wsm")
+        assert (again.grades[i] != result.grades[i]) == moved, (factor, again.score_100[i], result.score_100[i])

@@ -58,8 +58,10 @@ class UncertaintyAnalysis:
     payments : PaymentOutcome or None
         Decisions and payments (None without decision rules or contract values).
     boundary : GradeBoundaryResult or None
-        Smallest single value or weight change that changes each grade (on
-        the matrix values: closeness and rule shares for transformed columns).
+        Smallest single value or weight change that changes each grade (a
+        value in the indicator's unit, also for target / interval indicators
+        and indicators with a scoring rule: the search moves the measured
+        value and transforms it, as the evaluation does).
     sources : tuple of str
         Sources varied (``weights``, ``ratings``, ``values``).
     uncertain_values : tuple of str
@@ -291,18 +293,21 @@ def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: Evalu
     )
 
 
-def _value_range(system: IndicatorSystem, result: EvaluationResult) -> FloatArray:
+def _value_range(system: IndicatorSystem, result: EvaluationResult, transformed: np.ndarray) -> FloatArray:
+    """Per column, the range the grade-boundary search moves a value in (raw values for transformed columns)."""
     x = result.matrix
+    raw = result.raw if result.raw is not None else x
     out = np.empty((x.shape[1], 2))
     for j, leaf in enumerate(system.leaves()):
         span = leaf.span if isinstance(leaf, Qualitative | Quantitative) else None
-        if isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval"):
+        col = raw[:, j] if transformed[j] else x[:, j]
+        if isinstance(leaf, Quantitative) and leaf.direction in ("target", "interval") and not transformed[j]:
             span = (0.0, 1.0)
         if span is None:
-            lo, hi = float(x[:, j].min()), float(x[:, j].max())
+            lo, hi = float(col.min()), float(col.max())
             w = max(hi - lo, abs(hi) * 1e-6, 1e-9)
             span = (lo - w, hi + w)
-        lo, hi = min(span[0], float(x[:, j].min())), max(span[1], float(x[:, j].max()))
+        lo, hi = min(span[0], float(col.min())), max(span[1], float(col.max()))
         out[j] = (lo, hi if hi > lo else lo + 1.0)
     return out
 
@@ -384,8 +389,8 @@ def analyse_uncertainty(
     a sampled value, or to a resampled aggregate rating). So the
     measurement uncertainty of such an indicator, and the raters of a rated
     indicator with a rule, count like any other. The grade-boundary search
-    varies the matrix values (closeness and rule shares as they are) and
-    searches an FCE result with WSM as a proxy.
+    moves measured values in the same way (the change is reported in the
+    indicator's unit) and searches an FCE result with WSM as a proxy.
 
     Examples
     --------
@@ -473,7 +478,8 @@ def analyse_uncertainty(
             try:
                 bres = grade_boundary_changes(
                     matrix, result.weights, result.types, bands, method=b_method, normalization=b_norm,
-                    bounds=bounds, v=v, value_range=_value_range(system, result), rho=rho,
+                    bounds=bounds, v=v, value_range=_value_range(system, result, transformed), rho=rho,
+                    transforms=transforms,
                 )
             except PPEvalError as exc:
                 notes.append(f"grade-boundary search not computed: {exc}")

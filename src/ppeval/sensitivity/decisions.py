@@ -25,6 +25,7 @@ from ppeval.errors import InputError
 from ._common import as_int
 from ._engine import grade_index
 from ._stack_methods import MethodScorer, evidence_problem
+from ._transforms import ColumnTransforms
 from .evidence import EvidenceResult
 from .montecarlo import _as_grade_bands
 
@@ -392,6 +393,7 @@ def grade_boundary_changes(
     grid: int = 33,
     iterations: int = 40,
     rho: float = 0.5,
+    transforms: ColumnTransforms | None = None,
 ) -> GradeBoundaryResult:
     """Smallest change of one value or one weight that moves a project across a grade boundary.
 
@@ -404,11 +406,18 @@ def grade_boundary_changes(
     value_range : array_like (m, 2), optional
         Range of each column's values to search (default: the bounds in
         absolute mode, else the observed column range widened by its span on
-        both sides; for a rating column give the scale's range).
+        both sides; for a rating column give the scale's range; raw values
+        for the columns of ``transforms``).
     grid : int, default 33
         Grid points per direction (each side of the base value or weight).
     iterations : int, default 40
         Bisection steps on the first grid interval where the grade changes.
+    transforms : ColumnTransforms, optional
+        Columns whose matrix values transform raw values (closeness to a
+        target or interval, a scoring rule's share of points;
+        :func:`~ppeval.sensitivity.column_transforms`): their raw value is
+        searched (``value_range``, ``value_change`` in raw units) and every
+        candidate is transformed before scoring.
 
     Returns
     -------
@@ -455,19 +464,29 @@ def grade_boundary_changes(
     iterations = as_int(iterations, "iterations", minimum=0, maximum=200)
     n, m = problem.n, problem.m
     x0 = problem.matrix
+    tcols = np.zeros(m, dtype=bool)
+    if transforms is not None:
+        if not isinstance(transforms, ColumnTransforms):
+            raise InputError(f"transforms is {type(transforms).__name__}; expected a ColumnTransforms or None")
+        if transforms.raw.shape[0] != n or transforms.n_criteria != m:
+            raise InputError(f"transforms are for a {transforms.raw.shape[0]} x {transforms.n_criteria} matrix; "
+                             f"the matrix is {n} x {m}")
+        transforms.check(x0)
+        tcols[transforms.columns] = True
+        x0 = transforms.centre(x0)  # the raw values are searched in transformed columns
     if value_range is None:
-        if problem.bounds is not None:
-            rng_v = np.sort(problem.bounds, axis=1)
-        else:
-            lo, hi = x0.min(axis=0), x0.max(axis=0)
-            span = np.maximum(hi - lo, np.maximum(np.abs(hi), 1.0) * 1e-6)
-            rng_v = np.stack([lo - span, hi + span], axis=1)
+        lo, hi = x0.min(axis=0), x0.max(axis=0)
+        span = np.maximum(hi - lo, np.maximum(np.abs(hi), 1.0) * 1e-6)
+        rng_v = np.stack([lo - span, hi + span], axis=1)
+        if problem.bounds is not None:  # absolute mode: the bounds (raw values of transformed columns: as relative)
+            rng_v = np.where(tcols[:, None], rng_v, np.sort(problem.bounds, axis=1))
     else:
         rng_v = np.asarray(value_range, dtype=np.float64)
         if rng_v.shape != (m, 2) or not np.isfinite(rng_v).all() or not (rng_v[:, 0] < rng_v[:, 1]).all():
             raise InputError(f"value_range must be finite (low, high) pairs with low < high, shape ({m}, 2)")
     if problem.bounds is not None:
         b = np.sort(problem.bounds, axis=1)
+        b[tcols] = (-np.inf, np.inf)  # matrix bounds, not those of the raw values
         rng_v = np.stack([np.maximum(rng_v[:, 0], b[:, 0]), np.minimum(rng_v[:, 1], b[:, 1])], axis=1)
     if ((x0 < rng_v[:, 0]) | (x0 > rng_v[:, 1])).any():
         raise InputError("a matrix value lies outside value_range; widen the range")
@@ -475,7 +494,8 @@ def grade_boundary_changes(
                           bounds=problem.bounds, v=problem.v, rho=problem.rho)
     hib = scorer.higher_is_better
     asc = bands[::-1].copy()
-    base_s = scorer.scores(x0[None], problem.weights[None])[0]
+    base_s = scorer.scores(problem.matrix[None], problem.weights[None])[0]
+    xm = problem.matrix  # the matrix scored (transformed columns hold transformed values)
     base_g = grade_index(base_s, asc, hib).astype(np.int64)
     rows = np.repeat(np.arange(n), m)
     cols = np.tile(np.arange(m), n)
@@ -493,13 +513,16 @@ def grade_boundary_changes(
         for a in range(0, flat_t.shape[0], step):
             sl = slice(a, min(a + step, flat_t.shape[0]))
             k = sl.stop - sl.start
+            cand = flat_t[sl]
+            if transforms is not None:  # raw candidates of transformed columns become their matrix values
+                cand = transforms.apply_cells(cand, pc[sl])
             if absolute:
-                xs = x0[pr[sl]][:, None, :].copy()
-                xs[np.arange(k), 0, pc[sl]] = flat_t[sl]
+                xs = xm[pr[sl]][:, None, :].copy()
+                xs[np.arange(k), 0, pc[sl]] = cand
                 s = scorer.scores(xs, np.broadcast_to(problem.weights, (k, m)))[:, 0]
             else:
-                xs = np.broadcast_to(x0, (k, n, m)).copy()
-                xs[np.arange(k), pr[sl], pc[sl]] = flat_t[sl]
+                xs = np.broadcast_to(xm, (k, n, m)).copy()
+                xs[np.arange(k), pr[sl], pc[sl]] = cand
                 s = scorer.scores(xs, np.broadcast_to(problem.weights, (k, m)))[np.arange(k), pr[sl]]
             res[sl] = grade_index(s, asc, hib)
         out[:] = res.reshape(p, gcount)
@@ -524,10 +547,10 @@ def grade_boundary_changes(
             sl = slice(a, min(a + step, flat_t.shape[0]))
             k = sl.stop - sl.start
             if absolute:
-                xs = x0[pr[sl]][:, None, :]
+                xs = xm[pr[sl]][:, None, :]
                 s = scorer.scores(xs, ws[sl])[:, 0]
             else:
-                s = scorer.scores(np.broadcast_to(x0, (k, n, m)), ws[sl])[np.arange(k), pr[sl]]
+                s = scorer.scores(np.broadcast_to(xm, (k, n, m)), ws[sl])[np.arange(k), pr[sl]]
             res[sl] = grade_index(s, asc, hib)
         return res.reshape(p, gcount)
 
