@@ -487,3 +487,16 @@ def test_grade_boundary_of_a_transformed_indicator_is_in_its_unit(name: str, kin
         values[i, j] = raw + factor * change
         again = evaluate(system, dataclasses.replace(data, values=values), method="wsm")
         assert (again.grades[i] != result.grades[i]) == moved, (factor, again.score_100[i], result.score_100[i])
+
+
+def test_a_result_without_raw_values_gets_them_from_the_assessment() -> None:
+    """A result that does not carry its raw values (``raw=None``) is analysed like one that does."""
+    import dataclasses
+
+    system, data = bundled.load_sample("budget-performance")
+    result = evaluate(system, data)
+    a = analyse_uncertainty(result, system, data, samples=64, seed=2, boundary=False)
+    b = analyse_uncertainty(dataclasses.replace(result, raw=None), system, data, samples=64, seed=2, boundary=False)
+    assert a.evidence is not None
+    assert b.evidence is not None
+    assert np.array_equal(_bits(a.evidence.score_mean), _bits(b.evidence.score_mean))

@@ -151,11 +151,10 @@ def _as_declared(system: IndicatorSystem, declared: Any) -> dict[str, Measuremen
 
 def _values_spec(
     system: IndicatorSystem, result: EvaluationResult, notes: list[str], declared: dict[str, MeasurementUncertainty],
-    transformed: np.ndarray,
+    transformed: np.ndarray, raw: FloatArray,
 ) -> tuple[Any, tuple[str, ...]]:
     leaves = system.leaves()
     m = len(leaves)
-    raw = result.raw if result.raw is not None else result.matrix
     dist = ["none"] * m
     absolute = np.zeros(m)
     relative = np.zeros(m)
@@ -220,7 +219,18 @@ def _rule_transform(leaf: Any, full: float) -> ColumnTransform:
                             bands=list(zip(limits, [b.points for b in rule.bands], strict=True)))
 
 
-def _transforms_spec(system: IndicatorSystem, result: EvaluationResult) -> ColumnTransforms | None:
+def _raw_values(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult) -> FloatArray:
+    """The evaluation's values before its transforms (the result's ``raw``; assembled again if it has none)."""
+    if result.raw is not None:
+        return np.asarray(result.raw)
+    from ppeval.pipeline._assemble import assemble
+
+    asm = assemble(system, assessment, scoring_rules=(result.mode == "absolute"))
+    return np.asarray(asm.raw if asm.raw is not None else result.matrix)
+
+
+def _transforms_spec(system: IndicatorSystem, result: EvaluationResult,
+                     raw: FloatArray | None = None) -> ColumnTransforms | None:
     """How the evaluation turned raw values into matrix values: closeness to a target or interval, scoring rules."""
     ruled = _scored_by_rule(system, result)
     static = system.points() if ruled.any() else {}
@@ -236,9 +246,9 @@ def _transforms_spec(system: IndicatorSystem, result: EvaluationResult) -> Colum
             elif leaf.interval is not None:
                 specs[j] = column_transform("interval", ok_low=leaf.interval.low, ok_high=leaf.interval.high,
                                             low=rng.low, high=rng.high)
-    if not specs or result.raw is None:
+    if not specs:
         return None
-    return column_transforms(result.raw, specs)
+    return column_transforms(result.raw if raw is None else raw, specs)
 
 
 def _fuzzy_spec(system: IndicatorSystem, assessment: Assessment, result: EvaluationResult,
@@ -293,10 +303,10 @@ def _ratings_spec(system: IndicatorSystem, assessment: Assessment, result: Evalu
     )
 
 
-def _value_range(system: IndicatorSystem, result: EvaluationResult, transformed: np.ndarray) -> FloatArray:
+def _value_range(system: IndicatorSystem, result: EvaluationResult, transformed: np.ndarray,
+                 raw: FloatArray) -> FloatArray:
     """Per column, the range the grade-boundary search moves a value in (raw values for transformed columns)."""
     x = result.matrix
-    raw = result.raw if result.raw is not None else x
     out = np.empty((x.shape[1], 2))
     for j, leaf in enumerate(system.leaves()):
         span = leaf.span if isinstance(leaf, Qualitative | Quantitative) else None
@@ -430,11 +440,12 @@ def analyse_uncertainty(
     bands = np.array([g.min for g in system.grades], dtype=np.float64)
     rat = _ratings_spec(system, assessment, result, notes) if ratings else None
     declared = _as_declared(system, uncertainty)
-    transforms = _transforms_spec(system, result)
+    raw = _raw_values(system, assessment, result)
+    transforms = _transforms_spec(system, result, raw)
     transformed = np.zeros(len(result.indicator_ids), dtype=bool)
     if transforms is not None:
         transformed[transforms.columns] = True
-    vals, uncertain = _values_spec(system, result, notes, declared, transformed) if values else (None, ())
+    vals, uncertain = _values_spec(system, result, notes, declared, transformed, raw) if values else (None, ())
     fuzzy = _fuzzy_spec(system, assessment, result, notes) if method == "fce" else None
     if ratings and rat is None:
         notes.append("no raters' answers to resample: the ratings are fixed")
@@ -478,7 +489,7 @@ def analyse_uncertainty(
             try:
                 bres = grade_boundary_changes(
                     matrix, result.weights, result.types, bands, method=b_method, normalization=b_norm,
-                    bounds=bounds, v=v, value_range=_value_range(system, result, transformed), rho=rho,
+                    bounds=bounds, v=v, value_range=_value_range(system, result, transformed, raw), rho=rho,
                     transforms=transforms,
                 )
             except PPEvalError as exc:
