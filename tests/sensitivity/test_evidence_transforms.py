@@ -500,3 +500,32 @@ def test_a_result_without_raw_values_gets_them_from_the_assessment() -> None:
     assert a.evidence is not None
     assert b.evidence is not None
     assert np.array_equal(_bits(a.evidence.score_mean), _bits(b.evidence.score_mean))
+
+
+def test_split_scoring_with_transforms_equals_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Absolute WSM with rule columns (bounds (0, 1) in the matrix) runs on the split path; forced off, the
+    general path draws the same values and gives the same summaries to rounding."""
+    import dataclasses
+
+    from ppeval.sensitivity import _stack_methods
+
+    system, data = bundled.load_sample("budget-performance")
+    declared = {leaf.id: {"distribution": "normal", "relative": 0.05} for leaf in system.leaves()
+                if leaf.kind == "quantitative" and leaf.derived is None}
+    result = evaluate(system, data, method="wsm")
+    on = analyse_uncertainty(result, system, data, samples=256, seed=3, boundary=False, uncertainty=declared)
+    build = _stack_methods.EvidenceExtension.build
+
+    def split_off(*args: Any, **kwargs: Any) -> Any:
+        ext = build(*args, **kwargs)
+        assert ext is not None
+        assert ext.split_ok
+        return dataclasses.replace(ext, split_ok=False)
+
+    monkeypatch.setattr(_stack_methods.EvidenceExtension, "build", split_off)
+    off = analyse_uncertainty(result, system, data, samples=256, seed=3, boundary=False, uncertainty=declared)
+    assert on.evidence is not None
+    assert off.evidence is not None
+    np.testing.assert_allclose(on.evidence.score_mean, off.evidence.score_mean, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(on.evidence.score_std, off.evidence.score_std, rtol=0, atol=1e-14)
+    np.testing.assert_array_equal(on.evidence.rank_acceptability, off.evidence.rank_acceptability)

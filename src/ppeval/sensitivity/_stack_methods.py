@@ -282,12 +282,19 @@ class EvidenceExtension:
     transforms: ColumnTransforms | None
     fuzzy: FuzzyGrades | None
     fuzzy_ratings: _FuzzyRatings | None
+    #: The split scoring of absolute WSM / TOPSIS may run: no FCE, and every transformed column has bounds
+    #: (0, 1), so the normalised draws it makes are the raw values the transforms take.
+    split_ok: bool = False
 
     @classmethod
     def build(cls, transforms: ColumnTransforms | None, fuzzy: FuzzyGrades | None,
-              ratings: RatingEvidence | None) -> EvidenceExtension | None:
+              ratings: RatingEvidence | None, bounds: FloatArray | None = None) -> EvidenceExtension | None:
         if transforms is None and fuzzy is None:
             return None
+        split_ok = bool(
+            fuzzy is None and transforms is not None and bounds is not None
+            and (bounds[transforms.columns, 0] == 0.0).all() and (bounds[transforms.columns, 1] == 1.0).all()
+        )
         fr = None
         if fuzzy is not None and ratings is not None:
             col = ratings.cell_col
@@ -299,7 +306,7 @@ class EvidenceExtension:
                 share = _rule_shares(share, lev, col, transforms)
             lm = grade_membership(100.0 * share, fuzzy.centres)  # (c, K, g)
             fr = _FuzzyRatings(ratings, readonly(lm), _starts(ratings.stratum_cell, ratings.n_cells))
-        return cls(transforms, fuzzy, fr)
+        return cls(transforms, fuzzy, fr, split_ok)
 
     @property
     def draws_ratings(self) -> bool:
