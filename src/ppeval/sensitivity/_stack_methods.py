@@ -239,12 +239,14 @@ def _fce_scores(mem: FloatArray, w: FloatArray, centres: FloatArray) -> FloatArr
     crisp score at the grade centres, clipped to their range (as
     :func:`ppeval.methods.fce`); divided by 100 (the method's 0-1 scale).
     """
+    # products as matmul (BLAS; a fixed shape per tile, so a sample's scores do not depend on the chunking)
     if mem.shape[0] == 1:
-        b = np.einsum("nmg,tm->tng", mem[0], w)
+        n, m, g = mem.shape[1:]
+        b = np.matmul(w, np.ascontiguousarray(mem[0].transpose(1, 0, 2)).reshape(m, n * g)).reshape(-1, n, g)
     else:
-        b = np.einsum("tnmg,tm->tng", mem, w)
+        b = np.matmul(w[:, None, None, :], mem)[:, :, 0, :]
     b /= b.sum(axis=2, keepdims=True)
-    s: FloatArray = np.einsum("tng,g->tn", b, centres)
+    s: FloatArray = np.matmul(b, centres)
     np.clip(s, centres.min(), centres.max(), out=s)
     s /= 100.0
     return s
@@ -264,14 +266,25 @@ class _FuzzyRatings:
     level_membership: FloatArray  # (c, K, g): membership of every answer level of every cell
     starts: IntArray
 
-    def resample(self, rng: np.random.Generator, size: int) -> tuple[FloatArray, FloatArray]:
+    def resample(self, rng: np.random.Generator, size: int, values: bool = True,
+                 ) -> tuple[FloatArray | None, FloatArray]:
+        """Cell values ``(size, c)`` (None unless ``values``) and memberships ``(size, c, g)`` of a bootstrap."""
         ev = self.evidence
         s = ev.stratum_n.shape[0]
         counts = ev.draw_counts(rng, size, np.arange(s, dtype=np.int64))  # (t, s, K)
-        agg = ev.values_from_counts(counts)
-        pooled = counts if s == ev.n_cells else np.add.reduceat(counts, self.starts, axis=1)
-        mem = np.einsum("tck,ckg->tcg", pooled, self.level_membership)
+        cf = counts.astype(np.float64)
+        pooled = cf if s == ev.n_cells else np.add.reduceat(cf, self.starts, axis=1)
+        # per cell (t, K) x (K, g) as one batched matmul: ~15x faster than einsum at these shapes
+        mem = np.matmul(pooled.transpose(1, 0, 2), self.level_membership).transpose(1, 0, 2)
         mem /= ev.n_raters[:, None]
+        agg = None
+        if values:
+            if ev.method == "mean":
+                lev_s = ev.levels[ev.stratum_cell]  # (s, K)
+                sums = np.matmul(cf.transpose(1, 0, 2), lev_s[:, :, None])[:, :, 0].T  # (t, s)
+                agg = ev.values_from_sums(np.ascontiguousarray(sums))
+            else:
+                agg = ev.values_from_counts(counts)
         return agg, mem
 
 
@@ -317,8 +330,12 @@ class EvidenceExtension:
         t = job.tile
         tr = self.transforms
         if self.fuzzy_ratings is not None:
-            agg, mem = self.fuzzy_ratings.resample(rating_rng(), t)
-            if tr is not None:
+            # the cell values matter in relative mode only (the normalisation of the other cells of a column)
+            relative = job.scorer.bounds is None
+            agg, mem = self.fuzzy_ratings.resample(rating_rng(), t, values=relative)
+            if agg is None:
+                agg = np.zeros(mem.shape[:2])
+            elif tr is not None:
                 agg = tr.apply_cells(agg, self.fuzzy_ratings.evidence.cell_col)
             draws.r = np.concatenate([agg[:, :, None], mem], axis=2)  # (t, c, 1 + g)
         elif tr is not None and draws.r is not None and job.ratings is not None:
