@@ -842,7 +842,22 @@ def _qualitative_summary(
         if has.any():
             mres = np.array(matrix, dtype=np.float64)
             cols = q.cols
-            mres[:, cols] = np.where(has, res_vals, matrix[:, cols])
+            resident = np.where(has, res_vals, matrix[:, cols])
+            if asm.ruled is not None and asm.ruled[cols].any():
+                # a column scored by its rule holds the share of points the rule awards (absolute mode):
+                # the residents' mean rating is scored by the same rule, as the evaluation's rating was
+                leaves = system.leaves()
+                static = system.points()
+                for k in np.flatnonzero(asm.ruled[cols]):
+                    leaf = leaves[int(cols[k])]
+                    sel = has[:, k]
+                    if isinstance(leaf, Qualitative) and leaf.scoring is not None and sel.any():
+                        full = static.get(leaf.id, 1.0)
+                        earned = rule_points(leaf.scoring, res_vals[sel, k], full, leaf.direction,
+                                             leaf.scale.label_map())
+                        resident[sel, k] = earned / full if full > 0 else 0.0
+            mres[:, cols] = resident
+            del resident
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
             sr, s100r = scorer.score(mres, w, mem_r)
             del mres, has  # an (n, m) copy: not kept through the reliability statistics
