@@ -69,13 +69,42 @@ Where = Callable[[int, str | None], str]
 StrArray = npt.NDArray[np.str_]
 
 
+@dataclass(frozen=True, eq=False)
+class _Coded:
+    """A text column as its distinct raw cells and one integer code per row (``uniq[codes]`` is the column).
+
+    The polars reader hands the columns of a ratings table over in this form: the
+    checks and the canonical order then work on the few distinct cells and on
+    integer codes, never on one Python or numpy string per row.
+    """
+
+    uniq: StrArray  # distinct cells as read (not stripped); any order
+    codes: IntArray  # index into ``uniq`` per row
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def take(self, idx: np.ndarray) -> _Coded:
+        return _Coded(self.uniq, self.codes[idx])
+
+    def blank(self) -> npt.NDArray[np.bool_]:
+        """Rows whose cell is the empty string (as read)."""
+        return (self.uniq == "")[self.codes] if self.uniq.size else np.zeros(len(self), dtype=bool)
+
+    def materialize(self) -> StrArray:
+        return self.uniq[self.codes] if self.uniq.size else np.zeros(len(self), dtype=np.str_)
+
+
+Column = np.ndarray | _Coded
+
+
 @dataclass
 class _Table:
     """One table of an assessment source: columns as arrays plus a way to name a cell."""
 
     source: str
     kind: Kind
-    columns: dict[str, np.ndarray]
+    columns: Mapping[str, Column]
     n: int
     where: Where
     rownum: IntArray  # 1-based line (CSV) or record number of each row
@@ -127,15 +156,16 @@ FAST_MIN_BYTES = 512 * 2**10
 
 def _read_csv_raw(
     path: Path, encoding: str | None, delimiter: str | None, what: str = "table",
-    numeric: frozenset[str] = frozenset(),
-) -> tuple[list[str], list[np.ndarray], IntArray, dict[str, Any]]:
+    numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[Column], IntArray, dict[str, Any]]:
     """Read a CSV file into (header, one array per column, line of each row, how it was read).
 
     The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
     Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
-    Columns are str arrays, except that a column named in ``numeric`` whose every cell
-    is a finite number or empty may come back as float64 with nan for the empty cells
-    (the polars path); both forms parse to the same values.
+    Columns are str arrays, except on the polars path (large files without quotes): a column
+    named in ``numeric`` whose every cell is a finite number or empty comes back as float64
+    with nan for the empty cells, and a column named in ``coded`` as a :class:`_Coded` (its
+    distinct cells and a code per row). Both paths parse to the same values.
     """
     source = str(path)
     raw = read_bytes(path, limit=MAX_DATA_BYTES)
@@ -146,10 +176,12 @@ def _read_csv_raw(
         "format": "csv", "encoding": dec.encoding, "delimiter": delim,
         "detected": dec.detected and delimiter is None,
     }
-    if len(raw) >= FAST_MIN_BYTES and '"' not in text and text.count("\r") == text.count("\r\n"):
-        fast = _polars_columns(raw if dec.encoding == "utf-8" else text.encode("utf-8"), delim, numeric)
-        if fast is not None:
-            return fast[0], fast[1], fast[2], meta
+    if len(raw) >= FAST_MIN_BYTES:
+        data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        if b'"' not in data and data.count(b"\r") == data.count(b"\r\n"):
+            fast = _polars_columns(data, delim, numeric, coded)
+            if fast is not None:
+                return fast[0], fast[1], fast[2], meta
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delim)
     try:
         header = next(reader)
@@ -189,61 +221,80 @@ def _read_csv_raw(
     return header, *_drop_blank(columns, line_arr), meta
 
 
-def _drop_blank(columns: list[np.ndarray], lines: IntArray) -> tuple[list[np.ndarray], IntArray]:
+def _drop_blank(columns: list[Column], lines: IntArray) -> tuple[list[Column], IntArray]:
     """Drop rows whose every cell is empty (``,,,,`` rows that spreadsheet programs write)."""
     if not columns:
         return columns, lines
     blank = np.ones(lines.shape[0], dtype=bool)
     for c in columns:
-        blank &= np.isnan(c) if c.dtype.kind == "f" else (c == "")
+        if isinstance(c, _Coded):
+            blank &= c.blank()
+        else:
+            blank &= np.isnan(c) if c.dtype.kind == "f" else (c == "")
     if blank.any():
-        keep = ~blank
-        return [c[keep] for c in columns], lines[keep]
+        keep = np.flatnonzero(~blank)
+        return [c.take(keep) if isinstance(c, _Coded) else c[keep] for c in columns], lines[keep]
     return columns, lines
 
 
-def _str_columns(rows: list[list[str]], k: int) -> list[np.ndarray]:
+def _str_columns(rows: list[list[str]], k: int) -> list[Column]:
     """Rows of equal length as one str array per column."""
     if not rows:
         return [np.zeros(0, dtype=np.str_) for _ in range(k)]
     return [np.array(c, dtype=np.str_) for c in zip(*rows, strict=True)]
 
 
+def _plain(col: Column) -> np.ndarray:
+    """A column as an array (a coded text column expanded to one string per row)."""
+    return col.materialize() if isinstance(col, _Coded) else col
+
+
+def _fields_per_line_ok(data: bytes, start: int, sep: int, k: int) -> bool:
+    """Whether every line of ``data[start:]`` holds ``k - 1`` separators or is blank (empty, or a lone CR)."""
+    buf = np.frombuffer(data, dtype=np.uint8)[start:]
+    nl = np.flatnonzero(buf == 10)
+    end = buf.shape[0] if not nl.size or nl[-1] != buf.shape[0] - 1 else int(nl[-1])
+    starts = np.concatenate(([0], nl + 1))
+    starts = starts[starts <= end]
+    line_of_sep = np.searchsorted(starts, np.flatnonzero(buf[:end] == sep), side="right") - 1
+    seps = np.bincount(line_of_sep, minlength=starts.shape[0])
+    ends = np.concatenate((starts[1:] - 1, [end]))
+    length = ends - starts
+    cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
+    blank = (length - cr) == 0
+    return bool(np.all((seps == k - 1) | blank))
+
+
 def _polars_columns(
-    data: bytes, delim: str, numeric: frozenset[str]
-) -> tuple[list[str], list[np.ndarray], IntArray] | None:
-    """Parse a CSV without quotes or lone CRs with polars; ``None`` (use the csv module) if polars is missing or a
-    row is ragged.
+    data: bytes, delim: str, numeric: frozenset[str], coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray] | None:
+    """Parse UTF-8 CSV bytes without quotes or lone CRs with polars; ``None`` (use the csv module) if polars
+    is missing or a row is ragged.
 
     Every physical line after the header is one row (blank lines give rows of
     empty cells, dropped afterwards), so data row ``i`` is on line ``i + 2``.
+    Columns named in ``numeric`` whose every cell is a finite number or empty
+    come back as float64 (nan where empty); columns named in ``coded`` as a
+    :class:`_Coded`: polars ranks the cells (``rank("dense")``, a parallel sort
+    in Rust) and only the distinct cells become Python strings.
     """
     try:
         import polars as pl
     except ImportError:
         return None
+    sep = delim.encode("utf-8")
+    if len(sep) != 1:  # polars takes one-byte separators
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    buf = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(buf == 10)
-    end = len(data) if not nl.size or nl[-1] != len(data) - 1 else int(nl[-1])
-    first = int(nl[0]) if nl.size else len(data)
-    header_line = data[:first].decode("utf-8").rstrip("\r")
-    header = [h.strip() for h in header_line.split(delim)]
+    first = data.find(b"\n")
+    if first < 0:
+        first = len(data)
+    header = [h.strip() for h in data[:first].decode("utf-8").rstrip("\r").split(delim)]
     k = len(header)
-    # fields per line: separators per line must be k - 1 (blank lines excepted)
-    starts = np.concatenate(([0], nl + 1))
-    starts = starts[starts <= end]
-    n_lines = starts.shape[0]
-    line_of_sep = np.searchsorted(starts, np.flatnonzero(buf[:end] == ord(delim)), side="right") - 1
-    seps = np.bincount(line_of_sep, minlength=n_lines)
-    ends = np.concatenate((starts[1:] - 1, [end]))
-    length = ends - starts
-    cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
-    blank = (length - cr) == 0
-    if not np.all((seps == k - 1) | blank):
-        return None
-    if n_lines <= 1:
+    # lines after the header (a last line without a newline counts; nothing after a final newline does)
+    n_rows = data.count(b"\n", first + 1) + (1 if len(data) > first + 1 and not data.endswith(b"\n") else 0)
+    if n_rows <= 0:
         return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
     try:
         df = pl.read_csv(
@@ -252,23 +303,34 @@ def _polars_columns(
         )
     except Exception:  # any parse problem: the csv module reads the file and names the line
         return None
-    if df.height != n_lines - 1:
+    if df.height != n_rows:
+        return None
+    # polars refuses a line with too many fields but pads a short one with empty cells: a line with fewer
+    # separators is found from the total count (cheap), then line by line only if that count is short
+    if data.count(sep, first) != (k - 1) * n_rows and not _fields_per_line_ok(data, first + 1, sep[0], k):
         return None
     exprs, checks = [], []
+    code_js = [j for j, name in enumerate(header) if name in coded and name not in numeric]
     for j, name in enumerate(header):
         text = pl.col(f"c{j}")  # not stripped here: a cell with spaces fails the cast and goes the str way
         if name in numeric:
             num = text.cast(pl.Float64, strict=False)
             exprs.append(num.alias(f"f{j}"))
             checks.append(((num.is_null() & (text != "")) | num.is_nan() | num.is_infinite()).any().alias(f"f{j}"))
-        exprs.append(text.alias(f"c{j}"))
+        if j not in code_js:
+            exprs.append(text.alias(f"c{j}"))
     bad = df.select(checks).row(0) if checks else ()
-    parsed = df.select(exprs)
+    parsed = df.lazy().select(exprs).collect()
     ok = {name for name, b in zip((c.meta.output_name() for c in checks), bad, strict=True) if not b}
-    columns: list[np.ndarray] = []
+    columns: list[Column] = []
     for j in range(k):
         if f"f{j}" in ok:
             columns.append(parsed.get_column(f"f{j}").to_numpy().astype(np.float64, copy=False))
+        elif j in code_js:
+            coded_col = _polars_codes(df.get_column(f"c{j}"))
+            if coded_col is None:  # pragma: no cover - polars broke its own contract
+                return None
+            columns.append(coded_col)
         else:
             columns.append(np.array(parsed.get_column(f"c{j}").to_list(), dtype=np.str_))
     lines = np.arange(2, df.height + 2, dtype=np.int64)
@@ -276,10 +338,35 @@ def _polars_columns(
     return header, cols, lines
 
 
+def _polars_codes(cells: Any) -> _Coded | None:
+    """A polars text column as its distinct cells and a code per row, without a Python string per row.
+
+    Few distinct cells (project, indicator, group, rating columns): a hash of the
+    distinct cells and a lookup of every cell (an ``Enum`` cast). Mostly distinct
+    cells (rater ids): the dense rank of every cell (one parallel sort) and the
+    cell at the first row of each rank. ``None`` if the codes do not give the
+    column back (checked, one comparison per row in Rust).
+    """
+    import polars as pl
+
+    n = cells.len()
+    if cells.approx_n_unique() * 2 <= n:
+        distinct = cells.unique()
+        codes = cells.cast(pl.Enum(distinct)).to_physical().to_numpy().astype(np.int64)
+    else:
+        codes = cells.rank("dense").to_numpy().astype(np.int64) - 1
+        distinct = cells.gather(_first_rows(codes, int(codes.max()) + 1 if n else 0))
+    if not bool((distinct.gather(codes) == cells).all()):
+        return None
+    return _Coded(np.array(distinct.to_list(), dtype=np.str_), codes)
+
+
 def _read_csv(path: Path, system: IndicatorSystem, encoding: str | None, delimiter: str | None) -> _Table:
     source = str(path)
     numeric = frozenset(system.quantitative_leaf_ids)
-    header, cols, line_arr, meta = _read_csv_raw(path, encoding, delimiter, numeric=numeric)
+    header, cols, line_arr, meta = _read_csv_raw(
+        path, encoding, delimiter, numeric=numeric, coded=frozenset(RATING_COLUMNS)
+    )
     problems = _Problems()
     _check_header(header, source, problems)
     if problems.items:
@@ -322,8 +409,10 @@ def _message(problems: _Problems, header: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- conversion
-def _strip(col: np.ndarray) -> StrArray:
+def _strip(col: Column) -> StrArray:
     """A column as stripped strings (``None``/nan → ``""``; numbers as their shortest repr)."""
+    if isinstance(col, _Coded):
+        return np.char.strip(col.uniq)[col.codes] if col.uniq.size else np.zeros(len(col), dtype=np.str_)
     if col.dtype.kind == "U":
         return np.char.strip(col)
     if col.dtype.kind == "f":
@@ -360,9 +449,10 @@ def _parse_float(token: str) -> float | None:
 
 
 def _to_float(
-    col: np.ndarray, where: Where, name: str, problems: _Problems, row_label: Callable[[int], str]
+    col: Column, where: Where, name: str, problems: _Problems, row_label: Callable[[int], str]
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """Parse a column of numbers: returns (values with nan where empty or bad, empty mask)."""
+    col = _plain(col)
     if col.dtype.kind == "f":
         vals = np.array(col, dtype=np.float64)
         empty = np.isnan(vals)
@@ -401,6 +491,41 @@ def _to_float(
         empty = empty | nonfinite
     vals = np.where(empty, np.nan, vals)
     return vals, empty
+
+
+def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
+    """Distinct stripped cells of the concatenated columns (sorted) and each row's index into them.
+
+    Equal to ``np.unique(np.concatenate([_strip(c) for c in cols]), return_inverse=True)``;
+    a :class:`_Coded` column is stripped and sorted through its distinct cells only.
+    """
+    if len(cols) == 1 and not isinstance(cols[0], _Coded):
+        uniq, inv = np.unique(_strip(cols[0]), return_inverse=True)
+        return uniq, inv.reshape(-1).astype(np.int64, copy=False)
+    parts, codes, offset = [], [], 0
+    for c in cols:
+        if isinstance(c, _Coded):
+            u, k = (np.char.strip(c.uniq) if c.uniq.size else np.zeros(0, dtype=np.str_)), c.codes
+        else:
+            u, k = np.unique(_strip(c), return_inverse=True)
+        parts.append(u)
+        codes.append(k.reshape(-1).astype(np.int64, copy=False) + offset)
+        offset += u.shape[0]
+    uniq, inv = np.unique(np.concatenate(parts) if parts else np.zeros(0, dtype=np.str_), return_inverse=True)
+    inv = inv.reshape(-1).astype(np.int64, copy=False)
+    return uniq, (inv[np.concatenate(codes)] if codes else np.zeros(0, dtype=np.int64))
+
+
+def _rows_of(mask: npt.NDArray[np.bool_], codes: IntArray) -> IntArray:
+    """Rows whose code is marked in ``mask`` (ascending)."""
+    return np.flatnonzero(mask[codes]) if mask.any() else np.zeros(0, dtype=np.int64)
+
+
+def _first_rows(codes: IntArray, size: int) -> IntArray:
+    """First row holding each code ``0 .. size - 1`` (``len(codes)`` for a code that does not occur)."""
+    first = np.full(size, codes.shape[0], dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(codes.shape[0], dtype=np.int64))
+    return first
 
 
 def _codes(col: StrArray, mapping: Mapping[str, int]) -> tuple[IntArray, StrArray, IntArray, IntArray]:
@@ -443,11 +568,11 @@ class _Builder:
             return ids, infos, f"the projects table {ptables[0].source}", True
         order: dict[str, None] = {}
         for t in vtables or rtables:
-            col = _strip(t.columns["project"])
-            uniq, first = np.unique(col, return_index=True)
-            for u in uniq[np.argsort(first, kind="stable")]:
+            uniq, inv = _text_codes([t.columns["project"]])
+            first = _first_rows(inv, uniq.shape[0])
+            for u in uniq[np.argsort(first, kind="stable")].tolist():
                 if u:
-                    order.setdefault(str(u), None)
+                    order.setdefault(u, None)
         ids = list(order)
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
@@ -593,7 +718,7 @@ class _Builder:
             cell_src[prow, j] = ti
             cell_row[prow, j] = ok_rows
 
-    def _place_notes(self, t: _Table, name: str, col: np.ndarray, pcol: StrArray, pcode: IntArray) -> None:
+    def _place_notes(self, t: _Table, name: str, col: Column, pcol: StrArray, pcode: IntArray) -> None:
         """Evidence / deviation notes: ``note`` (whole project) or ``note:<indicator id>`` columns."""
         indicator = name[len(NOTE_PREFIX):] if name.startswith(NOTE_PREFIX) else ""
         if indicator and indicator not in self.leaf_index:
@@ -626,7 +751,9 @@ class _Builder:
                                   f"table; expected {', '.join(RATING_COLUMNS)}")
         if self.problems.items:
             return Ratings.empty()
-        cols = {c: np.concatenate([_strip(t.columns[c]) for _, t in rtables]) for c in RATING_COLUMNS}
+        # every column as (distinct stripped cells, code per row): the checks below look at the few
+        # distinct cells and the rows only through integer codes (no string per row is sorted or compared)
+        coded = {c: _text_codes([t.columns[c] for _, t in rtables]) for c in RATING_COLUMNS}
         file_idx = np.concatenate([np.full(t.n, ti, dtype=np.int64) for ti, t in rtables])
         local = np.concatenate([np.arange(t.n, dtype=np.int64) for _, t in rtables])
         tables = self.tables
@@ -634,112 +761,165 @@ class _Builder:
         def where(g: int, col: str | None) -> str:
             return tables[int(file_idx[g])].where(int(local[g]), col)
 
-        P, I, R, G, V = (cols[c] for c in RATING_COLUMNS)
+        (Pu, Pc), (Iu, Ic), (Ru, Rc), (Gu, Gc), (Vu, Vc) = (coded[c] for c in RATING_COLUMNS)
+
+        def P(g: int) -> str:
+            return str(Pu[Pc[g]])
+
+        def I(g: int) -> str:  # noqa: E743 - the column's letter, as P, R, G
+            return str(Iu[Ic[g]])
+
+        def R(g: int) -> str:
+            return str(Ru[Rc[g]])
+
+        def G(g: int) -> str:
+            return str(Gu[Gc[g]])
 
         def who(g: int) -> str:
-            return f" (project {str(P[g])!r}, indicator {str(I[g])!r}, rater {str(R[g])!r})"
+            return f" (project {P(g)!r}, indicator {I(g)!r}, rater {R(g)!r})"
 
         problems = self.problems
         # projects
-        pcode, puniq, pfirst, _ = _codes(P, pindex)
-        problems.rows(np.nonzero(P == "")[0], lambda g: f"{where(g, 'project')}: empty project id")
-        if strict_projects:
-            for k in np.nonzero(pcode[pfirst] < 0)[0]:
-                if puniq[k]:
-                    n_rows = int((P == puniq[k]).sum())
+        pu_code = np.array([pindex.get(u, -1) for u in Pu.tolist()], dtype=np.int64)
+        pcode = pu_code[Pc]
+        problems.rows(_rows_of(Pu == "", Pc), lambda g: f"{where(g, 'project')}: empty project id")
+        unknown = np.flatnonzero(pu_code < 0)
+        if strict_projects and unknown.size:
+            pfirst = _first_rows(Pc, Pu.shape[0])
+            pcount = np.bincount(Pc, minlength=Pu.shape[0])
+            for k in unknown.tolist():
+                if Pu[k]:
+                    n_rows = int(pcount[k])
                     problems.add(
-                        f"{where(int(pfirst[k]), 'project')}: unknown project {str(puniq[k])!r} "
+                        f"{where(int(pfirst[k]), 'project')}: unknown project {str(Pu[k])!r} "
                         f"({n_rows} rating row{'s' if n_rows != 1 else ''}); projects come from {defined_by}"
-                        f"{_suggest(str(puniq[k]), list(pindex))}"
+                        f"{_suggest(str(Pu[k]), list(pindex))}"
                     )
         # indicators
-        icode, iuniq, ifirst, _ = _codes(I, self.leaf_index)
-        for ku in range(len(iuniq)):
-            token, g0 = str(iuniq[ku]), int(ifirst[ku])
+        iu_code = np.array([self.leaf_index.get(u, -1) for u in Iu.tolist()], dtype=np.int64)
+        ifirst: IntArray | None = None
+        for ku, token in enumerate(Iu.tolist()):
             j = self.leaf_index.get(token)
+            if j is not None and not isinstance(self.leaves[j], Quantitative):
+                continue
+            if ifirst is None:
+                ifirst = _first_rows(Ic, Iu.shape[0])
+            g0 = int(ifirst[ku])
             if j is None:
                 what = "empty indicator id" if not token else f"unknown indicator {token!r}"
                 problems.add(f"{where(g0, 'indicator')}: {what}{_suggest(token, self.leaf_ids)}")
-            elif isinstance(self.leaves[j], Quantitative):
+            else:
                 problems.add(
                     f"{where(g0, 'indicator')}: indicator {token!r} is quantitative; give its values in a "
                     "values table (one column per indicator), not as ratings"
                 )
-                icode[icode == j] = -1
+                iu_code[ku] = -1
+        icode = iu_code[Ic]
         # raters and groups
-        problems.rows(np.nonzero(R == "")[0], lambda g: f"{where(g, 'rater')}: empty rater id")
-        guniq, gfirst, ginv = np.unique(G, return_index=True, return_inverse=True)
+        problems.rows(_rows_of(Ru == "", Rc), lambda g: f"{where(g, 'rater')}: empty rater id")
         gw = self.system.evaluation.rater_group_weights
-        for kg, grp in enumerate(guniq):
+        gfirst: IntArray | None = None
+        for kg, grp in enumerate(Gu.tolist()):
+            if _GROUP.match(grp) and (gw is None or grp in gw):
+                continue
+            if gfirst is None:
+                gfirst = _first_rows(Gc, Gu.shape[0])
             g1 = int(gfirst[kg])
-            if not _GROUP.match(str(grp)):
+            if not _GROUP.match(grp):
                 problems.add(
-                    f"{where(g1, 'group')}: rater group {str(grp)!r} is not valid; use lower-case letters "
+                    f"{where(g1, 'group')}: rater group {grp!r} is not valid; use lower-case letters "
                     "and '_' (e.g. resident, expert, government, service_user)"
                 )
-            elif gw is not None and str(grp) not in gw:
+            elif gw is not None:
                 problems.add(
-                    f"{where(g1, 'group')}: rater group {str(grp)!r} has no weight in the system's "
+                    f"{where(g1, 'group')}: rater group {grp!r} has no weight in the system's "
                     f"evaluation.rater_group_weights ({', '.join(gw)})"
                 )
-        runiq, rinv = np.unique(R, return_inverse=True)
-        pair = np.unique(rinv.astype(np.int64) * len(guniq) + ginv)
-        prater = pair // len(guniq)
-        multi = np.nonzero(np.bincount(prater, minlength=len(runiq)) > 1)[0]
-        for r in multi[:_ROWS_NAMED]:
-            rows = np.nonzero(rinv == r)[0]
+        # a rater in two groups: some row's group differs from the one scattered to its rater (whichever won)
+        n_raters, n_groups = Ru.shape[0], Gu.shape[0]
+        seen = np.zeros(n_raters, dtype=np.int64)
+        seen[Rc] = Gc
+        split = Gc != seen[Rc]
+        multi = np.unique(Rc[split]) if split.any() else np.zeros(0, dtype=np.int64)
+        for r in multi[:_ROWS_NAMED].tolist():
+            rows = np.flatnonzero(Rc == r)
             g0 = int(rows[0])
-            g1 = int(rows[np.argmax(G[rows] != G[g0])])
+            g1 = int(rows[np.argmax(Gc[rows] != Gc[g0])])
             problems.add(
-                f"{where(g1, 'group')}: rater {str(runiq[r])!r} is in group {str(G[g1])!r} here but in "
-                f"{str(G[g0])!r} at {where(g0, None)}; a rater belongs to one group"
+                f"{where(g1, 'group')}: rater {str(Ru[r])!r} is in group {G(g1)!r} here but in "
+                f"{G(g0)!r} at {where(g0, None)}; a rater belongs to one group"
             )
         # rating values
-        value = self._rating_values(icode, V, where, who)
-        # duplicates (valid rows only)
+        value = self._rating_values(icode, Vu, Vc, where, who)
+        lines = np.concatenate([t.rownum for _, t in rtables])
         valid = (pcode >= 0) & (icode >= 0)
         m = len(self.leaf_ids)
-        key = (pcode * m + icode) * len(runiq) + rinv
-        idx = np.nonzero(valid)[0]
-        order = idx[np.argsort(key[idx], kind="stable")]
-        dup = np.nonzero(key[order][1:] == key[order][:-1])[0]
-        problems.rows(
-            dup,
-            lambda d: (
-                f"{where(int(order[d + 1]), None)}: rater {str(R[order[d + 1]])!r} already rated indicator "
-                f"{str(I[order[d + 1]])!r} for project {str(P[order[d + 1]])!r} at "
-                f"{where(int(order[d]), None)}; each rater rates an item once"
-            ),
-            "duplicated ratings",
-        )
-        lines = np.concatenate([t.rownum for _, t in rtables])
-        project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
-        # the canonical order: project, indicator (leaf order), group, rater, value; the order of rows
-        # in the files is not data (aggregates and agreement then do not depend on it, to the last bit)
-        vkey = np.where(np.isnan(value), np.inf, value)
-        canon = np.lexsort((vkey, rinv, ginv, indicator, project))
-        return Ratings(
-            project=project[canon],
-            indicator=indicator[canon],
-            rater=R[canon],
-            group=G[canon],
-            value=value[canon],
-            line=lines[canon],
-            file=file_idx[canon],
-        )
+        # The canonical order: project, indicator (leaf order), group, rater, value; the order of rows in the
+        # files is not data (aggregates and agreement then do not depend on it, to the last bit). When every
+        # row is valid and every rater in one group, (project, indicator, group, rater) is one int64 key and a
+        # repeated key is a duplicated rating: one sort of that key (none if the rows are in order already)
+        # gives the order and finds duplicates. Otherwise (an error is reported anyway) the general path.
+        canon: IntArray | None = None
+        ordered = False
+        if valid.all() and not multi.size and len(pindex) * m * n_groups * max(n_raters, 1) < 2**62:
+            ckey = ((pcode * m + icode) * n_groups + Gc) * n_raters + Rc
+            if bool((ckey[1:] > ckey[:-1]).all()):
+                ordered = True
+            else:
+                order = np.argsort(ckey)
+                sk = ckey[order]
+                if not bool((sk[1:] == sk[:-1]).any()):
+                    canon, ordered = order, True
+        project, indicator = pcode, icode
+        if not ordered:
+            # duplicates (valid rows only), named in the order of (project, indicator, rater) and row
+            key = (pcode * m + icode) * n_raters + Rc
+            idx = np.nonzero(valid)[0]
+            order = idx[np.argsort(key[idx], kind="stable")]
+            dup = np.nonzero(key[order][1:] == key[order][:-1])[0]
+            problems.rows(
+                dup,
+                lambda d: (
+                    f"{where(int(order[d + 1]), None)}: rater {R(int(order[d + 1]))!r} already rated indicator "
+                    f"{I(int(order[d + 1]))!r} for project {P(int(order[d + 1]))!r} at "
+                    f"{where(int(order[d]), None)}; each rater rates an item once"
+                ),
+                "duplicated ratings",
+            )
+            project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
+            vkey = np.where(np.isnan(value), np.inf, value)
+            canon = np.lexsort((vkey, Rc, Gc, indicator, project))
+        if canon is None:
+            cols = [project, indicator, Ru[Rc], Gu[Gc], value, lines, file_idx]
+        else:
+            cols = [project[canon], indicator[canon], Ru[Rc[canon]], Gu[Gc[canon]], value[canon], lines[canon],
+                    file_idx[canon]]
+        for a in cols:  # handed over read-only: Ratings keeps them without a copy
+            a.setflags(write=False)
+        return Ratings(*cols)
 
     def _rating_values(
-        self, icode: IntArray, V: StrArray, where: Callable[[int, str | None], str], who: Callable[[int], str]
+        self, icode: IntArray, Vu: StrArray, Vc: IntArray, where: Callable[[int, str | None], str],
+        who: Callable[[int], str],
     ) -> FloatArray:
-        vuniq, vinv = np.unique(V, return_inverse=True)
-        nv = len(vuniq)
-        key = icode * nv + vinv
-        kuniq, kfirst, kinv = np.unique(key, return_index=True, return_inverse=True)
-        counts = np.bincount(kinv, minlength=len(kuniq))
+        """Each rating's scale value (nan for an empty cell), from its (indicator, distinct cell) pair."""
+        nv = Vu.shape[0]
+        size = (len(self.leaf_ids) + 1) * nv
+        key = (icode + 1) * nv + Vc  # icode -1 (an invalid indicator) -> the pairs below nv
+        dense = size <= 4 * key.shape[0] + 4096
+        if dense:  # a table over every (indicator, cell) pair: counting, no sort
+            counts_all = np.bincount(key, minlength=size)
+            kuniq = np.flatnonzero(counts_all)
+            counts = counts_all[kuniq]
+        else:
+            kuniq, kinv = np.unique(key, return_inverse=True)
+            kinv = kinv.reshape(-1)
+            counts = np.bincount(kinv, minlength=len(kuniq))
         mapped = np.full(len(kuniq), np.nan)
+        kfirst: IntArray | None = None
         maps: dict[int, tuple[dict[str, float], tuple[float, ...]]] = {}
-        for k, kk in enumerate(kuniq):
-            j, token = int(kk // nv), str(vuniq[int(kk % nv)])
+        for k, kk in enumerate(kuniq.tolist()):
+            j, token = kk // nv - 1, str(Vu[kk % nv])
             if j < 0 or token == "":
                 continue
             leaf = self.leaves[j]
@@ -754,6 +934,8 @@ class _Builder:
                 if number is not None and number in values:
                     v = number
             if v is None:
+                if kfirst is None:
+                    kfirst = _first_rows(key, size)[kuniq] if dense else _first_rows(kinv, len(kuniq))
                 g = int(kfirst[k])
                 shown = ", ".join(leaf.scale.term_labels or ()) or "no labels"
                 scale_vals = ", ".join(f"{x:g}" for x in values)
@@ -764,6 +946,11 @@ class _Builder:
                 )
                 continue
             mapped[k] = v
+        if dense:
+            table = np.full(size, np.nan)
+            table[kuniq] = mapped
+            out: FloatArray = table[key]
+            return out
         return mapped[kinv]
 
     # -- all -------------------------------------------------------------------------------------------
