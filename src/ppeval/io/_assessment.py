@@ -9,15 +9,17 @@ lists them all.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import difflib
 import functools
+import gc
 import io
 import math
 import numbers
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -178,10 +180,30 @@ def _read_csv_raw(
     }
     if len(raw) >= FAST_MIN_BYTES:
         data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
-        if b'"' not in data and data.count(b"\r") == data.count(b"\r\n"):
+        if b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")):
             fast = _polars_columns(data, delim, numeric, coded)
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
+    with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
+        return _read_csv_module(text, source, delim, what, meta)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (it finds no cycles in lists of strings, only costs time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _read_csv_module(
+    text: str, source: str, delim: str, what: str, meta: dict[str, Any]
+) -> tuple[list[str], list[Column], IntArray, dict[str, Any]]:
+    """The csv-module path of :func:`_read_csv_raw`."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delim)
     try:
         header = next(reader)
@@ -309,19 +331,18 @@ def _polars_columns(
     # separators is found from the total count (cheap), then line by line only if that count is short
     if data.count(sep, first) != (k - 1) * n_rows and not _fields_per_line_ok(data, first + 1, sep[0], k):
         return None
-    exprs, checks = [], []
+    # numeric columns: cast once; a column is numeric if no non-empty cell failed the cast (null) and none is
+    # nan or inf (those go the str way, where they are named). Cells are not stripped here: a cell with spaces
+    # fails the cast and the column goes the str way, which strips it.
     code_js = [j for j, name in enumerate(header) if name in coded and name not in numeric]
-    for j, name in enumerate(header):
-        text = pl.col(f"c{j}")  # not stripped here: a cell with spaces fails the cast and goes the str way
-        if name in numeric:
-            num = text.cast(pl.Float64, strict=False)
-            exprs.append(num.alias(f"f{j}"))
-            checks.append(((num.is_null() & (text != "")) | num.is_nan() | num.is_infinite()).any().alias(f"f{j}"))
-        if j not in code_js:
-            exprs.append(text.alias(f"c{j}"))
-    bad = df.select(checks).row(0) if checks else ()
-    parsed = df.lazy().select(exprs).collect()
-    ok = {name for name, b in zip((c.meta.output_name() for c in checks), bad, strict=True) if not b}
+    num_js = [j for j, name in enumerate(header) if name in numeric]
+    parsed = df.with_columns([pl.col(f"c{j}").cast(pl.Float64, strict=False).alias(f"f{j}") for j in num_js])
+    checks = [
+        ((pl.col(f"f{j}").is_null() & (pl.col(f"c{j}") != "")) | ~pl.col(f"f{j}").is_finite()).any().alias(f"f{j}")
+        for j in num_js
+    ]
+    bad = parsed.select(checks).row(0) if checks else ()
+    ok = {f"f{j}" for j, b in zip(num_js, bad, strict=True) if not b}
     columns: list[Column] = []
     for j in range(k):
         if f"f{j}" in ok:
@@ -502,6 +523,17 @@ def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
     if len(cols) == 1 and not isinstance(cols[0], _Coded):
         uniq, inv = np.unique(_strip(cols[0]), return_inverse=True)
         return uniq, inv.reshape(-1).astype(np.int64, copy=False)
+    if len(cols) == 1 and isinstance(cols[0], _Coded):
+        u = np.char.strip(cols[0].uniq) if cols[0].uniq.size else np.zeros(0, dtype=np.str_)
+        if not bool((u[1:] > u[:-1]).all()):  # distinct cells ranked by polars are in order already
+            order = np.argsort(u)
+            u = u[order]
+            if not bool((u[1:] > u[:-1]).all()):  # stripping made two cells equal: the general way
+                return _text_codes([*cols, np.zeros(0, dtype=np.str_)])
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.shape[0])
+            return u, rank[cols[0].codes]
+        return u, cols[0].codes
     parts, codes, offset = [], [], 0
     for c in cols:
         if isinstance(c, _Coded):
