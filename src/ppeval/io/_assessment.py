@@ -80,14 +80,19 @@ class _Coded:
     integer codes, never on one Python or numpy string per row.
     """
 
-    uniq: StrArray  # distinct cells as read (not stripped); any order
+    uniq: StrArray  # distinct cells as read (not stripped), each occurring in some row; any order
     codes: IntArray  # index into ``uniq`` per row
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
 
     def take(self, idx: np.ndarray) -> _Coded:
-        return _Coded(self.uniq, self.codes[idx])
+        """The rows ``idx`` (cells no longer occurring are dropped from ``uniq``)."""
+        codes = self.codes[idx]
+        present = np.bincount(codes, minlength=self.uniq.shape[0]) > 0
+        if present.all():
+            return _Coded(self.uniq, codes)
+        return _Coded(self.uniq[present], (np.cumsum(present) - 1)[codes])
 
     def blank(self) -> npt.NDArray[np.bool_]:
         """Rows whose cell is the empty string (as read)."""
@@ -322,11 +327,13 @@ def _polars_columns(
         df = pl.read_csv(
             data, has_header=False, skip_rows=1, infer_schema=False, empty_string_is_null=False, quote_char=None,
             separator=delim, schema={f"c{j}": pl.String for j in range(k)}, raise_if_empty=False,
+            missing_columns="insert",  # a blank first line would otherwise set the number of columns
         )
     except Exception:  # any parse problem: the csv module reads the file and names the line
         return None
     if df.height != n_rows:
         return None
+    df = df.fill_null("")  # missing fields of blank lines (no other cell is null: empty cells are "")
     # polars refuses a line with too many fields but pads a short one with empty cells: a line with fewer
     # separators is found from the total count (cheap), then line by line only if that count is short
     if data.count(sep, first) != (k - 1) * n_rows and not _fields_per_line_ok(data, first + 1, sep[0], k):

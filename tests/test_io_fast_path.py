@@ -1,0 +1,281 @@
+"""The polars CSV path (large unquoted files) and the csv-module path give the same assessment and messages.
+
+``load_assessment`` reads a CSV file of ``FAST_MIN_BYTES`` or more without quotes with polars, and
+hands the text columns of a ratings table over as distinct cells plus integer codes (the checks and
+the canonical order then work on codes). Every other file goes through the csv module. These tests
+load the same hostile files both ways (``FAST_MIN_BYTES`` 0 and 2**62) and require the same
+projects, values, ratings (in the same canonical order, with the same lines), the same assessment
+hash and, for broken files, the same error message. They also check the canonical order against
+Python's ``sorted`` over the rating tuples (an independent implementation of the documented order).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ppeval.errors import DataError
+from ppeval.io import _assessment, load_assessment, load_bundled
+from ppeval.pipeline.provenance import assessment_hash
+from ppeval.schema import Assessment
+
+pl = pytest.importorskip("polars")
+
+SYSTEM = load_bundled("elderly-care")
+QUAL = list(SYSTEM.qualitative_leaf_ids)
+QUANT = list(SYSTEM.quantitative_leaf_ids)
+SPAN = {leaf.id: leaf.span for leaf in SYSTEM.leaves() if leaf.kind == "quantitative"}
+LABELS = ["strongly disagree", "disagree", "neutral", "agree", "strongly agree"]
+
+
+def _text(rows: list[list[str]], delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL, eol: str = "\n") -> str:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, quoting=quoting, lineterminator=eol).writerows(rows)
+    return buf.getvalue()
+
+
+def hostile_tables(seed: int = 7, n_projects: int = 40) -> dict[str, list[list[str]]]:
+    """Values and ratings with CJK ids, spaces around cells, mixed-case labels, numbers written as
+    4 / 4.0, missing answers and values, rows in random order."""
+    rng = random.Random(seed)
+    pids = [f"项目-{i:03d}" if i % 3 else f"p{i:03d}" for i in range(n_projects)]
+    values = [["project", *QUANT]]
+    for i, p in enumerate(pids):
+        row = [p] + [f"{rng.uniform(*SPAN[q]):.3f}" for q in QUANT]
+        if i % 7 == 0:
+            row[1 + i % len(QUANT)] = ""  # missing value
+        if i % 5 == 0:
+            row[2] = f" {row[2]} "  # spaces around a number: the column goes the str way
+        values.append(row)
+    ratings = [["project", "indicator", "rater", "group", "rating"]]
+    for p in pids:
+        for ind in QUAL:
+            for k in range(rng.randint(0, 4)):
+                rater = f"评价员-{k}" if k % 2 else f"r{k:02d}"
+                group = ["resident", "expert", "service_user"][k % 3]
+                level = rng.randint(1, 5)
+                cell = rng.choice([str(level), f"{level}.0", LABELS[level - 1], LABELS[level - 1].upper()])
+                if ind in ("care_plan_quality", "safety_management"):
+                    grade = ["very poor", "poor", "fair", "good", "Very Good"][level - 1]
+                    cell = rng.choice([str(25 * (level - 1)), grade])
+                if rng.random() < 0.08:
+                    cell = ""  # missing answer
+                pad = " " if rng.random() < 0.1 else ""
+                ratings.append([pad + p, ind, rater + pad, group, cell])
+    body = ratings[1:]
+    rng.shuffle(body)
+    ratings = [ratings[0], *body]
+    return {"values": values, "ratings": ratings}
+
+
+def write(folder: Path, tables: dict[str, list[list[str]]], encoding: str = "utf-8", delimiter: str = ",",
+          blank_lines: bool = False, quoting: int = csv.QUOTE_MINIMAL, eol: str = "\n") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, rows in tables.items():
+        text = _text(rows, delimiter, quoting, eol)
+        if blank_lines:  # a blank line and a row of empty cells after the header and near the end
+            lines = text.split(eol)
+            lines.insert(1, "")
+            lines.insert(len(lines) - 3, delimiter * (len(rows[0]) - 1))
+            text = eol.join(lines)
+        p = folder / f"{kind}.csv"
+        p.write_bytes(text.encode(encoding))
+        paths.append(p)
+    return paths
+
+
+def load_both(paths: list[Path], monkeypatch: pytest.MonkeyPatch, **kw: Any) -> tuple[Any, Any, int]:
+    """Load with the polars path forced on and off: (result or message) each, and how many files polars read."""
+    real = _assessment._polars_columns
+    used = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        out = real(*args, **kwargs)
+        used.append(out is not None)
+        return out
+
+    monkeypatch.setattr(_assessment, "_polars_columns", spy)
+    out: list[Any] = []
+    for limit in (0, 2**62):
+        monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", limit)
+        try:
+            out.append(load_assessment(paths, SYSTEM, **kw))
+        except DataError as exc:
+            out.append(str(exc))
+    monkeypatch.setattr(_assessment, "_polars_columns", real)
+    return out[0], out[1], sum(used)
+
+
+def same(a: Assessment, b: Assessment) -> None:
+    assert a.project_ids == b.project_ids
+    assert a.projects == b.projects
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.missing, b.missing)
+    for name in ("project", "indicator", "rater", "group", "value", "line", "file"):
+        x, y = getattr(a.ratings, name), getattr(b.ratings, name)
+        assert x.dtype == y.dtype, name
+        np.testing.assert_array_equal(x, y, err_msg=name)
+    assert a.source_info == b.source_info
+    assert assessment_hash(a) == assessment_hash(b)
+
+
+def check_canonical(a: Assessment, tables: dict[str, list[list[str]]]) -> None:
+    """The ratings hold exactly the rows of the file, in the documented order (checked with ``sorted``)."""
+    leaf = {lid: j for j, lid in enumerate(a.indicator_ids)}
+    pindex = {p: i for i, p in enumerate(a.project_ids)}
+    r = a.ratings
+    got = list(zip(r.project.tolist(), r.indicator.tolist(), r.group.tolist(), r.rater.tolist(),
+                   [float("inf") if np.isnan(v) else v for v in r.value.tolist()], strict=True))
+    assert got == sorted(got)
+    rows = [row for row in tables["ratings"][1:] if any(c.strip() for c in row)]
+    want = sorted((pindex[p.strip()], leaf[i.strip()], g.strip(), rt.strip()) for p, i, rt, g, _v in rows)
+    assert [t[:4] for t in got] == want
+
+
+@pytest.mark.parametrize(("encoding", "delimiter", "eol"), [
+    ("utf-8", ",", "\n"), ("utf-8-sig", ";", "\r\n"), ("gbk", "\t", "\r\n"), ("utf-16", ",", "\n"),
+])
+def test_paths_agree_on_hostile_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, delimiter: str, eol: str
+) -> None:
+    tables = hostile_tables()
+    paths = write(tmp_path, tables, encoding, delimiter, blank_lines=True, eol=eol)
+    fast, slow, n_fast = load_both(paths, monkeypatch, missing="worst")
+    assert n_fast == 2, "both files should take the polars path"
+    assert isinstance(fast, Assessment), fast
+    same(fast, slow)
+    check_canonical(fast, tables)
+    assert fast.source_info[1].encoding == {"utf-16": "utf-16", "utf-8-sig": "utf-8-sig", "gbk": "gb18030"}.get(
+        encoding, encoding)
+    assert int(np.isnan(fast.ratings.value).sum()) > 0  # missing answers kept
+    assert "评价员-1" in set(fast.ratings.rater.tolist())
+
+
+def test_quoted_and_unquoted_files_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file with every field quoted (csv module) and the same file unquoted (polars) load alike."""
+    tables = hostile_tables(seed=3)
+    quoted = write(tmp_path / "q", tables, quoting=csv.QUOTE_ALL)
+    plain = write(tmp_path / "u", tables)
+    a, _, n_fast = load_both(quoted, monkeypatch, missing="worst")
+    b, _, n_fast_plain = load_both(plain, monkeypatch, missing="worst")
+    assert (n_fast, n_fast_plain) == (0, 2)
+    assert a.project_ids == b.project_ids
+    for name in ("project", "indicator", "rater", "group", "value", "line"):
+        np.testing.assert_array_equal(getattr(a.ratings, name), getattr(b.ratings, name), err_msg=name)
+    assert assessment_hash(a) == assessment_hash(b)
+
+
+def test_row_order_is_not_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ratings in file order, reversed and sorted load to the same arrays (only the lines differ)."""
+    tables = hostile_tables(seed=11)
+    header, body = tables["ratings"][0], tables["ratings"][1:]
+    loaded = []
+    for k, rows in enumerate((body, body[::-1], sorted(body))):
+        paths = write(tmp_path / str(k), {"values": tables["values"], "ratings": [header, *rows]})
+        fast, slow, _ = load_both(paths, monkeypatch, missing="worst")
+        same(fast, slow)
+        loaded.append(fast)
+    for other in loaded[1:]:
+        for name in ("project", "indicator", "rater", "group", "value"):
+            np.testing.assert_array_equal(getattr(loaded[0].ratings, name), getattr(other.ratings, name))
+        assert assessment_hash(loaded[0]) == assessment_hash(other)
+
+
+def _corrupt(rows: list[list[str]], i: int, col: int, text: str) -> list[list[str]]:
+    out = [list(r) for r in rows]
+    out[i][col] = text
+    return out
+
+
+def _twice(rows: list[list[str]]) -> list[list[str]]:
+    return [*rows, list(rows[5])]
+
+
+def _two_groups(rows: list[list[str]]) -> list[list[str]]:
+    out = [list(r) for r in rows]
+    rater = out[3][2]
+    for r in out[1:]:
+        if r[2] == rater:
+            r[3] = "expert" if r[3].strip() != "expert" else "resident"
+            break
+    return out
+
+
+CORRUPTIONS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], str]] = {
+    "unknown project": (lambda r: _corrupt(r, 4, 0, "nope-9"), "unknown project 'nope-9'"),
+    "empty project": (lambda r: _corrupt(r, 4, 0, " "), "empty project id"),
+    "unknown indicator": (lambda r: _corrupt(r, 6, 1, "rel_on_tme"), "did you mean 'rel_on_time'"),
+    "quantitative as rating": (lambda r: _corrupt(r, 6, 1, "coverage_rate"), "is quantitative"),
+    "bad group": (lambda r: _corrupt(r, 2, 3, "Resident"), "rater group 'Resident' is not valid"),
+    "empty rater": (lambda r: _corrupt(r, 9, 2, ""), "empty rater id"),
+    "off the scale": (lambda r: _corrupt(r, 8, 4, "7"), "is not on the scale"),
+    "duplicate": (_twice, "already rated indicator"),
+    "rater in two groups": (_two_groups, "a rater belongs to one group"),
+    "ragged": (lambda r: [*r[:10], [*r[10], "x"], *r[11:]], "6 fields; the header has 5"),
+    "short row": (lambda r: [*r[:10], r[10][:3], *r[11:]], "3 fields; the header has 5"),
+}
+
+
+@pytest.mark.parametrize("case", list(CORRUPTIONS))
+def test_paths_give_the_same_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    tables = hostile_tables(seed=5)
+    corrupt, expected = CORRUPTIONS[case]
+    tables["ratings"] = corrupt(tables["ratings"])
+    paths = write(tmp_path, tables)
+    fast, slow, _ = load_both(paths, monkeypatch, missing="worst")
+    assert isinstance(fast, str), fast
+    assert fast == slow
+    assert expected in fast
+
+
+def test_many_problems_are_named_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of problem at once (messages list the first few of each kind and counts)."""
+    tables = hostile_tables(seed=9)
+    rows = tables["ratings"]
+    for i in range(1, 40, 2):
+        rows = _corrupt(rows, i, [0, 1, 4][i % 3], ["ghost", "no_such", "11"][i % 3] + str(i % 4))
+    tables["ratings"] = _two_groups(_twice(rows))
+    fast, slow, n_fast = load_both(write(tmp_path, tables), monkeypatch, missing="worst")
+    assert n_fast == 2
+    assert isinstance(fast, str)
+    assert fast == slow
+    for expected in ("unknown project 'ghost", "unknown indicator 'no_such", "not on the scale", "already rated"):
+        assert expected in fast
+
+
+_ID = st.text(alphabet=" ab评价-_1", min_size=0, max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["p1", " p1", "p2", "项目", "p3 ", "x"]), st.sampled_from([*QUAL[:3], "zz", ""]),
+                  _ID, st.sampled_from(["resident", "expert", "Bad", ""]),
+                  st.sampled_from(["1", "5.0", "agree", "AGREE", "", "9"])),
+        min_size=1, max_size=25,
+    ),
+)
+def test_paths_agree_on_random_ratings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, rows: list[tuple[str, ...]]
+) -> None:
+    """Random small ratings tables (ids with spaces, CJK, empty cells, unknown ids, repeats): both paths
+    give the same assessment, or the same message."""
+    values = [["project", QUANT[0]], ["p1", "1"], ["p2", "2"], ["项目", "3"], ["p3", "4"]]
+    tables = {"values": values, "ratings": [["project", "indicator", "rater", "group", "rating"],
+                                            *[list(r) for r in rows]]}
+    paths = write(tmp_path_factory.mktemp("h"), tables)
+    fast, slow, _ = load_both(paths, monkeypatch, missing="worst")
+    if isinstance(fast, str) or isinstance(slow, str):
+        assert fast == slow
+    else:
+        same(fast, slow)
