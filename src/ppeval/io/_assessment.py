@@ -19,6 +19,7 @@ import io
 import math
 import numbers
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,8 +158,16 @@ def _csv_where(source: str, lines: IntArray) -> Where:
     return where
 
 
-#: Files at least this large are parsed by polars when it is installed (its import costs ~0.2 s).
-FAST_MIN_BYTES = 512 * 2**10
+#: Files at least this large are parsed by polars when it is installed. Importing polars costs 0.2-0.3 s
+#: of CPU, about what the csv module spends more on 4-6 MiB of CSV (``bench_io.py``), so a process that has
+#: not imported polars yet uses it from 4 MiB; once it is imported, from 1/32 of that (128 KiB), where
+#: polars is already the faster parser.
+FAST_MIN_BYTES = 4 * 2**20
+
+
+def _fast_min_bytes() -> int:
+    """The size from which a CSV file is parsed by polars (smaller when polars is imported already)."""
+    return FAST_MIN_BYTES // 32 if "polars" in sys.modules else FAST_MIN_BYTES
 
 
 def _read_csv_raw(
@@ -183,7 +192,7 @@ def _read_csv_raw(
         "format": "csv", "encoding": dec.encoding, "delimiter": delim,
         "detected": dec.detected and delimiter is None,
     }
-    if len(raw) >= FAST_MIN_BYTES:
+    if len(raw) >= _fast_min_bytes():
         data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         if b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")):
             fast = _polars_columns(data, delim, numeric, coded)
