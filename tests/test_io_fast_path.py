@@ -279,3 +279,15 @@ def test_paths_agree_on_random_ratings(
         assert fast == slow
     else:
         same(fast, slow)
+
+
+@pytest.mark.parametrize("cells", [
+    ["a\0", "b", "", "x y", "评价员", "\U0001f600"], [""] * 5, ["x" * 3000, *["a"] * 10], [], ["a\0b", "ab\0\0"],
+])
+def test_polars_text_to_numpy_equals_python_strings(cells: list[str]) -> None:
+    """The NUL-padded UTF-32 buffer gives the array np.array(list_of_str) gives (dtype, trailing NULs, CJK,
+    astral characters); a column with one very long cell goes through Python strings."""
+    got = _assessment._str_array(pl.Series(cells, dtype=pl.String))
+    want = np.array(cells, dtype=np.str_)
+    assert got.dtype == want.dtype
+    assert got.tolist() == want.tolist()

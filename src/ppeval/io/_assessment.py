@@ -395,7 +395,24 @@ def _polars_codes(cells: Any) -> _Coded | None:
         distinct = cells.gather(_first_rows(codes, int(codes.max()) + 1 if n else 0))
     if not bool((distinct.gather(codes) == cells).all()):
         return None
-    return _Coded(np.array(distinct.to_list(), dtype=np.str_), codes)
+    return _Coded(_str_array(distinct), codes)
+
+
+def _str_array(cells: Any) -> StrArray:
+    """A polars text column as a numpy str array (what ``np.array(cells.to_list(), dtype=str)`` gives).
+
+    The cells are padded with NULs to the longest and joined into one string, whose UTF-32
+    encoding is the array's buffer: no Python string per cell. numpy drops trailing NULs from
+    a str cell either way. A column whose longest cell is far longer than the average (padding
+    would multiply the memory) goes through Python strings.
+    """
+    n = cells.len()
+    lengths = cells.str.len_chars()
+    width = int(lengths.max() or 0) if n else 0
+    if width == 0 or n * width > 4 * int(lengths.sum()) + 2**20:
+        return np.array(cells.to_list(), dtype=np.str_)
+    joined = cells.str.pad_end(width, "\0").str.join("").item()
+    return np.frombuffer(joined.encode("utf-32-le"), dtype=f"<U{width}")
 
 
 def _read_csv(path: Path, system: IndicatorSystem, encoding: str | None, delimiter: str | None) -> _Table:
