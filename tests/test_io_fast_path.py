@@ -291,3 +291,31 @@ def test_polars_text_to_numpy_equals_python_strings(cells: list[str]) -> None:
     want = np.array(cells, dtype=np.str_)
     assert got.dtype == want.dtype
     assert got.tolist() == want.tolist()
+
+
+def test_projects_table_validated_at_once_or_row_by_row(tmp_path: Path) -> None:
+    """A clean projects table is validated in one pydantic call; one bad row sends the table through the
+    row-by-row path, which names the row. Both give the same ProjectInfo objects for the good rows."""
+    rows = [["project", "name", "name_zh", "organisation", "contract_value", "period"]]
+    rows += [[f"p{i}", f"P {i}", f"项目{i}" if i % 2 else "", "", str(1000 * i) if i % 3 else "", "2024"]
+             for i in range(30)]
+    good = tmp_path / "projects.csv"
+    good.write_text(_text(rows), encoding="utf-8")
+    a = load_assessment([good], SYSTEM, missing="worst")
+    infos = {p.id: p for p in a.projects}
+    assert infos["p1"].names == {"zh": "项目1"}
+    assert infos["p2"].names is None
+    assert infos["p3"].contract_value is None
+    assert infos["p3"].organisation is None
+    assert infos["p5"].contract_value == 5000.0
+    for bad_value, expected in (("-5", "greater than or equal to 0"), ("abc", "'abc' is not a number")):
+        bad = [list(r) for r in rows]
+        bad[7][4] = bad_value
+        path = tmp_path / "bad.csv"
+        path.write_text(_text(bad), encoding="utf-8")
+        with pytest.raises(DataError, match=rf"bad.csv, line 8, column 'contract_value': .*{expected}"):
+            load_assessment([path], SYSTEM, missing="worst")
+    from ppeval.schema import ProjectInfo
+
+    assert infos["p4"] == ProjectInfo.model_validate({"id": "p4", "name": "P 4", "contract_value": 4000.0,
+                                                      "period": "2024"})
