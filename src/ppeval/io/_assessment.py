@@ -199,7 +199,7 @@ def _read_csv_raw(
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
     with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
-        return _read_csv_module(text, source, delim, what, meta)
+        return _read_csv_module(text, source, delim, what, meta, coded)
 
 
 @contextlib.contextmanager
@@ -215,7 +215,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _read_csv_module(
-    text: str, source: str, delim: str, what: str, meta: dict[str, Any]
+    text: str, source: str, delim: str, what: str, meta: dict[str, Any], coded: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[Column], IntArray, dict[str, Any]]:
     """The csv-module path of :func:`_read_csv_raw`."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delim)
@@ -252,7 +252,7 @@ def _read_csv_module(
         lines = [line for row, line in zip(all_rows, all_lines, strict=True) if len(row) == k]
     if problems.items:
         raise DataError(_message(problems, f"{source}: cannot read the {what}"))
-    columns = _str_columns(rows, k)
+    columns = _str_columns(rows, k, [h in coded for h in header])
     line_arr = np.array(lines, dtype=np.int64)
     return header, *_drop_blank(columns, line_arr), meta
 
@@ -273,11 +273,25 @@ def _drop_blank(columns: list[Column], lines: IntArray) -> tuple[list[Column], I
     return columns, lines
 
 
-def _str_columns(rows: list[list[str]], k: int) -> list[Column]:
-    """Rows of equal length as one str array per column."""
+def _str_columns(rows: list[list[str]], k: int, coded: Sequence[bool] = ()) -> list[Column]:
+    """Rows of equal length as one str array per column (a :class:`_Coded` for a ``coded`` column of few
+    distinct cells)."""
     if not rows:
         return [np.zeros(0, dtype=np.str_) for _ in range(k)]
-    return [np.array(c, dtype=np.str_) for c in zip(*rows, strict=True)]
+    columns = list(zip(*rows, strict=True))
+    return [_coded_cells(c) if j < len(coded) and coded[j] else np.array(c, dtype=np.str_)
+            for j, c in enumerate(columns)]
+
+
+def _coded_cells(cells: Sequence[str]) -> Column:
+    """Python strings as distinct cells and codes (one dict lookup per cell, no numpy string per cell);
+    a column of mostly distinct cells (rater ids) as one str array, which the builder sorts once."""
+    distinct = dict.fromkeys(cells)
+    if 2 * len(distinct) > len(cells):
+        return np.array(cells, dtype=np.str_)
+    index = {c: i for i, c in enumerate(distinct)}
+    codes = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=len(cells))
+    return _Coded(np.array(list(distinct), dtype=np.str_), codes)
 
 
 def _plain(col: Column) -> np.ndarray:
