@@ -319,3 +319,34 @@ def test_projects_table_validated_at_once_or_row_by_row(tmp_path: Path) -> None:
 
     assert infos["p4"] == ProjectInfo.model_validate({"id": "p4", "name": "P 4", "contract_value": 4000.0,
                                                       "period": "2024"})
+
+
+def test_frames_give_the_csv_assessment(tmp_path: Path) -> None:
+    """Ratings DataFrames of 1,000+ rows are coded by pandas.factorize / polars before the checks; they give
+    the assessment of the same table read from CSV (ids with spaces and CJK, labels, missing answers as None
+    in pandas, as empty strings in polars)."""
+    pd = pytest.importorskip("pandas")
+    from ppeval.io import assessment_from_frames
+
+    tables = hostile_tables(seed=13, n_projects=150)
+    assert len(tables["ratings"]) > 1000
+    a = load_assessment(write(tmp_path, tables), SYSTEM, missing="worst")
+    header, body = tables["ratings"][0], tables["ratings"][1:]
+    values = pd.DataFrame([[r[0], *[float(c) if c.strip() else None for c in r[1:]]] for r in tables["values"][1:]],
+                          columns=tables["values"][0])
+    frames = {
+        "pandas": pd.DataFrame([[None if c == "" else c for c in r] for r in body], columns=header, dtype=object),
+        "polars": pl.DataFrame(body, schema=header, orient="row"),
+    }
+    for kind, ratings in frames.items():
+        vals = values if kind == "pandas" else pl.from_pandas(values)
+        b = assessment_from_frames(SYSTEM, values=vals, ratings=ratings, missing="worst")
+        assert b.project_ids == a.project_ids, kind
+        np.testing.assert_array_equal(a.values, b.values)
+        for name in ("project", "indicator", "rater", "group", "value"):
+            np.testing.assert_array_equal(getattr(a.ratings, name), getattr(b.ratings, name), err_msg=f"{kind} {name}")
+        assert assessment_hash(a) == assessment_hash(b), kind
+    bad = frames["pandas"].copy()
+    bad.iloc[40, 3] = "Expert"
+    with pytest.raises(DataError, match=r"ratings DataFrame row 40 \(index 40\), column 'group': rater group 'Expert'"):
+        assessment_from_frames(SYSTEM, values=values, ratings=bad, missing="worst")

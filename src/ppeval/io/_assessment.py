@@ -81,7 +81,7 @@ class _Coded:
     integer codes, never on one Python or numpy string per row.
     """
 
-    uniq: StrArray  # distinct cells as read (not stripped), each occurring in some row; any order
+    uniq: np.ndarray  # distinct cells as read (str; object for a frame), each occurring in some row; any order
     codes: IntArray  # index into ``uniq`` per row
 
     def __len__(self) -> int:
@@ -378,7 +378,10 @@ def _polars_columns(
         if f"f{j}" in ok:
             columns.append(parsed.get_column(f"f{j}").to_numpy().astype(np.float64, copy=False))
         elif j in code_js:
-            coded_col = _polars_codes(df.get_column(f"c{j}"))
+            try:
+                coded_col = _polars_codes(df.get_column(f"c{j}"))
+            except Exception:  # pragma: no cover - any polars surprise: the csv module reads the file
+                coded_col = None
             if coded_col is None:  # pragma: no cover - polars broke its own contract
                 return None
             columns.append(coded_col)
@@ -480,12 +483,18 @@ def _message(problems: _Problems, header: str) -> str:
 def _strip(col: Column) -> StrArray:
     """A column as stripped strings (``None``/nan → ``""``; numbers as their shortest repr)."""
     if isinstance(col, _Coded):
-        return np.char.strip(col.uniq)[col.codes] if col.uniq.size else np.zeros(len(col), dtype=np.str_)
+        return _strip(col.uniq)[col.codes] if col.uniq.size else np.zeros(len(col), dtype=np.str_)
     if col.dtype.kind == "U":
         return np.char.strip(col)
     if col.dtype.kind == "f":
         out = col.astype(np.str_)
         return np.where(np.isnan(col), "", out)
+    kinds = set(map(type, col.tolist()))
+    if kinds <= {str, type(None)} and col.size:  # text (and gaps): the rule below, applied to whole arrays
+        text = np.where(col.astype(bool), col, "") if type(None) in kinds else col  # None and "" are falsy
+        stripped = np.char.strip(text.astype(np.str_))
+        width = max(1, int(np.char.str_len(stripped).max()))  # as np.array of the stripped strings gives
+        return stripped.astype(f"<U{width}")
     out_list: list[str] = []
     for v in col:
         if v is None:
@@ -571,7 +580,7 @@ def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
         uniq, inv = np.unique(_strip(cols[0]), return_inverse=True)
         return uniq, inv.reshape(-1).astype(np.int64, copy=False)
     if len(cols) == 1 and isinstance(cols[0], _Coded):
-        u = np.char.strip(cols[0].uniq) if cols[0].uniq.size else np.zeros(0, dtype=np.str_)
+        u = _strip(cols[0].uniq) if cols[0].uniq.size else np.zeros(0, dtype=np.str_)
         if not bool((u[1:] > u[:-1]).all()):  # distinct cells ranked by polars are in order already
             order = np.argsort(u)
             u = u[order]
@@ -584,7 +593,7 @@ def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
     parts, codes, offset = [], [], 0
     for c in cols:
         if isinstance(c, _Coded):
-            u, k = (np.char.strip(c.uniq) if c.uniq.size else np.zeros(0, dtype=np.str_)), c.codes
+            u, k = (_strip(c.uniq) if c.uniq.size else np.zeros(0, dtype=np.str_)), c.codes
         else:
             u, k = np.unique(_strip(c), return_inverse=True)
         parts.append(u)
@@ -1294,13 +1303,14 @@ def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
 
     if "project" not in df.columns:
         raise InputError(f"{name} has no 'project' column")
-    columns: dict[str, np.ndarray] = {}
+    columns: dict[str, Column] = {}
     for c in df.columns:
         s = df.get_column(c)
         if kind == "values" and s.dtype.is_numeric() and c != "project":  # ids 1, 2 stay '1', '2', not '1.0'
             columns[c] = s.cast(pl.Float64).to_numpy()  # no copy for a float64 column without nulls
         elif s.dtype == pl.String:
-            columns[c] = np.array(s.fill_null("").to_list(), dtype=np.str_)
+            coded = _polars_codes(s.fill_null("")) if kind == "ratings" and s.len() >= _FRAME_CODES else None
+            columns[c] = coded if coded is not None else np.array(s.fill_null("").to_list(), dtype=np.str_)
         else:
             columns[c] = _object_array(s.to_list())
     n = df.height
@@ -1309,6 +1319,31 @@ def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
         return f"{name} row {i}" + (f", column {col!r}" if col is not None else "")
 
     return _Table(name, kind, columns, n, where, np.arange(1, n + 1, dtype=np.int64), {"format": "polars"})
+
+
+#: Frames' ratings columns of at least this many rows are handed to the builder as distinct values + codes.
+_FRAME_CODES = 1000
+
+
+def _frame_codes(arr: np.ndarray, pd: Any) -> Column:
+    """A pandas object column (``None`` where missing) as distinct values and codes, when every value is text.
+
+    ``pd.factorize`` hashes the values in C; the per-value rule of :func:`_strip` then runs on
+    the distinct values only. Columns holding anything but text (numbers, booleans, dates)
+    stay as they are: hashing would merge ``1``, ``1.0`` and ``True``, which read differently.
+    ``pd`` is the pandas module.
+    """
+    if arr.shape[0] < _FRAME_CODES or pd.api.types.infer_dtype(arr, skipna=True) != "string":
+        return arr
+    codes, distinct = pd.factorize(arr)  # None -> -1
+    codes = np.asarray(codes, dtype=np.int64)
+    missing = codes < 0
+    uniq = np.empty(len(distinct) + int(missing.any()), dtype=object)
+    uniq[: len(distinct)] = np.asarray(distinct, dtype=object)
+    if missing.any():
+        uniq[-1] = None
+        codes[missing] = len(distinct)
+    return _Coded(uniq, codes)
 
 
 def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
@@ -1330,7 +1365,7 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
     labels = [str(c) for c in frame.columns]
     if any(not isinstance(c, str) for c in frame.columns) or len(set(labels)) != len(labels):
         raise InputError(f"{name} must have unique text column names; got {labels}")
-    columns: dict[str, np.ndarray] = {}
+    columns: dict[str, Column] = {}
     for c in labels:
         s = frame[c]
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
@@ -1339,7 +1374,7 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
         else:
             arr = s.to_numpy(dtype=object, copy=True)  # written below; without copy a read-only view
             arr[pd.isna(arr)] = None
-            columns[c] = arr
+            columns[c] = _frame_codes(arr, pd) if kind == "ratings" else arr
     index = list(df.index)
 
     def where(i: int, col: str | None) -> str:
