@@ -705,7 +705,7 @@ class _Builder:
         ids = list(order)
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
-        return ids, [ProjectInfo(id=p) for p in ids], what, bool(vtables)
+        return ids, _project_list_adapter().validate_python([{"id": p} for p in ids]), what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
         extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
@@ -793,6 +793,8 @@ class _Builder:
         def label(i: int) -> str:
             return f" (project {str(pcol[i])!r})"
 
+        placed_j: list[int] = []
+        placed: list[FloatArray] = []
         for name, col in t.columns.items():
             if name == "project":
                 continue
@@ -846,9 +848,13 @@ class _Builder:
                     f"{t.where(i, name)}: project {str(pcol[i])!r}, indicator {name!r} is also given in "
                     f"{prev.source} ({int(again.sum())} cells in all); give each value once"
                 )
-            values[prow, j] = vals[ok_rows]
-            cell_src[prow, j] = ti
-            cell_row[prow, j] = ok_rows
+            placed_j.append(j)
+            placed.append(vals)
+        if placed_j:  # every column of this table at once (a table names each column once)
+            rows, js = prow[:, None], np.array(placed_j, dtype=np.int64)
+            values[rows, js] = np.stack(placed, axis=1)[ok_rows]
+            cell_src[rows, js] = ti
+            cell_row[rows, js] = ok_rows[:, None]
 
     def _place_notes(self, t: _Table, name: str, col: Column, pcol: StrArray, pcode: IntArray) -> None:
         """Evidence / deviation notes: ``note`` (whole project) or ``note:<indicator id>`` columns."""
