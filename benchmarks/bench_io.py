@@ -9,7 +9,8 @@ missing answers), then times, interleaved, ``--repeat`` times each:
   ``csv`` module (rows of str), ``pyarrow.csv.read_csv`` and ``polars.read_csv``
   (columns with inferred types), and pandas ``read_csv``;
 * ``load_assessment`` (parse, map, check) on its csv-module path and on its
-  polars path (used for files of 512 KiB or more when polars is installed).
+  polars path (used when polars is installed for files without quotes of 4 MiB or more, or 128 KiB
+  once polars is imported; forced on and off here).
 
 Prints a Markdown table (median, min, max, ratio to the csv module) and the
 installed size of each optional parser.
