@@ -1,10 +1,17 @@
 """Assessment files: wide values CSV, long ratings CSV, projects CSV, or one JSON/YAML file.
 
-Parsing is column-wise: the csv module reads the rows once, numpy converts and
-checks whole columns (numbers, ids, labels, duplicates) and only when a check
-fails are the offending rows located and named by file, line and column.
-Every problem found is collected, and one :class:`~ppeval.errors.DataError`
-lists them all.
+Parsing is column-wise: the csv module (or polars, for large unquoted files)
+reads the rows once, numpy converts and checks whole columns (numbers, ids,
+labels, duplicates) and only when a check fails are the offending rows located
+and named by file, line and column. Every problem found is collected, and one
+:class:`~ppeval.errors.DataError` lists them all.
+
+Text columns of a ratings table are held as their distinct cells plus an
+integer code per row (:class:`_Coded`) where the reader can give them so
+(polars, a dict over the csv module's cells, ``pandas.factorize``): the checks
+look at the distinct cells, and the canonical order and the duplicate check are
+one sort of one int64 key built from the codes. Files with errors take the
+general path (row-ordered reports), so every message is the same on every path.
 """
 
 from __future__ import annotations
