@@ -350,3 +350,32 @@ def test_frames_give_the_csv_assessment(tmp_path: Path) -> None:
     bad.iloc[40, 3] = "Expert"
     with pytest.raises(DataError, match=r"ratings DataFrame row 40 \(index 40\), column 'group': rater group 'Expert'"):
         assessment_from_frames(SYSTEM, values=values, ratings=bad, missing="worst")
+
+
+def test_plausibility_of_large_texts_counts_the_same_characters() -> None:
+    """Texts of 64K+ characters are scanned for distinct characters with numpy; the share of plausible
+    characters (and the control-character veto) is the one the regex definition gives."""
+    import re
+
+    from ppeval.io import _text
+
+    control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
+
+    def reference(text: str, traditional: bool) -> float:
+        if control.search(text):
+            return 0.0
+        chars = {c for c in text if ord(c) >= 0x80}
+        return sum(_text._plausible_char(c, traditional) for c in chars) / len(chars) if chars else 1.0
+
+    rng = random.Random(4)
+    pool = [chr(c) for c in [*range(0x20, 0x250), *range(0x4E00, 0x4E80), 0x3000, 0xFF0C, 0x9F98, 0x6A5F, 0x30A2,
+                             0x2500, 0x0416, 0x1F600, 0x2028, 0x85, 0xA0]]
+    vetoes = ["\x00", "\x1b", "\x7f", "\ufffd", "\ue000", "\uf8ff"]
+    for trial in range(40):
+        text = "project,评价员,值\r\n" * 6000 + "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        if trial % 5 == 0:
+            text += rng.choice(vetoes)
+        assert len(text) >= _text._LARGE_TEXT
+        for traditional in (False, True):
+            assert _text._plausibility(text, traditional) == reference(text, traditional)
+    assert _text._plausibility("a,b\n" * 20000, False) == 1.0
