@@ -249,7 +249,7 @@ def _read_csv_module(
             all_lines = line_list
     except csv.Error as exc:
         raise DataError(f"{source}, line {reader.line_num}: malformed CSV: {exc}") from None
-    ragged = [i for i, row in enumerate(all_rows) if len(row) != k]
+    ragged = [] if set(map(len, all_rows)) <= {k} else [i for i, row in enumerate(all_rows) if len(row) != k]
     rows, lines = all_rows, all_lines
     if ragged:  # blank lines (no fields) are skipped; other rows of the wrong length are errors
         for i in ragged:
@@ -293,6 +293,8 @@ def _str_columns(rows: list[list[str]], k: int, coded: Sequence[bool] = ()) -> l
 def _coded_cells(cells: Sequence[str]) -> Column:
     """Python strings as distinct cells and codes (one dict lookup per cell, no numpy string per cell);
     a column of mostly distinct cells (rater ids) as one str array, which the builder sorts once."""
+    if len(set(cells[:1000])) > 500:  # mostly distinct so far (rater ids): no dict of every cell
+        return np.array(cells, dtype=np.str_)
     distinct = dict.fromkeys(cells)
     if 2 * len(distinct) > len(cells):
         return np.array(cells, dtype=np.str_)
