@@ -75,3 +75,19 @@ def test_experts_must_compare_the_same_elements(tmp_path: Path, capsys: pytest.C
     assert "must compare the same elements" in capsys.readouterr().err
     assert main(["ahp", str(a), str(a), "--expert-weights", "1"]) == EXIT_INPUT
     assert "1 weights for 2 matrices" in capsys.readouterr().err
+
+
+def test_output_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang zh: headings, verdicts and advice in Chinese; the numbers as in English."""
+    e1 = _write(tmp_path, "e1.csv", INCONSISTENT)
+    e2 = _write(tmp_path, "e2.csv", INCONSISTENT)
+    assert main(["ahp", str(e1), str(e2), "--lang", "zh"]) == EXIT_OK
+    zh = capsys.readouterr().out
+    assert main(["ahp", str(e1), str(e2)]) == EXIT_OK
+    en = capsys.readouterr().out
+    for word in ("Experts", "Group priorities", "consistent", "Judgments to revise", "Revise one judgment"):
+        assert word in en
+        assert word not in zh
+    assert "群组权重" in zh
+    assert "未通过一致性检验" in zh
+    assert _priorities(zh, ["a", "b", "c", "d"]) == _priorities(en, ["a", "b", "c", "d"])

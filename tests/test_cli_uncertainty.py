@@ -45,13 +45,13 @@ def test_compare_two_stored_results(result_json: str, tmp_path: Path, capsys: py
     assert main(["compare", result_json, result_json, "--json", str(out)]) == EXIT_OK
     text = capsys.readouterr().out
     assert "Rounds compared" in text
-    assert "beyond the evidence" not in text
+    assert "Beyond the evidence" not in text
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["score_change"] == [0.0] * 8
     assert data["exceeds_uncertainty"] is None
     assert main(["compare", result_json, result_json, "--earlier", *INPUTS, "--later", *INPUTS, "--samples", "200",
                  "--seed", "2", "--json", str(out), "--force"]) == EXIT_OK
-    assert "beyond the evidence" in capsys.readouterr().out
+    assert "Beyond the evidence" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8"))["exceeds_uncertainty"] == [False] * 8
 
 
@@ -157,3 +157,37 @@ def test_workbook_language_follows_lang(tmp_path: Path, args: list[str], sheet: 
     assert main(["evaluate", *INPUTS, "--xlsx", str(out), *args]) == EXIT_OK
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert any(n.startswith(sheet) for n in names), names
+
+
+def test_terminal_tables_in_chinese(result_json: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang zh: headers, notes and the money line are Chinese; nothing of the English table remains."""
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "100", "--seed", "4", "--no-boundary",
+                 "--lang", "zh"]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "How sure" not in text
+    assert "Project" not in text
+    assert "note:" not in text
+    assert "项目" in text
+    assert "等级" in text
+    assert main(["compare", result_json, result_json, "--lang", "zh"]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "Rounds compared" not in text
+    assert "Before" not in text
+    assert "项目" in text
+
+
+def test_long_tables_show_a_part_and_say_so(result_json: str, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond PRINT_ALL_UP_TO projects the terminal shows the least sure grades (uncertainty) or the largest
+    changes (compare) with a count; the files keep every project."""
+    for module in ("ppeval.cli.uncertainty", "ppeval.cli.compare"):
+        monkeypatch.setattr(f"{module}.PRINT_ALL_UP_TO", 3)
+        monkeypatch.setattr(f"{module}.PRINT_TOP", 2)
+        monkeypatch.setattr(f"{module}.PRINT_BOTTOM", 1)
+    assert main(["uncertainty", result_json, *INPUTS, "--samples", "100", "--seed", "4", "--no-boundary"]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "The 3 of 8 projects whose grade is least sure are listed" in text
+    assert main(["compare", result_json, result_json]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "5 more" in text
+    assert "8 projects in both rounds" in text

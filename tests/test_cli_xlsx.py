@@ -55,3 +55,16 @@ def test_demo_xlsx(tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     assert main(["demo", "--out", str(tmp_path), "--samples", "0", "--xlsx", str(out)]) == 0
     assert "评分表" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_template_writes_all_csv_files_or_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The template goes through the CLI's staged outputs: the three CSV files are written together or not
+    at all, and an existing one is kept without --force."""
+    # one of the three exists: without --force none is written
+    (tmp_path / "d.ratings.csv").write_text("mine", encoding="utf-8")
+    assert main(["template", NAME, "--out", str(tmp_path / "d.csv")]) == 2
+    assert not (tmp_path / "d.projects.csv").exists()
+    assert (tmp_path / "d.ratings.csv").read_text(encoding="utf-8") == "mine"
+    assert "--force" in capsys.readouterr().err
+    assert main(["template", NAME, "--out", str(tmp_path / "d.csv"), "--force"]) == 0
+    assert (tmp_path / "d.ratings.csv").read_text(encoding="utf-8").startswith("project,")

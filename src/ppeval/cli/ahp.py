@@ -6,13 +6,20 @@ import argparse
 import math
 from typing import TYPE_CHECKING, Any
 
-from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _console, _error, _positive_int
+from ppeval.cli._common import EXIT_INPUT, EXIT_OK, _add_lang_option, _console, _error, _language, _positive_int
 from ppeval.errors import InputError, PPEvalError
 
 if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["register", "run"]
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate here"
+    return text
+
+#: The --method values as printed (``N_``: marked for the catalogs, translated where printed).
+_METHOD_TERMS = (N_("eigenvector"), N_("geometric_mean"))
 
 #: Saaty's 1/9 ... 9 scale.
 _SAATY = tuple([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
@@ -25,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from ppeval import ahp
     from ppeval.io import read_judgment_matrix
 
+    t = _language(args.lang)
+    _ = t._
     console = _console()
     files = list(args.matrix)
     read = [read_judgment_matrix(f) for f in files]
@@ -41,32 +50,33 @@ def run(args: argparse.Namespace) -> int:
     weights = _expert_weights(args.expert_weights, len(files))
     if len(files) == 1:
         res = _analyse(console, files[0], labels, matrices[0], read[0][2], args.method, args.top,
-                       "Priorities")
+                       _("Priorities"), t)
         failing = [] if res.consistent else [(files[0], res.cr, res.threshold)]
     else:
-        experts = Table(title=f"Experts ({len(files)})", title_justify="left")
-        for col, just in (("expert", "left"), ("weight", "right"), ("CR", "right"), ("", "left")):
+        experts = Table(title=_("Experts ({k})").format(k=len(files)), title_justify="left")
+        for col, just in ((_("expert"), "left"), (_("weight"), "right"), ("CR", "right"), ("", "left")):
             experts.add_column(col, justify=just)  # type: ignore[arg-type]
         failing = []
         for f, m, w in zip(files, matrices, weights, strict=True):
             r = _priorities(f, labels, m, args.method)
-            experts.add_row(f, f"{w:.3f}", f"{r.cr:.4f}", "consistent" if r.consistent else "NOT consistent")
+            experts.add_row(f, f"{w:.3f}", f"{r.cr:.4f}", _("consistent") if r.consistent else _("NOT consistent"))
             if not r.consistent:
                 failing.append((f, r.cr, r.threshold))
         console.print(experts)
         group = ahp.aggregate(np.stack(matrices), weights=np.array(weights))
         console.print(
-            f"group judgments: element-wise weighted geometric mean of the {len(files)} experts' matrices "
-            "(AIJ, as an indicator system's AHP node with several experts)",
+            _("group judgments: element-wise weighted geometric mean of the {k} experts' matrices "
+              "(AIJ, as an indicator system's AHP node with several experts)").format(k=len(files)),
             markup=False, soft_wrap=True,
         )
-        res = _analyse(console, "the group matrix", labels, group, 0, args.method, args.top,
-                       "Group priorities (AIJ)")
+        res = _analyse(console, _("the group matrix"), labels, group, 0, args.method, args.top,
+                       _("Group priorities (AIJ)"), t)
         if not res.consistent:
-            failing.append(("the group matrix", res.cr, res.threshold))
+            failing.append((_("the group matrix"), res.cr, res.threshold))
         if failing:
             console.print(
-                "revise an expert's matrix: ppeval ahp " + " ".join(f for f, _, _ in failing if f in files),
+                _("revise an expert's matrix: {command}").format(
+                    command="ppeval ahp " + " ".join(f for f, _cr, _th in failing if f in files)),
                 markup=False, soft_wrap=True,
             )
     if args.strict and failing:
@@ -107,7 +117,7 @@ def _priorities(where: str, labels: list[str], matrix: np.ndarray, method: Any) 
 
 def _analyse(
     console: Any, where: str, labels: list[str], matrix: np.ndarray, filled: int, method: Any, top: int,
-    title: str,
+    title: str, t: Any,
 ) -> Any:
     """Print priorities, consistency and the judgments to revise of one matrix; return the AHPResult."""
     import numpy as np
@@ -115,42 +125,45 @@ def _analyse(
 
     from ppeval import ahp
 
+    _ = t._
     res = _priorities(where, labels, matrix, method)
-    table = Table(title=f"{title} ({method})", title_justify="left")
-    table.add_column("rank", justify="right")
-    table.add_column("element")
-    table.add_column("priority", justify="right")
+    table = Table(title=f"{title} ({_(method)})", title_justify="left")
+    table.add_column(_("rank"), justify="right")
+    table.add_column(_("element"))
+    table.add_column(_("priority"), justify="right")
     ranks = np.argsort(np.argsort(-res.weights, kind="stable"), kind="stable") + 1
     for i in np.argsort(-res.weights, kind="stable"):
         table.add_row(str(int(ranks[i])), labels[i], f"{res.weights[i]:.4f}")
     console.print(table)
     if filled:
-        console.print(f"{filled} judgment(s) filled in as reciprocals of the other triangle", markup=False)
+        console.print(_("{k} judgment(s) filled in as reciprocals of the other triangle").format(k=filled),
+                      markup=False)
     if res.n_missing:
-        console.print(f"{res.n_missing} missing judgment(s) completed by Harker's method", markup=False)
+        console.print(_("{k} missing judgment(s) completed by Harker's method").format(k=res.n_missing),
+                      markup=False)
     ri = ahp.random_index(res.n) if res.n <= 15 else float("nan")
     console.print(
         f"n = {res.n}   lambda_max = {res.lambda_max:.4f}   CI = {res.ci:.4f}   RI = {ri:.2f}   "
         f"CR = {res.cr:.4f}",
         markup=False,
     )
-    verdict = "consistent" if res.consistent else "NOT consistent"
+    verdict = _("consistent") if res.consistent else _("NOT consistent")
     console.print(f"{verdict} (CR {'<=' if res.consistent else '>'} {res.threshold:g})", markup=False)
     worst = [j for j in ahp.inconsistencies(matrix, method, top=top) if j.error > 1e-9]
     if res.consistent:  # only revisions that change a judgment on the 1-9 scale are worth listing
         worst = [j for j in worst if abs(math.log(_nearest_saaty(j.suggested) / j.current)) > 1e-9]
     if not worst:
-        console.print("no judgment needs revising: each is the 1-9 scale value nearest to what the priorities "
-                      "imply", markup=False)
+        console.print(_("no judgment needs revising: each is the 1-9 scale value nearest to what the priorities "
+                        "imply"), markup=False)
         return res
-    title = "Judgments to revise first" if not res.consistent else "Largest deviations (optional revisions)"
+    title = _("Judgments to revise first") if not res.consistent else _("Largest deviations (optional revisions)")
     rev = Table(title=title, title_justify="left")
-    rev.add_column("row")
-    rev.add_column("column")
-    rev.add_column("current", justify="right")
-    rev.add_column("consistent value w_i/w_j", justify="right")
-    rev.add_column("nearest 1-9 value", justify="right")
-    rev.add_column("CR after", justify="right")
+    rev.add_column(_("row"))
+    rev.add_column(_("column"))
+    rev.add_column(_("current"), justify="right")
+    rev.add_column(_("consistent value w_i/w_j"), justify="right")
+    rev.add_column(_("nearest 1-9 value"), justify="right")
+    rev.add_column(_("CR after"), justify="right")
     for j in worst:
         nearest = _nearest_saaty(j.suggested)
         revised = np.array(matrix, dtype=np.float64)
@@ -166,8 +179,8 @@ def _analyse(
         )
     console.print(rev)
     console.print(
-        "Revise one judgment at a time (the first one first) and recompute: the priorities move after "
-        "each change.",
+        _("Revise one judgment at a time (the first one first) and recompute: the priorities move after "
+          "each change."),
         markup=False,
     )
     return res
@@ -212,4 +225,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="how priorities are derived (default eigenvector)")
     p.add_argument("--top", type=_positive_int, default=3, metavar="K",
                    help="list at most K judgments to revise (default 3)")
+    _add_lang_option(p)
     p.set_defaults(func=run)

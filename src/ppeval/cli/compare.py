@@ -10,6 +10,9 @@ from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    PRINT_ALL_UP_TO,
+    PRINT_BOTTOM,
+    PRINT_TOP,
     _add_report_options,
     _console,
     _draw_seed,
@@ -29,13 +32,15 @@ from ppeval.errors import InputError, ReproducibilityError
 __all__ = ["register", "run"]
 
 
-def _load_round(path: str, inputs: list[str] | None, samples: int, seed: int) -> tuple[Any, Any, Any]:
+def _load_round(path: str, inputs: list[str] | None, samples: int, seed: int, lang: Any
+                ) -> tuple[Any, Any, Any, dict[str, str]]:
+    """The round's result, its uncertainty analysis and system (with inputs), and project names in ``lang``."""
     from ppeval.pipeline import EvaluationResult, analyse_uncertainty, reproduce
 
     text = _read_result_text(path)
     if not inputs:
         try:
-            return EvaluationResult.from_json(text), None, None
+            return EvaluationResult.from_json(text), None, None, {}
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}: not a result JSON written by ppeval evaluate --json ({exc})") from None
     if len(inputs) < 2:
@@ -43,13 +48,82 @@ def _load_round(path: str, inputs: list[str] | None, samples: int, seed: int) ->
     system, assessment = _load_inputs(inputs[0], inputs[1:])
     result = reproduce(Path(path), system, assessment)  # errors name the file
     u = analyse_uncertainty(result, system, assessment, samples=samples, seed=seed, boundary=False)
-    return result, u, system
+    from ppeval.report import project_names_in
+
+    return result, u, system, project_names_in(assessment, lang)
 
 
-def run(args: argparse.Namespace) -> int:
+#: Names listed per line of the terminal summary (projects that left or joined, indicators that moved most).
+_LISTED = 10
+
+
+def _print_comparison(console: Any, c: Any, r0: Any, r1: Any, s0: Any, s1: Any, t: Any,
+                      names_in: dict[str, str] | None = None) -> None:
+    """Two rounds in the terminal (names, in ``--lang``): the largest changes when there are many projects."""
     import numpy as np
     from rich.table import Table
 
+    _ = t._
+    from ppeval.report.sections._context import DEFAULT_GRADE_LABELS
+
+    grade = {g: t._(g) for g in DEFAULT_GRADE_LABELS}
+    for system in (s0, s1):
+        if system is not None:
+            grade.update({g.label: g.label_in(t.code) for g in system.grades})
+    table = Table(title=_("Rounds compared (score 0-100)"), title_justify="left")
+    header = [_("Project"), _("Before"), _("After"), _("Change"), _("Grade")]
+    if c.exceeds_uncertainty is not None:
+        header.append(_("Beyond the evidence"))
+    for col in header:
+        table.add_column(col, justify="left" if col in (_("Project"), _("Grade")) else "right", overflow="fold")
+    k_all = len(c.projects)
+    order = np.argsort(-c.score_change, kind="stable")
+    if k_all > PRINT_ALL_UP_TO:  # the largest rises and falls
+        order = np.concatenate([order[:PRINT_TOP], order[-PRINT_BOTTOM:]])
+    for pos, k in enumerate(order.tolist()):
+        if k_all > PRINT_ALL_UP_TO and pos == PRINT_TOP:
+            table.add_row("...", _("{k} more").format(k=t.count(k_all - PRINT_TOP - PRINT_BOTTOM)),
+                          *([""] * (len(header) - 2)), end_section=True)
+        before, after = grade.get(c.grade_before[k], c.grade_before[k]), grade.get(c.grade_after[k], c.grade_after[k])
+        name = (names_in or {}).get(c.projects[k]) or c.project_names[k] or c.projects[k]
+        row = [name, t.num(float(c.score_before[k]), 1), t.num(float(c.score_after[k]), 1),
+               f"{float(c.score_change[k]):+.1f}",
+               before if c.grade_before[k] == c.grade_after[k] else f"{before} -> {after}"]
+        if c.exceeds_uncertainty is not None and c.change_threshold is not None:
+            row.append((_("yes") if c.exceeds_uncertainty[k] else _("no"))
+                       + f" (±{t.num(float(c.change_threshold[k]), 1)})")
+        table.add_row(*row)
+    console.print(table)
+    if k_all > PRINT_ALL_UP_TO:
+        console.print(_("{n} projects in both rounds: the {top} largest rises and the {bottom} largest falls are "
+                        "shown; every project is in the files (--json, --report)").format(
+            n=t.count(k_all), top=PRINT_TOP, bottom=PRINT_BOTTOM), markup=False, soft_wrap=True)
+    names = {i: i for i in c.indicator_ids}  # ids, unless a system gives the names
+    for system in (s0, s1):
+        if system is not None:
+            from ppeval.schema._base import localized
+
+            names.update({leaf.id: localized(leaf.name, leaf.names, t.code) for leaf in system.leaves()})
+    earlier_names = dict(zip(r0.project_ids, r0.project_names, strict=True)) | (names_in or {})
+    later_names = dict(zip(r1.project_ids, r1.project_names, strict=True)) | (names_in or {})
+
+    def listed(items: list[str]) -> str:
+        text: str = t.join(items[:_LISTED])
+        if len(items) > _LISTED:
+            text += " " + _("and {k} more").format(k=t.count(len(items) - _LISTED))
+        return text
+
+    for label, items in ((_("improved most: {names}"), [names[i] for i in c.improved_most[:5]]),
+                         (_("declined most: {names}"), [names[i] for i in c.declined_most[:5]]),
+                         (_("left: {names}"), [earlier_names[p] or p for p in c.left]),
+                         (_("joined: {names}"), [later_names[p] or p for p in c.joined])):
+        if items:
+            console.print(label.format(names=listed(items)), markup=False, soft_wrap=True)
+    for note in c.notes:
+        console.print(_("note: {message}").format(message=t.term(note)), markup=False, soft_wrap=True)
+
+
+def run(args: argparse.Namespace) -> int:
     from ppeval.pipeline import compare
 
     t = _language(args.lang)
@@ -66,44 +140,14 @@ def run(args: argparse.Namespace) -> int:
     seed = _draw_seed(args.seed)
     samples = args.samples if args.samples else DEFAULT_SAMPLES
     try:
-        r0, u0, s0 = _load_round(args.earlier_result, args.earlier, samples, seed)
-        r1, u1, s1 = _load_round(args.later_result, args.later, samples, seed + 1)
+        r0, u0, s0, n0 = _load_round(args.earlier_result, args.earlier, samples, seed, t)
+        r1, u1, s1, n1 = _load_round(args.later_result, args.later, samples, seed + 1, t)
     except ReproducibilityError as exc:
         _error(str(exc))
         return EXIT_FAILURE
     c = compare(r0, r1, earlier_uncertainty=u0, later_uncertainty=u1)
     console = _console()
-    table = Table(title="Rounds compared (score 0-100)", title_justify="left")
-    cols = ["project", "before", "after", "change", "grade"]
-    if c.exceeds_uncertainty is not None:
-        cols.append("beyond the evidence?")
-    for col in cols:
-        table.add_column(col, justify="left" if col in ("project", "grade") else "right")
-    for k in np.argsort(-c.score_change, kind="stable"):
-        grade = c.grade_before[k] if c.grade_before[k] == c.grade_after[k] else \
-            f"{c.grade_before[k]} -> {c.grade_after[k]}"
-        row = [c.project_names[k], f"{c.score_before[k]:.1f}", f"{c.score_after[k]:.1f}",
-               f"{c.score_change[k]:+.1f}", grade]
-        if c.exceeds_uncertainty is not None and c.change_threshold is not None:
-            row.append(("yes" if c.exceeds_uncertainty[k] else "no") + f" (±{c.change_threshold[k]:.1f})")
-        table.add_row(*row)
-    console.print(table)
-    names = {i: i for i in c.indicator_ids}  # ids, unless a system gives the names
-    for system in (s0, s1):
-        if system is not None:
-            names.update({leaf.id: leaf.name for leaf in system.leaves()})
-    earlier_names = dict(zip(r0.project_ids, r0.project_names, strict=True))
-    later_names = dict(zip(r1.project_ids, r1.project_names, strict=True))
-    if c.improved_most:
-        console.print("improved most: " + ", ".join(names[i] for i in c.improved_most[:5]), markup=False)
-    if c.declined_most:
-        console.print("declined most: " + ", ".join(names[i] for i in c.declined_most[:5]), markup=False)
-    if c.left:
-        console.print("left: " + ", ".join(earlier_names[p] for p in c.left), markup=False)
-    if c.joined:
-        console.print("joined: " + ", ".join(later_names[p] for p in c.joined), markup=False)
-    for note in c.notes:
-        console.print(f"note: {note}", markup=False, soft_wrap=True)
+    _print_comparison(console, c, r0, r1, s0, s1, t, n0 | n1)  # the later round's names win
     with outputs.transaction():  # every output written, or none
         if args.json:
             from ppeval._serialize import dumps
@@ -124,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     _ = t._
     print_created(console, outputs, _)
     if args.json:
-        console.print(f"comparison written to {args.json}", markup=False, soft_wrap=True)
+        console.print(_("comparison written to {path}").format(path=args.json), markup=False, soft_wrap=True)
     if report is not None:
         console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
     return EXIT_OK

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppeval.cli._common import EXIT_OK, _console
+from ppeval.cli._common import EXIT_OK, _console, _language
+from ppeval.cli._output import Outputs, print_created
 from ppeval.cli._xlsx import add_force_argument
 
 __all__ = ["register", "run"]
@@ -19,10 +20,21 @@ def run(args: argparse.Namespace) -> int:
         system = load_bundled(system_arg)
     else:
         system = load_system(system_arg)
-    written = write_template(system, args.out, notes=not args.no_notes, language=args.language,
-                             overwrite=args.force)
+    out = Path(args.out)
+    outputs = Outputs([system_arg] if Path(system_arg).exists() else [], force=args.force)
+    target = out
+    if out.suffix.lower() == ".csv":  # three files next to OUT: refuse any that is an input or exists
+        stem = out.name[: -len(out.suffix)]
+        files = [out.with_name(f"{stem}.{kind}.csv") for kind in ("projects", "values", "ratings")]
+        for f in files:
+            outputs.check(f, "--out")
+        target = files[0]
+    with outputs.transaction():  # all files written, or none
+        outputs.stage(target, "--out", lambda p: write_template(
+            system, p.with_name(out.name), notes=not args.no_notes, language=args.language, overwrite=True))
     console = _console()
-    for p in written:
+    print_created(console, outputs, _language(None)._)
+    for p in outputs.written:
         console.print(f"template written to {p}", markup=False, soft_wrap=True)
     return EXIT_OK
 

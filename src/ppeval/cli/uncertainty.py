@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from ppeval.cli._common import (
     DEFAULT_SAMPLES,
     EXIT_FAILURE,
     EXIT_OK,
+    PRINT_ALL_UP_TO,
+    PRINT_BOTTOM,
+    PRINT_TOP,
     _add_report_options,
     _add_sampling,
     _concentration,
@@ -31,14 +35,70 @@ from ppeval.errors import InputError, ReproducibilityError
 __all__ = ["register", "run"]
 
 
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
+def _print_certainty(console: Any, u: Any, result: Any, system: Any, t: Any, samples: int, seed: int) -> None:
+    """The purchaser's table in the terminal: grade, how sure, decision and money (names, in ``--lang``).
 
-
-def run(args: argparse.Namespace) -> int:
+    Up to ``PRINT_ALL_UP_TO`` projects every one is listed in rank order; beyond, the
+    ``PRINT_TOP + PRINT_BOTTOM`` projects whose grade is least sure (then most money at risk), as the
+    report does, with a count; every project is in the ``--json`` / ``--xlsx`` / ``--report`` files.
+    """
     import numpy as np
     from rich.table import Table
 
+    from ppeval.report.sections._context import make_context
+
+    _ = t._
+    ctx = make_context(result, system, t)
+    ev, pay = u.evidence, u.payments
+    n = len(result.project_ids)
+    if ev is not None:
+        labels = [g.label for g in system.grades]
+        q = ev.to_100(ev.score_quantiles)
+        lo, hi = np.minimum(q[:, 0], q[:, -1]), np.maximum(q[:, 0], q[:, -1])
+        if ev.grade_probability is not None:
+            k = np.array([labels.index(g) if g in labels else -1 for g in result.grades], dtype=np.int64)
+            sure = np.where(k >= 0, ev.grade_probability[np.arange(n), np.maximum(k, 0)], 1.0)
+        else:
+            sure = np.ones(n)
+        varied = t.join([t.term(s) for s in u.sources]) or _("nothing")
+        title = _("How sure is each grade? ({k} samples, seed {seed}; varied: {varied})").format(
+            k=t.count(samples), seed=seed, varied=varied)
+        table = Table(title=title, title_justify="left")
+        header = [_("Project"), _("Score"), _("5-95 %"), _("Grade"), _("Sure"), _("Driven by")]
+        if pay is not None:
+            header += [_("Decision"), _("Payment"), _("Expected"), _("At risk")]
+        left = {_("Project"), _("Grade"), _("Driven by"), _("Decision")}
+        for c in header:
+            table.add_column(c, justify="left" if c in left else "right", overflow="fold")
+        order = np.argsort(result.ranks, kind="stable")
+        if n > PRINT_ALL_UP_TO:
+            risk = pay.money_at_risk if pay is not None else np.zeros(n)
+            pick = np.lexsort((-risk, sure))[:PRINT_TOP + PRINT_BOTTOM]
+            order = pick[np.argsort(result.ranks[pick], kind="stable")]
+        for i in order.tolist():
+            src = t.term(ev.sources[int(ev.main_source[i])]) if ev.main_source[i] >= 0 else "-"
+            row = [ctx.project(i), t.num(float(result.score_100[i]), 1),
+                   f"{t.num(float(lo[i]), 1)}-{t.num(float(hi[i]), 1)}", ctx.grade(result.grades[i]),
+                   t.pct(float(sure[i]), 0), src]
+            if pay is not None:
+                row += [t.term(pay.rules.names[int(pay.decision[i])]), t.num(float(pay.payment[i]), 0),
+                        t.num(float(pay.expected_payment[i]), 0), t.num(float(pay.money_at_risk[i]), 0)]
+            table.add_row(*row)
+        console.print(table)
+        if n > PRINT_ALL_UP_TO:
+            console.print(_("The {k} of {n} projects whose grade is least sure are listed; every project is in "
+                            "the files (--json, --xlsx, --report).").format(k=t.count(PRINT_TOP + PRINT_BOTTOM),
+                                                                           n=t.count(n)),
+                          markup=False, soft_wrap=True)
+        if pay is not None:
+            console.print(_("money at risk in total: {value} (payments whose decision changes within the 5-95 % "
+                            "variation)").format(value=t.num(float(pay.total_money_at_risk), 0)),
+                          markup=False, soft_wrap=True)
+    for note in u.notes:
+        console.print(_("note: {message}").format(message=t.term(note)), markup=False, soft_wrap=True)
+
+
+def run(args: argparse.Namespace) -> int:
     from ppeval.cli._xlsx import xlsx_path
     from ppeval.pipeline import analyse_uncertainty, reproduce
 
@@ -74,49 +134,21 @@ def run(args: argparse.Namespace) -> int:
         weights=not args.no_weights, ratings=not args.no_ratings, values=not args.no_values,
         boundary=not args.no_boundary, uncertainty=declared,
     )
+    import dataclasses
+
+    from ppeval.report import project_names_in
+
+    names = project_names_in(assessment, t)  # the names in --lang (name_zh ... columns) for what people read
+    shown = dataclasses.replace(result, project_names=tuple(
+        names.get(p, n) for p, n in zip(result.project_ids, result.project_names, strict=True)))
     console = _console()
-    ev, pay = u.evidence, u.payments
-    if ev is not None:
-        labels = [g.label for g in system.grades]
-        title = (f"How sure is each grade? ({samples} samples, seed {seed}; varied: "
-                 f"{', '.join(u.sources) or 'nothing'})")
-        table = Table(title=title, title_justify="left")
-        cols = ["project", "score", "5-95 %", "grade", "P(grade)", "main source"]
-        if pay is not None:
-            cols += ["decision", "payment", "expected", "at risk"]
-        for c in cols:
-            table.add_column(c, justify="left" if c in ("project", "grade", "main source", "decision") else "right")
-        q = ev.to_100(ev.score_quantiles)
-        lo, hi = np.minimum(q[:, 0], q[:, -1]), np.maximum(q[:, 0], q[:, -1])
-        for i in np.argsort(result.ranks, kind="stable"):
-            k = labels.index(result.grades[i])
-            src = ev.sources[int(ev.main_source[i])] if ev.main_source[i] >= 0 else "-"
-            row = [result.project_names[i], f"{result.score_100[i]:.1f}", f"{lo[i]:.1f}-{hi[i]:.1f}",
-                   result.grades[i], f"{ev.grade_probability[i, k]:.0%}" if ev.grade_probability is not None
-                   else "-", src]
-            if pay is not None:
-                row += [pay.rules.names[int(pay.decision[i])], _money(pay.payment[i]),
-                        _money(pay.expected_payment[i]), _money(pay.money_at_risk[i])]
-            table.add_row(*row)
-        console.print(table)
-        if pay is not None:
-            console.print(f"money at risk in total: {_money(pay.total_money_at_risk)} "
-                          f"(payments whose decision changes within the 5-95 % variation)", markup=False)
-    for note in u.notes:
-        console.print(f"note: {note}", markup=False, soft_wrap=True)
+    _print_certainty(console, u, shown, system, t, samples, seed)
     with outputs.transaction():  # every output written, or none
         if args.json:
             from ppeval._serialize import dumps
 
             outputs.stage_text(Path(args.json), "--json", dumps(u, indent=1))
         if report is not None:
-            import dataclasses
-
-            from ppeval.report import project_names_in
-
-            names = project_names_in(assessment, t)
-            shown = dataclasses.replace(result, project_names=tuple(
-                names.get(p, n) for p, n in zip(result.project_ids, result.project_names, strict=True)))
             command = _quote_command(["ppeval", "uncertainty", args.result, args.system, *args.data,
                                       "--samples", str(samples), "--seed", str(seed)])
             outputs.stage(report, "--report", lambda p: list(_write_report(
@@ -134,7 +166,8 @@ def run(args: argparse.Namespace) -> int:
     _ = t._
     print_created(console, outputs, _)
     if args.json:
-        console.print(f"uncertainty analysis written to {args.json}", markup=False, soft_wrap=True)
+        console.print(_("uncertainty analysis written to {path}").format(path=args.json), markup=False,
+                      soft_wrap=True)
     if report is not None:
         console.print(_("report written to {path}").format(path=report), markup=False, soft_wrap=True)
     if xlsx is not None:

@@ -223,7 +223,7 @@ def report_document(
             raise InputError(f"uncertainty has {ev.base_scores.shape[0]} projects; the result has "
                              f"{len(result.project_ids)}: it was computed for another evaluation")
     if comparison is not None and not isinstance(comparison, RoundComparison):
-        raise InputError(f"comparison must be a RoundComparison (from ppeval.pipeline.compare) or None; got "
+        raise InputError(f"comparison must be a RoundComparison (from ppeval.pipeline.compare()) or None; got "
                          f"{type(comparison).__name__}")
     if round_labels is not None and (not isinstance(round_labels, tuple) or len(round_labels) != 2
                                      or not all(isinstance(x, str) and x for x in round_labels)):
