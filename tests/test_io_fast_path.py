@@ -379,3 +379,19 @@ def test_plausibility_of_large_texts_counts_the_same_characters() -> None:
         for traditional in (False, True):
             assert _text._plausibility(text, traditional) == reference(text, traditional)
     assert _text._plausibility("a,b\n" * 20000, False) == 1.0
+
+
+def test_polars_threshold_depends_on_whether_polars_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4 MiB before polars is imported (the import costs what the csv module loses on 4-6 MiB), 1/32 of
+    that once it is; a FAST_MIN_BYTES of 0 or 2**62 (tests, benchmarks) forces either path in both cases."""
+    import sys
+
+    assert _assessment.FAST_MIN_BYTES == 4 * 2**20
+    monkeypatch.setitem(sys.modules, "polars", pl)
+    assert _assessment._fast_min_bytes() == 128 * 2**10
+    monkeypatch.delitem(sys.modules, "polars")
+    assert _assessment._fast_min_bytes() == 4 * 2**20
+    for limit in (0, 2**62):
+        monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", limit)
+        assert (_assessment._fast_min_bytes() == 0) == (limit == 0)
+        assert (_assessment._fast_min_bytes() > 2**50) == (limit > 0)
