@@ -201,12 +201,23 @@ def _read_csv_raw(
     }
     if len(raw) >= _fast_min_bytes():
         data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
-        if b'"' not in data and (b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")):
+        if b'"' not in data and (b"\r" not in data or _lone_cr_free(data)):
             fast = _polars_columns(data, delim, numeric, coded)
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
     with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
         return _read_csv_module(text, source, delim, what, meta, coded)
+
+
+def _lone_cr_free(data: bytes) -> bool:
+    """Whether every CR byte is followed by LF (a lone CR ends a record for the csv module, not for polars)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    cr = np.flatnonzero(buf == 13)
+    if cr.size == 0:
+        return True
+    if cr[-1] == buf.shape[0] - 1:  # the last byte
+        return False
+    return bool((buf[cr + 1] == 10).all())
 
 
 @contextlib.contextmanager
@@ -352,7 +363,9 @@ def _polars_columns(
     header = [h.strip() for h in data[:first].decode("utf-8").rstrip("\r").split(delim)]
     k = len(header)
     # lines after the header (a last line without a newline counts; nothing after a final newline does)
-    n_rows = data.count(b"\n", first + 1) + (1 if len(data) > first + 1 and not data.endswith(b"\n") else 0)
+    buf = np.frombuffer(data, dtype=np.uint8)  # counting bytes with numpy: ~10x faster than bytes.count here
+    n_rows = int(np.count_nonzero(buf[first + 1:] == 10)) + (
+        1 if len(data) > first + 1 and not data.endswith(b"\n") else 0)
     if n_rows <= 0:
         return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
     try:
@@ -368,7 +381,8 @@ def _polars_columns(
     df = df.fill_null("")  # missing fields of blank lines (no other cell is null: empty cells are "")
     # polars refuses a line with too many fields but pads a short one with empty cells: a line with fewer
     # separators is found from the total count (cheap), then line by line only if that count is short
-    if data.count(sep, first) != (k - 1) * n_rows and not _fields_per_line_ok(data, first + 1, sep[0], k):
+    n_seps = int(np.count_nonzero(buf[first:] == sep[0]))
+    if n_seps != (k - 1) * n_rows and not _fields_per_line_ok(data, first + 1, sep[0], k):
         return None
     # numeric columns: cast once; a column is numeric if no non-empty cell failed the cast (null) and none is
     # nan or inf (those go the str way, where they are named). Cells are not stripped here: a cell with spaces
@@ -628,7 +642,7 @@ def _first_rows(codes: IntArray, size: int) -> IntArray:
 def _codes(col: StrArray, mapping: Mapping[str, int]) -> tuple[IntArray, StrArray, IntArray, IntArray]:
     """Map strings to codes (-1 = unknown): (codes, unique strings, first row of each, inverse)."""
     uniq, first, inv = np.unique(col, return_index=True, return_inverse=True)
-    ucodes = np.array([mapping.get(str(u), -1) for u in uniq], dtype=np.int64)
+    ucodes = np.array([mapping.get(u, -1) for u in uniq.tolist()], dtype=np.int64)
     return ucodes[inv], uniq, first, inv.astype(np.int64)
 
 
