@@ -95,25 +95,43 @@ def write(folder: Path, tables: dict[str, list[list[str]]], encoding: str = "utf
 
 
 def load_both(paths: list[Path], monkeypatch: pytest.MonkeyPatch, **kw: Any) -> tuple[Any, Any, int]:
-    """Load with the polars path forced on and off: (result or message) each, and how many files polars read."""
-    real = _assessment._polars_columns
-    used = []
+    """Load three ways: polars forced on, the numpy splitter forced on, the csv module alone.
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        out = real(*args, **kwargs)
-        used.append(out is not None)
-        return out
+    The numpy splitter must give what the csv module gives (checked here, assessment or message);
+    returns (polars result, csv-module result, how many files polars read). How many files the
+    splitter read is left in ``SPLIT_USED``.
+    """
+    real_polars, real_split = _assessment._polars_columns, _assessment._split_columns
+    used: dict[str, list[bool]] = {"polars": [], "split": []}
 
-    monkeypatch.setattr(_assessment, "_polars_columns", spy)
+    def spy(name: str, real: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            out = real(*args, **kwargs)
+            used[name].append(out is not None)
+            return out
+        return wrapper
+
+    monkeypatch.setattr(_assessment, "_polars_columns", spy("polars", real_polars))
+    monkeypatch.setattr(_assessment, "_split_columns", spy("split", real_split))
     out: list[Any] = []
-    for limit in (0, 2**62):
-        monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", limit)
+    for fast, split in ((0, 2**62), (2**62, 0), (2**62, 2**62)):
+        monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", fast)
+        monkeypatch.setattr(_assessment, "SPLIT_MIN_CHARS", split)
         try:
             out.append(load_assessment(paths, SYSTEM, **kw))
         except DataError as exc:
             out.append(str(exc))
-    monkeypatch.setattr(_assessment, "_polars_columns", real)
-    return out[0], out[1], sum(used)
+    monkeypatch.setattr(_assessment, "_polars_columns", real_polars)
+    monkeypatch.setattr(_assessment, "_split_columns", real_split)
+    if isinstance(out[1], str) or isinstance(out[2], str):
+        assert out[1] == out[2]
+    else:
+        same(out[1], out[2])
+    SPLIT_USED[:] = [sum(used["split"])]
+    return out[0], out[2], sum(used["polars"])
+
+
+SPLIT_USED = [0]
 
 
 def same(a: Assessment, b: Assessment) -> None:
@@ -142,16 +160,19 @@ def check_canonical(a: Assessment, tables: dict[str, list[list[str]]]) -> None:
     assert [t[:4] for t in got] == want
 
 
+@pytest.mark.parametrize("blank_lines", [True, False])
 @pytest.mark.parametrize(("encoding", "delimiter", "eol"), [
     ("utf-8", ",", "\n"), ("utf-8-sig", ";", "\r\n"), ("gbk", "\t", "\r\n"), ("utf-16", ",", "\n"),
 ])
 def test_paths_agree_on_hostile_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, delimiter: str, eol: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, delimiter: str, eol: str, blank_lines: bool
 ) -> None:
     tables = hostile_tables()
-    paths = write(tmp_path, tables, encoding, delimiter, blank_lines=True, eol=eol)
+    paths = write(tmp_path, tables, encoding, delimiter, blank_lines=blank_lines, eol=eol)
     fast, slow, n_fast = load_both(paths, monkeypatch, missing="worst")
     assert n_fast == 2, "both files should take the polars path"
+    # the numpy splitter reads files without blank lines (blank ones go to the csv module)
+    assert SPLIT_USED[0] == (0 if blank_lines else 2)
     assert isinstance(fast, Assessment), fast
     same(fast, slow)
     check_canonical(fast, tables)
@@ -395,3 +416,41 @@ def test_polars_threshold_depends_on_whether_polars_is_imported(monkeypatch: pyt
         monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", limit)
         assert (_assessment._fast_min_bytes() == 0) == (limit == 0)
         assert (_assessment._fast_min_bytes() > 2**50) == (limit > 0)
+
+
+def test_numpy_splitter_gives_the_csv_module_cells() -> None:
+    """Random unquoted texts (CJK, astral and accented characters, spaces, empty cells, CRLF / LF, blank
+    and ragged lines, lone CRs, trailing newlines): whenever the numpy splitter reads a text, its header,
+    cells (values and str dtype) and line numbers are the csv module's; otherwise it declines."""
+    rng = random.Random(0)
+    read = taken = 0
+    for _ in range(1500):
+        delim = rng.choice([",", ";", "\t"])
+        k = rng.randint(1, 4)
+        lines = [delim.join(f" h{j}" for j in range(k))]
+        for _i in range(rng.randint(0, 25)):
+            if rng.random() < 0.04:
+                lines.append("")
+                continue
+            width = k if rng.random() > 0.04 else rng.randint(1, 5)
+            chars = ["a", "b", " ", "评", "é", "1", "\U0001f600", ""]
+            cells = ("".join(rng.choice(chars) for _ in range(rng.randint(0, 4))) for _ in range(width))
+            lines.append(delim.join(cells))
+        eol = rng.choice(["\n", "\r\n"])
+        text = eol.join(lines) + rng.choice(["", eol, eol + eol])
+        if rng.random() < 0.03:
+            text = text.replace(eol, "\r", 1)
+        split = _assessment._split_columns(text, delim)
+        if split is None:
+            continue
+        taken += 1
+        header, cols, lines_ = _assessment._read_csv_module(text, "f", delim, "table", {})[:3]
+        assert split[0] == header
+        np.testing.assert_array_equal(split[2], lines_)
+        for got, want in zip(split[1], cols, strict=True):
+            assert isinstance(got, np.ndarray)
+            assert isinstance(want, np.ndarray)
+            assert got.dtype == want.dtype
+            assert got.tolist() == want.tolist()
+        read += 1
+    assert read == taken > 300

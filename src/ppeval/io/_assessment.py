@@ -205,8 +205,82 @@ def _read_csv_raw(
             fast = _polars_columns(data, delim, numeric, coded)
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
+    if len(text) >= SPLIT_MIN_CHARS and '"' not in text:
+        split = _split_columns(text, delim)
+        if split is not None:
+            return split[0], split[1], split[2], meta
     with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
         return _read_csv_module(text, source, delim, what, meta, coded)
+
+
+#: Unquoted CSV texts of at least this many characters that polars does not read are split with numpy.
+SPLIT_MIN_CHARS = 1 << 16
+
+
+def _split_columns(text: str, delim: str) -> tuple[list[str], list[Column], IntArray] | None:
+    """Split an unquoted CSV text into str columns with numpy; ``None`` (use the csv module) unless every
+    line after the header holds exactly as many fields as the header.
+
+    For such a text the csv module's records are the lines (a CRLF or LF ends one) split at the
+    separator, so the same cells come from the positions of the separators and line ends in the
+    text's code points: each column is cut out as one ``(rows, width)`` block of code points viewed
+    as a str array, with no Python string per cell. Texts with a NUL, a lone CR, a blank or ragged
+    line, or a cell longer than the csv module's field size limit go to the csv module, which reads
+    (or names) them.
+    """
+    if len(delim) != 1 or "\x00" in text:
+        return None
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    nl = np.flatnonzero(cp == 10)
+    cr = np.flatnonzero(cp == 13)
+    if cr.size and (cr[-1] == cp.shape[0] - 1 or not bool((cp[cr + 1] == 10).all())):
+        return None  # a lone CR
+    first = int(nl[0]) if nl.size else cp.shape[0]
+    header = [h.strip() for h in text[:first].rstrip("\r").split(delim)]
+    k = len(header)
+    ends = nl[1:] if nl.size else nl  # ends of the data lines (exclusive), before any CR
+    if cp.shape[0] > first + 1 and cp[-1] != 10:
+        ends = np.append(ends, cp.shape[0])  # a last line without a newline
+    n = ends.shape[0]
+    if n == 0:
+        return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = first + 1
+    starts[1:] = ends[:-1] + 1
+    ends = ends - (cp[np.maximum(ends - 1, 0)] == 13)  # drop the CR of a CRLF
+    seps = np.flatnonzero(cp[first:] == ord(delim)) + first
+    if seps.shape[0] != n * (k - 1):
+        return None
+    cell_start = np.empty((n, k), dtype=np.int64)
+    cell_end = np.empty((n, k), dtype=np.int64)
+    cell_start[:, 0] = starts
+    cell_end[:, k - 1] = ends
+    if k > 1:
+        # the separators in order, k - 1 to a line: right when each line's first and last lie inside it
+        at = seps.reshape(n, k - 1)
+        if not bool(((at[:, 0] >= starts) & (at[:, -1] < ends)).all()):
+            return None  # a blank or ragged line: the csv module skips or names it
+        cell_start[:, 1:] = at + 1
+        cell_end[:, :-1] = at
+    lengths = cell_end - cell_start
+    if int(lengths.max()) > csv.field_size_limit():
+        return None
+    columns: list[Column] = []
+    widths = lengths.max(axis=0)
+    padded = np.concatenate([cp, np.zeros(int(widths.max()), dtype="<u4")])  # every window below lies inside
+    for j in range(k):
+        width = int(widths[j])
+        if width == 0:
+            columns.append(np.zeros(n, dtype="<U1"))
+        elif n * width > 4 * int(lengths[:, j].sum()) + 2**20:  # one long cell: padding would cost memory
+            columns.append(np.array([text[a:b] for a, b in zip(cell_start[:, j].tolist(), cell_end[:, j].tolist(),
+                                                                  strict=True)], dtype=np.str_))
+        else:  # the cells' windows of code points, the part after each cell's end zeroed (str padding)
+            block = np.lib.stride_tricks.sliding_window_view(padded, width)[cell_start[:, j]]
+            block = np.where(np.arange(width) >= lengths[:, j, None], np.uint32(0), block)
+            columns.append(block.view(f"<U{width}").reshape(n))
+    cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
+    return header, cols, lines
 
 
 def _lone_cr_free(data: bytes) -> bool:
