@@ -43,7 +43,7 @@ def _text(rows: list[list[str]], delimiter: str = ",", quoting: int = csv.QUOTE_
     return buf.getvalue()
 
 
-def hostile_tables(seed: int = 7, n_projects: int = 40) -> dict[str, list[list[str]]]:
+def hostile_tables(seed: int = 7, n_projects: int = 80) -> dict[str, list[list[str]]]:
     """Values and ratings with CJK ids, spaces around cells, mixed-case labels, numbers written as
     4 / 4.0, missing answers and values, rows in random order."""
     rng = random.Random(seed)

@@ -206,7 +206,7 @@ def _read_csv_raw(
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
     if len(text) >= SPLIT_MIN_CHARS and '"' not in text:
-        split = _split_columns(text, delim)
+        split = _split_columns(text, delim, coded)
         if split is not None:
             return split[0], split[1], split[2], meta
     with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
@@ -217,7 +217,9 @@ def _read_csv_raw(
 SPLIT_MIN_CHARS = 1 << 16
 
 
-def _split_columns(text: str, delim: str) -> tuple[list[str], list[Column], IntArray] | None:
+def _split_columns(
+    text: str, delim: str, coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray] | None:
     """Split an unquoted CSV text into str columns with numpy; ``None`` (use the csv module) unless every
     line after the header holds exactly as many fields as the header.
 
@@ -278,9 +280,31 @@ def _split_columns(text: str, delim: str) -> tuple[list[str], list[Column], IntA
         else:  # the cells' windows of code points, the part after each cell's end zeroed (str padding)
             block = np.lib.stride_tricks.sliding_window_view(padded, width)[cell_start[:, j]]
             block = np.where(np.arange(width) >= lengths[:, j, None], np.uint32(0), block)
-            columns.append(block.view(f"<U{width}").reshape(n))
+            cells: StrArray = block.view(f"<U{width}").reshape(n)
+            few = _few_codes(cells) if header[j] in coded else None
+            columns.append(cells if few is None else few)
     cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
     return header, cols, lines
+
+
+def _few_codes(cells: StrArray, most: int = 64) -> _Coded | None:
+    """A str column of few distinct cells as distinct cells and codes: one comparison pass per distinct
+    cell over the rows not yet coded, no sort of strings; ``None`` when the column has more than ``most``
+    (or its first 1,000 cells more than 32) distinct cells."""
+    n = cells.shape[0]
+    if n < 1000 or len(set(cells[:1000].tolist())) > 32:
+        return None
+    codes = np.empty(n, dtype=np.int64)
+    found: list[str] = []
+    rest, rows = cells, np.arange(n)
+    while rest.shape[0]:
+        if len(found) == most:
+            return None
+        same = rest == rest[0]
+        codes[rows[same]] = len(found)
+        found.append(str(rest[0]))
+        rest, rows = rest[~same], rows[~same]
+    return _Coded(np.array(found, dtype=cells.dtype), codes)
 
 
 def _lone_cr_free(data: bytes) -> bool:
