@@ -419,8 +419,9 @@ def test_polars_threshold_depends_on_whether_polars_is_imported(monkeypatch: pyt
 
 
 def test_numpy_splitter_gives_the_csv_module_cells() -> None:
-    """Random unquoted texts (CJK, astral and accented characters, spaces, empty cells, CRLF / LF, blank
-    and ragged lines, lone CRs, trailing newlines): whenever the numpy splitter reads a text, its header,
+    """Random unquoted texts (CJK, astral and accented characters, spaces, characters str.splitlines splits
+    on but the csv module does not, empty cells, CRLF / LF, blank and ragged lines, lone CRs, trailing
+    newlines): whenever the numpy splitter reads a text, its header,
     cells (values and str dtype) and line numbers are the csv module's; otherwise it declines."""
     rng = random.Random(0)
     read = taken = 0
@@ -433,7 +434,7 @@ def test_numpy_splitter_gives_the_csv_module_cells() -> None:
                 lines.append("")
                 continue
             width = k if rng.random() > 0.04 else rng.randint(1, 5)
-            chars = ["a", "b", " ", "评", "é", "1", "\U0001f600", ""]
+            chars = ["a", "b", " ", "评", "é", "1", "\U0001f600", "", "\x0b", "\x1c", "\x85", "\u2028"]
             cells = ("".join(rng.choice(chars) for _ in range(rng.randint(0, 4))) for _ in range(width))
             lines.append(delim.join(cells))
         eol = rng.choice(["\n", "\r\n"])
