@@ -589,3 +589,135 @@ def test_docstring_examples_run(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# --------------------------------------------------------------------------- rank bins (issue 16: linear in n)
+
+
+def _brute_ranks(x: np.ndarray, seed: int, samples: int, method: str = "topsis") -> np.ndarray:
+    ws = sample_weights(seed, samples, x.shape[1], None)
+    if method == "vikor":
+        return ranking.rank(methods.vikor(x, ws, T).Q, False)
+    return ranking.rank(methods.topsis(x, ws, T), True)
+
+
+@pytest.mark.parametrize("method", ["topsis", "vikor"])
+@pytest.mark.parametrize(("bins", "chunk_size"), [(3, None), (3, 7), (5, 33), (1, 200)])
+def test_rank_bins_match_brute_force(method: str, bins: int, chunk_size: int | None) -> None:
+    """Binned acceptability counts ranks in rank-percentile bins; the rank statistics (mean, best, worst,
+    P(rank <= k)) are exact; all of it equals a brute-force count of ``ranking.rank`` over the same draws,
+    ties (identical projects) included, whatever the chunking."""
+    x = np.vstack([X, X[1], X[3] * 1.01, X[4] * 0.99, X[1]])  # 9 projects, 1, 5 and 8 identical
+    n, samples, seed = x.shape[0], 400, 8
+    r = monte_carlo(x, W, T, samples, seed=seed, method=method, rank_bins=bins, chunk_size=chunk_size)
+    ranks = _brute_ranks(x, seed, samples, method)
+    edges = (np.arange(bins + 1) * n) // bins
+    assert r.acceptability_form == "binned"
+    np.testing.assert_array_equal(r.rank_bin_edges, edges)
+    counts = np.stack([((ranks > edges[b]) & (ranks <= edges[b + 1])).sum(axis=0) for b in range(bins)], axis=1)
+    np.testing.assert_array_equal(r.rank_acceptability, counts / samples)
+    np.testing.assert_array_equal(r.rank_mean, ranks.mean(axis=0))
+    np.testing.assert_array_equal(r.rank_min, ranks.min(axis=0))
+    np.testing.assert_array_equal(r.rank_max, ranks.max(axis=0))
+    np.testing.assert_array_equal(r.top_k, [1, 3])  # 10 > n is dropped
+    np.testing.assert_array_equal(r.top_k_probability, np.stack([(ranks <= 1).mean(0), (ranks <= 3).mean(0)], 1))
+    np.testing.assert_array_equal(r.first_count, (ranks == 1).sum(axis=0))
+    np.testing.assert_array_equal(r.first_probability, (ranks == 1).mean(axis=0))
+    # quantiles: within the bin that holds the exact one, and inside [best, worst]
+    exact = np.stack([np.quantile(ranks, q, axis=0, method="inverted_cdf") for q in r.quantiles], axis=1)
+    bin_of = np.searchsorted(edges, exact, side="left") - 1
+    assert (r.rank_quantiles > edges[bin_of]).all()
+    assert (r.rank_quantiles <= edges[bin_of + 1]).all()
+    assert (r.rank_quantiles >= r.rank_min[:, None]).all()
+    assert (r.rank_quantiles <= r.rank_max[:, None]).all()
+
+
+def test_full_table_rank_statistics_are_exact() -> None:
+    """With the full table, rank quantiles are the exact inverse-CDF ranks, and the same rank statistics as
+    a binned run of the same draws (and every other field but the acceptability, bit for bit)."""
+    rng = np.random.default_rng(4)
+    x = rng.uniform(1, 10, size=(40, 4))
+    kw = {"samples": 900, "seed": 5, "concentration": 30.0, "grade_bands": [80, 60, 0], "quantile_bins": 500,
+          "quantiles": (0.05, 0.25, 0.5, 0.95)}
+    full = monte_carlo(x, W, T, **kw)
+    binned = monte_carlo(x, W, T, rank_bins=7, chunk_size=100, **kw)
+    ranks = _brute_ranks_dirichlet(x, 5, 900, 30.0)
+    exact = np.stack([np.quantile(ranks, q, axis=0, method="inverted_cdf") for q in full.quantiles], axis=1)
+    assert full.acceptability_form == "full"
+    np.testing.assert_array_equal(full.rank_bin_edges, np.arange(41))
+    np.testing.assert_array_equal(full.rank_quantiles, exact)
+    np.testing.assert_array_equal(full.rank_mean, ranks.mean(axis=0))
+    np.testing.assert_array_equal(full.top_probability(7), (ranks <= 7).mean(axis=0))
+    for name in full.__dataclass_fields__:
+        if name in ("rank_acceptability", "acceptability_form", "rank_bin_edges", "rank_quantiles"):
+            continue
+        a, b = getattr(full, name), getattr(binned, name)
+        if isinstance(a, np.ndarray):
+            assert a.tobytes() == b.tobytes(), name
+    np.testing.assert_allclose(np.add.reduceat(full.rank_acceptability, binned.rank_bin_edges[:-1], axis=1),
+                               binned.rank_acceptability, atol=1e-15)
+
+
+def _brute_ranks_dirichlet(x: np.ndarray, seed: int, samples: int, c: float) -> np.ndarray:
+    ws = sample_weights(seed, samples, x.shape[1], c * W, np.ones(x.shape[1], dtype=bool))
+    return ranking.rank(methods.topsis(x, ws, T), True)
+
+
+def test_rank_bins_executor_and_default_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread pool gives the bits of a serial run; above FULL_ACCEPTABILITY_LIMIT the default is binned
+    (DEFAULT_RANK_BINS bins, LARGE_QUANTILE_BINS score bins) and rank_bins >= n asks for the full table."""
+    import concurrent.futures
+
+    from ppeval.sensitivity import montecarlo as mcmod
+
+    rng = np.random.default_rng(9)
+    x = rng.uniform(1, 10, size=(30, 4))
+    serial = monte_carlo(x, W, T, 500, seed=3, rank_bins=4, chunk_size=60)
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        pooled = monte_carlo(x, W, T, 500, seed=3, rank_bins=4, chunk_size=60, executor=ex)
+    assert_identical(serial, pooled)
+    monkeypatch.setattr(mcmod, "FULL_ACCEPTABILITY_LIMIT", 20)
+    monkeypatch.setattr(mcmod, "DEFAULT_RANK_BINS", 6)
+    auto = monte_carlo(x, W, T, 200, seed=3)
+    assert auto.acceptability_form == "binned"
+    assert auto.rank_acceptability.shape == (30, 6)
+    assert auto.quantile_bins == mcmod.LARGE_QUANTILE_BINS
+    asked = monte_carlo(x, W, T, 200, seed=3, rank_bins=1000)
+    assert asked.acceptability_form == "full"
+    assert asked.rank_acceptability.shape == (30, 30)
+    with pytest.raises(InputError, match="P\\(rank <= 5\\) was not counted"):
+        auto.top_probability(5)
+    np.testing.assert_array_equal(auto.top_probability(30), np.ones(30))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [({"rank_bins": 0}, "rank_bins is 0"), ({"top_k": (0, 3)}, "top_k contains 0"),
+     ({"top_k": ("a",)}, "top_k is"), ({"rank_bins": 2.5}, "rank_bins is 2.5")],
+)
+def test_rank_bin_arguments_checked(kwargs: dict[str, object], fragment: str) -> None:
+    with pytest.raises(InputError, match=fragment.replace("(", "\\(")):
+        monte_carlo(X, W, T, 50, seed=1, **kwargs)
+
+
+def test_wide_problem_bit_identical_across_chunks_and_executor() -> None:
+    """20,000 projects: wide score tiles (products split by columns) and the binned default; chunk sizes that
+    cut tiles and a thread pool give the same bits."""
+    import concurrent.futures
+
+    from ppeval.sensitivity._executor import WIDE_TILE, tile_size
+
+    rng = np.random.default_rng(21)
+    x = rng.uniform(1, 10, size=(20_000, 4))
+    assert tile_size(2 * 20_000) == WIDE_TILE
+    kw = {"samples": 48, "seed": 6, "concentration": 50.0, "grade_bands": [90, 70, 0]}
+    ref = monte_carlo(x, W, T, chunk_size=48, **kw)
+    assert ref.acceptability_form == "binned"
+    assert ref.rank_acceptability.shape == (20_000, 100)
+    for cs in (5, 16, 40):
+        assert_identical(ref, monte_carlo(x, W, T, chunk_size=cs, **kw))
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        assert_identical(ref, monte_carlo(x, W, T, chunk_size=20, executor=ex, **kw))
+    ranks = _brute_ranks_dirichlet(x, 6, 48, 50.0)
+    np.testing.assert_array_equal(ref.rank_min, ranks.min(axis=0))
+    np.testing.assert_array_equal(ref.first_count, (ranks == 1).sum(axis=0))

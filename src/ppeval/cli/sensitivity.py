@@ -74,13 +74,15 @@ def run(args: argparse.Namespace) -> int:
     mc = sens.monte_carlo
     if mc is not None:
         n = len(result.project_ids)
-        top3 = mc.rank_acceptability[:, : min(3, n)].sum(axis=1)
+        top3 = mc.top_probability(3)
+        first, likely = mc.first_probability, mc.likely_rank
+        likely_head = _("most likely rank") if mc.acceptability_form == "full" else _("median rank")
         table = Table(
             title=_("Rank acceptability ({k} weight samples, seed {seed})").format(k=sens.samples, seed=seed),
             title_justify="left",
         )
         for col, just in ((_("rank"), "right"), (_("project"), "left"), (_("name"), "left"), (_("P(rank 1)"), "right"),
-                          (_("P(top 3)"), "right"), (_("most likely rank"), "right"), (_("score mean"), "right"),
+                          (_("P(top 3)"), "right"), (likely_head, "right"), (_("score mean"), "right"),
                           (_("score std"), "right")):
             table.add_column(col, justify=just)  # type: ignore[arg-type]
         scale = 100.0 if result.method != "vikor" else 1.0
@@ -93,9 +95,9 @@ def run(args: argparse.Namespace) -> int:
                 str(int(result.ranks[i])),
                 result.project_ids[i],
                 ctx.project(int(i)),
-                t.num(float(mc.rank_acceptability[i, 0]), 3),
+                t.num(float(first[i]), 3),
                 t.num(float(top3[i]), 3),
-                str(int(np.argmax(mc.rank_acceptability[i])) + 1),
+                str(int(likely[i])),
                 t.num(float(scale * mc.score_mean[i]), 2),
                 t.num(float(scale * mc.score_std[i]), 2),
             )

@@ -37,6 +37,7 @@ __all__ = [
     "SHARE_STEPS",
     "BASE_TOLERANCE",
     "MONTE_CARLO_LIMIT",
+    "RANK_BINS",
     "CRITICAL_LIMIT",
 ]
 
@@ -46,11 +47,16 @@ OAT_STEPS = np.linspace(-0.5, 0.5, 11)
 SHARE_STEPS = np.linspace(0.0, 1.0, 21)
 #: Largest difference between the analyses' base scores and the evaluated scores accepted as equal.
 BASE_TOLERANCE = 1e-9
-#: Above this many projects the Monte Carlo analysis is not run by default: its SMAA-2 rank
-#: acceptability holds n x n cells (0.8 GB at 10,000 projects, 80 GB at 100,000).
+#: Above this many projects the Monte Carlo rank acceptability is kept over
+#: :data:`RANK_BINS` rank-percentile bins instead of every rank: the full SMAA-2 table holds
+#: n x n cells (0.8 GB at 10,000 projects, 80 GB at 100,000). The rank statistics (mean, best,
+#: worst, P(rank 1), P(top 3), P(top 10)) stay exact; rank quantiles are accurate to one bin.
 MONTE_CARLO_LIMIT = 10_000
-#: Above this many projects the critical weight changes are not run by default: the search
-#: rescores every adjacent pair at every step (about 40 s at 2,000 projects, 6 min at 10,000).
+#: Rank bins of the Monte Carlo rank acceptability above :data:`MONTE_CARLO_LIMIT` projects.
+RANK_BINS = 100
+#: Above this many projects the critical weight changes are not run by default for VIKOR: its
+#: search rescores every project for every adjacent pair at every step. WSM, GRA (closed form)
+#: and TOPSIS (closed-form ties, confirmed) are linear in the number of projects and always run.
 CRITICAL_LIMIT = 2_000
 
 
@@ -220,9 +226,13 @@ def analyse_sensitivity(
     Notes
     -----
     Size limits: above :data:`MONTE_CARLO_LIMIT` projects the Monte Carlo
-    analysis, and above :data:`CRITICAL_LIMIT` the critical weight changes,
-    are not run (each would need memory or time growing with the square of
-    the number of projects); ``notes`` says so. Method agreement computes
+    rank acceptability is kept over :data:`RANK_BINS` rank-percentile bins
+    (``monte_carlo.acceptability_form == "binned"``) instead of the ``n x n``
+    table, and ``notes`` says so; the other Monte Carlo outputs (score and
+    grade statistics, exact rank mean, extremes and ``P(rank <= k)``) are the
+    same. Above :data:`CRITICAL_LIMIT` projects the critical weight changes
+    are not run for VIKOR (its scores are not separable: each pair's search
+    rescores every project); ``notes`` says so. Method agreement computes
     PROMETHEE II without pairwise tables above
     :data:`ppeval.sensitivity.agreement.PAIRWISE_LIMIT`. Everything else is
     linear in the number of projects.
@@ -275,17 +285,21 @@ def analyse_sensitivity(
     n, m = matrix.shape
 
     mc = None
-    if samples > 0 and n > MONTE_CARLO_LIMIT:
-        notes.append(
-            f"Monte Carlo analysis not run: {n:,} projects is above {MONTE_CARLO_LIMIT:,} (its rank acceptability "
-            f"holds n x n = {n * n:,} cells); run ppeval.sensitivity.monte_carlo on the projects of interest"
-        )
-    elif samples > 0:
+    if samples > 0:
+        binned = n > MONTE_CARLO_LIMIT
         mc = _try(
             notes, "Monte Carlo analysis", monte_carlo, matrix, weights, types, int(samples),
             concentration=concentration, grade_bands=bands, seed=seed, executor=executor,
-            chunk_size=chunk_size, **common,
+            chunk_size=chunk_size, rank_bins=min(RANK_BINS, n) if binned else n, **common,
         )
+        if mc is not None and binned:
+            notes.append(
+                f"Monte Carlo rank acceptability kept over {RANK_BINS} rank-percentile bins of about "
+                f"{n // RANK_BINS:,} ranks each, not for every rank: {n:,} projects is above {MONTE_CARLO_LIMIT:,} "
+                f"(the full table would hold n x n = {n * n:,} cells); P(rank 1), P(top 3), P(top 10) and the mean, "
+                "best and worst ranks are exact, rank quantiles accurate to one bin; run "
+                "ppeval.sensitivity.monte_carlo with rank_bins=n on the projects of interest for every rank"
+            )
     oat = _try(notes, "One-at-a-time analysis", one_at_a_time, matrix, weights, types,
                values=OAT_STEPS, relative=True, **common) if m >= 2 else None
     base = None
@@ -311,10 +325,10 @@ def analyse_sensitivity(
         if sweep is None:
             sweep_col = -1
     critical = None
-    if n > CRITICAL_LIMIT and m >= 2:
+    if method == "vikor" and n > CRITICAL_LIMIT and m >= 2:
         notes.append(
-            f"Critical weight changes not computed: {n:,} projects is above {CRITICAL_LIMIT:,} (the search "
-            "rescores every adjacent pair of the ranking at every step); run "
+            f"Critical weight changes not computed: {n:,} projects is above {CRITICAL_LIMIT:,} for VIKOR (its scores "
+            "are not separable, so the search rescores every project for every adjacent pair at every step); run "
             "ppeval.sensitivity.critical_weight_changes on the projects of interest"
         )
     elif n >= 2 and m >= 2:

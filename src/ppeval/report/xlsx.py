@@ -87,6 +87,7 @@ TEXT: dict[str, str] = {
     "base_rank": N_("Base rank"),
     "p_first": N_("P(rank 1)"),
     "likely_rank": N_("Most likely rank"),
+    "median_rank": N_("Median rank"),
     "score_mean": N_("Mean score"),
     "score_std": N_("Score std. dev."),
     "p_grade": N_("P({grade})"),
@@ -427,18 +428,20 @@ def _contributions(r: EvaluationResult, system: IndicatorSystem, lang: Language)
 def _sensitivity(r: EvaluationResult, sens: SensitivityAnalysis, lang: Language) -> _Sheet:
     mc = sens.monte_carlo
     assert mc is not None  # noqa: S101 - checked by the caller
-    heads = [_t(k, lang) for k in ("project", "project_name", "base_rank", "p_first", "likely_rank",
+    likely_key = "likely_rank" if mc.acceptability_form == "full" else "median_rank"
+    heads = [_t(k, lang) for k in ("project", "project_name", "base_rank", "p_first", likely_key,
                                    "score_mean", "score_std")]
     grades = r.grade_labels if mc.grade_probability is not None else ()
     heads += [_t("p_grade", lang, grade=_value("grade", g, lang)) for g in grades]
     fmts = {4: _FMT_WEIGHT, 6: _FMT_SCORE, 7: _FMT_SCORE}
     fmts.update({8 + k: _FMT_WEIGHT for k in range(len(grades))})
     sheet = _Sheet("sheet.sensitivity", lang, heads, fmts, most=30)
-    acc = np.asarray(mc.rank_acceptability)
+    first = mc.first_probability
+    likely = mc.likely_rank
     mean100 = sens.to_100(mc.score_mean)
     std100 = 100.0 * np.asarray(mc.score_std)
     for i in np.argsort(r.ranks, kind="stable"):
-        row = [r.project_ids[i], r.project_names[i], int(r.ranks[i]), _num(acc[i, 0]), int(np.argmax(acc[i])) + 1,
+        row = [r.project_ids[i], r.project_names[i], int(r.ranks[i]), _num(first[i]), int(likely[i]),
                _num(mean100[i]), _num(std100[i])]
         if mc.grade_probability is not None:
             row += [_num(x) for x in mc.grade_probability[i]]

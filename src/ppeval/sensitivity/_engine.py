@@ -26,12 +26,15 @@ from ._accumulate import (
     fold_rows,
     limb_split,
     limb_sums,
+    limbs_to_float,
 )
 from ._executor import BLOCK_SIZE, SeedPlan
 from ._kernels import Scorer
 from ._ranks import TileRanker
 
-__all__ = ["WeightSampler", "Job", "Partial", "Totals", "run_chunk", "grade_index", "score_range", "MAX_BINS"]
+__all__ = [
+    "WeightSampler", "Job", "Partial", "RankStats", "Totals", "run_chunk", "grade_index", "score_range", "MAX_BINS",
+]
 
 #: Largest number of histogram bins (the documented limit; each count table is ``n x bins``).
 MAX_BINS = int(np.iinfo(np.int16).max)
@@ -57,6 +60,16 @@ class Job:
     score_hi: float
     grade_asc: FloatArray | None  # grade lower bounds, ascending
     bins: int
+    # rank acceptability cells: position p counts in row rank_bin[p] of the (rank_bins, n) table
+    # (rank_bin = 0..n-1 and rank_bins = n for the full SMAA-2 table)
+    rank_bin: np.ndarray | None = None
+    rank_bins: int = 0
+    top_k: np.ndarray | None = None  # ranks k (ascending) of the P(rank <= k) tallies; binned runs only
+
+    @property
+    def binned(self) -> bool:
+        """Whether rank acceptability is tallied over rank bins (and rank statistics in the tasks)."""
+        return self.rank_bin is not None and self.rank_bins < self.scorer.n
 
 
 @dataclass(frozen=True)
@@ -69,11 +82,64 @@ class Partial:
     d2_sum: FloatArray
     wd_sum: FloatArray
     wd2_sum: FloatArray
-    central: FloatArray
+    central: tuple[np.ndarray, FloatArray]  # (alternatives, limb sums (N_LIMBS, u, m)) of those ranked first
     smin: FloatArray
     smax: FloatArray
     wmin: FloatArray
     wmax: FloatArray
+    ranks_stats: RankStats | None = None
+
+
+@dataclass
+class RankStats:
+    """Exact per-alternative rank statistics of a binned run (0-based ranks; integers, merged in any order).
+
+    ``rank_sum`` int64 sums of the ranks, ``rank_min``/``rank_max`` extremes,
+    ``top`` int64 ``(K, n)`` counts of samples with rank ``< top_k[j]``.
+    """
+
+    rank_sum: np.ndarray
+    rank_min: np.ndarray
+    rank_max: np.ndarray
+    top: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int, k: int) -> RankStats:
+        return cls(
+            rank_sum=np.zeros(n, dtype=np.int64),
+            rank_min=np.full(n, np.iinfo(np.int64).max, dtype=np.int64),
+            rank_max=np.full(n, -1, dtype=np.int64),
+            top=np.zeros((k, n), dtype=np.int64),
+        )
+
+    def add_tile(self, rk: np.ndarray, top_k: np.ndarray) -> None:
+        """Add the ranks ``rk`` ``(t, n)`` (0-based, per alternative) of ``t`` samples."""
+        self.rank_sum += rk.sum(axis=0, dtype=np.int64)
+        np.minimum(self.rank_min, rk.min(axis=0), out=self.rank_min)
+        np.maximum(self.rank_max, rk.max(axis=0), out=self.rank_max)
+        for j, k in enumerate(top_k.tolist()):
+            self.top[j] += np.count_nonzero(rk < k, axis=0)
+
+    def merge(self, other: RankStats) -> None:
+        self.rank_sum += other.rank_sum
+        np.minimum(self.rank_min, other.rank_min, out=self.rank_min)
+        np.maximum(self.rank_max, other.rank_max, out=self.rank_max)
+        self.top += other.top
+
+
+def _sparse_sums(alts: np.ndarray, rows: FloatArray) -> tuple[np.ndarray, FloatArray]:
+    """Exact sums of the limb rows ``rows`` ``(N_LIMBS, K, m)`` per distinct alternative of ``alts`` ``(K,)``.
+
+    Returns the sorted distinct alternatives and their sums ``(N_LIMBS, u, m)``
+    (limbs are integer-valued, so the sums are exact in any order).
+    """
+    u, inv = np.unique(alts, return_inverse=True)
+    m = rows.shape[2]
+    out = np.zeros((N_LIMBS, u.size, m))
+    cells = (inv.reshape(-1)[:, None] * m + np.arange(m)).reshape(-1)  # 1-D add.at: numpy's fast path
+    for level in range(N_LIMBS):
+        np.add.at(out[level].reshape(-1), cells, rows[level].reshape(-1))
+    return u.astype(np.int64), out
 
 
 def grade_index(s: FloatArray, grade_asc: FloatArray, higher_is_better: bool) -> np.ndarray:
@@ -99,14 +165,19 @@ class _TaskTally:
     transfer of 64-bit indices), for the merge. Both give exact counts.
     """
 
-    def __init__(self, k: int, cols: int, width: int, unsigned: bool = False) -> None:
-        self.size = cols * width
+    def __init__(
+        self, k: int, cols: int, width: int, unsigned: bool = False, offset: np.ndarray | None = None,
+        size: int | None = None,
+    ) -> None:
+        # offset/size: other column-to-cell maps (several columns sharing a table row: binned ranks)
+        self.size = cols * width if size is None else size
         self.dense = self.size <= k * cols
         if self.size < 2**31:
             self.dtype: type[np.integer] = np.uint32 if unsigned else np.int32
         else:
             self.dtype = np.int64
-        self.offset = (np.arange(cols, dtype=np.int64) * width).astype(self.dtype)
+        base = np.arange(cols, dtype=np.int64) * width if offset is None else offset
+        self.offset = base.astype(self.dtype)
         self.codes = np.empty((k, cols), dtype=self.dtype)
         self._moved: list[tuple[np.ndarray, np.ndarray]] = []
 
@@ -181,19 +252,28 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     n, m, t_size = sc.n, job.m, job.tile
     k = stop - start
     n_bins = job.bins
-    rank_tally = _TaskTally(k, n, n, unsigned=True)  # position p, alternative i: cell p n + i
+    binned = job.binned
+    if job.rank_bin is None:  # full SMAA-2 table: position p, alternative i -> cell p n + i
+        rank_bin = np.arange(n, dtype=np.int64)
+        rank_tally = _TaskTally(k, n, n, unsigned=True)
+    else:  # rank bins: position p, alternative i -> cell rank_bin[p] n + i
+        rank_bin = job.rank_bin.astype(np.int64)
+        rank_tally = _TaskTally(k, n, n, unsigned=True, offset=rank_bin * n, size=job.rank_bins * n)
     bin_tally = _TaskTally(k, n, n_bins)  # alternative i, bin b: cell i B + b
     n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
     grade_tally = _TaskTally(k, n, n_grades) if n_grades else None
     wbin_tally = _TaskTally(k, m, n_bins)
     positions = np.arange(n)
-    criteria = np.arange(m)
     moments = _TileMoments(t_size, n)
     ranker = TileRanker(t_size, n, sc.higher_is_better)
     work = sc.workspace(t_size)
+    top_k = job.top_k if job.top_k is not None else np.zeros(0, dtype=np.int64)
+    stats = RankStats.empty(n, top_k.size) if binned else None
+    rk = np.empty((t_size, n), dtype=np.int64) if binned else np.empty((0, n), dtype=np.int64)
     wd_sum = np.zeros((N_LIMBS, m))
     wd2_sum = np.zeros((N_LIMBS, m))
-    central = np.zeros((N_LIMBS, n, m))
+    first_alt_parts: list[np.ndarray] = []
+    first_limb_parts: list[FloatArray] = []
     smin = np.full(n, np.inf)
     smax = np.full(n, -np.inf)
     wmin = np.full(m, np.inf)
@@ -234,10 +314,15 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             first_alts = order[:, 0].astype(np.intp)
         else:  # tied scores share the rank of the first of them
             rows, cols = np.nonzero(pos != positions)
-            rank_tally.move((rows + dst.start) * n + cols, pos[rows, cols] * n + order[rows, cols])
+            rank_tally.move((rows + dst.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols].astype(np.intp)
-        np.add(order, rank_tally.offset, out=order)  # cell p n + alternative
+        if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
+            r_alt = rk[: s.shape[0]]
+            src = np.broadcast_to(positions, order.shape) if pos is None else pos
+            np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
+            stats.add_tile(r_alt, top_k)
+        np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
         bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dst], moments.d)
         if grade_tally is not None and job.grade_asc is not None:
             np.add(grade_index(s, job.grade_asc, sc.higher_is_better), grade_tally.offset,
@@ -247,12 +332,14 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         wd_sum += limb_sums(wd)
         wd *= wd
         wd2_sum += limb_sums(wd)
-        limbs = limb_split(w[first_rows])
-        cells = (first_alts[:, None] * m + criteria).reshape(-1)  # 1-D add.at: numpy's fast path
-        for level in range(N_LIMBS):
-            np.add.at(central[level].reshape(-1), cells, limbs[level].reshape(-1))
+        first_alt_parts.append(first_alts)
+        first_limb_parts.append(limb_split(w[first_rows]))
         np.minimum(wmin, w.min(axis=0), out=wmin)
         np.maximum(wmax, w.max(axis=0), out=wmax)
+    if first_alt_parts:
+        central = _sparse_sums(np.concatenate(first_alt_parts), np.concatenate(first_limb_parts, axis=1))
+    else:  # pragma: no cover - a task has at least one sample
+        central = (np.zeros(0, dtype=np.int64), np.zeros((N_LIMBS, 0, m)))
     return Partial(
         ranks=rank_tally.payload(),
         score_bins=bin_tally.payload(),
@@ -267,6 +354,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         smax=smax,
         wmin=wmin,
         wmax=wmax,
+        ranks_stats=stats,
     )
 
 
@@ -280,17 +368,23 @@ class Totals:
     d2_sum: FloatArray
     wd_sum: FloatArray
     wd2_sum: FloatArray
-    central: FloatArray
+    central_alts: np.ndarray  # alternatives ranked first in some sample, ascending
+    central: FloatArray  # their limb sums of the weights, (N_LIMBS, u, m)
     smin: FloatArray
     smax: FloatArray
     wmin: FloatArray
     wmax: FloatArray
+    ranks_stats: RankStats | None = None
     count: int = field(default=0)
 
     @classmethod
-    def empty(cls, n: int, m: int, bins: int, n_grades: int | None) -> Totals:
+    def empty(
+        cls, n: int, m: int, bins: int, n_grades: int | None, rank_bins: int | None = None, top_k: int = 0
+    ) -> Totals:
+        """Empty totals; ``rank_bins`` (default ``n``: the full table) rows of rank acceptability counts."""
+        rows = n if rank_bins is None else rank_bins
         return cls(
-            ranks=Tally.zeros(n, n),
+            ranks=Tally.zeros(rows, n),
             score_bins=Tally.zeros(n, bins),
             grades=None if n_grades is None else Tally.zeros(n, n_grades),
             weight_bins=Tally.zeros(m, bins),
@@ -298,11 +392,13 @@ class Totals:
             d2_sum=np.zeros((N_LIMBS, n)),
             wd_sum=np.zeros((N_LIMBS, m)),
             wd2_sum=np.zeros((N_LIMBS, m)),
-            central=np.zeros((N_LIMBS, n, m)),
+            central_alts=np.zeros(0, dtype=np.int64),
+            central=np.zeros((N_LIMBS, 0, m)),
             smin=np.full(n, np.inf),
             smax=np.full(n, -np.inf),
             wmin=np.full(m, np.inf),
             wmax=np.full(m, -np.inf),
+            ranks_stats=RankStats.empty(n, top_k) if rows < n else None,
         )
 
     def merge(self, p: Partial) -> None:
@@ -315,12 +411,30 @@ class Totals:
         self.d2_sum += p.d2_sum
         self.wd_sum += p.wd_sum
         self.wd2_sum += p.wd2_sum
-        self.central += p.central
+        self._merge_central(*p.central)
+        if self.ranks_stats is not None and p.ranks_stats is not None:
+            self.ranks_stats.merge(p.ranks_stats)
         np.minimum(self.smin, p.smin, out=self.smin)
         np.maximum(self.smax, p.smax, out=self.smax)
         np.minimum(self.wmin, p.wmin, out=self.wmin)
         np.maximum(self.wmax, p.wmax, out=self.wmax)
         self.count += 1
+
+    def _merge_central(self, alts: np.ndarray, sums: FloatArray) -> None:
+        """Add a task's sparse central-weight limb sums (exact: integer-valued limbs)."""
+        if alts.size == 0:
+            return
+        union = np.union1d(self.central_alts, alts)
+        out = np.zeros((N_LIMBS, union.size, self.central.shape[2]))
+        out[:, np.searchsorted(union, self.central_alts)] = self.central
+        out[:, np.searchsorted(union, alts)] += sums
+        self.central_alts, self.central = union, out
+
+    def central_sums(self, n: int) -> FloatArray:
+        """The central-weight sums ``(n, m)`` (rows of alternatives never ranked first are zero)."""
+        out = np.zeros((n, self.central.shape[2]))
+        out[self.central_alts] = limbs_to_float(self.central)
+        return out
 
 
 def score_range(scorer: Scorer) -> tuple[float, float]:

@@ -59,6 +59,10 @@ BLOCK_SIZE = 1024
 MAX_TILE = 1024
 #: Float64 values per score tile at most (``tile * columns <= TILE_FLOATS``, 4 MiB: cache-sized).
 TILE_FLOATS = 1 << 19
+#: Rows of the score tiles of wide problems (see :func:`tile_size`).
+WIDE_TILE = 16
+#: Float64 values per score tile of a wide problem at most (32 MiB).
+WIDE_TILE_FLOATS = 1 << 22
 #: Float64 values of per-sample buffers per default chunk (``chunk * n ~ 64 MiB``).
 CHUNK_FLOATS = 1 << 23
 #: Tasks submitted to an executor and not yet collected, at most.
@@ -110,11 +114,21 @@ class SeedPlan:
 def tile_size(columns: int) -> int:
     """Rows per score tile for a kernel producing ``columns`` values per sample.
 
-    The largest power of two ``<= MAX_TILE`` with ``tile * columns <= TILE_FLOATS``
-    (at least 1). It divides :data:`BLOCK_SIZE`.
+    The largest power of two ``<= MAX_TILE`` with ``tile * columns <= TILE_FLOATS``.
+    When that is below :data:`WIDE_TILE` rows (tens of thousands of
+    alternatives), the largest power of two ``<= WIDE_TILE`` with
+    ``tile * columns <= WIDE_TILE_FLOATS`` instead (at least 1): every tile's
+    matrix product reads the whole prepared matrix (``columns x m`` values,
+    80 MB at 100,000 alternatives), so one or two rows per tile would make the
+    run memory-bound. It divides :data:`BLOCK_SIZE`.
     """
     t = MAX_TILE
     while t > 1 and t * columns > TILE_FLOATS:
+        t //= 2
+    if t >= WIDE_TILE:
+        return t
+    t = WIDE_TILE
+    while t > 1 and t * columns > WIDE_TILE_FLOATS:
         t //= 2
     return t
 

@@ -157,6 +157,9 @@ class Scorer:
 #: OpenBLAS runs a product ``(M, K) @ (K, N)`` on one thread when ``M N K`` is at most
 #: ``65536 * GEMM_MULTITHREAD_THRESHOLD`` (4 by default); see :func:`single_thread_matmul`.
 _ONE_THREAD_MNK = 65536 * 4
+#: Products with more output values than a score tile of the default size (``TILE_FLOATS``) are split by
+#: columns rather than rows (wide tiles of large problems; smaller products keep their split and their bits).
+_WIDE_PRODUCT = 1 << 19
 
 
 def single_thread_matmul(a: FloatArray, b: FloatArray, out: FloatArray | None) -> FloatArray:
@@ -175,6 +178,13 @@ def single_thread_matmul(a: FloatArray, b: FloatArray, out: FloatArray | None) -
     n_cols = b.shape[1]
     if out is None:
         out = np.empty((m_rows, n_cols))
+    if m_rows * n_cols > _WIDE_PRODUCT and m_rows > 1:
+        # a wide tile (tens of thousands of alternatives, several samples): blocks of columns, so the
+        # prepared matrix is read once per tile rather than once per row; the split depends on the shapes only
+        cols = max(1, (_ONE_THREAD_MNK - 1) // max(k * m_rows, 1))
+        for c0 in range(0, n_cols, cols):
+            np.matmul(a, b[:, c0 : c0 + cols], out=out[:, c0 : c0 + cols])
+        return out
     step = max(1, (_ONE_THREAD_MNK - 1) // max(k * n_cols, 1))
     if step >= m_rows:
         return np.matmul(a, b, out=out)
@@ -270,6 +280,58 @@ def prepared_rows(
     return np.asarray(fn(matrix, types), dtype=np.float64)
 
 
+def _unique_rows_by_sort(sub: FloatArray) -> tuple[FloatArray, IntArray | None]:
+    uniq, index, inverse = np.unique(sub, axis=0, return_index=True, return_inverse=True)
+    if uniq.shape[0] == sub.shape[0]:
+        return sub, None
+    # keep first-occurrence order so the kernel's column order follows the input
+    order = np.argsort(index, kind="stable")
+    remap = np.empty_like(order)
+    remap[order] = np.arange(order.size)
+    inv: IntArray = remap[np.asarray(inverse).reshape(-1)].astype(np.int64)
+    return uniq[order], inv
+
+
+def unique_rows(sub: FloatArray) -> tuple[FloatArray, IntArray | None]:
+    """Distinct rows of ``sub`` in first-occurrence order, and each row's index among them (None: all distinct).
+
+    Rows are grouped by a 64-bit hash of their bytes (one integer sort
+    instead of a sort of whole rows); rows sharing a hash are compared
+    exactly, and a true collision falls back to ``np.unique(axis=0)``, so the
+    grouping is exact. ``-0.0`` and ``0.0`` count as equal, as in ``np.unique``.
+    """
+    n = sub.shape[0]
+    if n < 2:
+        return sub, None
+    bits = np.ascontiguousarray(sub + 0.0).view(np.uint64)  # + 0.0: one bit pattern for zero
+    h = np.zeros(n, dtype=np.uint64)
+    mult, shift = np.uint64(0x9E3779B97F4A7C15), np.uint64(29)
+    step = max(1, (1 << 20) // max(bits.shape[1], 1))
+    for r0 in range(0, n, step):  # blocks of rows, transposed so each column is contiguous
+        cols = bits[r0 : r0 + step].T.copy()
+        hb = h[r0 : r0 + step]
+        for col in cols:  # criteria; uint64 arithmetic wraps
+            hb ^= col
+            hb *= mult
+            hb ^= hb >> shift
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    same = hs[1:] == hs[:-1]
+    if not same.any():
+        return sub, None
+    start = np.concatenate([[True], ~same])
+    group = np.cumsum(start) - 1  # group of each sorted position
+    rep = order[np.flatnonzero(start)]  # each group's first row (stable sort: its smallest index)
+    rep_of = rep[group]  # representative of each sorted position
+    dup = np.flatnonzero(order != rep_of)
+    if not (bits[order[dup]] == bits[rep_of[dup]]).all():  # pragma: no cover - a 64-bit hash collision
+        return _unique_rows_by_sort(sub)
+    firsts = np.sort(rep)
+    inv = np.empty(n, dtype=np.int64)
+    inv[order] = np.searchsorted(firsts, rep_of)
+    return sub[firsts], inv
+
+
 def build_scorer(
     matrix: FloatArray,
     types: IntArray,
@@ -298,18 +360,7 @@ def build_scorer(
         sub = rows[:, support]
     if not np.isfinite(sub).all():  # pragma: no cover - normalisations reject such input
         raise InputError("matrix leads to non-finite normalised values")
-    uniq, index, inverse = np.unique(sub, axis=0, return_index=True, return_inverse=True)
-    inv: IntArray | None
-    if uniq.shape[0] == n:
-        inv = None
-        u_rows = sub
-    else:
-        # keep first-occurrence order so the kernel's column order follows the input
-        order = np.argsort(index, kind="stable")
-        u_rows = uniq[order]
-        remap = np.empty_like(order)
-        remap[order] = np.arange(order.size)
-        inv = remap[np.asarray(inverse).reshape(-1)].astype(np.int64)
+    u_rows, inv = unique_rows(sub)
     n_u = u_rows.shape[0]
     if method == "topsis":
         m_s = int(support.sum())

@@ -92,13 +92,14 @@ class CriticalWeightsResult:
     normalization : str or None
     higher_is_better : bool
     exact : bool
-        True for WSM (closed form); False for the bracket-and-bisect search.
+        True for WSM and GRA (the reported weight is the exact tie); False for
+        TOPSIS and VIKOR (it lies ``tolerance`` beyond the change point).
     tolerance : float
-        Search only: the reported weight lies ``tolerance`` beyond a weight
-        (closer to the base) at which the change does not show (0 for the
-        closed form, whose reported weight is the exact tie).
+        TOPSIS and VIKOR: the reported weight lies ``tolerance`` beyond a
+        weight (closer to the base) at which the change does not show (0 for
+        WSM and GRA, whose reported weight is the exact tie).
     grid : int
-        Grid points per direction of the search (0 for the closed form).
+        Grid points per direction of the VIKOR search (0 otherwise: no grid).
     """
 
     top: CriticalChanges
@@ -131,18 +132,25 @@ def _finish(
     wk = np.broadcast_to(weights.reshape((-1,) + (1,) * (len(shape) - 1)), shape)
     ok = feasible & (new_weight < 1.0)
     nw = np.where(ok, new_weight, 0.0)
-    change = np.where(ok, nw - wk, 0.0)
-    ts = np.divide(nw - wk, 1.0 - nw, out=np.zeros(shape), where=ok)
+    # in place where possible: the pair arrays are (m, 2, n - 1), 80 MB each at 100,000 projects x 50
+    change = np.subtract(nw, wk, out=np.zeros(shape), where=ok)
+    den = np.subtract(1.0, nw)
+    ts = np.divide(change, den, out=np.zeros(shape), where=ok)
+    del den
     rel_ok = ok & (wk > 0.0)
-    rel = np.divide(100.0 * ts, wk, out=np.zeros(shape), where=rel_ok)
+    rel = np.multiply(ts, 100.0)
+    np.divide(rel, wk, out=rel, where=rel_ok)
+    rel[~rel_ok] = 0.0
+    tk = np.full(shape, -1, dtype=np.int64)
+    np.copyto(tk, taker, where=ok)
     return CriticalChanges(
-        feasible=readonly(ok.copy()),
+        feasible=readonly(ok),
         new_weight=readonly(nw),
         change=readonly(change),
         ts_change=readonly(ts),
         relative_percent=readonly(rel),
         relative_defined=readonly(rel_ok),
-        taker=readonly(np.where(ok, taker, -1).astype(np.int64)),
+        taker=readonly(tk),
     )
 
 
@@ -411,6 +419,231 @@ def _search(
     return top, pairs
 
 
+# --------------------------------------------------------------------------- TOPSIS closed form
+
+
+def _first_crossing(c2: FloatArray, c1: FloatArray, c0: FloatArray, x0: float, up: bool) -> FloatArray:
+    """First ``x`` beyond ``x0`` (increasing ``x`` if ``up``, else decreasing to 0) where ``h(x) > 0`` begins.
+
+    ``h(x) = c2 x^2 + c1 x + c0``; a crossing is a real root ``r`` where ``h``
+    turns positive in the direction of travel (``h'(r) > 0`` going up,
+    ``< 0`` going down). NaN where there is none. Roots by the stable
+    formula (Press et al., *Numerical Recipes*, 3rd ed., 5.6); roots within a
+    relative ``1e-9`` of ``x0`` count (a tie at the base).
+    """
+    disc = c1 * c1 - 4.0 * c2 * c0
+    quad = c2 != 0.0
+    real = quad & (disc >= 0.0)
+    sq = np.sqrt(np.where(real, disc, 0.0))
+    qq = -0.5 * (c1 + np.copysign(sq, c1))
+    roots = np.full((2, c2.size), np.nan)
+    np.divide(qq, c2, out=roots[0], where=real)
+    np.divide(c0, qq, out=roots[1], where=real & (qq != 0.0))
+    lin = ~quad & (c1 != 0.0)
+    np.divide(-c0, c1, out=roots[0], where=lin)
+    slope = 2.0 * c2 * roots + c1
+    slack = 1e-9 * x0 if np.isfinite(x0) else 0.0
+    if up:
+        ok = (roots >= x0 - slack) & (slope > 0.0)
+        out: FloatArray = np.where(ok, roots, np.inf).min(axis=0)
+        out[~np.isfinite(out)] = np.nan
+        return np.maximum(out, x0)
+    ok = (roots <= x0 + slack) & (roots >= 0.0) & (slope < 0.0)
+    out = np.where(ok, roots, -np.inf).max(axis=0)
+    out[~np.isfinite(out)] = np.nan
+    return np.minimum(out, x0)
+
+
+def _closeness(t: FloatArray, a: FloatArray, big_a: FloatArray, b: FloatArray, big_b: FloatArray) -> FloatArray:
+    """TOPSIS closeness on the path: ``D+^2 = t^2 a + (1 - t)^2 A``, ``D-^2 = t^2 b + (1 - t)^2 B``."""
+    t2 = t * t
+    r2 = (1.0 - t) * (1.0 - t)
+    dp = np.sqrt(t2 * a + r2 * big_a)
+    dm = np.sqrt(t2 * b + r2 * big_b)
+    den = dp + dm
+    out: FloatArray = np.divide(dm, den, out=np.full(den.shape, 0.5), where=den > 0.0)
+    return out
+
+
+def _refine(u_star: FloatArray, span: float, tol: float, margin: Any) -> tuple[BoolArray, FloatArray]:
+    """Bracket every candidate ``u*`` by ``f(lo) <= 0 < f(hi)``, shrink below ``tol / 2``, pick the report point.
+
+    The bracket starts ``tol / 4`` either side of ``u*`` (in weight units) and
+    widens 64-fold until it holds a sign change of ``margin`` (at most 8
+    times: the whole path); entries where none shows are infeasible (the
+    closed-form crossing is below rounding). Returns ``(found, u_report)``.
+    """
+    k = u_star.size
+    found = np.zeros(k, dtype=bool)
+    u_rep = np.zeros(k)
+    if k == 0:
+        return found, u_rep
+    idx_all = np.arange(k)
+    lo = np.zeros(k)
+    hi = np.zeros(k)
+    f_lo = np.zeros(k)
+    f_hi = np.zeros(k)
+    todo = idx_all
+    delta = tol / (4.0 * span)
+    for _ in range(8):
+        lo[todo] = np.clip(u_star[todo] - delta, 0.0, 1.0)
+        hi[todo] = np.clip(u_star[todo] + delta, 0.0, 1.0)
+        f_lo[todo] = margin(todo, lo[todo])
+        f_hi[todo] = margin(todo, hi[todo])
+        ok = (f_lo[todo] <= 0.0) & (f_hi[todo] > 0.0)
+        found[todo[ok]] = True
+        todo = todo[~ok]
+        if todo.size == 0:
+            break
+        delta *= 64.0
+    sel = np.flatnonzero(found)
+    if sel.size == 0:
+        return found, u_rep
+    width = np.full(sel.size, span)
+
+    def sub_margin(i: IntArray, u: FloatArray) -> FloatArray:
+        out: FloatArray = margin(sel[i], u)
+        return out
+
+    a, b = _illinois(lo[sel], hi[sel], f_lo[sel], f_hi[sel], width, 0.5 * tol, sub_margin)
+    u_rep[sel] = _report_point(a, b, width, tol, sub_margin)
+    return found, u_rep
+
+
+def _topsis_direction(
+    wk: float,
+    d: int,
+    span: float,
+    rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    leader: int,
+    others: IntArray,
+    upper: IntArray,
+    lower: IntArray,
+    tol: float,
+) -> tuple[tuple[float, int] | None, IntArray, FloatArray]:
+    """One criterion and direction of :func:`_topsis_closed_form`.
+
+    ``rows`` are ``(a, A, b, B)`` of every alternative for this criterion.
+    Returns the top change ``(new weight, taker)`` or None, and the pairs
+    found with their new weights.
+    """
+    a, aa, b, bb = rows
+    x0 = (wk / (1.0 - wk)) ** 2 if wk < 1.0 else np.inf
+
+    def path_t(u: FloatArray) -> FloatArray:
+        out: FloatArray = wk + u * (1.0 - wk) if d == 0 else wk - u * wk
+        return out
+
+    def to_u(x: FloatArray) -> FloatArray:
+        r = np.sqrt(x)
+        inf = np.isinf(r)
+        t = np.where(inf, 1.0, r / (1.0 + np.where(inf, 0.0, r)))
+        u = (t - wk) / (1.0 - wk) if d == 0 else (wk - t) / wk
+        out: FloatArray = np.clip(u, 0.0, 1.0)
+        return out
+
+    def coefficients(i: Any, j: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        c2 = a[i] * b[j] - a[j] * b[i]
+        c1 = a[i] * bb[j] + aa[i] * b[j] - a[j] * bb[i] - aa[j] * b[i]
+        c0 = aa[i] * bb[j] - aa[j] * bb[i]
+        return c2, c1, c0
+
+    top: tuple[float, int] | None = None
+    if others.size:  # every other alternative j against the leader
+        xs = _first_crossing(*coefficients(leader, others), x0, d == 0)
+        has = ~np.isnan(xs)
+        if has.any():
+
+            def top_margin(_idx: IntArray, u: FloatArray) -> FloatArray:
+                c = _closeness(path_t(u)[:, None], a[None, :], aa[None, :], b[None, :], bb[None, :])
+                lead = c[:, leader].copy()
+                c[:, leader] = -np.inf
+                out: FloatArray = c.max(axis=1) - lead
+                return out
+
+            ok, u_rep = _refine(np.array([float(to_u(xs[has]).min())]), span, tol, top_margin)
+            if ok[0]:
+                t_rep = path_t(u_rep)
+                c = _closeness(t_rep, a, aa, b, bb)
+                c[leader] = -np.inf
+                top = (float(t_rep[0]), int(np.argmax(c)))
+    found = np.zeros(0, dtype=np.int64)
+    new_t = np.zeros(0)
+    if upper.size:
+        xs = _first_crossing(*coefficients(upper, lower), x0, d == 0)
+        cand = np.flatnonzero(~np.isnan(xs))
+        if cand.size:
+            ui, uj = upper[cand], lower[cand]
+
+            def pair_margin(idx: IntArray, u: FloatArray) -> FloatArray:
+                t = path_t(u)
+                i, j = ui[idx], uj[idx]
+                out: FloatArray = _closeness(t, a[j], aa[j], b[j], bb[j]) - _closeness(t, a[i], aa[i], b[i], bb[i])
+                return out
+
+            ok, u_rep = _refine(to_u(xs[cand]), span, tol, pair_margin)
+            found = cand[ok]
+            new_t = path_t(u_rep[ok])
+    return top, found, new_t
+
+
+def _topsis_closed_form(
+    problem: Problem, scorer: Scorer, order: IntArray, tol: float
+) -> tuple[CriticalChanges, CriticalChanges]:
+    """TOPSIS critical changes from the quadratic whose roots are the ties on the path, then confirmed.
+
+    On the path ``w_k = t``, ``w_j = p_j (1 - t)`` (``p`` the other weights'
+    proportions), ``(D+_i)^2 = t^2 a_i + (1 - t)^2 A_i`` with ``a_i = (r_ik - r+_k)^2``
+    and ``A_i = Σ_{j≠k} p_j^2 (r_ij - r+_j)^2`` (likewise ``D-`` with ``b``,
+    ``B``); ``C_j > C_i`` iff ``D+_i D-_j > D+_j D-_i``, i.e. with
+    ``x = (t / (1 - t))^2``::
+
+        h(x) = (x a_i + A_i)(x b_j + B_j) - (x a_j + A_j)(x b_i + B_i) > 0,
+
+    a quadratic in ``x`` (``x`` grows with ``t``). Its first root beyond the
+    base where ``h`` turns positive is the tie; the reported point is then
+    bracketed and placed ``tol`` beyond the last unchanged weight, as by the
+    search (:func:`_refine`). Linear work in the number of alternatives per
+    criterion and direction.
+    """
+    w = problem.weights
+    m, n = problem.m, problem.n
+    n_u = scorer.n_unique
+    g_plus = scorer.rhs[:, :n_u]
+    g_minus = scorer.rhs[:, n_u:]
+    if scorer.inverse is not None:
+        g_plus = g_plus[:, scorer.inverse]
+        g_minus = g_minus[:, scorer.inverse]
+    # proportions of the other criteria on each criterion's path (shared equally when w_k = 1, as oat_weights)
+    prop = oat_weights(w, np.arange(m), np.zeros((m, 1)))[:, 0, :]  # (m, m): row k = weights at w_k = 0
+    p2 = prop * prop
+    big_plus = p2 @ g_plus  # (m, n): A per criterion
+    big_minus = p2 @ g_minus
+    leader = int(order[0])
+    upper, lower = order[:-1], order[1:]
+    q = upper.size
+    others = np.delete(np.arange(n, dtype=np.int64), leader)
+    top_feasible = np.zeros((m, 2), dtype=bool)
+    top_new = np.zeros((m, 2))
+    top_taker = np.full((m, 2), -1, dtype=np.int64)
+    pair_feasible = np.zeros((m, 2, q), dtype=bool)
+    pair_new = np.zeros((m, 2, q))
+    for k in range(m):  # criteria: each step is vectorised over the alternatives
+        wk = float(w[k])
+        rows = (g_plus[k], big_plus[k], g_minus[k], big_minus[k])
+        for d, span in ((0, 1.0 - wk), (1, wk)):
+            if span <= 0.0:
+                continue
+            top, pair_ok, pair_t = _topsis_direction(wk, d, span, rows, leader, others, upper, lower, tol)
+            if top is not None:
+                top_feasible[k, d] = True
+                top_new[k, d], top_taker[k, d] = top
+            pair_feasible[k, d, pair_ok] = True
+            pair_new[k, d, pair_ok] = pair_t
+    pair_taker = np.broadcast_to(lower, (m, 2, q)).copy()
+    return _finish(w, top_feasible, top_new, top_taker), _finish(w, pair_feasible, pair_new, pair_taker)
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -440,13 +673,14 @@ def critical_weight_changes(
     method : {"wsm", "topsis", "vikor", "gra"}, default "wsm"
         WSM and GRA (a weighted sum of grey coefficients that do not depend
         on the weights) use the closed form of Triantaphyllou & Sánchez
-        (1997); TOPSIS and VIKOR a bracket-and-bisect search along the same path.
+        (1997); TOPSIS the ties on the same path in closed form (roots of a
+        quadratic), confirmed by bracketing; VIKOR a bracket-and-bisect search.
     normalization, bounds, v, rho
         Scoring as in :func:`ppeval.sensitivity.monte_carlo`.
     grid : int, default 64
-        Search only: grid points per direction used to bracket the first change.
+        VIKOR only: grid points per direction used to bracket the first change.
     tol : float, default 1e-10
-        Search only: width of the final bracket in units of the weight.
+        TOPSIS and VIKOR: width of the final bracket in units of the weight.
 
     Returns
     -------
@@ -480,7 +714,24 @@ def critical_weight_changes(
     for a pair, its own. The reported point is the tie; any further change
     reverses the pair.
 
-    *TOPSIS, VIKOR (search).* No closed form exists. For each criterion and
+    *TOPSIS (closed form, confirmed).* On the path ``w_k = t``, the other
+    weights ``p_j (1 - t)`` keeping their proportions ``p``,
+    ``(D+_i)^2 = t^2 a_i + (1 - t)^2 A_i`` with ``a_i = (r_ik - r+_k)^2`` and
+    ``A_i = Σ_{j≠k} p_j^2 (r_ij - r+_j)^2``, likewise ``D-`` (``b``, ``B``);
+    ``C_j > C_i`` iff ``D+_i D-_j > D+_j D-_i``, so with ``x = (t / (1 - t))^2``
+    the lower ``A_j`` is ahead of ``A_i`` exactly where
+
+    .. math:: h(x) = (x a_i + A_i)(x b_j + B_j) - (x a_j + A_j)(x b_i + B_i) > 0,
+
+    a quadratic in ``x``. Its first root beyond the base at which ``h``
+    turns positive is the tie (for the top: the nearest over all rivals).
+    The tie is then bracketed by the scores on the path and the reported
+    weight placed as by the search below (``tol`` beyond the last weight at
+    which no change shows). Nothing is missed between grid points, and the
+    work is linear in the number of alternatives (all pairs of a criterion
+    and direction at once), so it runs on 100,000 alternatives.
+
+    *VIKOR (search).* No closed form exists. For each criterion and
     direction, ``grid`` points along the path bracket the first weight at
     which the target changes (another alternative strictly ahead of the
     leader, or the lower alternative of a pair strictly ahead of the upper),
@@ -536,13 +787,18 @@ def critical_weight_changes(
     )
     base = scorer.tile_scores(problem.weights[None, :])[0]
     order = _base_order(base, problem.higher_is_better)
+    searched = False
     if problem.method in LINEAR_METHODS:  # WSM, and GRA (a weighted sum of grey coefficients)
         a = prepared_rows(
             problem.matrix, problem.types, problem.method, problem.kernel_normalization, problem.bounds, problem.rho
         )
         top, pairs = _wsm_closed_form(problem, a, order)
         exact = True
+    elif problem.method == "topsis":
+        top, pairs = _topsis_closed_form(problem, scorer, order, tl)
+        exact = False
     else:
+        searched = True
         top, pairs = _search(problem, scorer, order, g, tl)
         exact = False
     pair_alts = np.stack([order[:-1], order[1:]], axis=1).astype(np.int64)
@@ -563,5 +819,5 @@ def critical_weight_changes(
         higher_is_better=problem.higher_is_better,
         exact=exact,
         tolerance=0.0 if exact else tl,
-        grid=0 if exact else g,
+        grid=g if searched else 0,
     )

@@ -36,7 +36,56 @@ from ._executor import (
 )
 from ._kernels import build_scorer
 
-__all__ = ["MonteCarloResult", "monte_carlo", "run_monte_carlo"]
+__all__ = [
+    "MonteCarloResult",
+    "monte_carlo",
+    "run_monte_carlo",
+    "FULL_ACCEPTABILITY_LIMIT",
+    "DEFAULT_RANK_BINS",
+    "LARGE_QUANTILE_BINS",
+    "rank_bin_edges",
+]
+
+#: Up to this many alternatives the default rank acceptability is the full ``n x n`` SMAA-2 table;
+#: above it, :data:`DEFAULT_RANK_BINS` rank-percentile bins (``n x B`` cells: memory linear in ``n``).
+FULL_ACCEPTABILITY_LIMIT = 10_000
+#: Rank bins of the binned form (percentiles of the ranking).
+DEFAULT_RANK_BINS = 100
+#: Default score-histogram bins above :data:`FULL_ACCEPTABILITY_LIMIT` alternatives (1000 below): the
+#: per-alternative histograms hold ``n x bins`` counts.
+LARGE_QUANTILE_BINS = 200
+#: Default ``k`` of ``top_k_probability`` (those above ``n`` are dropped).
+DEFAULT_TOP_K = (1, 3, 10)
+
+
+def rank_bin_edges(n: int, bins: int) -> IntArray:
+    """Edges ``floor(b n / bins)``, ``b = 0 .. bins``: bin ``b`` holds ranks ``edges[b] + 1 .. edges[b + 1]``."""
+    return (np.arange(bins + 1, dtype=np.int64) * n) // bins
+
+
+def _rank_stats_block(
+    counts: np.ndarray, cum: np.ndarray, edges: IntArray, r_min: IntArray, r_max: IntArray, probs: FloatArray,
+    total: float,
+) -> FloatArray:
+    """Rank quantiles (1-based) of rows of rank-bin counts ``(r, B)`` with cumulative counts ``cum``.
+
+    See ``MonteCarloResult.rank_quantiles``.
+    """
+    n_b = counts.shape[1]
+    t = np.maximum(probs * total, 1.0)  # (q,)
+    need = np.ceil(t).astype(np.int64)
+    # first bin whose cumulative count reaches the target, per row and quantile (integer counts: exact)
+    k = np.empty((counts.shape[0], t.size), dtype=np.intp)
+    for j in range(t.size):  # a few quantiles
+        k[:, j] = np.argmax(cum >= need[j], axis=1)
+    k = np.minimum(k, n_b - 1)
+    c_k = np.take_along_axis(counts, k, axis=1).astype(np.float64)
+    prev = np.where(k > 0, np.take_along_axis(cum, np.maximum(k - 1, 0), axis=1), 0)
+    low = (edges[k] + 1).astype(np.float64)
+    high = edges[k + 1].astype(np.float64)
+    frac = np.clip((t[None, :] - prev) / np.maximum(c_k, 1.0), 0.0, 1.0)
+    out: FloatArray = np.clip(low + frac * (high - low), (r_min + 1)[:, None], (r_max + 1)[:, None])
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,11 +96,35 @@ class MonteCarloResult:
 
     Attributes
     ----------
-    rank_acceptability : ndarray of shape (n, n)
-        SMAA-2 rank acceptability index ``b_i^r``: the share of samples in
-        which alternative ``i`` has rank ``r + 1`` (rank = 1 + number of
-        alternatives with a strictly better score, so ties share the smallest
-        rank). Rows sum to 1; columns sum to 1 when no ties occur.
+    rank_acceptability : ndarray of shape (n, B)
+        SMAA-2 rank acceptability. ``acceptability_form == "full"`` (``B = n``):
+        the index ``b_i^r``, the share of samples in which alternative ``i``
+        has rank ``r + 1`` (rank = 1 + number of alternatives with a strictly
+        better score, so ties share the smallest rank). ``"binned"`` (``B <
+        n``, the default above :data:`FULL_ACCEPTABILITY_LIMIT` alternatives):
+        the share of samples in which ``i``'s rank lies in rank bin ``b``,
+        i.e. between ``rank_bin_edges[b] + 1`` and ``rank_bin_edges[b + 1]``
+        (rank-percentile bins). Rows sum to 1; in the full form columns sum
+        to 1 when no ties occur.
+    acceptability_form : str
+        ``"full"`` (the ``n x n`` table) or ``"binned"`` (``n x B`` rank bins).
+    rank_bin_edges : ndarray of int64, shape (B + 1,)
+        Bin ``b`` holds ranks ``rank_bin_edges[b] + 1`` to ``rank_bin_edges[b + 1]``
+        (``floor(b n / B)``; ``0, 1, ..., n`` in the full form).
+    rank_mean : ndarray of shape (n,)
+        Mean rank over the samples (exact).
+    rank_min, rank_max : ndarray of int64, shape (n,)
+        Best and worst rank over the samples (exact).
+    rank_quantiles : ndarray of shape (n, q)
+        Rank quantiles at ``quantiles``: the smallest rank ``r`` with
+        ``P(rank <= r) >= q`` in the full form (exact); in the binned form
+        interpolated linearly within the rank bin that holds it and clipped to
+        ``[rank_min, rank_max]`` (accurate to one bin, ``n / B`` ranks).
+    top_k : ndarray of int64, shape (K,)
+        The ``k`` of ``top_k_probability`` (ascending, at most ``n``).
+    top_k_probability : ndarray of shape (n, K)
+        Share of samples in which alternative ``i`` ranks ``top_k[j]`` or
+        better (exact in both forms).
     first_count : ndarray of int64, shape (n,)
         Number of samples in which alternative ``i`` ranks first
         (``rank_acceptability[:, 0] * samples``).
@@ -119,6 +192,14 @@ class MonteCarloResult:
     """
 
     rank_acceptability: FloatArray
+    acceptability_form: str
+    rank_bin_edges: IntArray
+    rank_mean: FloatArray
+    rank_min: IntArray
+    rank_max: IntArray
+    rank_quantiles: FloatArray
+    top_k: IntArray
+    top_k_probability: FloatArray
     first_count: IntArray
     central_weights: FloatArray
     has_central_weights: BoolArray
@@ -147,6 +228,43 @@ class MonteCarloResult:
     seed_spawn_key: tuple[int, ...]
     block_size: int
     quantile_bins: int
+
+    @property
+    def first_probability(self) -> FloatArray:
+        """Share of samples in which each alternative ranks first (``first_count / samples``), either form."""
+        out: FloatArray = self.first_count / float(self.samples)
+        return out
+
+    def top_probability(self, k: int) -> FloatArray:
+        """Share of samples in which each alternative ranks ``k`` or better (``k`` in ``top_k``, or any ``k`` with
+        the full table; ``k >= n`` gives ones)."""
+        n = self.rank_acceptability.shape[0]
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise InputError(f"k is {k!r}; expected an integer >= 1")
+        if k >= n:
+            return np.ones(n)
+        hit = np.flatnonzero(self.top_k == k)
+        if hit.size:
+            col: FloatArray = self.top_k_probability[:, int(hit[0])]
+            return col
+        if self.acceptability_form == "full":
+            counts = np.rint(self.rank_acceptability[:, :k] * float(self.samples)).sum(axis=1)  # exact integers
+            return np.asarray(counts / float(self.samples), dtype=np.float64)
+        raise InputError(
+            f"P(rank <= {k}) was not counted: this run kept rank bins (top_k = {self.top_k.tolist()}); "
+            "pass top_k to monte_carlo"
+        )
+
+    @property
+    def likely_rank(self) -> IntArray:
+        """Most likely rank (full table) or median rank (binned form) of each alternative, 1-based."""
+        out: IntArray
+        if self.acceptability_form == "full":
+            out = np.argmax(self.rank_acceptability, axis=1).astype(np.int64) + 1
+            return out
+        med = np.flatnonzero(self.quantiles == 0.5)
+        out = np.rint(self.rank_quantiles[:, int(med[0])] if med.size else self.rank_mean).astype(np.int64)
+        return out
 
 
 # --------------------------------------------------------------------------- samplers
@@ -190,6 +308,18 @@ def _as_grade_bands(grade_bands: Any) -> FloatArray | None:
     return arr
 
 
+def _as_top_k(top_k: Any, n: int) -> IntArray:
+    """Sorted distinct ``k`` (1 always included; those above ``n`` dropped)."""
+    arr = np.atleast_1d(np.asarray(top_k))
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise InputError(f"top_k is {top_k!r}; expected a sequence of integers >= 1")
+    if arr.size and int(arr.min()) < 1:
+        raise InputError(f"top_k contains {int(arr.min())}; every k must be >= 1")
+    ks = np.unique(np.concatenate([[1], arr.astype(np.int64)]))
+    out: IntArray = ks[ks <= n]
+    return out
+
+
 def run_monte_carlo(
     problem: Problem,
     sampler: WeightSampler,
@@ -203,11 +333,21 @@ def run_monte_carlo(
     executor: Any,
     quantiles: Any,
     quantile_bins: Any,
+    rank_bins: Any = None,
+    top_k: Any = DEFAULT_TOP_K,
 ) -> MonteCarloResult:
+    n, m = problem.n, problem.m
     samples = as_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
     bands = _as_grade_bands(grade_bands)
     probs = as_probabilities(quantiles, "quantiles")
+    if rank_bins is None:
+        n_rb = n if n <= FULL_ACCEPTABILITY_LIMIT else DEFAULT_RANK_BINS
+    else:
+        n_rb = min(as_int(rank_bins, "rank_bins", minimum=1), n)
+    if quantile_bins is None:
+        quantile_bins = 1000 if n_rb == n else LARGE_QUANTILE_BINS
     bins = as_int(quantile_bins, "quantile_bins", minimum=1, maximum=MAX_BINS)
+    tk = _as_top_k(top_k, n)
     ex: concurrent.futures.Executor | None = check_executor(executor)
     scorer = build_scorer(
         problem.matrix,
@@ -222,8 +362,8 @@ def run_monte_carlo(
     tile = tile_size(scorer.columns)
     chunk = check_chunk_size(chunk_size, default_chunk_size(problem.n, tile))
     seeds = SeedPlan.from_seed(seed)
-    n, m = problem.n, problem.m
-
+    edges = rank_bin_edges(n, n_rb)
+    binned = n_rb < n
     base_tile = np.broadcast_to(problem.weights, (tile, m)).copy()
     base_scores = scorer.tile_scores(base_tile)[0].copy()
     lo, hi = score_range(scorer)
@@ -243,17 +383,43 @@ def run_monte_carlo(
         score_hi=hi,
         grade_asc=None if bands is None else bands[::-1].copy(),
         bins=bins,
+        rank_bin=np.repeat(np.arange(n_rb, dtype=np.int64), np.diff(edges)) if binned else None,
+        rank_bins=n_rb,
+        top_k=tk if binned else None,
     )
-    totals = Totals.empty(n, m, bins, None if bands is None else bands.shape[0])
+    totals = Totals.empty(n, m, bins, None if bands is None else bands.shape[0], rank_bins=n_rb, top_k=tk.size)
     run_tasks(run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
 
     nf = float(samples)
-    counts = totals.ranks.counts  # position-major: counts[r, i] = samples with alternative i at rank r
-    first = counts[0].astype(np.int64)
-    acceptability = np.empty((n, n))
+    # position(-bin)-major: counts[b, i] = samples with alternative i at a rank in bin b
+    counts = totals.ranks.counts
+    acceptability = np.empty((n, n_rb))
+    rank_q = np.empty((n, probs.shape[0]))
+    top_counts = np.empty((n, tk.size), dtype=np.int64)
+    stats = totals.ranks_stats
+    if stats is not None:
+        rank_sum, r_min, r_max = stats.rank_sum, stats.rank_min, stats.rank_max
+        top_counts[:] = stats.top.T
+        first = stats.top[0].copy()  # top_k[0] == 1
+    else:
+        rank_sum = np.empty(n, dtype=np.int64)
+        r_min = np.empty(n, dtype=np.int64)
+        r_max = np.empty(n, dtype=np.int64)
+        first = counts[0].astype(np.int64)
+    ranks_f = np.arange(n, dtype=np.float64)
     step = 256  # transpose in blocks of alternatives: contiguous reads of step counts per rank
     for i0 in range(0, n, step):
-        np.divide(counts[:, i0 : i0 + step].T, nf, out=acceptability[i0 : i0 + step])
+        block = counts[:, i0 : i0 + step].T
+        np.divide(block, nf, out=acceptability[i0 : i0 + step])
+        sl = slice(i0, i0 + block.shape[0])
+        cum = block.astype(np.int64)
+        np.cumsum(cum, axis=1, out=cum)
+        if stats is None:  # the full table: rank statistics from its rows (integer sums < 2^53: exact)
+            r_min[sl] = np.argmax(cum > 0, axis=1)
+            r_max[sl] = np.argmax(cum >= cum[:, -1:], axis=1)
+            rank_sum[sl] = np.rint(block.astype(np.float64) @ ranks_f).astype(np.int64)
+            top_counts[sl] = cum[:, tk - 1]
+        rank_q[sl] = _rank_stats_block(block, cum, edges, r_min[sl], r_max[sl], probs, nf)
     del counts
     totals.ranks.counts = np.empty((0, 0), dtype=np.int32)
 
@@ -267,7 +433,7 @@ def run_monte_carlo(
     wd2_mean = limbs_to_float(totals.wd2_sum) / nf
     weight_mean = np.clip(problem.weights + wd_mean, totals.wmin, totals.wmax)
     weight_std = np.sqrt(np.maximum(wd2_mean - wd_mean * wd_mean, 0.0))
-    central_sum = limbs_to_float(totals.central)
+    central_sum = totals.central_sums(n)
     has_central = first > 0
     central = np.divide(
         central_sum, first[:, None].astype(np.float64), out=np.zeros((n, m)), where=has_central[:, None]
@@ -279,6 +445,14 @@ def run_monte_carlo(
 
     return MonteCarloResult(
         rank_acceptability=readonly(acceptability),
+        acceptability_form="binned" if binned else "full",
+        rank_bin_edges=readonly(edges),
+        rank_mean=readonly((rank_sum + samples) / nf),  # exact sum of 1-based ranks, one rounding
+        rank_min=readonly(r_min + 1),
+        rank_max=readonly(r_max + 1),
+        rank_quantiles=readonly(rank_q),
+        top_k=readonly(tk),
+        top_k_probability=readonly(top_counts / nf),
         first_count=readonly(first),
         central_weights=readonly(central),
         has_central_weights=readonly(has_central),
@@ -327,7 +501,9 @@ def monte_carlo(
     seed: SeedLike = None,
     executor: concurrent.futures.Executor | None = None,
     quantiles: Any = (0.05, 0.5, 0.95),
-    quantile_bins: int = 1000,
+    quantile_bins: int | None = None,
+    rank_bins: int | None = None,
+    top_k: Any = DEFAULT_TOP_K,
 ) -> MonteCarloResult:
     r"""Monte Carlo weight sensitivity with SMAA-2 rank acceptability indices.
 
@@ -388,8 +564,19 @@ def monte_carlo(
         Results do not depend on it.
     quantiles : sequence of float, default (0.05, 0.5, 0.95)
         Probabilities in [0, 1] for ``score_quantiles`` and ``weight_quantiles``.
-    quantile_bins : int, default 1000
-        Histogram bins for the quantiles (1 to 32 767).
+    quantile_bins : int or None
+        Histogram bins for the score and weight quantiles (1 to 32 767).
+        Default: 1000 with the full rank acceptability, else
+        :data:`LARGE_QUANTILE_BINS` (the histograms hold ``n x bins`` counts).
+    rank_bins : int or None
+        Columns of ``rank_acceptability``. None (default): the full ``n x n``
+        SMAA-2 table up to :data:`FULL_ACCEPTABILITY_LIMIT` alternatives,
+        :data:`DEFAULT_RANK_BINS` rank-percentile bins above (memory linear in
+        ``n``). An integer ``B`` asks for ``B`` bins (``B >= n``: the full
+        table, whatever ``n``).
+    top_k : sequence of int, default (1, 3, 10)
+        The ``k`` of ``top_k_probability`` (1 is always included; values
+        above ``n`` are dropped).
 
     Returns
     -------
@@ -435,9 +622,16 @@ def monte_carlo(
     alternative histograms (``quantile_bins`` bins over ``score_range``),
     accurate to one bin width; ``score_min``/``score_max`` are exact.
 
-    Memory: the result holds ``n x n`` acceptabilities; a task holds one
-    chunk's per-sample ranks and bins and a score tile; nothing of size
-    ``samples x n`` exists.
+    *Size.* With the full table the result holds ``n x n`` acceptabilities
+    (800 MB at 10,000 alternatives, 80 GB at 100,000); above
+    :data:`FULL_ACCEPTABILITY_LIMIT` the default is ``n x B`` rank-bin
+    acceptabilities instead, with the rank statistics (mean, extremes,
+    quantiles, ``P(rank <= k)``) counted exactly per sample, so memory is
+    linear in ``n``: the ``(B, n)`` and ``(n, quantile_bins)`` count tables,
+    the ``(n, m)`` central weights and per task one chunk's per-sample ranks
+    and bins and a score tile; nothing of size ``samples x n`` exists. A
+    binned run's ``rank_acceptability`` columns are the sums of the full
+    table's columns over each bin (the same counts).
 
     References
     ----------
@@ -492,4 +686,6 @@ def monte_carlo(
         executor=executor,
         quantiles=quantiles,
         quantile_bins=quantile_bins,
+        rank_bins=rank_bins,
+        top_k=top_k,
     )

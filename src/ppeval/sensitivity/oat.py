@@ -128,9 +128,20 @@ def _as_steps(values: Any) -> FloatArray:
     return arr
 
 
+#: Values ranked per call in :func:`_rank_stats` (bounds the sort's temporaries: about 32 MiB each).
+_RANK_VALUES = 1 << 22
+
+
 def _rank_stats(problem: Problem, weights: FloatArray) -> tuple[FloatArray, IntArray]:
     scores = method_scores(problem, weights)
-    return scores, method_ranks(problem, scores)
+    k, n = scores.shape
+    rows = max(1, _RANK_VALUES // max(n, 1))
+    if rows >= k:
+        return scores, method_ranks(problem, scores)
+    ranks = np.empty((k, n), dtype=np.int64)
+    for r0 in range(0, k, rows):  # blocks of weight vectors: each row is ranked on its own
+        ranks[r0 : r0 + rows] = method_ranks(problem, scores[r0 : r0 + rows])
+    return scores, ranks
 
 
 def one_at_a_time(

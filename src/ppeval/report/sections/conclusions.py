@@ -21,7 +21,7 @@ def build(ctx: Context) -> list[Block]:
             rank=int(r.ranks[i]), n=t.count(ctx.n))))
         if mc is not None:
             blocks.append(Paragraph(_("Over {k} weight samples it ranks first in {p}.").format(
-                k=t.count(mc.samples), p=t.pct(float(mc.rank_acceptability[i, 0])))))
+                k=t.count(mc.samples), p=t.pct(float(mc.first_probability[i])))))
     else:
         labels = list(r.grade_labels)
         if labels:
@@ -41,7 +41,7 @@ def build(ctx: Context) -> list[Block]:
                          else _("drawn around the evaluated weights"))
                 blocks.append(Paragraph(_("Robustness: {project} ranks first in {p} of {k} weight samples "
                                           "{drawn} (see chapter 7).").format(
-                    project=ctx.project(lead), p=t.pct(float(mc.rank_acceptability[lead, 0])),
+                    project=ctx.project(lead), p=t.pct(float(mc.first_probability[lead])),
                     k=t.count(mc.samples), drawn=drawn)))
     blocks += narrative_blocks(ctx, "recommendations", _("Recommendations to the purchaser and the providers."))
     return blocks

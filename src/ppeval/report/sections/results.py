@@ -38,7 +38,7 @@ def ranking_table(ctx: Context) -> Table:
     for i in ctx.order:
         row = [str(int(r.ranks[i])), r.project_ids[i], r.project_names[i], scores[i], ctx.grade(r.grades[i])]
         if mc is not None:
-            row.append(t.pct(float(mc.rank_acceptability[i, 0])))
+            row.append(t.pct(float(mc.first_probability[i])))
             g = grade_index.get(r.grades[i])
             row.append(t.pct(float(gp[i, g])) if gp is not None and g is not None else "-")
         row.append(t.join([ctx.name(w) for w in r.weakest[i]]) or "-")

@@ -110,16 +110,34 @@ def _monte_carlo(ctx: Context) -> Subsection | None:
           "Salminen 2001) is the share of draws in which a project takes each rank.").format(
             k=t.count(mc.samples), spread=spread, seed=sens.seed))]
     shown = ctx.shown()
-    ra_all = np.asarray(mc.rank_acceptability)
-    ra = ra_all[shown]
-    ranks_shown = min(n, 30)
+    full = mc.acceptability_form == "full"
+    ra = np.asarray(mc.rank_acceptability)[shown]
+    if full:
+        cols = min(n, 30)
+        col_labels = [str(k) for k in range(1, cols + 1)]
+        heat = ra[:, :cols]
+        caption = _("Rank acceptability (% of weight samples) of every project (rows, as evaluated) for every rank "
+                    "(columns); darker is more likely, empty cells are below 0.5%.")
+    else:  # rank bins, merged into at most 20 columns
+        edges = np.asarray(mc.rank_bin_edges)
+        b = edges.size - 1
+        groups = np.linspace(0, b, min(b, 20) + 1).round().astype(np.int64)
+        heat = np.add.reduceat(ra, groups[:-1], axis=1)
+        col_labels = [f"{int(edges[g0]) + 1:,}-{int(edges[g1]):,}" for g0, g1 in zip(groups[:-1], groups[1:],
+                                                                                    strict=True)]
+        caption = _("Rank acceptability (% of weight samples) of every project (rows, as evaluated) for ranges of "
+                    "ranks (columns): with {n} projects the ranks are counted in {b} rank-percentile bins, not one "
+                    "by one; darker is more likely, empty cells are below 0.5%.").format(n=t.count(n), b=b)
+        sub.append(Paragraph(_("With {n} projects the rank acceptability is kept for ranges of ranks (percentiles "
+                               "of the ranking) rather than every rank: the full table would hold {cells} cells. "
+                               "P(rank 1), P(top 3) and the mean rank are exact; the median rank is accurate to one "
+                               "range.").format(n=t.count(n), cells=t.count(n * n))))
     sub.append(Figure(
         name="acceptability",
-        draw=partial(plots.heatmap, [ctx.project(i) for i in shown], [str(k) for k in range(1, ranks_shown + 1)],
-                     100.0 * ra[:, :ranks_shown], name="acceptability", xlabel=_("rank"),
+        draw=partial(plots.heatmap, [ctx.project(i) for i in shown], col_labels,
+                     100.0 * heat, name="acceptability", xlabel=_("rank"),
                      colorbar_label=_("share of samples (%)"), hide_below=0.5, cmap="Greys"),
-        caption=_("Rank acceptability (% of weight samples) of every project (rows, as evaluated) for every rank "
-                  "(columns); darker is more likely, empty cells are below 0.5%.") + ctx.shown_note(),
+        caption=caption + ctx.shown_note(),
         alt=_("Heatmap of rank acceptability indices."),
     ))
     mean100, std100 = sens.to_100(mc.score_mean), 100.0 * np.asarray(mc.score_std)
@@ -127,16 +145,18 @@ def _monte_carlo(ctx: Context) -> Subsection | None:
     lo_i = qs.index(0.05) if 0.05 in qs else 0
     hi_i = qs.index(0.95) if 0.95 in qs else len(qs) - 1
     q100 = sens.to_100(mc.score_quantiles)
-    top3 = ra_all[:, : min(3, n)].sum(axis=1)
+    first = mc.first_probability
+    top3 = mc.top_probability(3)
+    likely = mc.likely_rank
     rows = []
     for i in shown:
-        a, b = sorted((float(q100[i, lo_i]), float(q100[i, hi_i])))
-        rows.append((ctx.project(i), str(int(r.ranks[i])), t.pct(float(ra_all[i, 0])), t.pct(float(top3[i])),
-                     str(int(np.argmax(ra_all[i])) + 1), f"{t.num(mean100[i], 1)} \u00b1 {t.num(std100[i], 1)}",
-                     f"{t.num(a, 1)} - {t.num(b, 1)}"))
+        a, b_ = sorted((float(q100[i, lo_i]), float(q100[i, hi_i])))
+        rows.append((ctx.project(i), str(int(r.ranks[i])), t.pct(float(first[i])), t.pct(float(top3[i])),
+                     str(int(likely[i])), f"{t.num(mean100[i], 1)} \u00b1 {t.num(std100[i], 1)}",
+                     f"{t.num(a, 1)} - {t.num(b_, 1)}"))
     sub.append(Table(
-        (_("Project"), _("Rank"), _("P(rank 1)"), _("P(top 3)"), _("Most likely rank"), _("Score mean \u00b1 sd"),
-         _("{lo}-{hi}% range").format(lo=int(100 * qs[lo_i]), hi=int(100 * qs[hi_i]))),
+        (_("Project"), _("Rank"), _("P(rank 1)"), _("P(top 3)"), _("Most likely rank") if full else _("Median rank"),
+         _("Score mean \u00b1 sd"), _("{lo}-{hi}% range").format(lo=int(100 * qs[lo_i]), hi=int(100 * qs[hi_i]))),
         tuple(rows), caption=_("Ranks and scores over the weight samples") + ctx.shown_note(),
         numeric=(False, True, True, True, True, True, True)))
     gp = mc.grade_probability

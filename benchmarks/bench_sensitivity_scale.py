@@ -1,0 +1,126 @@
+"""Sensitivity at scale (issue 16): ``analyse_sensitivity``, ``ppeval sensitivity`` and ``ppeval evaluate --report``.
+
+Issue 16 asks that every analysis ``analyse_sensitivity``, ``ppeval sensitivity`` and the report run by default
+works at 100,000 projects in bounded memory. This benchmark measures, on the synthetic 5 x 10 system of
+``bench_evaluate.py`` (50 indicators, 20 ratings per project, TOPSIS in absolute mode), at 10,000 and 100,000
+projects (``--quick``: 1,000):
+
+1. ``analyse_sensitivity(result, system, seed=1)`` with its defaults (2,000 Monte Carlo samples, concentration
+   200, one weight at a time, critical weight changes, method agreement, qualitative-share sweep), in a fresh
+   process: wall and CPU time, and the peak of the memory it allocates (``tracemalloc``, traced during the
+   same run; it adds a few per cent of time).
+2. ``ppeval sensitivity RESULT.json SYSTEM DATA --seed 1`` (verifies the stored result against the files, then
+   the same analysis and the printed tables) and ``ppeval evaluate SYSTEM DATA --report OUT.html --seed 1``
+   (load, evaluate, the sensitivity analysis, the HTML report with its figures), each as a console command
+   under ``/usr/bin/time``: wall, user + system CPU, and the process's peak resident memory.
+
+The load average is read before and after each row (the machine is shared). Run:
+``python benchmarks/bench_sensitivity_scale.py`` (about 15 minutes, 4 GB free memory) or ``--quick``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _harness import arg_parser, machine_line, markdown_table  # noqa: E402
+
+_CHILD = r"""
+import json, os, sys, time, tracemalloc
+sys.path.insert(0, sys.argv[1])
+from bench_scale import make_assessment
+from bench_evaluate import make_system
+from ppeval.pipeline import analyse_sensitivity, evaluate
+n = int(sys.argv[2])
+system = make_system()
+result = evaluate(system, make_assessment(system, n))
+load0 = os.getloadavg()[0]
+tracemalloc.start()
+t0, c0 = time.perf_counter(), time.process_time()
+sens = analyse_sensitivity(result, system, seed=1)
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+peak = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+mc = sens.monte_carlo
+print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "peak": peak, "load": [load0, os.getloadavg()[0]],
+                  "form": None if mc is None else mc.acceptability_form,
+                  "acceptability_shape": None if mc is None else list(mc.rank_acceptability.shape),
+                  "critical": sens.critical is not None, "notes": list(sens.notes)}))
+"""
+
+
+def library_row(n: int) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(HERE), str(n)], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    row: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return row
+
+
+def _timed(cmd: list[str], cwd: Path) -> dict[str, float]:
+    """Wall, CPU (user + system) and peak RSS of one console command, by /usr/bin/time."""
+    load0 = os.getloadavg()[0]
+    fmt = "TIME %e %U %S %M"
+    res = subprocess.run(["/usr/bin/time", "-f", fmt, *cmd], cwd=cwd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr[-2000:]}")
+    line = [ln for ln in res.stderr.splitlines() if ln.startswith("TIME ")][-1].split()
+    return {"wall": float(line[1]), "cpu": float(line[2]) + float(line[3]), "rss": float(line[4]) * 1024,
+            "load0": load0, "load1": os.getloadavg()[0]}
+
+
+def cli_rows(n: int) -> dict[str, dict[str, float]]:
+    from bench_evaluate import make_system, write_assessment
+    from ppeval.io import dump_system
+
+    exe = shutil.which("ppeval") or str(Path(sys.executable).with_name("ppeval"))
+    system = make_system()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = [str(p) for p in write_assessment(system, n, 20 * n, folder)]
+        sys_path = str(dump_system(system, folder / "system.yaml"))
+        subprocess.run([exe, "evaluate", sys_path, *data, "--json", "result.json", "--seed", "1"], cwd=folder,
+                       check=True, capture_output=True)
+        return {
+            "ppeval sensitivity": _timed([exe, "sensitivity", "result.json", sys_path, *data, "--seed", "1"], folder),
+            "ppeval evaluate --report (HTML, with sensitivity)": _timed(
+                [exe, "evaluate", sys_path, *data, "--report", "report.html", "--seed", "1"], folder),
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arg_parser(__doc__.split("\n\n")[0]).parse_args(argv)
+    sizes = [1_000] if args.quick else [10_000, 100_000]
+    print("# Sensitivity at scale\n")
+    print(machine_line() + "\n")
+    rows = []
+    notes: dict[int, list[str]] = {}
+    for n in sizes:
+        lib = library_row(n)
+        notes[n] = [str(x) for x in lib["notes"]]  # type: ignore[attr-defined]
+        load = lib["load"]
+        rows.append([f"{n:,}", "analyse_sensitivity (library, defaults)", f"{lib['wall']:.1f}", f"{lib['cpu']:.1f}",
+                     f"{lib['peak'] / 2**20:,.0f} (traced)",
+                     f"{load[0]:.1f}-{load[1]:.1f}",  # type: ignore[index]
+                     f"Monte Carlo {lib['form']} {lib['acceptability_shape']}; critical changes "
+                     f"{'computed' if lib['critical'] else 'not computed'}"])
+        for name, r in cli_rows(n).items():
+            rows.append([f"{n:,}", name, f"{r['wall']:.1f}", f"{r['cpu']:.1f}", f"{r['rss'] / 2**20:,.0f} (RSS)",
+                         f"{r['load0']:.1f}-{r['load1']:.1f}", "whole command"])
+    print(markdown_table(["projects", "what", "wall s", "CPU s", "peak MiB", "load", "note"], rows))
+    for n, ns in notes.items():
+        print(f"\nNotes of the analysis at {n:,} projects:\n")
+        for note in ns:
+            print(f"- {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
