@@ -83,9 +83,12 @@ StrArray = npt.NDArray[np.str_]
 class _Coded:
     """A text column as its distinct raw cells and one integer code per row (``uniq[codes]`` is the column).
 
-    The polars reader hands the columns of a ratings table over in this form: the
-    checks and the canonical order then work on the few distinct cells and on
-    integer codes, never on one Python or numpy string per row.
+    The readers hand the text columns of a ratings table over in this form where
+    they can (polars: every column; the numpy splitter and the csv module: columns
+    of few distinct cells; pandas frames: columns holding only text): the checks
+    and the canonical order then work on the distinct cells and on integer codes,
+    never on one Python or numpy string per row. :func:`_strip` and :func:`_plain`
+    expand it where a table needs one string per row (values, projects, notes).
     """
 
     uniq: np.ndarray  # distinct cells as read (str; object for a frame), each occurring in some row; any order
@@ -107,6 +110,7 @@ class _Coded:
         return (self.uniq == "")[self.codes] if self.uniq.size else np.zeros(len(self), dtype=bool)
 
     def materialize(self) -> StrArray:
+        """The column, one cell per row."""
         return self.uniq[self.codes] if self.uniq.size else np.zeros(len(self), dtype=np.str_)
 
 
