@@ -189,10 +189,13 @@ def _read_csv_raw(
 
     The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
     Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
-    Columns are str arrays, except on the polars path (large files without quotes): a column
-    named in ``numeric`` whose every cell is a finite number or empty comes back as float64
-    with nan for the empty cells, and a column named in ``coded`` as a :class:`_Coded` (its
-    distinct cells and a code per row). Both paths parse to the same values.
+    Three readers, one result: polars (files without quotes from :func:`_fast_min_bytes`, when
+    installed), the numpy splitter (:func:`_split_columns`, unquoted files whose lines all hold
+    the header's number of fields) and the csv module (everything else; it names malformed
+    lines). Columns are str arrays, except that on the polars path a column named in
+    ``numeric`` whose every cell is a finite number or empty comes back as float64 with nan
+    for the empty cells, and that a column named in ``coded`` may come back as a
+    :class:`_Coded` (its distinct cells and a code per row). All parse to the same values.
     """
     source = str(path)
     raw = read_bytes(path, limit=MAX_DATA_BYTES)
