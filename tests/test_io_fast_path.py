@@ -455,3 +455,20 @@ def test_numpy_splitter_gives_the_csv_module_cells() -> None:
             assert got.tolist() == want.tolist()
         read += 1
     assert read == taken > 300
+
+
+def test_without_polars_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With polars not importable (it is an optional extra; CI installs it), large files go through the numpy
+    splitter or the csv module and give the assessment the polars path gives."""
+    import sys
+
+    tables = hostile_tables(seed=21)
+    paths = write(tmp_path, tables)
+    monkeypatch.setattr(_assessment, "FAST_MIN_BYTES", 0)
+    with_polars = load_assessment(paths, SYSTEM, missing="worst")
+    monkeypatch.setitem(sys.modules, "polars", None)  # import polars now raises ImportError
+    with pytest.raises(ImportError):
+        import polars  # noqa: F401
+    monkeypatch.setattr(_assessment, "SPLIT_MIN_CHARS", 0)
+    without = load_assessment(paths, SYSTEM, missing="worst")
+    same(with_polars, without)
