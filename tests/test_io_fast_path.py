@@ -419,24 +419,34 @@ def test_polars_threshold_depends_on_whether_polars_is_imported(monkeypatch: pyt
 
 
 def test_numpy_splitter_gives_the_csv_module_cells() -> None:
-    """Random unquoted texts (CJK, astral and accented characters, spaces, characters str.splitlines splits
-    on but the csv module does not, empty cells, CRLF / LF, blank and ragged lines, lone CRs, trailing
-    newlines): whenever the numpy splitter reads a text, its header,
-    cells (values and str dtype) and line numbers are the csv module's; otherwise it declines."""
+    """Random texts (CJK, astral and accented characters, spaces, characters str.splitlines splits on but the
+    csv module does not, empty cells, cells quoted whole and quotes used otherwise: inner, doubled, unclosed,
+    around a separator or a line break, after a space; CRLF / LF, blank header, blank and ragged lines, lone
+    CRs, trailing newlines): whenever the numpy splitter reads a text, its header, cells (values and str
+    dtype) and line numbers are the csv module's; otherwise it declines."""
     rng = random.Random(0)
-    read = taken = 0
-    for _ in range(1500):
+    chars = ["a", "b", " ", "评", "é", "1", "\U0001f600", "", "\x0b", "\x1c", "\x85", "\u2028"]
+    taken = quoted = 0
+    for _ in range(3000):
         delim = rng.choice([",", ";", "\t"])
+
+        def cell(delim: str = delim) -> str:
+            c = "".join(rng.choice(chars) for _ in range(rng.randint(0, 4)))
+            r = rng.random()
+            return (f'"{c}"' if r < 0.2 else f'"{c}' if r < 0.22 else f'{c}"{c}' if r < 0.24
+                    else f'"{c}{delim}{c}"' if r < 0.26 else f'"{c}""{c}"' if r < 0.28
+                    else f'"{c}\n{c}"' if r < 0.29 else f' "{c}"' if r < 0.30 else c)
+
         k = rng.randint(1, 4)
-        lines = [delim.join(f" h{j}" for j in range(k))]
+        lines = [delim.join(cell() if rng.random() < 0.2 else f" h{j}" for j in range(k))]
+        if rng.random() < 0.01:
+            lines[0] = ""
         for _i in range(rng.randint(0, 25)):
-            if rng.random() < 0.04:
+            if rng.random() < 0.03:
                 lines.append("")
                 continue
-            width = k if rng.random() > 0.04 else rng.randint(1, 5)
-            chars = ["a", "b", " ", "评", "é", "1", "\U0001f600", "", "\x0b", "\x1c", "\x85", "\u2028"]
-            cells = ("".join(rng.choice(chars) for _ in range(rng.randint(0, 4))) for _ in range(width))
-            lines.append(delim.join(cells))
+            width = k if rng.random() > 0.03 else rng.randint(1, 5)
+            lines.append(delim.join(cell() for _ in range(width)))
         eol = rng.choice(["\n", "\r\n"])
         text = eol.join(lines) + rng.choice(["", eol, eol + eol])
         if rng.random() < 0.03:
@@ -445,6 +455,7 @@ def test_numpy_splitter_gives_the_csv_module_cells() -> None:
         if split is None:
             continue
         taken += 1
+        quoted += '"' in text
         header, cols, lines_ = _assessment._read_csv_module(text, "f", delim, "table", {})[:3]
         assert split[0] == header
         np.testing.assert_array_equal(split[2], lines_)
@@ -453,8 +464,8 @@ def test_numpy_splitter_gives_the_csv_module_cells() -> None:
             assert isinstance(want, np.ndarray)
             assert got.dtype == want.dtype
             assert got.tolist() == want.tolist()
-        read += 1
-    assert read == taken > 300
+    assert taken > 300
+    assert quoted > 50
 
 
 def test_without_polars_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -212,7 +212,7 @@ def _read_csv_raw(
             fast = _polars_columns(data, delim, numeric, coded)
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
-    if len(text) >= SPLIT_MIN_CHARS and '"' not in text:
+    if len(text) >= SPLIT_MIN_CHARS:
         split = _split_columns(text, delim, coded)
         if split is not None:
             return split[0], split[1], split[2], meta
@@ -227,25 +227,31 @@ SPLIT_MIN_CHARS = 1 << 16
 def _split_columns(
     text: str, delim: str, coded: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[Column], IntArray] | None:
-    """Split an unquoted CSV text into str columns with numpy; ``None`` (use the csv module) unless every
-    line after the header holds exactly as many fields as the header.
+    """Split a CSV text into str columns with numpy; ``None`` (use the csv module) unless every line after
+    the header holds exactly as many fields as the header and every quoted field is a whole cell
+    (``"..."`` with no quote, separator or line break inside).
 
     For such a text the csv module's records are the lines (a CRLF or LF ends one) split at the
-    separator, so the same cells come from the positions of the separators and line ends in the
-    text's code points: each column is cut out as one ``(rows, width)`` block of code points viewed
-    as a str array, with no Python string per cell. Texts with a NUL, a lone CR, a blank or ragged
-    line, or a cell longer than the csv module's field size limit go to the csv module, which reads
-    (or names) them.
+    separator, quoted cells without their quotes, so the same cells come from the positions of the
+    separators and line ends in the text's code points: each column is cut out as one ``(rows, width)``
+    block of code points viewed as a str array, with no Python string per cell. Texts with a NUL, a
+    lone CR, a blank or ragged line, any other use of quotes, or a cell longer than the csv module's
+    field size limit go to the csv module, which reads (or names) them.
     """
-    if len(delim) != 1 or "\x00" in text:
+    if len(delim) != 1 or delim == '"' or "\x00" in text:
         return None
+    quoted_text = '"' in text
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     nl = np.flatnonzero(cp == 10)
     cr = np.flatnonzero(cp == 13)
     if cr.size and (cr[-1] == cp.shape[0] - 1 or not bool((cp[cr + 1] == 10).all())):
         return None  # a lone CR
     first = int(nl[0]) if nl.size else cp.shape[0]
-    header = [h.strip() for h in text[:first].rstrip("\r").split(delim)]
+    header_line = text[:first].rstrip("\r")
+    header_cells = [_unquoted(h) for h in header_line.split(delim)]
+    if not header_line or any(h is None for h in header_cells):
+        return None  # a blank header line is no field at all for the csv module
+    header = [str(h).strip() for h in header_cells]
     k = len(header)
     ends = nl[1:] if nl.size else nl  # ends of the data lines (exclusive), before any CR
     if cp.shape[0] > first + 1 and cp[-1] != 10:
@@ -272,6 +278,12 @@ def _split_columns(
             return None  # a blank or ragged line: the csv module skips or names it
         cell_start[:, 1:] = at + 1
         cell_end[:, :-1] = at
+    if quoted_text:  # every quote must open or close a whole cell: those cells lose their two quotes
+        ok_quotes = _whole_cell_quotes(cp, first, cell_start, cell_end)
+        if ok_quotes is None:
+            return None
+        cell_start += ok_quotes
+        cell_end -= ok_quotes
     lengths = cell_end - cell_start
     if int(lengths.max()) > csv.field_size_limit():
         return None
@@ -293,6 +305,33 @@ def _split_columns(
             columns.append(cells if few is None else few)
     cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
     return header, cols, lines
+
+
+def _unquoted(cell: str) -> str | None:
+    """A header cell as the csv module reads it when quotes are whole-cell only; ``None`` otherwise."""
+    if '"' not in cell:
+        return cell
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and '"' not in cell[1:-1]:
+        return cell[1:-1]
+    return None
+
+
+def _whole_cell_quotes(
+    cp: npt.NDArray[np.uint32], first: int, cell_start: np.ndarray, cell_end: np.ndarray
+) -> np.ndarray | None:
+    """Which cells are quoted whole (``"..."``), as 0/1 of the position type; ``None`` if any quote of the
+    data lines is anything else (an inner or doubled quote, a quote not at a cell's edge)."""
+    last = cp.shape[0] - 1
+    length = cell_end - cell_start
+    opens = (length > 0) & (cp[np.minimum(cell_start, last)] == 34)
+    closes = (length > 0) & (cp[np.maximum(cell_end - 1, 0)] == 34)
+    whole = opens & closes & (length >= 2)
+    if not bool((whole == (opens | closes)).all()):
+        return None
+    if int(np.count_nonzero(cp[first:] == 34)) != 2 * int(whole.sum()):
+        return None
+    out: np.ndarray = whole.astype(cell_start.dtype)
+    return out
 
 
 def _few_codes(cells: StrArray, most: int = 64) -> _Coded | None:
