@@ -2,22 +2,37 @@
 
 Target (issue 17): 1,000 projects x 20 indicators x 10,000 samples with all
 three sources (Dirichlet weights; a stratified bootstrap of 30 raters in 2
-groups on each of 8 rated indicators; measurement uncertainty on 8 measured
-indicators), WSM against the bounds, full summary (score mean/std/quantiles,
-grade probabilities, rank acceptability), against a straightforward numpy loop
-over samples that does the same per sample (draws the weights, resamples
-every stratum's raters one by one, perturbs the values, scores with
-``ppeval.methods.wsm``, ranks with one argsort, counts): target >= 30x.
+groups, 20 + 10, on each of 8 rated indicators; measurement uncertainty on 8
+measured indicators, 4 truncated normal and 4 triangular), WSM against the
+bounds, full summary (score mean/std/quantiles, grade probabilities, rank
+acceptability), against a straightforward numpy loop over samples: >= 30x.
 
-Both runs are timed in the same process, one after the other (the loop once:
-it takes minutes at full size), and their score means are compared (they
-use different random streams, so they agree within the Monte Carlo error).
+The loop (``loop_run``) is what one writes first with numpy: a Python loop
+over the samples, numpy inside each sample over all projects at once. Per
+sample it draws the weights (``Generator.dirichlet``); resamples every
+stratum's raters with replacement, one uniform per rating (240,000 per sample
+here), averages them per stratum and weights the groups (``bincount``);
+perturbs the 8 measured columns (inverse CDF of the truncated normal, the
+triangular quantile); scores with ``ppeval.methods.wsm`` against the bounds;
+ranks with one sort and ``searchsorted``; counts ranks and grades and adds the
+score sums. The tables of strata and the truncation limits are built once
+before the loop. It keeps no histogram (ppeval also bins every score for the
+quantiles), so it does slightly less than ppeval.
 
-Cost model of ppeval's run, per sample: one uniform and ~2 table look-ups per
-(project, indicator, rater group) stratum, whatever the number of raters (the
-exact bootstrap distribution of each stratum's sum is precomputed once); one
-uniform and one inverse CDF per uncertain value; one ``n x m`` scoring and one
-``n log n`` ranking. The loop's bootstrap costs one draw per *rater*.
+Runs are interleaved: each round runs ppeval without and with the
+first-order indices, then the loop, with the load average read before each
+run; the ratio is taken within a round. The score means of ppeval and the
+loop are compared (different random streams: they agree within the Monte
+Carlo error).
+
+Cost model of ppeval's run, per sample: one 64-bit word and one alias-table
+draw per (project, indicator, rater group) stratum, whatever the number of
+raters (the exact bootstrap distribution of each distinct stratum is
+precomputed once); one uniform and one inverse CDF per uncertain value; the
+fixed cells' part of the WSM scores as one matrix product per tile and the
+varied cells added; one ``n log n`` ranking. The loop's bootstrap costs one
+draw per *rater*, so the gain grows with the number of raters per cell (the
+second table).
 
 Run ``python benchmarks/bench_evidence.py`` (full) or with ``--quick`` (CI).
 """
@@ -116,11 +131,21 @@ def loop_run(p: dict, samples: int) -> dict:
     return {"mean": mean, "std": np.sqrt(np.maximum(s_sq / samples - mean**2, 0)), "acc": rank_counts / samples}
 
 
+def _timed(f: object, *args: object) -> tuple[float, float, float, object]:
+    """Wall seconds, CPU seconds of this process, load average before the run, result."""
+    load = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = f(*args)  # type: ignore[operator]
+    return time.perf_counter() - t0, time.process_time() - c0, load, out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (CI)")
+    ap.add_argument("--rounds", type=int, default=None, help="interleaved rounds (default 2, quick 1)")
     args = ap.parse_args()
     n, samples = (100, 512) if args.quick else (1000, 10_000)
+    rounds = args.rounds or (1 if args.quick else 2)
     p = problem(n)
     strata = p["ev"].stratum_n.size
     raters = int(p["ev"].n_raters.sum())
@@ -128,26 +153,24 @@ def main() -> None:
     print(f"{n} projects x {p['m']} indicators x {samples:,} samples; {strata:,} rater strata, {raters:,} ratings; "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}; load {os.getloadavg()[0]:.1f}\n")
     ppeval_run(p, 64, False)  # warm-up (imports, tables)
-    t0 = time.perf_counter()
-    ours = ppeval_run(p, samples, False)
-    t_ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ours_att = ppeval_run(p, samples, True)
-    t_att = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ref = loop_run(p, samples)
-    t_loop = time.perf_counter() - t0
+    print("Wall seconds (CPU seconds of the process; load average before the run); ratios of wall (CPU) times.\n")
+    print("| round | ppeval s | ppeval + first-order s | loop s | loop / ppeval | loop / ppeval + first-order |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    ours = ours_att = ref = None
+    for r in range(rounds):
+        t_ours, c_ours, l_ours, ours = _timed(ppeval_run, p, samples, False)
+        t_att, c_att, l_att, ours_att = _timed(ppeval_run, p, samples, True)
+        t_loop, c_loop, l_loop, ref = _timed(loop_run, p, samples)
+        print(f"| {r + 1} | {t_ours:.2f} ({c_ours:.2f}; {l_ours:.1f}) | {t_att:.2f} ({c_att:.2f}; {l_att:.1f}) | "
+              f"{t_loop:.2f} ({c_loop:.2f}; {l_loop:.1f}) | {t_loop / t_ours:.1f}x ({c_loop / c_ours:.1f}x) | "
+              f"{t_loop / t_att:.1f}x ({c_loop / c_att:.1f}x) |")
+    assert isinstance(ref, dict)
     mc_err = np.sqrt(np.asarray(ours.score_std) ** 2 / samples + ref["std"] ** 2 / samples)  # type: ignore[attr-defined]
     dev = float(np.max(np.abs(np.asarray(ours.score_mean) - ref["mean"]) / np.maximum(mc_err, 1e-12)))  # type: ignore[attr-defined]
-    print("| run | seconds | ratio (loop / run) |")
-    print("| --- | ---: | ---: |")
-    print(f"| ppeval evidence_monte_carlo (no attribution) | {t_ours:.2f} | {t_loop / t_ours:.1f}x |")
-    print(f"| ppeval evidence_monte_carlo (+ first-order indices, 4 scorings / sample) | {t_att:.2f} | "
-          f"{t_loop / t_att:.1f}x |")
-    print(f"| numpy loop over samples (rater-by-rater bootstrap) | {t_loop:.2f} | 1.0x |")
+    first = np.round(np.asarray(ours_att.first_order).mean(axis=0), 3).tolist()  # type: ignore[attr-defined]
     print(f"\nAgreement: largest |mean score difference| / Monte Carlo error = {dev:.2f} (independent streams; "
           f"< 5 expected). First-order indices (mean over projects): "
-          f"{dict(zip(ours_att.sources, np.round(np.asarray(ours_att.first_order).mean(axis=0), 3), strict=True))}")  # type: ignore[attr-defined]
+          f"{dict(zip(ours_att.sources, first, strict=True))}")  # type: ignore[attr-defined]
     if dev > 6:
         raise SystemExit("ppeval and the loop disagree beyond the Monte Carlo error")
 
@@ -158,13 +181,10 @@ def main() -> None:
     print("| ---: | ---: | ---: | ---: |")
     for per in ((4, 2), (20, 10), (100, 100)):
         q = problem(n2, raters=per)
-        t0 = time.perf_counter()
-        ppeval_run(q, s2, False)
-        t_a = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        loop_run(q, s2)
-        t_b = time.perf_counter() - t0
-        print(f"| {sum(per)} | {t_a:.2f} | {t_b:.2f} | {t_b / t_a:.1f}x |")
+        t_a, c_a, l_a, _ = _timed(ppeval_run, q, s2, False)
+        t_b, c_b, l_b, _ = _timed(loop_run, q, s2)
+        print(f"| {sum(per)} | {t_a:.2f} ({c_a:.2f}; {l_a:.1f}) | {t_b:.2f} ({c_b:.2f}; {l_b:.1f}) | "
+              f"{t_b / t_a:.1f}x ({c_b / c_a:.1f}x) |")
 
 
 if __name__ == "__main__":

@@ -55,17 +55,38 @@ def test_bootstrap_of_three_raters_matches_enumeration() -> None:
 
 
 def test_exact_bootstrap_table_equals_the_enumeration() -> None:
-    """The precomputed distribution of the resampled sum of answers 1, 2, 3: 1, 3, 6, 7, 6, 3, 1 (of 27)."""
+    """The precomputed distribution of the resampled sum of answers 1, 2, 3: 1, 3, 6, 7, 6, 3, 1 (of 27).
+
+    The alias table (8 slots) encodes the same probabilities to 2**-48.
+    """
     sp = rating_evidence([0, 0, 0], [0, 0, 0], [1.0, 2.0, 3.0], n_projects=1, n_criteria=1).sampler()
     assert sp.lattice.tolist() == [0]
     assert sp.fallback.tolist() == []
     assert sp.offset.tolist() == [3.0]
     assert sp.step.tolist() == [1.0]
-    np.testing.assert_allclose(sp.cdf, np.cumsum([1, 3, 6, 7, 6, 3, 1]) / 27, rtol=0, atol=1e-15)
+    exact = np.array([1, 3, 6, 7, 6, 3, 1]) / 27
+    np.testing.assert_allclose(sp.pmf, exact, rtol=0, atol=1e-15)
+    assert sp.bits.tolist() == [3]
+    np.testing.assert_allclose(sp.table_probabilities(0), exact, rtol=0, atol=2.0**-47)
 
 
-def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
-    """Same uniforms: the guide-table search gives #(k : CDF_k <= u), as numpy.searchsorted(side='right')."""
+def _direct_alias_draw(entry: np.ndarray, bits: int, raw: np.ndarray) -> np.ndarray:
+    """Walker's alias draw written out word by word: slot = top bits, keep it if the next bits < threshold."""
+    out = np.empty(raw.shape, dtype=np.int64)
+    for idx, word in np.ndenumerate(raw):
+        w = int(word)
+        slot = w >> (64 - bits)
+        e = int(entry[slot])
+        threshold = (e >> 16) & ((1 << (48 - bits)) - 1)
+        mid = (w >> 16) & ((1 << (48 - bits)) - 1)
+        out[idx] = slot if mid < threshold else e & 0xFFFF
+    return out
+
+
+def test_alias_tables_encode_the_exact_distributions_and_are_read_as_walker() -> None:
+    """Uneven groups on a 5-point scale: every table's probabilities equal its pmf (to 2**-48), the pmf is
+    the n-fold convolution of the stratum's answer shares (numpy.convolve), strata with equal counts share
+    one table, and the vectorised look-up equals Walker's draw written out per word."""
     rng = np.random.default_rng(12)
     n_p = 40
     proj = np.repeat(np.arange(n_p), 30)
@@ -76,15 +97,30 @@ def test_guide_table_sampling_equals_plain_inverse_cdf() -> None:
                          group=grp[keep], group_weights={"r": 0.5, "e": 0.3, "g": 0.2})
     sp = ev.sampler()
     assert sp.fallback.size == 0
-    got = sp.resample(np.random.default_rng(3), 200)
-    u = np.random.default_rng(3).random((sp.lattice.size, 200)).T  # drawn stratum-major
-    k = np.empty(u.shape, dtype=np.int64)
+    assert sp.pmf_start.size < sp.lattice.size  # some strata share a distribution
     for j in range(sp.lattice.size):
-        table = sp.cdf[sp.cdf_start[j] : sp.cdf_start[j] + sp.support[j]]
-        k[:, j] = np.searchsorted(table, u[:, j], side="right")
-    sums = np.empty((200, ev.stratum_n.size))
-    sums[:, sp.lattice] = sp.offset + sp.step * k
-    np.testing.assert_allclose(got, ev.values_from_sums(sums), rtol=1e-14, atol=0)
+        s = sp.lattice[j]
+        lev = ev.levels[ev.stratum_cell[s]]
+        cnt = ev.stratum_counts[s]
+        v0 = lev[cnt > 0].min()
+        p = np.zeros(5)
+        np.add.at(p, np.rint(lev - v0).astype(int), cnt / cnt.sum())
+        p = np.trim_zeros(p, "b")
+        ref = np.array([1.0])
+        for _ in range(int(cnt.sum())):
+            ref = np.convolve(ref, p)
+        u = sp.table_of[j]
+        np.testing.assert_allclose(sp.table_probabilities(u), ref, rtol=0, atol=1e-13)
+    raw = np.random.default_rng(3).bit_generator.random_raw(sp.lattice.size * 50).reshape(sp.lattice.size, 50)
+    got = sp.lattice_sums(raw)
+    for j in range(sp.lattice.size):
+        u = sp.table_of[j]
+        table = sp.entry[sp.entry_start[u] : sp.entry_start[u] + (1 << int(sp.bits[u]))]
+        np.testing.assert_array_equal(got[j], _direct_alias_draw(table, int(sp.bits[u]), raw[j]))
+    # and the cell values are the aggregation rule on those sums
+    cells = sp.resample(np.random.default_rng(3), 50)
+    sums = (sp.offset[:, None] + sp.step[:, None] * got).T
+    np.testing.assert_allclose(cells, ev.values_from_sums(sums), rtol=1e-14, atol=0)
 
 
 def test_answers_off_a_lattice_are_resampled_by_counts() -> None:
@@ -429,3 +465,156 @@ def test_without_attribution_no_source_is_named() -> None:
                              attribution=False)
     assert (r.first_order == 0).all()
     assert (r.main_source == -1).all()
+
+
+ABS_BOUNDS = [[0, 10], [10, 0], [0, 10], [0, 10], [10, 0]]
+
+
+def _irregular_evidence() -> object:
+    """Ratings on columns 3 and 4 of some projects only (project 2 unrated, project 5 on column 4 only)."""
+    rng = np.random.default_rng(21)
+    proj, ind = [], []
+    for i in range(9):
+        for j in (3, 4):
+            if i == 2 or (i == 5 and j == 3):
+                continue
+            proj += [i] * 6
+            ind += [j] * 6
+    val = rng.integers(1, 10, len(proj)).astype(float)
+    grp = np.tile(["a"] * 4 + ["b"] * 2, len(proj) // 6)
+    return rating_evidence(proj, ind, val, n_projects=9, n_criteria=5, group=grp, group_weights={"a": 0.7, "b": 0.3})
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+@pytest.mark.parametrize("layout", ["regular", "irregular"])
+def test_absolute_split_scores_equal_the_full_matrix_scoring(
+    method: str, layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Absolute WSM / TOPSIS: fixed cells by one product plus the varied cells gives the scores of the
+    perturbed matrix scored whole (StackScorer, itself checked against ppeval.methods), sample by sample,
+    also with a rated column that carries measurement uncertainty (the value draw wins there, as in the
+    matrix) and with attribution (partner samples)."""
+    import ppeval.sensitivity.evidence as mod
+
+    ev = EV if layout == "regular" else _irregular_evidence()
+    x = X.copy()
+    x[ev.cell_row, ev.cell_col] = ev.base  # type: ignore[attr-defined]
+    u = value_uncertainty(["normal", "uniform", "none", "none", "triangular"], 5, relative=[0.05, 0.1, 0, 0, 0.1])
+    kw = {"ratings": ev, "values": u, "concentration": 40.0, "method": method, "bounds": ABS_BOUNDS, "seed": 3,
+          "keep_scores": True, "chunk_size": 96}
+    fast = evidence_monte_carlo(x, W, T, 300, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(mod._Linear, "build", classmethod(lambda cls, *a: None))
+    full = evidence_monte_carlo(x, W, T, 300, **kw)  # type: ignore[arg-type]
+    assert fast.sample_scores is not None
+    assert full.sample_scores is not None
+    np.testing.assert_allclose(fast.sample_scores, full.sample_scores, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(fast.first_order, full.first_order, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_absolute_split_is_bit_identical_across_chunks_and_executors(method: str) -> None:
+    x = X.copy()
+    x[EV.cell_row, EV.cell_col] = EV.base  # type: ignore[attr-defined]
+    kw = {"ratings": EV, "values": U, "concentration": 40.0, "method": method, "bounds": ABS_BOUNDS, "seed": 8,
+          "grade_bands": [80, 60, 0]}
+    a = evidence_monte_carlo(x, W, T, 500, chunk_size=500, **kw)  # type: ignore[arg-type]
+    for chunk in (1, 33, 64, 5000):
+        assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=chunk, **kw))  # type: ignore[arg-type]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ex:
+        assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=64, executor=ex, **kw))  # type: ignore[arg-type]
+    if method == "wsm":
+        with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pex:
+            assert_identical(a, evidence_monte_carlo(x, W, T, 500, chunk_size=96, executor=pex, **kw))  # type: ignore[arg-type]
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30),
+       st.lists(st.sampled_from([0.0, 12.5, 40.0, 59.99, 60.0, 75.0, 90.0, 100.0]), min_size=1, max_size=5,
+                unique=True),
+       st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_band_index_equals_grade_index(scores: list, cuts: list, hib: bool) -> None:
+    """The comparison count gives the searchsorted band of the engine, bounds included (score 0.6 -> 60)."""
+    from ppeval.sensitivity._engine import grade_index
+    from ppeval.sensitivity.evidence import _band_index
+
+    s = np.array(scores + [0.6, 0.9, 0.0, 1.0])[None, :]
+    asc = np.sort(np.array(cuts))
+    np.testing.assert_array_equal(_band_index(s, asc, hib), grade_index(s, asc, hib))
+
+
+def test_integer_powers_by_squaring_equal_numpy() -> None:
+    from ppeval.sensitivity._evidence_inputs import _int_power
+
+    rng = np.random.default_rng(5)
+    z = np.exp(1j * rng.uniform(0, 6.3, (4, 9))) * rng.uniform(0.5, 1.0, (4, 9))
+    n = np.array([1, 2, 37, 200])
+    np.testing.assert_allclose(_int_power(z, n), z ** n[:, None], rtol=1e-12, atol=1e-300)
+
+
+def test_many_raters_tables_drop_only_negligible_tails() -> None:
+    """300 raters on a 5-point scale: the sum has 1,201 lattice values, but far tails below 2**-52 are not
+    tabled; the table still equals the n-fold convolution (numpy.convolve) to the tables' resolution."""
+    answers = np.repeat([1.0, 2.0, 3.0, 4.0, 5.0], [10, 20, 60, 150, 60])
+    ev = rating_evidence(np.zeros(300, int), np.zeros(300, int), answers, n_projects=1, n_criteria=1)
+    sp = ev.sampler()
+    assert sp.fallback.size == 0
+    assert sp.first[0] > 0
+    assert (1 << int(sp.bits[0])) < int(sp.support[0])
+    p = np.array([10, 20, 60, 150, 60]) / 300
+    ref = np.array([1.0])
+    for _ in range(300):
+        ref = np.convolve(ref, p)
+    # every slot's split is held to 2**-48 of the total, so an atom is exact to that times the slots it uses
+    np.testing.assert_allclose(sp.table_probabilities(0), ref, rtol=0, atol=(1 << int(sp.bits[0])) * 2.0**-48)
+    draws = sp.resample(np.random.default_rng(2), 40_000)[:, 0]
+    assert draws.mean() == pytest.approx(answers.mean(), abs=4 * answers.std() / np.sqrt(300 * 40_000))
+    assert draws.std() == pytest.approx(answers.std() / np.sqrt(300), rel=0.02)
+
+
+@pytest.mark.parametrize("method", ["mean", "median"])
+def test_cell_values_affine_equals_resample_then_affine(method: str) -> None:
+    """The normalised draws of the split scoring equal (value - shift) * scale of the same bootstrap."""
+    ev = rating_evidence(np.repeat(np.arange(9), 7), np.full(63, 3), np.random.default_rng(8).integers(1, 10, 63),
+                         n_projects=9, n_criteria=5, group=np.tile(["a"] * 4 + ["b"] * 3, 9),
+                         group_weights={"a": 0.6, "b": 0.4}, method=method)
+    sp = ev.sampler()
+    shift, scale = np.full(ev.n_cells, 1.0), np.full(ev.n_cells, -1 / 9)
+    got = sp.cell_values(np.random.default_rng(4), 40, shift, scale)
+    ref = (sp.resample(np.random.default_rng(4), 40).T - 1.0) * (-1 / 9)
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-14)
+
+
+def test_value_draws_affine_equal_draws_then_affine() -> None:
+    """Normalising the centre, spread and limits (a reversed axis included) equals normalising every draw."""
+    spec = value_uncertainty(["normal", "triangular", "uniform"], 3, relative=[0.1, 0.2, 0.1], low=1.0, high=10.0)
+    vs = ValueSampler.build(spec, X[:, :3], None)
+    shift, scale = np.array([0.0, 10.0, 1.0]), np.array([0.1, -0.1, 0.5])
+    got = vs.draw_columns(np.random.default_rng(6), 30, shift, scale)
+    ref = (vs.draw_columns(np.random.default_rng(6), 30) - shift[:, None, None]) * scale[:, None, None]
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("groups", [1, 2, 3])
+def test_cell_values_from_blocks_equal_the_aggregated_lattice_sums(
+    groups: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every cell with the same number of groups (one sum over an axis) and blocks of a few cells: the cell
+    values are the group-weighted means of the same words' lattice sums (RatingEvidence.values_from_sums)."""
+    import ppeval.sensitivity._evidence_inputs as mod
+
+    monkeypatch.setattr(mod, "_LOOKUP_BLOCK", 64)  # blocks of a few cells
+    rng = np.random.default_rng(30 + groups)
+    n_p, per = 23, 4 * groups
+    proj = np.repeat(np.arange(n_p), per)
+    vals = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], size=proj.size)
+    names = ["a", "b", "c"][:groups]
+    grp = np.tile(np.repeat(names, 4), n_p)
+    ev = rating_evidence(proj, np.zeros(proj.size, int), vals, n_projects=n_p, n_criteria=1, group=grp,
+                         group_weights=dict(zip(names, [[1.0], [0.6, 0.4], [0.5, 0.3, 0.2]][groups - 1], strict=True)))
+    sp = ev.sampler()
+    assert sp.fallback.size == 0
+    t = 10
+    raw = np.random.default_rng(9).bit_generator.random_raw(sp.lattice.size * t).reshape(sp.lattice.size, t)
+    sums = (sp.offset[:, None] + sp.step[:, None] * sp.lattice_sums(raw)).T
+    got = sp.cell_values(np.random.default_rng(9), t)
+    np.testing.assert_allclose(got, ev.values_from_sums(sums).T, rtol=1e-14, atol=0)

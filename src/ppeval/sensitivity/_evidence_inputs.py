@@ -176,8 +176,15 @@ class RatingEvidence:
 MAX_SUPPORT = 1 << 14
 #: Largest number of lattice points spanned by one cell's answers (the lattice step is their smallest gap).
 MAX_LATTICE = 256
-#: Largest number of table entries (CDF values) of one run's exact tables (128 MiB with the guide tables).
+#: Largest number of alias-table entries of one run, distinct distributions only (64 MiB of tables).
 TABLE_FLOATS = 1 << 23
+#: Bits of the random word behind one alias-table draw that decide between a slot and its alias (with
+#: ``b`` index bits, ``THRESHOLD_BITS - b`` of them): every probability is held to a multiple of
+#: ``2**-THRESHOLD_BITS``.
+THRESHOLD_BITS = 48
+_LOW16 = np.uint64(0xFFFF)
+#: Random words looked up per block (stratum blocks keep the temporaries of one look-up in cache).
+_LOOKUP_BLOCK = 1 << 14
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,15 +199,34 @@ class RatingSampler:
     distribution over ``k``: its distribution is the ``n``-fold convolution
     of that distribution (computed once per run, by FFT:
     ``pmf_S = IFFT(FFT(p)^n)``, Efron & Tibshirani 1993 ch. 6 call this the
-    exact bootstrap distribution) and ``S`` is drawn by inverting its CDF
-    with a guide table (Chen & Asau 1974): one uniform and about two table
-    look-ups per (sample, stratum), whatever the number of raters. Other
-    strata (answers off a lattice, a lattice of more than
-    :data:`MAX_LATTICE` points, a sum of more than :data:`MAX_SUPPORT`
-    values, or tables beyond :data:`TABLE_FLOATS` entries in all, the
-    largest first) and the ``median`` and ``trimmed_mean`` rules draw the
-    multinomial counts as a chain of binomials (``K - 1`` binomial draws per
-    (sample, stratum)).
+    exact bootstrap distribution). Strata with the same raters' counts over
+    the same lattice share one distribution (computed once). ``S`` is drawn
+    from an alias table (Walker 1977; built by Vose's 1991 pairing): one
+    random 64-bit word per (sample, stratum) gives a slot (its top ``b``
+    bits, ``2**b`` slots) and decides between the slot and its alias with
+    one integer compare, whatever the number of raters; the thresholds are
+    integers, so each slot's split is exact to ``2**-48`` of the total
+    (:data:`THRESHOLD_BITS`; an atom spread over ``j`` slots: ``j 2**-48``),
+    and values of the sum with probability below ``2**-52`` (far tails of
+    many raters) are left out of the table. Other strata (answers off a
+    lattice, a lattice of more than :data:`MAX_LATTICE` points, a sum of more
+    than :data:`MAX_SUPPORT` values, or tables beyond :data:`TABLE_FLOATS`
+    entries in all, the largest first) and the ``median`` and
+    ``trimmed_mean`` rules draw the multinomial counts as a chain of
+    binomials (``K - 1`` binomial draws per (sample, stratum)).
+
+    References
+    ----------
+    Walker, A. J. (1977). An efficient method for generating discrete random
+    variables with general distributions. *ACM Transactions on Mathematical
+    Software*, 3(3), 253-256.
+
+    Vose, M. D. (1991). A linear algorithm for generating random numbers
+    with a given distribution. *IEEE Transactions on Software Engineering*,
+    17(9), 972-975.
+
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the
+    Bootstrap*. Chapman & Hall.
     """
 
     evidence: RatingEvidence
@@ -209,20 +235,28 @@ class RatingSampler:
     offset: FloatArray  # (len(lattice),) n v_0
     step: FloatArray  # (len(lattice),) h
     support: IntArray  # (len(lattice),) lattice points of the sum
-    cdf: FloatArray  # flat CDFs
-    cdf_start: IntArray  # (len(lattice),)
-    guide: IntArray  # flat guide tables: guide[g] = first k with CDF_k >= g / support
-    guide_start: IntArray
+    table_of: IntArray  # (len(lattice),) distinct distribution of each table stratum
+    pmf: FloatArray  # flat exact distributions of the sums, one per distinct distribution
+    pmf_start: IntArray  # (u,)
+    entry: npt.NDArray[np.uint64]  # flat alias tables: (slot << (64 - b)) | (threshold << 16) | alias
+    entry_start: IntArray  # (u,)
+    bits: IntArray  # (u,) b: the table of distribution u has 2**b slots
+    first: IntArray  # (u,) lattice index of slot 0 (the sum's values below it have probability < 2**-52)
     coef: FloatArray  # (s,) weight of each stratum's sum in its cell value (the mean rule)
-    value: FloatArray  # flat, like cdf: coef * (n v_0 + h k), the stratum's part of its cell value
+    slot_base: IntArray  # (len(lattice), 1) first entry of each table stratum's table
+    slot_shift: npt.NDArray[np.uint64]  # (len(lattice), 1) 64 - b
+    cell_start: IntArray  # (c + 1,) first stratum of every cell, then s
 
     @classmethod
     def build(cls, ev: RatingEvidence) -> RatingSampler:
         s = ev.stratum_n.shape[0]
         empty_i = np.zeros(0, dtype=np.int64)
+        empty_f = np.zeros(0)
         if ev.method != "mean" or s == 0:
-            return cls(ev, empty_i, np.arange(s, dtype=np.int64), np.zeros(0), np.zeros(0), empty_i,
-                       np.zeros(0), empty_i, empty_i, empty_i, np.zeros(0), np.zeros(0))
+            return cls(ev, empty_i, np.arange(s, dtype=np.int64), empty_f, empty_f, empty_i, empty_i, empty_f,
+                       empty_i, np.zeros(0, dtype=np.uint64), empty_i, empty_i, empty_i, empty_f,
+                       np.zeros((0, 1), np.int64),
+                       np.zeros((0, 1), np.uint64), np.r_[_starts(ev.stratum_cell, ev.n_cells), s].astype(np.int64))
         lev = ev.levels[ev.stratum_cell]  # (s, K) ascending, padded with the largest
         used = ev.stratum_counts > 0
         v0 = np.where(used, lev, np.inf).min(axis=1)
@@ -237,47 +271,48 @@ class RatingSampler:
         n_pts = np.rint((v1 - v0) / h).astype(np.int64) + 1
         supp = ev.stratum_n * (n_pts - 1) + 1
         ok = on.all(axis=1) & (n_pts <= MAX_LATTICE) & (supp <= MAX_SUPPORT)
-        # at most TABLE_FLOATS table entries in all: the strata with the smallest tables first
         cand = np.flatnonzero(ok)
-        by_size = cand[np.argsort(supp[cand], kind="stable")]
-        keep = by_size[np.cumsum(supp[by_size]) <= TABLE_FLOATS]
+        # distinct distributions: (n, (lattice point, count) of the used levels, left-aligned)
+        kk = np.where(used[cand], k[cand], -1).astype(np.int64)
+        cc = np.where(used[cand], ev.stratum_counts[cand], 0)
+        order = np.argsort(np.where(kk >= 0, kk, np.iinfo(np.int64).max), axis=1, kind="stable")
+        kk = np.take_along_axis(kk, order, axis=1)
+        cc = np.take_along_axis(cc, order, axis=1)
+        key = np.concatenate([ev.stratum_n[cand, None], kk, cc], axis=1)
+        if cand.shape[0]:
+            ukey, dist_of = np.unique(key, axis=0, return_inverse=True)
+            dist_of = dist_of.reshape(-1)
+        else:
+            ukey, dist_of = key, empty_i
+        n_u = ukey[:, 0]
+        k_u = ukey[:, 1 : 1 + kk.shape[1]]
+        c_u = ukey[:, 1 + kk.shape[1] :]
+        supp_u = n_u * k_u.max(axis=1, initial=0) + 1
+        bits_u = np.maximum(np.ceil(np.log2(np.maximum(supp_u, 2))).astype(np.int64), 1)
+        size_u = np.left_shift(1, bits_u)
+        # at most TABLE_FLOATS table entries in all: the smallest tables first; the rest use counts
+        by_size = np.argsort(size_u, kind="stable")
+        keep_u = np.zeros(ukey.shape[0], dtype=bool)
+        keep_u[by_size[np.cumsum(size_u[by_size]) <= TABLE_FLOATS]] = True
+        renum = np.cumsum(keep_u) - 1
         ok[:] = False
-        ok[keep] = True
+        ok[cand[keep_u[dist_of]]] = True
         lat = np.flatnonzero(ok)
         fb = np.flatnonzero(~ok)
-        support = supp[lat]
-        cdf_start = np.zeros(lat.shape[0], dtype=np.int64)
-        if lat.shape[0]:
-            cdf_start[1:] = np.cumsum(support)[:-1]
-        cdf = np.empty(int(support.sum()))
-        # exact pmf of the sum by FFT, grouped by transform length (powers of two), in blocks of rows
-        fft_len = 1 << np.ceil(np.log2(np.maximum(support, 2))).astype(np.int64)
-        for size in (int(x) for x in np.unique(fft_len)):
-            group = np.flatnonzero(fft_len == size)
-            step = max(1, (1 << 22) // size)
-            for b0 in range(0, group.shape[0], step):  # blocks bound the memory of the transforms
-                sel = group[b0 : b0 + step]
-                st = lat[sel]
-                p = np.zeros((sel.shape[0], size))
-                kk = np.where(used[st], k[st], 0).astype(np.int64)
-                rows = np.repeat(np.arange(sel.shape[0]), lev.shape[1])
-                np.add.at(p, (rows, kk.reshape(-1)), (ev.stratum_counts[st] / ev.stratum_n[st, None]).reshape(-1))
-                pmf = np.fft.irfft(np.fft.rfft(p, axis=1) ** ev.stratum_n[st, None], n=size, axis=1)
-                np.clip(pmf, 0.0, None, out=pmf)
-                c = np.cumsum(pmf, axis=1)
-                c /= c[np.arange(sel.shape[0]), support[sel] - 1][:, None]
-                inside = np.arange(size)[None, :] < support[sel][:, None]
-                cdf[(cdf_start[sel][:, None] + np.arange(size)[None, :])[inside]] = c[inside]
-        # guide tables: guide[g] = #(k : CDF_k <= g / N), a lower bound of the answer for u >= g / N; each
-        # CDF value is inflated by a few ulps first, so rounding can only lower the bound (never overshoot)
-        seg = np.repeat(np.arange(lat.shape[0]), support)
-        n_seg = support[seg]
-        key = np.ceil(cdf * n_seg * (1.0 + 1e-12)).astype(np.int64)  # CDF_k counts for g >= key
-        inside = key < n_seg
-        hits = np.bincount((cdf_start[seg] + key)[inside], minlength=cdf.shape[0])
-        cum = np.cumsum(hits)
-        guide = cum - np.where(cdf_start > 0, cum[np.maximum(cdf_start - 1, 0)], 0)[seg]
-        guide = np.minimum(guide, n_seg - 1).astype(np.int64)
+        table_of = renum[dist_of[keep_u[dist_of]]].astype(np.int64)
+        n_u, k_u, c_u, supp_u, bits_u, size_u = (a[keep_u] for a in (n_u, k_u, c_u, supp_u, bits_u, size_u))
+        pmf, pmf_start = _exact_pmfs(n_u, k_u, c_u, supp_u)
+        # the table covers the values of probability >= 2**-52 (far tails of a sum of many raters are below
+        # the tables' 2**-48 resolution anyway): smaller tables, in cache
+        seg = np.repeat(np.arange(n_u.shape[0]), supp_u)
+        big = np.flatnonzero(pmf >= 2.0**-52)
+        first_u = (np.minimum.reduceat(big, np.searchsorted(seg[big], np.arange(n_u.shape[0])))
+                   - pmf_start) if big.size else np.zeros(0, dtype=np.int64)
+        last_u = (np.maximum.reduceat(big, np.searchsorted(seg[big], np.arange(n_u.shape[0])))
+                  - pmf_start) if big.size else np.zeros(0, dtype=np.int64)
+        eff_u = last_u - first_u + 1
+        bits_u = np.maximum(np.ceil(np.log2(np.maximum(eff_u, 2))).astype(np.int64), 1)
+        entry, entry_start = _alias_tables(pmf, pmf_start + first_u, eff_u, bits_u)
         # cell value = sum over its strata of coef * (stratum sum): coef = 1 / raters of the cell (pooled) or
         # (w_g / n_s) / (sum of the weights of the groups present)
         starts = _starts(ev.stratum_cell, ev.n_cells)
@@ -286,65 +321,249 @@ class RatingSampler:
         else:
             wg = ev.group_weights[ev.stratum_group]
             coef = wg / ev.stratum_n / np.add.reduceat(wg, starts)[ev.stratum_cell]
-        lat_offset, lat_step = v0[lat] * ev.stratum_n[lat], h[lat]
-        k_of = np.arange(cdf.shape[0]) - cdf_start[seg]
-        value = (coef[lat] * lat_offset)[seg] + (coef[lat] * lat_step)[seg] * k_of
-        arrays = (lat, fb, lat_offset, lat_step, support, cdf, cdf_start, guide, coef, value)
+        arrays = (lat, fb, v0[lat] * ev.stratum_n[lat], h[lat], supp[lat], table_of, pmf, pmf_start, entry,
+                  entry_start, bits_u, first_u.astype(np.int64), coef, entry_start[table_of][:, None],
+                  (64 - bits_u[table_of]).astype(np.uint64)[:, None], np.r_[starts, s].astype(np.int64))
         for a in arrays:
             readonly(a)
-        return cls(ev, lat, fb, lat_offset, lat_step, support, cdf, cdf_start, guide, cdf_start, coef, value)
+        return cls(ev, *arrays)
+
+    def table_probabilities(self, u: int) -> FloatArray:
+        """Probability of each value ``0 .. support - 1`` of the sum encoded by alias table ``u`` (for checks)."""
+        b = int(self.bits[u])
+        size = 1 << b
+        e = self.entry[self.entry_start[u] : self.entry_start[u] + size]
+        thr = ((e >> np.uint64(16)) & np.uint64((1 << (THRESHOLD_BITS - b)) - 1)).astype(np.float64)
+        keep = thr / float(1 << (THRESHOLD_BITS - b))
+        alias = (e & _LOW16).astype(np.int64)
+        p = np.bincount(np.arange(size), weights=keep, minlength=size)
+        p += np.bincount(alias, weights=1.0 - keep, minlength=size)
+        n = int(self.pmf_start[u + 1] if u + 1 < self.pmf_start.shape[0] else self.pmf.shape[0]) - int(
+            self.pmf_start[u])
+        out: FloatArray = np.zeros(n)
+        f = int(self.first[u])
+        m = min(size, n - f)
+        out[f : f + m] = p[:m] / size
+        return out
+
+    def lattice_sums(self, raw: npt.NDArray[np.uint64]) -> IntArray:
+        """Lattice index ``S`` of every table stratum's sum from random words ``raw (len(lattice), t)``."""
+        out = np.empty(raw.shape, dtype=np.int64)
+        blk = max(1, _LOOKUP_BLOCK // max(raw.shape[1], 1))
+        for a in range(0, raw.shape[0], blk):
+            self._lookup(raw[a : a + blk].copy(), out[a : a + blk], a, None)
+        out += self.first[self.table_of][:, None]
+        return out
+
+    def _lookup(self, r: npt.NDArray[np.uint64], out: Any, a: int, scale: FloatArray | None,
+                scratch: list[npt.NDArray[np.uint64]] | None = None) -> None:
+        """Alias draws of table strata ``a, a + 1, ...`` from their words ``r``, times ``scale``, into ``out``.
+
+        ``r`` is overwritten; ``scratch`` (two arrays of at least ``r.size`` words) avoids allocations.
+        """
+        b = a + r.shape[0]
+        if scratch is None:
+            scratch = [np.empty(r.size, dtype=np.uint64) for _ in range(2)]
+        slot = scratch[0][: r.size].reshape(r.shape)
+        idx = scratch[1][: r.size].reshape(r.shape)
+        np.right_shift(r, self.slot_shift[a:b], out=slot)
+        np.add(slot, self.slot_base[a:b].view(np.uint64), out=idx)
+        e = np.take(self.entry, idx.view(np.int64))
+        r |= _LOW16
+        keep = np.less(r, e, out=idx)  # same slot bits: the threshold bits below them decide (0 / 1)
+        e &= _LOW16  # the alias
+        slot -= e  # k = alias + keep * (slot - alias), modulo 2**64: branch-free
+        keep *= slot
+        keep += e
+        if scale is None:
+            out[...] = keep
+        else:
+            np.multiply(keep, scale[:, None], out=out)
 
     def resample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Cell values ``(size, c)`` of ``size`` bootstraps of the raters."""
+        """Cell values ``(size, c)`` of ``size`` bootstraps of the raters (a view of :meth:`cell_values`)."""
+        return self.cell_values(rng, size).T
+
+    def cell_values(
+        self, rng: np.random.Generator, size: int, shift: FloatArray | None = None, scale: FloatArray | None = None
+    ) -> FloatArray:
+        """Cell values ``(c, size)``, cell-major, of ``size`` bootstraps of the raters.
+
+        With ``shift`` and ``scale`` (per cell) the result is ``(value - shift) * scale`` (folded into the
+        per-stratum coefficients). The random words are drawn stratum-major (each stratum's words
+        together), the same words whether the strata are looked up in one block or several.
+        """
+        ev = self.evidence
+        c = ev.n_cells
+        if ev.method != "mean" or self.fallback.shape[0]:
+            cells = self._cells_with_counts(rng, size)
+            if shift is not None and scale is not None:
+                cells -= shift[:, None]
+                cells *= scale[:, None]
+            return cells
+        # every stratum from the tables (lattice = 0 .. s-1): blocks of whole cells, the words of each drawn
+        # as needed, so the words, the look-up temporaries and the tables stay in cache
+        cs = self.cell_start
+        k_scale = self.coef * self.step
+        lowest = self.offset + self.step * self.first[self.table_of]  # the stratum's sum at slot 0
+        const = np.add.reduceat(self.coef * lowest, cs[:-1]) if c else np.zeros(0)
+        if shift is not None and scale is not None:
+            k_scale = k_scale * scale[ev.stratum_cell]
+            const = (const - shift) * scale
+        out = np.empty((c, size))
+        s = int(cs[-1])
+        spc = s // c if c and s == c * (s // c) and (np.diff(cs) == s // c).all() else 0
+        cb = max(1, _LOOKUP_BLOCK // max(size * max(spc, 1), 1))
+        most = int(np.diff(np.r_[cs[:-1:cb], cs[-1]]).max(initial=0))  # strata of the largest block
+        scratch = [np.empty(most * size, dtype=np.uint64) for _ in range(2)]
+        part_buf = np.empty(most * size)
+        for c0 in range(0, c, cb):
+            c1 = min(c, c0 + cb)
+            s0, s1 = int(cs[c0]), int(cs[c1])
+            raw = rng.bit_generator.random_raw((s1 - s0) * size).reshape(s1 - s0, size)
+            part = part_buf[: (s1 - s0) * size].reshape(s1 - s0, size)
+            self._lookup(raw, part, s0, k_scale[s0:s1], scratch)
+            acc = out[c0:c1]
+            if spc:
+                pr = part.reshape(c1 - c0, spc, size)
+                if spc == 1:
+                    np.copyto(acc, pr[:, 0])
+                else:
+                    np.add(pr[:, 0], pr[:, 1], out=acc)
+                for g in range(2, spc):
+                    acc += pr[:, g]
+            else:
+                acc[...] = np.add.reduceat(part, cs[c0:c1] - s0, axis=0)
+            acc += const[c0:c1, None]
+        return out
+
+    def _cells_with_counts(self, rng: np.random.Generator, size: int) -> FloatArray:
         ev = self.evidence
         if ev.method != "mean":
-            return ev.values_from_counts(ev.draw_counts(rng, size, self.fallback))
+            return np.ascontiguousarray(ev.values_from_counts(ev.draw_counts(rng, size, self.fallback)).T)
         s = ev.stratum_n.shape[0]
         part = np.empty((s, size))  # each stratum's part of its cell value, stratum-major
         n_lat = self.lattice.shape[0]
         if n_lat:
-            # stratum-major (each stratum's draws together): the look-ups of one stratum stay in its own
-            # table, in cache, whatever the number of strata
-            u = rng.random((n_lat, size))
-            start = self.cdf_start[:, None]
-            n_pts = self.support[:, None]
-            pos = self.guide[np.minimum((u * n_pts).astype(np.int64), n_pts - 1) + start] + start
-            # the answer is #(k : CDF_k <= u) (< support: the last CDF value is 1 > u); the guide starts at most
-            # a step or two short: two full passes, then the few that still need steps
-            cdf = self.cdf
-            for _ in range(2):
-                pos += cdf[pos] <= u
-            flat_p = pos.reshape(-1)
-            active = np.flatnonzero(cdf[flat_p] <= u.reshape(-1))
-            if active.size:  # the few left (tails): binary search for the first CDF_k > u in (pos, end]
-                ua = u.reshape(-1)[active]
-                a = flat_p[active] + 1
-                b = np.broadcast_to(start + n_pts - 1, u.shape).reshape(-1)[active]
-                while True:
-                    open_ = a < b
-                    if not open_.any():
-                        break
-                    mid = (a + b) >> 1
-                    gt = cdf[mid] > ua
-                    b = np.where(open_ & gt, mid, b)
-                    a = np.where(open_ & ~gt, mid + 1, a)
-                flat_p[active] = a
-            if self.fallback.shape[0] == 0:  # every stratum from the tables (lattice = 0 .. s-1)
-                part = self.value[pos]
-            else:
-                part[self.lattice] = self.value[pos]
-        if self.fallback.shape[0]:
-            fb = self.fallback
-            counts = ev.draw_counts(rng, size, fb)
-            sums = np.einsum("tsk,sk->st", counts, ev.levels[ev.stratum_cell[fb]])
-            part[fb] = self.coef[fb, None] * sums
-        c = ev.n_cells
-        if c and s == c * (s // c) and (ev.stratum_cell == np.arange(s) // (s // c)).all():
-            # every cell has the same number of strata (the same groups rated everywhere): one sum over an axis
-            cells: FloatArray = part.reshape(c, s // c, size).sum(axis=1)
-        else:
-            cells = np.add.reduceat(part, _starts(ev.stratum_cell, c), axis=0)
-        return cells.T
+            raw = rng.bit_generator.random_raw(n_lat * size).reshape(n_lat, size)
+            c_lat = self.coef[self.lattice]
+            tmp = np.empty((n_lat, size))
+            blk = max(1, _LOOKUP_BLOCK // max(size, 1))
+            k_scale = c_lat * self.step
+            for a in range(0, n_lat, blk):
+                self._lookup(raw[a : a + blk], tmp[a : a + blk], a, k_scale[a : a + blk])
+            tmp += (c_lat * (self.offset + self.step * self.first[self.table_of]))[:, None]
+            part[self.lattice] = tmp
+        fb = self.fallback
+        counts = ev.draw_counts(rng, size, fb)
+        sums = np.einsum("tsk,sk->st", counts, ev.levels[ev.stratum_cell[fb]])
+        part[fb] = self.coef[fb, None] * sums
+        cells: FloatArray = np.add.reduceat(part, self.cell_start[:-1], axis=0) if ev.n_cells else part[:0]
+        return cells
+
+
+def _exact_pmfs(n: IntArray, k: IntArray, c: IntArray, support: IntArray) -> tuple[FloatArray, IntArray]:
+    """Exact distributions of the sum of ``n`` draws from answers at lattice points ``k`` with counts ``c``.
+
+    ``pmf = IFFT(FFT(p)^n)`` (the ``n``-fold convolution), grouped by transform length in blocks of rows.
+    Returns the flat pmfs and the start of each.
+    """
+    u = n.shape[0]
+    start = np.zeros(u, dtype=np.int64)
+    if u:
+        start[1:] = np.cumsum(support)[:-1]
+    pmf = np.empty(int(support.sum()))
+    fft_len = 1 << np.ceil(np.log2(np.maximum(support, 2))).astype(np.int64)
+    for size in (int(x) for x in np.unique(fft_len)):
+        group = np.flatnonzero(fft_len == size)
+        step = max(1, (1 << 22) // size)
+        for b0 in range(0, group.shape[0], step):  # blocks bound the memory of the transforms
+            sel = group[b0 : b0 + step]
+            p = np.zeros((sel.shape[0], size))
+            kk = k[sel]
+            rows = np.repeat(np.arange(sel.shape[0]), kk.shape[1])
+            w = c[sel] / n[sel, None]
+            valid = (kk >= 0).reshape(-1)
+            np.add.at(p, (rows[valid], kk.reshape(-1)[valid]), w.reshape(-1)[valid])
+            f = np.fft.irfft(_int_power(np.fft.rfft(p, axis=1), n[sel]), n=size, axis=1)
+            inside = np.arange(size)[None, :] < support[sel][:, None]
+            np.clip(f, 0.0, None, out=f)
+            f *= inside
+            f /= f.sum(axis=1, keepdims=True)
+            pmf[(start[sel][:, None] + np.arange(size)[None, :])[inside]] = f[inside]
+    return pmf, start
+
+
+def _int_power(z: npt.NDArray[np.complex128], n: IntArray) -> npt.NDArray[np.complex128]:
+    """``z ** n`` row by row (``n`` a positive integer per row) by repeated squaring (a few complex products)."""
+    out = np.ones_like(z)
+    base = z.copy()
+    e = n.astype(np.int64)
+    while True:
+        odd = (e & 1).astype(bool)
+        if odd.any():
+            out[odd] *= base[odd]
+        e >>= 1
+        if not e.any():
+            return out
+        base *= base
+
+
+def _alias_tables(
+    pmf: FloatArray, pmf_start: IntArray, support: IntArray, bits: IntArray
+) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    """Alias tables of ``2**bits`` slots (pmfs padded with zeros), packed as 64-bit entries.
+
+    Vose's (1991) pairing, run for all tables of one size at once: the slots
+    sorted by ``q = size * p``; each step takes the current large slot (the
+    largest unpaired one) and, if its remaining mass fell below 1, pairs it
+    with the next largest, otherwise pairs the smallest unpaired slot with it.
+    Entry of slot ``j``: ``(j << (64 - b)) | (T_j << 16) | alias_j`` with
+    ``T_j = round(q_j 2**(48 - b))`` (``q_j >= 1``: the slot is its own alias),
+    so a random word ``r`` whose top ``b`` bits are ``j`` keeps ``j`` exactly
+    when ``r | 0xFFFF < entry_j``, with probability ``T_j / 2**(48 - b)``.
+    """
+    u = support.shape[0]
+    size = np.left_shift(1, bits)
+    start = np.zeros(u, dtype=np.int64)
+    if u:
+        start[1:] = np.cumsum(size)[:-1]
+    entry = np.empty(int(size.sum()), dtype=np.uint64)
+    for b in (int(x) for x in np.unique(bits)):
+        group = np.flatnonzero(bits == b)
+        L = 1 << b
+        q = np.zeros((group.shape[0], L))
+        inside = np.arange(L)[None, :] < support[group][:, None]
+        q[inside] = pmf[(pmf_start[group][:, None] + np.arange(L)[None, :])[inside]]
+        q *= L
+        off = np.arange(group.shape[0], dtype=np.int64) * L  # flat offsets of the rows
+        o = np.argsort(q, axis=1, kind="stable").reshape(-1)
+        qf = q.reshape(-1)
+        i = off.copy()  # flat positions in o of the smallest and the largest unpaired slot
+        j = off + L - 1
+        thr = np.ones((group.shape[0], L))
+        alias = np.broadcast_to(np.arange(L, dtype=np.int64), (group.shape[0], L)).copy()
+        thr_f, alias_f = thr.reshape(-1), alias.reshape(-1)
+        for _ in range(L - 1):  # one pairing per step in every table (tables are independent)
+            large = o[j] + off
+            demote = qf[large] < 1.0
+            small = np.where(demote, large, o[i] + off)
+            j -= demote
+            i += ~demote
+            big = o[j]
+            qs = qf[small]
+            thr_f[small] = qs
+            alias_f[small] = big
+            qf[big + off] -= 1.0 - qs
+        scale = float(1 << (THRESHOLD_BITS - b))
+        t_int = np.rint(np.clip(thr, 0.0, 1.0) * scale)
+        full = t_int >= scale
+        alias = np.where(full, np.arange(L)[None, :], alias)
+        t_int = np.where(full, scale - 1.0, t_int)  # never rejected except by the 2**-(48-b) top word: itself
+        slot = np.arange(L, dtype=np.uint64)[None, :] << np.uint64(64 - b)
+        packed = slot | (t_int.astype(np.uint64) << np.uint64(16)) | alias.astype(np.uint64)
+        entry[(start[group][:, None] + np.arange(L)[None, :]).reshape(-1)] = packed.reshape(-1)
+    return entry, start
 
 
 def _starts(sorted_keys: IntArray, n_keys: int) -> IntArray:
@@ -607,19 +826,33 @@ def _cdf(kind: str, z: FloatArray) -> FloatArray:
 
 
 def _inverse_cdf(kind: str, u: FloatArray) -> FloatArray:
+    """Standardised quantile of ``u`` in (0, 1); overwrites ``u`` (a scratch array)."""
     if kind == "uniform":
-        out: FloatArray = 2.0 * u - 1.0
-        return out
+        u *= 2.0
+        u -= 1.0
+        return u
     if kind == "triangular":
-        res: FloatArray = np.where(u <= 0.5, np.sqrt(2.0 * u) - 1.0, 1.0 - np.sqrt(2.0 * (1.0 - u)))
-        return res
-    z: FloatArray = special.ndtri(u)
+        # symmetric triangular on [-1, 1]: |z| = 1 - sqrt(1 - |2u - 1|) with the sign of 2u - 1 (for u <= 1/2
+        # this is sqrt(2u) - 1, else 1 - sqrt(2 (1 - u)))
+        u *= 2.0
+        u -= 1.0
+        a = np.abs(u)
+        np.subtract(1.0, a, out=a)
+        np.sqrt(a, out=a)
+        np.subtract(1.0, a, out=a)
+        np.copysign(a, u, out=a)
+        return a
+    z: FloatArray = special.ndtri(u, out=u)
     return z
 
 
 @dataclass(frozen=True, eq=False)
 class ValueSampler:
-    """Per-cell truncated distributions of the uncertain columns of one matrix (built once per run)."""
+    """Per-cell truncated distributions of the uncertain columns of one matrix (built once per run).
+
+    The uncertain columns are drawn column-major (one contiguous ``(size, n)`` block per column, one column
+    at a time), so each inverse CDF runs over contiguous memory that stays in cache.
+    """
 
     columns: IntArray  # (q,)
     kinds: tuple[str, ...]  # per uncertain column
@@ -666,15 +899,39 @@ class ValueSampler:
         return cls(columns=cols, kinds=kinds, x=x, h=h, f_lo=f_lo, f_width=f_w, low=lo, high=hi)
 
     def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Values of the uncertain columns for ``size`` samples: ``(size, n, q)``."""
+        """Values of the uncertain columns for ``size`` samples: ``(size, n, q)`` (a view of ``(q, size, n)``)."""
+        return self.draw_columns(rng, size).transpose(1, 2, 0)
+
+    def draw_columns(
+        self, rng: np.random.Generator, size: int, shift: FloatArray | None = None, scale: FloatArray | None = None
+    ) -> FloatArray:
+        """Values of the uncertain columns for ``size`` samples, column-major: ``(q, size, n)``.
+
+        With ``shift`` and ``scale`` (per uncertain column) the values are ``(x' - shift) * scale`` (the
+        affine map applied to the centre, spread and truncation limits instead of every draw).
+        """
         n, q = self.x.shape
-        u = rng.random((size, n, q))
-        u += 2.0**-54  # multiples of 2^-53 in [0, 1) -> open interval (0, 1): no infinite normal quantile
-        u *= self.f_width
-        u += self.f_lo
-        out = np.empty_like(u)
-        for k, kind in enumerate(self.kinds):
-            z = _inverse_cdf(kind, u[:, :, k])
-            out[:, :, k] = self.x[:, k] + self.h[:, k] * z
-        np.clip(out, self.low, self.high, out=out)  # removes 1-ulp excursions of the inverse CDFs only
+        x, h, low, high = self.x.T, self.h.T, self.low, self.high
+        if shift is not None and scale is not None:
+            x = (x - shift[:, None]) * scale[:, None]
+            h = h * np.abs(scale)[:, None]  # the distributions are symmetric
+            a, b = (low - shift) * scale, (high - shift) * scale
+            low, high = np.minimum(a, b), np.maximum(a, b)
+            flip = scale < 0.0
+        out = np.empty((q, size, n))
+        # u -> F(a) + (u + 2^-54) (F(b) - F(a)): multiples of 2^-53 in [0, 1) moved into the open interval
+        # (0, 1) (no infinite normal quantile), then onto the truncated range
+        fw = self.f_width.T
+        fl = self.f_lo.T + 2.0**-54 * fw
+        for k in range(q):  # column by column (the same uniforms as one (q, size, n) draw): in cache
+            u = rng.random((size, n), out=out[k])
+            u *= fw[k]
+            u += fl[k]
+            z = _inverse_cdf(self.kinds[k], u)
+            if shift is not None and scale is not None and flip[k]:
+                z *= -1.0  # a reversed axis: the quantile of u is at -z
+            z *= h[k]
+            z += x[k]
+            # removes 1-ulp excursions of the inverse CDFs only
+            np.clip(z, low[k], high[k], out=out[k])
         return out

@@ -18,6 +18,7 @@ rank acceptability and first-order sensitivity indices of the three sources.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +27,11 @@ import numpy as np
 from ppeval._checks import readonly
 from ppeval._typing import FloatArray, IntArray, SeedLike
 from ppeval.errors import InputError
+from ppeval.methods.topsis import DEGENERATE_CLOSENESS
 
 from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
 from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
-from ._engine import MAX_BINS, grade_index
+from ._engine import MAX_BINS
 from ._evidence_inputs import RatingEvidence, RatingSampler, ValueSampler, ValueUncertainty
 from ._executor import BLOCK_SIZE, SeedPlan, check_chunk_size, check_executor, chunk_bounds, run_tasks
 from ._stack import StackScorer
@@ -147,6 +149,149 @@ class EvidenceResult:
 
 
 @dataclass(frozen=True)
+class _Linear:
+    """Absolute-mode WSM and TOPSIS scores split into the fixed cells and the cells that vary.
+
+    Against bounds every cell is normalised on its own, ``r = (x - worst) / span``, and the scores are sums
+    over the cells of a row: WSM ``sum_j w_j r_ij``; TOPSIS ``D+^2 = sum_j w_j^2 (1 - r_ij)^2`` and
+    ``D-^2 = sum_j w_j^2 r_ij^2``. The fixed cells' part is one matrix product per tile (``(t, m) x (m, n)``);
+    only the varied cells (rated cells, columns with measurement uncertainty) are added per sample.
+    """
+
+    method: str
+    fixed: tuple[FloatArray, ...]  # (m, n) per sum: WSM r; TOPSIS (1 - r)^2, r^2 (varied cells 0)
+    worst: FloatArray  # (m,)
+    span: FloatArray  # (m,)
+    cells: IntArray  # rated cells whose value comes from the ratings (not overwritten by a value column)
+    cell_col: IntArray
+    regular: int  # k > 0: every project has the same k rated columns (cell_col of project 0 = cols_k)
+    cols_k: IntArray
+    cell_starts: IntArray  # first cell of every project that has one (general layout)
+    cell_rows: IntArray
+
+    @classmethod
+    def build(cls, scorer: StackScorer, normalized: FloatArray, ratings: RatingEvidence | None,
+              values: ValueSampler | None) -> _Linear | None:
+        bounds = scorer.bounds
+        if bounds is None or scorer.method not in ("wsm", "topsis"):
+            return None
+        n, m = normalized.shape
+        fixed_cells = np.ones((n, m), dtype=bool)
+        vcols = np.zeros(m, dtype=bool)
+        if values is not None:
+            vcols[values.columns] = True
+            fixed_cells[:, values.columns] = False
+        cells = np.zeros(0, dtype=np.int64)
+        if ratings is not None:
+            cells = np.flatnonzero(~vcols[ratings.cell_col])  # a value column overrides the ratings (as scores)
+            fixed_cells[ratings.cell_row[cells], ratings.cell_col[cells]] = False
+        r = np.where(fixed_cells, normalized, 0.0)
+        if scorer.method == "wsm":
+            fixed: tuple[FloatArray, ...] = (np.ascontiguousarray(r.T),)
+        else:
+            far = np.where(fixed_cells, (1.0 - r) ** 2, 0.0)
+            fixed = (np.ascontiguousarray(far.T), np.ascontiguousarray((r * r).T))
+        worst = bounds[:, 0].copy()
+        span = bounds[:, 1] - worst
+        rows = np.zeros(0, dtype=np.int64) if ratings is None else ratings.cell_row[cells]
+        col = np.zeros(0, dtype=np.int64) if ratings is None else ratings.cell_col[cells]
+        regular = 0
+        cols_k = np.zeros(0, dtype=np.int64)
+        c = cells.shape[0]
+        if c and c % n == 0:
+            k = c // n
+            if (rows == np.repeat(np.arange(n), k)).all() and (col.reshape(n, k) == col[:k]).all():
+                regular, cols_k = k, col[:k].copy()
+        present = np.unique(rows)
+        starts = np.searchsorted(rows, present).astype(np.intp)
+        return cls(scorer.method, fixed, worst, span, cells, col, regular, cols_k, starts, present)
+
+    def parts(self, ww: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
+              into: list[FloatArray] | None = None) -> tuple[list[FloatArray], list[FloatArray]]:
+        """The rated cells' and the value columns' additive parts of the sums, each a list of ``(t, n)``.
+
+        ``ww`` are the weights (WSM) or squared weights (TOPSIS) ``(t, m)``; ``cells`` the normalised rated
+        cells ``(c, t)``; ``vals`` the normalised value columns ``(q, t, n)``. With ``into`` both parts are
+        added to those sums (returned twice).
+        """
+        t = ww.shape[0]
+        n = self.fixed[0].shape[1]
+        rp = into if into is not None else [np.zeros((t, n)) for _ in self.fixed]
+        vp = into if into is not None else [np.zeros((t, n)) for _ in self.fixed]
+        if cells is not None and self.cells.shape[0]:
+            sel = cells if self.cells.shape[0] == cells.shape[0] else cells[self.cells]
+            for a, part in zip(rp, self._cell_terms(sel), strict=True):
+                if self.regular:  # the same k rated columns in every row: (n, k, t) against (k, t)
+                    a += np.einsum("nkt,kt->tn", part.reshape(-1, self.regular, part.shape[1]), ww.T[self.cols_k])
+                else:
+                    g = part * ww.T[self.cell_col]
+                    a[:, self.cell_rows] += np.add.reduceat(g, self.cell_starts, axis=0).T
+        if vals is not None and values is not None:
+            wv = ww[:, values.columns]
+            for a, part in zip(vp, self._cell_terms(vals), strict=True):
+                a += np.einsum("qtn,tq->tn", part, wv)
+        return rp, vp
+
+    def finish(self, sums: list[FloatArray]) -> FloatArray:
+        """Scores from the sums (WSM: the sum; TOPSIS: closeness from ``D+^2`` and ``D-^2``)."""
+        if self.method == "wsm":
+            res: FloatArray = sums[0]
+            return res
+        dp = np.sqrt(sums[0])
+        dm = np.sqrt(sums[1])
+        den = dp + dm
+        out: FloatArray = np.full_like(den, DEGENERATE_CLOSENESS)
+        np.divide(dm, den, out=out, where=den > 0.0)
+        return out
+
+    def scores(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None, values: ValueSampler | None,
+               ) -> FloatArray:
+        """Scores ``(t, n)``: weights ``w (t, m)``, normalised rated cells ``(c, t)``, value columns ``(q, t, n)``."""
+        ww = w if self.method == "wsm" else w * w
+        sums = [np.matmul(ww, f) for f in self.fixed]
+        self.parts(ww, cells, vals, values, into=sums)
+        return self.finish(sums)
+
+    def scores_and_mixed(self, w: FloatArray, cells: FloatArray | None, vals: FloatArray | None,
+                         values: ValueSampler | None, active: list[int]) -> tuple[FloatArray, list[FloatArray]]:
+        """Scores and the pick-freeze scores of every active source (weights 0, ratings 1, values 2).
+
+        The sums are additive over the fixed cells ``F(w)``, the rated cells ``R(w, r)`` and the value
+        columns ``V(w, v)``, so with the partner ``p = s XOR 1`` every mixed score needs only the parts at
+        the partner's weights: ``R(w_s, r_p)`` is row ``p`` of ``R(w[partner], r)``. Source weights:
+        ``F(w_s) + R(w_s, r_p) + V(w_s, v_p)``; ratings: ``F(w_p) + R(w_p, r_s) + V(w_p, v_p)``; values:
+        ``F(w_p) + R(w_p, r_p) + V(w_p, v_s)``. One more pass over the varied cells, whatever the number
+        of sources.
+        """
+        ww = w if self.method == "wsm" else w * w
+        partner = np.arange(ww.shape[0]) ^ 1
+        f_own = [np.matmul(ww, f) for f in self.fixed]
+        r_own, v_own = self.parts(ww, cells, vals, values)
+        r_sw, v_sw = self.parts(np.ascontiguousarray(ww[partner]), cells, vals, values)
+        own = self.finish([f + r + v for f, r, v in zip(f_own, r_own, v_own, strict=True)])
+        mixed = []
+        for src in active:
+            terms = []
+            for f, ro, vo, rs, vs in zip(f_own, r_own, v_own, r_sw, v_sw, strict=True):
+                if src == 0:
+                    terms.append(f + rs[partner] + vs[partner])
+                elif src == _RATINGS:
+                    terms.append(f[partner] + rs + vo[partner])
+                else:
+                    terms.append(f[partner] + ro[partner] + vs)
+            mixed.append(self.finish(terms))
+        return own, mixed
+
+    def _cell_terms(self, r: FloatArray) -> tuple[FloatArray, ...]:
+        """The terms of the sums of normalised cells ``r`` (not modified): WSM ``r``; TOPSIS ``(1 - r)^2, r^2``."""
+        if self.method == "wsm":
+            return (r,)
+        g = 1.0 - r
+        g *= g
+        return (g, r * r)
+
+
+@dataclass(frozen=True)
 class _Job:
     scorer: StackScorer
     matrix: FloatArray
@@ -164,6 +309,12 @@ class _Job:
     bins: int
     attribution: bool
     keep: bool
+    linear: _Linear | None = None  # absolute-mode WSM / TOPSIS: fixed cells in one product per tile
+
+    @property
+    def split(self) -> _Linear | None:
+        """The split scoring, unless the draws are transformed before scoring (a job with an extension)."""
+        return self.linear if getattr(self, "ext", None) is None else None
 
     @property
     def n_sources(self) -> int:
@@ -200,6 +351,7 @@ class _Draws:
         self.w: FloatArray | None = None
         self.r: FloatArray | None = None
         self.v: FloatArray | None = None
+        self.mixed: list[FloatArray] | None = None  # pick-freeze scores computed with the scores (linear path)
         if job.weight_sampler is not None:
             if b not in block_cache:
                 block_cache.clear()
@@ -213,10 +365,21 @@ class _Draws:
                 extra = job.weight_sampler.draw(_stream(job.seeds, b, 0, sub), t - w.shape[0])
                 w = np.concatenate([w, extra])
             self.w = w
+        lin = job.split  # absolute WSM / TOPSIS: rated cells and values drawn normalised, cell- / column-major
         if job.rating_sampler is not None:
-            self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
+            if lin is None:
+                self.r = job.rating_sampler.resample(_stream(job.seeds, b, _RATINGS, sub), t)
+            else:
+                col = job.rating_sampler.evidence.cell_col
+                self.r = job.rating_sampler.cell_values(
+                    _stream(job.seeds, b, _RATINGS, sub), t, lin.worst[col], 1.0 / lin.span[col]).T
         if job.values is not None:
-            self.v = job.values.draw(_stream(job.seeds, b, _VALUES, sub), t)
+            if lin is None:
+                self.v = job.values.draw(_stream(job.seeds, b, _VALUES, sub), t)
+            else:
+                col = job.values.columns
+                self.v = job.values.draw_columns(
+                    _stream(job.seeds, b, _VALUES, sub), t, lin.worst[col], 1.0 / lin.span[col]).transpose(1, 2, 0)
 
     def scores(self, job: _Job, mix: int = -1) -> FloatArray:
         """Scores of the tile; ``mix >= 0``: source ``mix`` from this sample, the others from its partner."""
@@ -230,6 +393,19 @@ class _Draws:
             return arr[partner]
 
         w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
+        lin = job.split
+        if lin is not None and mix < 0 and job.attribution and job.n_sources > 1:
+            # the pick-freeze scores come from the same parts: see _Linear.scores_and_mixed
+            rc = None if self.r is None else self.r.T
+            vc = None if self.v is None else self.v.transpose(2, 0, 1)
+            s, self.mixed = lin.scores_and_mixed(w, rc, vc, job.values, active)
+            return s
+        if mix >= 0 and self.mixed is not None:
+            return self.mixed[mix]
+        if lin is not None:
+            rc = None if self.r is None else pick(_RATINGS, self.r).T  # (c, t)
+            vc = None if self.v is None else pick(_VALUES, self.v).transpose(2, 0, 1)  # (q, t, n)
+            return lin.scores(w, rc, vc, job.values)
         sc = job.scorer
         if sc.bounds is not None and sc.method != "vikor":
             # absolute mode: each value is normalised on its own, so only the cells that vary are
@@ -250,6 +426,38 @@ class _Draws:
         return sc.scores(x, w)
 
 
+#: Per-sample moments (``d``, ``d^2``, ``d d'``, all in [-1, 1]) are rounded to multiples of ``2**-46``: the sum
+#: of a tile's (at most 64) values is then an integer multiple below ``2**52``, exact in float64 in any order.
+_GRID = float(1 << 46)
+_TILE_MAX = 64.0
+
+
+def _tile_sum(x: FloatArray) -> FloatArray:
+    """Limb sums ``(N_LIMBS, n)`` of the column sums of ``x`` (at most 64 rows, values in [-1, 1]) on the grid.
+
+    Each value is rounded to the nearest multiple of ``2**-46`` (so a mean is off by at most ``2**-47``); the
+    tile's column sums are then exact, and so are their limb sums (of the sums / 64, in [-1, 1]): any chunking
+    gives the same totals. Three passes per value instead of the twelve of limb-splitting every value.
+    """
+    g = x * _GRID
+    np.rint(g, out=g)
+    col = g.sum(axis=0)  # integers below 2**52: exact
+    col *= 1.0 / (_GRID * _TILE_MAX)  # a power of two: exact, in [-1, 1]
+    return limb_sums(col[None])
+
+
+def _band_index(s: FloatArray, cuts_asc: FloatArray, higher_is_better: bool) -> IntArray:
+    """As :func:`~ppeval.sensitivity._engine.grade_index` (0 = best band) by one comparison per bound."""
+    g = 100.0 * s if higher_is_better else 100.0 * (1.0 - s)
+    n_c = cuts_asc.shape[0]
+    above = np.zeros(g.shape, dtype=np.int64)  # bounds <= g: searchsorted(cuts_asc, g, side="right")
+    for c in cuts_asc:  # a handful of bounds
+        above += g >= c
+    np.subtract(n_c, above, out=above)
+    np.minimum(above, n_c - 1, out=above)
+    return above
+
+
 def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
     n = job.matrix.shape[0]
     t = job.tile
@@ -264,6 +472,7 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
     smin = np.full(n, np.inf)
     smax = np.full(n, -np.inf)
     alt = np.arange(n, dtype=np.int64)
+    rank_off, bin_off, cut_off = alt * n, alt * job.bins, alt * n_cuts  # each project's first cell of the tables
     cache: dict[int, FloatArray] = {}
     for ti in range(start // t, (stop + t - 1) // t):
         g0 = ti * t
@@ -274,30 +483,31 @@ def _run_chunk(job: _Job, start: int, stop: int) -> _Partial:
         own = s[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
         d = own - job.base
-        sums[0] += limb_sums(d)
-        sums[1] += limb_sums(d * d)
+        sums[0] += _tile_sum(d)
+        sums[1] += _tile_sum(d * d)
         for src in range(n_att):
             d2 = draws.scores(job, mix=src)[lo:hi] - job.base
-            sums[2 + 3 * src] += limb_sums(d2)
-            sums[3 + 3 * src] += limb_sums(d2 * d2)
-            sums[4 + 3 * src] += limb_sums(d * d2)
+            sums[2 + 3 * src] += _tile_sum(d2)
+            sums[3 + 3 * src] += _tile_sum(d2 * d2)
+            d2 *= d
+            sums[4 + 3 * src] += _tile_sum(d2)
         np.minimum(smin, own.min(axis=0), out=smin)
         np.maximum(smax, own.max(axis=0), out=smax)
-        ranks = competition_ranks(own, job.scorer.higher_is_better)
-        rank_codes[dst] = alt * n + ranks
-        b = np.clip((own * job.bins).astype(np.int64), 0, job.bins - 1)
-        bin_codes[dst] = alt * job.bins + b
+        np.add(rank_off, competition_ranks(own, job.scorer.higher_is_better), out=rank_codes[dst])
+        b = (own * job.bins).astype(np.int64)
+        np.clip(b, 0, job.bins - 1, out=b)
+        np.add(bin_off, b, out=bin_codes[dst])
         if cut_codes is not None and job.cuts_asc is not None:
-            cut_codes[dst] = alt * n_cuts + grade_index(own, job.cuts_asc, job.scorer.higher_is_better)
+            np.add(cut_off, _band_index(own, job.cuts_asc, job.scorer.higher_is_better), out=cut_codes[dst])
         if kept is not None:
             kept[dst] = own
     return _Partial(
         start=start,
-        rank_counts=np.bincount(rank_codes.reshape(-1), minlength=n * n).astype(np.int64),
-        bin_counts=np.bincount(bin_codes.reshape(-1), minlength=n * job.bins).astype(np.int64),
+        rank_counts=np.bincount(rank_codes.reshape(-1), minlength=n * n).astype(np.int64, copy=False),
+        bin_counts=np.bincount(bin_codes.reshape(-1), minlength=n * job.bins).astype(np.int64, copy=False),
         cut_counts=None
         if cut_codes is None
-        else np.bincount(cut_codes.reshape(-1), minlength=n * n_cuts).astype(np.int64),
+        else np.bincount(cut_codes.reshape(-1), minlength=n * n_cuts).astype(np.int64, copy=False),
         sums=sums,
         smin=smin,
         smax=smax,
@@ -331,6 +541,7 @@ class _Totals:
 
 def _janon(sums: FloatArray, nf: float, n_att: int) -> FloatArray:
     """First-order indices ``(n, n_att)`` from exact sums (Janon et al. 2014, eq. 5)."""
+    nf = nf / _TILE_MAX  # the sums are of tile sums / 64
     y = limbs_to_float(sums[0]) / nf
     y2 = limbs_to_float(sums[1]) / nf
     out = np.zeros((y.shape[0], n_att))
@@ -433,8 +644,10 @@ def evidence_monte_carlo(
         Lower bounds on the 0-100 scale, best first, strictly decreasing:
         give ``grade_probability`` and ``decision_probability``.
     attribution : bool, default True
-        Estimate first-order indices of the sources (costs one more scoring
-        of every sample per varied source when two or more vary).
+        Estimate first-order indices of the sources when two or more vary
+        (costs one more scoring of every sample per varied source; absolute
+        WSM and TOPSIS: one more pass over the varied cells, whatever the
+        number of sources).
     chunk_size : int or None
         Samples per task (results do not depend on it).
     seed : int, Generator, SeedSequence or None
@@ -482,25 +695,48 @@ def evidence_monte_carlo(
     the partner (pick-freeze). Janon et al.'s estimator
     ``S_k = (mean(Y Y'_k) - m_k^2) / (mean(Y^2 + Y'^2_k)/2 - m_k^2)`` with
     ``m_k = mean(Y + Y'_k)/2`` is the share of the variance explained by
-    source ``k`` alone.
+    source ``k`` alone. The draws are shared: the design needs ``k`` more
+    model evaluations per sample (Saltelli et al. 2010 count ``N (k + 2)``
+    for first and total indices with separate ``A``, ``B`` and ``A_B^i``
+    matrices; here ``B`` is the partner half of the same samples, so
+    ``N (k + 1)``). For absolute WSM and TOPSIS those evaluations are cheap:
+    the score sums are additive over cells, so ``Y'_k`` is assembled from the
+    fixed cells' product and the varied cells' parts at the sample's and at
+    the partner's weights (one more pass over the varied cells in all).
 
-    *Cost model.* Per sample and tile: ``K - 1`` binomial draws per stratum
-    (``K`` distinct answers per cell) and ``K`` multiply-adds per stratum;
-    one uniform and one inverse CDF per uncertain value cell; one scoring of
-    an ``n x m`` matrix (``O(n m)``) and one ranking (``O(n log n)``); with
-    attribution ``k`` more scorings. So the time grows as
-    ``samples x (strata x K + n x m x (1 + k) + n log n)``; memory is one
-    tile of ``t x n x m`` floats (``t <= 64``, at most 8 MiB) plus one
-    chunk's ``chunk x n`` rank, bin and band codes. Nothing of size
-    ``samples x n`` exists unless ``keep_scores``.
+    *Cost model.* Per sample, with ``S`` rater strata (project x indicator x
+    rater group), ``n q`` uncertain value cells and ``V`` varied cells:
+
+    * ratings, ``O(S)`` whatever the number of raters: one random 64-bit word
+      and one alias-table draw (a shift, an add, one gather from the table of
+      the stratum's exact bootstrap distribution, one integer compare), one
+      multiply-add into its cell; strata off a lattice and the median and
+      trimmed-mean rules draw ``K - 1`` binomials per stratum instead;
+    * values, ``O(n q)``: one uniform and one inverse CDF per cell;
+    * scores: absolute WSM and TOPSIS ``O(m n / t + V)`` (the fixed cells as
+      one ``(t x m) (m x n)`` product per tile of ``t`` samples, then the
+      varied cells); relative normalisation and VIKOR ``O(n m)`` (the whole
+      perturbed matrix, re-normalised);
+    * summaries: one ranking ``O(n log n)``; bins, bands and moments ``O(n)``.
+
+    Once per run: the exact distribution of each distinct stratum
+    distribution (FFT, ``O(L log L)`` for ``L`` lattice points of the sum) and
+    its alias table (``O(L)``). So the time grows as
+    ``samples x (S + n q + V + n log n)`` (``+ n m`` for the relative methods);
+    memory is one tile (``t <= 64``; a ``t x n x m`` stack of at most 8 MiB
+    only on the relative / VIKOR path) plus one chunk's ``chunk x n`` rank,
+    bin and band codes. Nothing of size ``samples x n`` exists unless
+    ``keep_scores``.
 
     *Reproducibility.* Draws come from streams keyed by (1,024-sample block,
     source, tile); every sample is scored in its tile's fixed-shape stack;
-    sums are exact (limb sums) and counts integers, so every chunk size,
-    executor and worker count gives identical bits. With only the weights
-    varied (no ``ratings``, no ``values``) and ``keep_scores=False`` the run
-    *is* :func:`~ppeval.sensitivity.monte_carlo`, so it equals the
-    weight-only analysis bit for bit (``engine == "weights"``).
+    counts are integers and the moment sums exact (each value rounded to a
+    multiple of ``2**-46``, a tile's sum is then exact, and tile sums are
+    summed exactly as limbs), so every chunk size, executor and worker count
+    gives identical bits. With only the weights varied (no ``ratings``, no
+    ``values``) and ``keep_scores=False`` the run *is*
+    :func:`~ppeval.sensitivity.monte_carlo`, so it equals the weight-only
+    analysis bit for bit (``engine == "weights"``).
 
     References
     ----------
@@ -517,6 +753,19 @@ def evidence_monte_carlo(
     Janon, A., Klein, T., Lagnoux, A., Nodet, M., & Prieur, C. (2014).
     Asymptotic normality and efficiency of two Sobol index estimators.
     *ESAIM: Probability and Statistics*, 18, 342-364.
+
+    Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M., &
+    Tarantola, S. (2010). Variance based sensitivity analysis of model
+    output. Design and estimator for the total sensitivity index.
+    *Computer Physics Communications*, 181(2), 259-270.
+
+    Walker, A. J. (1977). An efficient method for generating discrete random
+    variables with general distributions. *ACM Transactions on Mathematical
+    Software*, 3(3), 253-256.
+
+    Vose, M. D. (1991). A linear algorithm for generating random numbers
+    with a given distribution. *IEEE Transactions on Software Engineering*,
+    17(9), 972-975.
 
     Examples
     --------
@@ -603,22 +852,27 @@ def evidence_monte_carlo(
         bounds=problem.bounds, v=problem.v,
     )
     base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
-    tile = _tile(n, m)
+    normalized = scorer.normalized(problem.matrix[None])[0]
+    # the split path draws the rated cells and values already normalised: it must stay off whenever the draws
+    # are transformed before scoring (per-column transforms of raw values, FCE memberships)
+    linear = _Linear.build(scorer, normalized, ratings, vs)
+    tile = _tile(n, m) if linear is None else _tile(n, 1)  # the split scoring holds no (t, n, m) stack
     chunk = check_chunk_size(chunk_size, max(tile, ((1 << 22) // max(n, 1)) // tile * tile))
     seeds = SeedPlan.from_seed(seed)
     job = _Job(
-        scorer=scorer, matrix=problem.matrix, normalized=scorer.normalized(problem.matrix[None])[0],
+        scorer=scorer, matrix=problem.matrix, normalized=normalized,
         weights=problem.weights, weight_sampler=sampler, ratings=ratings,
         rating_sampler=None if ratings is None else ratings.sampler(), values=vs, seeds=seeds, samples=samples,
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
     )
+    job = dataclasses.replace(job, linear=linear)
     totals = _Totals(job, n)
     run_tasks(_run_chunk, [(job, a, b) for a, b in chunk_bounds(samples, chunk)], ex, totals.merge)
 
     nf = float(samples)
-    d_mean = limbs_to_float(totals.sums[0]) / nf
-    d2_mean = limbs_to_float(totals.sums[1]) / nf
+    d_mean = limbs_to_float(totals.sums[0]) * _TILE_MAX / nf
+    d2_mean = limbs_to_float(totals.sums[1]) * _TILE_MAX / nf
     score_mean = np.clip(base + d_mean, totals.smin, totals.smax)
     score_std = np.sqrt(np.maximum(d2_mean - d_mean * d_mean, 0.0))
     acc = totals.rank.reshape(n, n) / nf
