@@ -483,3 +483,27 @@ def test_without_polars_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(_assessment, "SPLIT_MIN_CHARS", 0)
     without = load_assessment(paths, SYSTEM, missing="worst")
     same(with_polars, without)
+
+
+def test_numpy_splitter_long_cell_and_field_limit() -> None:
+    """A column with one very long cell is cut through Python strings (no rows x longest-cell block); a cell
+    over the csv module's field size limit makes the splitter decline (the csv module names it)."""
+    import csv as csv_module
+
+    rows = ["project,note"] + [f"p{i},{'x' * (i % 7)}" for i in range(20_000)]
+    rows[5] = "p4," + "评" * 5000
+    text = "\n".join(rows) + "\n"
+    split = _assessment._split_columns(text, ",")
+    assert split is not None
+    header, cols, lines = _assessment._read_csv_module(text, "f", ",", "table", {})[:3]
+    assert split[0] == header
+    np.testing.assert_array_equal(split[2], lines)
+    for got, want in zip(split[1], cols, strict=True):
+        assert isinstance(got, np.ndarray)
+        assert isinstance(want, np.ndarray)
+        assert got.dtype == want.dtype
+        assert got.tolist() == want.tolist()
+    over = text.replace("评" * 5000, "y" * (csv_module.field_size_limit() + 1))
+    assert _assessment._split_columns(over, ",") is None
+    with pytest.raises(DataError, match="field larger than field limit"):
+        _assessment._read_csv_module(over, "f", ",", "table", {})
