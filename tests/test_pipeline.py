@@ -443,3 +443,27 @@ def test_evaluate_refuses_wrong_argument_types() -> None:
         evaluate(system, 3)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="system must be an IndicatorSystem or a path; got Assessment"):
         evaluate(assessment, assessment)  # type: ignore[arg-type]
+
+
+def test_residents_view_scores_rated_indicators_by_their_scoring_rule(tmp_path: Path) -> None:
+    """Absolute mode, a rated indicator with a scoring rule rated only by the 'resident' group: the residents'
+    view scores their mean rating by the same rule, so it equals the evaluation itself (it raised "lies
+    outside bounds" before: the raw mean rating was put in the rule's (0, 1) column)."""
+    import shutil
+
+    from ppeval.io import bundled, load_assessment, load_system
+
+    name = "budget-performance"
+    paths = [bundled.system_path(name), *bundled.sample_assessment_paths(name)]
+    for p in paths:
+        shutil.copy(p, tmp_path / p.name)
+    ratings = tmp_path / f"{name}.ratings.csv"
+    ratings.write_text(ratings.read_text(encoding="utf-8").replace(",service_user,", ",resident,"), encoding="utf-8")
+    system = load_system(tmp_path / paths[0].name)
+    data = load_assessment([tmp_path / p.name for p in paths[1:]], system)
+    result = evaluate(system, data, mode="absolute", method="wsm")
+    q = result.qualitative
+    assert q is not None
+    assert "resident" in q.groups
+    assert q.resident_scores is not None
+    np.testing.assert_allclose(q.resident_scores, result.score_100, rtol=0, atol=1e-12)

@@ -36,6 +36,11 @@ def test_limits_bin_acceptability_and_keep_linear_analyses(monkeypatch: pytest.M
     for field in ("first_count", "rank_mean", "rank_min", "rank_max", "top_k", "top_k_probability",
                   "score_mean", "score_std", "score_min", "score_max", "grade_probability", "central_weights"):
         np.testing.assert_array_equal(getattr(mc, field), getattr(ref, field), err_msg=field)
+    from ppeval._serialize import to_jsonable
+
+    as_json = to_jsonable(mc)  # the JSON form says which form it holds
+    assert as_json["acceptability_form"] == "binned"
+    assert as_json["rank_bin_edges"] == [0, 2, 4, 6, 8]
     text = " ".join(small.notes)
     assert "Monte Carlo rank acceptability kept over 4 rank-percentile bins" in text
     assert "8 projects is above 7" in text

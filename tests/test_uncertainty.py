@@ -249,15 +249,19 @@ def test_uncertainty_declared_with_the_data_overrides_the_system() -> None:
 
 
 @pytest.mark.parametrize("name", bundled.list_systems())
-@pytest.mark.parametrize("kw", [{}, {"mode": "relative"}, {"method": "fce"}])
+@pytest.mark.parametrize("kw", [{}, {"mode": "relative"}, {"method": "fce"}, {"method": "fce", "mode": "relative"},
+                                {"method": "vikor"}, {"method": "gra"}, {"method": "gra", "mode": "relative"}])
 def test_every_bundled_system_runs(name: str, kw: dict) -> None:
-    """Every bundled system and mode gives an evidence analysis (proxies and skipped columns are noted)."""
+    """Every bundled system, mode and method gives an exact evidence analysis (no proxy, no skipped column)."""
     system, data = bundled.load_sample(name)
     result = evaluate(system, data, **kw)
     u = analyse_uncertainty(result, system, data, samples=100, seed=1)
     assert u.evidence is not None, u.notes
     assert u.evidence.grade_probability is not None
     np.testing.assert_allclose(u.evidence.grade_probability.sum(axis=1), 1.0, atol=1e-15)
-    ruled = [leaf.name for leaf in system.leaves() if getattr(leaf, "scoring", None) is not None]
-    if ruled and result.mode == "absolute":
-        assert any("scoring rule" in n for n in u.notes)
+    assert u.exact
+    assert u.evidence.method == result.method
+    np.testing.assert_allclose(u.evidence.to_100(u.evidence.base_scores), result.score_100, rtol=0, atol=1e-9)
+    # scoring rules and target / interval closeness are applied per sample: no column is left out
+    assert not any("scoring rule" in n or "closeness" in n or "not resampled" in n for n in u.notes), u.notes
+    assert all(n.startswith("grade-boundary search") for n in u.notes if "proxy" in n), u.notes

@@ -88,8 +88,14 @@ def obstacle_degree(normalized: Any, weights: Any) -> FloatArray:
             f"normalized[{i}, {j}] is {x[i, j]}; obstacle degrees need benefit-oriented values in [0, 1] "
             "(normalise first, e.g. ppeval.normalize.minmax)"
         )
+    return degrees(x, w[0])
+
+
+def degrees(x: FloatArray, w: FloatArray) -> FloatArray:
+    """The arithmetic of :func:`obstacle_degree` without the checks (rows independent: a block of rows
+    gives the same bits as the whole matrix)."""
     lost = np.clip(1.0 - x, 0.0, 1.0)
-    lost *= w[0]
+    lost *= w
     total = lost.sum(axis=1, keepdims=True)
     out = np.zeros_like(lost)
     np.divide(lost, total, out=out, where=total > 0.0)

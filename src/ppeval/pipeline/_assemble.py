@@ -60,6 +60,7 @@ class QualitativeData:
     groups: tuple[str, ...]
     group_values: FloatArray  # (g, n, q), nan where the group gave no rating
     group_counts: IntArray  # (g, n, q)
+    group_code: IntArray | None = None  # (ratings,) code of every rating's group into `groups` (None: no ratings)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +155,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         groups=agg.groups,
         group_values=agg.group_values,
         group_counts=agg.group_counts,
+        group_code=gcode if len(r) else None,
     )
 
 

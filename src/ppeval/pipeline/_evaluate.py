@@ -20,12 +20,20 @@ from ppeval.pipeline._assemble import Assembled, assemble, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
-from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash, config_hash, system_hash
+from ppeval.pipeline.provenance import (
+    assessment_hash,
+    config_hash,
+    fingerprint_arrays,
+    fingerprint_map,
+    system_hash,
+)
 from ppeval.pipeline.result import (
     Diagnostic,
     EvaluationResult,
     Provenance,
     QualitativeSummary,
+    deferred,
+    deferred_shared,
 )
 from ppeval.pipeline.scoring import rule_points
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative
@@ -456,14 +464,23 @@ def _evaluate(
     contrib = _contributions(
         method, normalization, mode, matrix, w, types, bounds, r01, s100, membership, centres, rho
     )
-    shortfall = 100.0 * w * (1.0 - r01)
-    obstacle, node_obstacle, weakest = _obstacles(r01, w, shortfall, under, ids, config["top_weakest"])
+    node_obstacle = _obstacles(r01, w, under)
 
     # -- qualitative evidence and share
     qsum = None
     qmask = np.array([k == "qualitative" for k in asm.kinds])
     weight_share = float(w[qmask].sum())
     share = qual.qualitative_share(w, contrib, qmask, contributions=True)
+    # the normalised values, contributions, shortfalls and obstacle degrees are exact functions of arrays the
+    # result keeps: computed when read (bit for bit what they were here), not held as four more (n, m) arrays
+    # through the rest of the evaluation and in the result; FCE's contributions need the memberships
+    norm_field = deferred_shared(_normalized, matrix, types, bounds)
+    if membership is None:
+        contrib_field = deferred(_contributions_of, method, normalization, mode, matrix, w, types, bounds,
+                                 norm_field, s100, None, centres, rho)
+    else:
+        contrib_field = readonly(contrib)
+    del contrib, r01
     var_defined = bool(share.variance_defined)
     var_share = float(share.variance_share) if var_defined else 0.0
     ev = system.evaluation
@@ -483,7 +500,9 @@ def _evaluate(
         )
         diags.extend(extra)
 
-    fp = assessment_fingerprints(assessment)
+    qd = asm.qualitative
+    group_codes = None if qd is None or qd.group_code is None else (qd.groups, qd.group_code)
+    project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,
@@ -495,9 +514,10 @@ def _evaluate(
         config_hash=config_hash(config, seed),
         seed=seed,
         config=config,
-        project_fingerprints=fp.projects,
-        indicator_fingerprints=fp.indicators,
-        file_fingerprints=fp.files,
+        # 16-hex-digit maps built when read (a million projects: a million strings nobody may read)
+        project_fingerprints=deferred(fingerprint_map, tuple(assessment.project_ids), project_fp),
+        indicator_fingerprints=deferred(fingerprint_map, tuple(assessment.indicator_ids), indicator_fp),
+        file_fingerprints=file_fp,
     )
     names = tuple(p.name or p.id for p in assessment.projects)
     return EvaluationResult(
@@ -517,13 +537,13 @@ def _evaluate(
         node_ids=tuple(g.id for g in inner),
         node_scores=readonly(node_scores),
         matrix=asm.matrix,
-        normalized=readonly(r01),
+        normalized=norm_field,
         types=readonly(np.array(types, dtype=np.int64)),
         bounds=None if bounds is None else readonly(np.array(bounds, dtype=np.float64)),
-        contributions=readonly(contrib),
-        shortfall=readonly(shortfall),
-        weakest=weakest,
-        obstacle=readonly(obstacle),
+        contributions=contrib_field,
+        shortfall=deferred(_shortfall, w, norm_field),
+        weakest=deferred(_weakest_of, norm_field, w, tuple(ids), config["top_weakest"]),
+        obstacle=deferred(_obstacle, norm_field, w),
         node_obstacle=readonly(node_obstacle),
         imputed=asm.imputed,
         grade_labels=tuple(b.label for b in system.grades),
@@ -596,26 +616,69 @@ def _weakest(
 LOST_FLOOR = 1e-12
 
 
-def _obstacles(
-    r01: FloatArray, w: FloatArray, shortfall: FloatArray, under: FloatArray, ids: Sequence[str], top: int
-) -> tuple[FloatArray, FloatArray, tuple[tuple[str, ...], ...]]:
-    """Obstacle degrees, their totals per inner node, and each project's main obstacles (its weakest indicators).
+def _normalized(matrix: FloatArray, types: IntArray, bounds: FloatArray | None) -> FloatArray:
+    """``EvaluationResult.normalized``: :func:`ppeval.normalize.minmax` of the matrix (against the bounds in
+    absolute mode), as computed at the start of the evaluation."""
+    return readonly(normalize.minmax(matrix, types, bounds=bounds))
 
-    The weakest indicators are the ``top`` largest obstacle degrees of a project (the same order as its
-    lost points, ``shortfall``), leaving out indicators with no share of the loss and projects that lost
-    less than :data:`LOST_FLOOR` points in all.
+
+def _shortfall(w: FloatArray, r01: FloatArray) -> FloatArray:
+    """Weighted points lost against the best value, ``100 w_j (1 - r_ij)`` (``EvaluationResult.shortfall``)."""
+    out: FloatArray = readonly(100.0 * w * (1.0 - r01))
+    return out
+
+
+def _obstacle(r01: FloatArray, w: FloatArray) -> FloatArray:
+    """Obstacle degrees of every project and indicator (``EvaluationResult.obstacle``)."""
+    return readonly(methods.obstacle_degree(np.clip(r01, 0.0, 1.0), w))
+
+
+def _contributions_of(*args: Any) -> FloatArray:
+    """:func:`_contributions` made read-only (``EvaluationResult.contributions`` computed on access)."""
+    return readonly(_contributions(*args))
+
+
+#: Rows per block of the obstacle pass (about 4 MB of (block, m) float64 at 50 indicators).
+_OBSTACLE_BLOCK = 8192
+
+
+def _obstacles(r01: FloatArray, w: FloatArray, under: FloatArray) -> FloatArray:
+    """Obstacle degrees totalled per inner node (``EvaluationResult.node_obstacle``).
+
+    Computed in blocks of rows with the arithmetic of :func:`_obstacle` (rows are independent, so the
+    degrees have the bits of the whole matrix; a matrix of up to :data:`_OBSTACLE_BLOCK` rows is one
+    block, one product as before): the ``(n, m)`` degrees are not built here; the result computes them
+    when they are read.
     """
-    obstacle = methods.obstacle_degree(np.clip(r01, 0.0, 1.0), w)
-    node_obstacle: FloatArray = obstacle @ under
-    lost = shortfall.sum(axis=1)
-    weakest = _weakest(obstacle, ids, top, LOST_FLOOR)
-    none = np.flatnonzero(lost < LOST_FLOOR)
-    if none.size:
-        rows = list(weakest)
-        for i in none.tolist():
+    from ppeval.methods.obstacle import degrees
+
+    n = r01.shape[0]
+    node_obstacle = np.empty((n, under.shape[1]))
+    for start in range(0, n, _OBSTACLE_BLOCK):
+        blk = r01[start : start + _OBSTACLE_BLOCK]
+        node_obstacle[start : start + blk.shape[0]] = degrees(np.clip(blk, 0.0, 1.0), w) @ under
+    return node_obstacle
+
+
+def _weakest_of(r01: FloatArray, w: FloatArray, ids: tuple[str, ...], top: int) -> tuple[tuple[str, ...], ...]:
+    """Each project's main obstacles (``EvaluationResult.weakest``), computed when read.
+
+    The ``top`` largest obstacle degrees of a project (the same order as its lost points, ``shortfall``),
+    leaving out indicators with no share of the loss and projects that lost less than :data:`LOST_FLOOR`
+    points in all; in blocks of rows with the arithmetic of :func:`_obstacle` and :func:`_shortfall`.
+    """
+    from ppeval.methods.obstacle import degrees
+
+    weakest: list[tuple[str, ...]] = []
+    w100 = 100.0 * w
+    for start in range(0, r01.shape[0], _OBSTACLE_BLOCK):
+        blk = r01[start : start + _OBSTACLE_BLOCK]
+        rows = list(_weakest(degrees(np.clip(blk, 0.0, 1.0), w), ids, top, LOST_FLOOR))
+        lost = (w100 * (1.0 - blk)).sum(axis=1)
+        for i in np.flatnonzero(lost < LOST_FLOOR).tolist():
             rows[i] = ()
-        weakest = tuple(rows)
-    return obstacle, node_obstacle, weakest
+        weakest.extend(rows)
+    return tuple(weakest)
 
 
 def _check_constraints(system: IndicatorSystem, local: Mapping[str, FloatArray]) -> None:
@@ -711,6 +774,12 @@ def _leaves_under(system: IndicatorSystem, node_id: str) -> list[Any]:
     return out
 
 
+def _zero_where_empty(values: FloatArray, counts: IntArray) -> FloatArray:
+    """``QualitativeSummary.group_values``: the per-group aggregates with 0 where the group gave no rating."""
+    out: FloatArray = readonly(np.where(counts > 0, values, 0.0))
+    return out
+
+
 def _qualitative_summary(
     system: IndicatorSystem,
     assessment: Assessment,
@@ -773,21 +842,40 @@ def _qualitative_summary(
         if has.any():
             mres = np.array(matrix, dtype=np.float64)
             cols = q.cols
-            mres[:, cols] = np.where(has, res_vals, matrix[:, cols])
+            resident = np.where(has, res_vals, matrix[:, cols])
+            if asm.ruled is not None and asm.ruled[cols].any():
+                # a column scored by its rule holds the share of points the rule awards (absolute mode):
+                # the residents' mean rating is scored by the same rule, as the evaluation's rating was
+                leaves = system.leaves()
+                static = system.points()
+                for k in np.flatnonzero(asm.ruled[cols]):
+                    leaf = leaves[int(cols[k])]
+                    sel = has[:, k]
+                    if isinstance(leaf, Qualitative) and leaf.scoring is not None and sel.any():
+                        full = static.get(leaf.id, 1.0)
+                        earned = rule_points(leaf.scoring, res_vals[sel, k], full, leaf.direction,
+                                             leaf.scale.label_map())
+                        resident[sel, k] = earned / full if full > 0 else 0.0
+            mres[:, cols] = resident
+            del resident
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
             sr, s100r = scorer.score(mres, w, mem_r)
+            del mres, has  # an (n, m) copy: not kept through the reliability statistics
             resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
-    gv = np.where(q.group_counts > 0, q.group_values, 0.0)
-    rel, rel_diags = reliability_statistics(assessment, q.cols, ids)
+    # 0 where a group gave no rating: computed when read, from the aggregation's arrays (no second copy)
+    gv = deferred(_zero_where_empty, q.group_values, q.group_counts)
+    rel, rel_diags = reliability_statistics(
+        assessment, q.cols, ids, None if q.group_code is None else (q.groups, q.group_code)
+    )
     diags.extend(rel_diags)
     summary = QualitativeSummary(
         indicator_ids=qids,
         n_raters=readonly(np.asarray(q.n_raters, dtype=np.int64)),
         n_missing=readonly(np.asarray(q.n_missing, dtype=np.int64)),
         groups=q.groups,
-        group_values=readonly(gv),
+        group_values=gv,
         group_counts=readonly(np.asarray(q.group_counts, dtype=np.int64)),
         agreement=readonly(alpha),
         agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),

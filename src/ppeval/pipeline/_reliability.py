@@ -51,9 +51,16 @@ MIN_RESPONDENTS = 3
 
 
 def reliability_statistics(
-    assessment: Assessment, qual_cols: np.ndarray, ids: tuple[str, ...] | list[str]
+    assessment: Assessment,
+    qual_cols: np.ndarray,
+    ids: tuple[str, ...] | list[str],
+    group_codes: tuple[tuple[str, ...], np.ndarray] | None = None,
 ) -> tuple[tuple[ReliabilityStat, ...], list[Diagnostic]]:
-    """Alpha per survey group and ICC(2,k) per panel group and indicator, with their diagnostics."""
+    """Alpha per survey group and ICC(2,k) per panel group and indicator, with their diagnostics.
+
+    ``group_codes``: ``(names, code of every rating into names)`` as the rating aggregation factorized
+    the rater groups (names sorted); without it the groups are factorized here.
+    """
     r = assessment.ratings
     out: list[ReliabilityStat] = []
     diags: list[Diagnostic] = []
@@ -63,31 +70,58 @@ def reliability_statistics(
     qset[np.asarray(qual_cols, dtype=np.int64)] = True
     keep = qset[r.indicator]
     # a handful of groups: no sort of the ratings, and no copy of their group names
-    names, gcode_all = factorize(r.group)
-    rows = np.flatnonzero(keep)
-    gcode = gcode_all[rows]
-    for g, group in enumerate(str(x) for x in names.tolist()):
-        m = rows[gcode == g]
+    if group_codes is not None and np.shape(group_codes[1]) == (len(r),):
+        names_list, gcode_all = [str(x) for x in group_codes[0]], np.asarray(group_codes[1])
+    else:
+        names, gcode_all = factorize(r.group)
+        names_list = [str(x) for x in names.tolist()]
+    every = bool(keep.all())  # the usual case (ratings are for qualitative indicators): no index of them all
+    rows = None if every else np.flatnonzero(keep)
+    gcode = gcode_all if rows is None else gcode_all[rows]
+    del keep
+    for g, group in enumerate(names_list):
+        m = np.flatnonzero(gcode == g)
+        if rows is not None:
+            m = rows[m]
         if m.size == 0:  # a group that rated quantitative indicators only
             continue
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
-        _, code = _hash_codes(r.rater[m])
+        raters = r.rater[m]
+        code = _rater_codes(raters)
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
+        project = r.project[m]
         one_project = np.empty(n_codes, dtype=np.int64)
-        one_project[code] = r.project[m]
-        if bool((one_project[code] == r.project[m]).all()):
-            out.extend(_survey_alpha(group, r.project[m], r.rater[m], code, r.indicator[m], r.value[m], ids,
+        one_project[code] = project
+        if bool((one_project[code] == project).all()):
+            del one_project
+            out.extend(_survey_alpha(group, project, raters, code, r.indicator[m], r.value[m], ids,
                                      diags))
         else:
-            raters, rater_code = np.unique(r.rater[m], return_inverse=True)
+            raters, rater_code = np.unique(raters, return_inverse=True)
             out.extend(_panel_icc(group, r.project[m], rater_code.reshape(-1), raters, r.indicator[m],
                                   r.value[m], ids, assessment, diags))
     return tuple(out), diags
 
 
-def _hash_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _rater_codes(raters: np.ndarray) -> np.ndarray:
+    """A code per rating, equal exactly for equal rater ids (see :func:`_hash_codes`).
+
+    When every id is distinct (each respondent gave one rating: the sorted 64-bit keys have no equal
+    neighbours, and equal ids always have equal keys) the codes are ``0 .. n-1``: one sort of the keys,
+    no argsort.
+    """
+    a = np.asarray(raters)
+    key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
+    if key is not None and a.shape[0]:
+        sk = np.sort(key)
+        if not bool((sk[1:] == sk[:-1]).any()):
+            return np.arange(a.shape[0], dtype=np.int64)
+    return _hash_codes(a, key)[1]
+
+
+def _hash_codes(arr: np.ndarray, key: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values of ``arr`` (in the order of their 64-bit hashes) and the code of every entry.
 
     No sort of the strings: each id is hashed from its code units
@@ -97,7 +131,8 @@ def _hash_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     back to ``np.unique``. Exact either way.
     """
     a = np.asarray(arr)
-    key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
+    if key is None:
+        key = hash_keys(np.zeros(a.shape[0], dtype=np.int64), a) if a.ndim == 1 else None
     if key is not None and a.shape[0]:
         order = np.argsort(key)
         sk = key[order]
@@ -130,7 +165,7 @@ def _survey_alpha(
     per question), no pair of items has a covariance and alpha is undefined: an ``info`` diagnostic
     ``reliability_not_computed`` says so, and no respondents x items table is built.
     """
-    items, col = np.unique(indicator, return_inverse=True)
+    items, col = _small_codes(indicator)
     if items.size < 2:
         return []
     names = tuple(ids[int(j)] for j in items)
@@ -178,6 +213,19 @@ def _survey_alpha(
             value=float(res.alpha),
         ))
     return [stat, *_survey_kmo(group, table, names, diags)]
+
+
+def _small_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for non-negative integer codes (indicator columns): a count
+    per value instead of a sort."""
+    v = np.asarray(values, dtype=np.int64)
+    if v.size == 0 or int(v.min()) < 0:
+        uniq, inv = np.unique(v, return_inverse=True)
+        return uniq, inv.reshape(-1)
+    present = np.bincount(v) > 0
+    items = np.flatnonzero(present)
+    pos = np.cumsum(present) - 1
+    return items, pos[v]
 
 
 def _first_names(names: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -45,6 +45,8 @@ __all__ = [
     "assessment_fingerprints",
     "Fingerprints",
     "canonical_project_order",
+    "fingerprint_arrays",
+    "fingerprint_map",
 ]
 
 U64 = npt.NDArray[np.uint64]
@@ -94,19 +96,33 @@ def _float_bits(a: Any) -> U64:
     """Canonical bit patterns of floats: little-endian float64, one nan, ``-0.0`` as ``0.0``."""
     f = np.asarray(a, dtype="<f8") + 0.0
     f[np.isnan(f)] = np.nan
-    bits: U64 = np.ascontiguousarray(f).view("<u8").astype(np.uint64)
+    bits: U64 = np.ascontiguousarray(f).view("<u8").astype(np.uint64, copy=False)
     return bits
 
 
+def _update_floats(h: Any, a: Any) -> None:
+    """Feed :func:`_float_bits` of an array to hash ``h``, a block of rows at a time (same bytes)."""
+    arr = np.asarray(a)
+    rows = max(1, _BLOCK // max(1, int(np.prod(arr.shape[1:]))))
+    for start in range(0, arr.shape[0], rows):
+        h.update(_float_bits(arr[start : start + rows]).astype("<u8", copy=False))
+
+
 def _str_units(a: Any) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """Code points of a 1-D string array as an ``(n, width)`` matrix, and the length of each string."""
+    """Code points of a 1-D string array as an ``(n, width)`` matrix, and the length of each string.
+
+    A view of the array's own buffer (no copy) when it is a native fixed-width string array: the first
+    ``width`` code units of each item, ``width`` the longest string (shorter ones are padded with 0).
+    """
     s = np.ascontiguousarray(np.asarray(a, dtype=np.str_))
     n = s.shape[0]
     lens = np.char.str_len(s).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
     width = int(lens.max()) if n else 0
     if width == 0:
         return np.zeros((n, 0), dtype=np.uint32), lens
-    units = s.astype(f"<U{width}").view("<u4").reshape(n, width)
+    if s.dtype.byteorder == ">":  # pragma: no cover - numpy gives native (little-endian here) strings
+        s = s.astype(f"<U{s.dtype.itemsize // 4}")
+    units: npt.NDArray[np.uint32] = s.view(np.uint32).reshape(n, s.dtype.itemsize // 4)[:, :width]
     return units, lens
 
 
@@ -122,19 +138,77 @@ def _combine(*parts: Any) -> U64:
     return _mix(acc)
 
 
-def _str_fingerprints(a: Any) -> U64:
+#: Strings per block of the fingerprint and hash passes (bounded temporaries for millions of ratings).
+_BLOCK = 1 << 20
+
+
+def _str_fingerprints(a: Any, width: int | None = None) -> U64:
     """A 64-bit fingerprint of every string of a 1-D array (vectorised over strings and characters).
 
     ``mix(len * c_0 + sum_k u_k * c_{k+1})`` with ``u_k`` the code points and
-    ``c`` fixed odd constants (padding code points are 0 and add nothing).
+    ``c`` fixed odd constants (padding code points are 0 and add nothing);
+    past 255 characters the sum is mixed every 255 code points. An array
+    of few distinct strings (rater groups) is fingerprinted once per
+    distinct string (the same value: the distinct strings have the same
+    longest length, so the same mixing steps).
     """
+    arr = np.asarray(a, dtype=np.str_)
+    if width is not None:  # a block of a longer array, whose longest string has ``width`` characters
+        return _str_fingerprints_all(arr, width)
+    if arr.ndim == 1 and arr.shape[0] > 64:
+        from ppeval.qualitative._common import factorize
+
+        few = 16
+        if (arr[: 4 * few].size and np.unique(arr[: 4 * few]).size < few):
+            names, codes = factorize(arr, max_few=few)
+            if names.shape[0] < few:
+                out: U64 = _str_fingerprints_all(names)[codes]
+                return out
+    return _str_fingerprints_all(arr)
+
+
+def _longest(a: np.ndarray) -> int:
+    """Length of the longest string of a string array (0 when empty)."""
+    if a.size == 0:
+        return 0
+    if a.dtype.kind == "U" and a.dtype.itemsize // 4 < _ODD.size - 1:
+        return a.dtype.itemsize // 4  # an upper bound is enough below 255: no mixing step either way
+    return int(np.char.str_len(a).max())
+
+
+def _str_fingerprints_all(a: Any, longest: int | None = None) -> U64:
     units, lens = _str_units(a)
+    n, width = units.shape
+    period = _ODD.size - 1
+    # strings are mixed every 255 code points up to the longest string of the whole array (a block of it
+    # is given ``longest``); shorter strings' missing code points are 0 and add nothing
+    width_all = max(width, longest or 0)
+    if width_all <= period - 1:  # no intermediate mixing: one integer matrix-vector product per block
+        consts = _ODD[1 : 1 + width]
+        acc = lens.astype(np.uint64) * _ODD[0]
+        for start in range(0, n, _BLOCK):
+            blk = units[start : start + _BLOCK].astype(np.uint64)
+            acc[start : start + blk.shape[0]] += blk @ consts  # modulo 2**64, as the sum below
+        return _mix(acc)
     acc = lens.astype(np.uint64) * _ODD[0]
-    for k in range(units.shape[1]):  # one pass per character position, vectorised over the strings
-        acc += units[:, k].astype(np.uint64) * _ODD[1 + k % (_ODD.size - 1)]
-        if k % (_ODD.size - 1) == _ODD.size - 2:
+    for k in range(width_all):  # one pass per character position, vectorised over the strings
+        if k < width:
+            acc += units[:, k].astype(np.uint64) * _ODD[1 + k % period]
+        if k % period == period - 1:
             acc = _mix(acc)
     return _mix(acc)
+
+
+def _update_str(h: Any, a: Any) -> None:
+    """Feed the canonical bytes of a 1-D string array to hash ``h``: lengths (little-endian int64), then
+    code points (UTF-32LE, padded to the longest), from the array's buffer in blocks (no whole copy)."""
+    units, lens = _str_units(a)
+    h.update(lens.astype("<i8"))
+    if units.flags.c_contiguous:
+        h.update(units)
+        return
+    for start in range(0, units.shape[0], _BLOCK):
+        h.update(np.ascontiguousarray(units[start : start + _BLOCK]))
 
 
 def _str_bytes(a: Any) -> bytes:
@@ -146,6 +220,8 @@ def _str_bytes(a: Any) -> bytes:
 def canonical_project_order(project_ids: tuple[str, ...] | list[str]) -> npt.NDArray[np.int64]:
     """Permutation putting projects in the canonical order: ids sorted by Unicode code point."""
     ids = np.asarray(project_ids, dtype=np.str_)
+    if ids.shape[0] < 2 or bool((ids[1:] >= ids[:-1]).all()):  # loaded assessments are in this order already
+        return np.arange(ids.shape[0], dtype=np.int64)
     order: npt.NDArray[np.int64] = np.argsort(ids, kind="stable").astype(np.int64)
     return order
 
@@ -160,15 +236,24 @@ class _Canonical:
 
 
 def _nondecreasing(keys: list[np.ndarray]) -> bool:
-    """Whether rows are sorted lexicographically by ``keys`` (first key first); O(n), no sort."""
-    if keys[0].shape[0] < 2:
-        return True
-    greater = np.zeros(keys[0].shape[0] - 1, dtype=bool)
-    equal = np.ones_like(greater)
-    for k in keys:
-        greater |= equal & (k[1:] > k[:-1])
-        equal &= k[1:] == k[:-1]
-    return bool((greater | equal).all())
+    """Whether rows are sorted lexicographically by ``keys`` (first key first); O(n), no sort.
+
+    Each key is compared only on the neighbouring rows that all earlier keys left tied (string keys
+    such as rater ids are compared on a few rows, not on all of them).
+    """
+    n = keys[0].shape[0]
+    for start in range(0, n - 1, _BLOCK):  # blocks of rows overlapping by one (bounded temporaries)
+        block = [k[start : start + _BLOCK + 1] for k in keys]
+        tied: npt.NDArray[np.int64] | None = None  # rows i whose pair (i, i + 1) is equal on the keys so far
+        for k in block:
+            a, b = (k[:-1], k[1:]) if tied is None else (k[tied], k[tied + 1])
+            if bool((b < a).any()):
+                return False
+            same = b == a
+            tied = np.flatnonzero(same) if tied is None else tied[same]
+            if tied.size == 0:
+                break
+    return True
 
 
 def _canonical(assessment: Assessment) -> _Canonical:
@@ -181,8 +266,12 @@ def _canonical(assessment: Assessment) -> _Canonical:
     proj = r.project if identity else pos[r.project]
     vkey = np.where(np.isnan(r.value), np.inf, r.value)
     keys = [proj, r.indicator, r.group, r.rater, vkey]
+    m = len(assessment.indicator_ids)
+    # (project, indicator) as one integer key (indicator codes lie in 0..m-1): one comparison for both
+    pair = proj.astype(np.int64) * m + r.indicator if len(r) and int(r.indicator.min()) >= 0 and int(
+        r.indicator.max()) < m else None
     order = None
-    if not _nondecreasing(keys):  # ppeval.io loads ratings in this order already: no sort then
+    if not _nondecreasing(keys if pair is None else [pair, *keys[2:]]):  # ppeval.io loads ratings in this order
         order = np.lexsort(keys[::-1]).astype(np.int64)
     return _Canonical(perm, pos, order)
 
@@ -217,17 +306,20 @@ def assessment_hash(assessment: Assessment) -> str:
     h.update(_str_bytes(np.asarray(assessment.project_ids, dtype=np.str_)[c.perm]))
     info = _info_columns(assessment, c.perm)
     h.update(json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8"))
-    h.update(_float_bits(assessment.values[c.perm]).astype("<u8").tobytes())
+    identity = bool((c.perm == np.arange(c.perm.size)).all())
+    _update_floats(h, assessment.values if identity else assessment.values[c.perm])
     o = c.rating_order
-    cols: tuple[np.ndarray, ...] = (c.pos[r.project], r.indicator, r.group, r.rater, r.value)
+    cols: tuple[np.ndarray, ...] = (r.project if identity else c.pos[r.project], r.indicator, r.group, r.rater,
+                                    r.value)
     if o is not None:
         cols = tuple(col[o] for col in cols)
     proj, ind, group, rater, value = cols
-    h.update(np.ascontiguousarray(proj).astype("<i8").tobytes())
-    h.update(np.ascontiguousarray(ind).astype("<i8").tobytes())
-    h.update(_str_bytes(group))
-    h.update(_str_bytes(rater))
-    h.update(_float_bits(value).astype("<u8").tobytes())
+    # array buffers go to the hash as they are (the bytes are what tobytes() would give; no copies)
+    h.update(np.ascontiguousarray(proj, dtype="<i8").data)
+    h.update(np.ascontiguousarray(ind, dtype="<i8").data)
+    _update_str(h, group)
+    _update_str(h, rater)
+    _update_floats(h, value)
     return h.hexdigest()
 
 
@@ -252,17 +344,23 @@ class Fingerprints:
 
 
 def _hex(a: U64) -> list[str]:
-    return [f"{x:016x}" for x in a.tolist()]
+    """16 hex digits per value (vectorised: the digits of the big-endian bytes, then one decode)."""
+    if a.size == 0:
+        return []
+    b = np.ascontiguousarray(a, dtype=">u8").view(np.uint8).reshape(-1, 8)
+    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    out = np.empty((b.shape[0], 16), dtype=np.uint8)
+    out[:, 0::2] = digits[b >> 4]
+    out[:, 1::2] = digits[b & 15]
+    text = out.tobytes().decode("ascii")
+    return [text[i : i + 16] for i in range(0, len(text), 16)]
 
 
 def _segment_sums(keys: npt.NDArray[np.int64], fp: U64, size: int) -> U64:
-    """Sum (modulo 2^64) of ``fp`` per key in ``range(size)``."""
+    """Sum (modulo 2^64) of ``fp`` per key in ``range(size)`` (unbuffered add: no sort, any order)."""
     out = np.zeros(size, dtype=np.uint64)
     if keys.size:
-        order = np.argsort(keys, kind="stable")
-        k = keys[order]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        out[k[starts]] = np.add.reduceat(fp[order], starts)
+        np.add.at(out, keys, fp)
     return out
 
 
@@ -285,44 +383,96 @@ def _info_fingerprints(assessment: Assessment, pid_fp: U64) -> U64:
     return _combine(pid_fp, *parts, _float_bits(cv), _SALT_INFO)
 
 
-def assessment_fingerprints(assessment: Assessment) -> Fingerprints:
-    """Per-project, per-indicator and per-file fingerprints of an assessment (row order ignored)."""
+def fingerprint_map(ids: tuple[str, ...] | list[str], fp: U64) -> dict[str, str]:
+    """``{id: 16 hex digits}`` from the fingerprints of :func:`fingerprint_arrays`."""
+    return dict(zip(ids, _hex(fp), strict=True))
+
+
+def fingerprint_arrays(
+    assessment: Assessment, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None
+) -> tuple[U64, U64, dict[str, str]]:
+    """Per-project and per-indicator fingerprints as ``uint64`` arrays, and the per-file map.
+
+    ``group_codes`` (``(names, code of every rating into names)``, as the rating aggregation factorized
+    the rater groups) saves fingerprinting the group name of every rating: it is fingerprinted once per
+    name (the same values).
+    """
     n, m = assessment.values.shape
     pid_fp = _str_fingerprints(np.asarray(assessment.project_ids, dtype=np.str_))
     ind_fp = _str_fingerprints(np.asarray(assessment.indicator_ids, dtype=np.str_))
-    # values: one fingerprint per cell, keyed by project and indicator
-    cell = _combine(_float_bits(assessment.values), ind_fp[None, :], pid_fp[:, None], _SALT_VALUE)
+    # values: one fingerprint per cell, keyed by project and indicator (summed per project, per indicator
+    # and per file a block of rows at a time)
+    values = assessment.values
+    src = assessment.cell_source
+    n_src = len(tuple(assessment.sources))
+    cell_project = np.zeros(n, dtype=np.uint64)
+    cell_indicator = np.zeros(m, dtype=np.uint64)
+    cell_file = np.zeros(n_src, dtype=np.uint64)
+    rows = max(1, _BLOCK // max(m, 1))
+    for start in range(0, n, rows):
+        sl = slice(start, start + rows)
+        cell = _combine(_float_bits(values[sl]), ind_fp[None, :], pid_fp[sl, None], _SALT_VALUE)
+        cell_project[sl] = cell.sum(axis=1, dtype=np.uint64)
+        cell_indicator += cell.sum(axis=0, dtype=np.uint64)
+        if n_src and src is not None:
+            given = src[sl] >= 0
+            np.add.at(cell_file, src[sl][given].astype(np.int64), cell[given])
+    del cell
     # ratings
     r = assessment.ratings
-    rfp = _combine(
-        _float_bits(r.value), ind_fp[r.indicator], pid_fp[r.project],
-        _str_fingerprints(r.group), _str_fingerprints(r.rater), _SALT_RATING,
-    )
+    group_fp = None
+    if group_codes is not None and len(r):
+        names = np.asarray(group_codes[0], dtype=np.str_)
+        codes = np.asarray(group_codes[1])
+        # the same values as fingerprinting every rating's name, when the names present have the same longest
+        # length (the only way the set of strings enters a fingerprint: mixing steps past 255 characters)
+        if codes.shape == (len(r),) and names.size and int(np.char.str_len(names).max()) < _ODD.size - 1:
+            group_fp = _str_fingerprints(names)[codes]
+    # ratings a block at a time: their fingerprints are summed per project, indicator and file at once
+    project = np.zeros(n, dtype=np.uint64)
+    indicator = np.zeros(m, dtype=np.uint64)
+    per_file = np.zeros(n_src, dtype=np.uint64)
+    by_file = n_src > 0 and len(r) > 0 and r.file.size == len(r)
+    if group_fp is None and len(r):
+        group_fp = _str_fingerprints(r.group)  # few distinct names: fingerprinted once each
+    rater = np.asarray(r.rater, dtype=np.str_)
+    rater_width = _longest(rater)
+    for start in range(0, len(r), _BLOCK):
+        sl = slice(start, start + _BLOCK)
+        rfp = _combine(
+            _float_bits(r.value[sl]), ind_fp[r.indicator[sl]], pid_fp[r.project[sl]],
+            group_fp[sl], _str_fingerprints(rater[sl], rater_width), _SALT_RATING,  # type: ignore[index]
+        )
+        np.add.at(project, r.project[sl], rfp)
+        np.add.at(indicator, r.indicator[sl], rfp)
+        if by_file:
+            np.add.at(per_file, r.file[sl].astype(np.int64), rfp)
+    del group_fp
     info_fp = _info_fingerprints(assessment, pid_fp)
-    project = cell.sum(axis=1, dtype=np.uint64) + _segment_sums(r.project, rfp, n) + info_fp
-    indicator = cell.sum(axis=0, dtype=np.uint64) + _segment_sums(r.indicator, rfp, m)
+    project += cell_project + info_fp
+    indicator += cell_indicator
 
     sources = tuple(assessment.sources)
     files: dict[str, str] = {}
     if sources:
         k = len(sources)
-        per = np.zeros(k, dtype=np.uint64)
-        src = assessment.cell_source
-        if src is not None:
-            given = src >= 0
-            per += _segment_sums(src[given].astype(np.int64), cell[given], k)
-        if len(r) and r.file.size == len(r):
-            per += _segment_sums(r.file.astype(np.int64), rfp, k)
+        per = cell_file + per_file
         if 0 <= assessment.info_source < k:
             i = assessment.info_source  # a 1-element slice: array arithmetic wraps mod 2**64 without a warning
             per[i:i + 1] += info_fp.sum(dtype=np.uint64)
-        names = _source_names(sources)
+        names_ = _source_names(sources)
         merged: dict[str, np.uint64] = {}
-        for name, v in zip(names, per.tolist(), strict=True):
+        for name, v in zip(names_, per.tolist(), strict=True):
             merged[name] = np.uint64((int(merged.get(name, 0)) + int(v)) % (1 << 64))
         files = {name: f"{int(v):016x}" for name, v in merged.items()}
+    return project, indicator, files
+
+
+def assessment_fingerprints(assessment: Assessment) -> Fingerprints:
+    """Per-project, per-indicator and per-file fingerprints of an assessment (row order ignored)."""
+    project, indicator, files = fingerprint_arrays(assessment)
     return Fingerprints(
-        projects=dict(zip(assessment.project_ids, _hex(project), strict=True)),
-        indicators=dict(zip(assessment.indicator_ids, _hex(indicator), strict=True)),
+        projects=fingerprint_map(assessment.project_ids, project),
+        indicators=fingerprint_map(assessment.indicator_ids, indicator),
         files=files,
     )

@@ -28,12 +28,107 @@ __all__ = [
     "Provenance",
     "EvaluationResult",
     "RESULT_FORMAT",
+    "Deferred",
 ]
 
 #: Format tag written into every result JSON.
 RESULT_FORMAT = "ppeval.EvaluationResult/1"
 
 Severity = Literal["info", "warning", "error"]
+
+
+class Deferred:
+    """A field value computed on first access: ``func(*args)``, then kept.
+
+    :func:`ppeval.evaluate` leaves the fields that are exact functions of
+    other fields (shortfalls, obstacle degrees, contributions, the
+    fingerprint maps) deferred, so a result of a million projects does not
+    hold several ``(n, m)`` arrays nobody reads. Reading the attribute gives
+    the same value, bit for bit, that the eager formula gave; ``to_json``
+    writes it without keeping it. ``func`` is a module-level function, so a
+    result with deferred fields pickles.
+    """
+
+    __slots__ = ("func", "args")
+
+    def __init__(self, func: Any, *args: Any) -> None:
+        self.func = func
+        self.args = args
+
+    def __call__(self) -> Any:
+        # an argument that is itself deferred (the normalised values several fields derive from) is computed first
+        return self.func(*(a() if isinstance(a, Deferred) else a for a in self.args))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.func, *self.args))
+
+
+class SharedDeferred(Deferred):
+    """A :class:`Deferred` that keeps its value once computed: a field other deferred fields derive from
+    (computed once whichever is read first)."""
+
+    __slots__ = ("value",)
+    value: Any
+
+    def __call__(self) -> Any:
+        try:
+            return self.value
+        except AttributeError:
+            self.value = super().__call__()
+            return self.value
+
+
+def deferred(func: Any, *args: Any) -> Any:
+    """A :class:`Deferred` typed as ``Any``, to pass as a field value."""
+    return Deferred(func, *args)
+
+
+def deferred_shared(func: Any, *args: Any) -> Any:
+    """A :class:`SharedDeferred` typed as ``Any``, to pass as a field value and as an argument of others."""
+    return SharedDeferred(func, *args)
+
+
+class _DeferrableField:
+    """Data descriptor of a frozen dataclass field that accepts a :class:`Deferred` value.
+
+    A dataclass's ``__init__`` sets each field with ``object.__setattr__``,
+    which calls a data descriptor's ``__set__``: the value (deferred or not)
+    goes into the instance's ``__dict__`` under the field's name, and the
+    first read of a deferred value computes it and replaces it there.
+    ``dataclasses.fields``, the constructor's signature and defaults, and
+    ``frozen`` (assignment still raises) are unchanged.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name]
+        if isinstance(value, Deferred):
+            value = value()
+            obj.__dict__[self.name] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value
+
+
+def _deferrable(cls: Any, *names: str) -> None:
+    for name in names:
+        setattr(cls, name, _DeferrableField(name))
+
+
+def is_deferred(obj: Any, name: str) -> bool:
+    """Whether field ``name`` of ``obj`` is still deferred (not computed yet)."""
+    return isinstance(obj.__dict__.get(name), Deferred)
+
+
+def _peek(obj: Any, name: str) -> Any:
+    """The value of a field; a deferred one computed without keeping it (for writing it out once)."""
+    value = obj.__dict__[name]
+    return value() if isinstance(value, Deferred) else value
 
 
 @dataclass(frozen=True)
@@ -310,6 +405,18 @@ class EvaluationResult:
     notes : dict or None
         Evidence / deviation notes from the data, ``{project: {indicator: text}}``
         (key ``""`` for a note on the whole project); ``None`` when the data had none.
+
+    Notes
+    -----
+    A result from :func:`ppeval.evaluate` computes ``normalized``,
+    ``contributions`` (except FCE's), ``shortfall``, ``obstacle``, ``weakest``,
+    ``qualitative.group_values`` and the provenance's project and indicator
+    fingerprint maps the first time they are read, from the fields it keeps
+    (the same values, bit for bit, as computing them during the evaluation),
+    so a result of a million projects does not hold five more
+    ``(projects x indicators)`` arrays nobody reads; :meth:`to_json` writes
+    them without keeping them. ``dataclasses.replace`` reads every field, so
+    it computes them.
     """
 
     project_ids: tuple[str, ...]
@@ -368,7 +475,14 @@ class EvaluationResult:
         results: every number becomes a Python float and a line).
         """
         if indent is None:
-            data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+            # deferred fields are computed for the text and not kept (a million-project result writes them
+            # one at a time instead of holding them all)
+            data = {f.name: _peek(self, f.name) for f in dataclasses.fields(self)}
+            prov = self.provenance
+            data["provenance"] = {f.name: _peek(prov, f.name) for f in dataclasses.fields(prov)}
+            if self.qualitative is not None:
+                q = self.qualitative
+                data["qualitative"] = {f.name: _peek(q, f.name) for f in dataclasses.fields(q)}
             data["format"] = RESULT_FORMAT
             return dumps_fast(data, "result")
         return dumps(self.to_dict(), indent=indent)
@@ -425,6 +539,13 @@ class EvaluationResult:
     def diagnostics_of(self, code: str) -> tuple[Diagnostic, ...]:
         """The diagnostics with the given ``code``."""
         return tuple(d for d in self.diagnostics if d.code == code)
+
+
+#: Fields that :func:`ppeval.evaluate` may leave :class:`Deferred` (computed on first access).
+DEFERRABLE = ("normalized", "contributions", "shortfall", "obstacle", "weakest")
+_deferrable(EvaluationResult, *DEFERRABLE)
+_deferrable(Provenance, "project_fingerprints", "indicator_fingerprints", "file_fingerprints")
+_deferrable(QualitativeSummary, "group_values")
 
 
 # --------------------------------------------------------------------- loading

@@ -285,6 +285,10 @@ def factorize(arr: np.ndarray, max_few: int = FEW_NAMES) -> tuple[np.ndarray, In
     n = a.shape[0]
     if n == 0:
         return np.unique(a), np.zeros(0, dtype=np.int64)
+    if n > 4 * _SAMPLE and a.dtype.kind in "Uiu":
+        hit = _factorize_sampled(a)
+        if hit is not None:
+            return hit
     codes = np.empty(n, dtype=np.int64)
     found: list[Any] = []
     rest = a
@@ -322,6 +326,32 @@ def factorize(arr: np.ndarray, max_few: int = FEW_NAMES) -> tuple[np.ndarray, In
     return sorted_vals[new], rank[codes]
 
 
+#: Entries looked at first by :func:`_factorize_sampled`.
+_SAMPLE = 4096
+
+
+def _factorize_sampled(a: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
+    """:func:`factorize` when the first entries already hold every distinct value (a few rater groups).
+
+    The distinct values of the first :data:`_SAMPLE` entries (sorted), then one comparison of the whole
+    array per value; when every entry equals one of them (the counts add up to the length) the codes are
+    exact, else None (the caller codes the array the general way).
+    """
+    names = np.unique(a[:_SAMPLE])
+    if names.shape[0] > 8:
+        return None
+    codes = np.zeros(a.shape[0], dtype=np.int64)
+    matched = 0
+    for k in range(names.shape[0]):
+        eq = a == names[k]
+        matched += int(np.count_nonzero(eq))
+        if k:
+            np.copyto(codes, k, where=eq)
+    if matched != a.shape[0]:
+        return None
+    return names, codes
+
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -342,10 +372,14 @@ def hash_keys(cell: IntArray, rater: np.ndarray) -> np.ndarray | None:
             while width > 1 and not units[:, width - 1].any():  # padding of ids shorter than the dtype
                 width -= 1
             h = np.zeros(rater.shape[0], dtype=np.uint64)
-            for c in range(width):
-                h *= _MIX
-                h += units[:, c]
-                h ^= h >> np.uint64(29)
+            step = 1 << 18  # blocks of rows that stay in cache through the passes over the code units
+            for start in range(0, rater.shape[0], step):
+                hb = h[start : start + step]
+                ub = units[start : start + step]
+                for c in range(width):
+                    hb *= _MIX
+                    hb += ub[:, c]
+                    hb ^= hb >> np.uint64(29)
         elif rater.dtype.kind == "U":
             h = np.zeros(rater.shape[0], dtype=np.uint64)
         else:

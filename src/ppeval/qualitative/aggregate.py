@@ -60,7 +60,9 @@ class RatingAggregate:
     n_raters : ndarray of int64, shape (n_projects, n_indicators)
         Non-missing ratings behind every cell (all groups).
     n_missing : ndarray of int64, shape (n_projects, n_indicators)
-        Missing answers (``nan``) per cell, skipped in every statistic.
+        Missing answers (``nan``) per cell, skipped in every statistic (when
+        no answer is missing, this and ``group_missing`` are read-only
+        broadcast views of one zero: no memory per cell).
     std : ndarray of float64, shape (n_projects, n_indicators)
         Sample standard deviation (``ddof=1``) of the non-missing ratings of
         the cell, all groups pooled; ``nan`` where ``n_raters < 2``.
@@ -166,6 +168,31 @@ def _segment_stats(
         stat = np.clip(stat, vmin, vmax)
     stat = np.where(has, stat, np.nan)
     return stat, counts, ss
+
+
+def _group_means(
+    cell: IntArray, gcode: IntArray, v: FloatArray, n_g: int, n_cells: int
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]:
+    """:func:`_segment_stats` (mean, exact sums) of every group and of all groups pooled, one group at a time.
+
+    Returns the groups' means ``(n_g, n_cells)`` (nan where empty) and counts, and the pooled mean,
+    count and sum of squared deviations ``(n_cells,)``: the numbers of :func:`_segment_stats` on
+    (group, cell) keys and on cells, without ``(n_g x n_cells)`` temporaries.
+    """
+    means = np.empty((n_g, n_cells))
+    counts = np.empty((n_g, n_cells), dtype=np.int64)
+    for g in range(n_g):
+        sel = gcode == g
+        c = cell[sel]
+        cnt = np.bincount(c, minlength=n_cells)
+        g1 = bsum(c, v[sel], n_cells)
+        del sel, c
+        with np.errstate(invalid="ignore"):
+            np.divide(g1, cnt, out=means[g])  # 0/0 = nan exactly where the group gave no rating
+        counts[g] = cnt
+        del cnt, g1
+    p_mean, p_count, p_ss = _segment_stats(cell, v, n_cells, "mean", 0.0, True)
+    return means, counts, p_mean, p_count, p_ss
 
 
 def _exact_sums(v: FloatArray) -> bool:
@@ -311,22 +338,34 @@ def aggregate_ratings(
         check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
 
     ok = ~missing
-    gkey = gcode * n_cells + cell
-    v_ok = v[ok]
+    any_missing = bool(missing.any())
+    v_ok = v[ok] if any_missing else v
     exact = _exact_sums(v_ok)
-    if n_g == 1:  # one group: its statistics are the cell's
-        g_stat, g_count, _ = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
-    else:
-        g_stat, g_count, _ = _segment_stats(gkey[ok], v_ok, n_g * n_cells, method, float(trim), exact)
-    g_missing = np.bincount(gkey[missing], minlength=n_g * n_cells).astype(np.int64)
     shape3 = (n_g, n_p, n_i)
-    group_values = g_stat.reshape(shape3)
-    group_counts = g_count.reshape(shape3)
-    group_missing = g_missing.reshape(shape3)
-
-    p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+    if n_g > 1 and method == "mean" and exact:
+        # exact sums: one group at a time into (cells,) arrays, the pooled sums added up from the groups'
+        # (the same bits as one pass: every partial sum is an exact integer); no (groups x cells) temporaries
+        group_values, group_counts, p_stat, p_count, p_ss = _group_means(
+            cell[ok] if any_missing else cell, gcode[ok] if any_missing else gcode, v_ok, n_g, n_cells
+        )
+        group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
+    else:
+        if n_g == 1:  # one group: its statistics are the cell's
+            g_stat, g_count, _ = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+        else:
+            gkey = gcode * n_cells + cell
+            g_stat, g_count, _ = _segment_stats(gkey[ok], v_ok, n_g * n_cells, method, float(trim), exact)
+            del gkey
+        group_values = g_stat.reshape(shape3)
+        group_counts = g_count.reshape(shape3)
+        p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+    if any_missing:
+        group_missing = np.bincount(gcode[missing] * n_cells + cell[missing], minlength=n_g * n_cells).reshape(shape3)
+        n_missing = group_missing.sum(axis=0)
+    else:  # no missing answer: read-only views of one zero (no memory for a million projects' zeros)
+        group_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), shape3)
+        n_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), (n_p, n_i))
     n_raters = p_count.reshape(n_p, n_i)
-    n_missing = group_missing.sum(axis=0)
     std = np.where(p_count >= 2, np.sqrt(p_ss / np.maximum(p_count - 1, 1)), np.nan).reshape(n_p, n_i)
 
     if gw is None:
@@ -357,7 +396,7 @@ def aggregate_ratings(
     agg = np.ascontiguousarray(agg, dtype=np.float64)
     has_value = np.ascontiguousarray(has_value)
     n_raters = np.ascontiguousarray(n_raters)
-    n_missing = np.ascontiguousarray(n_missing, dtype=np.int64)
+    n_missing = np.ascontiguousarray(n_missing, dtype=np.int64) if any_missing else n_missing
     std = np.ascontiguousarray(std)
     gw_out = None if gw is None else gw.copy()
     readonly(agg, has_value, n_raters, n_missing, std, group_values, group_counts, group_missing)

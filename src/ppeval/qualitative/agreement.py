@@ -289,7 +289,9 @@ def _alpha_long(
     """
     m_u = np.bincount(unit, minlength=n_unit_codes)
     keep = m_u[unit] >= 2
-    grp, unit, x = grp[keep], unit[keep], x[keep]
+    if not keep.all():
+        grp, unit, x = grp[keep], unit[keep], x[keep]
+    del keep
     n_g = np.bincount(grp, minlength=n_groups).astype(np.int64)
     unit_grp = np.zeros(n_unit_codes, dtype=np.int64)
     unit_grp[unit] = grp  # units left out (m_u < 2) contribute 0 below
@@ -326,13 +328,26 @@ def _alpha_long(
         de_sum = n_g.astype(np.float64) ** 2 - bsum(code_grp, n_c**2, n_groups)
     elif level == "interval":
         # sum_{i != j in u} (x_i - x_j)^2 = 2 m_u sum_i (x_i - mean_u)^2 ; pooled: 2 n sum (x - mean)^2
-        su = bsum(unit, x, n_unit_codes)
-        mean_u = su / np.maximum(m_u, 1)
-        dev = x - mean_u[unit]
-        ss_u = bsum(unit, dev * dev, n_unit_codes)
+        # (the same operations as written out, with temporaries reused: millions of units at scale)
+        mean_u = bsum(unit, x, n_unit_codes)
+        np.divide(mean_u, m_u, out=mean_u, where=m_u > 1)  # su / max(m_u, 1): m_u = 1 divides by 1, 0 leaves 0
+        dev = mean_u[unit]
+        del mean_u
+        np.subtract(x, dev, out=dev)
+        dev *= dev
+        ss_u = bsum(unit, dev, n_unit_codes)
+        del dev
         mu = m_u.astype(np.float64)
-        per_unit = np.where(m_u >= 2, 2.0 * mu * ss_u / np.maximum(mu - 1, 1), 0.0)
-        do_sum = bsum(unit_grp, per_unit, n_groups)
+        np.multiply(mu, 2.0, out=mu)  # (2 mu) ss, then mu back (doubling and halving are exact)
+        ss_u *= mu
+        np.multiply(mu, 0.5, out=mu)
+        np.subtract(mu, 1, out=mu)
+        np.maximum(mu, 1, out=mu)
+        ss_u /= mu
+        del mu
+        ss_u[m_u < 2] = 0.0
+        do_sum = bsum(unit_grp, ss_u, n_groups)
+        del ss_u
         sg = bsum(grp, x, n_groups)
         mean_g = sg / np.maximum(n_g, 1)
         dg = x - mean_g[grp]
@@ -606,8 +621,10 @@ def indicator_agreement(
     if level == "ratio" and (v[~missing] < 0).any():
         i = int(np.argmax(~missing & (np.nan_to_num(v) < 0)))
         raise InputError(f"value[{i}] is {v[i]:g}{where.entry(i)}; the ratio level needs non-negative values")
-    ok = ~missing
-    unit = ind[ok] * n_p + proj[ok]
-    alpha, d_o, d_e, n_pair, n_u, defined = _alpha_long(ind[ok], unit, v[ok], n_i, n_i * n_p, level)
+    if missing.any():
+        ok = ~missing
+        ind, proj, v = ind[ok], proj[ok], v[ok]
+    # no name holds the unit codes here: _alpha_long can drop them once it has filtered them (memory)
+    alpha, d_o, d_e, n_pair, n_u, defined = _alpha_long(ind, ind * n_p + proj, v, n_i, n_i * n_p, level)
     readonly(alpha, d_o, d_e, n_pair, n_u, defined)
     return IndicatorAgreement(alpha, defined, n_u, n_pair, d_o, d_e, level)

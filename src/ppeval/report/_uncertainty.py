@@ -38,6 +38,10 @@ NOTE_TERMS = (
     N_("no decision rules (evaluation.decisions) in the system: no payments"),
     N_("relative mode: a project's score also depends on the other projects of its round"),
     N_("the evidence uncertainty of only one round was given: no change is tested against it"),
+    N_("raters of groups weighted 0 are left out of the resampled FCE memberships (the evaluation's memberships "
+       "count them)"),
+    N_("grade-boundary search: FCE is searched with WSM on the normalised values as a proxy (the memberships of "
+       "rated cells do not follow a single value); the evidence Monte Carlo scores FCE itself"),
 )
 
 _Part = Paragraph | Table | Figure

@@ -8,7 +8,9 @@
 * :func:`evidence_monte_carlo` - the same with uncertain evidence: raters
   resampled (stratified bootstrap), measured values drawn from their
   measurement distribution; grade and decision probabilities, and which
-  source (weights, ratings, values) drives the spread.
+  source (weights, ratings, values) drives the spread. :func:`column_transforms`
+  re-applies closeness to a target / interval and scoring rules to every
+  sample; :func:`fuzzy_grades` lets it score FCE.
 * :func:`payment_outcomes` - decisions (payment released, deduction,
   renewal / warning / exclusion) by score band, their probabilities, the
   expected payment and the money at risk; :func:`grade_boundary_changes` -
@@ -29,6 +31,8 @@ All functions take plain arrays (``matrix (n, m)``, ``weights (m,)``,
 from __future__ import annotations
 
 from ._evidence_inputs import RatingEvidence, ValueUncertainty, rating_evidence, value_uncertainty
+from ._stack_methods import FuzzyGrades, fuzzy_grades
+from ._transforms import ColumnTransform, ColumnTransforms, column_transform, column_transforms
 from .agreement import MethodAgreementResult, method_agreement
 from .critical import CriticalChanges, CriticalWeightsResult, critical_weight_changes
 from .decisions import (
@@ -55,6 +59,12 @@ __all__ = [
     "rating_evidence",
     "ValueUncertainty",
     "value_uncertainty",
+    "ColumnTransform",
+    "column_transform",
+    "ColumnTransforms",
+    "column_transforms",
+    "FuzzyGrades",
+    "fuzzy_grades",
     "DecisionRules",
     "decision_rules",
     "PaymentOutcome",

@@ -22,9 +22,10 @@ from ppeval._checks import as_vector, readonly
 from ppeval._typing import BoolArray, FloatArray, IntArray
 from ppeval.errors import InputError
 
-from ._common import as_int, as_problem
+from ._common import as_int
 from ._engine import grade_index
-from ._stack import StackScorer
+from ._stack_methods import MethodScorer, evidence_problem
+from ._transforms import ColumnTransforms
 from .evidence import EvidenceResult
 from .montecarlo import _as_grade_bands
 
@@ -391,23 +392,32 @@ def grade_boundary_changes(
     value_range: Any = None,
     grid: int = 33,
     iterations: int = 40,
+    rho: float = 0.5,
+    transforms: ColumnTransforms | None = None,
 ) -> GradeBoundaryResult:
     """Smallest change of one value or one weight that moves a project across a grade boundary.
 
     Parameters
     ----------
-    matrix, weights, types, method, normalization, bounds, v
-        As :func:`~ppeval.sensitivity.evidence_monte_carlo` (same methods).
+    matrix, weights, types, method, normalization, bounds, v, rho
+        As :func:`~ppeval.sensitivity.evidence_monte_carlo` (the same methods except ``"fce"``).
     grade_bands : array_like (g,)
         Grade lower bounds on the 0-100 scale, best first.
     value_range : array_like (m, 2), optional
         Range of each column's values to search (default: the bounds in
         absolute mode, else the observed column range widened by its span on
-        both sides; for a rating column give the scale's range).
+        both sides; for a rating column give the scale's range; raw values
+        for the columns of ``transforms``).
     grid : int, default 33
         Grid points per direction (each side of the base value or weight).
     iterations : int, default 40
         Bisection steps on the first grid interval where the grade changes.
+    transforms : ColumnTransforms, optional
+        Columns whose matrix values transform raw values (closeness to a
+        target or interval, a scoring rule's share of points;
+        :func:`~ppeval.sensitivity.column_transforms`): their raw value is
+        searched (``value_range``, ``value_change`` in raw units) and every
+        candidate is transformed before scoring.
 
     Returns
     -------
@@ -442,7 +452,11 @@ def grade_boundary_changes(
     >>> r.base_grade.tolist(), round(float(r.value_change[0, 0]), 6)
     ([1, 1], 5.0)
     """
-    problem = as_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v)
+    if method == "fce":
+        raise InputError("method 'fce' is not supported by the grade-boundary search (its memberships of rated "
+                         "cells do not follow a single value); use 'wsm' on the normalised values as a proxy")
+    problem = evidence_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds,
+                               v=v, rho=rho)
     bands = _as_grade_bands(grade_bands)
     if bands is None:
         raise InputError("grade_bands is None; give the grades' lower bounds, best first")
@@ -450,27 +464,38 @@ def grade_boundary_changes(
     iterations = as_int(iterations, "iterations", minimum=0, maximum=200)
     n, m = problem.n, problem.m
     x0 = problem.matrix
+    tcols = np.zeros(m, dtype=bool)
+    if transforms is not None:
+        if not isinstance(transforms, ColumnTransforms):
+            raise InputError(f"transforms is {type(transforms).__name__}; expected a ColumnTransforms or None")
+        if transforms.raw.shape[0] != n or transforms.n_criteria != m:
+            raise InputError(f"transforms are for a {transforms.raw.shape[0]} x {transforms.n_criteria} matrix; "
+                             f"the matrix is {n} x {m}")
+        transforms.check(x0)
+        tcols[transforms.columns] = True
+        x0 = transforms.centre(x0)  # the raw values are searched in transformed columns
     if value_range is None:
-        if problem.bounds is not None:
-            rng_v = np.sort(problem.bounds, axis=1)
-        else:
-            lo, hi = x0.min(axis=0), x0.max(axis=0)
-            span = np.maximum(hi - lo, np.maximum(np.abs(hi), 1.0) * 1e-6)
-            rng_v = np.stack([lo - span, hi + span], axis=1)
+        lo, hi = x0.min(axis=0), x0.max(axis=0)
+        span = np.maximum(hi - lo, np.maximum(np.abs(hi), 1.0) * 1e-6)
+        rng_v = np.stack([lo - span, hi + span], axis=1)
+        if problem.bounds is not None:  # absolute mode: the bounds (raw values of transformed columns: as relative)
+            rng_v = np.where(tcols[:, None], rng_v, np.sort(problem.bounds, axis=1))
     else:
         rng_v = np.asarray(value_range, dtype=np.float64)
         if rng_v.shape != (m, 2) or not np.isfinite(rng_v).all() or not (rng_v[:, 0] < rng_v[:, 1]).all():
             raise InputError(f"value_range must be finite (low, high) pairs with low < high, shape ({m}, 2)")
     if problem.bounds is not None:
         b = np.sort(problem.bounds, axis=1)
+        b[tcols] = (-np.inf, np.inf)  # matrix bounds, not those of the raw values
         rng_v = np.stack([np.maximum(rng_v[:, 0], b[:, 0]), np.minimum(rng_v[:, 1], b[:, 1])], axis=1)
     if ((x0 < rng_v[:, 0]) | (x0 > rng_v[:, 1])).any():
         raise InputError("a matrix value lies outside value_range; widen the range")
-    scorer = StackScorer(method=problem.method, normalization=problem.normalization or "", types=problem.types,
-                         bounds=problem.bounds, v=problem.v)
+    scorer = MethodScorer(method=problem.method, normalization=problem.normalization or "", types=problem.types,
+                          bounds=problem.bounds, v=problem.v, rho=problem.rho)
     hib = scorer.higher_is_better
     asc = bands[::-1].copy()
-    base_s = scorer.scores(x0[None], problem.weights[None])[0]
+    base_s = scorer.scores(problem.matrix[None], problem.weights[None])[0]
+    xm = problem.matrix  # the matrix scored (transformed columns hold transformed values)
     base_g = grade_index(base_s, asc, hib).astype(np.int64)
     rows = np.repeat(np.arange(n), m)
     cols = np.tile(np.arange(m), n)
@@ -488,13 +513,16 @@ def grade_boundary_changes(
         for a in range(0, flat_t.shape[0], step):
             sl = slice(a, min(a + step, flat_t.shape[0]))
             k = sl.stop - sl.start
+            cand = flat_t[sl]
+            if transforms is not None:  # raw candidates of transformed columns become their matrix values
+                cand = transforms.apply_cells(cand, pc[sl])
             if absolute:
-                xs = x0[pr[sl]][:, None, :].copy()
-                xs[np.arange(k), 0, pc[sl]] = flat_t[sl]
+                xs = xm[pr[sl]][:, None, :].copy()
+                xs[np.arange(k), 0, pc[sl]] = cand
                 s = scorer.scores(xs, np.broadcast_to(problem.weights, (k, m)))[:, 0]
             else:
-                xs = np.broadcast_to(x0, (k, n, m)).copy()
-                xs[np.arange(k), pr[sl], pc[sl]] = flat_t[sl]
+                xs = np.broadcast_to(xm, (k, n, m)).copy()
+                xs[np.arange(k), pr[sl], pc[sl]] = cand
                 s = scorer.scores(xs, np.broadcast_to(problem.weights, (k, m)))[np.arange(k), pr[sl]]
             res[sl] = grade_index(s, asc, hib)
         out[:] = res.reshape(p, gcount)
@@ -519,10 +547,10 @@ def grade_boundary_changes(
             sl = slice(a, min(a + step, flat_t.shape[0]))
             k = sl.stop - sl.start
             if absolute:
-                xs = x0[pr[sl]][:, None, :]
+                xs = xm[pr[sl]][:, None, :]
                 s = scorer.scores(xs, ws[sl])[:, 0]
             else:
-                s = scorer.scores(np.broadcast_to(x0, (k, n, m)), ws[sl])[np.arange(k), pr[sl]]
+                s = scorer.scores(np.broadcast_to(xm, (k, n, m)), ws[sl])[np.arange(k), pr[sl]]
             res[sl] = grade_index(s, asc, hib)
         return res.reshape(p, gcount)
 

@@ -30,11 +30,13 @@ from ppeval.errors import InputError
 from ppeval.methods.topsis import DEGENERATE_CLOSENESS
 
 from ._accumulate import MAX_SAMPLES, N_LIMBS, histogram_quantiles, limb_sums, limbs_to_float
-from ._common import as_float, as_int, as_probabilities, as_problem, competition_ranks
+from ._common import as_float, as_int, as_probabilities, competition_ranks
 from ._engine import MAX_BINS
 from ._evidence_inputs import RatingEvidence, RatingSampler, ValueSampler, ValueUncertainty
 from ._executor import BLOCK_SIZE, SeedPlan, check_chunk_size, check_executor, chunk_bounds, run_tasks
 from ._stack import StackScorer
+from ._stack_methods import EvidenceExtension, FuzzyGrades, MethodScorer, evidence_problem
+from ._transforms import ColumnTransforms
 from .montecarlo import _as_grade_bands, _DirichletSampler, monte_carlo
 
 __all__ = ["EvidenceResult", "evidence_monte_carlo", "SOURCES", "STACK_FLOATS"]
@@ -310,11 +312,17 @@ class _Job:
     attribution: bool
     keep: bool
     linear: _Linear | None = None  # absolute-mode WSM / TOPSIS: fixed cells in one product per tile
+    ext: EvidenceExtension | None = None  # per-column transforms of raw values, FCE memberships
 
     @property
     def split(self) -> _Linear | None:
-        """The split scoring, unless the draws are transformed before scoring (a job with an extension)."""
-        return self.linear if getattr(self, "ext", None) is None else None
+        """The split scoring, unless the draws are transformed before scoring in a way it cannot take.
+
+        The split path draws rated cells and values normalised against the bounds; a transformed column
+        whose bounds are (0, 1) (the matrix holds a closeness or a share of points) is normalised by the
+        identity, so its raw draws reach the transform unchanged (``EvidenceExtension.split_ok``).
+        """
+        return self.linear if self.ext is None or self.ext.split_ok else None
 
     @property
     def n_sources(self) -> int:
@@ -380,6 +388,8 @@ class _Draws:
                 col = job.values.columns
                 self.v = job.values.draw_columns(
                     _stream(job.seeds, b, _VALUES, sub), t, lin.worst[col], 1.0 / lin.span[col]).transpose(1, 2, 0)
+        if job.ext is not None:  # FCE rating draws; transforms of the sampled raw values
+            job.ext.complete(self, job, lambda: _stream(job.seeds, b, _RATINGS, sub))
 
     def scores(self, job: _Job, mix: int = -1) -> FloatArray:
         """Scores of the tile; ``mix >= 0``: source ``mix`` from this sample, the others from its partner."""
@@ -393,6 +403,11 @@ class _Draws:
             return arr[partner]
 
         w = np.broadcast_to(job.weights, (t, job.weights.shape[0])) if self.w is None else pick(0, self.w)
+        if job.ext is not None and job.ext.fuzzy is not None:
+            return job.ext.fce_scores(
+                job, w, None if self.r is None else pick(_RATINGS, self.r),
+                None if self.v is None else pick(_VALUES, self.v),
+            )
         lin = job.split
         if lin is not None and mix < 0 and job.attribution and job.n_sources > 1:
             # the pick-freeze scores come from the same parts: see _Linear.scores_and_mixed
@@ -612,6 +627,9 @@ def evidence_monte_carlo(
     quantiles: Any = (0.05, 0.5, 0.95),
     quantile_bins: int = 1000,
     keep_scores: bool = False,
+    transforms: ColumnTransforms | None = None,
+    fuzzy: FuzzyGrades | None = None,
+    rho: float = 0.5,
 ) -> EvidenceResult:
     r"""Monte Carlo analysis with uncertain weights, ratings and measured values.
 
@@ -630,14 +648,19 @@ def evidence_monte_carlo(
     ratings : RatingEvidence or None
         Raters' answers of the qualitative cells (:func:`rating_evidence`):
         resampled by a stratified bootstrap. None: ratings are fixed.
-        The matrix must hold their aggregate in those cells.
+        The matrix must hold their aggregate in those cells (or, in a
+        column with ``transforms``, the transform of the aggregate).
     values : ValueUncertainty or None
         Measurement uncertainty per column (:func:`value_uncertainty`). None:
         values are fixed. In absolute mode the values are truncated to the
-        bounds as well.
-    method : {"topsis", "wsm", "vikor"}, default "topsis"
-        TOPSIS (``"vector"`` or ``"minmax"`` normalisation, or absolute with
-        ``bounds``), WSM (min-max, relative or absolute) or VIKOR (relative).
+        bounds as well (not in transformed columns: there the raw value
+        varies, truncated to the ``low``/``high`` of ``values`` only).
+    method : {"topsis", "wsm", "vikor", "gra", "fce"}, default "topsis"
+        TOPSIS and WSM (any normalisation of :mod:`ppeval.normalize` in
+        relative mode, min-max against ``bounds`` in absolute mode), VIKOR
+        (relative, or absolute with ``bounds``: ``S* = R* = 0``, ``S- = 1``,
+        ``R- = max w``), GRA (``rho``) or FCE (weighted average of grade
+        memberships, needs ``fuzzy``).
     normalization, bounds, v
         As :func:`~ppeval.sensitivity.monte_carlo`.
     grade_bands, decision_bands : array_like or None
@@ -660,6 +683,21 @@ def evidence_monte_carlo(
         Histogram bins on [0, 1] for the quantiles.
     keep_scores : bool, default False
         Keep every sample's scores (``samples x n`` floats).
+    transforms : ColumnTransforms or None
+        Columns whose matrix values are a transform of raw values (closeness
+        to a target or interval; the share of points a scoring rule awards),
+        with those raw values (:func:`~ppeval.sensitivity.column_transforms`).
+        Ratings and values of these columns vary as raw values and are
+        transformed again in every sample. None: no column is transformed.
+    fuzzy : FuzzyGrades or None
+        For ``method="fce"`` (required then): grade centres, the base
+        memberships of every cell and which cells are rated
+        (:func:`~ppeval.sensitivity.fuzzy_grades`). Memberships are
+        recomputed per sample from the sampled normalised values, and rated
+        cells from their resampled raters (each answer's membership,
+        averaged over the cell's raters).
+    rho : float, default 0.5
+        GRA's distinguishing coefficient.
 
     Returns
     -------
@@ -670,8 +708,11 @@ def evidence_monte_carlo(
     InputError
         An invalid argument (named), ratings or values for a matrix of
         another shape, a matrix cell that differs from the aggregate of its
-        ratings, a value outside its truncation range, or an unsupported
-        method/normalisation combination.
+        ratings, a value outside its truncation range, an unsupported
+        method/normalisation combination, a transformed column that is not
+        the transform of its raw values, ``method="fce"`` without ``fuzzy``
+        (or ``fuzzy`` for another method), or a sampled matrix that the
+        normalisation cannot take (e.g. a negative value under ``"max"``).
 
     Notes
     -----
@@ -736,7 +777,23 @@ def evidence_monte_carlo(
     gives identical bits. With only the weights varied (no ``ratings``, no
     ``values``) and ``keep_scores=False`` the run *is*
     :func:`~ppeval.sensitivity.monte_carlo`, so it equals the weight-only
-    analysis bit for bit (``engine == "weights"``).
+    analysis bit for bit (``engine == "weights"``); FCE and absolute
+    VIKOR, which ``monte_carlo`` does not score, run in this engine with
+    the same weight draws (equal to the method applied to each sampled
+    weight vector to rounding).
+
+    *Transforms and FCE.* A transformed column's sampled raw values (and
+    resampled aggregate ratings) pass through its transform, elementwise,
+    before scoring: closeness ``clip(1 - e / e_max, 0, 1)`` (Hwang & Yoon
+    1981; Jahan & Edwards 2015) or the rule's points over its full marks,
+    with the operations of the evaluation, so unvaried raw values give the
+    matrix values bit for bit. FCE (Zadeh 1965; Wang 1983): ``b = sum_j w_j
+    R_j``, score ``(b / sum b) . c`` at the grade centres ``c``; a rated
+    cell's membership is ``sum_k (C_k / n) mu(y_k)`` over its resampled
+    level counts ``C`` (pooled over the strata; drawn as multinomial counts,
+    so an FCE run draws other random numbers for the ratings than a run of
+    another method). Cost: ``g`` times the memory per tile (the tile
+    shrinks accordingly) and one membership per cell and sample.
 
     References
     ----------
@@ -778,7 +835,8 @@ def evidence_monte_carlo(
     >>> r.sources, r.rank_acceptability.sum(axis=1).tolist()
     (('values',), [1.0, 1.0, 1.0])
     """
-    problem = as_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds, v=v)
+    problem = evidence_problem(matrix, weights, types, method=method, normalization=normalization, bounds=bounds,
+                               v=v, rho=rho)
     n, m = problem.n, problem.m
     samples = as_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
     if not isinstance(vary_weights, bool):
@@ -793,14 +851,26 @@ def evidence_monte_carlo(
     db = None if decision_bands is None else _as_grade_bands(decision_bands)
     probs = as_probabilities(quantiles, "quantiles")
     bins = as_int(quantile_bins, "quantile_bins", minimum=1, maximum=MAX_BINS)
-    if problem.method == "wsm" and (problem.normalization or "minmax") != "minmax":
-        raise InputError(f"normalization is {problem.normalization!r}; the evidence analysis scores WSM with 'minmax'")
-    if problem.method == "topsis" and problem.bounds is None and problem.normalization not in ("vector", "minmax"):
-        raise InputError(
-            f"normalization is {problem.normalization!r}; the evidence analysis scores TOPSIS with 'vector' or 'minmax'"
-        )
-    if problem.method == "vikor" and problem.bounds is not None:
-        raise InputError("the evidence analysis scores VIKOR in relative mode only; give bounds=None")
+    if transforms is not None:
+        if not isinstance(transforms, ColumnTransforms):
+            raise InputError(f"transforms is {type(transforms).__name__}; expected a ColumnTransforms "
+                             "(column_transforms()) or None")
+        if transforms.raw.shape[0] != n or transforms.n_criteria != m:
+            raise InputError(f"transforms are for a {transforms.raw.shape[0]} x {transforms.n_criteria} matrix; "
+                             f"the matrix is {n} x {m}")
+        transforms.check(problem.matrix)
+        if not transforms.columns.size:
+            transforms = None
+    if fuzzy is not None and not isinstance(fuzzy, FuzzyGrades):
+        raise InputError(f"fuzzy is {type(fuzzy).__name__}; expected a FuzzyGrades (fuzzy_grades()) or None")
+    is_fce = str(problem.method) == "fce"  # evidence_problem admits FCE besides the sensitivity methods
+    if (fuzzy is not None) != is_fce:
+        raise InputError("method 'fce' needs fuzzy=fuzzy_grades(...), and fuzzy is for method 'fce' only")
+    if fuzzy is not None and fuzzy.membership.shape[:2] != (n, m):
+        raise InputError(f"fuzzy.membership is for a {fuzzy.membership.shape[0]} x {fuzzy.membership.shape[1]} "
+                         f"matrix; the matrix is {n} x {m}")
+    # the values the evidence varies around: the raw values in transformed columns
+    centre = problem.matrix if transforms is None else transforms.centre(problem.matrix)
     c: float | None = None
     if concentration is not None:
         c = as_float(concentration, "concentration", low=0.0, low_open=True)
@@ -809,7 +879,7 @@ def evidence_monte_carlo(
             raise InputError(
                 f"ratings are for a {ratings.n_projects} x {ratings.n_criteria} matrix; the matrix is {n} x {m}"
             )
-        held = problem.matrix[ratings.cell_row, ratings.cell_col]
+        held = centre[ratings.cell_row, ratings.cell_col]
         off = ~(np.abs(held - ratings.base) <= 1e-9 * (1.0 + np.abs(ratings.base)))
         if off.any():
             k = int(np.argmax(off))
@@ -825,7 +895,11 @@ def evidence_monte_carlo(
         if len(values.distribution) != m:
             raise InputError(f"values declares {len(values.distribution)} columns; the matrix has {m}")
         if values.columns.size:
-            vs = ValueSampler.build(values, problem.matrix, problem.bounds)
+            vb = problem.bounds
+            if vb is not None and transforms is not None:  # raw values of transformed columns: no matrix bounds
+                vb = vb.copy()
+                vb[transforms.columns] = (-np.inf, np.inf)
+            vs = ValueSampler.build(values, centre, vb)
             if not (vs.h > 0.0).any():
                 vs = None
     if not isinstance(attribution, bool) or not isinstance(keep_scores, bool):
@@ -836,7 +910,8 @@ def evidence_monte_carlo(
     if not sources:
         raise InputError("nothing varies: set vary_weights=True or give ratings or values with a positive spread")
     cuts = _merged_cuts(gb, db)
-    if sources == ("weights",) and not keep_scores:
+    standard = not is_fce and not (problem.method == "vikor" and problem.bounds is not None)
+    if sources == ("weights",) and not keep_scores and standard:
         return _weights_only(problem, samples, c, gb, db, cuts, chunk_size, seed, executor, probs, bins)
 
     ex = check_executor(executor)
@@ -847,24 +922,36 @@ def evidence_monte_carlo(
         else:
             support = problem.weights > 0.0
             sampler = _DirichletSampler(m=m, alpha=c * problem.weights[support], support=support)
-    scorer = StackScorer(
+    scorer = MethodScorer(
         method=problem.method, normalization=problem.normalization or "", types=problem.types,
-        bounds=problem.bounds, v=problem.v,
+        bounds=problem.bounds, v=problem.v, rho=problem.rho,
     )
-    base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
+    ext = EvidenceExtension.build(transforms, fuzzy, ratings, problem.bounds)
+    if ext is None:
+        base = scorer.scores(problem.matrix[None], problem.weights[None])[0]
+    else:
+        base = ext.base_scores(scorer, problem.matrix, problem.weights)
     normalized = scorer.normalized(problem.matrix[None])[0]
-    # the split path draws the rated cells and values already normalised: it must stay off whenever the draws
-    # are transformed before scoring (per-column transforms of raw values, FCE memberships)
+    # the split path draws the rated cells and values already normalised: it stays off when the draws are
+    # transformed before scoring in a way it cannot take (FCE memberships; a transform on a column whose
+    # bounds are not (0, 1)), see _Job.split
     linear = _Linear.build(scorer, normalized, ratings, vs)
-    tile = _tile(n, m) if linear is None else _tile(n, 1)  # the split scoring holds no (t, n, m) stack
+    if linear is not None and ext is not None and not ext.split_ok:
+        linear = None
+    if linear is not None:
+        tile = _tile(n, 1)  # the split scoring holds no (t, n, m) stack
+    else:
+        tile = _tile(n, m if fuzzy is None else m * fuzzy.centres.shape[0])
     chunk = check_chunk_size(chunk_size, max(tile, ((1 << 22) // max(n, 1)) // tile * tile))
     seeds = SeedPlan.from_seed(seed)
     job = _Job(
         scorer=scorer, matrix=problem.matrix, normalized=normalized,
         weights=problem.weights, weight_sampler=sampler, ratings=ratings,
-        rating_sampler=None if ratings is None else ratings.sampler(), values=vs, seeds=seeds, samples=samples,
+        rating_sampler=None if ratings is None or (ext is not None and ext.draws_ratings) else ratings.sampler(),
+        values=vs, seeds=seeds, samples=samples,
         tile=tile, base=base,
         cuts_asc=None if cuts is None else cuts[::-1].copy(), bins=bins, attribution=attribution, keep=keep_scores,
+        ext=ext,
     )
     job = dataclasses.replace(job, linear=linear)
     totals = _Totals(job, n)
@@ -898,7 +985,7 @@ def _weights_only(
     mc = monte_carlo(
         problem.matrix, problem.weights, problem.types, samples, concentration=c, method=problem.method,
         normalization=problem.normalization, bounds=problem.bounds, v=problem.v, grade_bands=cuts,
-        chunk_size=chunk_size, seed=seed, executor=executor, quantiles=probs, quantile_bins=bins,
+        chunk_size=chunk_size, seed=seed, executor=executor, quantiles=probs, quantile_bins=bins, rho=problem.rho,
     )
     cut_counts = None
     if cuts is not None and mc.grade_probability is not None:

@@ -57,8 +57,12 @@ def critical_table(ctx: Context) -> Table | None:
         ind = r.indicator_ids[int(k)]
         rows.append((ctx.traced(ind), t.num(float(c.base_weights[k]), 4), change(int(k), 0), change(int(k), 1),
                      any_pair(int(k))))
-    how = _("exact (closed form)") if c.exact else _("search to within {tol} in the weight").format(
-        tol=f"{c.tolerance:g}")
+    if c.exact:
+        how = _("exact (closed form)")
+    elif c.grid == 0:  # TOPSIS: the tie from a closed form, reported just past it
+        how = _("closed form, reported {tol} past the tie in the weight").format(tol=f"{c.tolerance:g}")
+    else:
+        how = _("search to within {tol} in the weight").format(tol=f"{c.tolerance:g}")
     return Table(
         (_("Indicator"), _("Weight"), _("Raise weight until the leader changes"),
          _("Lower weight until the leader changes"), _("Smallest change that swaps two neighbours")),
