@@ -182,7 +182,7 @@ def json_row(n: int) -> None:
     print(f"\nBoth JSON forms parse to the same content: {same}. Target: to_json within 1.5x of evaluate.\n")
 
 
-def cli_rows() -> None:
+def cli_rows(runs: int = 5) -> None:
     exe = shutil.which("ppeval", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "ppeval"]
     from ppeval.io import bundled
@@ -193,12 +193,12 @@ def cli_rows() -> None:
     for label, args, target in (("ppeval --help", ["--help"], 0.3),
                                 (f"ppeval evaluate ({name} sample)", ["evaluate", *files], 1.0)):
         ts = []
-        for _ in range(5):
+        for _ in range(runs):
             t0 = time.perf_counter()
             subprocess.run([*cmd, *args], capture_output=True, check=True)
             ts.append(time.perf_counter() - t0)
         rows.append([label, f"{median(ts):.3f}", f"{min(ts):.3f}", f"< {target:g}"])
-    print("## CLI start-up (wall time of the console script, 5 runs)\n")
+    print(f"## CLI start-up (wall time of the console script, {runs} runs)\n")
     print(markdown_table(["command", "median s", "min s", "target s"], rows))
     print()
 
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "json"):
         json_row(1_000 if args.quick else 10_000)
     if args.only in (None, "cli"):
-        cli_rows()
+        cli_rows(3 if args.quick else 5)
     if args.only in (None, "load"):
         load_evaluate_row(1_000 if args.quick else 10_000, repeats=args.repeats or (2 if args.quick else 5))
     return 0
