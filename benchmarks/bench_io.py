@@ -8,8 +8,10 @@ missing answers), then times, interleaved, ``--repeat`` times each:
 * the bare parsers on the same three files, no checks: the standard library
   ``csv`` module (rows of str), ``pyarrow.csv.read_csv`` and ``polars.read_csv``
   (columns with inferred types), and pandas ``read_csv``;
-* ``load_assessment`` (parse, map, check) on its csv-module path and on its
-  polars path (used for files of 512 KiB or more when polars is installed).
+* ``load_assessment`` (parse, map, check) on its csv-module path, on its numpy
+  splitter (unquoted files when polars is not used) and on its polars path (used
+  when polars is installed for files without quotes of 4 MiB or more, or 128 KiB
+  once polars is imported; each forced on or off here).
 
 Prints a Markdown table (median, min, max, ratio to the csv module) and the
 installed size of each optional parser.
@@ -144,15 +146,17 @@ def installed_mib(*dists: str) -> str:
     return f"{total / 2**20:.0f} MiB"
 
 
-def load_with(paths: list[Path], system: IndicatorSystem, fast: bool) -> Any:
+def load_with(paths: list[Path], system: IndicatorSystem, fast: bool, split: bool = True) -> Any:
+    """``load_assessment`` with the polars path forced on or off (and, without it, the numpy splitter)."""
     from ppeval.io import _assessment
 
-    saved = _assessment.FAST_MIN_BYTES
+    saved = _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS
     _assessment.FAST_MIN_BYTES = 0 if fast else 2**62
+    _assessment.SPLIT_MIN_CHARS = 0 if split else 2**62
     try:
         return load_assessment(paths, system)
     finally:
-        _assessment.FAST_MIN_BYTES = saved
+        _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS = saved
 
 
 def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
@@ -176,7 +180,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_files(Path(tmp), system, n_projects, n_ratings, seed=20261123)
         size = sum(p.stat().st_size for p in paths)
-        assessment = load_with(paths, system, fast=False)  # warm-up and agreement check
+        assessment = load_with(paths, system, fast=False, split=False)  # warm-up and agreement check
+        split = load_with(paths, system, fast=False)
+        np.testing.assert_array_equal(split.values, assessment.values)
+        np.testing.assert_array_equal(split.ratings.rater, assessment.ratings.rater)
         assert assessment.values.shape == (n_projects, 60)
         assert len(assessment.ratings) == n_ratings
         assert np.isfinite(assessment.values[:, :50]).all()
@@ -184,6 +191,8 @@ def main() -> None:
         for name, fn in parsers().items():
             fns[name] = lambda fn=fn: fn(paths)
         fns["ppeval.io.load_assessment, csv-module path (parse, map, check)"] = \
+            lambda: load_with(paths, system, fast=False, split=False)
+        fns["ppeval.io.load_assessment without polars: numpy splitter (parse, map, check)"] = \
             lambda: load_with(paths, system, fast=False)
         try:
             import polars  # noqa: F401

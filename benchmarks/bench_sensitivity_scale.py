@@ -3,7 +3,7 @@
 Issue 16 asks that every analysis ``analyse_sensitivity``, ``ppeval sensitivity`` and the report run by default
 works at 100,000 projects in bounded memory. This benchmark measures, on the synthetic 5 x 10 system of
 ``bench_evaluate.py`` (50 indicators, 20 ratings per project, TOPSIS in absolute mode), at 10,000 and 100,000
-projects (``--quick``: 1,000):
+projects (``--quick``: 300):
 
 1. ``analyse_sensitivity(result, system, seed=1)`` with its defaults (2,000 Monte Carlo samples, concentration
    200, one weight at a time, critical weight changes, method agreement, qualitative-share sweep), in a fresh
@@ -97,7 +97,7 @@ def cli_rows(n: int) -> dict[str, dict[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = arg_parser(__doc__.split("\n\n")[0]).parse_args(argv)
-    sizes = [1_000] if args.quick else [10_000, 100_000]
+    sizes = [300] if args.quick else [10_000, 100_000]
     print("# Sensitivity at scale\n")
     print(machine_line() + "\n")
     rows = []

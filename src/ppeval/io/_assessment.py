@@ -1,30 +1,40 @@
 """Assessment files: wide values CSV, long ratings CSV, projects CSV, or one JSON/YAML file.
 
-Parsing is column-wise: the csv module reads the rows once, numpy converts and
-checks whole columns (numbers, ids, labels, duplicates) and only when a check
-fails are the offending rows located and named by file, line and column.
-Every problem found is collected, and one :class:`~ppeval.errors.DataError`
-lists them all.
+Parsing is column-wise: the csv module (or polars, for large unquoted files)
+reads the rows once, numpy converts and checks whole columns (numbers, ids,
+labels, duplicates) and only when a check fails are the offending rows located
+and named by file, line and column. Every problem found is collected, and one
+:class:`~ppeval.errors.DataError` lists them all.
+
+Text columns of a ratings table are held as their distinct cells plus an
+integer code per row (:class:`_Coded`) where the reader can give them so
+(polars, a dict over the csv module's cells, ``pandas.factorize``): the checks
+look at the distinct cells, and the canonical order and the duplicate check are
+one sort of one int64 key built from the codes. Files with errors take the
+general path (row-ordered reports), so every message is the same on every path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import difflib
 import functools
+import gc
 import io
 import math
 import numbers
 import re
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import DataError, InputError
@@ -69,13 +79,51 @@ Where = Callable[[int, str | None], str]
 StrArray = npt.NDArray[np.str_]
 
 
+@dataclass(frozen=True, eq=False)
+class _Coded:
+    """A text column as its distinct raw cells and one integer code per row (``uniq[codes]`` is the column).
+
+    The readers hand the text columns of a ratings table over in this form where
+    they can (polars: every column; the numpy splitter and the csv module: columns
+    of few distinct cells; pandas frames: columns holding only text): the checks
+    and the canonical order then work on the distinct cells and on integer codes,
+    never on one Python or numpy string per row. :func:`_strip` and :func:`_plain`
+    expand it where a table needs one string per row (values, projects, notes).
+    """
+
+    uniq: np.ndarray  # distinct cells as read (str; object for a frame), each occurring in some row; any order
+    codes: IntArray  # index into ``uniq`` per row
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def take(self, idx: np.ndarray) -> _Coded:
+        """The rows ``idx`` (cells no longer occurring are dropped from ``uniq``)."""
+        codes = self.codes[idx]
+        present = np.bincount(codes, minlength=self.uniq.shape[0]) > 0
+        if present.all():
+            return _Coded(self.uniq, codes)
+        return _Coded(self.uniq[present], (np.cumsum(present) - 1)[codes])
+
+    def blank(self) -> npt.NDArray[np.bool_]:
+        """Rows whose cell is the empty string (as read)."""
+        return (self.uniq == "")[self.codes] if self.uniq.size else np.zeros(len(self), dtype=bool)
+
+    def materialize(self) -> StrArray:
+        """The column, one cell per row."""
+        return self.uniq[self.codes] if self.uniq.size else np.zeros(len(self), dtype=np.str_)
+
+
+Column = np.ndarray | _Coded
+
+
 @dataclass
 class _Table:
     """One table of an assessment source: columns as arrays plus a way to name a cell."""
 
     source: str
     kind: Kind
-    columns: dict[str, np.ndarray]
+    columns: Mapping[str, Column]
     n: int
     where: Where
     rownum: IntArray  # 1-based line (CSV) or record number of each row
@@ -121,21 +169,33 @@ def _csv_where(source: str, lines: IntArray) -> Where:
     return where
 
 
-#: Files at least this large are parsed by polars when it is installed (its import costs ~0.2 s).
-FAST_MIN_BYTES = 512 * 2**10
+#: Files at least this large are parsed by polars when it is installed. Importing polars costs 0.2-0.3 s
+#: of CPU, about what the csv module spends more on 4-6 MiB of CSV (``bench_io.py``), so a process that has
+#: not imported polars yet uses it from 4 MiB; once it is imported, from 1/32 of that (128 KiB), where
+#: polars is already the faster parser.
+FAST_MIN_BYTES = 4 * 2**20
+
+
+def _fast_min_bytes() -> int:
+    """The size from which a CSV file is parsed by polars (smaller when polars is imported already)."""
+    return FAST_MIN_BYTES // 32 if "polars" in sys.modules else FAST_MIN_BYTES
 
 
 def _read_csv_raw(
     path: Path, encoding: str | None, delimiter: str | None, what: str = "table",
-    numeric: frozenset[str] = frozenset(),
-) -> tuple[list[str], list[np.ndarray], IntArray, dict[str, Any]]:
+    numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[Column], IntArray, dict[str, Any]]:
     """Read a CSV file into (header, one array per column, line of each row, how it was read).
 
     The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
     Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
-    Columns are str arrays, except that a column named in ``numeric`` whose every cell
-    is a finite number or empty may come back as float64 with nan for the empty cells
-    (the polars path); both forms parse to the same values.
+    Three readers, one result: polars (files without quotes from :func:`_fast_min_bytes`, when
+    installed), the numpy splitter (:func:`_split_columns`, unquoted files whose lines all hold
+    the header's number of fields) and the csv module (everything else; it names malformed
+    lines). Columns are str arrays, except that on the polars path a column named in
+    ``numeric`` whose every cell is a finite number or empty comes back as float64 with nan
+    for the empty cells, and that a column named in ``coded`` may come back as a
+    :class:`_Coded` (its distinct cells and a code per row). All parse to the same values.
     """
     source = str(path)
     raw = read_bytes(path, limit=MAX_DATA_BYTES)
@@ -146,10 +206,181 @@ def _read_csv_raw(
         "format": "csv", "encoding": dec.encoding, "delimiter": delim,
         "detected": dec.detected and delimiter is None,
     }
-    if len(raw) >= FAST_MIN_BYTES and '"' not in text and text.count("\r") == text.count("\r\n"):
-        fast = _polars_columns(raw if dec.encoding == "utf-8" else text.encode("utf-8"), delim, numeric)
-        if fast is not None:
-            return fast[0], fast[1], fast[2], meta
+    if len(raw) >= _fast_min_bytes():
+        data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        if b'"' not in data and (b"\r" not in data or _lone_cr_free(data)):
+            fast = _polars_columns(data, delim, numeric, coded)
+            if fast is not None:
+                return fast[0], fast[1], fast[2], meta
+    if len(text) >= SPLIT_MIN_CHARS:
+        split = _split_columns(text, delim, coded)
+        if split is not None:
+            return split[0], split[1], split[2], meta
+    with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
+        return _read_csv_module(text, source, delim, what, meta, coded)
+
+
+#: Unquoted CSV texts of at least this many characters that polars does not read are split with numpy.
+SPLIT_MIN_CHARS = 1 << 16
+
+
+def _split_columns(
+    text: str, delim: str, coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray] | None:
+    """Split a CSV text into str columns with numpy; ``None`` (use the csv module) unless every line after
+    the header holds exactly as many fields as the header and every quoted field is a whole cell
+    (``"..."`` with no quote, separator or line break inside).
+
+    For such a text the csv module's records are the lines (a CRLF or LF ends one) split at the
+    separator, quoted cells without their quotes, so the same cells come from the positions of the
+    separators and line ends in the text's code points: each column is cut out as one ``(rows, width)``
+    block of code points viewed as a str array, with no Python string per cell. Texts with a NUL, a
+    lone CR, a blank or ragged line, any other use of quotes, or a cell longer than the csv module's
+    field size limit go to the csv module, which reads (or names) them.
+    """
+    if len(delim) != 1 or delim == '"' or "\x00" in text:
+        return None
+    quoted_text = '"' in text
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    nl = np.flatnonzero(cp == 10)
+    cr = np.flatnonzero(cp == 13)
+    if cr.size and (cr[-1] == cp.shape[0] - 1 or not bool((cp[cr + 1] == 10).all())):
+        return None  # a lone CR
+    first = int(nl[0]) if nl.size else cp.shape[0]
+    header_line = text[:first].rstrip("\r")
+    header_cells = [_unquoted(h) for h in header_line.split(delim)]
+    if not header_line or any(h is None for h in header_cells):
+        return None  # a blank header line is no field at all for the csv module
+    header = [str(h).strip() for h in header_cells]
+    k = len(header)
+    ends = nl[1:] if nl.size else nl  # ends of the data lines (exclusive), before any CR
+    if cp.shape[0] > first + 1 and cp[-1] != 10:
+        ends = np.append(ends, cp.shape[0])  # a last line without a newline
+    n = ends.shape[0]
+    if n == 0:
+        return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = first + 1
+    starts[1:] = ends[:-1] + 1
+    ends = ends - (cp[np.maximum(ends - 1, 0)] == 13)  # drop the CR of a CRLF
+    seps = np.flatnonzero(cp[first:] == ord(delim)) + first
+    if seps.shape[0] != n * (k - 1):
+        return None
+    index = np.int32 if cp.shape[0] < 2**31 else np.int64  # half the memory for positions in files < 2 GiB
+    cell_start = np.empty((n, k), dtype=index)
+    cell_end = np.empty((n, k), dtype=index)
+    cell_start[:, 0] = starts
+    cell_end[:, k - 1] = ends
+    if k > 1:
+        # the separators in order, k - 1 to a line: right when each line's first and last lie inside it
+        at = seps.reshape(n, k - 1)
+        if not bool(((at[:, 0] >= starts) & (at[:, -1] < ends)).all()):
+            return None  # a blank or ragged line: the csv module skips or names it
+        cell_start[:, 1:] = at + 1
+        cell_end[:, :-1] = at
+    if quoted_text:  # every quote must open or close a whole cell: those cells lose their two quotes
+        ok_quotes = _whole_cell_quotes(cp, first, cell_start, cell_end)
+        if ok_quotes is None:
+            return None
+        cell_start += ok_quotes
+        cell_end -= ok_quotes
+    lengths = cell_end - cell_start
+    if int(lengths.max()) > csv.field_size_limit():
+        return None
+    columns: list[Column] = []
+    widths = lengths.max(axis=0)
+    padded = np.concatenate([cp, np.zeros(int(widths.max()), dtype="<u4")])  # every window below lies inside
+    for j in range(k):
+        width = int(widths[j])
+        if width == 0:
+            columns.append(np.zeros(n, dtype="<U1"))
+        elif n * width > 4 * int(lengths[:, j].sum()) + 2**20:  # one long cell: padding would cost memory
+            columns.append(np.array([text[a:b] for a, b in zip(cell_start[:, j].tolist(), cell_end[:, j].tolist(),
+                                                                  strict=True)], dtype=np.str_))
+        else:  # the cells' windows of code points, the part after each cell's end zeroed (str padding)
+            block = np.lib.stride_tricks.sliding_window_view(padded, width)[cell_start[:, j]]
+            block = np.where(np.arange(width) >= lengths[:, j, None], np.uint32(0), block)
+            cells: StrArray = block.view(f"<U{width}").reshape(n)
+            few = _few_codes(cells) if header[j] in coded else None
+            columns.append(cells if few is None else few)
+    cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
+    return header, cols, lines
+
+
+def _unquoted(cell: str) -> str | None:
+    """A header cell as the csv module reads it when quotes are whole-cell only; ``None`` otherwise."""
+    if '"' not in cell:
+        return cell
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and '"' not in cell[1:-1]:
+        return cell[1:-1]
+    return None
+
+
+def _whole_cell_quotes(
+    cp: npt.NDArray[np.uint32], first: int, cell_start: np.ndarray, cell_end: np.ndarray
+) -> np.ndarray | None:
+    """Which cells are quoted whole (``"..."``), as 0/1 of the position type; ``None`` if any quote of the
+    data lines is anything else (an inner or doubled quote, a quote not at a cell's edge)."""
+    last = cp.shape[0] - 1
+    length = cell_end - cell_start
+    opens = (length > 0) & (cp[np.minimum(cell_start, last)] == 34)
+    closes = (length > 0) & (cp[np.maximum(cell_end - 1, 0)] == 34)
+    whole = opens & closes & (length >= 2)
+    if not bool((whole == (opens | closes)).all()):
+        return None
+    if int(np.count_nonzero(cp[first:] == 34)) != 2 * int(whole.sum()):
+        return None
+    out: np.ndarray = whole.astype(cell_start.dtype)
+    return out
+
+
+def _few_codes(cells: StrArray, most: int = 64) -> _Coded | None:
+    """A str column of few distinct cells as distinct cells and codes: one comparison pass per distinct
+    cell over the rows not yet coded, no sort of strings; ``None`` when the column has more than ``most``
+    (or its first 1,000 cells more than 32) distinct cells."""
+    n = cells.shape[0]
+    if n < 1000 or len(set(cells[:1000].tolist())) > 32:
+        return None
+    codes = np.empty(n, dtype=np.int64)
+    found: list[str] = []
+    rest, rows = cells, np.arange(n)
+    while rest.shape[0]:
+        if len(found) == most:
+            return None
+        same = rest == rest[0]
+        codes[rows[same]] = len(found)
+        found.append(str(rest[0]))
+        rest, rows = rest[~same], rows[~same]
+    return _Coded(np.array(found, dtype=cells.dtype), codes)
+
+
+def _lone_cr_free(data: bytes) -> bool:
+    """Whether every CR byte is followed by LF (a lone CR ends a record for the csv module, not for polars)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    cr = np.flatnonzero(buf == 13)
+    if cr.size == 0:
+        return True
+    if cr[-1] == buf.shape[0] - 1:  # the last byte
+        return False
+    return bool((buf[cr + 1] == 10).all())
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (it finds no cycles in lists of strings, only costs time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _read_csv_module(
+    text: str, source: str, delim: str, what: str, meta: dict[str, Any], coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray, dict[str, Any]]:
+    """The csv-module path of :func:`_read_csv_raw`."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delim)
     try:
         header = next(reader)
@@ -174,7 +405,7 @@ def _read_csv_raw(
             all_lines = line_list
     except csv.Error as exc:
         raise DataError(f"{source}, line {reader.line_num}: malformed CSV: {exc}") from None
-    ragged = [i for i, row in enumerate(all_rows) if len(row) != k]
+    ragged = [] if set(map(len, all_rows)) <= {k} else [i for i, row in enumerate(all_rows) if len(row) != k]
     rows, lines = all_rows, all_lines
     if ragged:  # blank lines (no fields) are skipped; other rows of the wrong length are errors
         for i in ragged:
@@ -184,91 +415,144 @@ def _read_csv_raw(
         lines = [line for row, line in zip(all_rows, all_lines, strict=True) if len(row) == k]
     if problems.items:
         raise DataError(_message(problems, f"{source}: cannot read the {what}"))
-    columns = _str_columns(rows, k)
+    columns = _str_columns(rows, k, [h in coded for h in header])
     line_arr = np.array(lines, dtype=np.int64)
     return header, *_drop_blank(columns, line_arr), meta
 
 
-def _drop_blank(columns: list[np.ndarray], lines: IntArray) -> tuple[list[np.ndarray], IntArray]:
+def _drop_blank(columns: list[Column], lines: IntArray) -> tuple[list[Column], IntArray]:
     """Drop rows whose every cell is empty (``,,,,`` rows that spreadsheet programs write)."""
     if not columns:
         return columns, lines
     blank = np.ones(lines.shape[0], dtype=bool)
     for c in columns:
-        blank &= np.isnan(c) if c.dtype.kind == "f" else (c == "")
+        if isinstance(c, _Coded):
+            blank &= c.blank()
+        else:
+            blank &= np.isnan(c) if c.dtype.kind == "f" else (c == "")
     if blank.any():
-        keep = ~blank
-        return [c[keep] for c in columns], lines[keep]
+        keep = np.flatnonzero(~blank)
+        return [c.take(keep) if isinstance(c, _Coded) else c[keep] for c in columns], lines[keep]
     return columns, lines
 
 
-def _str_columns(rows: list[list[str]], k: int) -> list[np.ndarray]:
-    """Rows of equal length as one str array per column."""
+def _str_columns(rows: list[list[str]], k: int, coded: Sequence[bool] = ()) -> list[Column]:
+    """Rows of equal length as one str array per column (a :class:`_Coded` for a ``coded`` column of few
+    distinct cells)."""
     if not rows:
         return [np.zeros(0, dtype=np.str_) for _ in range(k)]
-    return [np.array(c, dtype=np.str_) for c in zip(*rows, strict=True)]
+    columns = list(zip(*rows, strict=True))
+    return [_coded_cells(c) if j < len(coded) and coded[j] else np.array(c, dtype=np.str_)
+            for j, c in enumerate(columns)]
+
+
+def _coded_cells(cells: Sequence[str]) -> Column:
+    """Python strings as distinct cells and codes (one dict lookup per cell, no numpy string per cell);
+    a column of mostly distinct cells (rater ids) as one str array, which the builder sorts once."""
+    if len(set(cells[:1000])) > 500:  # mostly distinct so far (rater ids): no dict of every cell
+        return np.array(cells, dtype=np.str_)
+    distinct = dict.fromkeys(cells)
+    if 2 * len(distinct) > len(cells):
+        return np.array(cells, dtype=np.str_)
+    index = {c: i for i, c in enumerate(distinct)}
+    codes = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=len(cells))
+    return _Coded(np.array(list(distinct), dtype=np.str_), codes)
+
+
+def _plain(col: Column) -> np.ndarray:
+    """A column as an array (a coded text column expanded to one string per row)."""
+    return col.materialize() if isinstance(col, _Coded) else col
+
+
+def _fields_per_line_ok(data: bytes, start: int, sep: int, k: int) -> bool:
+    """Whether every line of ``data[start:]`` holds ``k - 1`` separators or is blank (empty, or a lone CR)."""
+    buf = np.frombuffer(data, dtype=np.uint8)[start:]
+    nl = np.flatnonzero(buf == 10)
+    end = buf.shape[0] if not nl.size or nl[-1] != buf.shape[0] - 1 else int(nl[-1])
+    starts = np.concatenate(([0], nl + 1))
+    starts = starts[starts <= end]
+    line_of_sep = np.searchsorted(starts, np.flatnonzero(buf[:end] == sep), side="right") - 1
+    seps = np.bincount(line_of_sep, minlength=starts.shape[0])
+    ends = np.concatenate((starts[1:] - 1, [end]))
+    length = ends - starts
+    cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
+    blank = (length - cr) == 0
+    return bool(np.all((seps == k - 1) | blank))
 
 
 def _polars_columns(
-    data: bytes, delim: str, numeric: frozenset[str]
-) -> tuple[list[str], list[np.ndarray], IntArray] | None:
-    """Parse a CSV without quotes or lone CRs with polars; ``None`` (use the csv module) if polars is missing or a
-    row is ragged.
+    data: bytes, delim: str, numeric: frozenset[str], coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray] | None:
+    """Parse UTF-8 CSV bytes without quotes or lone CRs with polars; ``None`` (use the csv module) if polars
+    is missing or a row is ragged.
 
     Every physical line after the header is one row (blank lines give rows of
     empty cells, dropped afterwards), so data row ``i`` is on line ``i + 2``.
+    Columns named in ``numeric`` whose every cell is a finite number or empty
+    come back as float64 (nan where empty); columns named in ``coded`` as a
+    :class:`_Coded`: polars ranks the cells (``rank("dense")``, a parallel sort
+    in Rust) and only the distinct cells become Python strings.
     """
     try:
         import polars as pl
     except ImportError:
         return None
+    sep = delim.encode("utf-8")
+    if len(sep) != 1:  # polars takes one-byte separators
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    buf = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(buf == 10)
-    end = len(data) if not nl.size or nl[-1] != len(data) - 1 else int(nl[-1])
-    first = int(nl[0]) if nl.size else len(data)
-    header_line = data[:first].decode("utf-8").rstrip("\r")
-    header = [h.strip() for h in header_line.split(delim)]
+    first = data.find(b"\n")
+    if first < 0:
+        first = len(data)
+    header = [h.strip() for h in data[:first].decode("utf-8").rstrip("\r").split(delim)]
     k = len(header)
-    # fields per line: separators per line must be k - 1 (blank lines excepted)
-    starts = np.concatenate(([0], nl + 1))
-    starts = starts[starts <= end]
-    n_lines = starts.shape[0]
-    line_of_sep = np.searchsorted(starts, np.flatnonzero(buf[:end] == ord(delim)), side="right") - 1
-    seps = np.bincount(line_of_sep, minlength=n_lines)
-    ends = np.concatenate((starts[1:] - 1, [end]))
-    length = ends - starts
-    cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
-    blank = (length - cr) == 0
-    if not np.all((seps == k - 1) | blank):
-        return None
-    if n_lines <= 1:
+    # lines after the header (a last line without a newline counts; nothing after a final newline does)
+    buf = np.frombuffer(data, dtype=np.uint8)  # counting bytes with numpy: ~10x faster than bytes.count here
+    n_rows = int(np.count_nonzero(buf[first + 1:] == 10)) + (
+        1 if len(data) > first + 1 and not data.endswith(b"\n") else 0)
+    if n_rows <= 0:
         return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
     try:
         df = pl.read_csv(
             data, has_header=False, skip_rows=1, infer_schema=False, empty_string_is_null=False, quote_char=None,
             separator=delim, schema={f"c{j}": pl.String for j in range(k)}, raise_if_empty=False,
+            missing_columns="insert",  # a blank first line would otherwise set the number of columns
         )
     except Exception:  # any parse problem: the csv module reads the file and names the line
         return None
-    if df.height != n_lines - 1:
+    if df.height != n_rows:
         return None
-    exprs, checks = [], []
-    for j, name in enumerate(header):
-        text = pl.col(f"c{j}")  # not stripped here: a cell with spaces fails the cast and goes the str way
-        if name in numeric:
-            num = text.cast(pl.Float64, strict=False)
-            exprs.append(num.alias(f"f{j}"))
-            checks.append(((num.is_null() & (text != "")) | num.is_nan() | num.is_infinite()).any().alias(f"f{j}"))
-        exprs.append(text.alias(f"c{j}"))
-    bad = df.select(checks).row(0) if checks else ()
-    parsed = df.select(exprs)
-    ok = {name for name, b in zip((c.meta.output_name() for c in checks), bad, strict=True) if not b}
-    columns: list[np.ndarray] = []
+    df = df.fill_null("")  # missing fields of blank lines (no other cell is null: empty cells are "")
+    # polars refuses a line with too many fields but pads a short one with empty cells: a line with fewer
+    # separators is found from the total count (cheap), then line by line only if that count is short
+    n_seps = int(np.count_nonzero(buf[first:] == sep[0]))
+    if n_seps != (k - 1) * n_rows and not _fields_per_line_ok(data, first + 1, sep[0], k):
+        return None
+    # numeric columns: cast once; a column is numeric if no non-empty cell failed the cast (null) and none is
+    # nan or inf (those go the str way, where they are named). Cells are not stripped here: a cell with spaces
+    # fails the cast and the column goes the str way, which strips it.
+    code_js = [j for j, name in enumerate(header) if name in coded and name not in numeric]
+    num_js = [j for j, name in enumerate(header) if name in numeric]
+    parsed = df.with_columns([pl.col(f"c{j}").cast(pl.Float64, strict=False).alias(f"f{j}") for j in num_js])
+    checks = [
+        ((pl.col(f"f{j}").is_null() & (pl.col(f"c{j}") != "")) | ~pl.col(f"f{j}").is_finite()).any().alias(f"f{j}")
+        for j in num_js
+    ]
+    bad = parsed.select(checks).row(0) if checks else ()
+    ok = {f"f{j}" for j, b in zip(num_js, bad, strict=True) if not b}
+    columns: list[Column] = []
     for j in range(k):
         if f"f{j}" in ok:
             columns.append(parsed.get_column(f"f{j}").to_numpy().astype(np.float64, copy=False))
+        elif j in code_js:
+            try:
+                coded_col = _polars_codes(df.get_column(f"c{j}"))
+            except Exception:  # pragma: no cover - any polars surprise: the csv module reads the file
+                coded_col = None
+            if coded_col is None:  # pragma: no cover - polars broke its own contract
+                return None
+            columns.append(coded_col)
         else:
             columns.append(np.array(parsed.get_column(f"c{j}").to_list(), dtype=np.str_))
     lines = np.arange(2, df.height + 2, dtype=np.int64)
@@ -276,10 +560,52 @@ def _polars_columns(
     return header, cols, lines
 
 
+def _polars_codes(cells: Any) -> _Coded | None:
+    """A polars text column as its distinct cells and a code per row, without a Python string per row.
+
+    Few distinct cells (project, indicator, group, rating columns): a hash of the
+    distinct cells and a lookup of every cell (an ``Enum`` cast). Mostly distinct
+    cells (rater ids): the dense rank of every cell (one parallel sort) and the
+    cell at the first row of each rank. ``None`` if the codes do not give the
+    column back (checked, one comparison per row in Rust).
+    """
+    import polars as pl
+
+    n = cells.len()
+    if cells.approx_n_unique() * 2 <= n:
+        distinct = cells.unique()
+        codes = cells.cast(pl.Enum(distinct)).to_physical().to_numpy().astype(np.int64)
+    else:
+        codes = cells.rank("dense").to_numpy().astype(np.int64) - 1
+        distinct = cells.gather(_first_rows(codes, int(codes.max()) + 1 if n else 0))
+    if not bool((distinct.gather(codes) == cells).all()):
+        return None
+    return _Coded(_str_array(distinct), codes)
+
+
+def _str_array(cells: Any) -> StrArray:
+    """A polars text column as a numpy str array (what ``np.array(cells.to_list(), dtype=str)`` gives).
+
+    The cells are padded with NULs to the longest and joined into one string, whose UTF-32
+    encoding is the array's buffer: no Python string per cell. numpy drops trailing NULs from
+    a str cell either way. A column whose longest cell is far longer than the average (padding
+    would multiply the memory) goes through Python strings.
+    """
+    n = cells.len()
+    lengths = cells.str.len_chars()
+    width = int(lengths.max() or 0) if n else 0
+    if width == 0 or n * width > 4 * int(lengths.sum()) + 2**20:
+        return np.array(cells.to_list(), dtype=np.str_)
+    joined = cells.str.pad_end(width, "\0").str.join("").item()
+    return np.frombuffer(joined.encode("utf-32-le"), dtype=f"<U{width}")
+
+
 def _read_csv(path: Path, system: IndicatorSystem, encoding: str | None, delimiter: str | None) -> _Table:
     source = str(path)
     numeric = frozenset(system.quantitative_leaf_ids)
-    header, cols, line_arr, meta = _read_csv_raw(path, encoding, delimiter, numeric=numeric)
+    header, cols, line_arr, meta = _read_csv_raw(
+        path, encoding, delimiter, numeric=numeric, coded=frozenset(RATING_COLUMNS)
+    )
     problems = _Problems()
     _check_header(header, source, problems)
     if problems.items:
@@ -322,13 +648,21 @@ def _message(problems: _Problems, header: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- conversion
-def _strip(col: np.ndarray) -> StrArray:
+def _strip(col: Column) -> StrArray:
     """A column as stripped strings (``None``/nan → ``""``; numbers as their shortest repr)."""
+    if isinstance(col, _Coded):
+        return _strip(col.uniq)[col.codes] if col.uniq.size else np.zeros(len(col), dtype=np.str_)
     if col.dtype.kind == "U":
         return np.char.strip(col)
     if col.dtype.kind == "f":
         out = col.astype(np.str_)
         return np.where(np.isnan(col), "", out)
+    kinds = set(map(type, col.tolist()))
+    if kinds <= {str, type(None)} and col.size:  # text (and gaps): the rule below, applied to whole arrays
+        text = np.where(col.astype(bool), col, "") if type(None) in kinds else col  # None and "" are falsy
+        stripped = np.char.strip(text.astype(np.str_))
+        width = max(1, int(np.char.str_len(stripped).max()))  # as np.array of the stripped strings gives
+        return stripped.astype(f"<U{width}")
     out_list: list[str] = []
     for v in col:
         if v is None:
@@ -360,9 +694,10 @@ def _parse_float(token: str) -> float | None:
 
 
 def _to_float(
-    col: np.ndarray, where: Where, name: str, problems: _Problems, row_label: Callable[[int], str]
+    col: Column, where: Where, name: str, problems: _Problems, row_label: Callable[[int], str]
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """Parse a column of numbers: returns (values with nan where empty or bad, empty mask)."""
+    col = _plain(col)
     if col.dtype.kind == "f":
         vals = np.array(col, dtype=np.float64)
         empty = np.isnan(vals)
@@ -403,16 +738,103 @@ def _to_float(
     return vals, empty
 
 
+def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
+    """Distinct stripped cells of the concatenated columns (sorted) and each row's index into them.
+
+    Equal to ``np.unique(np.concatenate([_strip(c) for c in cols]), return_inverse=True)``;
+    a :class:`_Coded` column is stripped and sorted through its distinct cells only.
+    """
+    if len(cols) == 1 and not isinstance(cols[0], _Coded):
+        uniq, inv = np.unique(_strip(cols[0]), return_inverse=True)
+        return uniq, inv.reshape(-1).astype(np.int64, copy=False)
+    if len(cols) == 1 and isinstance(cols[0], _Coded):
+        u = _strip(cols[0].uniq) if cols[0].uniq.size else np.zeros(0, dtype=np.str_)
+        if not bool((u[1:] > u[:-1]).all()):  # distinct cells ranked by polars are in order already
+            order = np.argsort(u)
+            u = u[order]
+            if not bool((u[1:] > u[:-1]).all()):  # stripping made two cells equal: the general way
+                return _text_codes([*cols, np.zeros(0, dtype=np.str_)])
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.shape[0])
+            return u, rank[cols[0].codes]
+        return u, cols[0].codes
+    parts, codes, offset = [], [], 0
+    for c in cols:
+        if isinstance(c, _Coded):
+            u, k = (_strip(c.uniq) if c.uniq.size else np.zeros(0, dtype=np.str_)), c.codes
+        else:
+            u, k = np.unique(_strip(c), return_inverse=True)
+        parts.append(u)
+        codes.append(k.reshape(-1).astype(np.int64, copy=False) + offset)
+        offset += u.shape[0]
+    uniq, inv = np.unique(np.concatenate(parts) if parts else np.zeros(0, dtype=np.str_), return_inverse=True)
+    inv = inv.reshape(-1).astype(np.int64, copy=False)
+    return uniq, (inv[np.concatenate(codes)] if codes else np.zeros(0, dtype=np.int64))
+
+
+def _rows_of(mask: npt.NDArray[np.bool_], codes: IntArray) -> IntArray:
+    """Rows whose code is marked in ``mask`` (ascending)."""
+    return np.flatnonzero(mask[codes]) if mask.any() else np.zeros(0, dtype=np.int64)
+
+
+def _first_rows(codes: IntArray, size: int) -> IntArray:
+    """First row holding each code ``0 .. size - 1`` (``len(codes)`` for a code that does not occur)."""
+    first = np.full(size, codes.shape[0], dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(codes.shape[0], dtype=np.int64))
+    return first
+
+
 def _codes(col: StrArray, mapping: Mapping[str, int]) -> tuple[IntArray, StrArray, IntArray, IntArray]:
     """Map strings to codes (-1 = unknown): (codes, unique strings, first row of each, inverse)."""
     uniq, first, inv = np.unique(col, return_index=True, return_inverse=True)
-    ucodes = np.array([mapping.get(str(u), -1) for u in uniq], dtype=np.int64)
+    ucodes = np.array([mapping.get(u, -1) for u in uniq.tolist()], dtype=np.int64)
     return ucodes[inv], uniq, first, inv.astype(np.int64)
 
 
 def _suggest(token: str, options: Sequence[str]) -> str:
     close = difflib.get_close_matches(token, list(options), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+@functools.cache
+def _project_list_adapter() -> TypeAdapter[list[ProjectInfo]]:
+    return TypeAdapter(list[ProjectInfo])
+
+
+def _projects_at_once(cols: Mapping[str, list[str]], lang_cols: Mapping[str, list[str]]) -> list[ProjectInfo] | None:
+    """The projects of a table without problems, validated in one call; ``None`` if any row has a problem.
+
+    The same records as the row-by-row path (empty cells left out), validated by one
+    pydantic call instead of one per row; a table with an empty or repeated id, a
+    contract value that is not a number, or a record pydantic rejects returns ``None``,
+    and the row-by-row path names every problem.
+    """
+    ids = cols["project"]
+    if "" in ids or len(set(ids)) != len(ids):
+        return None
+    values: list[float | None] | None = None
+    if "contract_value" in cols:
+        try:
+            values = [float(x) if x != "" else None for x in cols["contract_value"]]
+        except ValueError:
+            return None
+    texts = [(c, cols[c]) for c in ("name", "organisation", "period") if c in cols]
+    records: list[dict[str, Any]] = []
+    for i, pid in enumerate(ids):
+        record: dict[str, Any] = {"id": pid}
+        for c, col in texts:
+            if col[i] != "":
+                record[c] = col[i]
+        names = {lang: col[i] for lang, col in lang_cols.items() if col[i] != ""}
+        if names:
+            record["names"] = names
+        if values is not None and values[i] is not None:
+            record["contract_value"] = values[i]
+        records.append(record)
+    try:
+        return _project_list_adapter().validate_python(records)
+    except ValidationError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------- builder
@@ -443,15 +865,15 @@ class _Builder:
             return ids, infos, f"the projects table {ptables[0].source}", True
         order: dict[str, None] = {}
         for t in vtables or rtables:
-            col = _strip(t.columns["project"])
-            uniq, first = np.unique(col, return_index=True)
-            for u in uniq[np.argsort(first, kind="stable")]:
+            uniq, inv = _text_codes([t.columns["project"]])
+            first = _first_rows(inv, uniq.shape[0])
+            for u in uniq[np.argsort(first, kind="stable")].tolist():
                 if u:
-                    order.setdefault(str(u), None)
+                    order.setdefault(u, None)
         ids = list(order)
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
-        return ids, [ProjectInfo(id=p) for p in ids], what, bool(vtables)
+        return ids, _project_list_adapter().validate_python([{"id": p} for p in ids]), what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
         extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
@@ -463,6 +885,9 @@ class _Builder:
         cols = {c: _strip(v).tolist() for c, v in t.columns.items() if c in PROJECT_COLUMNS}
         lang_cols = {m.group(1): _strip(v).tolist() for c, v in t.columns.items() if (m := _NAME_IN.match(c))}
         ids_col = cols["project"]
+        fast = _projects_at_once(cols, lang_cols)
+        if fast is not None:
+            return [p.id for p in fast], fast
         infos: list[ProjectInfo] = []
         seen: dict[str, int] = {}
         for i in range(t.n):
@@ -536,6 +961,8 @@ class _Builder:
         def label(i: int) -> str:
             return f" (project {str(pcol[i])!r})"
 
+        placed_j: list[int] = []
+        placed: list[FloatArray] = []
         for name, col in t.columns.items():
             if name == "project":
                 continue
@@ -589,11 +1016,15 @@ class _Builder:
                     f"{t.where(i, name)}: project {str(pcol[i])!r}, indicator {name!r} is also given in "
                     f"{prev.source} ({int(again.sum())} cells in all); give each value once"
                 )
-            values[prow, j] = vals[ok_rows]
-            cell_src[prow, j] = ti
-            cell_row[prow, j] = ok_rows
+            placed_j.append(j)
+            placed.append(vals)
+        if placed_j:  # every column of this table at once (a table names each column once)
+            rows, js = prow[:, None], np.array(placed_j, dtype=np.int64)
+            values[rows, js] = np.stack(placed, axis=1)[ok_rows]
+            cell_src[rows, js] = ti
+            cell_row[rows, js] = ok_rows[:, None]
 
-    def _place_notes(self, t: _Table, name: str, col: np.ndarray, pcol: StrArray, pcode: IntArray) -> None:
+    def _place_notes(self, t: _Table, name: str, col: Column, pcol: StrArray, pcode: IntArray) -> None:
         """Evidence / deviation notes: ``note`` (whole project) or ``note:<indicator id>`` columns."""
         indicator = name[len(NOTE_PREFIX):] if name.startswith(NOTE_PREFIX) else ""
         if indicator and indicator not in self.leaf_index:
@@ -626,7 +1057,9 @@ class _Builder:
                                   f"table; expected {', '.join(RATING_COLUMNS)}")
         if self.problems.items:
             return Ratings.empty()
-        cols = {c: np.concatenate([_strip(t.columns[c]) for _, t in rtables]) for c in RATING_COLUMNS}
+        # every column as (distinct stripped cells, code per row): the checks below look at the few
+        # distinct cells and the rows only through integer codes (no string per row is sorted or compared)
+        coded = {c: _text_codes([t.columns[c] for _, t in rtables]) for c in RATING_COLUMNS}
         file_idx = np.concatenate([np.full(t.n, ti, dtype=np.int64) for ti, t in rtables])
         local = np.concatenate([np.arange(t.n, dtype=np.int64) for _, t in rtables])
         tables = self.tables
@@ -634,112 +1067,165 @@ class _Builder:
         def where(g: int, col: str | None) -> str:
             return tables[int(file_idx[g])].where(int(local[g]), col)
 
-        P, I, R, G, V = (cols[c] for c in RATING_COLUMNS)
+        (Pu, Pc), (Iu, Ic), (Ru, Rc), (Gu, Gc), (Vu, Vc) = (coded[c] for c in RATING_COLUMNS)
+
+        def P(g: int) -> str:
+            return str(Pu[Pc[g]])
+
+        def I(g: int) -> str:  # noqa: E743 - the column's letter, as P, R, G
+            return str(Iu[Ic[g]])
+
+        def R(g: int) -> str:
+            return str(Ru[Rc[g]])
+
+        def G(g: int) -> str:
+            return str(Gu[Gc[g]])
 
         def who(g: int) -> str:
-            return f" (project {str(P[g])!r}, indicator {str(I[g])!r}, rater {str(R[g])!r})"
+            return f" (project {P(g)!r}, indicator {I(g)!r}, rater {R(g)!r})"
 
         problems = self.problems
         # projects
-        pcode, puniq, pfirst, _ = _codes(P, pindex)
-        problems.rows(np.nonzero(P == "")[0], lambda g: f"{where(g, 'project')}: empty project id")
-        if strict_projects:
-            for k in np.nonzero(pcode[pfirst] < 0)[0]:
-                if puniq[k]:
-                    n_rows = int((P == puniq[k]).sum())
+        pu_code = np.array([pindex.get(u, -1) for u in Pu.tolist()], dtype=np.int64)
+        pcode = pu_code[Pc]
+        problems.rows(_rows_of(Pu == "", Pc), lambda g: f"{where(g, 'project')}: empty project id")
+        unknown = np.flatnonzero(pu_code < 0)
+        if strict_projects and unknown.size:
+            pfirst = _first_rows(Pc, Pu.shape[0])
+            pcount = np.bincount(Pc, minlength=Pu.shape[0])
+            for k in unknown.tolist():
+                if Pu[k]:
+                    n_rows = int(pcount[k])
                     problems.add(
-                        f"{where(int(pfirst[k]), 'project')}: unknown project {str(puniq[k])!r} "
+                        f"{where(int(pfirst[k]), 'project')}: unknown project {str(Pu[k])!r} "
                         f"({n_rows} rating row{'s' if n_rows != 1 else ''}); projects come from {defined_by}"
-                        f"{_suggest(str(puniq[k]), list(pindex))}"
+                        f"{_suggest(str(Pu[k]), list(pindex))}"
                     )
         # indicators
-        icode, iuniq, ifirst, _ = _codes(I, self.leaf_index)
-        for ku in range(len(iuniq)):
-            token, g0 = str(iuniq[ku]), int(ifirst[ku])
+        iu_code = np.array([self.leaf_index.get(u, -1) for u in Iu.tolist()], dtype=np.int64)
+        ifirst: IntArray | None = None
+        for ku, token in enumerate(Iu.tolist()):
             j = self.leaf_index.get(token)
+            if j is not None and not isinstance(self.leaves[j], Quantitative):
+                continue
+            if ifirst is None:
+                ifirst = _first_rows(Ic, Iu.shape[0])
+            g0 = int(ifirst[ku])
             if j is None:
                 what = "empty indicator id" if not token else f"unknown indicator {token!r}"
                 problems.add(f"{where(g0, 'indicator')}: {what}{_suggest(token, self.leaf_ids)}")
-            elif isinstance(self.leaves[j], Quantitative):
+            else:
                 problems.add(
                     f"{where(g0, 'indicator')}: indicator {token!r} is quantitative; give its values in a "
                     "values table (one column per indicator), not as ratings"
                 )
-                icode[icode == j] = -1
+                iu_code[ku] = -1
+        icode = iu_code[Ic]
         # raters and groups
-        problems.rows(np.nonzero(R == "")[0], lambda g: f"{where(g, 'rater')}: empty rater id")
-        guniq, gfirst, ginv = np.unique(G, return_index=True, return_inverse=True)
+        problems.rows(_rows_of(Ru == "", Rc), lambda g: f"{where(g, 'rater')}: empty rater id")
         gw = self.system.evaluation.rater_group_weights
-        for kg, grp in enumerate(guniq):
+        gfirst: IntArray | None = None
+        for kg, grp in enumerate(Gu.tolist()):
+            if _GROUP.match(grp) and (gw is None or grp in gw):
+                continue
+            if gfirst is None:
+                gfirst = _first_rows(Gc, Gu.shape[0])
             g1 = int(gfirst[kg])
-            if not _GROUP.match(str(grp)):
+            if not _GROUP.match(grp):
                 problems.add(
-                    f"{where(g1, 'group')}: rater group {str(grp)!r} is not valid; use lower-case letters "
+                    f"{where(g1, 'group')}: rater group {grp!r} is not valid; use lower-case letters "
                     "and '_' (e.g. resident, expert, government, service_user)"
                 )
-            elif gw is not None and str(grp) not in gw:
+            elif gw is not None:
                 problems.add(
-                    f"{where(g1, 'group')}: rater group {str(grp)!r} has no weight in the system's "
+                    f"{where(g1, 'group')}: rater group {grp!r} has no weight in the system's "
                     f"evaluation.rater_group_weights ({', '.join(gw)})"
                 )
-        runiq, rinv = np.unique(R, return_inverse=True)
-        pair = np.unique(rinv.astype(np.int64) * len(guniq) + ginv)
-        prater = pair // len(guniq)
-        multi = np.nonzero(np.bincount(prater, minlength=len(runiq)) > 1)[0]
-        for r in multi[:_ROWS_NAMED]:
-            rows = np.nonzero(rinv == r)[0]
+        # a rater in two groups: some row's group differs from the one scattered to its rater (whichever won)
+        n_raters, n_groups = Ru.shape[0], Gu.shape[0]
+        seen = np.zeros(n_raters, dtype=np.int64)
+        seen[Rc] = Gc
+        split = Gc != seen[Rc]
+        multi = np.unique(Rc[split]) if split.any() else np.zeros(0, dtype=np.int64)
+        for r in multi[:_ROWS_NAMED].tolist():
+            rows = np.flatnonzero(Rc == r)
             g0 = int(rows[0])
-            g1 = int(rows[np.argmax(G[rows] != G[g0])])
+            g1 = int(rows[np.argmax(Gc[rows] != Gc[g0])])
             problems.add(
-                f"{where(g1, 'group')}: rater {str(runiq[r])!r} is in group {str(G[g1])!r} here but in "
-                f"{str(G[g0])!r} at {where(g0, None)}; a rater belongs to one group"
+                f"{where(g1, 'group')}: rater {str(Ru[r])!r} is in group {G(g1)!r} here but in "
+                f"{G(g0)!r} at {where(g0, None)}; a rater belongs to one group"
             )
         # rating values
-        value = self._rating_values(icode, V, where, who)
-        # duplicates (valid rows only)
+        value = self._rating_values(icode, Vu, Vc, where, who)
+        lines = np.concatenate([t.rownum for _, t in rtables])
         valid = (pcode >= 0) & (icode >= 0)
         m = len(self.leaf_ids)
-        key = (pcode * m + icode) * len(runiq) + rinv
-        idx = np.nonzero(valid)[0]
-        order = idx[np.argsort(key[idx], kind="stable")]
-        dup = np.nonzero(key[order][1:] == key[order][:-1])[0]
-        problems.rows(
-            dup,
-            lambda d: (
-                f"{where(int(order[d + 1]), None)}: rater {str(R[order[d + 1]])!r} already rated indicator "
-                f"{str(I[order[d + 1]])!r} for project {str(P[order[d + 1]])!r} at "
-                f"{where(int(order[d]), None)}; each rater rates an item once"
-            ),
-            "duplicated ratings",
-        )
-        lines = np.concatenate([t.rownum for _, t in rtables])
-        project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
-        # the canonical order: project, indicator (leaf order), group, rater, value; the order of rows
-        # in the files is not data (aggregates and agreement then do not depend on it, to the last bit)
-        vkey = np.where(np.isnan(value), np.inf, value)
-        canon = np.lexsort((vkey, rinv, ginv, indicator, project))
-        return Ratings(
-            project=project[canon],
-            indicator=indicator[canon],
-            rater=R[canon],
-            group=G[canon],
-            value=value[canon],
-            line=lines[canon],
-            file=file_idx[canon],
-        )
+        # The canonical order: project, indicator (leaf order), group, rater, value; the order of rows in the
+        # files is not data (aggregates and agreement then do not depend on it, to the last bit). When every
+        # row is valid and every rater in one group, (project, indicator, group, rater) is one int64 key and a
+        # repeated key is a duplicated rating: one sort of that key (none if the rows are in order already)
+        # gives the order and finds duplicates. Otherwise (an error is reported anyway) the general path.
+        canon: IntArray | None = None
+        ordered = False
+        if valid.all() and not multi.size and len(pindex) * m * n_groups * max(n_raters, 1) < 2**62:
+            ckey = ((pcode * m + icode) * n_groups + Gc) * n_raters + Rc
+            if bool((ckey[1:] > ckey[:-1]).all()):
+                ordered = True
+            else:
+                order = np.argsort(ckey)
+                sk = ckey[order]
+                if not bool((sk[1:] == sk[:-1]).any()):
+                    canon, ordered = order, True
+        project, indicator = pcode, icode
+        if not ordered:
+            # duplicates (valid rows only), named in the order of (project, indicator, rater) and row
+            key = (pcode * m + icode) * n_raters + Rc
+            idx = np.nonzero(valid)[0]
+            order = idx[np.argsort(key[idx], kind="stable")]
+            dup = np.nonzero(key[order][1:] == key[order][:-1])[0]
+            problems.rows(
+                dup,
+                lambda d: (
+                    f"{where(int(order[d + 1]), None)}: rater {R(int(order[d + 1]))!r} already rated indicator "
+                    f"{I(int(order[d + 1]))!r} for project {P(int(order[d + 1]))!r} at "
+                    f"{where(int(order[d]), None)}; each rater rates an item once"
+                ),
+                "duplicated ratings",
+            )
+            project, indicator = np.where(valid, pcode, 0), np.where(valid, icode, 0)
+            vkey = np.where(np.isnan(value), np.inf, value)
+            canon = np.lexsort((vkey, Rc, Gc, indicator, project))
+        if canon is None:
+            cols = [project, indicator, Ru[Rc], Gu[Gc], value, lines, file_idx]
+        else:
+            cols = [project[canon], indicator[canon], Ru[Rc[canon]], Gu[Gc[canon]], value[canon], lines[canon],
+                    file_idx[canon]]
+        for a in cols:  # handed over read-only: Ratings keeps them without a copy
+            a.setflags(write=False)
+        return Ratings(*cols)
 
     def _rating_values(
-        self, icode: IntArray, V: StrArray, where: Callable[[int, str | None], str], who: Callable[[int], str]
+        self, icode: IntArray, Vu: StrArray, Vc: IntArray, where: Callable[[int, str | None], str],
+        who: Callable[[int], str],
     ) -> FloatArray:
-        vuniq, vinv = np.unique(V, return_inverse=True)
-        nv = len(vuniq)
-        key = icode * nv + vinv
-        kuniq, kfirst, kinv = np.unique(key, return_index=True, return_inverse=True)
-        counts = np.bincount(kinv, minlength=len(kuniq))
+        """Each rating's scale value (nan for an empty cell), from its (indicator, distinct cell) pair."""
+        nv = Vu.shape[0]
+        size = (len(self.leaf_ids) + 1) * nv
+        key = (icode + 1) * nv + Vc  # icode -1 (an invalid indicator) -> the pairs below nv
+        dense = size <= 4 * key.shape[0] + 4096
+        if dense:  # a table over every (indicator, cell) pair: counting, no sort
+            counts_all = np.bincount(key, minlength=size)
+            kuniq = np.flatnonzero(counts_all)
+            counts = counts_all[kuniq]
+        else:
+            kuniq, kinv = np.unique(key, return_inverse=True)
+            kinv = kinv.reshape(-1)
+            counts = np.bincount(kinv, minlength=len(kuniq))
         mapped = np.full(len(kuniq), np.nan)
+        kfirst: IntArray | None = None
         maps: dict[int, tuple[dict[str, float], tuple[float, ...]]] = {}
-        for k, kk in enumerate(kuniq):
-            j, token = int(kk // nv), str(vuniq[int(kk % nv)])
+        for k, kk in enumerate(kuniq.tolist()):
+            j, token = kk // nv - 1, str(Vu[kk % nv])
             if j < 0 or token == "":
                 continue
             leaf = self.leaves[j]
@@ -754,6 +1240,8 @@ class _Builder:
                 if number is not None and number in values:
                     v = number
             if v is None:
+                if kfirst is None:
+                    kfirst = _first_rows(key, size)[kuniq] if dense else _first_rows(kinv, len(kuniq))
                 g = int(kfirst[k])
                 shown = ", ".join(leaf.scale.term_labels or ()) or "no labels"
                 scale_vals = ", ".join(f"{x:g}" for x in values)
@@ -764,6 +1252,11 @@ class _Builder:
                 )
                 continue
             mapped[k] = v
+        if dense:
+            table = np.full(size, np.nan)
+            table[kuniq] = mapped
+            out: FloatArray = table[key]
+            return out
         return mapped[kinv]
 
     # -- all -------------------------------------------------------------------------------------------
@@ -984,13 +1477,14 @@ def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
 
     if "project" not in df.columns:
         raise InputError(f"{name} has no 'project' column")
-    columns: dict[str, np.ndarray] = {}
+    columns: dict[str, Column] = {}
     for c in df.columns:
         s = df.get_column(c)
         if kind == "values" and s.dtype.is_numeric() and c != "project":  # ids 1, 2 stay '1', '2', not '1.0'
             columns[c] = s.cast(pl.Float64).to_numpy()  # no copy for a float64 column without nulls
         elif s.dtype == pl.String:
-            columns[c] = np.array(s.fill_null("").to_list(), dtype=np.str_)
+            coded = _polars_codes(s.fill_null("")) if kind == "ratings" and s.len() >= _FRAME_CODES else None
+            columns[c] = coded if coded is not None else np.array(s.fill_null("").to_list(), dtype=np.str_)
         else:
             columns[c] = _object_array(s.to_list())
     n = df.height
@@ -999,6 +1493,31 @@ def _polars_table(df: Any, kind: Kind, name: str) -> _Table:
         return f"{name} row {i}" + (f", column {col!r}" if col is not None else "")
 
     return _Table(name, kind, columns, n, where, np.arange(1, n + 1, dtype=np.int64), {"format": "polars"})
+
+
+#: Frames' ratings columns of at least this many rows are handed to the builder as distinct values + codes.
+_FRAME_CODES = 1000
+
+
+def _frame_codes(arr: np.ndarray, pd: Any) -> Column:
+    """A pandas object column (``None`` where missing) as distinct values and codes, when every value is text.
+
+    ``pd.factorize`` hashes the values in C; the per-value rule of :func:`_strip` then runs on
+    the distinct values only. Columns holding anything but text (numbers, booleans, dates)
+    stay as they are: hashing would merge ``1``, ``1.0`` and ``True``, which read differently.
+    ``pd`` is the pandas module.
+    """
+    if arr.shape[0] < _FRAME_CODES or pd.api.types.infer_dtype(arr, skipna=True) != "string":
+        return arr
+    codes, distinct = pd.factorize(arr)  # None -> -1
+    codes = np.asarray(codes, dtype=np.int64)
+    missing = codes < 0
+    uniq = np.empty(len(distinct) + int(missing.any()), dtype=object)
+    uniq[: len(distinct)] = np.asarray(distinct, dtype=object)
+    if missing.any():
+        uniq[-1] = None
+        codes[missing] = len(distinct)
+    return _Coded(uniq, codes)
 
 
 def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
@@ -1020,7 +1539,7 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
     labels = [str(c) for c in frame.columns]
     if any(not isinstance(c, str) for c in frame.columns) or len(set(labels)) != len(labels):
         raise InputError(f"{name} must have unique text column names; got {labels}")
-    columns: dict[str, np.ndarray] = {}
+    columns: dict[str, Column] = {}
     for c in labels:
         s = frame[c]
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
@@ -1029,7 +1548,7 @@ def _frame_table(df: Any, kind: Kind, name: str) -> _Table:
         else:
             arr = s.to_numpy(dtype=object, copy=True)  # written below; without copy a read-only view
             arr[pd.isna(arr)] = None
-            columns[c] = arr
+            columns[c] = _frame_codes(arr, pd) if kind == "ratings" else arr
     index = list(df.index)
 
     def where(i: int, col: str | None) -> str:

@@ -187,7 +187,7 @@ class Questionnaire:
     mapping: Any
 
     def _table(self, system: IndicatorSystem, *, encoding: str | None, delimiter: str | None) -> Any:
-        from ppeval.io._assessment import _read_csv_raw, _Table
+        from ppeval.io._assessment import _plain, _read_csv_raw, _Table
         from ppeval.io._excel import EXCEL_SUFFIXES, read_workbook
 
         mp, msource = _load_mapping(self.mapping)
@@ -209,7 +209,7 @@ class Questionnaire:
         else:
             header, raw_cols, rownum, meta = _read_csv_raw(path, encoding, delimiter, "questionnaire")
             meta["format"] = "questionnaire-csv"
-            cols = [np.char.strip(c) for c in raw_cols]
+            cols = [np.char.strip(_plain(c)) for c in raw_cols]
 
             def cell(i: int, j: int) -> str:
                 return f"{source}, line {int(rownum[i])}, column {header[j]!r}"

@@ -46,6 +46,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from ppeval.errors import DataError, InputError
 
 __all__ = ["Decoded", "decode", "detect_encoding", "normalise_encoding", "sniff_delimiter", "read_bytes"]
@@ -122,12 +125,42 @@ def _plausibility(text: str, traditional: bool = False) -> float:
     UTF-8 reading, where mojibake of GBK bytes is rare, not for a GB18030 reading,
     where mojibake of UTF-8 bytes is mostly traditional-looking characters.
     """
+    if len(text) >= _LARGE_TEXT:
+        codes = _distinct_code_points(text)
+        if _is_control(codes).any():
+            return 0.0
+        wide = codes[codes >= 0x80]
+        if not wide.size:
+            return 1.0
+        return sum(_plausible_char(chr(c), traditional) for c in wide.tolist()) / wide.size
     if _CONTROL.search(text):
         return 0.0
     if text.isascii():
         return 1.0
     chars = set(_ASCII_RUNS.sub("", text))
     return sum(_plausible_char(c, traditional) for c in chars) / len(chars)
+
+
+#: Texts at least this long are scanned for their distinct characters with numpy (a regex pass and a set
+#: of a copy cost ~150 ms on 8 MiB of Chinese CSV; counting code points ~20 ms).
+_LARGE_TEXT = 1 << 16
+_CHUNK = 1 << 22
+
+
+def _distinct_code_points(text: str) -> npt.NDArray[np.int64]:
+    """The distinct code points of ``text``, ascending (counted chunk by chunk: memory stays ~17 MiB)."""
+    seen = np.zeros(0x110000, dtype=bool)
+    for start in range(0, len(text), _CHUNK):
+        units = np.frombuffer(text[start:start + _CHUNK].encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        seen[units] = True
+    return np.flatnonzero(seen)
+
+
+def _is_control(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which code points are in :data:`_CONTROL` (C0 controls but tab, LF, CR; DEL; U+FFFD; private use)."""
+    c0 = (codes < 0x20) & (codes != 0x09) & (codes != 0x0A) & (codes != 0x0D)
+    out: npt.NDArray[np.bool_] = c0 | (codes == 0x7F) | (codes == 0xFFFD) | ((codes >= 0xE000) & (codes <= 0xF8FF))
+    return out
 
 
 def _try(raw: bytes, codec: str) -> str | None:
