@@ -186,3 +186,27 @@ def arg_parser(description: str) -> argparse.ArgumentParser:
     ap.add_argument("--quick", action="store_true", help="small sizes and few repeats (CI smoke run)")
     ap.add_argument("--repeats", type=int, default=None, help="timed rounds per candidate")
     return ap
+
+
+def timed_command(cmd: Sequence[str], cwd: Any = None) -> dict[str, float]:
+    """Wall, CPU (user + system) and peak RSS (bytes) of one command, and the load average before and after.
+
+    The child is reaped with ``os.wait4``, whose resource usage is the child's own (no ``/usr/bin/time``,
+    which a fresh machine may lack). Raises RuntimeError naming the command when it fails.
+    """
+    import subprocess
+    import tempfile
+
+    load0 = os.getloadavg()[0]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
+        if proc.returncode != 0:
+            err.seek(0)
+            tail = err.read()[-2000:].decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {tail}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": float(usage.ru_maxrss) * 1024,
+            "load0": load0, "load1": os.getloadavg()[0]}

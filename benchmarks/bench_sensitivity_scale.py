@@ -12,7 +12,7 @@ projects (``--quick``: 300):
 2. ``ppeval sensitivity RESULT.json SYSTEM DATA --seed 1`` (verifies the stored result against the files, then
    the same analysis and the printed tables) and ``ppeval evaluate SYSTEM DATA --report OUT.html --seed 1``
    (load, evaluate, the sensitivity analysis, the HTML report with its figures), each as a console command
-   under ``/usr/bin/time``: wall, user + system CPU, and the process's peak resident memory.
+   reaped with ``os.wait4``: wall, user + system CPU, and the process's peak resident memory.
 
 The load average is read before and after each row (the machine is shared). Run:
 ``python benchmarks/bench_sensitivity_scale.py`` (about 15 minutes, 4 GB free memory) or ``--quick``.
@@ -31,7 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _harness import arg_parser, machine_line, markdown_table  # noqa: E402
+from _harness import arg_parser, machine_line, markdown_table, timed_command  # noqa: E402
 
 _CHILD = r"""
 import json, os, sys, time, tracemalloc
@@ -65,15 +65,8 @@ def library_row(n: int) -> dict[str, object]:
 
 
 def _timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall, CPU (user + system) and peak RSS of one console command, by /usr/bin/time."""
-    load0 = os.getloadavg()[0]
-    fmt = "TIME %e %U %S %M"
-    res = subprocess.run(["/usr/bin/time", "-f", fmt, *cmd], cwd=cwd, capture_output=True, text=True)
-    if res.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr[-2000:]}")
-    line = [ln for ln in res.stderr.splitlines() if ln.startswith("TIME ")][-1].split()
-    return {"wall": float(line[1]), "cpu": float(line[2]) + float(line[3]), "rss": float(line[4]) * 1024,
-            "load0": load0, "load1": os.getloadavg()[0]}
+    """Wall, CPU (user + system) and peak RSS of one console command (``os.wait4``, see ``_harness``)."""
+    return timed_command(cmd, cwd)
 
 
 def cli_rows(n: int) -> dict[str, dict[str, float]]:

@@ -11,7 +11,7 @@ declared for two quantitative indicators, at 10,000 and 100,000 projects (``--qu
    parts (``evidence_monte_carlo``, ``payment_outcomes``, ``grade_boundary_changes``).
 2. ``ppeval uncertainty RESULT.json SYSTEM DATA --uncertainty U.json --seed 1 --xlsx OUT.xlsx --report OUT.html``
    (verifies the stored result, the analysis, the printed table, the workbook and the HTML report; the CSV data
-   have no contract values, so no payments) under ``/usr/bin/time``: wall, user + system CPU, peak RSS.
+   have no contract values, so no payments) reaped with ``os.wait4``: wall, user + system CPU, peak RSS.
 
 The load average is read before and after each row (the machine is shared). Run:
 ``python benchmarks/bench_uncertainty_scale.py`` (about 15 minutes, 4 GB free memory) or ``--quick``.
@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _harness import arg_parser, machine_line, markdown_table  # noqa: E402
+from _harness import arg_parser, machine_line, markdown_table, timed_command  # noqa: E402
 
 #: Measurement uncertainty declared with the data (two quantitative indicators of the synthetic system).
 UNCERTAINTY = {"d0_i4": {"distribution": "normal", "relative": 0.05},
@@ -103,15 +103,8 @@ def library_row(n: int) -> dict[str, object]:
 
 
 def _timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall, CPU (user + system) and peak RSS of one console command, by /usr/bin/time."""
-    load0 = os.getloadavg()[0]
-    fmt = "TIME %e %U %S %M"
-    res = subprocess.run(["/usr/bin/time", "-f", fmt, *cmd], cwd=cwd, capture_output=True, text=True)
-    if res.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr[-2000:]}")
-    line = [ln for ln in res.stderr.splitlines() if ln.startswith("TIME ")][-1].split()
-    return {"wall": float(line[1]), "cpu": float(line[2]) + float(line[3]), "rss": float(line[4]) * 1024,
-            "load0": load0, "load1": os.getloadavg()[0]}
+    """Wall, CPU (user + system) and peak RSS of one console command (``os.wait4``, see ``_harness``)."""
+    return timed_command(cmd, cwd)
 
 
 def cli_row(n: int) -> dict[str, float]:
