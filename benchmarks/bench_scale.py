@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [500, 1_000, 3_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
         scaling(sizes, hash_limit=3_000 if args.quick else 1_000_000)
     if args.only in (None, "json"):
-        json_row(1_000 if args.quick else 10_000)
+        json_row(300 if args.quick else 10_000)
     if args.only in (None, "cli"):
         cli_rows(3 if args.quick else 5)
     if args.only in (None, "load"):
