@@ -10,8 +10,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "ppeval"
 
 CORE = [
-    "normalize", "_normcore", "ahp", "weights", "methods", "efficiency", "qualitative", "sensitivity", "ranking",
-    "_pymcdm",
+    "normalize", "_normcore", "_columns", "ahp", "weights", "methods", "efficiency", "qualitative", "sensitivity",
+    "ranking", "_pymcdm",
 ]
 BASE = ["errors", "_checks", "_typing"]
 SCHEMA_IO = ["schema", "io"]

@@ -10,7 +10,7 @@ with numbers only (no schema objects), :class:`ColumnTransforms` ties them to
 matrix columns and the raw values, and both apply elementwise to stacks of
 any shape, so a whole tile of samples is transformed at once.
 
-The formulas are those the evaluation uses (``ppeval.pipeline._transform``
+The formulas are those the evaluation uses (``ppeval._columns``
 and ``ppeval.pipeline.scoring.rule_points``), written with the same numpy
 operations in the same order, so a raw value that does not vary is
 transformed to exactly the matrix value the evaluation computed (tested bit
@@ -27,6 +27,9 @@ from typing import Any
 import numpy as np
 
 from ppeval._checks import readonly
+from ppeval._columns import interval_closeness as _interval
+from ppeval._columns import score_membership as grade_membership
+from ppeval._columns import target_closeness as _target
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import InputError
 
@@ -130,26 +133,6 @@ class ColumnTransform:
         first = np.argmax(hit, axis=-1)
         out = np.where(hit.any(axis=-1), ys[first], 0.0)
         return out
-
-
-def _target(x: FloatArray, target: float, tolerance: float, low: float, high: float) -> FloatArray:
-    # as ppeval.pipeline._transform.target_closeness
-    e = np.maximum(np.abs(x - target) - tolerance, 0.0)
-    e_max = max(target - low, high - target) - tolerance
-    if e_max <= 0:
-        return np.ones_like(x)
-    out: FloatArray = np.clip(1.0 - e / e_max, 0.0, 1.0)
-    return out
-
-
-def _interval(x: FloatArray, ok_low: float, ok_high: float, low: float, high: float) -> FloatArray:
-    # as ppeval.pipeline._transform.interval_closeness
-    e = np.maximum(np.maximum(ok_low - x, x - ok_high), 0.0)
-    e_max = max(ok_low - low, high - ok_high)
-    if e_max <= 0:
-        return np.ones_like(x)
-    out: FloatArray = np.clip(1.0 - e / e_max, 0.0, 1.0)
-    return out
 
 
 def _finite(x: Any, name: str) -> float:
@@ -408,25 +391,3 @@ def column_transforms(raw: Any, transforms: Mapping[int, ColumnTransform]) -> Co
     return ColumnTransforms(n_criteria=m, columns=readonly(c), transforms=tuple(transforms[j] for j in cols),
                             raw=readonly(sub))
 
-
-def grade_membership(score_100: FloatArray, centres: FloatArray) -> FloatArray:
-    """Membership of 0-100 scores in the grades, split linearly between grade centres (best first).
-
-    The fuzzy membership of the evaluation's FCE (``ppeval.pipeline._transform.score_membership``,
-    same operations): shape ``score_100.shape + (g,)``, rows summing to 1.
-    """
-    c = centres[::-1]  # increasing
-    g = c.shape[0]
-    s = np.clip(score_100, c[0], c[-1])
-    hi = np.clip(np.searchsorted(c, s, side="right"), 1, g - 1) if g > 1 else np.zeros(s.shape, int)
-    out = np.zeros(s.shape + (g,), dtype=np.float64)
-    if g == 1:
-        out[..., 0] = 1.0
-        return out
-    lo = hi - 1
-    t = (s - c[lo]) / (c[hi] - c[lo])
-    t = np.clip(t, 0.0, 1.0)
-    np.put_along_axis(out, lo[..., None], (1.0 - t)[..., None], axis=-1)
-    np.put_along_axis(out, hi[..., None], t[..., None], axis=-1)
-    result: FloatArray = out[..., ::-1].copy()
-    return result
