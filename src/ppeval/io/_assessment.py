@@ -93,6 +93,7 @@ class _Coded:
 
     uniq: np.ndarray  # distinct cells as read (str; object for a frame), each occurring in some row; any order
     codes: IntArray  # index into ``uniq`` per row
+    clean: bool = False  # ``uniq`` is sorted (code points) and no cell has white space around it (see _split_bytes)
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
@@ -102,8 +103,8 @@ class _Coded:
         codes = self.codes[idx]
         present = np.bincount(codes, minlength=self.uniq.shape[0]) > 0
         if present.all():
-            return _Coded(self.uniq, codes)
-        return _Coded(self.uniq[present], (np.cumsum(present) - 1)[codes])
+            return _Coded(self.uniq, codes, self.clean)
+        return _Coded(self.uniq[present], (np.cumsum(present) - 1)[codes], self.clean)
 
     def blank(self) -> npt.NDArray[np.bool_]:
         """Rows whose cell is the empty string (as read)."""
@@ -206,6 +207,13 @@ def _read_csv_raw(
         "format": "csv", "encoding": dec.encoding, "delimiter": delim,
         "detected": dec.detected and delimiter is None,
     }
+    numeric_header = bool(numeric & {h.strip() for h in text[: text.find("\n")].split(delim)})
+    polars_first = len(raw) >= _fast_min_bytes() and numeric_header
+    if len(raw) >= BYTES_MIN_BYTES and not polars_first:
+        data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        split_b = _split_bytes(data, delim, numeric, coded)
+        if split_b is not None:
+            return split_b[0], split_b[1], split_b[2], meta
     if len(raw) >= _fast_min_bytes():
         data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         if b'"' not in data and (b"\r" not in data or _lone_cr_free(data)):
@@ -305,6 +313,233 @@ def _split_columns(
             columns.append(cells if few is None else few)
     cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
     return header, cols, lines
+
+
+#: ASCII CSV files of at least this many bytes without quotes are split with numpy on their bytes
+#: (:func:`_split_bytes`); tables with numeric columns go to polars first when it is imported (its float
+#: parser is faster than numpy's).
+BYTES_MIN_BYTES = 1 << 16
+#: Distinct cells found in a column's first rows up to which the column is coded by a hash table (else: a sort).
+_HASHED_MAX = 64
+#: Odd 64-bit multipliers for the hash of short cells (Knuth's multiplicative hashing); the first that maps a
+#: column's distinct cells to distinct slots of a 4,096-slot table is used.
+_HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+
+
+def _split_bytes(
+    data: bytes, delim: str, numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray] | None:
+    """Split ASCII CSV bytes without quotes into columns with numpy; ``None`` (another reader) otherwise.
+
+    Taken only when every line after the header holds exactly as many fields as the header (no blank or
+    ragged line), every CR ends a line (CRLF), no byte is NUL or a quote, and no cell is longer than the
+    csv module's field size limit: then the csv module's records are the lines split at the separator,
+    and each column is cut out of the bytes as one ``(rows, width)`` block (no Python object per cell).
+    Columns named in ``numeric`` whose every cell is empty or a finite number come back as float64
+    (numpy's parser, the one the str path uses; nan where empty); columns named in ``coded`` as a
+    :class:`_Coded` whose distinct cells are sorted (byte order is code point order in ASCII): a hash
+    table when the column has few distinct cells, one sort otherwise; other columns as str arrays.
+    """
+    sep = ord(delim) if len(delim) == 1 else -1
+    if not 0 < sep < 128 or delim == '"' or b"\0" in data or b'"' in data or not data.isascii():
+        return None
+    first = data.find(b"\n")
+    if first < 0:
+        first = len(data)
+    header_line = data[:first].decode("ascii")
+    if header_line.endswith("\r"):
+        header_line = header_line[:-1]
+    header = [h.strip() for h in header_line.split(delim)]
+    k = len(header)
+    if not header_line or k < 2 or "\r" in header_line:
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    body = buf[first + 1:]
+    size = body.shape[0]
+    if size == 0:
+        return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
+    newline = body == 10
+    n_newlines = int(np.count_nonzero(newline))
+    special = np.flatnonzero(newline | (body == sep))
+    if body[-1] != 10:  # a last line without a newline ends at the end of the text
+        special = np.append(special, size)
+    n = special.shape[0] // k
+    if special.shape[0] != n * k or n != n_newlines + (body[-1] != 10):
+        return None
+    grid = special.reshape(n, k)
+    line_end = grid[:, -1]
+    # every k-th separator-or-newline is a newline and there are no others: each line holds k - 1 separators
+    # (a blank or ragged line shifts the grid; the csv module skips or names it)
+    if not bool((body[line_end[:n_newlines]] == 10).all()):
+        return None
+    line_start = np.empty(n, dtype=np.int64)
+    line_start[0] = 0
+    line_start[1:] = line_end[:-1] + 1
+    last_end = line_end
+    n_cr = int(np.count_nonzero(buf == 13))
+    if n_cr:
+        cr = (line_end > line_start) & (body[np.maximum(line_end - 1, 0)] == 13)
+        if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
+            return None  # a CR that does not end a line (the csv module ends a record there)
+        last_end = line_end - cr
+    bounds = []
+    for j in range(k):
+        start = line_start if j == 0 else grid[:, j - 1] + 1
+        length = (last_end if j == k - 1 else grid[:, j]) - start
+        bounds.append((start, length, int(length.max())))
+    widest = max(b[2] for b in bounds)
+    if widest > csv.field_size_limit():
+        return None
+    reach = max(int(start[-1]) + width for start, _length, width in bounds)  # starts grow down each column
+    padded = body if reach <= size else np.concatenate([body, np.zeros(widest, dtype=np.uint8)])
+    columns: list[Column] = []
+    for name, (start, length, width) in zip(header, bounds, strict=True):
+        if width:
+            block = np.lib.stride_tricks.sliding_window_view(padded, width)[start]
+            np.multiply(block, np.arange(width) < length[:, None], out=block)
+        else:
+            block = np.zeros((n, 0), dtype=np.uint8)
+        column: Column | None = None
+        if name in numeric:
+            column = _bytes_floats(block, length)
+        elif name in coded:
+            column = _bytes_codes(block)
+        columns.append(column if column is not None else _ascii_str(block))
+    cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
+    return header, cols, lines
+
+
+def _ascii_str(block: np.ndarray) -> StrArray:
+    """Rows of ASCII bytes (NUL-padded) as a str array: each byte widened to one UTF-32 code unit."""
+    n, width = block.shape
+    if width == 0:
+        return np.zeros(n, dtype="<U1")
+    out: StrArray = block.astype(np.uint32).view(f"<U{width}").reshape(n)
+    return out
+
+
+#: ASCII bytes ``str.strip`` removes (Python's white space: \t \n \v \f \r, the separators \x1c-\x1f, space).
+_STRIPPED_BYTES = np.zeros(256, dtype=bool)
+_STRIPPED_BYTES[[*range(9, 14), *range(28, 33)]] = True
+#: 10**k as float64, exact for k <= 22 (the fast path of decimal parsing divides by one of them).
+_POW10 = np.array([10.0**k for k in range(23)])
+#: Bytes a plain decimal cell may hold after its first byte (digits, the point; NUL pads the cell).
+_DECIMAL_BYTES = np.zeros(256, dtype=bool)
+_DECIMAL_BYTES[[0, 46, *range(48, 58)]] = True
+
+
+def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
+    """A numeric column's cells (rows of NUL-padded ASCII bytes) as float64, nan where empty; ``None`` if a
+    cell is not a finite number.
+
+    Cells written as plain decimals (an optional sign, digits, at most one point; at most 15 digits) are
+    parsed exactly by Clinger's fast path (Clinger 1990, "How to read floating point numbers
+    accurately", PLDI): the digits as an exact integer m < 2**53 and one IEEE division by 10**k (exact
+    for k <= 22), whose correct rounding gives the correctly rounded value, the one ``float()`` gives.
+    Any other column goes through numpy's parser (the one the str path uses).
+    """
+    n, width = block.shape
+    empty = lengths == 0
+    if width == 0:
+        return np.full(n, np.nan)
+    vals: FloatArray | None = None
+    if width <= 17:
+        ok = _DECIMAL_BYTES[block]
+        lead = block[:, 0]
+        ok[:, 0] |= (lead == 43) | (lead == 45)
+        point = block == 46
+        where_point = np.argmax(point, axis=1)
+        has_point = point[np.arange(n), where_point]
+        n_digits = lengths - has_point - ((lead == 43) | (lead == 45))
+        if bool(ok.all()) and int(np.count_nonzero(point)) == int(np.count_nonzero(has_point)) \
+                and bool(((n_digits >= 1) | empty).all()) and int(n_digits.max()) <= 15:
+            mantissa = np.zeros(n)  # exact: integers below 10**15 < 2**53
+            for p in range(width):
+                d = block[:, p] - np.uint8(48)
+                mantissa = np.where(d <= 9, mantissa * 10 + d, mantissa)
+            frac = np.where(has_point, lengths - 1 - where_point, 0)
+            vals = mantissa / _POW10[frac]
+            vals = np.where(lead == 45, -vals, vals)
+    if vals is None:
+        cells = block.view(f"S{width}").reshape(n)
+        if empty.any():
+            cells = np.where(empty, b"0", cells)
+        try:
+            vals = cells.astype(np.float64)
+        except ValueError:
+            return None
+        if not bool(np.isfinite(vals).all()):
+            return None
+    if empty.any():
+        vals[empty] = np.nan
+    return vals
+
+
+def _bytes_codes(block: np.ndarray) -> _Coded:
+    """A column's cells (rows of NUL-padded ASCII bytes) as sorted distinct cells and a code per row.
+
+    Each cell is read as big-endian 64-bit words (integer order is byte order, and a shorter cell,
+    padded with NULs, sorts first, as in str order). A column whose first 1,024 cells hold at most
+    ``_HASHED_MAX`` distinct values is looked up in a hash table of them (each cell checked against the
+    value found; any other value sends the column to the sort); otherwise one sort of the words finds
+    the distinct values.
+    """
+    n, width = block.shape
+    n_words = max(1, -(-width // 8))
+    wide = np.zeros((n, 8 * n_words), dtype=np.uint8)
+    wide[:, :width] = block
+    words = wide.view(">u8").reshape(n, n_words).astype(np.uint64)
+    distinct, codes = _hashed_codes(words)
+    if codes is None:
+        if n_words == 1:
+            order = np.argsort(words[:, 0])
+        else:
+            order = np.lexsort(tuple(words[:, i] for i in range(n_words - 1, -1, -1)))
+        ordered = words[order]
+        new = np.empty(n, dtype=bool)
+        new[:1] = True
+        np.any(ordered[1:] != ordered[:-1], axis=1, out=new[1:])
+        codes = np.empty(n, dtype=np.int64)
+        codes[order] = np.cumsum(new) - 1
+        distinct = ordered[new]
+    uniq = distinct.astype(">u8").view(np.uint8).reshape(-1, 8 * n_words)[:, :width]
+    # white space str.strip removes, at either end of a cell (ASCII: \t \n \v \f \r, \x1c-\x1f, space)
+    if width:
+        ends = np.stack([uniq[:, 0], uniq[np.arange(uniq.shape[0]), np.maximum(np.count_nonzero(uniq, axis=1) - 1, 0)]])
+        clean = not bool(_STRIPPED_BYTES[ends].any())
+    else:
+        clean = True
+    return _Coded(_ascii_str(uniq), codes, clean)
+
+
+def _fold(words: npt.NDArray[np.uint64], mult: np.uint64) -> npt.NDArray[np.uint64]:
+    """A 12-bit multiplicative hash of each row of words (Knuth; the top bits of the wrapped product)."""
+    h = words[:, 0] * mult
+    for i in range(1, words.shape[1]):
+        h = (h ^ words[:, i]) * mult
+    out: npt.NDArray[np.uint64] = h >> np.uint64(52)
+    return out
+
+
+def _hashed_codes(words: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray | None]:
+    """Codes of the rows of ``words`` into their sorted distinct rows when the first 1,024 rows hold all of
+    them and at most ``_HASHED_MAX``: a hash into a 4,096-slot table without collisions among them; every
+    row is checked against the one its slot names. ``codes`` is ``None`` otherwise."""
+    cands = np.unique(words[:1024], axis=0)
+    if cands.shape[0] > _HASHED_MAX:
+        return cands, None
+    for mult in _HASH_MULTIPLIERS:
+        m = np.uint64(mult)
+        slots = _fold(cands, m)
+        if np.unique(slots).shape[0] != cands.shape[0]:
+            continue
+        table = np.zeros(1 << 12, dtype=np.int64)
+        table[slots] = np.arange(cands.shape[0])
+        codes = table[_fold(words, m)]
+        if bool((cands[codes] == words).all()):
+            return cands, codes
+        return cands, None
+    return cands, None  # pragma: no cover - four multipliers all colliding on at most 64 values
 
 
 def _unquoted(cell: str) -> str | None:
@@ -424,6 +659,8 @@ def _drop_blank(columns: list[Column], lines: IntArray) -> tuple[list[Column], I
     """Drop rows whose every cell is empty (``,,,,`` rows that spreadsheet programs write)."""
     if not columns:
         return columns, lines
+    if any(isinstance(c, _Coded) and not bool((c.uniq == "").any()) for c in columns):
+        return columns, lines  # a column without an empty cell: no row is blank
     blank = np.ones(lines.shape[0], dtype=bool)
     for c in columns:
         if isinstance(c, _Coded):
@@ -747,6 +984,8 @@ def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
     if len(cols) == 1 and not isinstance(cols[0], _Coded):
         uniq, inv = np.unique(_strip(cols[0]), return_inverse=True)
         return uniq, inv.reshape(-1).astype(np.int64, copy=False)
+    if len(cols) == 1 and isinstance(cols[0], _Coded) and cols[0].clean:
+        return cols[0].uniq, cols[0].codes  # sorted and stripped already
     if len(cols) == 1 and isinstance(cols[0], _Coded):
         u = _strip(cols[0].uniq) if cols[0].uniq.size else np.zeros(0, dtype=np.str_)
         if not bool((u[1:] > u[:-1]).all()):  # distinct cells ranked by polars are in order already
