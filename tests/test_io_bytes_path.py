@@ -306,7 +306,11 @@ def test_codes_by_hash_and_by_sort() -> None:
             block = np.zeros((len(cells), width), dtype=np.uint8)
             for i, c in enumerate(cells):
                 block[i, : len(c)] = np.frombuffer(c.encode(), dtype=np.uint8)
-            coded = _assessment._bytes_codes(block)
+            n_words = max(1, -(-width // 8))
+            wide = np.zeros((len(cells), 8 * n_words), dtype=np.uint8)
+            wide[:, :width] = block
+            words = wide.view(">u8").reshape(len(cells), n_words).astype(np.uint64)
+            coded = _assessment._bytes_codes(words, np.array([len(c) for c in cells]), width)
             assert coded.uniq[coded.codes].tolist() == cells
             assert coded.uniq.tolist() == sorted(set(cells))
             stripped = all(c == c.strip() for c in set(cells))
