@@ -416,6 +416,33 @@ def _split_bytes(
     return header, cols, lines
 
 
+def _decimals(block: np.ndarray, lengths: IntArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Cells (rows of ASCII bytes, each ``lengths`` long, anything after) written as plain decimals, parsed
+    exactly (see :func:`_bytes_floats`): the values (nan where empty) and which cells the fast path took
+    (an empty cell is taken). Works on the transposed block, one contiguous row per byte position."""
+    width = block.shape[1]
+    by_pos = np.ascontiguousarray(block.T)
+    by_pos[np.arange(width)[:, None] >= lengths] = 0
+    lead = by_pos[0]
+    signed = (lead == 43) | (lead == 45)
+    bad = ~_DECIMAL_BYTES[by_pos]
+    bad[0] &= ~signed
+    point = by_pos == 46
+    n_points = point.sum(axis=0, dtype=np.int64)
+    where_point = (point * np.arange(width)[:, None]).sum(axis=0)
+    n_digits = lengths - n_points - signed
+    ok = ~bad.any(axis=0) & (n_points <= 1) & (n_digits <= 15) & ((n_digits >= 1) | (lengths == 0))
+    mantissa = np.zeros(lengths.shape[0])  # exact: integers below 10**15 < 2**53
+    for p in range(width):
+        d = by_pos[p] - np.uint8(48)
+        mantissa = np.where(d <= 9, mantissa * 10 + d, mantissa)
+    frac = np.where(n_points > 0, lengths - 1 - where_point, 0)
+    vals = mantissa / _POW10[np.clip(frac, 0, 22)]
+    vals = np.where(lead == 45, -vals, vals)
+    vals[lengths == 0] = np.nan
+    return vals, ok
+
+
 def _ascii_str(block: np.ndarray) -> StrArray:
     """Rows of ASCII bytes (NUL-padded) as a str array: each byte widened to one UTF-32 code unit."""
     n, width = block.shape
@@ -451,34 +478,19 @@ def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
     empty = lengths == 0
     if width == 0:
         return np.full(n, np.nan)
-    vals: FloatArray | None = None
     if width <= 17:
-        ok = _DECIMAL_BYTES[block]
-        lead = block[:, 0]
-        ok[:, 0] |= (lead == 43) | (lead == 45)
-        point = block == 46
-        where_point = np.argmax(point, axis=1)
-        has_point = point[np.arange(n), where_point]
-        n_digits = lengths - has_point - ((lead == 43) | (lead == 45))
-        if bool(ok.all()) and int(np.count_nonzero(point)) == int(np.count_nonzero(has_point)) \
-                and bool(((n_digits >= 1) | empty).all()) and int(n_digits.max()) <= 15:
-            mantissa = np.zeros(n)  # exact: integers below 10**15 < 2**53
-            for p in range(width):
-                d = block[:, p] - np.uint8(48)
-                mantissa = np.where(d <= 9, mantissa * 10 + d, mantissa)
-            frac = np.where(has_point, lengths - 1 - where_point, 0)
-            vals = mantissa / _POW10[frac]
-            vals = np.where(lead == 45, -vals, vals)
-    if vals is None:
-        cells = block.view(f"S{width}").reshape(n)
-        if empty.any():
-            cells = np.where(empty, b"0", cells)
-        try:
-            vals = cells.astype(np.float64)
-        except ValueError:
-            return None
-        if not bool(np.isfinite(vals).all()):
-            return None
+        fast, taken = _decimals(block, lengths)
+        if bool(taken.all()):
+            return fast
+    cells = block.view(f"S{width}").reshape(n)
+    if empty.any():
+        cells = np.where(empty, b"0", cells)
+    try:
+        vals = cells.astype(np.float64)
+    except ValueError:
+        return None
+    if not bool(np.isfinite(vals).all()):
+        return None
     if empty.any():
         vals[empty] = np.nan
     return vals
