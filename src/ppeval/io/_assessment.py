@@ -1067,8 +1067,18 @@ def _first_rows(codes: IntArray, size: int) -> IntArray:
 def _codes(col: StrArray, mapping: Mapping[str, int]) -> tuple[IntArray, StrArray, IntArray, IntArray]:
     """Map strings to codes (-1 = unknown): (codes, unique strings, first row of each, inverse)."""
     uniq, first, inv = np.unique(col, return_index=True, return_inverse=True)
-    ucodes = np.array([mapping.get(u, -1) for u in uniq.tolist()], dtype=np.int64)
+    ucodes = _lookup(uniq, mapping)
     return ucodes[inv], uniq, first, inv.astype(np.int64)
+
+
+def _lookup(cells: StrArray, mapping: Mapping[str, int]) -> IntArray:
+    """``mapping[cell]`` for each cell (-1 where absent), for a mapping of keys to their positions (as the
+    project index is): the positions themselves when ``cells`` are exactly its keys in order (the sorted
+    ids of the table that defines the projects), without a lookup per cell."""
+    keys = cells.tolist()
+    if len(keys) == len(mapping) and keys == list(mapping):
+        return np.arange(len(keys), dtype=np.int64)
+    return np.array([mapping.get(u, -1) for u in keys], dtype=np.int64)
 
 
 def _suggest(token: str, options: Sequence[str]) -> str:
@@ -1143,14 +1153,10 @@ class _Builder:
         if ptables:
             ids, infos = self._read_projects(ptables[0])
             return ids, infos, f"the projects table {ptables[0].source}", True
-        order: dict[str, None] = {}
-        for t in vtables or rtables:
-            uniq, inv = _text_codes([t.columns["project"]])
-            first = _first_rows(inv, uniq.shape[0])
-            for u in uniq[np.argsort(first, kind="stable")].tolist():
-                if u:
-                    order.setdefault(u, None)
-        ids = list(order)
+        # the ids in any order (build sorts them): the sorted distinct stripped ids of every table
+        parts = [_text_codes([t.columns["project"]])[0] for t in vtables or rtables]
+        uniq = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+        ids = [u for u in uniq.tolist() if u]
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
         return ids, _project_list_adapter().validate_python([{"id": p} for p in ids]), what, bool(vtables)
@@ -1367,7 +1373,7 @@ class _Builder:
 
         problems = self.problems
         # projects
-        pu_code = np.array([pindex.get(u, -1) for u in Pu.tolist()], dtype=np.int64)
+        pu_code = _lookup(Pu, pindex)
         pcode = pu_code[Pc]
         problems.rows(_rows_of(Pu == "", Pc), lambda g: f"{where(g, 'project')}: empty project id")
         unknown = np.flatnonzero(pu_code < 0)
@@ -1479,8 +1485,8 @@ class _Builder:
             cols = [project, indicator, Ru[Rc], Gu[Gc], value, lines, file_idx]
         else:
             one_file = len(rtables) == 1  # the file of every row is the same: no gather
-            cols = [project[canon], indicator[canon], Ru[Rc[canon]], Gu[Gc[canon]], value[canon], lines[canon],
-                    file_idx if one_file else file_idx[canon]]
+            cols = [project.take(canon), indicator.take(canon), Ru.take(Rc.take(canon)), Gu.take(Gc.take(canon)),
+                    value.take(canon), lines.take(canon), file_idx if one_file else file_idx.take(canon)]
         for a in cols:  # handed over read-only: Ratings keeps them without a copy
             a.setflags(write=False)
         return Ratings(*cols)
@@ -1565,8 +1571,8 @@ class _Builder:
             raise DataError(
                 _message(self.problems, f"invalid assessment for indicator system {self.system.id!r}")
             )
-        values.setflags(write=False)
-        missing.setflags(write=False)
+        for a in (values, missing, cell_src):  # handed over read-only: Assessment keeps them without a copy
+            a.setflags(write=False)
         info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
         return Assessment(
             system_id=self.system.id,
