@@ -405,12 +405,11 @@ def _split_bytes(
                 words[:, i] = eights[start + 8 * i] & _PREFIX_MASK[np.clip(length - 8 * i, 0, 8)]
             columns.append(_bytes_codes(words, length, width))
             continue
-        if cut:
-            block = np.lib.stride_tricks.sliding_window_view(padded, cut)[start]
-            np.multiply(block, np.arange(cut) < length[:, None], out=block)
-        else:
-            block = np.zeros((n, 0), dtype=np.uint8)
+        block = np.lib.stride_tricks.sliding_window_view(padded, cut)[start] if cut else \
+            np.zeros((n, 0), dtype=np.uint8)  # each cell and the bytes after it, up to the widest
         column = _bytes_floats(block, length) if name in numeric else None
+        if column is None:
+            np.multiply(block, np.arange(cut) < length[:, None], out=block)  # NULs after each cell
         columns.append(column if column is not None else _ascii_str(block))
     cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
     return header, cols, lines
@@ -422,7 +421,7 @@ def _decimals(block: np.ndarray, lengths: IntArray) -> tuple[FloatArray, npt.NDA
     (an empty cell is taken). Works on the transposed block, one contiguous row per byte position."""
     width = block.shape[1]
     by_pos = np.ascontiguousarray(block.T)
-    by_pos[np.arange(width)[:, None] >= lengths] = 0
+    np.multiply(by_pos, np.arange(width)[:, None] < lengths, out=by_pos)  # NULs after each cell
     lead = by_pos[0]
     signed = (lead == 43) | (lead == 45)
     bad = ~_DECIMAL_BYTES[by_pos]
@@ -465,8 +464,8 @@ _DECIMAL_BYTES[[0, 46, *range(48, 58)]] = True
 
 
 def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
-    """A numeric column's cells (rows of NUL-padded ASCII bytes) as float64, nan where empty; ``None`` if a
-    cell is not a finite number.
+    """A numeric column's cells (rows of ASCII bytes, the first ``lengths`` of each row) as float64, nan where
+    empty; ``None`` if a cell is not a finite number.
 
     Cells written as plain decimals (an optional sign, digits, at most one point; at most 15 digits) are
     parsed exactly by Clinger's fast path (Clinger 1990, "How to read floating point numbers
@@ -482,7 +481,7 @@ def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
         fast, taken = _decimals(block, lengths)
         if bool(taken.all()):
             return fast
-    cells = block.view(f"S{width}").reshape(n)
+    cells = (block * (np.arange(width) < lengths[:, None])).view(f"S{width}").reshape(n)  # NUL-padded
     if empty.any():
         cells = np.where(empty, b"0", cells)
     try:
