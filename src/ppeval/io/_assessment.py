@@ -1305,10 +1305,17 @@ class _Builder:
             placed_j.append(j)
             placed.append(vals)
         if placed_j:  # every column of this table at once (a table names each column once)
-            rows, js = prow[:, None], np.array(placed_j, dtype=np.int64)
-            values[rows, js] = np.stack(placed, axis=1)[ok_rows]
-            cell_src[rows, js] = ti
-            cell_row[rows, js] = ok_rows[:, None]
+            js = np.array(placed_j, dtype=np.int64)
+            if prow.shape[0] == values.shape[0] == t.n and bool((prow == np.arange(t.n)).all()):
+                # the table's rows are the projects in order (a sorted table that defines them): whole columns
+                values[:, js] = np.stack(placed, axis=1)
+                cell_src[:, js] = ti
+                cell_row[:, js] = ok_rows[:, None]
+            else:
+                rows = prow[:, None]
+                values[rows, js] = np.stack(placed, axis=1)[ok_rows]
+                cell_src[rows, js] = ti
+                cell_row[rows, js] = ok_rows[:, None]
 
     def _place_notes(self, t: _Table, name: str, col: Column, pcol: StrArray, pcode: IntArray) -> None:
         """Evidence / deviation notes: ``note`` (whole project) or ``note:<indicator id>`` columns."""
