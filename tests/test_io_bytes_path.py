@@ -362,3 +362,28 @@ def test_split_bytes_gives_the_csv_module_cells() -> None:
                 assert got.dtype == want.dtype
                 assert got.tolist() == want.tolist()
     assert taken > 300
+
+
+def test_values_in_project_order_and_shuffled_load_alike(tmp_path: Path) -> None:
+    """A values table whose rows are the projects in canonical order fills whole columns; the same rows
+    shuffled give the same values, missing cells and cell sources, and a missing value is named at its
+    line either way."""
+    tables = ascii_tables(seed=8, pad=False)
+    header, body = tables["values"][0], tables["values"][1:]
+    ordered = sorted(body, key=lambda row: row[0])
+    ordered[4][3] = ""  # the 5th project (line 6) misses its second indicator
+    shuffled = [ordered[i] for i in random.Random(2).sample(range(len(ordered)), len(ordered))]
+    loaded = []
+    for name, rows in (("ordered", ordered), ("shuffled", shuffled)):
+        paths = write(tmp_path / name, {"values": [header, *rows], "ratings": tables["ratings"]})
+        loaded.append(load_assessment(paths, SYSTEM, missing="worst"))
+        with pytest.raises(DataError) as err:
+            load_assessment(paths, SYSTEM, missing="reject")
+        line = 2 + [r[0] for r in rows].index(ordered[4][0])
+        assert f"values.csv, line {line}, column {QUANT[2]!r}: missing value for project {ordered[4][0]!r}" \
+            in str(err.value)
+    a, b = loaded
+    assert a.project_ids == b.project_ids == tuple(r[0] for r in ordered)
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.missing, b.missing)
+    np.testing.assert_array_equal(a.cell_source, b.cell_source)
