@@ -29,6 +29,7 @@ __all__ = [
     "EvaluationResult",
     "RESULT_FORMAT",
     "Deferred",
+    "replace_fields",
 ]
 
 #: Format tag written into every result JSON.
@@ -123,6 +124,32 @@ def _deferrable(cls: Any, *names: str) -> None:
 def is_deferred(obj: Any, name: str) -> bool:
     """Whether field ``name`` of ``obj`` is still deferred (not computed yet)."""
     return isinstance(obj.__dict__.get(name), Deferred)
+
+
+def replace_fields(obj: Any, **changes: Any) -> Any:
+    """:func:`dataclasses.replace` that leaves deferred fields deferred.
+
+    ``dataclasses.replace`` reads every field of ``obj`` to pass it on, which
+    computes every deferred one (about 1.2 GB of ``(n, m)`` arrays for a result
+    of a million projects). This passes each unchanged field's stored value
+    as it is — a :class:`Deferred` stays deferred (a :class:`SharedDeferred`
+    is shared, so it is computed once for both objects) — and builds the new
+    object through its constructor, as ``dataclasses.replace`` does.
+
+    Raises
+    ------
+    InputError
+        ``obj`` is not a dataclass instance or a change names no init field.
+    """
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        raise InputError(f"replace_fields needs a dataclass instance; got {type(obj).__name__}")
+    names = [f.name for f in dataclasses.fields(obj) if f.init]
+    unknown = sorted(set(changes) - set(names))
+    if unknown:
+        raise InputError(f"{type(obj).__name__} has no field(s) {', '.join(map(repr, unknown))} to replace")
+    stored = obj.__dict__
+    kwargs = {name: changes[name] if name in changes else stored[name] for name in names}
+    return type(obj)(**kwargs)
 
 
 def _peek(obj: Any, name: str) -> Any:
