@@ -11,12 +11,12 @@ import dataclasses
 import importlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 from ppeval._checks import readonly
-from ppeval._serialize import dumps, dumps_fast, to_jsonable
+from ppeval._serialize import dumps, dumps_fast, loads_fast, to_jsonable
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import InputError
 
@@ -36,6 +36,7 @@ __all__ = [
 RESULT_FORMAT = "ppeval.EvaluationResult/1"
 
 Severity = Literal["info", "warning", "error"]
+_T = TypeVar("_T")
 
 
 class Deferred:
@@ -126,7 +127,7 @@ def is_deferred(obj: Any, name: str) -> bool:
     return isinstance(obj.__dict__.get(name), Deferred)
 
 
-def replace_fields(obj: Any, **changes: Any) -> Any:
+def replace_fields(obj: _T, **changes: Any) -> _T:
     """:func:`dataclasses.replace` that leaves deferred fields deferred.
 
     ``dataclasses.replace`` reads every field of ``obj`` to pass it on, which
@@ -149,7 +150,8 @@ def replace_fields(obj: Any, **changes: Any) -> Any:
         raise InputError(f"{type(obj).__name__} has no field(s) {', '.join(map(repr, unknown))} to replace")
     stored = obj.__dict__
     kwargs = {name: changes[name] if name in changes else stored[name] for name in names}
-    return type(obj)(**kwargs)
+    new: _T = type(obj)(**kwargs)
+    return new
 
 
 def _peek(obj: Any, name: str) -> Any:
@@ -518,7 +520,7 @@ class EvaluationResult:
     def from_json(cls, text: str | bytes) -> EvaluationResult:
         """Read a result written by :meth:`to_json`."""
         try:
-            data = json.loads(text)
+            data = loads_fast(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"result JSON is not valid JSON: {exc}") from None
         return cls.from_dict(data)
