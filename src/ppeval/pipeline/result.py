@@ -534,6 +534,8 @@ class EvaluationResult:
         try:
             built: EvaluationResult = _build(cls, data)
             return built
+        except InputError:
+            raise
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"result JSON is incomplete or malformed: {exc!r}") from None
 
@@ -594,15 +596,42 @@ _NESTED = {
 }
 
 
+#: numpy dtype kinds a JSON array of each kind of field may hold (empty arrays read as float64: any kind).
+_KINDS = {"float": "iuf", "int": "iu", "bool": "b"}
+
+
+def _array(name: str, value: Any, kind: str, dtype: Any) -> np.ndarray:
+    """A field's JSON array as a read-only ``dtype`` array; anything else is refused, naming the field.
+
+    ``np.asarray(value, dtype=...)`` would turn ``null`` into nan, ``1.5`` into
+    the rank 1 and ``"3"`` into 3 without a word; the stored numbers are
+    checked instead: integers for counts and ranks, finite numbers for the
+    rest, ``true``/``false`` for flags.
+    """
+    try:
+        arr = np.asarray(value)
+    except (ValueError, OverflowError):  # ragged nesting
+        raise InputError(f"result JSON: field {name!r} is not a rectangular array of numbers") from None
+    if arr.size and arr.dtype.kind not in _KINDS[kind]:
+        what = {"float": "finite numbers", "int": "integers", "bool": "true/false"}[kind]
+        bad = {"f": "numbers with a fraction", "U": "strings", "S": "strings", "b": "true/false",
+               "i": "integers", "u": "integers"}.get(arr.dtype.kind, "null, integers beyond 64 bits or mixed values")
+        raise InputError(f"result JSON: field {name!r} must hold {what}; it holds {bad}")
+    out = arr.astype(dtype, copy=False)
+    if kind == "float" and not np.isfinite(out).all():
+        raise InputError(f"result JSON: field {name!r} holds a number beyond the float range")
+    return readonly(out)
+
+
 def _convert(name: str, value: Any) -> Any:
     if value is None:
         return None
     if name in _FLOAT_ARRAYS or (name == "weights"):
-        return readonly(np.asarray(value, dtype=np.float64))
+        return _array(name, value, "float", np.float64)
     if name in _INT_ARRAYS:
-        return readonly(np.asarray(value, dtype=np.int64))
+        return _array(name, value, "int", np.int64)
     if name in _BOOL_ARRAYS:
-        return readonly(np.asarray(value, dtype=bool))
+        return _array(name, value, "bool", bool)
     if name in _NESTED:
         sub = _NESTED[name]
         if isinstance(value, list):
