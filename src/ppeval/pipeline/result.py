@@ -533,6 +533,7 @@ class EvaluationResult:
             raise InputError(f"not a ppeval result: format is {got!r}; expected {RESULT_FORMAT!r}")
         try:
             built: EvaluationResult = _build(cls, data)
+            _check_consistent(built)
             return built
         except InputError:
             raise
@@ -640,6 +641,46 @@ def _convert(name: str, value: Any) -> Any:
     if isinstance(value, list):
         return tuple(tuple(v) if isinstance(v, list) else v for v in value)
     return value
+
+
+def _check_consistent(r: EvaluationResult) -> None:
+    """A result read from JSON: ids are unique text, every array has the shape its ids give, method and mode known.
+
+    ``EvaluationResult`` is built by :func:`ppeval.evaluate`, which makes
+    these hold; a hand-edited or truncated file could break them, and a
+    report or comparison would then misplace numbers without a word.
+    """
+    from ppeval.pipeline._evaluate import METHODS, MODES
+
+    for name in ("project_ids", "project_names", "indicator_ids", "indicator_kinds", "node_ids", "grades",
+                 "grade_labels"):
+        items = getattr(r, name)
+        if not all(isinstance(x, str) for x in items):
+            raise InputError(f"result JSON: field {name!r} must hold text")
+    for name in ("project_ids", "indicator_ids", "node_ids"):
+        if len(set(getattr(r, name))) != len(getattr(r, name)):
+            raise InputError(f"result JSON: field {name!r} holds a repeated id")
+    if r.method not in METHODS or r.mode not in MODES:
+        raise InputError(f"result JSON: method {r.method!r} / mode {r.mode!r}; expected one of {METHODS} / {MODES}")
+    n, m = len(r.project_ids), len(r.indicator_ids)
+    shapes: dict[str, tuple[int, ...]] = {
+        "project_names": (n,), "grades": (n,), "weakest": (n,), "indicator_kinds": (m,),
+        "scores": (n,), "score_100": (n,), "ranks": (n,), "weights": (m,), "types": (m,),
+        "node_scores": (n, len(r.node_ids)), "node_obstacle": (n, len(r.node_ids)),
+        "matrix": (n, m), "normalized": (n, m), "contributions": (n, m), "shortfall": (n, m),
+        "imputed": (n, m), "obstacle": (n, m), "raw": (n, m), "bounds": (m, 2),
+        "fce_membership": (n, len(r.grade_labels)),
+    }
+    for name, want in shapes.items():
+        if is_deferred(r, name):
+            continue
+        value = getattr(r, name)
+        if value is None:
+            continue
+        got = np.shape(value) if isinstance(value, np.ndarray) else (len(value),)
+        if got != want:
+            raise InputError(f"result JSON: field {name!r} has shape {got}; the ids give {want} "
+                             f"({n} projects, {m} indicators)")
 
 
 def _build(cls: Any, data: dict[str, Any]) -> Any:
