@@ -20,8 +20,6 @@ The load average is read before and after each row (the machine is shared). Run:
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _harness import arg_parser, machine_line, markdown_table, timed_command  # noqa: E402
+from _harness import arg_parser, child_json, machine_line, markdown_table, timed_command  # noqa: E402
 
 _CHILD = r"""
 import json, os, sys, time, tracemalloc
@@ -58,15 +56,7 @@ print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "peak": peak, "load": [load0
 
 
 def library_row(n: int) -> dict[str, object]:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(HERE), str(n)], capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    row: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return row
-
-
-def _timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall, CPU (user + system) and peak RSS of one console command (``os.wait4``, see ``_harness``)."""
-    return timed_command(cmd, cwd)
+    return child_json(_CHILD, str(HERE), str(n))
 
 
 def cli_rows(n: int) -> dict[str, dict[str, float]]:
@@ -82,8 +72,9 @@ def cli_rows(n: int) -> dict[str, dict[str, float]]:
         subprocess.run([exe, "evaluate", sys_path, *data, "--json", "result.json", "--seed", "1"], cwd=folder,
                        check=True, capture_output=True)
         return {
-            "ppeval sensitivity": _timed([exe, "sensitivity", "result.json", sys_path, *data, "--seed", "1"], folder),
-            "ppeval evaluate --report (HTML, with sensitivity)": _timed(
+            "ppeval sensitivity": timed_command(
+                [exe, "sensitivity", "result.json", sys_path, *data, "--seed", "1"], folder),
+            "ppeval evaluate --report (HTML, with sensitivity)": timed_command(
                 [exe, "evaluate", sys_path, *data, "--report", "report.html", "--seed", "1"], folder),
         }
 
