@@ -317,10 +317,11 @@ def test_codes_by_hash_and_by_sort() -> None:
             assert coded.clean == stripped
 
 
-def test_split_bytes_gives_the_csv_module_cells() -> None:
+def test_split_bytes_gives_the_csv_module_cells(monkeypatch: pytest.MonkeyPatch) -> None:
     """Random ASCII texts (spaces, separators, empty cells, CRLF / LF, blank and ragged lines, lone CRs,
     trailing newlines): whenever the bytes splitter reads one, its header, cells and lines are the csv
-    module's (text columns expanded; numbers where every cell is a finite number); otherwise it declines."""
+    module's (text columns expanded; numbers where every cell is a finite number); otherwise it declines.
+    Half of the texts are searched in slices of a few bytes (as a file beyond 16 MiB is)."""
     rng = random.Random(0)
     chars = ["a", "b", " ", "1", ".", "-", "", "\x0b", "\x1c", "7"]
     taken = 0
@@ -342,6 +343,7 @@ def test_split_bytes_gives_the_csv_module_cells() -> None:
         header_cells = [h.strip() for h in lines[0].split(delim)]
         numeric = frozenset(header_cells[1:2])
         coded = frozenset(header_cells[2:])
+        monkeypatch.setattr(_assessment, "_SLICE_BYTES", rng.choice([1 << 24, rng.randint(1, 9)]))
         split = _assessment._split_bytes(text.encode(), delim, numeric, coded)
         if split is None:
             continue

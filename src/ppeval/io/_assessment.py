@@ -323,6 +323,8 @@ def _split_columns(
 #: file is at least ``_fast_min_bytes()`` (its float parser is faster than numpy's), or when the file is
 #: ``POLARS_NUMBERS_MIN_FACTOR`` times ``FAST_MIN_BYTES`` (32 MiB), where that pays for importing it.
 BYTES_MIN_BYTES = 1 << 16
+#: The byte splitter looks for separators and line ends in slices of this many bytes.
+_SLICE_BYTES = 1 << 24
 POLARS_NUMBERS_MIN_FACTOR = 8
 #: Distinct cells found in a column's first rows up to which the column is coded by a hash table (else: a sort).
 _HASHED_MAX = 64
@@ -363,9 +365,15 @@ def _split_bytes(
     size = body.shape[0]
     if size == 0:
         return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
-    newline = body == 10
-    n_newlines = int(np.count_nonzero(newline))
-    special = np.flatnonzero(newline | (body == sep))
+    # positions of separators and newlines, slice by slice (no file-sized masks)
+    parts, n_newlines = [], 0
+    for at in range(0, size, _SLICE_BYTES):
+        piece = body[at:at + _SLICE_BYTES]
+        newline = piece == 10
+        n_newlines += int(np.count_nonzero(newline))
+        newline |= piece == sep
+        parts.append(np.flatnonzero(newline) + at)
+    special = parts[0] if len(parts) == 1 else np.concatenate(parts)
     if body[-1] != 10:  # a last line without a newline ends at the end of the text
         special = np.append(special, size)
     n = special.shape[0] // k
