@@ -389,3 +389,30 @@ def test_values_in_project_order_and_shuffled_load_alike(tmp_path: Path) -> None
     np.testing.assert_array_equal(a.values, b.values)
     np.testing.assert_array_equal(a.missing, b.missing)
     np.testing.assert_array_equal(a.cell_source, b.cell_source)
+
+
+VALUE_CORRUPTIONS = {
+    "project twice": (lambda r: [*r, list(r[3])], "has a second row"),
+    "empty project": (lambda r: _corrupt(r, 5, 0, ""), "empty project id"),
+    "outside the bounds": (lambda r: _corrupt(r, 6, 1, "-5"), "lies outside"),
+    "not a number": (lambda r: _corrupt(r, 7, 2, "125x"), "is not a number"),
+    "unknown column": (lambda r: [[*r[0][:-1], "nope"], *r[1:]], "is not an indicator"),
+}
+
+
+@pytest.mark.parametrize("case", list(VALUE_CORRUPTIONS))
+def test_bytes_path_names_values_problems_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """Values tables with problems, rows in project order (whole-column placement) or not: the same
+    message as the csv module's path."""
+    tables = ascii_tables(seed=6, pad=False)
+    corrupt, expected = VALUE_CORRUPTIONS[case]
+    for ordered in (False, True):
+        rows = tables["values"]
+        if ordered:
+            rows = [rows[0], *sorted(rows[1:], key=lambda row: row[0])]
+        fast, slow, n_bytes = load_ways(write(tmp_path / str(ordered), {**tables, "values": corrupt(rows)}),
+                                        monkeypatch, missing="worst")
+        assert n_bytes == 2
+        assert isinstance(fast, str), fast
+        assert fast == slow
+        assert expected in fast

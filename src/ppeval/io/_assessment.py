@@ -1236,8 +1236,13 @@ class _Builder:
         cell_row: IntArray,
     ) -> None:
         earlier = any(u.kind == "values" for u in self.tables[:ti])  # a table before this one placed cells
-        pcol = _strip(t.columns["project"])
-        pcode, uniq, first, inv = _codes(pcol, pindex)
+        pcoded = t.columns["project"]
+        if isinstance(pcoded, _Coded) and pcoded.clean:  # sorted stripped distinct ids: no sort of strings
+            uniq, inv = pcoded.uniq, pcoded.codes
+            pcol, first, pcode = uniq[inv], _first_rows(inv, uniq.shape[0]), _lookup(uniq, pindex)[inv]
+        else:
+            pcol = _strip(pcoded)
+            pcode, uniq, first, inv = _codes(pcol, pindex)
         empty = np.nonzero(pcol == "")[0]
         self.problems.rows(empty, lambda i: f"{t.where(i, 'project')}: empty project id")
         if strict_projects:
