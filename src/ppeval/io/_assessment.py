@@ -385,44 +385,37 @@ def _split_bytes(
     # (a blank or ragged line shifts the grid; the csv module skips or names it)
     if not bool((body[line_end[:n_newlines]] == 10).all()):
         return None
-    line_start = np.empty(n, dtype=np.int64)
-    line_start[0] = 0
-    line_start[1:] = line_end[:-1] + 1
-    last_end = line_end
+    # cell i (in reading order) starts after separator-or-newline i - 1 and ends at separator-or-newline i
+    starts = np.empty(n * k, dtype=np.int64)
+    starts[0] = 0
+    np.add(special[:-1], 1, out=starts[1:])
+    lengths = special - starts
+    starts, lengths = starts.reshape(n, k), lengths.reshape(n, k)  # column j: a strided view, no copy
     n_cr = int(np.count_nonzero(buf == 13))
     if n_cr:
-        cr = (line_end > line_start) & (body[np.maximum(line_end - 1, 0)] == 13)
+        cr = (lengths[:, -1] > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
         if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
             return None  # a CR that does not end a line (the csv module ends a record there)
-        last_end = line_end - cr
-    bounds = []
-    for j, name in enumerate(header):
-        start = line_start if j == 0 else grid[:, j - 1] + 1
-        length = (last_end if j == k - 1 else grid[:, j]) - start
-        width = int(length.max())
-        # coded columns are cut as whole 64-bit words (read as integers without another copy)
-        cut = 8 * max(1, -(-width // 8)) if name in coded and name not in numeric else width
-        bounds.append((start, length, width, cut))
-    if max(b[2] for b in bounds) > csv.field_size_limit():
+        lengths[:, -1] -= cr
+    widths = lengths.max(axis=0).tolist()
+    if max(widths) > csv.field_size_limit():
         return None
-    reach = max(int(start[-1]) + cut for start, _length, _width, cut in bounds)  # starts grow down each column
+    # ws_free: no byte of the text is white space str.strip removes (then no cell needs stripping)
+    ws_free = not any(c in data for c in (b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f"))
+    reach = max([int(starts[-1, j]) + widths[j] for j, name in enumerate(header)
+                 if not (name in coded and name not in numeric)], default=0)
     padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
-    # every 8 bytes from each position as one big-endian integer (an unaligned strided view, no copy)
-    eights = np.ndarray(shape=(padded.shape[0] - 7,), dtype=">u8", buffer=padded, strides=(1,)) \
-        if padded.shape[0] >= 8 else np.zeros(0, dtype=">u8")
     columns: list[Column] = []
-    for name, (start, length, width, cut) in zip(header, bounds, strict=True):
+    for j, name in enumerate(header):
+        start, length, width = starts[:, j], lengths[:, j], widths[j]
         if name in coded and name not in numeric:
-            words = np.empty((n, cut // 8), dtype=np.uint64)
-            for i in range(cut // 8):
-                words[:, i] = eights[start + 8 * i] & _PREFIX_MASK[np.clip(length - 8 * i, 0, 8)]
-            columns.append(_bytes_codes(words, length, width))
+            columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width, ws_free))
             continue
-        block = np.lib.stride_tricks.sliding_window_view(padded, cut)[start] if cut else \
+        block = np.lib.stride_tricks.sliding_window_view(padded, width)[start] if width else \
             np.zeros((n, 0), dtype=np.uint8)  # each cell and the bytes after it, up to the widest
         column = _bytes_floats(block, length) if name in numeric else None
         if column is None:
-            np.multiply(block, np.arange(cut) < length[:, None], out=block)  # NULs after each cell
+            np.multiply(block, np.arange(width) < length[:, None], out=block)  # NULs after each cell
         columns.append(column if column is not None else _ascii_str(block))
     cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
     return header, cols, lines
@@ -453,6 +446,26 @@ def _decimals(block: np.ndarray, lengths: IntArray) -> tuple[FloatArray, npt.NDA
     vals = np.where(lead == 45, -vals, vals)
     vals[lengths == 0] = np.nan
     return vals, ok
+
+
+def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, width: int) -> npt.NDArray[np.uint64]:
+    """Each cell (``length`` bytes from ``start``, increasing) as big-endian 64-bit words, NUL-padded: one
+    gather per word from an unaligned view of every 8 bytes of the text (no copy of it); the few cells
+    whose words run past the end are cut from a padded copy of the text's tail."""
+    n = start.shape[0]
+    words = np.empty((n, max(1, -(-width // 8))), dtype=np.uint64)
+    size = body.shape[0]
+    eights = np.ndarray(shape=(max(size - 7, 0),), dtype=">u8", buffer=body, strides=(1,))
+    for i in range(words.shape[1]):
+        at = start + 8 * i
+        inside = int(np.searchsorted(at, size - 8, side="right"))  # rows whose word lies in the text
+        words[:inside, i] = eights[at[:inside]]
+        if inside < n:
+            tail = np.concatenate([body[int(at[inside]):], np.zeros(8, dtype=np.uint8)])
+            tail_eights = np.ndarray(shape=(tail.shape[0] - 7,), dtype=">u8", buffer=tail, strides=(1,))
+            words[inside:, i] = tail_eights[at[inside:] - at[inside]]
+        words[:, i] &= _PREFIX_MASK[np.clip(length - 8 * i, 0, 8)]
+    return words
 
 
 def _ascii_str(block: np.ndarray) -> StrArray:
@@ -508,7 +521,9 @@ def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
     return vals
 
 
-def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -> _Coded:
+def _bytes_codes(
+    words: npt.NDArray[np.uint64], lengths: IntArray, width: int, ws_free: bool = False
+) -> _Coded:
     """A column's cells as sorted distinct cells and a code per row.
 
     Each cell (ASCII, ``lengths`` bytes, at most ``width``) is given as big-endian 64-bit words
@@ -535,6 +550,8 @@ def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -
         first = order[new]
     uniq = distinct.astype(">u8").view(np.uint8).reshape(-1, 8 * n_words)[:, :width]
     # white space str.strip removes, at either end of a cell (ASCII: \t \n \v \f \r, \x1c-\x1f, space)
+    if ws_free:  # the text has no white space at all
+        return _Coded(_ascii_str(uniq), codes, True)
     size = lengths[first]
     filled = np.flatnonzero(size > 0)
     ends = np.concatenate([uniq[filled, 0], uniq[filled, size[filled] - 1]]) if filled.size else filled
