@@ -390,26 +390,24 @@ def _split_bytes(
     starts[0] = 0
     np.add(special[:-1], 1, out=starts[1:])
     lengths = special - starts
-    starts, lengths = starts.reshape(n, k), lengths.reshape(n, k)  # column j: a strided view, no copy
+    starts, lengths = starts.reshape(n, k).T.copy(), lengths.reshape(n, k).T.copy()  # one row per column
     n_cr = int(np.count_nonzero(buf == 13))
     if n_cr:
-        cr = (lengths[:, -1] > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
+        cr = (lengths[-1] > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
         if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
             return None  # a CR that does not end a line (the csv module ends a record there)
-        lengths[:, -1] -= cr
-    widths = lengths.max(axis=0).tolist()
+        lengths[-1] -= cr
+    widths = lengths.max(axis=1).tolist()
     if max(widths) > csv.field_size_limit():
         return None
-    # ws_free: no byte of the text is white space str.strip removes (then no cell needs stripping)
-    ws_free = not any(c in data for c in (b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f"))
-    reach = max([int(starts[-1, j]) + widths[j] for j, name in enumerate(header)
+    reach = max([int(starts[j, -1]) + widths[j] for j, name in enumerate(header)
                  if not (name in coded and name not in numeric)], default=0)
     padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
     columns: list[Column] = []
     for j, name in enumerate(header):
-        start, length, width = starts[:, j], lengths[:, j], widths[j]
+        start, length, width = starts[j], lengths[j], widths[j]
         if name in coded and name not in numeric:
-            columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width, ws_free))
+            columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width))
             continue
         block = np.lib.stride_tricks.sliding_window_view(padded, width)[start] if width else \
             np.zeros((n, 0), dtype=np.uint8)  # each cell and the bytes after it, up to the widest
@@ -521,9 +519,7 @@ def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
     return vals
 
 
-def _bytes_codes(
-    words: npt.NDArray[np.uint64], lengths: IntArray, width: int, ws_free: bool = False
-) -> _Coded:
+def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -> _Coded:
     """A column's cells as sorted distinct cells and a code per row.
 
     Each cell (ASCII, ``lengths`` bytes, at most ``width``) is given as big-endian 64-bit words
@@ -550,12 +546,14 @@ def _bytes_codes(
         first = order[new]
     uniq = distinct.astype(">u8").view(np.uint8).reshape(-1, 8 * n_words)[:, :width]
     # white space str.strip removes, at either end of a cell (ASCII: \t \n \v \f \r, \x1c-\x1f, space)
-    if ws_free:  # the text has no white space at all
-        return _Coded(_ascii_str(uniq), codes, True)
+    # the first and the last byte of each distinct cell, read off its words (empty cells: NUL, not white)
     size = lengths[first]
-    filled = np.flatnonzero(size > 0)
-    ends = np.concatenate([uniq[filled, 0], uniq[filled, size[filled] - 1]]) if filled.size else filled
-    return _Coded(_ascii_str(uniq), codes, not bool(_STRIPPED_BYTES[ends].any()))
+    last = np.maximum(size - 1, 0)
+    first_byte = distinct[:, 0] >> np.uint64(56)
+    last_word = distinct[np.arange(distinct.shape[0]), last // 8] if n_words > 1 else distinct[:, 0]
+    last_byte = (last_word >> (np.uint64(56) - np.uint64(8) * (last % 8).astype(np.uint64))) & np.uint64(255)
+    white = _STRIPPED_BYTES[first_byte.astype(np.intp)] | _STRIPPED_BYTES[last_byte.astype(np.intp)]
+    return _Coded(_ascii_str(uniq), codes, not bool(white.any()))
 
 
 def _fold(words: npt.NDArray[np.uint64], mult: np.uint64) -> npt.NDArray[np.uint64]:
