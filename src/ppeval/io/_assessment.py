@@ -385,22 +385,25 @@ def _split_bytes(
     # (a blank or ragged line shifts the grid; the csv module skips or names it)
     if not bool((body[line_end[:n_newlines]] == 10).all()):
         return None
-    # cell i (in reading order) starts after separator-or-newline i - 1 and ends at separator-or-newline i
-    starts = np.empty(n * k, dtype=np.int64)
-    starts[0] = 0
-    np.add(special[:-1], 1, out=starts[1:])
-    lengths = special - starts
-    starts, lengths = starts.reshape(n, k).T.copy(), lengths.reshape(n, k).T.copy()  # one row per column
+    # cell j of a line starts after separator-or-newline j - 1 (the previous line's end for j = 0) and
+    # ends at separator-or-newline j: one contiguous array per column
+    starts, lengths = [], []
+    for j in range(k):
+        start = special[k - 1::k][:-1] + 1 if j == 0 else special[j - 1::k] + 1
+        if j == 0:
+            start = np.concatenate([[0], start])
+        starts.append(start)
+        lengths.append(special[j::k] - start)
     n_cr = int(np.count_nonzero(buf == 13))
     if n_cr:
         cr = (lengths[-1] > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
         if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
             return None  # a CR that does not end a line (the csv module ends a record there)
         lengths[-1] -= cr
-    widths = lengths.max(axis=1).tolist()
+    widths = [int(length.max()) for length in lengths]
     if max(widths) > csv.field_size_limit():
         return None
-    reach = max([int(starts[j, -1]) + widths[j] for j, name in enumerate(header)
+    reach = max([int(starts[j][-1]) + widths[j] for j, name in enumerate(header)
                  if not (name in coded and name not in numeric)], default=0)
     padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
     columns: list[Column] = []
@@ -455,14 +458,15 @@ def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, 
     size = body.shape[0]
     eights = np.ndarray(shape=(max(size - 7, 0),), dtype=">u8", buffer=body, strides=(1,))
     for i in range(words.shape[1]):
-        at = start + 8 * i
+        at = start + 8 * i if i else start
         inside = int(np.searchsorted(at, size - 8, side="right"))  # rows whose word lies in the text
         words[:inside, i] = eights[at[:inside]]
         if inside < n:
             tail = np.concatenate([body[int(at[inside]):], np.zeros(8, dtype=np.uint8)])
             tail_eights = np.ndarray(shape=(tail.shape[0] - 7,), dtype=">u8", buffer=tail, strides=(1,))
             words[inside:, i] = tail_eights[at[inside:] - at[inside]]
-        words[:, i] &= _PREFIX_MASK[np.clip(length - 8 * i, 0, 8)]
+        # keep each cell's own bytes of this word
+        words[:, i] &= _PREFIX_MASK[length if width <= 8 else np.clip(length - 8 * i, 0, 8)]
     return words
 
 
