@@ -1,14 +1,15 @@
 """Assessment files: wide values CSV, long ratings CSV, projects CSV, or one JSON/YAML file.
 
-Parsing is column-wise: the csv module (or polars, for large unquoted files)
-reads the rows once, numpy converts and checks whole columns (numbers, ids,
+Parsing is column-wise: the csv module (or, for large unquoted files, numpy on
+the bytes of an ASCII file, polars, or numpy on the characters) reads the rows
+once, numpy converts and checks whole columns (numbers, ids,
 labels, duplicates) and only when a check fails are the offending rows located
 and named by file, line and column. Every problem found is collected, and one
 :class:`~ppeval.errors.DataError` lists them all.
 
 Text columns of a ratings table are held as their distinct cells plus an
 integer code per row (:class:`_Coded`) where the reader can give them so
-(polars, a dict over the csv module's cells, ``pandas.factorize``): the checks
+(the byte splitter, polars, a dict over the csv module's cells, ``pandas.factorize``): the checks
 look at the distinct cells, and the canonical order and the duplicate check are
 one sort of one int64 key built from the codes. Files with errors take the
 general path (row-ordered reports), so every message is the same on every path.
@@ -190,10 +191,13 @@ def _read_csv_raw(
 
     The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
     Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
-    Three readers, one result: polars (files without quotes from :func:`_fast_min_bytes`, when
-    installed), the numpy splitter (:func:`_split_columns`, unquoted files whose lines all hold
+    Four readers, one result: the byte splitter (:func:`_split_bytes`, ASCII files without quotes
+    from ``BYTES_MIN_BYTES`` whose lines all hold the header's number of fields; a table with
+    numeric columns goes to polars first where polars parses numbers for less than its import
+    costs), polars (files without quotes from :func:`_fast_min_bytes`, when installed), the
+    numpy splitter on characters (:func:`_split_columns`, unquoted files whose lines all hold
     the header's number of fields) and the csv module (everything else; it names malformed
-    lines). Columns are str arrays, except that on the polars path a column named in
+    lines). Columns are str arrays, except that on the byte and polars paths a column named in
     ``numeric`` whose every cell is a finite number or empty comes back as float64 with nan
     for the empty cells, and that a column named in ``coded`` may come back as a
     :class:`_Coded` (its distinct cells and a code per row). All parse to the same values.
