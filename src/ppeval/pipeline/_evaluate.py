@@ -21,10 +21,9 @@ from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
 from ppeval.pipeline.provenance import (
-    assessment_hash,
     config_hash,
-    fingerprint_arrays,
     fingerprint_map,
+    provenance_digests,
     system_hash,
 )
 from ppeval.pipeline.result import (
@@ -502,7 +501,8 @@ def _evaluate(
 
     qd = asm.qualitative
     group_codes = None if qd is None or qd.group_code is None else (qd.groups, qd.group_code)
-    project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
+    # the hash and the fingerprints share what they both derive (rater code points, metadata columns)
+    digest, project_fp, indicator_fp, file_fp = provenance_digests(assessment, group_codes)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,
@@ -510,7 +510,7 @@ def _evaluate(
         system_id=system.id,
         system_version=system.version,
         system_hash=system_hash(system),
-        assessment_hash=assessment_hash(assessment),
+        assessment_hash=digest,
         config_hash=config_hash(config, seed),
         seed=seed,
         config=config,
