@@ -340,6 +340,56 @@ def _factorize_sampled(a: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
     names = np.unique(a[:_SAMPLE])
     if names.shape[0] > 8:
         return None
+    if a.dtype.kind == "U" and names.shape[0] > 1:
+        return _factorize_by_unit(a, names)
+    codes = np.zeros(a.shape[0], dtype=np.int64)
+    matched = 0
+    for k in range(names.shape[0]):
+        eq = a == names[k]
+        matched += int(np.count_nonzero(eq))
+        if k:
+            np.copyto(codes, k, where=eq)
+    if matched != a.shape[0]:
+        return None
+    return names, codes
+
+
+def _factorize_by_unit(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
+    """:func:`_factorize_sampled` for strings: a candidate code from one code unit, then an exact check.
+
+    At the first character position where the distinct names all differ, a look-up gives each entry the
+    code of the name with its character there; every entry is then compared with its candidate name word
+    by word (the fixed-width buffers: equal buffers are equal strings). One pass per word of the dtype
+    instead of one string comparison of the whole array per name. None when an entry equals no name.
+    """
+    n, width = a.shape[0], a.dtype.itemsize // 4
+    units = np.ascontiguousarray(a).view(np.uint32).reshape(n, width)
+    name_units = np.ascontiguousarray(names.astype(a.dtype)).view(np.uint32).reshape(names.shape[0], width)
+    k = names.shape[0]
+    at = next((p for p in range(width) if np.unique(name_units[:, p]).shape[0] == k), None)
+    if at is None:  # no single position tells the names apart: one comparison per name
+        return _factorize_by_name(a, names)
+    key = name_units[:, at]
+    top = int(key.max())
+    if top < 1 << 16:
+        lookup = np.zeros(top + 1, dtype=np.int64)
+        lookup[key] = np.arange(k)
+        codes = lookup.take(units[:, at], mode="clip")  # a character past the table: checked below
+    else:
+        by = np.argsort(key)
+        codes = by[np.searchsorted(key[by], units[:, at]).clip(0, k - 1)]
+    # exact check, a word (8 bytes, or 4) of the fixed-width buffers at a time
+    words, word = (units.view(np.uint64), np.uint64) if width % 2 == 0 else (units, np.uint32)
+    name_words = name_units.view(word) if width % 2 == 0 else name_units
+    ok = np.ones(n, dtype=bool)
+    for c in range(words.shape[1]):
+        ok &= words[:, c] == name_words[:, c].take(codes)
+    if not bool(ok.all()):
+        return None
+    return names, codes
+
+
+def _factorize_by_name(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
     codes = np.zeros(a.shape[0], dtype=np.int64)
     matched = 0
     for k in range(names.shape[0]):
