@@ -5,12 +5,26 @@
   does not depend on key order or on whether the file was YAML, JSON or TOML.
 * ``assessment_hash``: SHA-256 over the canonical bytes of the *parsed*
   assessment (never the file bytes, so the encoding or file format does not
-  matter): the project ids and metadata in the canonical project order (ids
-  sorted by Unicode code point), the values matrix in that row order
-  (little-endian float64, one nan pattern, ``-0.0`` as ``0.0``) and the
-  ratings in the canonical order (project, indicator in the system's leaf
-  order, rater group, rater, value), each column hashed as one array. The
-  order of rows in the files is not data: it does not change the hash.
+  matter) in the canonical order: projects by id (Unicode code point),
+  ratings by (project, indicator in the system's leaf order, rater group,
+  rater, value). The order of rows in the files is not data: it does not
+  change the hash. Format 3 (:data:`HASH_FORMAT`, what ``evaluate`` records),
+  in this order: a JSON header (format, system id, indicator ids, numbers of
+  projects and ratings); the project ids as a string column; the metadata
+  (name, organisation, contract value, period) as JSON; the values matrix
+  (little-endian float64, one nan pattern, ``-0.0`` as ``0.0``); the number
+  of ratings of each project (int64; ratings are ordered by project first,
+  so this gives every rating's project); every rating's indicator (unsigned,
+  1 byte up to 256 indicators, else 2 or 4); the distinct rater groups
+  (sorted, a string column) and every rating's code into them (1, 2 or 4
+  bytes by their number); the rater ids as a string column; the values as
+  float64. A string column is the lengths (int32, in code points), one
+  byte ``w`` (1, 2 or 4: the fewest that hold the column's largest code
+  point) and the code points padded with 0 to the longest string, ``w``
+  bytes each, little-endian. Format 2 (results written before format 3,
+  verified with it) wrote strings as int64 lengths and 4-byte code points,
+  every rating's project and indicator as int64 and every rating's group
+  name in full: about three times the bytes.
 * ``config_hash``: SHA-256 of the canonical JSON of the evaluation options
   *and the seed*, so an edited seed or option is caught.
 * :func:`assessment_fingerprints`: 64-bit fingerprints per project, per
@@ -37,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ppeval._serialize import sha256_hex
+from ppeval.errors import InputError
 from ppeval.schema import Assessment, IndicatorSystem
 
 __all__ = [
@@ -49,10 +64,18 @@ __all__ = [
     "fingerprint_arrays",
     "fingerprint_map",
     "provenance_digests",
+    "HASH_FORMAT",
+    "HASH_FORMATS",
 ]
 
 U64 = npt.NDArray[np.uint64]
-_FORMAT = "ppeval.assessment-hash/2"
+#: Canonical bytes of the assessment hash that :func:`ppeval.evaluate` records (see the module docstring).
+HASH_FORMAT = "ppeval.assessment-hash/3"
+#: The earlier form (strings as UTF-32 code points, every rating's project and group written out), kept
+#: so results that recorded it still verify; a result without ``assessment_hash_format`` used it.
+HASH_FORMAT_2 = "ppeval.assessment-hash/2"
+HASH_FORMATS = (HASH_FORMAT_2, HASH_FORMAT)
+_FORMAT = HASH_FORMAT_2
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -388,19 +411,108 @@ def _info_columns(assessment: Assessment, perm: npt.NDArray[np.int64]) -> dict[s
 
 
 def assessment_hash(
-    assessment: Assessment, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None
+    assessment: Assessment,
+    group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None,
+    *,
+    hash_format: str = HASH_FORMAT,
 ) -> str:
     """SHA-256 (hex) of an assessment's parsed content in canonical order.
 
     Independent of the file format, the text encoding and the order of rows
-    in the files; see the module docstring for the canonical order.
-    ``group_codes`` (``(sorted group names, code of every rating)``, as
-    :func:`fingerprint_arrays` takes them) saves work, never changes the hash.
+    in the files; see the module docstring for the canonical order and the
+    bytes. ``hash_format`` is :data:`HASH_FORMAT` (what :func:`ppeval.evaluate`
+    records) or ``"ppeval.assessment-hash/2"`` (results written before it;
+    :func:`ppeval.pipeline.reproduce` verifies each result with the form it
+    recorded). ``group_codes`` (``(sorted group names, code of every rating)``,
+    as :func:`fingerprint_arrays` takes them) saves work, never changes the hash.
     """
-    return _assessment_hash(_Columns(assessment, group_codes))
+    return _hash_as(_Columns(assessment, group_codes), hash_format)
+
+
+def _hash_as(cols: _Columns, hash_format: str) -> str:
+    if hash_format == HASH_FORMAT:
+        return _assessment_hash_3(cols)
+    if hash_format == HASH_FORMAT_2:
+        return _assessment_hash(cols)
+    raise InputError(
+        f"assessment hash format {hash_format!r} is not known to this ppeval ({', '.join(HASH_FORMATS)}); "
+        "a newer ppeval wrote it"
+    )
+
+
+def _narrow(a: npt.NDArray[Any], size: int) -> npt.NDArray[Any]:
+    """Codes in ``0..size-1`` as little-endian unsigned integers of 1, 2, 4 or 8 bytes (the fewest that hold
+    them: ``size`` is in the header or hashed before, so the width follows from what was hashed)."""
+    for width in (1, 2, 4):
+        if size <= 1 << (8 * width):
+            return np.ascontiguousarray(a, dtype=f"<u{width}")
+    return np.ascontiguousarray(a, dtype="<u8")
+
+
+def _update_text(h: Any, units: npt.NDArray[np.uint32], lens: npt.NDArray[np.int64]) -> None:
+    """Hash format 3's bytes of a string column: the lengths (code points, little-endian int32), one byte
+    ``w`` (1, 2 or 4: the fewest bytes that hold the largest code point of the column), then every string's
+    code points padded with 0 to the longest string, each as a ``w``-byte little-endian integer."""
+    h.update(np.ascontiguousarray(lens, dtype="<i4"))
+    top = int(units.max()) if units.size else 0
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    h.update(bytes([width]))
+    for start in range(0, units.shape[0], _BLOCK):
+        h.update(np.ascontiguousarray(units[start : start + _BLOCK], dtype=f"<u{width}"))
+
+
+def _assessment_hash_3(cols: _Columns) -> str:
+    """The assessment hash in :data:`HASH_FORMAT` (``ppeval.assessment-hash/3``)."""
+    assessment = cols.assessment
+    r = assessment.ratings
+    if cols.codes is None and len(r):  # the groups as sorted names + codes (they also order the ratings)
+        from ppeval.qualitative._common import factorize
+
+        found, codes = factorize(r.group)
+        cols.names, cols.codes = tuple(str(x) for x in found.tolist()), codes
+    c = cols.canonical
+    h = hashlib.sha256()
+    n = int(c.perm.size)
+    m = len(assessment.indicator_ids)
+    header = {
+        "format": HASH_FORMAT,
+        "system_id": assessment.system_id,
+        "indicator_ids": list(assessment.indicator_ids),
+        "n_projects": n,
+        "n_ratings": len(r),
+    }
+    h.update(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    identity = c.identity
+    _update_text(h, *_str_units(cols.project_ids if identity else cols.project_ids[c.perm]))
+    info = cols.info if identity else {k: [v[i] for i in c.perm.tolist()] for k, v in cols.info.items()}
+    h.update(json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+    _update_floats(h, assessment.values if identity else assessment.values[c.perm])
+    o = c.rating_order
+    # ratings in the canonical order: sorted by project first, so the number of ratings of each project
+    # (canonical project order) gives every rating's project
+    proj = r.project if identity else c.pos[r.project]
+    h.update(np.bincount(proj, minlength=n).astype("<i8").data)
+    h.update(_narrow(r.indicator if o is None else r.indicator[o], m).data)
+    # rater groups: the distinct names present (sorted), then every rating's code into them
+    names: list[str] = []
+    gcode: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+    if cols.codes is not None and cols.names is not None:
+        present = np.bincount(cols.codes, minlength=len(cols.names)) > 0
+        names = [cols.names[i] for i in np.flatnonzero(present).tolist()]
+        remap = np.cumsum(present) - 1
+        gcode = remap[cols.codes if o is None else cols.codes[o]]
+    _update_text(h, *_str_units(np.array(names, dtype=np.str_)))
+    h.update(_narrow(gcode, len(names)).data)
+    units, lens = cols.rater
+    if o is not None:
+        units, lens = units[o], lens[o]
+    _update_text(h, units, lens)
+    _update_floats(h, r.value if o is None else r.value[o])
+    return h.hexdigest()
 
 
 def _assessment_hash(cols: _Columns) -> str:
+    """The assessment hash in ``ppeval.assessment-hash/2``."""
     assessment = cols.assessment
     c = cols.canonical
     r = assessment.ratings
@@ -535,7 +647,9 @@ def fingerprint_arrays(
 
 
 def provenance_digests(
-    assessment: Assessment, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None
+    assessment: Assessment,
+    group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None,
+    hash_format: str = HASH_FORMAT,
 ) -> tuple[str, U64, U64, dict[str, str]]:
     """:func:`assessment_hash` and :func:`fingerprint_arrays` of one assessment, sharing their work.
 
@@ -544,7 +658,7 @@ def provenance_digests(
     """
     cols = _Columns(assessment, group_codes)
     project, indicator, files = _fingerprint_arrays(cols, group_codes)
-    return _assessment_hash(cols), project, indicator, files
+    return _hash_as(cols, hash_format), project, indicator, files
 
 
 def _fingerprint_arrays(
