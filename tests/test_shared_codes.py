@@ -71,3 +71,28 @@ def test_digests_equal_the_separate_functions() -> None:
             np.testing.assert_array_equal(project, want[0])
             np.testing.assert_array_equal(indicator, want[1])
             assert files == want[2]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.text(st.sampled_from(["a", "b", "中", "😀"]), max_size=5)),
+                min_size=0, max_size=40))
+def test_first_duplicate_equals_a_python_scan(pairs: list[tuple[int, str]]) -> None:
+    """``first_duplicate`` (64-bit keys of the code units, exact check of equal keys) against a scan."""
+    from ppeval.qualitative._common import first_duplicate, hash_keys
+
+    cell = np.array([p[0] for p in pairs], dtype=np.int64)
+    rater = np.array([p[1] for p in pairs], dtype=np.str_) if pairs else np.zeros(0, dtype="<U1")
+    seen: dict[tuple[int, str], int] = {}
+    want = None
+    for j, key in enumerate(pairs):
+        if key in seen:
+            want = (seen[key], j)
+            break
+        seen[key] = j
+    assert first_duplicate(cell, rater, 4, len(pairs)) == want
+    keys = hash_keys(cell, rater)
+    assert keys is not None
+    for i in range(len(pairs)):
+        for j in range(len(pairs)):
+            if pairs[i] == pairs[j]:
+                assert keys[i] == keys[j]

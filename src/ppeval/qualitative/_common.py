@@ -405,31 +405,43 @@ def _factorize_by_name(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, In
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+#: Odd 64-bit multipliers of the code units in :func:`hash_keys` (SplitMix64 outputs of 1, 2, ...).
+_UNIT_KEYS: np.ndarray = np.zeros(0, dtype=np.uint64)
+
+
+def _unit_keys(width: int) -> np.ndarray:
+    """The first ``width`` odd multipliers of :func:`hash_keys` (grown on demand)."""
+    global _UNIT_KEYS
+    if _UNIT_KEYS.shape[0] < width:
+        z = np.arange(1, max(width, 64) + 1, dtype=np.uint64) * _MIX
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        _UNIT_KEYS = (z ^ (z >> np.uint64(31))) | np.uint64(1)
+    return _UNIT_KEYS[:width]
+
+
 def hash_keys(cell: IntArray, rater: np.ndarray) -> np.ndarray | None:
     """64-bit keys of (cell, rater) pairs: equal pairs give equal keys (others rarely do).
 
-    Fixed-width strings are hashed from their code units (one multiply-add
-    per unit, vectorised over the ratings); integer raters directly. Returns
-    None for other dtypes (the caller sorts instead).
+    Fixed-width strings are hashed from their code units (a sum of the units times fixed odd 64-bit
+    constants, modulo 2^64: one integer product per block of ids, vectorised; two ids differing in one
+    unit never share a key), integer raters directly. Returns None for other dtypes (the caller sorts
+    instead). Keys only decide which entries to compare exactly: callers never depend on their values.
     """
     with np.errstate(over="ignore"):
         if rater.dtype.kind in "iu":
             h = rater.astype(np.uint64)
         elif rater.dtype.kind == "U" and rater.dtype.itemsize:
-            word: Any = np.uint64 if rater.dtype.itemsize % 8 == 0 else np.uint32  # two characters per word
-            units: np.ndarray[Any, Any] = np.ascontiguousarray(rater).view(word).reshape(rater.shape[0], -1)
+            units: np.ndarray[Any, Any] = np.ascontiguousarray(rater).view(np.uint32).reshape(
+                rater.shape[0], rater.dtype.itemsize // 4)
             width = units.shape[1]
             while width > 1 and not units[:, width - 1].any():  # padding of ids shorter than the dtype
                 width -= 1
-            h = np.zeros(rater.shape[0], dtype=np.uint64)
-            step = 1 << 18  # blocks of rows that stay in cache through the passes over the code units
+            consts = _unit_keys(width)
+            h = np.empty(rater.shape[0], dtype=np.uint64)
+            step = 1 << 18  # blocks of rows: bounded temporaries
             for start in range(0, rater.shape[0], step):
-                hb = h[start : start + step]
-                ub = units[start : start + step]
-                for c in range(width):
-                    hb *= _MIX
-                    hb += ub[:, c]
-                    hb ^= hb >> np.uint64(29)
+                h[start : start + step] = np.einsum("ij,j->i", units[start : start + step, :width], consts)
         elif rater.dtype.kind == "U":
             h = np.zeros(rater.shape[0], dtype=np.uint64)
         else:
