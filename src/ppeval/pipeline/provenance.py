@@ -344,7 +344,8 @@ class _Columns:
     def info(self) -> dict[str, list[Any]]:
         """The projects' metadata columns, in the assessment's order."""
         projects = self.assessment.projects
-        return {key: list(map(attrgetter(key), projects)) for key in ("name", "organisation", "contract_value", "period")}
+        keys = ("name", "organisation", "contract_value", "period")
+        return {key: list(map(attrgetter(key), projects)) for key in keys}
 
     @cached_property
     def project_ids(self) -> npt.NDArray[np.str_]:
