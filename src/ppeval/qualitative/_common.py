@@ -105,7 +105,7 @@ def as_codes(x: Any, name: str, n: int | None, *, length: int | None = None) -> 
     elif isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
         raise InputError(f"the number of {name} codes must be an int >= 0; got {n!r}")
     n = int(n)
-    if codes.size:
+    if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= n):  # two reductions, no temporaries
         bad = (codes < 0) | (codes >= n)
         if bad.any():
             i = int(np.argmax(bad))
