@@ -24,6 +24,7 @@ from ppeval.pipeline.provenance import (
     HASH_FORMAT,
     HASH_FORMAT_2,
     config_hash,
+    fingerprint_arrays,
     fingerprint_map,
     provenance_digests,
     system_hash,
@@ -404,9 +405,12 @@ def _evaluate(
     config: dict[str, Any],
     seed: int | None,
     hash_format: str | None = HASH_FORMAT,
+    known_hash: str | None = None,
 ) -> EvaluationResult:
     """The evaluation; ``hash_format`` is the form of the assessment hash to record (None: format 2, as
-    results recorded before the field; :func:`~ppeval.pipeline.reproduce` passes the stored result's)."""
+    results recorded before the field; :func:`~ppeval.pipeline.reproduce` passes the stored result's).
+    ``known_hash``: the assessment's hash in that form, already computed (``reproduce`` checked it), so
+    it is not computed again."""
     method, mode, normalization = config["method"], config["mode"], config["normalization"]
     v = config["v"]
     asm = assemble(system, assessment, scoring_rules=(mode == "absolute"))
@@ -510,8 +514,12 @@ def _evaluate(
     qd = asm.qualitative
     group_codes = None if qd is None or qd.group_code is None else (qd.groups, qd.group_code)
     # the hash and the fingerprints share what they both derive (rater code points, metadata columns)
-    digest, project_fp, indicator_fp, file_fp = provenance_digests(assessment, group_codes,
-                                                                   hash_format or HASH_FORMAT_2)
+    if known_hash is None:
+        digest, project_fp, indicator_fp, file_fp = provenance_digests(assessment, group_codes,
+                                                                       hash_format or HASH_FORMAT_2)
+    else:
+        digest = known_hash
+        project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,

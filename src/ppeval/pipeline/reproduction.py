@@ -403,7 +403,8 @@ def reproduce(
         )
     if problems:
         raise ReproducibilityError(f"cannot reproduce {what}: " + "; ".join(problems))
-    fresh = _evaluate(system, assessment, json.loads(json.dumps(p.config)), p.seed, p.assessment_hash_format)
+    # the hash just checked is the fresh result's (not computed twice)
+    fresh = _evaluate(system, assessment, json.loads(json.dumps(p.config)), p.seed, p.assessment_hash_format, ah)
     # the data hash matched, so the data are the same; how they were split into files and what the files
     # are called is not data: keep the recorded per-file fingerprints (they only locate changes)
     # (replace_fields: the deferred fields stay deferred; to_json writes them without keeping them)
