@@ -70,6 +70,8 @@ __all__ = [
 ]
 
 U64 = npt.NDArray[np.uint64]
+#: Lengths of strings (int32 from :func:`_str_units`, int64 from elsewhere).
+Lens = npt.NDArray[np.signedinteger[Any]]
 #: Canonical bytes of the assessment hash that :func:`ppeval.evaluate` records (see the module docstring).
 HASH_FORMAT = "ppeval.assessment-hash/3"
 #: The earlier form (strings as UTF-32 code points, every rating's project and group written out), kept
@@ -148,15 +150,18 @@ def _update_floats(h: Any, a: Any) -> None:
         h.update(_float_bits(arr[start : start + rows]).astype("<u8", copy=False))
 
 
-def _str_units(a: Any) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """Code points of a 1-D string array as an ``(n, width)`` matrix, and the length of each string.
+def _str_units(a: Any) -> tuple[npt.NDArray[np.uint32], Lens]:
+    """Code points of a 1-D string array as an ``(n, width)`` matrix, and the length of each string (int32).
 
     A view of the array's own buffer (no copy) when it is a native fixed-width string array: the first
     ``width`` code units of each item, ``width`` the longest string (shorter ones are padded with 0).
     """
     s = np.ascontiguousarray(np.asarray(a, dtype=np.str_))
     n = s.shape[0]
-    lens = np.char.str_len(s).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    # int32 lengths, a block at a time (no int64 array of every length: 160 MB for 20 million ratings)
+    lens = np.empty(n, dtype=np.int32)
+    for start in range(0, n, _BLOCK):
+        lens[start : start + _BLOCK] = np.char.str_len(s[start : start + _BLOCK])
     width = int(lens.max()) if n else 0
     if width == 0:
         return np.zeros((n, 0), dtype=np.uint32), lens
@@ -224,7 +229,7 @@ def _str_fingerprints_all(a: Any, longest: int | None = None) -> U64:
     return _units_fingerprints(units, lens, longest)
 
 
-def _units_fingerprints(units: npt.NDArray[np.uint32], lens: npt.NDArray[np.int64], longest: int | None = None
+def _units_fingerprints(units: npt.NDArray[np.uint32], lens: Lens, longest: int | None = None
                         ) -> U64:
     """:func:`_str_fingerprints_all` from the code points and lengths of :func:`_str_units`."""
     n, width = units.shape
@@ -251,9 +256,10 @@ def _units_fingerprints(units: npt.NDArray[np.uint32], lens: npt.NDArray[np.int6
     return _mix(acc)
 
 
-def _update_units(h: Any, units: npt.NDArray[np.uint32], lens: npt.NDArray[np.int64]) -> None:
+def _update_units(h: Any, units: npt.NDArray[np.uint32], lens: Lens) -> None:
     """:func:`_update_str` from the code points and lengths of :func:`_str_units` (the same bytes)."""
-    h.update(np.ascontiguousarray(lens, dtype="<i8"))
+    for start in range(0, lens.shape[0], _BLOCK):  # int64 lengths a block at a time (the same bytes)
+        h.update(np.ascontiguousarray(lens[start : start + _BLOCK], dtype="<i8"))
     if units.flags.c_contiguous:
         h.update(units)
         return
@@ -352,11 +358,11 @@ class _Columns:
         return np.asarray(self.assessment.project_ids, dtype=np.str_)
 
     @cached_property
-    def rater(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    def rater(self) -> tuple[npt.NDArray[np.uint32], Lens]:
         """:func:`_str_units` of the rater ids."""
         return _str_units(self.assessment.ratings.rater)
 
-    def group_units(self, order: npt.NDArray[np.int64] | None) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    def group_units(self, order: npt.NDArray[np.int64] | None) -> tuple[npt.NDArray[np.uint32], Lens]:
         """:func:`_str_units` of the group names of the ratings in ``order`` (None: as they are)."""
         group = self.assessment.ratings.group
         if self.codes is None or group.dtype.kind != "U":
@@ -449,7 +455,7 @@ def _narrow(a: npt.NDArray[Any], size: int) -> npt.NDArray[Any]:
     return np.ascontiguousarray(a, dtype="<u8")
 
 
-def _update_text(h: Any, units: npt.NDArray[np.uint32], lens: npt.NDArray[np.int64]) -> None:
+def _update_text(h: Any, units: npt.NDArray[np.uint32], lens: Lens) -> None:
     """Hash format 3's bytes of a string column: the lengths (code points, little-endian int32), one byte
     ``w`` (1, 2 or 4: the fewest bytes that hold the largest code point of the column), then every string's
     code points padded with 0 to the longest string, each as a ``w``-byte little-endian integer."""
