@@ -8,6 +8,7 @@ with and without the rating aggregation's group codes) against the separate func
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +97,30 @@ def test_first_duplicate_equals_a_python_scan(pairs: list[tuple[int, str]]) -> N
         for j in range(len(pairs)):
             if pairs[i] == pairs[j]:
                 assert keys[i] == keys[j]
+
+
+def test_loaded_ratings_are_not_checked_twice_and_others_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ratings from ``ppeval.io`` carry the loader's duplicate check (evaluate does not repeat it);
+    ratings built any other way, or changed, are checked by evaluate as before."""
+    import dataclasses
+
+    from ppeval.errors import InputError
+    from ppeval.pipeline import evaluate
+    from ppeval.qualitative import aggregate as agg
+
+    system, a = bundled.load_sample("community-4stage")
+    assert getattr(a.ratings, "_no_duplicates", False)
+    calls: list[int] = []
+    real = agg.check_no_duplicate_rating
+    monkeypatch.setattr(agg, "check_no_duplicate_rating", lambda *args: calls.append(1) or real(*args))
+    evaluate(system, a)
+    assert calls == []
+    r = a.ratings
+    i = int(np.flatnonzero((r.project[1:] == r.project[:-1]) & (r.indicator[1:] == r.indicator[:-1]))[0])
+    rater = r.rater.copy()
+    rater[i + 1] = rater[i]  # a rater rating the same cell twice
+    changed = dataclasses.replace(a, ratings=dataclasses.replace(r, rater=rater))
+    assert not getattr(changed.ratings, "_no_duplicates", False)
+    with pytest.raises(InputError, match="more than once"):
+        evaluate(system, changed)
+    assert calls == [1]
