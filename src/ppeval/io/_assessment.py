@@ -1620,6 +1620,9 @@ class _Builder:
             )
         for a in (values, missing, cell_src):  # handed over read-only: Assessment keeps them without a copy
             a.setflags(write=False)
+        # no rater rated a (project, indicator) twice: checked above (an error otherwise), so evaluate need
+        # not check again (private mark of these read-only arrays; a Ratings built another way has none)
+        object.__setattr__(ratings, "_no_duplicates", True)
         info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
         return Assessment(
             system_id=self.system.id,

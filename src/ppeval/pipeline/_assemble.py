@@ -144,6 +144,8 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         rater=r.rater,
         project_ids=assessment.project_ids,
         indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
+        # ratings from ppeval.io were checked for duplicates when loaded
+        duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
     )
     if not len(r):
         groups = ()

@@ -225,6 +225,7 @@ def aggregate_ratings(
     require_all: bool = False,
     project_ids: Sequence[Any] | None = None,
     indicator_ids: Sequence[Any] | None = None,
+    duplicates_checked: bool = False,
 ) -> RatingAggregate:
     """Aggregate many raters' ratings into one value per (project, indicator).
 
@@ -267,6 +268,10 @@ def aggregate_ratings(
         project and indicator.
     project_ids, indicator_ids : sequence, optional
         Ids the codes stand for, used in error messages.
+    duplicates_checked : bool
+        The caller already checked that no rater rated a (project,
+        indicator) twice (ratings from :mod:`ppeval.io`): the check is not
+        repeated.
 
     Returns
     -------
@@ -334,7 +339,7 @@ def aggregate_ratings(
     n_g = len(names)
     n_cells = n_p * n_i
     cell = proj * n_i + ind
-    if rater_arr is not None:
+    if rater_arr is not None and not duplicates_checked:  # (the loader checked its ratings already)
         check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
 
     ok = ~missing
