@@ -371,15 +371,18 @@ def _split_bytes(
         return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
     # positions of separators and newlines, slice by slice (no file-sized masks)
     parts, n_newlines = [], 0
+    index = np.int32 if size < 2**31 - 1 else np.int64  # positions in half the memory below 2 GiB
     for at in range(0, size, _SLICE_BYTES):
         piece = body[at:at + _SLICE_BYTES]
         newline = piece == 10
         n_newlines += int(np.count_nonzero(newline))
         newline |= piece == sep
-        parts.append(np.flatnonzero(newline) + at)
+        found: np.ndarray = np.flatnonzero(newline).astype(index)
+        found += at
+        parts.append(found)
     special = parts[0] if len(parts) == 1 else np.concatenate(parts)
     if body[-1] != 10:  # a last line without a newline ends at the end of the text
-        special = np.append(special, size)
+        special = np.append(special, np.array([size], dtype=index))
     n = special.shape[0] // k
     if special.shape[0] != n * k or n != n_newlines + (body[-1] != 10):
         return None
@@ -395,7 +398,7 @@ def _split_bytes(
     for j in range(k):
         start = special[k - 1::k][:-1] + 1 if j == 0 else special[j - 1::k] + 1
         if j == 0:
-            start = np.concatenate([[0], start])
+            start = np.concatenate([np.zeros(1, dtype=special.dtype), start])
         starts.append(start)
         lengths.append(special[j::k] - start)
     n_cr = int(np.count_nonzero(buf == 13))
