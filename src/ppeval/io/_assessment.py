@@ -1352,7 +1352,8 @@ class _Builder:
             js = np.array(placed_j, dtype=np.int64)
             if prow.shape[0] == values.shape[0] == t.n and bool((prow == np.arange(t.n)).all()):
                 # the table's rows are the projects in order (a sorted table that defines them): whole columns
-                values[:, js] = np.stack(placed, axis=1)
+                for j, vals in zip(placed_j, placed, strict=True):  # no stacked copy
+                    values[:, j] = vals
                 cell_src[:, js] = ti
                 cell_row[:, js] = ok_rows[:, None]
             else:
