@@ -128,6 +128,7 @@ def same(a: Assessment, b: Assessment) -> None:
 @pytest.mark.parametrize("long_raters", [False, True])
 @pytest.mark.parametrize(("delimiter", "eol", "encoding"), [
     (",", "\n", "utf-8"), (";", "\r\n", "utf-8"), ("\t", "\r\n", "gbk"), (",", "\r\n", "utf-16"),
+    (",", "\r\n", "utf-8-sig"),
 ])
 def test_bytes_path_agrees_with_the_csv_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delimiter: str, eol: str, encoding: str, long_raters: bool

@@ -218,6 +218,8 @@ def _read_csv_raw(
         _fast_min_bytes() if "polars" in sys.modules else POLARS_NUMBERS_MIN_FACTOR * FAST_MIN_BYTES)
     if len(raw) >= BYTES_MIN_BYTES and not polars_first:
         data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        if data.startswith(b"\xef\xbb\xbf"):  # the byte-order mark Excel writes is not part of the text
+            data = data[3:]
         split_b = _split_bytes(data, delim, numeric, coded)
         if split_b is not None:
             return split_b[0], split_b[1], split_b[2], meta
