@@ -21,7 +21,7 @@ The only place that maps indicator ids to matrix columns:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -54,13 +54,14 @@ class QualitativeData:
     """Aggregated ratings of the qualitative leaves (columns ``cols`` of the matrix)."""
 
     cols: IntArray
-    value: FloatArray  # (n, q), nan where no rater
+    value: FloatArray | None  # (n, q), nan where no rater; None once `assemble` wrote it into the matrix
     n_raters: IntArray  # (n, q)
     n_missing: IntArray  # (n, q)
     groups: tuple[str, ...]
     group_values: FloatArray  # (g, n, q), nan where the group gave no rating
     group_counts: IntArray  # (g, n, q)
-    group_code: IntArray | None = None  # (ratings,) code of every rating's group into `groups` (None: no ratings)
+    # (ratings,) code of every rating's group into `groups` (None: no ratings); int8 for fewer than 128 groups
+    group_code: IntArray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,7 +129,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     else:
         groups = tuple(sorted(found))
     # codes into `groups` (sorted names, so a lookup by position of the found names)
-    lookup = np.array([groups.index(str(g)) for g in names.tolist()], dtype=np.int64)
+    # (a handful of groups: one byte per rating, not eight, for the codes the result's provenance reuses)
+    small = np.int8 if len(groups) < 128 else np.int64
+    lookup: IntArray = np.array([groups.index(str(g)) for g in names.tolist()], dtype=small)
     gcode = lookup[gcode] if len(r) else gcode
     agg = qual.aggregate_ratings(
         r.project,
@@ -183,8 +186,10 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
     missing = np.array(assessment.missing, dtype=bool)
     if qcols.size:
         qdata = _aggregate_ratings(system, assessment, qcols)
+        assert qdata.value is not None  # noqa: S101 - set by _aggregate_ratings
         matrix[:, qcols] = qdata.value
         missing[:, qcols] = np.isnan(qdata.value)
+        qdata = replace(qdata, value=None)  # nothing reads it after this: one (n, q) array less to keep
     derived = np.array([isinstance(leaf, Quantitative) and leaf.derived is not None for leaf in leaves])
     quant_missing = np.isnan(matrix) & ~missing & ~derived[None, :]  # DEA columns are computed below
     missing |= quant_missing
@@ -203,10 +208,10 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                 f"evaluation.missing: {asked} in the system (the policy is part of the evaluation settings) "
                 "or load without missing="
             )
-        cells = np.argwhere(missing)
         if policy == "reject":
-            raise DataError(_missing_message(assessment, leaves, cells))
-        for j in (int(x) for x in np.unique(cells[:, 1])):
+            raise DataError(_missing_message(assessment, leaves, np.argwhere(missing)))
+        # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it)
+        for j in (int(x) for x in np.flatnonzero(missing.any(axis=0))):
             col_missing = missing[:, j]
             leaf = leaves[j]
             if policy == "worst":
