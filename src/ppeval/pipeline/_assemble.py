@@ -35,7 +35,7 @@ from ppeval.pipeline.scoring import rule_points
 from ppeval.qualitative._common import factorize
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
-__all__ = ["Assembled", "QualitativeData", "assemble", "listing"]
+__all__ = ["Assembled", "QualitativeData", "assemble", "int64_counts", "listing"]
 
 
 def listing(items: list[str], most: int = 5, total: int | None = None) -> str:
@@ -59,7 +59,7 @@ class QualitativeData:
     n_missing: IntArray  # (n, q)
     groups: tuple[str, ...]
     group_values: FloatArray  # (g, n, q), nan where the group gave no rating
-    group_counts: IntArray  # (g, n, q)
+    group_counts: IntArray  # (g, n, q), int32 (fewer than 2**31 ratings); int64_counts gives the public form
     # (ratings,) code of every rating's group into `groups` (None: no ratings); int8 for fewer than 128 groups
     group_code: IntArray | None = None
 
@@ -78,6 +78,13 @@ class Assembled:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     raw: FloatArray | None = None  # values before target/interval/rule transforms (after imputation)
     ruled: BoolArray | None = None  # (m,) columns scored by their scoring rule
+
+
+def int64_counts(counts: IntArray) -> IntArray:
+    """``counts`` as a read-only int64 array (the results' count fields), from the assembly's int32 counts."""
+    out: IntArray = np.asarray(counts, dtype=np.int64)
+    out.setflags(write=False)
+    return out
 
 
 def _leaf_bounds(leaf: Quantitative | Qualitative) -> tuple[float, float] | None:
@@ -147,6 +154,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         rater=r.rater,
         project_ids=assessment.project_ids,
         indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
+        count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
     )
     if not len(r):
         groups = ()

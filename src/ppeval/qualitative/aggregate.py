@@ -73,7 +73,7 @@ class RatingAggregate:
     group_values : ndarray of float64, shape (n_groups, n_projects, n_indicators)
         The aggregate (same ``method``) of each group's ratings alone;
         ``nan`` where ``group_counts`` is 0.
-    group_counts : ndarray of int64, shape (n_groups, n_projects, n_indicators)
+    group_counts : ndarray of int64 (or ``count_dtype``), shape (n_groups, n_projects, n_indicators)
         Non-missing ratings per group and cell.
     group_missing : ndarray of int64, shape (n_groups, n_projects, n_indicators)
         Missing answers per group and cell.
@@ -270,7 +270,7 @@ def _zero_by_zero() -> float:
 
 def _blocked_means(
     blocks: list[tuple[int, int]], proj: IntArray, ind: IntArray, n_i: int, gcode: IntArray, v: FloatArray,
-    missing: BoolArray | None, n_g: int, n_cells: int,
+    missing: BoolArray | None, n_g: int, n_cells: int, count_dtype: npt.DTypeLike = np.int64,
 ) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]:
     """:func:`_group_means` a block of cells at a time (exact sums: the same bits, in any order).
 
@@ -281,7 +281,7 @@ def _blocked_means(
     """
     nan0 = _zero_by_zero()
     means = np.full((n_g, n_cells), nan0)
-    counts = np.zeros((n_g, n_cells), dtype=np.int64)
+    counts = np.zeros((n_g, n_cells), dtype=count_dtype)
     p_mean = np.full(n_cells, nan0)
     p_count = np.zeros(n_cells, dtype=np.int64)
     p_ss = np.zeros(n_cells)
@@ -363,6 +363,7 @@ def aggregate_ratings(
     require_all: bool = False,
     project_ids: Sequence[Any] | None = None,
     indicator_ids: Sequence[Any] | None = None,
+    count_dtype: npt.DTypeLike = np.int64,
 ) -> RatingAggregate:
     """Aggregate many raters' ratings into one value per (project, indicator).
 
@@ -405,6 +406,11 @@ def aggregate_ratings(
         project and indicator.
     project_ids, indicator_ids : sequence, optional
         Ids the codes stand for, used in error messages.
+    count_dtype : {numpy.int64, numpy.int32}
+        Integer type of ``group_counts`` (default int64). ``int32`` halves the
+        largest table of the result (groups x projects x indicators: 640 MB
+        as int64 for four groups, a million projects and twenty indicators);
+        it needs fewer than 2**31 ratings.
 
     Returns
     -------
@@ -415,8 +421,9 @@ def aggregate_ratings(
     InputError
         Shapes or codes out of range, an infinite rating, a rating outside
         ``value_range``, an unknown group or one without a weight, invalid
-        group weights, a duplicate (rater, project, indicator), or (with
-        ``require_all``) a cell without a rating. Messages name the
+        group weights, a duplicate (rater, project, indicator), (with
+        ``require_all``) a cell without a rating, or a ``count_dtype`` other
+        than int64 and int32 (int32 with 2**31 ratings or more). Messages name the
         position, the value and the project, indicator and rater.
 
     Notes
@@ -461,6 +468,14 @@ def aggregate_ratings(
     proj, n_p = as_codes(project, "project", n_projects)
     n = proj.shape[0]
     ind, n_i = as_codes(indicator, "indicator", n_indicators, length=n)
+    try:
+        cdt = np.dtype(count_dtype)
+    except TypeError:
+        cdt = np.dtype(object)
+    if cdt not in (np.dtype(np.int64), np.dtype(np.int32)):
+        raise InputError(f"count_dtype is {count_dtype!r}; expected numpy.int64 or numpy.int32")
+    if cdt == np.int32 and n >= 2**31:
+        raise InputError(f"count_dtype int32 holds counts below 2**31; there are {n} ratings (use int64)")
     pid = ids_sequence(project_ids, n_p, "project_ids")
     iid = ids_sequence(indicator_ids, n_i, "indicator_ids")
     rater_arr = None if rater is None else np.asarray(rater)
@@ -483,7 +498,7 @@ def aggregate_ratings(
     cell = None
     if blocks is not None and exact:
         group_values, group_counts, p_stat, p_count, p_ss = _blocked_means(
-            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells
+            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells, cdt
         )
         group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
     else:
@@ -520,6 +535,7 @@ def aggregate_ratings(
         group_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), shape3)
         n_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), (n_p, n_i))
     del cell
+    group_counts = group_counts.astype(cdt, copy=False)
     n_raters = p_count.reshape(n_p, n_i)
     std = _std_in_place(p_ss, p_count).reshape(n_p, n_i)
 
