@@ -36,8 +36,10 @@ def _case(rng: np.random.Generator, kind: int) -> tuple[np.ndarray, np.ndarray, 
     ind = rng.integers(0, n_i, n)
     if kind == 0:  # scale points (the counting path of the value codes)
         x = rng.integers(1, 6, n).astype(np.float64)
-    elif kind == 1:  # decimals (the sorting path), with ties
+    elif kind == 1:  # decimals (the sorting path), with ties, and zeros of both signs
         x = np.round(rng.random(n) * 10, 1)
+        x[rng.random(n) < 0.1] = -0.0
+        x[rng.random(n) < 0.1] = 0.0
     else:  # values whose sums round: the order of every sum matters
         x = rng.integers(0, 3, n) * 1e6 + rng.random(n) / 3.0
     return proj, ind, x, n_p, n_i

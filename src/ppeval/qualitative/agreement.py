@@ -439,7 +439,7 @@ def _alpha_blocked(
     n_g = np.zeros(n_groups, dtype=np.int64)
     pairable_units = np.zeros(n_groups, dtype=np.int64)
 
-    def kept(b: tuple[int, int, int, int]) -> tuple[IntArray, IntArray, IntArray, FloatArray, BoolArray]:
+    def kept(b: tuple[int, int, int, int]) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
         """Local unit counts, and the block's local unit, group and value of its pairable ratings."""
         start, stop, p0, span = b
         g_b = grp[start:stop]
@@ -447,20 +447,23 @@ def _alpha_blocked(
         m_u = np.bincount(lu, minlength=n_groups * span)
         keep = m_u[lu] >= 2
         if keep.all():
-            return m_u, lu, g_b, x[start:stop], keep
-        return m_u, lu[keep], g_b[keep], x[start:stop][keep], keep
+            return m_u, lu, g_b, x[start:stop]
+        return m_u, lu[keep], g_b[keep], x[start:stop][keep]
 
-    # pass 1: counts, and the distinct (group, value) pairs of each block with their counts
+    # pass 1: counts, and the distinct (group, value) pairs of each block with their counts; the local unit
+    # (int32) and local value code (a byte or two) of every pairable rating are kept for pass 2
     tables: list[tuple[FloatArray, IntArray, IntArray]] = []
     local_codes: list[np.ndarray] = []
+    local_units: list[np.ndarray] = []
     for b in blocks:
-        m_u, lu, g_k, x_k, _ = kept(b)
+        m_u, lu, g_k, x_k = kept(b)
         span = b[3]
         n_g += np.bincount(g_k, minlength=n_groups)
         pairable_units += np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
         code, cval, cgrp, nb = _value_codes(g_k, x_k, n_groups)
         tables.append((cval, cgrp, np.bincount(code, minlength=nb)))
         local_codes.append(code.astype(np.min_scalar_type(max(nb - 1, 0))))
+        local_units.append(lu.astype(np.int32) if n_groups * span < 2**31 else lu)
         del m_u, lu, g_k, x_k, code
     # the codes of all blocks' pairs, numbered in (group, value) order as _value_codes numbers them
     all_val = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0)
@@ -490,13 +493,18 @@ def _alpha_blocked(
     sg = np.zeros(n_groups)
     codes = np.empty(int(n_g.sum()), dtype=np.min_scalar_type(max(n_codes - 1, 0)))
     at = 0
-    for b, lcode, tg in zip(blocks, local_codes, to_global, strict=True):
-        m_u, lu, g_k, x_k, _ = kept(b)
+    for b, lcode, tg, lu in zip(blocks, local_codes, to_global, local_units, strict=True):
         span = b[3]
         n_local = n_groups * span
         code = tg[lcode]
         codes[at:at + code.shape[0]] = code
         at += code.shape[0]
+        # values per unit of the pairable ratings only: units with one rating count 0 here instead of 1,
+        # which every formula below treats alike (m_u < 2: no pairs, no contribution)
+        m_u = np.bincount(lu, minlength=n_local)
+        g_k = code_grp[code]
+        # a rating's value is its code's (equal values; a -0.0 read as 0.0 changes no sum or square)
+        x_k = (r if r is not None else code_val)[code]
         unit_grp = np.arange(n_local, dtype=np.int64) // span
         if unit_level == "nominal":
             uc_key = lu.astype(np.int64) * max(n_codes, 1) + code
@@ -506,8 +514,6 @@ def _alpha_blocked(
             per_unit = np.where(m_u >= 2, (mu**2 - sq) / np.maximum(mu - 1, 1), 0.0)
             do_sum = _carry(do_sum, unit_grp, per_unit)
         elif unit_level == "interval":
-            if r is not None:
-                x_k = r[code]
             mean_u = bsum(lu, x_k, n_local)
             np.divide(mean_u, m_u, out=mean_u, where=m_u > 1)
             dev = mean_u[lu]
@@ -532,7 +538,7 @@ def _alpha_blocked(
             pair_grp, contrib = _ratio_observed(lu, code, code_val, m_u, unit_grp, n_codes)
             do_sum = _carry(do_sum, pair_grp, contrib)
         del m_u, lu, g_k, x_k, code, unit_grp
-    del local_codes, to_global
+    del local_codes, to_global, local_units
 
     if unit_level == "nominal":
         de_sum = n_g.astype(np.float64) ** 2 - bsum(code_grp, n_c**2, n_groups)
