@@ -210,3 +210,19 @@ def timed_command(cmd: Sequence[str], cwd: Any = None) -> dict[str, float]:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {tail}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": float(usage.ru_maxrss) * 1024,
             "load0": load0, "load1": os.getloadavg()[0]}
+
+
+def child_json(code: str, *args: str) -> dict[str, Any]:
+    """Run ``python -c code *args`` in a fresh process and return the JSON object on its last output line.
+
+    A fresh process per measurement: peak memory and imports are the run's own. Warnings are silenced
+    in the child (they would interleave with the JSON line).
+    """
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return row

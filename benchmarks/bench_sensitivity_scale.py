@@ -20,8 +20,6 @@ The load average is read before and after each row (the machine is shared). Run:
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _harness import arg_parser, machine_line, markdown_table, timed_command  # noqa: E402
+from _harness import arg_parser, child_json, machine_line, markdown_table, timed_command  # noqa: E402
 
 _CHILD = r"""
 import json, os, sys, time, tracemalloc
@@ -58,18 +56,10 @@ print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "peak": peak, "load": [load0
 
 
 def library_row(n: int) -> dict[str, object]:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(HERE), str(n)], capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    row: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return row
+    return child_json(_CHILD, str(HERE), str(n))
 
 
-def _timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall, CPU (user + system) and peak RSS of one console command (``os.wait4``, see ``_harness``)."""
-    return timed_command(cmd, cwd)
-
-
-def cli_rows(n: int) -> dict[str, dict[str, float]]:
+def cli_rows(n: int, report: bool = True) -> dict[str, dict[str, float]]:
     from bench_evaluate import make_system, write_assessment
     from ppeval.io import dump_system
 
@@ -81,16 +71,17 @@ def cli_rows(n: int) -> dict[str, dict[str, float]]:
         sys_path = str(dump_system(system, folder / "system.yaml"))
         subprocess.run([exe, "evaluate", sys_path, *data, "--json", "result.json", "--seed", "1"], cwd=folder,
                        check=True, capture_output=True)
-        return {
-            "ppeval sensitivity": _timed([exe, "sensitivity", "result.json", sys_path, *data, "--seed", "1"], folder),
-            "ppeval evaluate --report (HTML, with sensitivity)": _timed(
-                [exe, "evaluate", sys_path, *data, "--report", "report.html", "--seed", "1"], folder),
-        }
+        rows = {"ppeval sensitivity": timed_command(
+            [exe, "sensitivity", "result.json", sys_path, *data, "--seed", "1"], folder)}
+        if report:  # (--quick: bench_report.py renders reports already)
+            rows["ppeval evaluate --report (HTML, with sensitivity)"] = timed_command(
+                [exe, "evaluate", sys_path, *data, "--report", "report.html", "--seed", "1"], folder)
+        return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     args = arg_parser(__doc__.split("\n\n")[0]).parse_args(argv)
-    sizes = [300] if args.quick else [10_000, 100_000]
+    sizes = [100] if args.quick else [10_000, 100_000]
     print("# Sensitivity at scale\n")
     print(machine_line() + "\n")
     rows = []
@@ -104,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{load[0]:.1f}-{load[1]:.1f}",  # type: ignore[index]
                      f"Monte Carlo {lib['form']} {lib['acceptability_shape']}; critical changes "
                      f"{'computed' if lib['critical'] else 'not computed'}"])
-        for name, r in cli_rows(n).items():
+        for name, r in cli_rows(n, report=not args.quick).items():
             rows.append([f"{n:,}", name, f"{r['wall']:.1f}", f"{r['cpu']:.1f}", f"{r['rss'] / 2**20:,.0f} (RSS)",
                          f"{r['load0']:.1f}-{r['load1']:.1f}", "whole command"])
     print(markdown_table(["projects", "what", "wall s", "CPU s", "peak MiB", "load", "note"], rows))

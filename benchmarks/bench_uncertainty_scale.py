@@ -20,7 +20,6 @@ The load average is read before and after each row (the machine is shared). Run:
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _harness import arg_parser, machine_line, markdown_table, timed_command  # noqa: E402
+from _harness import arg_parser, child_json, machine_line, markdown_table, timed_command  # noqa: E402
 
 #: Measurement uncertainty declared with the data (two quantitative indicators of the synthetic system).
 UNCERTAINTY = {"d0_i4": {"distribution": "normal", "relative": 0.05},
@@ -96,15 +95,7 @@ print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "peak": peak, "load": [load0
 
 
 def library_row(n: int) -> dict[str, object]:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(HERE), str(n)], capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    row: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return row
-
-
-def _timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall, CPU (user + system) and peak RSS of one console command (``os.wait4``, see ``_harness``)."""
-    return timed_command(cmd, cwd)
+    return child_json(_CHILD, str(HERE), str(n))
 
 
 def cli_row(n: int) -> dict[str, float]:
@@ -120,7 +111,7 @@ def cli_row(n: int) -> dict[str, float]:
         (folder / "u.json").write_text(json.dumps(UNCERTAINTY), encoding="utf-8")
         subprocess.run([exe, "evaluate", sys_path, *data, "--json", "result.json", "--seed", "1"], cwd=folder,
                        check=True, capture_output=True)
-        return _timed([exe, "uncertainty", "result.json", sys_path, *data, "--uncertainty", "u.json", "--seed",
+        return timed_command([exe, "uncertainty", "result.json", sys_path, *data, "--uncertainty", "u.json", "--seed",
                        "1", "--xlsx", "out.xlsx", "--report", "out.html"], folder)
 
 

@@ -104,3 +104,31 @@ def test_bad_input(tmp_path: Path, sample: tuple) -> None:
         write_xlsx(tmp_path / "y.xlsx", r, bundled.load_bundled("elderly-care"))
     with pytest.raises(InputError, match="EvaluationResult"):
         write_xlsx(tmp_path / "y.xlsx", object(), system)  # type: ignore[arg-type]
+
+
+def test_sheets_longer_than_excel_allows_continue_on_numbered_sheets(
+    tmp_path: Path, sample: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel opens at most 1,048,576 rows per sheet: a longer sheet (a scoring sheet of ~20,000 projects)
+    continues on ``<title> (2)`` ... with the header repeated; every row is written once."""
+    from ppeval.report import xlsx
+
+    system, r = sample
+    whole = openpyxl.load_workbook(write_xlsx(tmp_path / "whole.xlsx", r, system))["评分表"]
+    rows = [[c.value for c in row] for row in whole.iter_rows(min_row=2)]
+    limit = 7
+    monkeypatch.setattr(xlsx, "MAX_DATA_ROWS", limit)
+    wb = openpyxl.load_workbook(write_xlsx(tmp_path / "split.xlsx", r, system))
+    parts = [name for name in wb.sheetnames if name.startswith("评分表")]
+    assert parts == ["评分表"] + [f"评分表 ({k})" for k in range(2, len(parts) + 1)]
+    assert len(parts) == -(-len(rows) // limit) > 1
+    got = []
+    for name in parts:
+        ws = wb[name]
+        assert [c.value for c in ws[1]] == [c.value for c in whole[1]]  # header on every part
+        assert ws.freeze_panes == "A2"
+        part = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+        assert 0 < len(part) <= limit
+        got += part
+    assert got == rows
+    assert all(len(name) <= 31 for name in wb.sheetnames)

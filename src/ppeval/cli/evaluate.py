@@ -93,15 +93,10 @@ def evaluate_and_write(
     sens = None
     if samples > 0:
         sens = _sensitivity(result, system, samples=samples, seed=int(seed or 0), concentration=concentration)
-    import dataclasses
-
-    from ppeval.report import project_names_in
+    from ppeval.report import with_names_in
 
     # names in the report's language (name_zh ... columns of the projects table) for what people read
-    names = project_names_in(assessment, t)
-    shown = dataclasses.replace(result, project_names=tuple(names.get(p, n) for p, n in
-                                                            zip(result.project_ids, result.project_names,
-                                                                strict=True)))
+    shown = with_names_in(result, assessment, t)
     _print_ranking(console, shown, system, sens, t)
     with outputs.transaction():  # every output written, or none
         if csv_out is not None:

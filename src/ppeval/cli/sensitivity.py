@@ -61,14 +61,9 @@ def run(args: argparse.Namespace) -> int:
     sens = _sensitivity(
         result, system, samples=args.samples, seed=seed, concentration=_concentration(args.concentration)
     )
-    import dataclasses
+    from ppeval.report import with_names_in
 
-    from ppeval.report import project_names_in
-
-    names = project_names_in(assessment, t)
-    result = dataclasses.replace(result, project_names=tuple(names.get(p, n) for p, n in
-                                                             zip(result.project_ids, result.project_names,
-                                                                 strict=True)))
+    result = with_names_in(result, assessment, t)
     console = _console()
     ctx = make_context(result, system, t, sens=sens)
     mc = sens.monte_carlo

@@ -134,13 +134,9 @@ def run(args: argparse.Namespace) -> int:
         weights=not args.no_weights, ratings=not args.no_ratings, values=not args.no_values,
         boundary=not args.no_boundary, uncertainty=declared,
     )
-    import dataclasses
+    from ppeval.report import with_names_in
 
-    from ppeval.report import project_names_in
-
-    names = project_names_in(assessment, t)  # the names in --lang (name_zh ... columns) for what people read
-    shown = dataclasses.replace(result, project_names=tuple(
-        names.get(p, n) for p, n in zip(result.project_ids, result.project_names, strict=True)))
+    shown = with_names_in(result, assessment, t)  # the names in --lang (name_zh ... columns) for what people read
     console = _console()
     _print_certainty(console, u, shown, system, t, samples, seed)
     with outputs.transaction():  # every output written, or none

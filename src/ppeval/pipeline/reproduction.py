@@ -20,7 +20,6 @@ The check, in order:
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import os
@@ -31,10 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from ppeval._serialize import loads_fast
 from ppeval.errors import InputError, ReproducibilityError
 from ppeval.pipeline._evaluate import _evaluate, _load
 from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash, config_hash, system_hash
-from ppeval.pipeline.result import EvaluationResult
+from ppeval.pipeline.result import EvaluationResult, replace_fields
 from ppeval.schema import Assessment, IndicatorSystem
 
 __all__ = ["reproduce", "result_differences"]
@@ -363,13 +363,14 @@ def reproduce(
         raise InputError(f"atol is {atol!r}; expected None (byte for byte) or a number >= 0")
     text, what = _read(result_json)
     try:
-        data = json.loads(text)
+        data = loads_fast(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{what}: not a ppeval result (not valid JSON: {exc})") from None
     try:
         stored = EvaluationResult.from_dict(data)
     except InputError as exc:
         raise InputError(f"{what}: {exc}") from None
+    del data  # tens of millions of Python objects at 100,000 projects: parsed again only if the result differs
     system, assessment = _load(system, assessment)
     p = stored.provenance
     if not isinstance(p.config, dict) or config_hash(p.config, p.seed) != p.config_hash:
@@ -394,13 +395,14 @@ def reproduce(
     fresh = _evaluate(system, assessment, json.loads(json.dumps(p.config)), p.seed)
     # the data hash matched, so the data are the same; how they were split into files and what the files
     # are called is not data: keep the recorded per-file fingerprints (they only locate changes)
-    fresh = dataclasses.replace(
-        fresh, provenance=dataclasses.replace(fresh.provenance, file_fingerprints=dict(p.file_fingerprints))
+    # (replace_fields: the deferred fields stay deferred; to_json writes them without keeping them)
+    fresh = replace_fields(
+        fresh, provenance=replace_fields(fresh.provenance, file_fingerprints=dict(p.file_fingerprints))
     )
     fresh_text = fresh.to_json()
     if atol is None and fresh_text == text:
         return fresh
-    lines, count = result_differences(data, json.loads(fresh_text), atol=atol)
+    lines, count = result_differences(loads_fast(text), loads_fast(fresh_text), atol=atol)
     if atol is not None and count == 0:
         return fresh
     if count == 0:

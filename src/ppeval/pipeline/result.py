@@ -11,12 +11,12 @@ import dataclasses
 import importlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 from ppeval._checks import readonly
-from ppeval._serialize import dumps, dumps_fast, to_jsonable
+from ppeval._serialize import dumps, dumps_fast, loads_fast, to_jsonable
 from ppeval._typing import FloatArray, IntArray
 from ppeval.errors import InputError
 
@@ -29,12 +29,14 @@ __all__ = [
     "EvaluationResult",
     "RESULT_FORMAT",
     "Deferred",
+    "replace_fields",
 ]
 
 #: Format tag written into every result JSON.
 RESULT_FORMAT = "ppeval.EvaluationResult/1"
 
 Severity = Literal["info", "warning", "error"]
+_T = TypeVar("_T")
 
 
 class Deferred:
@@ -123,6 +125,33 @@ def _deferrable(cls: Any, *names: str) -> None:
 def is_deferred(obj: Any, name: str) -> bool:
     """Whether field ``name`` of ``obj`` is still deferred (not computed yet)."""
     return isinstance(obj.__dict__.get(name), Deferred)
+
+
+def replace_fields(obj: _T, **changes: Any) -> _T:
+    """:func:`dataclasses.replace` that leaves deferred fields deferred.
+
+    ``dataclasses.replace`` reads every field of ``obj`` to pass it on, which
+    computes every deferred one (about 1.2 GB of ``(n, m)`` arrays for a result
+    of a million projects). This passes each unchanged field's stored value
+    as it is — a :class:`Deferred` stays deferred (a :class:`SharedDeferred`
+    is shared, so it is computed once for both objects) — and builds the new
+    object through its constructor, as ``dataclasses.replace`` does.
+
+    Raises
+    ------
+    InputError
+        ``obj`` is not a dataclass instance or a change names no init field.
+    """
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        raise InputError(f"replace_fields needs a dataclass instance; got {type(obj).__name__}")
+    names = [f.name for f in dataclasses.fields(obj) if f.init]
+    unknown = sorted(set(changes) - set(names))
+    if unknown:
+        raise InputError(f"{type(obj).__name__} has no field(s) {', '.join(map(repr, unknown))} to replace")
+    stored = obj.__dict__
+    kwargs = {name: changes[name] if name in changes else stored[name] for name in names}
+    new: _T = type(obj)(**kwargs)
+    return new
 
 
 def _peek(obj: Any, name: str) -> Any:
@@ -491,7 +520,7 @@ class EvaluationResult:
     def from_json(cls, text: str | bytes) -> EvaluationResult:
         """Read a result written by :meth:`to_json`."""
         try:
-            data = json.loads(text)
+            data = loads_fast(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"result JSON is not valid JSON: {exc}") from None
         return cls.from_dict(data)
@@ -504,7 +533,10 @@ class EvaluationResult:
             raise InputError(f"not a ppeval result: format is {got!r}; expected {RESULT_FORMAT!r}")
         try:
             built: EvaluationResult = _build(cls, data)
+            _check_consistent(built)
             return built
+        except InputError:
+            raise
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"result JSON is incomplete or malformed: {exc!r}") from None
 
@@ -565,15 +597,42 @@ _NESTED = {
 }
 
 
+#: numpy dtype kinds a JSON array of each kind of field may hold (empty arrays read as float64: any kind).
+_KINDS = {"float": "iuf", "int": "iu", "bool": "b"}
+
+
+def _array(name: str, value: Any, kind: str, dtype: Any) -> np.ndarray:
+    """A field's JSON array as a read-only ``dtype`` array; anything else is refused, naming the field.
+
+    ``np.asarray(value, dtype=...)`` would turn ``null`` into nan, ``1.5`` into
+    the rank 1 and ``"3"`` into 3 without a word; the stored numbers are
+    checked instead: integers for counts and ranks, finite numbers for the
+    rest, ``true``/``false`` for flags.
+    """
+    try:
+        arr = np.asarray(value)
+    except (ValueError, OverflowError):  # ragged nesting
+        raise InputError(f"result JSON: field {name!r} is not a rectangular array of numbers") from None
+    if arr.size and arr.dtype.kind not in _KINDS[kind]:
+        what = {"float": "finite numbers", "int": "integers", "bool": "true/false"}[kind]
+        bad = {"f": "numbers with a fraction", "U": "strings", "S": "strings", "b": "true/false",
+               "i": "integers", "u": "integers"}.get(arr.dtype.kind, "null, integers beyond 64 bits or mixed values")
+        raise InputError(f"result JSON: field {name!r} must hold {what}; it holds {bad}")
+    out = arr.astype(dtype, copy=False)
+    if kind == "float" and not np.isfinite(out).all():
+        raise InputError(f"result JSON: field {name!r} holds a number beyond the float range")
+    return readonly(out)
+
+
 def _convert(name: str, value: Any) -> Any:
     if value is None:
         return None
     if name in _FLOAT_ARRAYS or (name == "weights"):
-        return readonly(np.asarray(value, dtype=np.float64))
+        return _array(name, value, "float", np.float64)
     if name in _INT_ARRAYS:
-        return readonly(np.asarray(value, dtype=np.int64))
+        return _array(name, value, "int", np.int64)
     if name in _BOOL_ARRAYS:
-        return readonly(np.asarray(value, dtype=bool))
+        return _array(name, value, "bool", bool)
     if name in _NESTED:
         sub = _NESTED[name]
         if isinstance(value, list):
@@ -582,6 +641,46 @@ def _convert(name: str, value: Any) -> Any:
     if isinstance(value, list):
         return tuple(tuple(v) if isinstance(v, list) else v for v in value)
     return value
+
+
+def _check_consistent(r: EvaluationResult) -> None:
+    """A result read from JSON: ids are unique text, every array has the shape its ids give, method and mode known.
+
+    ``EvaluationResult`` is built by :func:`ppeval.evaluate`, which makes
+    these hold; a hand-edited or truncated file could break them, and a
+    report or comparison would then misplace numbers without a word.
+    """
+    from ppeval.pipeline._evaluate import METHODS, MODES
+
+    for name in ("project_ids", "project_names", "indicator_ids", "indicator_kinds", "node_ids", "grades",
+                 "grade_labels"):
+        items = getattr(r, name)
+        if not all(isinstance(x, str) for x in items):
+            raise InputError(f"result JSON: field {name!r} must hold text")
+    for name in ("project_ids", "indicator_ids", "node_ids"):
+        if len(set(getattr(r, name))) != len(getattr(r, name)):
+            raise InputError(f"result JSON: field {name!r} holds a repeated id")
+    if r.method not in METHODS or r.mode not in MODES:
+        raise InputError(f"result JSON: method {r.method!r} / mode {r.mode!r}; expected one of {METHODS} / {MODES}")
+    n, m = len(r.project_ids), len(r.indicator_ids)
+    shapes: dict[str, tuple[int, ...]] = {
+        "project_names": (n,), "grades": (n,), "weakest": (n,), "indicator_kinds": (m,),
+        "scores": (n,), "score_100": (n,), "ranks": (n,), "weights": (m,), "types": (m,),
+        "node_scores": (n, len(r.node_ids)), "node_obstacle": (n, len(r.node_ids)),
+        "matrix": (n, m), "normalized": (n, m), "contributions": (n, m), "shortfall": (n, m),
+        "imputed": (n, m), "obstacle": (n, m), "raw": (n, m), "bounds": (m, 2),
+        "fce_membership": (n, len(r.grade_labels)),
+    }
+    for name, want in shapes.items():
+        if is_deferred(r, name):
+            continue
+        value = getattr(r, name)
+        if value is None:
+            continue
+        got = np.shape(value) if isinstance(value, np.ndarray) else (len(value),)
+        if got != want:
+            raise InputError(f"result JSON: field {name!r} has shape {got}; the ids give {want} "
+                             f"({n} projects, {m} indicators)")
 
 
 def _build(cls: Any, data: dict[str, Any]) -> Any:

@@ -37,7 +37,6 @@ True
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
@@ -62,6 +61,7 @@ __all__ = [
     "write_report",
     "report_document",
     "project_names_in",
+    "with_names_in",
     "available_languages",
     "REPORT_SUFFIXES",
     "write_xlsx",
@@ -122,6 +122,19 @@ def project_names_in(assessment: Assessment, lang: str | Language) -> dict[str, 
     """
     code = language(lang).code
     return {p.id: localized(p.name or p.id, p.names, code) for p in assessment.projects}
+
+
+def with_names_in(result: EvaluationResult, assessment: Assessment, lang: str | Language) -> EvaluationResult:
+    """``result`` with its project names in ``lang`` (:func:`project_names_in`), for what people read.
+
+    Deferred fields stay deferred (:func:`ppeval.pipeline.result.replace_fields`).
+    """
+    from ppeval.pipeline.result import replace_fields
+
+    names = project_names_in(assessment, lang)
+    shown: EvaluationResult = replace_fields(result, project_names=tuple(
+        names.get(p, n) for p, n in zip(result.project_ids, result.project_names, strict=True)))
+    return shown
 
 
 def report_document(
@@ -209,7 +222,9 @@ def report_document(
                                                                   strict=True)]
         if not all(isinstance(x, str) and x for x in names):
             raise InputError("project_names must map project ids to non-empty names")
-        result = dataclasses.replace(result, project_names=tuple(names))
+        from ppeval.pipeline.result import replace_fields
+
+        result = replace_fields(result, project_names=tuple(names))
     if date is not None and not isinstance(date, dt.date):
         raise InputError(f"date must be a datetime.date or None; got {type(date).__name__}")
     if uncertainty is not None:

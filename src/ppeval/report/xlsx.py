@@ -273,6 +273,12 @@ def _workbook(result: EvaluationResult, system: IndicatorSystem, sens: Sensitivi
 
 
 # ------------------------------------------------------------------------------------------ helpers
+#: Data rows per sheet: Excel's 1,048,576 rows less the header row (see :meth:`_Sheet.write`).
+MAX_DATA_ROWS = 1_048_575
+#: Excel's longest sheet title.
+_MAX_TITLE = 31
+
+
 def _width(value: Any) -> float:
     """Display width of a cell value (CJK characters count double)."""
     text = f"{value:.4f}" if isinstance(value, float) else str(value)
@@ -304,16 +310,31 @@ class _Sheet:
         self.bold.append(bold)
 
     def write(self, wb: Any) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
+        """Write the sheet; beyond Excel's :data:`MAX_DATA_ROWS` rows, as numbered continuation sheets.
 
-        ws = wb.create_sheet(self.title)
+        Excel opens at most 1,048,576 rows per sheet (a longer sheet is cut
+        with a repair prompt): a scoring sheet of ~20,000 projects of 50
+        indicators is longer. Each part repeats the header row and is titled
+        ``<title> (2)``, ``(3)`` ... (titles cut to Excel's 31 characters).
+        """
         widths: dict[int, float] = {}
         for row in [self.headers, *self.rows]:
             for j, v in enumerate(row, start=1):
                 if v is not None:
                     widths[j] = max(widths.get(j, 0.0), _width(v))
+        n_parts = max(1, -(-len(self.rows) // MAX_DATA_ROWS))
+        for part in range(n_parts):
+            suffix = f" ({part + 1})" if part else ""
+            title = self.title[: _MAX_TITLE - len(suffix)] + suffix
+            lo = part * MAX_DATA_ROWS
+            self._write_part(wb, title, widths, slice(lo, lo + MAX_DATA_ROWS))
+
+    def _write_part(self, wb: Any, title: str, widths: dict[int, float], rows: slice) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        ws = wb.create_sheet(title)
         for j, w in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = min(max(w + 2, 8), self.most)
         ws.freeze_panes = "A2"
@@ -326,7 +347,7 @@ class _Sheet:
             cell.font, cell.fill, cell.alignment = bold, fill, head_align
             header.append(cell)
         ws.append(header)
-        for values, bold_cols in zip(self.rows, self.bold, strict=True):
+        for values, bold_cols in zip(self.rows[rows], self.bold[rows], strict=True):
             out: list[Any] = []
             for j, v in enumerate(values, start=1):
                 fmt = self.formats.get(j) if isinstance(v, int | float) and not isinstance(v, bool) else None

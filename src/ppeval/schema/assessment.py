@@ -94,6 +94,15 @@ class SourceInfo:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+def _read_only_state(state: dict[str, Any]) -> dict[str, Any]:
+    """An unpickled object's state with its arrays read-only again (pickle does not keep the flag)."""
+    out = dict(state)
+    for value in out.values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Ratings:
     """Qualitative ratings in long form (one entry per project, indicator and rater).
@@ -142,6 +151,9 @@ class Ratings:
             if arr.shape[0] != n:
                 raise InputError(f"ratings.{name} has {arr.shape[0]} entries; ratings.project has {n}")
             object.__setattr__(self, name, arr)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(_read_only_state(state))
 
     def __len__(self) -> int:
         return int(self.project.shape[0])
@@ -255,11 +267,24 @@ class Assessment:
         if len(r) and (r.indicator.min() < 0 or r.indicator.max() >= m):
             raise InputError("ratings.indicator holds an index outside the indicator list")
         notes = dict(self.notes)
+        known_p = set(self.project_ids) if notes else frozenset()  # (a tuple's `in` would be O(n) per note)
+        known_i = set(self.indicator_ids) if notes else frozenset()
         for key, text in notes.items():
-            if (not isinstance(key, tuple) or len(key) != 2 or key[0] not in self.project_ids
-                    or (key[1] != "" and key[1] not in self.indicator_ids) or not isinstance(text, str)):
+            if (not isinstance(key, tuple) or len(key) != 2 or key[0] not in known_p
+                    or (key[1] != "" and key[1] not in known_i) or not isinstance(text, str)):
                 raise InputError(f"notes[{key!r}]: keys must be (project id, indicator id or ''), values text")
         object.__setattr__(self, "notes", MappingProxyType(notes))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the read-only notes mapping (MappingProxyType) does not pickle: store a dict, wrap it again on load
+        state = dict(self.__dict__)
+        state["notes"] = dict(self.notes)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = _read_only_state(state)
+        state["notes"] = MappingProxyType(dict(state.get("notes", {})))
+        self.__dict__.update(state)
 
     @property
     def n_projects(self) -> int:
