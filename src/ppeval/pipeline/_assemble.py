@@ -230,7 +230,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                         "imputes the worst bound, so the indicator needs bounds"
                     )
                 raw_worst = _raw_worst(leaf, b)
-                matrix[col_missing, j] = raw_worst
+                np.copyto(matrix[:, j], raw_worst, where=col_missing)  # no index of the missing cells
                 rule = f"worst bound {raw_worst:g}"
             else:
                 observed = matrix[~col_missing, j]
@@ -238,9 +238,9 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     raise DataError(
                         f"indicator {ids[j]!r} has no value for any project; policy 'mean' cannot impute it"
                     )
-                matrix[col_missing, j] = observed.mean()
+                np.copyto(matrix[:, j], observed.mean(), where=col_missing)
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
-            imputed[col_missing, j] = True
+            imputed[:, j] = col_missing  # each column is imputed once: its flags are its missing cells
             which = np.flatnonzero(col_missing)
             listed = listing([repr(assessment.project_ids[i]) for i in which[:6]], total=which.size)
             diagnostics.append(

@@ -303,16 +303,17 @@ def _blocked_means(
         with np.errstate(invalid="ignore"):
             np.divide(g_sum, g_cnt, out=means[:, sl])  # 0/0 = nan where the group gave no rating
             counts[:, sl] = g_cnt
-            # the pooled sums from the groups' (exact integers: the same bits as one pass over the cells)
-            cnt = g_cnt.sum(axis=0) if n_g > 1 else g_cnt[0]
+            # the pooled sums from the groups' (exact integers: the same bits as one pass over the cells),
+            # written into the results' slices
+            cnt = p_count[sl]
+            np.sum(g_cnt, axis=0, out=cnt)
             s1 = g_sum.sum(axis=0) if n_g > 1 else g_sum[0]
             del g_cnt, g_sum
-            s2 = bsum(loc, vb * vb, n_loc)
-            mean = s1 / cnt
+            mean = p_mean[sl]
+            np.divide(s1, cnt, out=mean)
         np.multiply(s1, mean, out=s1, where=cnt > 0)
-        np.subtract(s2, s1, out=s2)
-        np.maximum(s2, 0.0, out=s2)
-        p_mean[sl], p_count[sl], p_ss[sl] = mean, cnt, s2
+        np.subtract(bsum(loc, vb * vb, n_loc), s1, out=p_ss[sl])
+        np.maximum(p_ss[sl], 0.0, out=p_ss[sl])
     return means, counts, p_mean, p_count, p_ss
 
 
