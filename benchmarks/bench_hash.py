@@ -2,7 +2,10 @@
 
 Times, interleaved in one run:
 
-* ``assessment_hash`` (SHA-256 over canonical array bytes, vectorised sort);
+* ``assessment_hash`` (SHA-256 over canonical array bytes, vectorised sort), in format 3 (what
+  ``evaluate`` records) and format 2 (results written before it; about three times the bytes);
+* ``provenance_digests`` with the rating aggregation's group codes (hash and fingerprints together,
+  as ``evaluate`` computes them);
 * ``assessment_fingerprints`` (per project / indicator / file, vectorised bit mixing);
 * the hash ppeval used before (``_old_hash`` below, copied from
   ``pipeline/provenance.py`` as of commit 59b5a03: the same content hashed
@@ -28,7 +31,13 @@ from _harness import arg_parser, fmt_seconds, interleave, machine_line, markdown
 from bench_evaluate import make_system, write_assessment  # noqa: E402
 from ppeval import io  # noqa: E402
 from ppeval._serialize import dumps  # noqa: E402
-from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash  # noqa: E402
+from ppeval.pipeline.provenance import (  # noqa: E402
+    HASH_FORMAT_2,
+    assessment_fingerprints,
+    assessment_hash,
+    provenance_digests,
+)
+from ppeval.qualitative._common import factorize  # noqa: E402
 from ppeval.schema import Assessment  # noqa: E402
 
 
@@ -84,9 +93,14 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_assessment(system, n, n_ratings, Path(tmp))
         assessment = io.load_assessment(paths, system)
+    names, codes = factorize(assessment.ratings.group)
+    group_codes = (tuple(str(x) for x in names.tolist()), codes)
     timings, _ = interleave(
         {
-            "assessment_hash (new)": lambda: assessment_hash(assessment),
+            "assessment_hash (format 3)": lambda: assessment_hash(assessment),
+            "assessment_hash (format 2)": lambda: assessment_hash(assessment, hash_format=HASH_FORMAT_2),
+            "provenance_digests (format 3, group codes: as in evaluate)": lambda: provenance_digests(
+                assessment, group_codes),
             "assessment_fingerprints (new)": lambda: assessment_fingerprints(assessment),
             "old hash (59b5a03)": lambda: _old_hash(assessment),
             "bare sha256 of the raw arrays": lambda: _floor(assessment),

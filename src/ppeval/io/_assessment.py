@@ -1286,6 +1286,9 @@ class _Builder:
             )
         values.setflags(write=False)
         missing.setflags(write=False)
+        # no rater rated a (project, indicator) twice: checked above (an error otherwise), so evaluate need
+        # not check again (private mark of these read-only arrays; a Ratings built another way has none)
+        object.__setattr__(ratings, "_no_duplicates", True)
         info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
         return Assessment(
             system_id=self.system.id,

@@ -154,6 +154,8 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         rater=r.rater,
         project_ids=assessment.project_ids,
         indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
+        # ratings from ppeval.io were checked for duplicates when loaded
+        duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
         count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
     )
     if not len(r):

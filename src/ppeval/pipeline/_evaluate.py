@@ -21,10 +21,12 @@ from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
 from ppeval.pipeline.provenance import (
-    assessment_hash,
+    HASH_FORMAT,
+    HASH_FORMAT_2,
     config_hash,
     fingerprint_arrays,
     fingerprint_map,
+    provenance_digests,
     system_hash,
 )
 from ppeval.pipeline.result import (
@@ -398,8 +400,17 @@ def evaluate(
 
 
 def _evaluate(
-    system: IndicatorSystem, assessment: Assessment, config: dict[str, Any], seed: int | None
+    system: IndicatorSystem,
+    assessment: Assessment,
+    config: dict[str, Any],
+    seed: int | None,
+    hash_format: str | None = HASH_FORMAT,
+    known_hash: str | None = None,
 ) -> EvaluationResult:
+    """The evaluation; ``hash_format`` is the form of the assessment hash to record (None: format 2, as
+    results recorded before the field; :func:`~ppeval.pipeline.reproduce` passes the stored result's).
+    ``known_hash``: the assessment's hash in that form, already computed (``reproduce`` checked it), so
+    it is not computed again."""
     method, mode, normalization = config["method"], config["mode"], config["normalization"]
     v = config["v"]
     asm = assemble(system, assessment, scoring_rules=(mode == "absolute"))
@@ -502,7 +513,13 @@ def _evaluate(
 
     qd = asm.qualitative
     group_codes = None if qd is None or qd.group_code is None else (qd.groups, qd.group_code)
-    project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
+    # the hash and the fingerprints share what they both derive (rater code points, metadata columns)
+    if known_hash is None:
+        digest, project_fp, indicator_fp, file_fp = provenance_digests(assessment, group_codes,
+                                                                       hash_format or HASH_FORMAT_2)
+    else:
+        digest = known_hash
+        project_fp, indicator_fp, file_fp = fingerprint_arrays(assessment, group_codes)
     prov = Provenance(
         ppeval_version=__version__,
         numpy_version=np.__version__,
@@ -510,7 +527,7 @@ def _evaluate(
         system_id=system.id,
         system_version=system.version,
         system_hash=system_hash(system),
-        assessment_hash=assessment_hash(assessment),
+        assessment_hash=digest,
         config_hash=config_hash(config, seed),
         seed=seed,
         config=config,
@@ -518,6 +535,7 @@ def _evaluate(
         project_fingerprints=deferred(fingerprint_map, tuple(assessment.project_ids), project_fp),
         indicator_fingerprints=deferred(fingerprint_map, tuple(assessment.indicator_ids), indicator_fp),
         file_fingerprints=file_fp,
+        assessment_hash_format=hash_format,
     )
     names = tuple(p.name or p.id for p in assessment.projects)
     return EvaluationResult(

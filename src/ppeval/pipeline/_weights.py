@@ -198,7 +198,10 @@ def node_weights(
     records: dict[str, NodeWeights] = {}
     for node in reversed(system.inner_nodes()):
         children = node.child_ids
-        data = np.column_stack([normalized[:, col[c]] if c in col else sub[c] for c in children])
+        if all(c in col for c in children):  # leaves only: one gather, C order (the array column_stack builds)
+            data = normalized.take([col[c] for c in children], axis=1)
+        else:
+            data = np.column_stack([normalized[:, col[c]] if c in col else sub[c] for c in children])
         detail: dict[str, Any] = {}
         cr = None
         if node.id in overrides:

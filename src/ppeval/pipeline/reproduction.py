@@ -33,7 +33,13 @@ import numpy as np
 from ppeval._serialize import loads_fast
 from ppeval.errors import InputError, ReproducibilityError
 from ppeval.pipeline._evaluate import _evaluate, _load
-from ppeval.pipeline.provenance import assessment_fingerprints, assessment_hash, config_hash, system_hash
+from ppeval.pipeline.provenance import (
+    HASH_FORMAT_2,
+    assessment_fingerprints,
+    assessment_hash,
+    config_hash,
+    system_hash,
+)
 from ppeval.pipeline.result import EvaluationResult, replace_fields
 from ppeval.schema import Assessment, IndicatorSystem
 
@@ -385,14 +391,20 @@ def reproduce(
             f"the indicator system differs from the one recorded (system_hash {sh[:12]}... now, "
             f"{p.system_hash[:12]}... recorded)"
         )
-    ah = assessment_hash(assessment)
+    # the hash in the form the result recorded (results written before the field: format 2)
+    hash_format = p.assessment_hash_format or HASH_FORMAT_2
+    try:
+        ah = assessment_hash(assessment, hash_format=hash_format)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc}") from None
     if ah != p.assessment_hash:
         problems.append(
             "the assessment differs from the one recorded: " + "; ".join(_assessment_changes(stored, assessment))
         )
     if problems:
         raise ReproducibilityError(f"cannot reproduce {what}: " + "; ".join(problems))
-    fresh = _evaluate(system, assessment, json.loads(json.dumps(p.config)), p.seed)
+    # the hash just checked is the fresh result's (not computed twice)
+    fresh = _evaluate(system, assessment, json.loads(json.dumps(p.config)), p.seed, p.assessment_hash_format, ah)
     # the data hash matched, so the data are the same; how they were split into files and what the files
     # are called is not data: keep the recorded per-file fingerprints (they only locate changes)
     # (replace_fields: the deferred fields stay deferred; to_json writes them without keeping them)

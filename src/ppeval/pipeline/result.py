@@ -342,6 +342,12 @@ class Provenance:
         :func:`ppeval.pipeline.provenance.assessment_fingerprints`), so a
         result that no longer reproduces can say which file, projects and
         indicators changed.
+    assessment_hash_format : str or None
+        The canonical bytes ``assessment_hash`` was computed from
+        (:data:`ppeval.pipeline.provenance.HASH_FORMAT`, ``"ppeval.assessment-hash/3"``
+        since it was recorded); None for results written before, whose hash is
+        ``"ppeval.assessment-hash/2"`` (then left out of the JSON, so those
+        results still reproduce byte for byte).
     """
 
     ppeval_version: str
@@ -357,6 +363,14 @@ class Provenance:
     project_fingerprints: dict[str, str] = field(default_factory=dict)
     indicator_fingerprints: dict[str, str] = field(default_factory=dict)
     file_fingerprints: dict[str, str] = field(default_factory=dict)
+    assessment_hash_format: str | None = None
+
+
+def _without_unset_format(provenance: dict[str, Any]) -> dict[str, Any]:
+    """The provenance's JSON without ``assessment_hash_format`` when it is None (a format-2 hash)."""
+    if provenance.get("assessment_hash_format", "") is None:
+        del provenance["assessment_hash_format"]
+    return provenance
 
 
 @dataclass(frozen=True, eq=False)
@@ -492,6 +506,7 @@ class EvaluationResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (arrays as lists, exact floats)."""
         out = to_jsonable(self, "result")
+        _without_unset_format(out["provenance"])
         out["format"] = RESULT_FORMAT
         return dict(out)
 
@@ -508,7 +523,8 @@ class EvaluationResult:
             # one at a time instead of holding them all)
             data = {f.name: _peek(self, f.name) for f in dataclasses.fields(self)}
             prov = self.provenance
-            data["provenance"] = {f.name: _peek(prov, f.name) for f in dataclasses.fields(prov)}
+            data["provenance"] = _without_unset_format(
+                {f.name: _peek(prov, f.name) for f in dataclasses.fields(prov)})
             if self.qualitative is not None:
                 q = self.qualitative
                 data["qualitative"] = {f.name: _peek(q, f.name) for f in dataclasses.fields(q)}

@@ -105,7 +105,7 @@ def as_codes(x: Any, name: str, n: int | None, *, length: int | None = None) -> 
     elif isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
         raise InputError(f"the number of {name} codes must be an int >= 0; got {n!r}")
     n = int(n)
-    if codes.size:
+    if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= n):  # two reductions, no temporaries
         bad = (codes < 0) | (codes >= n)
         if bad.any():
             i = int(np.argmax(bad))
@@ -340,6 +340,56 @@ def _factorize_sampled(a: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
     names = np.unique(a[:_SAMPLE])
     if names.shape[0] > 8:
         return None
+    if a.dtype.kind == "U" and names.shape[0] > 1:
+        return _factorize_by_unit(a, names)
+    codes = np.zeros(a.shape[0], dtype=np.int64)
+    matched = 0
+    for k in range(names.shape[0]):
+        eq = a == names[k]
+        matched += int(np.count_nonzero(eq))
+        if k:
+            np.copyto(codes, k, where=eq)
+    if matched != a.shape[0]:
+        return None
+    return names, codes
+
+
+def _factorize_by_unit(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
+    """:func:`_factorize_sampled` for strings: a candidate code from one code unit, then an exact check.
+
+    At the first character position where the distinct names all differ, a look-up gives each entry the
+    code of the name with its character there; every entry is then compared with its candidate name word
+    by word (the fixed-width buffers: equal buffers are equal strings). One pass per word of the dtype
+    instead of one string comparison of the whole array per name. None when an entry equals no name.
+    """
+    n, width = a.shape[0], a.dtype.itemsize // 4
+    units = np.ascontiguousarray(a).view(np.uint32).reshape(n, width)
+    name_units = np.ascontiguousarray(names.astype(a.dtype)).view(np.uint32).reshape(names.shape[0], width)
+    k = names.shape[0]
+    at = next((p for p in range(width) if np.unique(name_units[:, p]).shape[0] == k), None)
+    if at is None:  # no single position tells the names apart: one comparison per name
+        return _factorize_by_name(a, names)
+    key = name_units[:, at]
+    top = int(key.max())
+    if top < 1 << 16:
+        lookup = np.zeros(top + 1, dtype=np.int64)
+        lookup[key] = np.arange(k)
+        codes = lookup.take(units[:, at], mode="clip")  # a character past the table: checked below
+    else:
+        by = np.argsort(key)
+        codes = by[np.searchsorted(key[by], units[:, at]).clip(0, k - 1)]
+    # exact check, a word (8 bytes, or 4) of the fixed-width buffers at a time
+    words, word = (units.view(np.uint64), np.uint64) if width % 2 == 0 else (units, np.uint32)
+    name_words = name_units.view(word) if width % 2 == 0 else name_units
+    ok = np.ones(n, dtype=bool)
+    for c in range(words.shape[1]):
+        ok &= words[:, c] == name_words[:, c].take(codes)
+    if not bool(ok.all()):
+        return None
+    return names, codes
+
+
+def _factorize_by_name(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
     codes = np.zeros(a.shape[0], dtype=np.int64)
     matched = 0
     for k in range(names.shape[0]):
@@ -355,31 +405,43 @@ def _factorize_sampled(a: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+#: Odd 64-bit multipliers of the code units in :func:`hash_keys` (SplitMix64 outputs of 1, 2, ...).
+_UNIT_KEYS: np.ndarray = np.zeros(0, dtype=np.uint64)
+
+
+def _unit_keys(width: int) -> np.ndarray:
+    """The first ``width`` odd multipliers of :func:`hash_keys` (grown on demand)."""
+    global _UNIT_KEYS
+    if _UNIT_KEYS.shape[0] < width:
+        z = np.arange(1, max(width, 64) + 1, dtype=np.uint64) * _MIX
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        _UNIT_KEYS = (z ^ (z >> np.uint64(31))) | np.uint64(1)
+    return _UNIT_KEYS[:width]
+
+
 def hash_keys(cell: IntArray, rater: np.ndarray) -> np.ndarray | None:
     """64-bit keys of (cell, rater) pairs: equal pairs give equal keys (others rarely do).
 
-    Fixed-width strings are hashed from their code units (one multiply-add
-    per unit, vectorised over the ratings); integer raters directly. Returns
-    None for other dtypes (the caller sorts instead).
+    Fixed-width strings are hashed from their code units (a sum of the units times fixed odd 64-bit
+    constants, modulo 2^64: one integer product per block of ids, vectorised; two ids differing in one
+    unit never share a key), integer raters directly. Returns None for other dtypes (the caller sorts
+    instead). Keys only decide which entries to compare exactly: callers never depend on their values.
     """
     with np.errstate(over="ignore"):
         if rater.dtype.kind in "iu":
             h = rater.astype(np.uint64)
         elif rater.dtype.kind == "U" and rater.dtype.itemsize:
-            word: Any = np.uint64 if rater.dtype.itemsize % 8 == 0 else np.uint32  # two characters per word
-            units: np.ndarray[Any, Any] = np.ascontiguousarray(rater).view(word).reshape(rater.shape[0], -1)
+            units: np.ndarray[Any, Any] = np.ascontiguousarray(rater).view(np.uint32).reshape(
+                rater.shape[0], rater.dtype.itemsize // 4)
             width = units.shape[1]
             while width > 1 and not units[:, width - 1].any():  # padding of ids shorter than the dtype
                 width -= 1
-            h = np.zeros(rater.shape[0], dtype=np.uint64)
-            step = 1 << 18  # blocks of rows that stay in cache through the passes over the code units
+            consts = _unit_keys(width)
+            h = np.empty(rater.shape[0], dtype=np.uint64)
+            step = 1 << 18  # blocks of rows: bounded temporaries
             for start in range(0, rater.shape[0], step):
-                hb = h[start : start + step]
-                ub = units[start : start + step]
-                for c in range(width):
-                    hb *= _MIX
-                    hb += ub[:, c]
-                    hb ^= hb >> np.uint64(29)
+                h[start : start + step] = np.einsum("ij,j->i", units[start : start + step, :width], consts)
         elif rater.dtype.kind == "U":
             h = np.zeros(rater.shape[0], dtype=np.uint64)
         else:

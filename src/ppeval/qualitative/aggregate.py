@@ -364,6 +364,7 @@ def aggregate_ratings(
     require_all: bool = False,
     project_ids: Sequence[Any] | None = None,
     indicator_ids: Sequence[Any] | None = None,
+    duplicates_checked: bool = False,
     count_dtype: npt.DTypeLike = np.int64,
 ) -> RatingAggregate:
     """Aggregate many raters' ratings into one value per (project, indicator).
@@ -407,6 +408,10 @@ def aggregate_ratings(
         project and indicator.
     project_ids, indicator_ids : sequence, optional
         Ids the codes stand for, used in error messages.
+    duplicates_checked : bool
+        The caller already checked that no rater rated a (project,
+        indicator) twice (ratings from :mod:`ppeval.io`): the check is not
+        repeated.
     count_dtype : {numpy.int64, numpy.int32}
         Integer type of ``group_counts`` (default int64). ``int32`` halves the
         largest table of the result (groups x projects x indicators: 640 MB
@@ -490,9 +495,11 @@ def aggregate_ratings(
     any_missing = bool(missing.any())
     # ratings grouped by cell (the loader's order): the mean of scale points a block of cells at a time
     blocks = _cell_blocks(proj, ind, n_i, _BLOCK, _BLOCK // max(n_g, 1)) if method == "mean" else None
-    if blocks is not None and rater_arr is not None and rater_arr.ndim == 1 and rater_arr.shape[0] == n:
+    if rater_arr is None or duplicates_checked:  # (the loader checked its ratings already)
+        pass
+    elif blocks is not None and rater_arr.ndim == 1 and rater_arr.shape[0] == n:
         _check_duplicates_blocked(blocks, proj, ind, n_i, n_cells, rater_arr, where)
-    elif rater_arr is not None:
+    else:
         check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
     exact = _exact_sums(v, ~missing if any_missing else None)
     shape3 = (n_g, n_p, n_i)
