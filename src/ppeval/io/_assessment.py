@@ -204,37 +204,61 @@ def _read_csv_raw(
     """
     source = str(path)
     raw = read_bytes(path, limit=MAX_DATA_BYTES)
-    dec = decode(raw, source, encoding)
-    text = dec.text
-    delim = sniff_delimiter(text, source, delimiter)
+    text = ""
+    if encoding is None and raw.isascii() and b"\0" not in raw:
+        # ASCII without NUL: detection decodes it as UTF-8 unchanged (no byte-order mark is ASCII), so the
+        # text (a file-sized str) is decoded only when a reader below needs it; the byte and polars
+        # readers take the bytes. The separator is sniffed on the first lines, all that sniffing reads.
+        codec, detected, plain = "utf-8", True, True
+        head = raw[: _after_newlines(raw, _SNIFF_LINES)].decode("ascii")
+    else:
+        dec = decode(raw, source, encoding)
+        text = head = dec.text
+        codec, detected, plain = dec.encoding, dec.detected, False
+    delim = sniff_delimiter(head, source, delimiter)
     meta: dict[str, Any] = {
-        "format": "csv", "encoding": dec.encoding, "delimiter": delim,
-        "detected": dec.detected and delimiter is None,
+        "format": "csv", "encoding": codec, "delimiter": delim, "detected": detected and delimiter is None,
     }
-    numeric_header = bool(numeric & {h.strip() for h in text[: text.find("\n")].split(delim)})
+    numeric_header = bool(numeric & {h.strip() for h in head[: head.find("\n")].split(delim)})
     # numbers: polars parses them faster than the byte splitter (~4.5 ms per MiB on this benchmark machine),
     # which pays for importing it (~150 ms of CPU) from about 32 MiB
     polars_first = numeric_header and len(raw) >= (
         _fast_min_bytes() if "polars" in sys.modules else POLARS_NUMBERS_MIN_FACTOR * FAST_MIN_BYTES)
     if len(raw) >= BYTES_MIN_BYTES and not polars_first:
-        data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        data = raw if codec in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         if data.startswith(b"\xef\xbb\xbf"):  # the byte-order mark Excel writes is not part of the text
             data = data[3:]
         split_b = _split_bytes(data, delim, numeric, coded)
         if split_b is not None:
             return split_b[0], split_b[1], split_b[2], meta
     if len(raw) >= _fast_min_bytes():
-        data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        data = raw if codec in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         if b'"' not in data and (b"\r" not in data or _lone_cr_free(data)):
             fast = _polars_columns(data, delim, numeric, coded)
             if fast is not None:
                 return fast[0], fast[1], fast[2], meta
+    if plain:
+        text = raw.decode("ascii")
     if len(text) >= SPLIT_MIN_CHARS:
         split = _split_columns(text, delim, coded)
         if split is not None:
             return split[0], split[1], split[2], meta
     with _gc_paused():  # a list per row: the cyclic collector would rescan them all again and again
         return _read_csv_module(text, source, delim, what, meta, coded)
+
+
+#: Lines after the header that :func:`~ppeval.io._text.sniff_delimiter` may read (20), with the header and one more.
+_SNIFF_LINES = 22
+
+
+def _after_newlines(raw: bytes, count: int) -> int:
+    """The offset just after the ``count``-th newline of ``raw`` (``len(raw)`` if it has fewer)."""
+    end = -1
+    for _ in range(count):
+        end = raw.find(b"\n", end + 1)
+        if end < 0:
+            return len(raw)
+    return end + 1
 
 
 #: Unquoted CSV texts of at least this many characters that polars does not read are split with numpy.
