@@ -407,6 +407,7 @@ def _split_bytes(
         found += at
         parts.append(found)
     special = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    del parts
     if body[-1] != 10:  # a last line without a newline ends at the end of the text
         special = np.append(special, np.array([size], dtype=index))
     n = special.shape[0] // k
@@ -419,29 +420,48 @@ def _split_bytes(
     if not bool((body[line_end[:n_newlines]] == 10).all()):
         return None
     # cell j of a line starts after separator-or-newline j - 1 (the previous line's end for j = 0) and
-    # ends at separator-or-newline j: one contiguous array per column
-    starts, lengths = [], []
-    for j in range(k):
-        start = special[k - 1::k][:-1] + 1 if j == 0 else special[j - 1::k] + 1
-        if j == 0:
-            start = np.concatenate([np.zeros(1, dtype=special.dtype), start])
-        starts.append(start)
-        lengths.append(special[j::k] - start)
-    n_cr = int(np.count_nonzero(buf == 13))
+    # ends at separator-or-newline j: one contiguous array per column, cut when the column is (two arrays of
+    # row-sized positions at a time, not two per column)
+    def cell_start(j: int) -> IntArray:
+        if j:
+            out: IntArray = special[j - 1::k] + 1
+            return out
+        start = np.empty(n, dtype=special.dtype)
+        start[0] = 0
+        np.add(special[k - 1:-1:k], 1, out=start[1:])
+        return start
+
+    last_length = special[k - 1::k] - cell_start(k - 1)
+    n_cr = data.count(b"\r")
     if n_cr:
-        cr = (lengths[-1] > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
+        cr = (last_length > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
         if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
             return None  # a CR that does not end a line (the csv module ends a record there)
-        lengths[-1] -= cr
-    widths = [int(length.max()) for length in lengths]
+        last_length -= cr
+        del cr
+
+    def cell_length(j: int, start: IntArray) -> IntArray:
+        if j == k - 1:
+            return last_length
+        out: IntArray = special[j::k] - start
+        return out
+
+    widths, last_starts = [], []
+    for j in range(k):
+        start = cell_start(j)
+        widths.append(int(cell_length(j, start).max()))
+        last_starts.append(int(start[-1]))
+        del start
     if max(widths) > csv.field_size_limit():
         return None
-    reach = max([int(starts[j][-1]) + widths[j] for j, name in enumerate(header)
+    reach = max([last_starts[j] + widths[j] for j, name in enumerate(header)
                  if not (name in coded and name not in numeric)], default=0)
     padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
     columns: list[Column] = []
     for j, name in enumerate(header):
-        start, length, width = starts[j], lengths[j], widths[j]
+        width = widths[j]
+        start = cell_start(j)
+        length = cell_length(j, start)
         if name in coded and name not in numeric:
             columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width))
             continue
@@ -577,11 +597,18 @@ def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -
         new = np.empty(n, dtype=bool)
         new[:1] = True
         np.any(ordered[1:] != ordered[:-1], axis=1, out=new[1:])
-        codes = np.empty(n, dtype=np.int64)
-        codes[order] = np.cumsum(new) - 1
         distinct = ordered[new]
+        del ordered
         first = order[new]
+        rank = np.cumsum(new, dtype=np.int64)
+        del new
+        rank -= 1
+        codes = np.empty(n, dtype=np.int64)
+        codes[order] = rank
+        del order, rank
     uniq = distinct.astype(">u8").view(np.uint8).reshape(-1, 8 * n_words)[:, :width]
+    cells = _ascii_str(uniq)
+    del uniq
     # white space str.strip removes, at either end of a cell (ASCII: \t \n \v \f \r, \x1c-\x1f, space)
     # the first and the last byte of each distinct cell, read off its words (empty cells: NUL, not white)
     size = lengths[first]
@@ -590,7 +617,7 @@ def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -
     last_word = distinct[np.arange(distinct.shape[0]), last // 8] if n_words > 1 else distinct[:, 0]
     last_byte = (last_word >> (np.uint64(56) - np.uint64(8) * (last % 8).astype(np.uint64))) & np.uint64(255)
     white = _STRIPPED_BYTES[first_byte.astype(np.intp)] | _STRIPPED_BYTES[last_byte.astype(np.intp)]
-    return _Coded(_ascii_str(uniq), codes, not bool(white.any()))
+    return _Coded(cells, codes, not bool(white.any()))
 
 
 def _fold(words: npt.NDArray[np.uint64], mult: np.uint64) -> npt.NDArray[np.uint64]:
@@ -1285,7 +1312,7 @@ class _Builder:
         defined_by: str,
         values: FloatArray,
         cell_src: IntArray,
-        cell_row: IntArray,
+        cell_row: npt.NDArray[np.int32],
     ) -> None:
         earlier = any(u.kind == "values" for u in self.tables[:ti])  # a table before this one placed cells
         pcoded = t.columns["project"]
@@ -1425,11 +1452,15 @@ class _Builder:
         # distinct cells and the rows only through integer codes (no string per row is sorted or compared)
         coded = {c: _text_codes([t.columns[c] for _, t in rtables]) for c in RATING_COLUMNS}
         file_idx = np.concatenate([np.full(t.n, ti, dtype=np.int64) for ti, t in rtables])
-        local = np.concatenate([np.arange(t.n, dtype=np.int64) for _, t in rtables])
         tables = self.tables
+        where: Where
+        if len(rtables) == 1:  # a row's number in the one table is its number here
+            where = rtables[0][1].where
+        else:
+            local = np.concatenate([np.arange(t.n, dtype=np.int64) for _, t in rtables])
 
-        def where(g: int, col: str | None) -> str:
-            return tables[int(file_idx[g])].where(int(local[g]), col)
+            def where(g: int, col: str | None) -> str:
+                return tables[int(file_idx[g])].where(int(local[g]), col)
 
         (Pu, Pc), (Iu, Ic), (Ru, Rc), (Gu, Gc), (Vu, Vc) = (coded[c] for c in RATING_COLUMNS)
 
@@ -1521,7 +1552,7 @@ class _Builder:
             )
         # rating values
         value = self._rating_values(icode, Vu, Vc, where, who)
-        lines = np.concatenate([t.rownum for _, t in rtables])
+        lines = rtables[0][1].rownum if len(rtables) == 1 else np.concatenate([t.rownum for _, t in rtables])
         valid = (pcode >= 0) & (icode >= 0)
         m = len(self.leaf_ids)
         # The canonical order: project, indicator (leaf order), group, rater, value; the order of rows in the
@@ -1635,7 +1666,7 @@ class _Builder:
             self.problems.add("no projects: the tables hold no project rows")
         values = np.full((n, m), np.nan)
         cell_src = np.full((n, m), -1, dtype=np.int64)
-        cell_row = np.full((n, m), -1, dtype=np.int64)
+        cell_row = np.full((n, m), -1, dtype=np.int32)  # a line or record number (files are < 2 GiB)
         for ti, t in enumerate(self.tables):
             if t.kind == "values":
                 self._place_values(t, ti, pindex, strict, defined_by, values, cell_src, cell_row)
@@ -1671,7 +1702,7 @@ class _Builder:
         )
 
     def _report_missing(
-        self, missing: npt.NDArray[np.bool_], ids: list[str], cell_src: IntArray, cell_row: IntArray
+        self, missing: npt.NDArray[np.bool_], ids: list[str], cell_src: IntArray, cell_row: npt.NDArray[np.int32]
     ) -> None:
         hint = (
             "; the system's evaluation.missing policy is 'reject' "
