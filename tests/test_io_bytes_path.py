@@ -417,3 +417,20 @@ def test_bytes_path_names_values_problems_alike(tmp_path: Path, monkeypatch: pyt
         assert isinstance(fast, str), fast
         assert fast == slow
         assert expected in fast
+
+
+def test_seven_bit_keys_keep_the_order_of_cells_up_to_nine_bytes() -> None:
+    """ASCII cells of 0 to 9 bytes (every byte 1-127, NUL-padded words): the packed 63-bit keys are distinct
+    for distinct cells and order the cells as Python's str order does (the sort of 9-byte rater ids)."""
+    rng = np.random.default_rng(7)
+    cells = sorted({bytes(rng.integers(1, 128, size=rng.integers(0, 10)).astype(np.uint8)).decode("ascii")
+                    for _ in range(5000)} | {"", "\x7f" * 9, "\x01", "r9", "r10", "r100000000"})
+    wide = np.zeros((len(cells), 16), dtype=np.uint8)
+    for i, c in enumerate(cells):
+        wide[i, : len(c)] = np.frombuffer(c.encode(), dtype=np.uint8)
+    words = wide.view(">u8").reshape(len(cells), 2).astype(np.uint64)
+    keys = _assessment._seven_bits(words)
+    assert bool((keys[1:] > keys[:-1]).all())  # cells are sorted: keys strictly increase
+    shuffled = rng.permutation(len(cells))
+    order = np.argsort(_assessment._seven_bits(words[shuffled]))
+    assert [cells[i] for i in shuffled[order]] == cells

@@ -591,6 +591,8 @@ def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -
     if codes is None:
         if n_words == 1:
             order = np.argsort(words[:, 0])
+        elif width <= 9:  # ASCII: 7 bits a byte, 9 bytes in one 63-bit key of the same order (argsort, no lexsort)
+            order = np.argsort(_seven_bits(words))
         else:
             order = np.lexsort(tuple(words[:, i] for i in range(n_words - 1, -1, -1)))
         ordered = words[order]
@@ -618,6 +620,17 @@ def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -
     last_byte = (last_word >> (np.uint64(56) - np.uint64(8) * (last % 8).astype(np.uint64))) & np.uint64(255)
     white = _STRIPPED_BYTES[first_byte.astype(np.intp)] | _STRIPPED_BYTES[last_byte.astype(np.intp)]
     return _Coded(cells, codes, not bool(white.any()))
+
+
+def _seven_bits(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Rows of two big-endian words holding an ASCII cell of at most 9 bytes (NUL-padded) as one integer
+    of the same order: the low 7 bits of each of the 9 bytes, first byte highest (63 bits)."""
+    key = np.zeros(words.shape[0], dtype=np.uint64)
+    for b in range(9):
+        word, shift = (words[:, 0], 56 - 8 * b) if b < 8 else (words[:, 1], 56)
+        byte = (word >> np.uint64(shift)) & np.uint64(127)
+        key |= byte << np.uint64(7 * (8 - b))
+    return key
 
 
 def _fold(words: npt.NDArray[np.uint64], mult: np.uint64) -> npt.NDArray[np.uint64]:
