@@ -193,32 +193,73 @@ def single_thread_matmul(a: FloatArray, b: FloatArray, out: FloatArray | None) -
     return out
 
 
+#: Values of ``[D+^2 | D-^2]`` per group of product rows whose closeness is computed right after their
+#: products (:func:`_topsis_scores`): the group stays in the cache between the two steps.
+_GROUP_FLOATS = 1 << 16
+
+
+def _row_step(m_rows: int, k: int, n_cols: int) -> int:
+    """Rows per product call of :func:`single_thread_matmul` (0: one call, or blocks of columns)."""
+    if m_rows * n_cols > _WIDE_PRODUCT and m_rows > 1:
+        return 0
+    step = max(1, (_ONE_THREAD_MNK - 1) // max(k * n_cols, 1))
+    return 0 if step >= m_rows else step
+
+
+def _closeness_fast(d: FloatArray, n_u: int, out: FloatArray) -> bool:
+    """``out = 1 / (1 + sqrt(D+^2 / D-^2))`` for the rows of ``d`` when every ``D-^2`` is positive (else False)."""
+    dp2 = d[:, :n_u]
+    dm2 = d[:, n_u:]
+    if not dm2.min() > 0.0:
+        return False
+    np.divide(dp2, dm2, out=out)
+    np.sqrt(out, out=out)
+    out += 1.0
+    np.divide(1.0, out, out=out)
+    return True
+
+
 def _topsis_scores(
     w: FloatArray, rhs: FloatArray, n_u: int, d: FloatArray | None = None, out: FloatArray | None = None
 ) -> FloatArray:
     """Closeness ``C = D- / (D+ + D-)`` from the squared distances ``[D+^2 | D-^2] = (W∘W) @ rhs``.
 
-    When every ``D-`` is positive, ``C = 1 / (1 + sqrt(D+^2 / D-^2))``: one
-    square root per alternative instead of two (the same value up to rounding).
+    When every ``D-`` of the tile is positive, ``C = 1 / (1 + sqrt(D+^2 / D-^2))``:
+    one square root per alternative instead of two (the same value up to
+    rounding). That step runs on groups of rows right after their products
+    (the same product calls as :func:`single_thread_matmul`), while they are
+    in the cache; the formula is chosen for the whole tile, so a row's bits
+    do not depend on the grouping.
     """
-    d = single_thread_matmul(w * w, rhs, d)
+    t = w.shape[0]
+    w2 = w * w
+    if d is None:
+        d = np.empty((t, rhs.shape[1]))
+    if out is None:
+        out = np.empty((t, n_u))
+    step = _row_step(t, rhs.shape[0], rhs.shape[1])
+    if step == 0:
+        single_thread_matmul(w2, rhs, d)
+        fast = _closeness_fast(d, n_u, out)
+    else:
+        group = max(1, _GROUP_FLOATS // (step * rhs.shape[1])) * step
+        fast = True
+        for r0 in range(0, t, group):
+            r1 = min(r0 + group, t)
+            for i in range(r0, r1, step):  # the calls of single_thread_matmul
+                np.matmul(w2[i : i + step], rhs, out=d[i : i + step])
+            if fast:
+                fast = _closeness_fast(d[r0:r1], n_u, out[r0:r1])
+    if fast:
+        return out
     dp2 = d[:, :n_u]
     dm2 = d[:, n_u:]
-    if dm2.min() > 0.0:
-        q = np.divide(dp2, dm2, out=out)
-        np.sqrt(q, out=q)
-        q += 1.0
-        np.divide(1.0, q, out=q)
-        return q
     np.sqrt(d, out=d)
     den = np.add(dp2, dm2)
     # D- = 0: the alternative is the anti-ideal on every weighted criterion (C = 0); when D+ = 0 too,
     # every weighted gap is zero and it is scored 0.5 like ppeval.methods.topsis
-    res = np.full_like(den, 0.5)
-    np.divide(dm2, den, out=res, where=den > 0.0)
-    if out is None:
-        return res
-    out[...] = res
+    out.fill(0.5)
+    np.divide(dm2, den, out=out, where=den > 0.0)
     return out
 
 
