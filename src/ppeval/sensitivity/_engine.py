@@ -235,6 +235,10 @@ class _TileMoments:
             acc += limb_split(total)
 
 
+#: Rows of a score tile ranked and binned together (their temporaries stay in the cache).
+ROW_GROUP = 64
+
+
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
     """Score, rank and summarise samples ``[start, stop)`` (one task).
 
@@ -303,30 +307,40 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         s = s_tile[lo:hi]
         w = w_tile[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
-        s_lo = s.min(axis=0)
-        s_hi = s.max(axis=0)
-        np.minimum(smin, s_lo, out=smin)
-        np.maximum(smax, s_hi, out=smax)
-        order = rank_tally.codes[dst]
-        _, pos = ranker.rank(s, float(s_lo.min()), float(s_hi.max()), out=order)
-        if pos is None:
-            first_rows = np.arange(s.shape[0])
-            first_alts = order[:, 0].astype(np.intp)
-        else:  # tied scores share the rank of the first of them
-            rows, cols = np.nonzero(pos != positions)
-            rank_tally.move((rows + dst.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
-            first_rows, cols = np.nonzero(pos == 0)
-            first_alts = order[first_rows, cols].astype(np.intp)
-        if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
-            r_alt = rk[: s.shape[0]]
-            src = np.broadcast_to(positions, order.shape) if pos is None else pos
-            np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
-            stats.add_tile(r_alt, top_k)
-        np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
-        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dst], moments.d)
-        if grade_tally is not None and job.grade_asc is not None:
-            np.add(grade_index(s, job.grade_asc, sc.higher_is_better), grade_tally.offset,
-                   out=grade_tally.codes[dst], casting="unsafe")
+        tile_alts: list[np.ndarray] = []
+        tile_rows: list[np.ndarray] = []
+        for r0 in range(0, s.shape[0], ROW_GROUP):  # groups of rows: cache-sized temporaries
+            r1 = min(r0 + ROW_GROUP, s.shape[0])
+            sg = s[r0:r1]
+            dg = slice(dst.start + r0, dst.start + r1)
+            s_lo = sg.min(axis=0)
+            s_hi = sg.max(axis=0)
+            np.minimum(smin, s_lo, out=smin)
+            np.maximum(smax, s_hi, out=smax)
+            order = rank_tally.codes[dg]
+            # keys quantised on the group's score range (the order does not depend on the quantisation)
+            _, pos = ranker.rank(sg, float(s_lo.min()), float(s_hi.max()), out=order)
+            if pos is None:
+                tile_rows.append(np.arange(r0, r1))
+                tile_alts.append(order[:, 0].astype(np.intp))
+            else:  # tied scores share the rank of the first of them
+                rows, cols = np.nonzero(pos != positions)
+                rank_tally.move((rows + dg.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
+                first_rows, cols = np.nonzero(pos == 0)
+                tile_rows.append(first_rows + r0)
+                tile_alts.append(order[first_rows, cols].astype(np.intp))
+            if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
+                r_alt = rk[: r1 - r0]
+                src = np.broadcast_to(positions, order.shape) if pos is None else pos
+                np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
+                stats.add_tile(r_alt, top_k)
+            np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
+            bin_index_into(sg, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dg], moments.d)
+            if grade_tally is not None and job.grade_asc is not None:
+                np.add(grade_index(sg, job.grade_asc, sc.higher_is_better), grade_tally.offset,
+                       out=grade_tally.codes[dg], casting="unsafe")
+        first_alts = np.concatenate(tile_alts)
+        first_rows = np.concatenate(tile_rows)
         np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=wbin_tally.codes[dst], casting="unsafe")
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
