@@ -213,11 +213,21 @@ class _TileMoments:
     divided by the tile size (a power of two, exact) lies in [-1, 1] and is
     split into limbs, whose sums over tiles are exact in any order. The totals
     are therefore ``tile`` times the limb sums.
+
+    A full tile can also be fed in groups of ``group`` rows, in order
+    (:meth:`add_group`, while the group is in the cache): the first half of
+    the tile is kept, each group of the second half is added to its partner
+    row by row (the first halving of :func:`fold_rows`), and the rest of the
+    fold runs on the half tile: the same additions in the same order, so the
+    same bits as :meth:`add`.
     """
 
-    def __init__(self, tile: int, n: int) -> None:
+    def __init__(self, tile: int, n: int, group: int) -> None:
+        self.tile = tile
         self.d = np.empty((tile, n))
         self.d2 = np.empty((tile, n))
+        self.group = min(group, tile)
+        self.tmp = np.empty((self.group, n))
         self.d_sum = np.zeros((N_LIMBS, n))
         self.d2_sum = np.zeros((N_LIMBS, n))
         self.inv_tile = 1.0 / tile
@@ -229,6 +239,34 @@ class _TileMoments:
             d *= inv_scale
         d[real:] = 0.0
         np.multiply(d, d, out=d2)
+        self._finish(d, d2)
+
+    def add_group(self, s_group: FloatArray, r0: int, shift: FloatArray, inv_scale: float) -> None:
+        """Rows ``r0 ... r0 + group - 1`` of a full tile (``r0`` a multiple of ``group``; groups in order)."""
+        half = self.tile // 2
+        g = s_group.shape[0]
+        if half < g:  # one group is the tile
+            self.add(s_group, g, shift, inv_scale)
+            return
+        if r0 < half:
+            d, d2 = self.d[r0 : r0 + g], self.d2[r0 : r0 + g]
+            np.subtract(s_group, shift, out=d)
+            if inv_scale != 1.0:
+                d *= inv_scale
+            np.multiply(d, d, out=d2)
+            return
+        t = self.tmp[:g]
+        np.subtract(s_group, shift, out=t)
+        if inv_scale != 1.0:
+            t *= inv_scale
+        rows = slice(r0 - half, r0 - half + g)
+        self.d[rows] += t  # the first halving of fold_rows: row r + half onto row r
+        np.multiply(t, t, out=t)
+        self.d2[rows] += t
+        if r0 + g == self.tile:
+            self._finish(self.d[:half], self.d2[:half])
+
+    def _finish(self, d: FloatArray, d2: FloatArray) -> None:
         for acc, x in ((self.d_sum, d), (self.d2_sum, d2)):
             total = fold_rows(x)
             total *= self.inv_tile
@@ -268,7 +306,8 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     grade_tally = _TaskTally(k, n, n_grades) if n_grades else None
     wbin_tally = _TaskTally(k, m, n_bins)
     positions = np.arange(n)
-    moments = _TileMoments(t_size, n)
+    moments = _TileMoments(t_size, n, ROW_GROUP)
+    scratch = np.empty((min(ROW_GROUP, t_size), n))
     ranker = TileRanker(t_size, n, sc.higher_is_better)
     work = sc.workspace(t_size)
     top_k = job.top_k if job.top_k is not None else np.zeros(0, dtype=np.int64)
@@ -300,47 +339,59 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             s_tile = sc.tile_scores(pad, work)
         else:
             s_tile = sc.tile_scores(w_tile, work)
-        if g0 >= start:  # this task owns the tile
+        own_all = g0 >= start and g1 - g0 == t_size and g1 <= stop  # this task owns the whole tile
+        if g0 >= start and not own_all:  # this task owns the tile (its groups feed the moments below if whole)
             moments.add(s_tile, g1 - g0, job.score_shift, job.inv_scale)
         lo = max(start, g0) - g0
         hi = min(stop, g1) - g0
         s = s_tile[lo:hi]
         w = w_tile[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
-        tile_alts: list[np.ndarray] = []
-        tile_rows: list[np.ndarray] = []
+        order_t = rank_tally.codes[dst]
+        deferred = ranker.mode == "u32"  # runs of close keys ordered once per tile (ranker.fix)
+        pos_t: np.ndarray | None = None
         for r0 in range(0, s.shape[0], ROW_GROUP):  # groups of rows: cache-sized temporaries
             r1 = min(r0 + ROW_GROUP, s.shape[0])
             sg = s[r0:r1]
             dg = slice(dst.start + r0, dst.start + r1)
+            if own_all:
+                moments.add_group(sg, r0, job.score_shift, job.inv_scale)
             s_lo = sg.min(axis=0)
             s_hi = sg.max(axis=0)
             np.minimum(smin, s_lo, out=smin)
             np.maximum(smax, s_hi, out=smax)
-            order = rank_tally.codes[dg]
             # keys quantised on the group's score range (the order does not depend on the quantisation)
-            _, pos = ranker.rank(sg, float(s_lo.min()), float(s_hi.max()), out=order)
-            if pos is None:
-                tile_rows.append(np.arange(r0, r1))
-                tile_alts.append(order[:, 0].astype(np.intp))
-            else:  # tied scores share the rank of the first of them
-                rows, cols = np.nonzero(pos != positions)
-                rank_tally.move((rows + dg.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
-                first_rows, cols = np.nonzero(pos == 0)
-                tile_rows.append(first_rows + r0)
-                tile_alts.append(order[first_rows, cols].astype(np.intp))
-            if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
-                r_alt = rk[: r1 - r0]
-                src = np.broadcast_to(positions, order.shape) if pos is None else pos
-                np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
-                stats.add_tile(r_alt, top_k)
-            np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
-            bin_index_into(sg, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dg], moments.d)
+            if deferred:
+                ranker.sort_rows(sg, float(s_lo.min()), float(s_hi.max()), order_t[r0:r1], r0)
+            else:
+                _, pos = ranker.rank(sg, float(s_lo.min()), float(s_hi.max()), out=order_t[r0:r1])
+                if pos is not None:
+                    if pos_t is None:
+                        pos_t = np.empty(order_t.shape, dtype=np.int64)
+                        pos_t[:] = positions
+                    pos_t[r0:r1] = pos
+            bin_index_into(sg, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dg], scratch)
             if grade_tally is not None and job.grade_asc is not None:
                 np.add(grade_index(sg, job.grade_asc, sc.higher_is_better), grade_tally.offset,
                        out=grade_tally.codes[dg], casting="unsafe")
-        first_alts = np.concatenate(tile_alts)
-        first_rows = np.concatenate(tile_rows)
+        if deferred:
+            pos_t = ranker.fix(s, order_t)
+        order = order_t
+        pos = pos_t
+        if pos is None:
+            first_rows = np.arange(s.shape[0])
+            first_alts = order[:, 0].astype(np.intp)
+        else:  # tied scores share the rank of the first of them
+            rows, cols = np.nonzero(pos != positions)
+            rank_tally.move((rows + dst.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
+            first_rows, cols = np.nonzero(pos == 0)
+            first_alts = order[first_rows, cols].astype(np.intp)
+        if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
+            r_alt = rk[: s.shape[0]]
+            src = np.broadcast_to(positions, order.shape) if pos is None else pos
+            np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
+            stats.add_tile(r_alt, top_k)
+        np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
         np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=wbin_tally.codes[dst], casting="unsafe")
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
