@@ -205,6 +205,59 @@ class _TaskTally:
         return ("sparse", codes)
 
 
+class _TileTally:
+    """A task's counts of one table, fed a few rows of samples at a time (see :class:`_TaskTally`).
+
+    Column ``c`` owns cells ``offset[c] ... offset[c] + width - 1`` of the
+    flattened ``(cols, width)`` table; :meth:`rows` gives the buffer for the
+    codes of some rows of samples, :meth:`commit` counts them. When the table
+    is smaller than the task's cells (``dense``), the codes live in a reused
+    buffer of ``rows`` samples (cache-sized) and are counted into the table
+    (16-bit below 2^16 samples per task, else 32-bit) as soon as they are
+    written: nothing per sample is kept for the whole task. Otherwise the task
+    keeps every sample's cells and returns them (:class:`_TaskTally`'s sparse
+    form). Both give exact counts, the same as :class:`_TaskTally`'s.
+    """
+
+    def __init__(
+        self, k: int, rows: int, cols: int, width: int, unsigned: bool = False, offset: np.ndarray | None = None,
+        size: int | None = None,
+    ) -> None:
+        self.size = cols * width if size is None else size
+        self.dense = self.size <= k * cols
+        if self.size < 2**31:
+            self.dtype: type[np.integer] = np.uint32 if unsigned else np.int32
+        else:
+            self.dtype = np.int64
+        base = np.arange(cols, dtype=np.int64) * width if offset is None else offset
+        self.offset = base.astype(self.dtype)
+        if self.dense:
+            self.table = np.zeros(self.size, dtype=np.uint16 if k < 1 << 16 else np.int32)
+            self.codes = np.empty((min(rows, k), cols), dtype=self.dtype)
+        else:
+            self.table = np.zeros(0, dtype=np.int32)
+            self.codes = np.empty((k, cols), dtype=self.dtype)
+
+    def rows(self, dst: slice) -> np.ndarray:
+        """The C-contiguous buffer for the codes of task rows ``dst`` (at most ``rows`` of them)."""
+        return self.codes[: dst.stop - dst.start] if self.dense else self.codes[dst]
+
+    def commit(self, out: np.ndarray, cells: np.ndarray | None = None, to: np.ndarray | None = None) -> None:
+        """Count the codes ``out`` (from :meth:`rows`); flat position ``cells[j]`` of them counts ``to[j]``."""
+        flat = out.reshape(-1)
+        if cells is not None and to is not None and cells.size:
+            flat[cells] = to
+        if self.dense:
+            np.add.at(self.table, flat, self.table.dtype.type(1))
+
+    def payload(self) -> tuple[str, np.ndarray]:
+        if self.dense:
+            return ("dense", self.table)
+        codes = self.codes
+        self.codes = np.empty((0, codes.shape[1]), dtype=codes.dtype)  # handed over
+        return ("sparse", codes)
+
+
 class _TileMoments:
     """Exact per-tile sums of ``d = (s - shift) * inv_scale`` and ``d^2`` for the tiles a task owns.
 
@@ -297,14 +350,14 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     binned = job.binned
     if job.rank_bin is None:  # full SMAA-2 table: position p, alternative i -> cell p n + i
         rank_bin = np.arange(n, dtype=np.int64)
-        rank_tally = _TaskTally(k, n, n, unsigned=True)
+        rank_tally = _TileTally(k, t_size, n, n, unsigned=True)
     else:  # rank bins: position p, alternative i -> cell rank_bin[p] n + i
         rank_bin = job.rank_bin.astype(np.int64)
-        rank_tally = _TaskTally(k, n, n, unsigned=True, offset=rank_bin * n, size=job.rank_bins * n)
-    bin_tally = _TaskTally(k, n, n_bins)  # alternative i, bin b: cell i B + b
+        rank_tally = _TileTally(k, t_size, n, n, unsigned=True, offset=rank_bin * n, size=job.rank_bins * n)
+    bin_tally = _TileTally(k, ROW_GROUP, n, n_bins)  # alternative i, bin b: cell i B + b
     n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
-    grade_tally = _TaskTally(k, n, n_grades) if n_grades else None
-    wbin_tally = _TaskTally(k, m, n_bins)
+    grade_tally = _TileTally(k, ROW_GROUP, n, n_grades) if n_grades else None
+    wbin_tally = _TileTally(k, t_size, m, n_bins)
     positions = np.arange(n)
     moments = _TileMoments(t_size, n, ROW_GROUP)
     scratch = np.empty((min(ROW_GROUP, t_size), n))
@@ -347,7 +400,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         s = s_tile[lo:hi]
         w = w_tile[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
-        order_t = rank_tally.codes[dst]
+        order_t = rank_tally.rows(dst)
         deferred = ranker.mode == "u32"  # runs of close keys ordered once per tile (ranker.fix)
         pos_t: np.ndarray | None = None
         for r0 in range(0, s.shape[0], ROW_GROUP):  # groups of rows: cache-sized temporaries
@@ -370,20 +423,25 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
                         pos_t = np.empty(order_t.shape, dtype=np.int64)
                         pos_t[:] = positions
                     pos_t[r0:r1] = pos
-            bin_index_into(sg, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dg], scratch)
+            codes = bin_tally.rows(dg)
+            bin_index_into(sg, job.score_lo, job.score_hi, n_bins, bin_tally.offset, codes, scratch)
+            bin_tally.commit(codes)
             if grade_tally is not None and job.grade_asc is not None:
-                np.add(grade_index(sg, job.grade_asc, sc.higher_is_better), grade_tally.offset,
-                       out=grade_tally.codes[dg], casting="unsafe")
+                codes = grade_tally.rows(dg)
+                np.add(grade_index(sg, job.grade_asc, sc.higher_is_better), grade_tally.offset, out=codes,
+                       casting="unsafe")
+                grade_tally.commit(codes)
         if deferred:
             pos_t = ranker.fix(s, order_t)
         order = order_t
         pos = pos_t
+        moved: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
         if pos is None:
             first_rows = np.arange(s.shape[0])
             first_alts = order[:, 0].astype(np.intp)
         else:  # tied scores share the rank of the first of them
             rows, cols = np.nonzero(pos != positions)
-            rank_tally.move((rows + dst.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
+            moved = (rows * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols].astype(np.intp)
         if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
@@ -392,7 +450,10 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
             stats.add_tile(r_alt, top_k)
         np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
-        np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=wbin_tally.codes[dst], casting="unsafe")
+        rank_tally.commit(order, *moved)
+        codes = wbin_tally.rows(dst)
+        np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=codes, casting="unsafe")
+        wbin_tally.commit(codes)
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
         wd *= wd
