@@ -113,6 +113,8 @@ def test_loaded_ratings_are_not_checked_twice_and_others_are(monkeypatch: pytest
     calls: list[int] = []
     real = agg.check_no_duplicate_rating
     monkeypatch.setattr(agg, "check_no_duplicate_rating", lambda *args: calls.append(1) or real(*args))
+    real_blocked = agg._check_duplicates_blocked  # the same check a block of cells at a time (sorted ratings)
+    monkeypatch.setattr(agg, "_check_duplicates_blocked", lambda *args: calls.append(1) or real_blocked(*args))
     evaluate(system, a)
     assert calls == []
     r = a.ratings

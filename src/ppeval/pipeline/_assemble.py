@@ -21,7 +21,7 @@ The only place that maps indicator ids to matrix columns:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,7 @@ from ppeval.pipeline.scoring import rule_points
 from ppeval.qualitative._common import factorize
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
-__all__ = ["Assembled", "QualitativeData", "assemble", "listing"]
+__all__ = ["Assembled", "QualitativeData", "assemble", "int64_counts", "listing"]
 
 
 def listing(items: list[str], most: int = 5, total: int | None = None) -> str:
@@ -54,13 +54,14 @@ class QualitativeData:
     """Aggregated ratings of the qualitative leaves (columns ``cols`` of the matrix)."""
 
     cols: IntArray
-    value: FloatArray  # (n, q), nan where no rater
+    value: FloatArray | None  # (n, q), nan where no rater; None once `assemble` wrote it into the matrix
     n_raters: IntArray  # (n, q)
     n_missing: IntArray  # (n, q)
     groups: tuple[str, ...]
     group_values: FloatArray  # (g, n, q), nan where the group gave no rating
-    group_counts: IntArray  # (g, n, q)
-    group_code: IntArray | None = None  # (ratings,) code of every rating's group into `groups` (None: no ratings)
+    group_counts: IntArray  # (g, n, q), int32 (fewer than 2**31 ratings); int64_counts gives the public form
+    # (ratings,) code of every rating's group into `groups` (None: no ratings); int8 for fewer than 128 groups
+    group_code: IntArray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +78,13 @@ class Assembled:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     raw: FloatArray | None = None  # values before target/interval/rule transforms (after imputation)
     ruled: BoolArray | None = None  # (m,) columns scored by their scoring rule
+
+
+def int64_counts(counts: IntArray) -> IntArray:
+    """``counts`` as a read-only int64 array (the results' count fields), from the assembly's int32 counts."""
+    out: IntArray = np.asarray(counts, dtype=np.int64)
+    out.setflags(write=False)
+    return out
 
 
 def _leaf_bounds(leaf: Quantitative | Qualitative) -> tuple[float, float] | None:
@@ -128,7 +136,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     else:
         groups = tuple(sorted(found))
     # codes into `groups` (sorted names, so a lookup by position of the found names)
-    lookup = np.array([groups.index(str(g)) for g in names.tolist()], dtype=np.int64)
+    # (a handful of groups: one byte per rating, not eight, for the codes the result's provenance reuses)
+    small = np.int8 if len(groups) < 128 else np.int64
+    lookup: IntArray = np.array([groups.index(str(g)) for g in names.tolist()], dtype=small)
     gcode = lookup[gcode] if len(r) else gcode
     agg = qual.aggregate_ratings(
         r.project,
@@ -146,6 +156,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
         # ratings from ppeval.io were checked for duplicates when loaded
         duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
+        count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
     )
     if not len(r):
         groups = ()
@@ -185,8 +196,10 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
     missing = np.array(assessment.missing, dtype=bool)
     if qcols.size:
         qdata = _aggregate_ratings(system, assessment, qcols)
+        assert qdata.value is not None  # noqa: S101 - set by _aggregate_ratings
         matrix[:, qcols] = qdata.value
         missing[:, qcols] = np.isnan(qdata.value)
+        qdata = replace(qdata, value=None)  # nothing reads it after this: one (n, q) array less to keep
     derived = np.array([isinstance(leaf, Quantitative) and leaf.derived is not None for leaf in leaves])
     quant_missing = np.isnan(matrix) & ~missing & ~derived[None, :]  # DEA columns are computed below
     missing |= quant_missing
@@ -205,10 +218,10 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                 f"evaluation.missing: {asked} in the system (the policy is part of the evaluation settings) "
                 "or load without missing="
             )
-        cells = np.argwhere(missing)
         if policy == "reject":
-            raise DataError(_missing_message(assessment, leaves, cells))
-        for j in (int(x) for x in np.unique(cells[:, 1])):
+            raise DataError(_missing_message(assessment, leaves, np.argwhere(missing)))
+        # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it)
+        for j in (int(x) for x in np.flatnonzero(missing.any(axis=0))):
             col_missing = missing[:, j]
             leaf = leaves[j]
             if policy == "worst":
@@ -219,7 +232,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                         "imputes the worst bound, so the indicator needs bounds"
                     )
                 raw_worst = _raw_worst(leaf, b)
-                matrix[col_missing, j] = raw_worst
+                np.copyto(matrix[:, j], raw_worst, where=col_missing)  # no index of the missing cells
                 rule = f"worst bound {raw_worst:g}"
             else:
                 observed = matrix[~col_missing, j]
@@ -227,9 +240,9 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     raise DataError(
                         f"indicator {ids[j]!r} has no value for any project; policy 'mean' cannot impute it"
                     )
-                matrix[col_missing, j] = observed.mean()
+                np.copyto(matrix[:, j], observed.mean(), where=col_missing)
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
-            imputed[col_missing, j] = True
+            imputed[:, j] = col_missing  # each column is imputed once: its flags are its missing cells
             which = np.flatnonzero(col_missing)
             listed = listing([repr(assessment.project_ids[i]) for i in which[:6]], total=which.size)
             diagnostics.append(

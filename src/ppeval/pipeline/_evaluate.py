@@ -16,7 +16,7 @@ from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.methods._batch import axis_dot
-from ppeval.pipeline._assemble import Assembled, assemble, listing
+from ppeval.pipeline._assemble import Assembled, assemble, int64_counts, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
@@ -894,7 +894,7 @@ def _qualitative_summary(
         n_missing=readonly(np.asarray(q.n_missing, dtype=np.int64)),
         groups=q.groups,
         group_values=gv,
-        group_counts=readonly(np.asarray(q.group_counts, dtype=np.int64)),
+        group_counts=deferred(int64_counts, q.group_counts),  # int64 when read (kept as int32 till then)
         agreement=readonly(alpha),
         agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),
         weight_share=weight_share,

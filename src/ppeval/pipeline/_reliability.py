@@ -79,11 +79,20 @@ def reliability_statistics(
     rows = None if every else np.flatnonzero(keep)
     gcode = gcode_all if rows is None else gcode_all[rows]
     del keep
+    # rater keys of all ratings hashed once (equal ids, equal keys): a group whose keys are all distinct has
+    # distinct raters, so no rater id is gathered, coded or compared for it
+    rater_arr = np.asarray(r.rater)
+    key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
     for g, group in enumerate(names_list):
         m = np.flatnonzero(gcode == g)
         if rows is not None:
             m = rows[m]
         if m.size == 0:  # a group that rated quantitative indicators only
+            continue
+        if key_all is not None and _all_distinct(key_all[m]):
+            # each rater gave one rating (a survey of one answer per respondent): what _survey_alpha finds
+            # for such a group, from counts alone
+            out.extend(_one_answer_survey(group, r.indicator[m], r.value[m], ids, diags))
             continue
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
@@ -103,6 +112,38 @@ def reliability_statistics(
             out.extend(_panel_icc(group, r.project[m], rater_code.reshape(-1), raters, r.indicator[m],
                                   r.value[m], ids, assessment, diags))
     return tuple(out), diags
+
+
+def _all_distinct(keys: np.ndarray) -> bool:
+    """True when the 64-bit keys are all different (then so are the ids they were hashed from)."""
+    sk = np.sort(keys)
+    return not bool((sk[1:] == sk[:-1]).any())
+
+
+def _one_answer_survey(
+    group: str, indicator: np.ndarray, value: np.ndarray, ids: tuple[str, ...] | list[str],
+    diags: list[Diagnostic],
+) -> list[ReliabilityStat]:
+    """:func:`_survey_alpha` of a group whose raters are all distinct (each gave one rating).
+
+    Every respondent answered one item at most, so alpha is undefined: the same ``info`` diagnostic
+    (when the group answered 2 items or more and at least :data:`MIN_RESPONDENTS` respondents answered),
+    from a count of items and of answers, without coding the raters.
+    """
+    n_items = int(np.count_nonzero(np.bincount(np.asarray(indicator, dtype=np.int64))))
+    if n_items < 2:
+        return []
+    n_resp = int(np.count_nonzero(~np.isnan(value)))
+    if n_resp < MIN_RESPONDENTS:
+        return []
+    items = np.flatnonzero(np.bincount(np.asarray(indicator, dtype=np.int64)))
+    names = tuple(ids[int(j)] for j in items)
+    diags.append(Diagnostic(
+        code="reliability_not_computed", severity="info",
+        message=f"Cronbach's alpha of the {group!r} survey ({', '.join(names)}) is undefined: each of its "
+        f"{n_resp} respondents answered one item only, so no two items were answered together",
+    ))
+    return []
 
 
 def _rater_codes(raters: np.ndarray) -> np.ndarray:

@@ -593,7 +593,7 @@ class EvaluationResult:
 DEFERRABLE = ("normalized", "contributions", "shortfall", "obstacle", "weakest")
 _deferrable(EvaluationResult, *DEFERRABLE)
 _deferrable(Provenance, "project_fingerprints", "indicator_fingerprints", "file_fingerprints")
-_deferrable(QualitativeSummary, "group_values")
+_deferrable(QualitativeSummary, "group_values", "group_counts")
 
 
 # --------------------------------------------------------------------- loading

@@ -35,6 +35,8 @@ from ppeval.qualitative._common import (
     bsum,
     check_no_duplicate_rating,
     check_value_range,
+    first_duplicate,
+    fmt,
     ids_sequence,
     parse_groups,
     readonly,
@@ -71,7 +73,7 @@ class RatingAggregate:
     group_values : ndarray of float64, shape (n_groups, n_projects, n_indicators)
         The aggregate (same ``method``) of each group's ratings alone;
         ``nan`` where ``group_counts`` is 0.
-    group_counts : ndarray of int64, shape (n_groups, n_projects, n_indicators)
+    group_counts : ndarray of int64 (or ``count_dtype``), shape (n_groups, n_projects, n_indicators)
         Non-missing ratings per group and cell.
     group_missing : ndarray of int64, shape (n_groups, n_projects, n_indicators)
         Missing answers per group and cell.
@@ -195,17 +197,154 @@ def _group_means(
     return means, counts, p_mean, p_count, p_ss
 
 
-def _exact_sums(v: FloatArray) -> bool:
+def _exact_sums(v: FloatArray, ok: BoolArray | None = None) -> bool:
     """True when sums of ``v`` and of ``v**2`` are exact in float64 whatever the order.
 
-    Integers whose squares summed over all entries stay below 2**53.
+    Integers whose squares summed over all entries stay below 2**53. With ``ok``, only the entries
+    where it is True count (the answered ratings). Checked a block at a time (no full-size temporary).
     """
-    if v.size == 0:
+    size = v.size if ok is None else int(np.count_nonzero(ok))
+    if size == 0:
         return True
-    top = float(np.max(np.abs(v)))
-    if top * top * v.size >= 2.0**53:
+    top, integral = 0.0, True
+    for s in range(0, v.shape[0], _BLOCK):
+        b = v[s:s + _BLOCK] if ok is None else v[s:s + _BLOCK][ok[s:s + _BLOCK]]
+        if b.size:
+            top = max(top, float(b.max()), -float(b.min()))
+            integral = integral and bool(np.all(np.trunc(b) == b))
+    if top * top * size >= 2.0**53:
         return False
-    return bool(np.all(np.trunc(v) == v))
+    return integral
+
+
+#: Ratings per block of the blocked mean (:func:`_cell_blocks`); at most this many cells per block too.
+_BLOCK = 1 << 20
+
+
+def _cell_blocks(
+    proj: IntArray, ind: IntArray, n_i: int, block: int, max_cells: int | None = None
+) -> list[tuple[int, int]] | None:
+    """``(start, stop)`` of blocks of the ratings that end between cells, or None if cells are not sorted.
+
+    The ratings' cells (``proj * n_i + ind``) must be non-decreasing (the order
+    :func:`ppeval.load_assessment` gives: project, indicator, group, rater). A block holds about
+    ``block`` ratings and spans fewer than ``max_cells`` (default ``block``) cells; a cell with more
+    ratings is a block of its own.
+    """
+    n = proj.shape[0]
+    block = max(int(block), 1)
+    span = block if max_cells is None else max(int(max_cells), 1)
+    out: list[tuple[int, int]] = []
+    start, last = 0, -1
+    while start < n:
+        stop = min(start + block, n)
+        cell = proj[start:stop] * n_i + ind[start:stop]
+        c0 = int(cell[0])
+        if c0 < last or bool(np.any(cell[1:] < cell[:-1])):
+            return None
+        k = int(np.searchsorted(cell, c0 + span, "left"))  # fewer than `span` cells
+        if k < cell.shape[0]:
+            stop = start + k
+        elif stop < n and int(proj[stop]) * n_i + int(ind[stop]) == int(cell[-1]):
+            k = int(np.searchsorted(cell, cell[-1], "left"))  # back to the start of the cell cut in two
+            if k > 0:
+                stop = start + k
+            else:  # one cell fills the block: take all of its ratings
+                while stop < n:
+                    other = np.flatnonzero(proj[stop:stop + block] * n_i + ind[stop:stop + block] != c0)
+                    if other.size:
+                        stop += int(other[0])
+                        break
+                    stop = min(stop + block, n)
+        last = int(proj[stop - 1]) * n_i + int(ind[stop - 1])
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+def _zero_by_zero() -> float:
+    """The NaN that ``0 / 0`` gives in numpy's division (its bits: what an empty cell's mean holds)."""
+    with np.errstate(invalid="ignore"):
+        return float(np.divide(np.zeros(1), np.zeros(1, dtype=np.int64))[0])
+
+
+def _blocked_means(
+    blocks: list[tuple[int, int]], proj: IntArray, ind: IntArray, n_i: int, gcode: IntArray, v: FloatArray,
+    missing: BoolArray | None, n_g: int, n_cells: int, count_dtype: npt.DTypeLike = np.int64,
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]:
+    """:func:`_group_means` a block of cells at a time (exact sums: the same bits, in any order).
+
+    The ratings are cut into blocks of whole cells (:func:`_cell_blocks`); every statistic of a cell
+    comes from its block alone, so the temporaries are block-sized: only the results span all cells.
+    Cells without a rating get what the one-pass division gives them (``0 / 0``, count 0, sum of
+    squares 0).
+    """
+    nan0 = _zero_by_zero()
+    means = np.full((n_g, n_cells), nan0)
+    counts = np.zeros((n_g, n_cells), dtype=count_dtype)
+    p_mean = np.full(n_cells, nan0)
+    p_count = np.zeros(n_cells, dtype=np.int64)
+    p_ss = np.zeros(n_cells)
+    for start, stop in blocks:
+        cell = proj[start:stop] * n_i + ind[start:stop]
+        c0 = int(cell[0])
+        n_loc = int(cell[-1]) - c0 + 1
+        loc = cell - c0
+        del cell
+        vb, gb = v[start:stop], gcode[start:stop]
+        if missing is not None:
+            okb = ~missing[start:stop]
+            loc, vb, gb = loc[okb], vb[okb], gb[okb]
+        sl = slice(c0, c0 + n_loc)
+        key = loc if n_g == 1 else gb * n_loc + loc  # (group, cell) of the block
+        g_cnt = np.bincount(key, minlength=n_g * n_loc).reshape(n_g, n_loc)
+        g_sum = bsum(key, vb, n_g * n_loc).reshape(n_g, n_loc)
+        del key
+        with np.errstate(invalid="ignore"):
+            np.divide(g_sum, g_cnt, out=means[:, sl])  # 0/0 = nan where the group gave no rating
+            counts[:, sl] = g_cnt
+            # the pooled sums from the groups' (exact integers: the same bits as one pass over the cells),
+            # written into the results' slices
+            cnt = p_count[sl]
+            np.sum(g_cnt, axis=0, out=cnt)
+            s1 = g_sum.sum(axis=0) if n_g > 1 else g_sum[0]
+            del g_cnt, g_sum
+            mean = p_mean[sl]
+            np.divide(s1, cnt, out=mean)
+        np.multiply(s1, mean, out=s1, where=cnt > 0)
+        np.subtract(bsum(loc, vb * vb, n_loc), s1, out=p_ss[sl])
+        np.maximum(p_ss[sl], 0.0, out=p_ss[sl])
+    return means, counts, p_mean, p_count, p_ss
+
+
+def _std_in_place(ss: FloatArray, count: IntArray) -> FloatArray:
+    """``where(count >= 2, sqrt(ss / max(count - 1, 1)), nan)`` written over ``ss``, a block at a time."""
+    for s in range(0, ss.shape[0], _BLOCK):
+        sb, cb = ss[s:s + _BLOCK], count[s:s + _BLOCK]
+        np.divide(sb, np.maximum(cb - 1, 1), out=sb)
+        np.sqrt(sb, out=sb)
+        sb[cb < 2] = np.nan
+    return ss
+
+
+def _check_duplicates_blocked(
+    blocks: list[tuple[int, int]], proj: IntArray, ind: IntArray, n_i: int, n_cells: int,
+    rater: np.ndarray, where: Where,
+) -> None:
+    """:func:`~ppeval.qualitative._common.check_no_duplicate_rating` a block of whole cells at a time.
+
+    A repeated (cell, rater) pair lies within one cell, so within one block; the first block with one
+    holds the pair whose second rating comes first in the input, the pair the one-pass check names.
+    """
+    for start, stop in blocks:
+        dup = first_duplicate(proj[start:stop] * n_i + ind[start:stop], rater[start:stop], n_cells, stop - start)
+        if dup is None:
+            continue
+        i, j = dup[0] + start, dup[1] + start
+        raise InputError(
+            f"rater {fmt(rater[i])} rated {where.cell(int(proj[i]), int(ind[i]))} more than once "
+            f"(ratings [{i}] and [{j}]); each rater may rate each project and indicator once"
+        )
 
 
 def aggregate_ratings(
@@ -226,6 +365,7 @@ def aggregate_ratings(
     project_ids: Sequence[Any] | None = None,
     indicator_ids: Sequence[Any] | None = None,
     duplicates_checked: bool = False,
+    count_dtype: npt.DTypeLike = np.int64,
 ) -> RatingAggregate:
     """Aggregate many raters' ratings into one value per (project, indicator).
 
@@ -272,6 +412,11 @@ def aggregate_ratings(
         The caller already checked that no rater rated a (project,
         indicator) twice (ratings from :mod:`ppeval.io`): the check is not
         repeated.
+    count_dtype : {numpy.int64, numpy.int32}
+        Integer type of ``group_counts`` (default int64). ``int32`` halves the
+        largest table of the result (groups x projects x indicators: 640 MB
+        as int64 for four groups, a million projects and twenty indicators);
+        it needs fewer than 2**31 ratings.
 
     Returns
     -------
@@ -282,8 +427,9 @@ def aggregate_ratings(
     InputError
         Shapes or codes out of range, an infinite rating, a rating outside
         ``value_range``, an unknown group or one without a weight, invalid
-        group weights, a duplicate (rater, project, indicator), or (with
-        ``require_all``) a cell without a rating. Messages name the
+        group weights, a duplicate (rater, project, indicator), (with
+        ``require_all``) a cell without a rating, or a ``count_dtype`` other
+        than int64 and int32 (int32 with 2**31 ratings or more). Messages name the
         position, the value and the project, indicator and rater.
 
     Notes
@@ -328,6 +474,14 @@ def aggregate_ratings(
     proj, n_p = as_codes(project, "project", n_projects)
     n = proj.shape[0]
     ind, n_i = as_codes(indicator, "indicator", n_indicators, length=n)
+    try:
+        cdt = np.dtype(count_dtype)
+    except TypeError:
+        cdt = np.dtype(object)
+    if cdt not in (np.dtype(np.int64), np.dtype(np.int32)):
+        raise InputError(f"count_dtype is {count_dtype!r}; expected numpy.int64 or numpy.int32")
+    if cdt == np.int32 and n >= 2**31:
+        raise InputError(f"count_dtype int32 holds counts below 2**31; there are {n} ratings (use int64)")
     pid = ids_sequence(project_ids, n_p, "project_ids")
     iid = ids_sequence(indicator_ids, n_i, "indicator_ids")
     rater_arr = None if rater is None else np.asarray(rater)
@@ -338,16 +492,30 @@ def aggregate_ratings(
     gcode, names, gw = parse_groups(group, n, groups=groups, group_weights=group_weights, where=where)
     n_g = len(names)
     n_cells = n_p * n_i
-    cell = proj * n_i + ind
-    if rater_arr is not None and not duplicates_checked:  # (the loader checked its ratings already)
-        check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
-
-    ok = ~missing
     any_missing = bool(missing.any())
-    v_ok = v[ok] if any_missing else v
-    exact = _exact_sums(v_ok)
+    # ratings grouped by cell (the loader's order): the mean of scale points a block of cells at a time
+    blocks = _cell_blocks(proj, ind, n_i, _BLOCK, _BLOCK // max(n_g, 1)) if method == "mean" else None
+    if rater_arr is None or duplicates_checked:  # (the loader checked its ratings already)
+        pass
+    elif blocks is not None and rater_arr.ndim == 1 and rater_arr.shape[0] == n:
+        _check_duplicates_blocked(blocks, proj, ind, n_i, n_cells, rater_arr, where)
+    else:
+        check_no_duplicate_rating(proj, ind, n_i, n_cells, rater_arr, where)
+    exact = _exact_sums(v, ~missing if any_missing else None)
     shape3 = (n_g, n_p, n_i)
-    if n_g > 1 and method == "mean" and exact:
+    cell = None
+    if blocks is not None and exact:
+        group_values, group_counts, p_stat, p_count, p_ss = _blocked_means(
+            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells, cdt
+        )
+        group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
+    else:
+        cell = proj * n_i + ind
+        ok = ~missing
+        v_ok = v[ok] if any_missing else v
+    if cell is None:
+        pass
+    elif n_g > 1 and method == "mean" and exact:
         # exact sums: one group at a time into (cells,) arrays, the pooled sums added up from the groups'
         # (the same bits as one pass: every partial sum is an exact integer); no (groups x cells) temporaries
         group_values, group_counts, p_stat, p_count, p_ss = _group_means(
@@ -364,14 +532,20 @@ def aggregate_ratings(
         group_values = g_stat.reshape(shape3)
         group_counts = g_count.reshape(shape3)
         p_stat, p_count, p_ss = _segment_stats(cell[ok], v_ok, n_cells, method, float(trim), exact)
+    if cell is not None:
+        del v_ok, ok
     if any_missing:
-        group_missing = np.bincount(gcode[missing] * n_cells + cell[missing], minlength=n_g * n_cells).reshape(shape3)
+        m_cell = proj[missing] * n_i + ind[missing]
+        group_missing = np.bincount(gcode[missing] * n_cells + m_cell, minlength=n_g * n_cells).reshape(shape3)
+        del m_cell
         n_missing = group_missing.sum(axis=0)
     else:  # no missing answer: read-only views of one zero (no memory for a million projects' zeros)
         group_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), shape3)
         n_missing = np.broadcast_to(np.zeros(1, dtype=np.int64), (n_p, n_i))
+    del cell
+    group_counts = group_counts.astype(cdt, copy=False)
     n_raters = p_count.reshape(n_p, n_i)
-    std = np.where(p_count >= 2, np.sqrt(p_ss / np.maximum(p_count - 1, 1)), np.nan).reshape(n_p, n_i)
+    std = _std_in_place(p_ss, p_count).reshape(n_p, n_i)
 
     if gw is None:
         agg = p_stat.reshape(n_p, n_i)

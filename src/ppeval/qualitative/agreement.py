@@ -303,16 +303,7 @@ def _alpha_long(
     defined = (n_g >= 2) & (n_distinct >= 2)
 
     if level == "ordinal":
-        # delta_ck = (r_k - r_c)^2 with r_c = (cumulative count before c) + n_c / 2 within the group
-        csum = np.cumsum(n_c)
-        if n_codes:
-            starts = np.flatnonzero(np.r_[True, code_grp[1:] != code_grp[:-1]])
-            before = np.r_[0.0, csum][starts]
-            offset = np.zeros(n_groups)
-            offset[code_grp[starts]] = before
-            r: FloatArray = np.asarray(csum - offset[code_grp] - n_c / 2.0, dtype=np.float64)
-        else:
-            r = np.zeros(0)
+        r = _midranks(n_c, code_grp, n_groups, n_codes)
         x = r[code]
         code_val = r
         level = "interval"
@@ -366,6 +357,217 @@ def _alpha_long(
     return alpha, d_o, d_e, n_g, pairable_units, defined
 
 
+def _midranks(n_c: FloatArray, code_grp: IntArray, n_groups: int, n_codes: int) -> FloatArray:
+    """Ordinal metric: mid-rank ``r_c`` = (cumulative count before ``c``) + ``n_c / 2`` within the group.
+
+    ``delta_ck = (r_k - r_c)^2``: the ordinal metric is the interval metric on these ranks.
+    """
+    csum = np.cumsum(n_c)
+    if not n_codes:
+        return np.zeros(0)
+    starts = np.flatnonzero(np.r_[True, code_grp[1:] != code_grp[:-1]])
+    before = np.r_[0.0, csum][starts]
+    offset = np.zeros(n_groups)
+    offset[code_grp[starts]] = before
+    return np.asarray(csum - offset[code_grp] - n_c / 2.0, dtype=np.float64)
+
+
+#: Ratings per block of :func:`_alpha_blocked` (and at most this many units per block).
+_BLOCK = 1 << 20
+
+
+def _carry(acc: FloatArray, key: IntArray, w: FloatArray) -> FloatArray:
+    """``acc`` continued by the sums of ``w`` per ``key``, adding in input order.
+
+    ``bincount`` adds its weights one by one in input order, starting from 0; putting ``acc`` first
+    (``0 + acc = acc`` exactly, ``acc`` is never -0) continues each key's running sum, so a sum taken
+    block by block has the same bits as one ``bincount`` over all blocks in order.
+    """
+    n = acc.shape[0]
+    keys = np.concatenate((np.arange(n, dtype=np.int64), key.astype(np.int64, copy=False)))
+    return np.asarray(np.bincount(keys, np.concatenate((acc, w)), minlength=n), dtype=np.float64)
+
+
+def _blocks(proj: IntArray, n_groups: int, block: int) -> list[tuple[int, int, int, int]]:
+    """``(start, stop, first project, projects)`` of runs of whole projects of ``proj`` (sorted).
+
+    A block holds about ``block`` ratings (a project with more ratings is a block of its own) and spans
+    at most ``block // n_groups`` projects (so its per-unit arrays have at most ``block`` entries).
+    """
+    n = proj.shape[0]
+    span = max(1, block // max(n_groups, 1))
+    out: list[tuple[int, int, int, int]] = []
+    start = 0
+    while start < n:
+        p0 = int(proj[start])
+        stop = min(start + max(block, 1), int(np.searchsorted(proj, p0 + span, "left")))
+        if stop < n and stop > start and proj[stop] == proj[stop - 1]:  # end on a project boundary
+            inner = int(np.searchsorted(proj, proj[stop], "left"))
+            stop = inner if inner > start else int(np.searchsorted(proj, proj[stop], "right"))
+        stop = max(stop, start + 1)
+        out.append((start, stop, p0, int(proj[stop - 1]) - p0 + 1))
+        start = stop
+    return out
+
+
+def _sorted_codes(a: IntArray) -> bool:
+    """Whether ``a`` is non-decreasing (checked a block at a time: no full-size temporary)."""
+    step = 1 << 22
+    for s in range(0, max(a.shape[0] - 1, 0), step):
+        e = min(s + step, a.shape[0] - 1)
+        if not bool(np.all(a[s + 1:e + 1] >= a[s:e])):
+            return False
+    return True
+
+
+def _alpha_blocked(
+    proj: IntArray, grp: IntArray, x: FloatArray, n_projects: int, n_groups: int, level: str,
+    block: int = _BLOCK,
+) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, BoolArray]:
+    """:func:`_alpha_long` with units (group, project), computed a block of projects at a time.
+
+    ``proj`` must be non-decreasing (ratings grouped by project, as :func:`ppeval.load_assessment`
+    orders them). The result is :func:`_alpha_long` of ``unit = grp * n_projects + proj`` bit for bit:
+    alpha depends on the data only through integer counts (units, values per unit, the coincidence
+    marginals ``n_c``, which are added up exactly over blocks) and through sums taken in a fixed order
+    (per unit; per group over units in project order and over ratings in input order), which
+    :func:`_carry` continues from block to block in that same order. Temporaries are block-sized
+    (about ``block`` ratings and units) instead of one per unit and rating of the whole input (twenty
+    million units at a million projects).
+    """
+    blocks = _blocks(proj, n_groups, block)
+    n_g = np.zeros(n_groups, dtype=np.int64)
+    pairable_units = np.zeros(n_groups, dtype=np.int64)
+
+    def kept(b: tuple[int, int, int, int]) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+        """Local unit counts, and the block's local unit, group and value of its pairable ratings."""
+        start, stop, p0, span = b
+        g_b = grp[start:stop]
+        lu = g_b * span + (proj[start:stop] - p0)  # local units: group-major, projects in order
+        m_u = np.bincount(lu, minlength=n_groups * span)
+        keep = m_u[lu] >= 2
+        if keep.all():
+            return m_u, lu, g_b, x[start:stop]
+        return m_u, lu[keep], g_b[keep], x[start:stop][keep]
+
+    # pass 1: counts, and the distinct (group, value) pairs of each block with their counts; the local unit
+    # (int32) and local value code (a byte or two) of every pairable rating are kept for pass 2
+    tables: list[tuple[FloatArray, IntArray, IntArray]] = []
+    local_codes: list[np.ndarray] = []
+    local_units: list[np.ndarray] = []
+    for b in blocks:
+        m_u, lu, g_k, x_k = kept(b)
+        span = b[3]
+        n_g += np.bincount(g_k, minlength=n_groups)
+        pairable_units += np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
+        code, cval, cgrp, nb = _value_codes(g_k, x_k, n_groups)
+        tables.append((cval, cgrp, np.bincount(code, minlength=nb)))
+        local_codes.append(code.astype(np.min_scalar_type(max(nb - 1, 0))))
+        local_units.append(lu.astype(np.int32) if n_groups * span < 2**31 else lu)
+        del m_u, lu, g_k, x_k, code
+    # the codes of all blocks' pairs, numbered in (group, value) order as _value_codes numbers them
+    all_val = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0)
+    all_grp = np.concatenate([t[1] for t in tables]) if tables else np.zeros(0, dtype=np.int64)
+    values = np.unique(all_val)
+    key = all_grp.astype(np.int64) * max(values.shape[0], 1) + np.searchsorted(values, all_val)
+    table_key, first = np.unique(key, return_index=True)
+    code_val, code_grp = all_val[first], all_grp[first].astype(np.int64)
+    n_codes = int(table_key.shape[0])
+    counts = np.zeros(n_codes, dtype=np.int64)
+    to_global: list[IntArray] = []
+    at = 0
+    for cval, _, cnt in tables:
+        g = np.searchsorted(table_key, key[at:at + cval.shape[0]])
+        at += cval.shape[0]
+        np.add.at(counts, g, cnt)
+        to_global.append(g)
+    del tables, all_val, all_grp, key
+    n_c = counts.astype(np.float64)
+    n_distinct = np.bincount(code_grp, minlength=n_groups)
+    defined = (n_g >= 2) & (n_distinct >= 2)
+    r = _midranks(n_c, code_grp, n_groups, n_codes) if level == "ordinal" else None
+    unit_level = "interval" if level == "ordinal" else level
+
+    # pass 2: per-unit sums, block by block; the codes of the pairable ratings kept (small integers)
+    do_sum = np.zeros(n_groups)
+    sg = np.zeros(n_groups)
+    codes = np.empty(int(n_g.sum()), dtype=np.min_scalar_type(max(n_codes - 1, 0)))
+    at = 0
+    for b, lcode, tg, lu in zip(blocks, local_codes, to_global, local_units, strict=True):
+        span = b[3]
+        n_local = n_groups * span
+        code = tg[lcode]
+        codes[at:at + code.shape[0]] = code
+        at += code.shape[0]
+        # values per unit of the pairable ratings only: units with one rating count 0 here instead of 1,
+        # which every formula below treats alike (m_u < 2: no pairs, no contribution)
+        m_u = np.bincount(lu, minlength=n_local)
+        g_k = code_grp[code]
+        # a rating's value is its code's (equal values; a -0.0 read as 0.0 changes no sum or square)
+        x_k = (r if r is not None else code_val)[code]
+        unit_grp = np.arange(n_local, dtype=np.int64) // span
+        if unit_level == "nominal":
+            uc_key = lu.astype(np.int64) * max(n_codes, 1) + code
+            uc_keys, n_uc = np.unique(uc_key, return_counts=True)
+            sq = bsum(uc_keys // max(n_codes, 1), n_uc.astype(np.float64) ** 2, n_local)
+            mu = m_u.astype(np.float64)
+            per_unit = np.where(m_u >= 2, (mu**2 - sq) / np.maximum(mu - 1, 1), 0.0)
+            do_sum = _carry(do_sum, unit_grp, per_unit)
+        elif unit_level == "interval":
+            mean_u = bsum(lu, x_k, n_local)
+            np.divide(mean_u, m_u, out=mean_u, where=m_u > 1)
+            dev = mean_u[lu]
+            del mean_u
+            np.subtract(x_k, dev, out=dev)
+            dev *= dev
+            ss_u = bsum(lu, dev, n_local)
+            del dev
+            mu = m_u.astype(np.float64)
+            np.multiply(mu, 2.0, out=mu)
+            ss_u *= mu
+            np.multiply(mu, 0.5, out=mu)
+            np.subtract(mu, 1, out=mu)
+            np.maximum(mu, 1, out=mu)
+            ss_u /= mu
+            del mu
+            ss_u[m_u < 2] = 0.0
+            do_sum = _carry(do_sum, unit_grp, ss_u)
+            sg = _carry(sg, g_k, x_k)
+        else:  # ratio
+            unit_grp[m_u < 2] = 0
+            pair_grp, contrib = _ratio_observed(lu, code, code_val, m_u, unit_grp, n_codes)
+            do_sum = _carry(do_sum, pair_grp, contrib)
+        del m_u, lu, g_k, x_k, code, unit_grp
+    del local_codes, to_global, local_units
+
+    if unit_level == "nominal":
+        de_sum = n_g.astype(np.float64) ** 2 - bsum(code_grp, n_c**2, n_groups)
+    elif unit_level == "interval":
+        # pass 3: sum of squared deviations from the group mean, over the ratings in input order; a rating's
+        # deviation depends on its code only (its value or mid-rank, and its group's mean)
+        mean_g = sg / np.maximum(n_g, 1)
+        cv = r if r is not None else code_val
+        dg_c = cv - mean_g[code_grp]
+        sq_c = dg_c * dg_c
+        ss = np.zeros(n_groups)
+        for s in range(0, codes.shape[0], max(block, 1)):
+            c = codes[s:s + max(block, 1)]
+            ss = _carry(ss, code_grp[c], sq_c[c])
+        de_sum = 2.0 * n_g * ss
+    else:
+        de_sum = _ratio_expected(code_val, code_grp, n_c, n_groups)
+    n_f = n_g.astype(np.float64)
+    alpha = np.full(n_groups, np.nan)
+    d_o = np.full(n_groups, np.nan)
+    d_e = np.full(n_groups, np.nan)
+    if defined.any():
+        d = defined
+        d_o[d] = do_sum[d] / n_f[d]
+        d_e[d] = de_sum[d] / (n_f[d] * (n_f[d] - 1))
+        alpha[d] = 1.0 - (n_f[d] - 1) * do_sum[d] / de_sum[d]
+    return alpha, d_o, d_e, n_g, pairable_units, defined
+
+
 def _pairs_within(seg: IntArray) -> tuple[IntArray, IntArray]:
     """All ordered index pairs (a, b) with seg[a] == seg[b]; ``seg`` sorted."""
     if seg.size == 0:
@@ -388,11 +590,10 @@ def _ratio_delta(c: FloatArray, k: FloatArray) -> FloatArray:
     return out * out
 
 
-def _ratio_sums(
-    grp: IntArray, unit: IntArray, code: IntArray, code_val: FloatArray, code_grp: IntArray,
-    n_c: FloatArray, m_u: IntArray, n_groups: int, n_codes: int,
-) -> tuple[FloatArray, FloatArray]:
-    # observed: per unit, pairs of (unit, code) cells
+def _ratio_observed(
+    unit: IntArray, code: IntArray, code_val: FloatArray, m_u: IntArray, unit_grp: IntArray, n_codes: int
+) -> tuple[IntArray, FloatArray]:
+    """Group and term of every observed ratio-level coincidence pair, in (unit, code, code) order."""
     uc_key = unit.astype(np.int64) * max(n_codes, 1) + code
     keys, n_uc = np.unique(uc_key, return_counts=True)
     u_of = keys // max(n_codes, 1)
@@ -400,14 +601,28 @@ def _ratio_sums(
     a, b = _pairs_within(u_of)
     w = n_uc[a].astype(np.float64) * n_uc[b] / np.maximum(m_u[u_of[a]] - 1, 1)
     contrib = w * _ratio_delta(code_val[c_of[a]], code_val[c_of[b]])
-    unit_grp = np.zeros(m_u.shape[0], dtype=np.int64)
-    unit_grp[unit] = grp
-    do_sum = bsum(unit_grp[u_of[a]], contrib, n_groups)
-    # expected: pairs of distinct values within a group (codes are sorted by group)
+    return unit_grp[u_of[a]], contrib
+
+
+def _ratio_expected(
+    code_val: FloatArray, code_grp: IntArray, n_c: FloatArray, n_groups: int
+) -> FloatArray:
+    """Expected ratio-level sums per group: pairs of distinct values within a group (codes sorted by group)."""
     a2, b2 = _pairs_within(code_grp)
     contrib2 = n_c[a2] * n_c[b2] * _ratio_delta(code_val[a2], code_val[b2])
-    de_sum = bsum(code_grp[a2], contrib2, n_groups)
-    return do_sum, de_sum
+    return bsum(code_grp[a2], contrib2, n_groups)
+
+
+def _ratio_sums(
+    grp: IntArray, unit: IntArray, code: IntArray, code_val: FloatArray, code_grp: IntArray,
+    n_c: FloatArray, m_u: IntArray, n_groups: int, n_codes: int,
+) -> tuple[FloatArray, FloatArray]:
+    # observed: per unit, pairs of (unit, code) cells
+    unit_grp = np.zeros(m_u.shape[0], dtype=np.int64)
+    unit_grp[unit] = grp
+    pair_grp, contrib = _ratio_observed(unit, code, code_val, m_u, unit_grp, n_codes)
+    do_sum = bsum(pair_grp, contrib, n_groups)
+    return do_sum, _ratio_expected(code_val, code_grp, n_c, n_groups)
 
 
 def krippendorff_alpha(reliability_data: npt.ArrayLike, level: Level = "interval") -> KrippendorffResult:
@@ -624,7 +839,10 @@ def indicator_agreement(
     if missing.any():
         ok = ~missing
         ind, proj, v = ind[ok], proj[ok], v[ok]
-    # no name holds the unit codes here: _alpha_long can drop them once it has filtered them (memory)
-    alpha, d_o, d_e, n_pair, n_u, defined = _alpha_long(ind, ind * n_p + proj, v, n_i, n_i * n_p, level)
+    if _sorted_codes(proj):  # ratings grouped by project (the loader's order): a block of projects at a time
+        alpha, d_o, d_e, n_pair, n_u, defined = _alpha_blocked(proj, ind, v, n_p, n_i, level, _BLOCK)
+    else:
+        # no name holds the unit codes here: _alpha_long can drop them once it has filtered them (memory)
+        alpha, d_o, d_e, n_pair, n_u, defined = _alpha_long(ind, ind * n_p + proj, v, n_i, n_i * n_p, level)
     readonly(alpha, d_o, d_e, n_pair, n_u, defined)
     return IndicatorAgreement(alpha, defined, n_u, n_pair, d_o, d_e, level)
