@@ -386,13 +386,17 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             block_w = job.sampler.draw(job.seeds.block_rng(b), min(b0 + BLOCK_SIZE, job.samples) - b0)
             block_id = b
         w_tile = block_w[g0 - b * BLOCK_SIZE : g1 - b * BLOCK_SIZE]
-        if w_tile.shape[0] < t_size:  # last tile of the run: pad to the fixed call shape
+        own_all = g0 >= start and g1 - g0 == t_size and g1 <= stop  # this task owns the whole tile
+        # a whole tile whose scores can be computed group by group: each group scored right before its use
+        tile_rows = sc.tile_rows(w_tile, work) if own_all else None
+        if tile_rows is not None:
+            s_tile = tile_rows.out
+        elif w_tile.shape[0] < t_size:  # last tile of the run: pad to the fixed call shape
             pad[: w_tile.shape[0]] = w_tile
             pad[w_tile.shape[0] :] = w_tile[0]
             s_tile = sc.tile_scores(pad, work)
         else:
             s_tile = sc.tile_scores(w_tile, work)
-        own_all = g0 >= start and g1 - g0 == t_size and g1 <= stop  # this task owns the whole tile
         if g0 >= start and not own_all:  # this task owns the tile (its groups feed the moments below if whole)
             moments.add(s_tile, g1 - g0, job.score_shift, job.inv_scale)
         lo = max(start, g0) - g0
@@ -405,7 +409,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
         pos_t: np.ndarray | None = None
         for r0 in range(0, s.shape[0], ROW_GROUP):  # groups of rows: cache-sized temporaries
             r1 = min(r0 + ROW_GROUP, s.shape[0])
-            sg = s[r0:r1]
+            sg = s[r0:r1] if tile_rows is None else tile_rows.compute(r0, r1)
             dg = slice(dst.start + r0, dst.start + r1)
             if own_all:
                 moments.add_group(sg, r0, job.score_shift, job.inv_scale)

@@ -29,6 +29,7 @@ caller pads), so every sample's score comes from a call of the same shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -124,6 +125,39 @@ class Scorer:
             s = s[:, self.inverse]
         return s
 
+    @cached_property
+    def _anti_floor(self) -> float:
+        """``min_i max_j G-_ji``: every alternative's largest squared gap to the anti-ideal (TOPSIS)."""
+        g = self.rhs[:, self.n_unique :]
+        return float(g.max(axis=0).min()) if g.size else 0.0
+
+    def tile_rows(self, weights: FloatArray, work: dict[str, FloatArray]) -> TileRows | None:
+        """TOPSIS scores of a full tile computed a group of rows at a time (:class:`TileRows`), or None.
+
+        Only when the fast closeness formula is certain for the whole tile
+        before any product is taken: every weight of the tile is at least
+        ``w_min`` and every alternative has a squared anti-ideal gap of at
+        least ``g`` on some criterion with ``w_min^2 g > 1e-290``, so each
+        ``D-^2`` (a sum of non-negative products, one of them a normal number
+        at least that large) is positive and :func:`_topsis_scores` would take
+        its fast formula. Then the rows get the same product calls and the
+        same operations as there, so the same bits. None otherwise (other
+        methods, duplicate alternatives, a single product call, small weights
+        or an anti-ideal alternative): use :meth:`tile_scores`.
+        """
+        if self.method != "topsis" or self.inverse is not None or "d" not in work or "out" not in work:
+            return None
+        t = weights.shape[0]
+        step = _row_step(t, self.rhs.shape[0], self.rhs.shape[1])
+        if step == 0:
+            return None
+        w = weights[:, self.support] if not self.support.all() else weights
+        w = np.ascontiguousarray(w)
+        w2 = w * w
+        if not float(w2.min()) * self._anti_floor > 1e-290:
+            return None
+        return TileRows(w2, self.rhs, self.n_unique, work["d"], work["out"], step)
+
     @property
     def separable(self) -> bool:
         """Whether an alternative's score depends on its own prepared row only (TOPSIS, WSM, GRA; not VIKOR)."""
@@ -217,6 +251,31 @@ def _closeness_fast(d: FloatArray, n_u: int, out: FloatArray) -> bool:
     out += 1.0
     np.divide(1.0, out, out=out)
     return True
+
+
+class TileRows:
+    """A TOPSIS tile's scores row group by row group (see :meth:`Scorer.tile_rows`); ``out`` holds them."""
+
+    def __init__(
+        self, w2: FloatArray, rhs: FloatArray, n_u: int, d: FloatArray, out: FloatArray, step: int
+    ) -> None:
+        self.w2, self.rhs, self.n_u, self.d, self.out, self.step = w2, rhs, n_u, d, out, step
+        self._done = 0  # rows whose products are taken (the calls of single_thread_matmul, in order)
+
+    def compute(self, r0: int, r1: int) -> FloatArray:
+        """Scores of rows ``r0 ... r1 - 1`` (groups in order): their products, then the fast closeness."""
+        step = self.step
+        while self._done < r1:
+            i = self._done
+            np.matmul(self.w2[i : i + step], self.rhs, out=self.d[i : i + step])
+            self._done = i + step
+        d = self.d[r0:r1]
+        out = self.out[r0:r1]
+        np.divide(d[:, : self.n_u], d[:, self.n_u :], out=out)
+        np.sqrt(out, out=out)
+        out += 1.0
+        np.divide(1.0, out, out=out)
+        return out
 
 
 def _topsis_scores(
