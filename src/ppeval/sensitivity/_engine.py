@@ -326,22 +326,28 @@ class _TileMoments:
             acc += limb_split(total)
 
 
-#: Rows of a score tile ranked and binned together (their temporaries stay in the cache).
+#: Rows of a score tile scored (when it can be, see ``Scorer.tile_rows``), ranked, binned and summed together,
+#: so that their temporaries stay in the cache. A power of two (the groups must split a tile into halves).
 ROW_GROUP = 64
 
 
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
     """Score, rank and summarise samples ``[start, stop)`` (one task).
 
-    Per-sample categories are kept as flat cell indices, one column per
-    table row (:class:`_TaskTally`): ranks position-major (cell ``p n + i``
-    for alternative ``i`` in position ``p``), score bins alternative-major
-    (cell ``i B + b``), so that the merge touches one table row per column.
+    Per-sample categories are flat cell indices, one column per table row
+    (:class:`_TileTally`): ranks position-major (cell ``p n + i`` for
+    alternative ``i`` in position ``p``), score bins alternative-major (cell
+    ``i B + b``), so that a merge of cells touches one table row per column.
     The ranker writes each tile's order straight into the rank buffer, which
-    the column offsets then turn into cells. Score sums are taken per whole
-    tile by the task that holds the tile's first sample (:class:`_TileMoments`); a task whose range starts or
-    ends inside a tile scores the whole tile and keeps only its own rows for
-    everything else.
+    the column offsets then turn into cells; a table smaller than the task's
+    cells is counted tile by tile (ranks) or group by group (bins, grades).
+    Score sums are taken per whole tile by the task that holds the tile's
+    first sample (:class:`_TileMoments`); a task whose range starts or ends
+    inside a tile scores the whole tile and keeps only its own rows for
+    everything else. The rows of a tile are ranked, binned and summed in
+    groups of :data:`ROW_GROUP` (scored per group too when the task owns
+    the whole tile and ``Scorer.tile_rows`` allows it), with the same
+    results as whole tiles.
     """
     sc = job.scorer
     n, m, t_size = sc.n, job.m, job.tile
