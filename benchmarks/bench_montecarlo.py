@@ -181,15 +181,22 @@ def speed(n: int, m: int, samples: int, repeat: int, loop_samples: int) -> list[
     bare_vectorised_summaries(x, t, samples, 7)
     t_pp: list[float] = []
     t_sum: list[float] = []
+    cpu: dict[str, list[float]] = {"pp": [], "vec": [], "sum": []}  # process CPU time of the same calls
     t_bare: list[float] = []
     t_vec: list[float] = []
     res = None
     vec = None
     for _ in range(repeat):  # interleaved, so that drifts of the machine hit all alike
+        c0 = time.process_time()
         a, res = timed(lambda: monte_carlo(x, w0, t, samples, seed=7), 1)
+        cpu["pp"].append(time.process_time() - c0)
         b, _ = timed(lambda: bare(x, ws, t), 1)
+        c0 = time.process_time()
         c, vec = timed(lambda: bare_vectorised(x, t, samples, 7), 1)
+        cpu["vec"].append(time.process_time() - c0)
+        c0 = time.process_time()
         d, _ = timed(lambda: bare_vectorised_summaries(x, t, samples, 7), 1)
+        cpu["sum"].append(time.process_time() - c0)
         t_sum.append(d)
         t_pp.append(a)
         t_bare.append(b)
@@ -203,11 +210,14 @@ def speed(n: int, m: int, samples: int, repeat: int, loop_samples: int) -> list[
     rows.append({"what": "bare vectorised SMAA-2 (draw, GEMM, argsort, bincount)", "seconds": median(t_vec),
                  "ratio": pp / median(t_vec),
                  "note": f"ppeval / bare vectorised (issue 16 target <= 1.1), medians of {repeat} interleaved "
-                         f"runs; max abs. acceptability difference {diff_vec:.2g}"})
+                         f"runs; max abs. acceptability difference {diff_vec:.2g}; on CPU time "
+                         f"{median(cpu['pp']) / median(cpu['vec']):.3f} ({median(cpu['pp']):.3f} s / "
+                         f"{median(cpu['vec']):.3f} s); load average {os.getloadavg()[0]:.1f}"})
     rows.append({"what": "bare vectorised + score summaries written plainly (closeness, sums, min/max, histogram)",
                  "seconds": median(t_sum), "ratio": pp / median(t_sum),
                  "note": f"informative: the summaries' floor in plain numpy; ppeval / it, medians of {repeat} "
-                         f"interleaved runs; bare vectorised / it {median(t_vec) / median(t_sum):.3f}"})
+                         f"interleaved runs; bare vectorised / it {median(t_vec) / median(t_sum):.3f}; on CPU time "
+                         f"ppeval / it {median(cpu['pp']) / median(cpu['sum']):.3f}"})
     loops = [
         ("loop: pymcdm TOPSIS (validation off) + pymcdm rank", "target: loop / ppeval >= 30",
          lambda ws_: loop_pymcdm(x, ws_, t, validation=False, ranking="pymcdm"), loop_samples),
