@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ppeval.errors import PPEvalError
+from ppeval.pipeline._assemble import loader_codes
 from ppeval.pipeline.result import Diagnostic, ReliabilityStat
 from ppeval.qualitative._common import factorize, hash_keys
 from ppeval.qualitative.reliability import (
@@ -81,15 +82,23 @@ def reliability_statistics(
     del keep
     # rater keys of all ratings hashed once (equal ids, equal keys): a group whose keys are all distinct has
     # distinct raters, so no rater id is gathered, coded or compared for it
+    # (ratings from ppeval.io: the loader's exact rater codes instead of hashes, and when there are as many
+    # raters as ratings, every group's raters are distinct without looking)
+    cached = loader_codes(r)
     rater_arr = np.asarray(r.rater)
-    key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
+    if cached is not None:
+        key_all: np.ndarray | None = cached[3]
+        every_distinct = cached[2] == len(r)
+    else:
+        key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
+        every_distinct = False
     for g, group in enumerate(names_list):
         m = np.flatnonzero(gcode == g)
         if rows is not None:
             m = rows[m]
         if m.size == 0:  # a group that rated quantitative indicators only
             continue
-        if key_all is not None and _all_distinct(key_all[m]):
+        if every_distinct or (key_all is not None and _all_distinct(key_all[m])):
             # each rater gave one rating (a survey of one answer per respondent): what _survey_alpha finds
             # for such a group, from counts alone
             out.extend(_one_answer_survey(group, r.indicator[m], r.value[m], ids, diags))
@@ -97,7 +106,7 @@ def reliability_statistics(
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
         raters = r.rater[m]
-        code = _rater_codes(raters)
+        code = cached[3][m] if cached is not None else _rater_codes(raters)  # exact codes either way
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
         project = r.project[m]
