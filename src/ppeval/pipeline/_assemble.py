@@ -182,6 +182,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         # ratings from ppeval.io were checked for duplicates when loaded
         duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
         count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
+        std=False,  # the assembly does not keep the standard deviations
     )
     if not len(r):
         groups = ()
