@@ -92,6 +92,18 @@ def reliability_statistics(
     else:
         key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
         every_distinct = False
+    if every_distinct:
+        # as many raters as ratings: every group is a survey of one answer per respondent; its items and
+        # answers counted for all groups at once (no index of each group's ratings)
+        n_grp, n_ind = len(names_list), len(ids)
+        ind_k = r.indicator if rows is None else r.indicator[rows]
+        val_k = r.value if rows is None else r.value[rows]
+        per_item = np.bincount(gcode.astype(np.int64) * n_ind + ind_k, minlength=n_grp * n_ind).reshape(n_grp, n_ind)
+        answered = np.bincount(gcode[~np.isnan(val_k)], minlength=n_grp)
+        for g, group in enumerate(names_list):
+            if per_item[g].any():  # (a group that rated quantitative indicators only has none)
+                out.extend(_one_answer_counts(group, per_item[g], int(answered[g]), ids, diags))
+        return tuple(out), diags
     for g, group in enumerate(names_list):
         m = np.flatnonzero(gcode == g)
         if rows is not None:
@@ -139,13 +151,19 @@ def _one_answer_survey(
     (when the group answered 2 items or more and at least :data:`MIN_RESPONDENTS` respondents answered),
     from a count of items and of answers, without coding the raters.
     """
-    n_items = int(np.count_nonzero(np.bincount(np.asarray(indicator, dtype=np.int64))))
-    if n_items < 2:
+    per_item = np.bincount(np.asarray(indicator, dtype=np.int64))
+    return _one_answer_counts(group, per_item, int(np.count_nonzero(~np.isnan(value))), ids, diags)
+
+
+def _one_answer_counts(
+    group: str, per_item: np.ndarray, n_resp: int, ids: tuple[str, ...] | list[str], diags: list[Diagnostic],
+) -> list[ReliabilityStat]:
+    """:func:`_one_answer_survey` from the group's ratings per item (indicator index) and its answers."""
+    items = np.flatnonzero(per_item)
+    if items.size < 2:
         return []
-    n_resp = int(np.count_nonzero(~np.isnan(value)))
     if n_resp < MIN_RESPONDENTS:
         return []
-    items = np.flatnonzero(np.bincount(np.asarray(indicator, dtype=np.int64)))
     names = tuple(ids[int(j)] for j in items)
     diags.append(Diagnostic(
         code="reliability_not_computed", severity="info",
