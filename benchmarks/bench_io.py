@@ -146,17 +146,20 @@ def installed_mib(*dists: str) -> str:
     return f"{total / 2**20:.0f} MiB"
 
 
-def load_with(paths: list[Path], system: IndicatorSystem, fast: bool, split: bool = True) -> Any:
-    """``load_assessment`` with the polars path forced on or off (and, without it, the numpy splitter)."""
+def load_with(paths: list[Path], system: IndicatorSystem, fast: bool, split: bool = True,
+              byte: bool = False) -> Any:
+    """``load_assessment`` with the polars path forced on or off (and, without it, the numpy splitter on
+    characters); ``byte``: the byte splitter (ASCII files) first, as by default."""
     from ppeval.io import _assessment
 
-    saved = _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS
+    saved = _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS, _assessment.BYTES_MIN_BYTES
     _assessment.FAST_MIN_BYTES = 0 if fast else 2**62
     _assessment.SPLIT_MIN_CHARS = 0 if split else 2**62
+    _assessment.BYTES_MIN_BYTES = 0 if byte else 2**62
     try:
         return load_assessment(paths, system)
     finally:
-        _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS = saved
+        _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS, _assessment.BYTES_MIN_BYTES = saved
 
 
 def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
@@ -194,6 +197,11 @@ def main() -> None:
             lambda: load_with(paths, system, fast=False, split=False)
         fns["ppeval.io.load_assessment without polars: numpy splitter (parse, map, check)"] = \
             lambda: load_with(paths, system, fast=False)
+        byte = load_with(paths, system, fast=False, byte=True)
+        np.testing.assert_array_equal(byte.values, assessment.values)
+        np.testing.assert_array_equal(byte.ratings.rater, assessment.ratings.rater)
+        fns["ppeval.io.load_assessment, byte splitter (ASCII files; the default without polars imported)"] = \
+            lambda: load_with(paths, system, fast=False, byte=True)
         try:
             import polars  # noqa: F401
 

@@ -1,14 +1,15 @@
 """Assessment files: wide values CSV, long ratings CSV, projects CSV, or one JSON/YAML file.
 
-Parsing is column-wise: the csv module (or polars, for large unquoted files)
-reads the rows once, numpy converts and checks whole columns (numbers, ids,
+Parsing is column-wise: the csv module (or, for large unquoted files, numpy on
+the bytes of an ASCII file, polars, or numpy on the characters) reads the rows
+once, numpy converts and checks whole columns (numbers, ids,
 labels, duplicates) and only when a check fails are the offending rows located
 and named by file, line and column. Every problem found is collected, and one
 :class:`~ppeval.errors.DataError` lists them all.
 
 Text columns of a ratings table are held as their distinct cells plus an
 integer code per row (:class:`_Coded`) where the reader can give them so
-(polars, a dict over the csv module's cells, ``pandas.factorize``): the checks
+(the byte splitter, polars, a dict over the csv module's cells, ``pandas.factorize``): the checks
 look at the distinct cells, and the canonical order and the duplicate check are
 one sort of one int64 key built from the codes. Files with errors take the
 general path (row-ordered reports), so every message is the same on every path.
@@ -93,6 +94,7 @@ class _Coded:
 
     uniq: np.ndarray  # distinct cells as read (str; object for a frame), each occurring in some row; any order
     codes: IntArray  # index into ``uniq`` per row
+    clean: bool = False  # ``uniq`` is sorted (code points) and no cell has white space around it (see _split_bytes)
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
@@ -102,8 +104,8 @@ class _Coded:
         codes = self.codes[idx]
         present = np.bincount(codes, minlength=self.uniq.shape[0]) > 0
         if present.all():
-            return _Coded(self.uniq, codes)
-        return _Coded(self.uniq[present], (np.cumsum(present) - 1)[codes])
+            return _Coded(self.uniq, codes, self.clean)
+        return _Coded(self.uniq[present], (np.cumsum(present) - 1)[codes], self.clean)
 
     def blank(self) -> npt.NDArray[np.bool_]:
         """Rows whose cell is the empty string (as read)."""
@@ -189,10 +191,13 @@ def _read_csv_raw(
 
     The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
     Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
-    Three readers, one result: polars (files without quotes from :func:`_fast_min_bytes`, when
-    installed), the numpy splitter (:func:`_split_columns`, unquoted files whose lines all hold
+    Four readers, one result: the byte splitter (:func:`_split_bytes`, ASCII files without quotes
+    from ``BYTES_MIN_BYTES`` whose lines all hold the header's number of fields; a table with
+    numeric columns goes to polars first where polars parses numbers for less than its import
+    costs), polars (files without quotes from :func:`_fast_min_bytes`, when installed), the
+    numpy splitter on characters (:func:`_split_columns`, unquoted files whose lines all hold
     the header's number of fields) and the csv module (everything else; it names malformed
-    lines). Columns are str arrays, except that on the polars path a column named in
+    lines). Columns are str arrays, except that on the byte and polars paths a column named in
     ``numeric`` whose every cell is a finite number or empty comes back as float64 with nan
     for the empty cells, and that a column named in ``coded`` may come back as a
     :class:`_Coded` (its distinct cells and a code per row). All parse to the same values.
@@ -206,6 +211,18 @@ def _read_csv_raw(
         "format": "csv", "encoding": dec.encoding, "delimiter": delim,
         "detected": dec.detected and delimiter is None,
     }
+    numeric_header = bool(numeric & {h.strip() for h in text[: text.find("\n")].split(delim)})
+    # numbers: polars parses them faster than the byte splitter (~4.5 ms per MiB on this benchmark machine),
+    # which pays for importing it (~150 ms of CPU) from about 32 MiB
+    polars_first = numeric_header and len(raw) >= (
+        _fast_min_bytes() if "polars" in sys.modules else POLARS_NUMBERS_MIN_FACTOR * FAST_MIN_BYTES)
+    if len(raw) >= BYTES_MIN_BYTES and not polars_first:
+        data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        if data.startswith(b"\xef\xbb\xbf"):  # the byte-order mark Excel writes is not part of the text
+            data = data[3:]
+        split_b = _split_bytes(data, delim, numeric, coded)
+        if split_b is not None:
+            return split_b[0], split_b[1], split_b[2], meta
     if len(raw) >= _fast_min_bytes():
         data = raw if dec.encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         if b'"' not in data and (b"\r" not in data or _lone_cr_free(data)):
@@ -305,6 +322,289 @@ def _split_columns(
             columns.append(cells if few is None else few)
     cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
     return header, cols, lines
+
+
+#: ASCII CSV files of at least this many bytes without quotes are split with numpy on their bytes
+#: (:func:`_split_bytes`); tables with numeric columns go to polars first when it is imported and the
+#: file is at least ``_fast_min_bytes()`` (its float parser is faster than numpy's), or when the file is
+#: ``POLARS_NUMBERS_MIN_FACTOR`` times ``FAST_MIN_BYTES`` (32 MiB), where that pays for importing it.
+BYTES_MIN_BYTES = 1 << 16
+#: The byte splitter looks for separators and line ends in slices of this many bytes.
+_SLICE_BYTES = 1 << 24
+POLARS_NUMBERS_MIN_FACTOR = 8
+#: Distinct cells found in a column's first rows up to which the column is coded by a hash table (else: a sort).
+_HASHED_MAX = 64
+#: Odd 64-bit multipliers for the hash of short cells (Knuth's multiplicative hashing); the first that maps a
+#: column's distinct cells to distinct slots of a 4,096-slot table is used.
+_HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+
+
+def _split_bytes(
+    data: bytes, delim: str, numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Column], IntArray] | None:
+    """Split ASCII CSV bytes without quotes into columns with numpy; ``None`` (another reader) otherwise.
+
+    Taken only when every line after the header holds exactly as many fields as the header (no blank or
+    ragged line), every CR ends a line (CRLF), no byte is NUL or a quote, and no cell is longer than the
+    csv module's field size limit: then the csv module's records are the lines split at the separator,
+    and each column is cut out of the bytes as one ``(rows, width)`` block (no Python object per cell).
+    Columns named in ``numeric`` whose every cell is empty or a finite number come back as float64
+    (numpy's parser, the one the str path uses; nan where empty); columns named in ``coded`` as a
+    :class:`_Coded` whose distinct cells are sorted (byte order is code point order in ASCII): a hash
+    table when the column has few distinct cells, one sort otherwise; other columns as str arrays.
+    """
+    sep = ord(delim) if len(delim) == 1 else -1
+    if not 0 < sep < 128 or delim == '"' or b"\0" in data or b'"' in data or not data.isascii():
+        return None
+    first = data.find(b"\n")
+    if first < 0:
+        first = len(data)
+    header_line = data[:first].decode("ascii")
+    if header_line.endswith("\r"):
+        header_line = header_line[:-1]
+    header = [h.strip() for h in header_line.split(delim)]
+    k = len(header)
+    if not header_line or k < 2 or "\r" in header_line:
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    body = buf[first + 1:]
+    size = body.shape[0]
+    if size == 0:
+        return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
+    # positions of separators and newlines, slice by slice (no file-sized masks)
+    parts, n_newlines = [], 0
+    index = np.int32 if size < 2**31 - 1 else np.int64  # positions in half the memory below 2 GiB
+    for at in range(0, size, _SLICE_BYTES):
+        piece = body[at:at + _SLICE_BYTES]
+        newline = piece == 10
+        n_newlines += int(np.count_nonzero(newline))
+        newline |= piece == sep
+        found: np.ndarray = np.flatnonzero(newline).astype(index)
+        found += at
+        parts.append(found)
+    special = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if body[-1] != 10:  # a last line without a newline ends at the end of the text
+        special = np.append(special, np.array([size], dtype=index))
+    n = special.shape[0] // k
+    if special.shape[0] != n * k or n != n_newlines + (body[-1] != 10):
+        return None
+    grid = special.reshape(n, k)
+    line_end = grid[:, -1]
+    # every k-th separator-or-newline is a newline and there are no others: each line holds k - 1 separators
+    # (a blank or ragged line shifts the grid; the csv module skips or names it)
+    if not bool((body[line_end[:n_newlines]] == 10).all()):
+        return None
+    # cell j of a line starts after separator-or-newline j - 1 (the previous line's end for j = 0) and
+    # ends at separator-or-newline j: one contiguous array per column
+    starts, lengths = [], []
+    for j in range(k):
+        start = special[k - 1::k][:-1] + 1 if j == 0 else special[j - 1::k] + 1
+        if j == 0:
+            start = np.concatenate([np.zeros(1, dtype=special.dtype), start])
+        starts.append(start)
+        lengths.append(special[j::k] - start)
+    n_cr = int(np.count_nonzero(buf == 13))
+    if n_cr:
+        cr = (lengths[-1] > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
+        if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
+            return None  # a CR that does not end a line (the csv module ends a record there)
+        lengths[-1] -= cr
+    widths = [int(length.max()) for length in lengths]
+    if max(widths) > csv.field_size_limit():
+        return None
+    reach = max([int(starts[j][-1]) + widths[j] for j, name in enumerate(header)
+                 if not (name in coded and name not in numeric)], default=0)
+    padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
+    columns: list[Column] = []
+    for j, name in enumerate(header):
+        start, length, width = starts[j], lengths[j], widths[j]
+        if name in coded and name not in numeric:
+            columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width))
+            continue
+        block = np.lib.stride_tricks.sliding_window_view(padded, width)[start] if width else \
+            np.zeros((n, 0), dtype=np.uint8)  # each cell and the bytes after it, up to the widest
+        column = _bytes_floats(block, length) if name in numeric else None
+        if column is None:
+            np.multiply(block, np.arange(width) < length[:, None], out=block)  # NULs after each cell
+        columns.append(column if column is not None else _ascii_str(block))
+    cols, lines = _drop_blank(columns, np.arange(2, n + 2, dtype=np.int64))
+    return header, cols, lines
+
+
+def _decimals(block: np.ndarray, lengths: IntArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Cells (rows of ASCII bytes, each ``lengths`` long, anything after) written as plain decimals, parsed
+    exactly (see :func:`_bytes_floats`): the values (nan where empty) and which cells the fast path took
+    (an empty cell is taken). Works on the transposed block, one contiguous row per byte position."""
+    width = block.shape[1]
+    by_pos = np.ascontiguousarray(block.T)
+    np.multiply(by_pos, np.arange(width)[:, None] < lengths, out=by_pos)  # NULs after each cell
+    lead = by_pos[0]
+    signed = (lead == 43) | (lead == 45)
+    bad = ~_DECIMAL_BYTES[by_pos]
+    bad[0] &= ~signed
+    point = by_pos == 46
+    n_points = point.sum(axis=0, dtype=np.int64)
+    where_point = (point * np.arange(width)[:, None]).sum(axis=0)
+    n_digits = lengths - n_points - signed
+    ok = ~bad.any(axis=0) & (n_points <= 1) & (n_digits <= 15) & ((n_digits >= 1) | (lengths == 0))
+    mantissa = np.zeros(lengths.shape[0])  # exact: integers below 10**15 < 2**53
+    for p in range(width):
+        d = by_pos[p] - np.uint8(48)
+        mantissa = np.where(d <= 9, mantissa * 10 + d, mantissa)
+    frac = np.where(n_points > 0, lengths - 1 - where_point, 0)
+    vals = mantissa / _POW10[np.clip(frac, 0, 22)]
+    vals = np.where(lead == 45, -vals, vals)
+    vals[lengths == 0] = np.nan
+    return vals, ok
+
+
+def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, width: int) -> npt.NDArray[np.uint64]:
+    """Each cell (``length`` bytes from ``start``, increasing) as big-endian 64-bit words, NUL-padded: one
+    gather per word from an unaligned view of every 8 bytes of the text (no copy of it); the few cells
+    whose words run past the end are cut from a padded copy of the text's tail."""
+    n = start.shape[0]
+    words = np.empty((n, max(1, -(-width // 8))), dtype=np.uint64)
+    size = body.shape[0]
+    eights = np.ndarray(shape=(max(size - 7, 0),), dtype=">u8", buffer=body, strides=(1,))
+    for i in range(words.shape[1]):
+        at = start + 8 * i if i else start
+        inside = int(np.searchsorted(at, size - 8, side="right"))  # rows whose word lies in the text
+        words[:inside, i] = eights[at[:inside]]
+        if inside < n:
+            tail = np.concatenate([body[int(at[inside]):], np.zeros(8, dtype=np.uint8)])
+            tail_eights = np.ndarray(shape=(tail.shape[0] - 7,), dtype=">u8", buffer=tail, strides=(1,))
+            words[inside:, i] = tail_eights[at[inside:] - at[inside]]
+        # keep each cell's own bytes of this word
+        words[:, i] &= _PREFIX_MASK[length if width <= 8 else np.clip(length - 8 * i, 0, 8)]
+    return words
+
+
+def _ascii_str(block: np.ndarray) -> StrArray:
+    """Rows of ASCII bytes (NUL-padded) as a str array: each byte widened to one UTF-32 code unit."""
+    n, width = block.shape
+    if width == 0:
+        return np.zeros(n, dtype="<U1")
+    out: StrArray = block.astype(np.uint32).view(f"<U{width}").reshape(n)
+    return out
+
+
+#: ASCII bytes ``str.strip`` removes (Python's white space: \t \n \v \f \r, the separators \x1c-\x1f, space).
+_STRIPPED_BYTES = np.zeros(256, dtype=bool)
+_STRIPPED_BYTES[[*range(9, 14), *range(28, 33)]] = True
+#: The first k bytes of a big-endian 64-bit word (k = 0 .. 8).
+_PREFIX_MASK = np.array([0, *(((1 << 64) - 1) ^ ((1 << (64 - 8 * k)) - 1) for k in range(1, 9))], dtype=np.uint64)
+#: 10**k as float64, exact for k <= 22 (the fast path of decimal parsing divides by one of them).
+_POW10 = np.array([10.0**k for k in range(23)])
+#: Bytes a plain decimal cell may hold after its first byte (digits, the point; NUL pads the cell).
+_DECIMAL_BYTES = np.zeros(256, dtype=bool)
+_DECIMAL_BYTES[[0, 46, *range(48, 58)]] = True
+
+
+def _bytes_floats(block: np.ndarray, lengths: IntArray) -> FloatArray | None:
+    """A numeric column's cells (rows of ASCII bytes, the first ``lengths`` of each row) as float64, nan where
+    empty; ``None`` if a cell is not a finite number.
+
+    Cells written as plain decimals (an optional sign, digits, at most one point; at most 15 digits) are
+    parsed exactly by Clinger's fast path (Clinger 1990, "How to read floating point numbers
+    accurately", PLDI): the digits as an exact integer m < 2**53 and one IEEE division by 10**k (exact
+    for k <= 22), whose correct rounding gives the correctly rounded value, the one ``float()`` gives.
+    Any other column goes through numpy's parser (the one the str path uses).
+    """
+    n, width = block.shape
+    empty = lengths == 0
+    if width == 0:
+        return np.full(n, np.nan)
+    if width <= 17:
+        fast, taken = _decimals(block, lengths)
+        if bool(taken.all()):
+            return fast
+    cells = (block * (np.arange(width) < lengths[:, None])).view(f"S{width}").reshape(n)  # NUL-padded
+    if empty.any():
+        cells = np.where(empty, b"0", cells)
+    try:
+        vals = cells.astype(np.float64)
+    except ValueError:
+        return None
+    if not bool(np.isfinite(vals).all()):
+        return None
+    if empty.any():
+        vals[empty] = np.nan
+    return vals
+
+
+def _bytes_codes(words: npt.NDArray[np.uint64], lengths: IntArray, width: int) -> _Coded:
+    """A column's cells as sorted distinct cells and a code per row.
+
+    Each cell (ASCII, ``lengths`` bytes, at most ``width``) is given as big-endian 64-bit words
+    padded with NULs, one row of ``words`` per cell: integer order is byte order, and a shorter cell
+    sorts first, as in str order. A column whose first 1,024 cells hold at most
+    ``_HASHED_MAX`` distinct values is looked up in a hash table of them (each cell checked against the
+    value found; any other value sends the column to the sort); otherwise one sort of the words finds
+    the distinct values. ``clean`` says whether no distinct cell starts or ends with white space.
+    """
+    n, n_words = words.shape
+    distinct, codes, first = _hashed_codes(words)
+    if codes is None:
+        if n_words == 1:
+            order = np.argsort(words[:, 0])
+        else:
+            order = np.lexsort(tuple(words[:, i] for i in range(n_words - 1, -1, -1)))
+        ordered = words[order]
+        new = np.empty(n, dtype=bool)
+        new[:1] = True
+        np.any(ordered[1:] != ordered[:-1], axis=1, out=new[1:])
+        codes = np.empty(n, dtype=np.int64)
+        codes[order] = np.cumsum(new) - 1
+        distinct = ordered[new]
+        first = order[new]
+    uniq = distinct.astype(">u8").view(np.uint8).reshape(-1, 8 * n_words)[:, :width]
+    # white space str.strip removes, at either end of a cell (ASCII: \t \n \v \f \r, \x1c-\x1f, space)
+    # the first and the last byte of each distinct cell, read off its words (empty cells: NUL, not white)
+    size = lengths[first]
+    last = np.maximum(size - 1, 0)
+    first_byte = distinct[:, 0] >> np.uint64(56)
+    last_word = distinct[np.arange(distinct.shape[0]), last // 8] if n_words > 1 else distinct[:, 0]
+    last_byte = (last_word >> (np.uint64(56) - np.uint64(8) * (last % 8).astype(np.uint64))) & np.uint64(255)
+    white = _STRIPPED_BYTES[first_byte.astype(np.intp)] | _STRIPPED_BYTES[last_byte.astype(np.intp)]
+    return _Coded(_ascii_str(uniq), codes, not bool(white.any()))
+
+
+def _fold(words: npt.NDArray[np.uint64], mult: np.uint64) -> npt.NDArray[np.uint64]:
+    """A 12-bit multiplicative hash of each row of words (Knuth; the top bits of the wrapped product)."""
+    h = words[:, 0] * mult
+    for i in range(1, words.shape[1]):
+        h = (h ^ words[:, i]) * mult
+    out: npt.NDArray[np.uint64] = h >> np.uint64(52)
+    return out
+
+
+def _hashed_codes(
+    words: npt.NDArray[np.uint64],
+) -> tuple[npt.NDArray[np.uint64], IntArray | None, IntArray]:
+    """Codes of the rows of ``words`` into their sorted distinct rows when the first 1,024 rows hold all of
+    them and at most ``_HASHED_MAX``: a hash into a 4,096-slot table without collisions among them; every
+    row is checked against the one its slot names. Returns (distinct rows, codes or ``None`` otherwise, a
+    row holding each distinct value)."""
+    head = words[:1024]
+    if words.shape[1] == 1:
+        cands_1, first = np.unique(head[:, 0], return_index=True)
+        cands = cands_1[:, None]
+    else:
+        cands, first = np.unique(head, axis=0, return_index=True)
+    if cands.shape[0] > _HASHED_MAX:
+        return cands, None, first
+    for mult in _HASH_MULTIPLIERS:
+        m = np.uint64(mult)
+        slots = _fold(cands, m)
+        if np.unique(slots).shape[0] != cands.shape[0]:
+            continue
+        table = np.zeros(1 << 12, dtype=np.int64)
+        table[slots] = np.arange(cands.shape[0])
+        codes = table[_fold(words, m)]
+        if bool((cands[codes] == words).all()):
+            return cands, codes, first
+        return cands, None, first
+    return cands, None, first  # pragma: no cover - four multipliers all colliding on at most 64 values
 
 
 def _unquoted(cell: str) -> str | None:
@@ -424,6 +724,8 @@ def _drop_blank(columns: list[Column], lines: IntArray) -> tuple[list[Column], I
     """Drop rows whose every cell is empty (``,,,,`` rows that spreadsheet programs write)."""
     if not columns:
         return columns, lines
+    if any(isinstance(c, _Coded) and not bool((c.uniq == "").any()) for c in columns):
+        return columns, lines  # a column without an empty cell: no row is blank
     blank = np.ones(lines.shape[0], dtype=bool)
     for c in columns:
         if isinstance(c, _Coded):
@@ -747,6 +1049,8 @@ def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
     if len(cols) == 1 and not isinstance(cols[0], _Coded):
         uniq, inv = np.unique(_strip(cols[0]), return_inverse=True)
         return uniq, inv.reshape(-1).astype(np.int64, copy=False)
+    if len(cols) == 1 and isinstance(cols[0], _Coded) and cols[0].clean:
+        return cols[0].uniq, cols[0].codes  # sorted and stripped already
     if len(cols) == 1 and isinstance(cols[0], _Coded):
         u = _strip(cols[0].uniq) if cols[0].uniq.size else np.zeros(0, dtype=np.str_)
         if not bool((u[1:] > u[:-1]).all()):  # distinct cells ranked by polars are in order already
@@ -772,6 +1076,22 @@ def _text_codes(cols: Sequence[Column]) -> tuple[StrArray, IntArray]:
     return uniq, (inv[np.concatenate(codes)] if codes else np.zeros(0, dtype=np.int64))
 
 
+def _sort_keys(keys: IntArray, bound: int) -> tuple[IntArray, IntArray]:
+    """(order, sorted keys) of distinct-or-not non-negative int64 ``keys`` below ``bound``.
+
+    When a key and a row number fit in 63 bits together, one sort of ``key << b | row`` (numpy's
+    vectorised sort, several times faster than ``argsort``) gives both; among equal keys rows come in
+    file order. Otherwise ``argsort``.
+    """
+    n = keys.shape[0]
+    bits = max(n - 1, 1).bit_length()
+    if bound <= 0 or bound.bit_length() + bits > 63:
+        order = np.argsort(keys)
+        return order, keys[order]
+    packed = np.sort((keys << bits) | np.arange(n, dtype=np.int64))
+    return packed & ((1 << bits) - 1), packed >> bits
+
+
 def _rows_of(mask: npt.NDArray[np.bool_], codes: IntArray) -> IntArray:
     """Rows whose code is marked in ``mask`` (ascending)."""
     return np.flatnonzero(mask[codes]) if mask.any() else np.zeros(0, dtype=np.int64)
@@ -787,8 +1107,18 @@ def _first_rows(codes: IntArray, size: int) -> IntArray:
 def _codes(col: StrArray, mapping: Mapping[str, int]) -> tuple[IntArray, StrArray, IntArray, IntArray]:
     """Map strings to codes (-1 = unknown): (codes, unique strings, first row of each, inverse)."""
     uniq, first, inv = np.unique(col, return_index=True, return_inverse=True)
-    ucodes = np.array([mapping.get(u, -1) for u in uniq.tolist()], dtype=np.int64)
+    ucodes = _lookup(uniq, mapping)
     return ucodes[inv], uniq, first, inv.astype(np.int64)
+
+
+def _lookup(cells: StrArray, mapping: Mapping[str, int]) -> IntArray:
+    """``mapping[cell]`` for each cell (-1 where absent), for a mapping of keys to their positions (as the
+    project index is): the positions themselves when ``cells`` are exactly its keys in order (the sorted
+    ids of the table that defines the projects), without a lookup per cell."""
+    keys = cells.tolist()
+    if len(keys) == len(mapping) and keys == list(mapping):
+        return np.arange(len(keys), dtype=np.int64)
+    return np.array([mapping.get(u, -1) for u in keys], dtype=np.int64)
 
 
 def _suggest(token: str, options: Sequence[str]) -> str:
@@ -863,14 +1193,10 @@ class _Builder:
         if ptables:
             ids, infos = self._read_projects(ptables[0])
             return ids, infos, f"the projects table {ptables[0].source}", True
-        order: dict[str, None] = {}
-        for t in vtables or rtables:
-            uniq, inv = _text_codes([t.columns["project"]])
-            first = _first_rows(inv, uniq.shape[0])
-            for u in uniq[np.argsort(first, kind="stable")].tolist():
-                if u:
-                    order.setdefault(u, None)
-        ids = list(order)
+        # the ids in any order (build sorts them): the sorted distinct stripped ids of every table
+        parts = [_text_codes([t.columns["project"]])[0] for t in vtables or rtables]
+        uniq = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+        ids = [u for u in uniq.tolist() if u]
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
         return ids, _project_list_adapter().validate_python([{"id": p} for p in ids]), what, bool(vtables)
@@ -937,8 +1263,14 @@ class _Builder:
         cell_src: IntArray,
         cell_row: IntArray,
     ) -> None:
-        pcol = _strip(t.columns["project"])
-        pcode, uniq, first, inv = _codes(pcol, pindex)
+        earlier = any(u.kind == "values" for u in self.tables[:ti])  # a table before this one placed cells
+        pcoded = t.columns["project"]
+        if isinstance(pcoded, _Coded) and pcoded.clean:  # sorted stripped distinct ids: no sort of strings
+            uniq, inv = pcoded.uniq, pcoded.codes
+            pcol, first, pcode = uniq[inv], _first_rows(inv, uniq.shape[0]), _lookup(uniq, pindex)[inv]
+        else:
+            pcol = _strip(pcoded)
+            pcode, uniq, first, inv = _codes(pcol, pindex)
         empty = np.nonzero(pcol == "")[0]
         self.problems.rows(empty, lambda i: f"{t.where(i, 'project')}: empty project id")
         if strict_projects:
@@ -1008,7 +1340,7 @@ class _Builder:
                         )
 
                     self.problems.rows(np.nonzero(out)[0], outside, f"values outside the {what} of {name!r}")
-            again = cell_src[prow, j] >= 0
+            again = cell_src[prow, j] >= 0 if earlier else np.zeros(0, dtype=bool)  # no cell is placed before
             if again.any():
                 i = int(ok_rows[np.argmax(again)])
                 prev = self.tables[int(cell_src[pcode[i], j])]
@@ -1019,10 +1351,18 @@ class _Builder:
             placed_j.append(j)
             placed.append(vals)
         if placed_j:  # every column of this table at once (a table names each column once)
-            rows, js = prow[:, None], np.array(placed_j, dtype=np.int64)
-            values[rows, js] = np.stack(placed, axis=1)[ok_rows]
-            cell_src[rows, js] = ti
-            cell_row[rows, js] = ok_rows[:, None]
+            js = np.array(placed_j, dtype=np.int64)
+            if prow.shape[0] == values.shape[0] == t.n and bool((prow == np.arange(t.n)).all()):
+                # the table's rows are the projects in order (a sorted table that defines them): whole columns
+                for j, vals in zip(placed_j, placed, strict=True):  # no stacked copy
+                    values[:, j] = vals
+                cell_src[:, js] = ti
+                cell_row[:, js] = ok_rows[:, None]
+            else:
+                rows = prow[:, None]
+                values[rows, js] = np.stack(placed, axis=1)[ok_rows]
+                cell_src[rows, js] = ti
+                cell_row[rows, js] = ok_rows[:, None]
 
     def _place_notes(self, t: _Table, name: str, col: Column, pcol: StrArray, pcode: IntArray) -> None:
         """Evidence / deviation notes: ``note`` (whole project) or ``note:<indicator id>`` columns."""
@@ -1086,7 +1426,7 @@ class _Builder:
 
         problems = self.problems
         # projects
-        pu_code = np.array([pindex.get(u, -1) for u in Pu.tolist()], dtype=np.int64)
+        pu_code = _lookup(Pu, pindex)
         pcode = pu_code[Pc]
         problems.rows(_rows_of(Pu == "", Pc), lambda g: f"{where(g, 'project')}: empty project id")
         unknown = np.flatnonzero(pu_code < 0)
@@ -1172,8 +1512,7 @@ class _Builder:
             if bool((ckey[1:] > ckey[:-1]).all()):
                 ordered = True
             else:
-                order = np.argsort(ckey)
-                sk = ckey[order]
+                order, sk = _sort_keys(ckey, len(pindex) * m * n_groups * max(n_raters, 1))
                 if not bool((sk[1:] == sk[:-1]).any()):
                     canon, ordered = order, True
         project, indicator = pcode, icode
@@ -1198,8 +1537,9 @@ class _Builder:
         if canon is None:
             cols = [project, indicator, Ru[Rc], Gu[Gc], value, lines, file_idx]
         else:
-            cols = [project[canon], indicator[canon], Ru[Rc[canon]], Gu[Gc[canon]], value[canon], lines[canon],
-                    file_idx[canon]]
+            one_file = len(rtables) == 1  # the file of every row is the same: no gather
+            cols = [project.take(canon), indicator.take(canon), Ru.take(Rc.take(canon)), Gu.take(Gc.take(canon)),
+                    value.take(canon), lines.take(canon), file_idx if one_file else file_idx.take(canon)]
         for a in cols:  # handed over read-only: Ratings keeps them without a copy
             a.setflags(write=False)
         ratings = Ratings(*cols)
@@ -1289,8 +1629,8 @@ class _Builder:
             raise DataError(
                 _message(self.problems, f"invalid assessment for indicator system {self.system.id!r}")
             )
-        values.setflags(write=False)
-        missing.setflags(write=False)
+        for a in (values, missing, cell_src):  # handed over read-only: Assessment keeps them without a copy
+            a.setflags(write=False)
         # no rater rated a (project, indicator) twice: checked above (an error otherwise), so evaluate need
         # not check again (private mark of these read-only arrays; a Ratings built another way has none)
         object.__setattr__(ratings, "_no_duplicates", True)

@@ -259,7 +259,9 @@ class Assessment:
             object.__setattr__(self, "cell_source", _frozen(src, np.int64, "cell_source", 2) if ok else None)
         if len(set(self.project_ids)) != n:
             raise DataError("project ids are not unique")
-        if tuple(p.id for p in self.projects) != self.project_ids:
+        from operator import attrgetter
+
+        if tuple(map(attrgetter("id"), self.projects)) != self.project_ids:
             raise InputError("projects must hold one ProjectInfo per project id, in the same order")
         r = self.ratings
         if len(r) and (r.project.min() < 0 or r.project.max() >= n):
