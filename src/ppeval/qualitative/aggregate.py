@@ -310,9 +310,7 @@ def _blocked_means(
         del key
         counts[:, sl] = g_cnt
         with np.errstate(invalid="ignore"):
-            # 0/0 = nan where the group gave no rating; the counts as float64 first (exact: the same
-            # quotient, without the division's own mixed-type cast loop)
-            np.divide(g_sum, g_cnt.astype(np.float64), out=means[:, sl])
+            np.divide(g_sum, g_cnt, out=means[:, sl])  # 0/0 = nan where the group gave no rating
             # the pooled sums from the groups' (exact integers: the same bits as one pass over the cells),
             # written into the results' slices
             cnt = p_count[sl]
