@@ -87,7 +87,7 @@ def reliability_statistics(
     cached = loader_codes(r)
     rater_arr = np.asarray(r.rater)
     if cached is not None:
-        key_all: np.ndarray | None = cached[3]
+        key_all: np.ndarray | None = cached[3]  # exact codes: equal exactly for equal ids, as keys must be
         every_distinct = cached[2] == len(r)
     else:
         key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
@@ -118,7 +118,7 @@ def reliability_statistics(
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
         raters = r.rater[m]
-        code = cached[3][m] if cached is not None else _rater_codes(raters)  # exact codes either way
+        code = _rater_codes(raters)  # (compact per group: the loader's codes span every rater of all groups)
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
         project = r.project[m]
