@@ -15,6 +15,9 @@ Targets (issue 6), measured in one run:
    peak RSS of a fresh subprocess), and the same run on a 2-worker Dask
    ``LocalCluster`` gives identical rank acceptability.
 
+Also shown (issue 16): the bare vectorised SMAA-2 (draw, GEMM, argsort, bincount) and the same with the
+score summaries written plainly (closeness, float sums, minima/maxima, histogram).
+
 Run ``python benchmarks/bench_montecarlo.py`` (full, several minutes) or with
 ``--quick`` (small sizes, a few seconds, for CI). Prints Markdown tables.
 """
@@ -126,6 +129,43 @@ def bare_vectorised(x: np.ndarray, t: np.ndarray, samples: int, seed: int, block
     return counts.reshape(n, n)
 
 
+def bare_vectorised_summaries(
+    x: np.ndarray, t: np.ndarray, samples: int, seed: int, block: int = 2048, bins: int = 1000
+) -> tuple[np.ndarray, np.ndarray]:
+    """``bare_vectorised`` plus the score summaries ``monte_carlo`` also returns, written plainly.
+
+    Per block: the closeness ``1 / (1 + sqrt(D+^2 / D-^2))``, plain float sums of the scores and their
+    squares (mean and std; not exact, so they depend on the blocks), per-alternative minima and maxima,
+    and a ``bins``-bin score histogram per alternative (one more ``bincount``). No weight statistics,
+    no central weights, no ties handling. The floor for the summaries as ``monte_carlo`` defines them.
+    """
+    r = x / np.sqrt((x * x).sum(axis=0))
+    r = np.where(t > 0, r, 1.0 - r)
+    g = np.concatenate([(r - r.max(axis=0)) ** 2, (r - r.min(axis=0)) ** 2]).T  # (m, 2n)
+    n, m = x.shape
+    ws = draw_weights(seed, samples, m)
+    counts = np.zeros(n * n, dtype=np.int64)
+    hist = np.zeros(n * bins, dtype=np.int64)
+    s1 = np.zeros(n)
+    s2 = np.zeros(n)
+    lo = np.full(n, np.inf)
+    hi = np.full(n, -np.inf)
+    for b in range(0, samples, block):
+        w2 = ws[b : b + block] ** 2
+        d = w2 @ g
+        ratio = d[:, :n] / d[:, n:]
+        order = np.argsort(ratio, axis=1)
+        counts += np.bincount((order * n + np.arange(n)).ravel(), minlength=n * n)
+        c = 1.0 / (1.0 + np.sqrt(ratio))
+        s1 += c.sum(axis=0)
+        s2 += (c * c).sum(axis=0)
+        np.minimum(lo, c.min(axis=0), out=lo)
+        np.maximum(hi, c.max(axis=0), out=hi)
+        k = np.minimum((c * bins).astype(np.int64), bins - 1) + np.arange(n) * bins
+        hist += np.bincount(k.ravel(), minlength=n * bins)
+    return counts.reshape(n, n), hist.reshape(n, bins)
+
+
 def speed(n: int, m: int, samples: int, repeat: int, loop_samples: int) -> list[dict[str, object]]:
     rng = np.random.default_rng(1)
     x = rng.uniform(1, 100, size=(n, m))
@@ -138,15 +178,26 @@ def speed(n: int, m: int, samples: int, repeat: int, loop_samples: int) -> list[
     monte_carlo(x, w0, t, samples, seed=7)
     bare(x, ws, t)
     bare_vectorised(x, t, samples, 7)
+    bare_vectorised_summaries(x, t, samples, 7)
     t_pp: list[float] = []
+    t_sum: list[float] = []
+    cpu: dict[str, list[float]] = {"pp": [], "vec": [], "sum": []}  # process CPU time of the same calls
     t_bare: list[float] = []
     t_vec: list[float] = []
     res = None
     vec = None
     for _ in range(repeat):  # interleaved, so that drifts of the machine hit all alike
+        c0 = time.process_time()
         a, res = timed(lambda: monte_carlo(x, w0, t, samples, seed=7), 1)
+        cpu["pp"].append(time.process_time() - c0)
         b, _ = timed(lambda: bare(x, ws, t), 1)
+        c0 = time.process_time()
         c, vec = timed(lambda: bare_vectorised(x, t, samples, 7), 1)
+        cpu["vec"].append(time.process_time() - c0)
+        c0 = time.process_time()
+        d, _ = timed(lambda: bare_vectorised_summaries(x, t, samples, 7), 1)
+        cpu["sum"].append(time.process_time() - c0)
+        t_sum.append(d)
         t_pp.append(a)
         t_bare.append(b)
         t_vec.append(c)
@@ -159,7 +210,14 @@ def speed(n: int, m: int, samples: int, repeat: int, loop_samples: int) -> list[
     rows.append({"what": "bare vectorised SMAA-2 (draw, GEMM, argsort, bincount)", "seconds": median(t_vec),
                  "ratio": pp / median(t_vec),
                  "note": f"ppeval / bare vectorised (issue 16 target <= 1.1), medians of {repeat} interleaved "
-                         f"runs; max abs. acceptability difference {diff_vec:.2g}"})
+                         f"runs; max abs. acceptability difference {diff_vec:.2g}; on CPU time "
+                         f"{median(cpu['pp']) / median(cpu['vec']):.3f} ({median(cpu['pp']):.3f} s / "
+                         f"{median(cpu['vec']):.3f} s); load average {os.getloadavg()[0]:.1f}"})
+    rows.append({"what": "bare vectorised + score summaries written plainly (closeness, sums, min/max, histogram)",
+                 "seconds": median(t_sum), "ratio": pp / median(t_sum),
+                 "note": f"informative: the summaries' floor in plain numpy; ppeval / it, medians of {repeat} "
+                         f"interleaved runs; bare vectorised / it {median(t_vec) / median(t_sum):.3f}; on CPU time "
+                         f"ppeval / it {median(cpu['pp']) / median(cpu['sum']):.3f}"})
     loops = [
         ("loop: pymcdm TOPSIS (validation off) + pymcdm rank", "target: loop / ppeval >= 30",
          lambda ws_: loop_pymcdm(x, ws_, t, validation=False, ranking="pymcdm"), loop_samples),

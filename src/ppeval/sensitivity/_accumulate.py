@@ -110,24 +110,22 @@ class Tally:
         count_cells(flat_counts, arr.T.reshape(-1))
 
 
-#: Indices per block in :func:`count_cells` (an 8 MiB block of 64-bit indices stays in the cache).
+#: Indices per block in :func:`count_cells` (bounds any index copy ``np.add.at`` makes to a cache-sized block).
 COUNT_BLOCK = 1 << 20
 
 
 def count_cells(table: np.ndarray, cells: np.ndarray) -> None:
     """``table[c] += 1`` for every entry ``c`` of the 1-D integer array ``cells``, repeats included.
 
-    The cells are copied to ``intp`` a cache-sized block at a time (what
-    ``np.add.at`` takes on its fast path, without a 64-bit copy of them all);
-    exact integer counts whatever the blocks.
+    ``np.add.at`` a block of cells at a time, straight from their own integer
+    type (numpy's indexed fast path converts indices as it goes; the blocks
+    bound whatever copy an older numpy makes); exact integer counts whatever
+    the blocks.
     """
     one = table.dtype.type(1)
     size = cells.shape[0]
-    block = np.empty(min(COUNT_BLOCK, size), dtype=np.intp)
     for v0 in range(0, size, COUNT_BLOCK):
-        b = block[: min(COUNT_BLOCK, size - v0)]
-        np.copyto(b, cells[v0 : v0 + COUNT_BLOCK])
-        np.add.at(table, b, one)
+        np.add.at(table, cells[v0 : v0 + COUNT_BLOCK], one)
 
 
 def histogram_quantiles(

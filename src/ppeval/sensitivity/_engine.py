@@ -205,6 +205,59 @@ class _TaskTally:
         return ("sparse", codes)
 
 
+class _TileTally:
+    """A task's counts of one table, fed a few rows of samples at a time (see :class:`_TaskTally`).
+
+    Column ``c`` owns cells ``offset[c] ... offset[c] + width - 1`` of the
+    flattened ``(cols, width)`` table; :meth:`rows` gives the buffer for the
+    codes of some rows of samples, :meth:`commit` counts them. When the table
+    is smaller than the task's cells (``dense``), the codes live in a reused
+    buffer of ``rows`` samples (cache-sized) and are counted into the table
+    (16-bit below 2^16 samples per task, else 32-bit) as soon as they are
+    written: nothing per sample is kept for the whole task. Otherwise the task
+    keeps every sample's cells and returns them (:class:`_TaskTally`'s sparse
+    form). Both give exact counts, the same as :class:`_TaskTally`'s.
+    """
+
+    def __init__(
+        self, k: int, rows: int, cols: int, width: int, unsigned: bool = False, offset: np.ndarray | None = None,
+        size: int | None = None,
+    ) -> None:
+        self.size = cols * width if size is None else size
+        self.dense = self.size <= k * cols
+        if self.size < 2**31:
+            self.dtype: type[np.integer] = np.uint32 if unsigned else np.int32
+        else:
+            self.dtype = np.int64
+        base = np.arange(cols, dtype=np.int64) * width if offset is None else offset
+        self.offset = base.astype(self.dtype)
+        if self.dense:
+            self.table = np.zeros(self.size, dtype=np.uint16 if k < 1 << 16 else np.int32)
+            self.codes = np.empty((min(rows, k), cols), dtype=self.dtype)
+        else:
+            self.table = np.zeros(0, dtype=np.int32)
+            self.codes = np.empty((k, cols), dtype=self.dtype)
+
+    def rows(self, dst: slice) -> np.ndarray:
+        """The C-contiguous buffer for the codes of task rows ``dst`` (at most ``rows`` of them)."""
+        return self.codes[: dst.stop - dst.start] if self.dense else self.codes[dst]
+
+    def commit(self, out: np.ndarray, cells: np.ndarray | None = None, to: np.ndarray | None = None) -> None:
+        """Count the codes ``out`` (from :meth:`rows`); flat position ``cells[j]`` of them counts ``to[j]``."""
+        flat = out.reshape(-1)
+        if cells is not None and to is not None and cells.size:
+            flat[cells] = to
+        if self.dense:
+            np.add.at(self.table, flat, self.table.dtype.type(1))
+
+    def payload(self) -> tuple[str, np.ndarray]:
+        if self.dense:
+            return ("dense", self.table)
+        codes = self.codes
+        self.codes = np.empty((0, codes.shape[1]), dtype=codes.dtype)  # handed over
+        return ("sparse", codes)
+
+
 class _TileMoments:
     """Exact per-tile sums of ``d = (s - shift) * inv_scale`` and ``d^2`` for the tiles a task owns.
 
@@ -213,11 +266,21 @@ class _TileMoments:
     divided by the tile size (a power of two, exact) lies in [-1, 1] and is
     split into limbs, whose sums over tiles are exact in any order. The totals
     are therefore ``tile`` times the limb sums.
+
+    A full tile can also be fed in groups of ``group`` rows, in order
+    (:meth:`add_group`, while the group is in the cache): the first half of
+    the tile is kept, each group of the second half is added to its partner
+    row by row (the first halving of :func:`fold_rows`), and the rest of the
+    fold runs on the half tile: the same additions in the same order, so the
+    same bits as :meth:`add`.
     """
 
-    def __init__(self, tile: int, n: int) -> None:
+    def __init__(self, tile: int, n: int, group: int) -> None:
+        self.tile = tile
         self.d = np.empty((tile, n))
         self.d2 = np.empty((tile, n))
+        self.group = min(group, tile)
+        self.tmp = np.empty((self.group, n))
         self.d_sum = np.zeros((N_LIMBS, n))
         self.d2_sum = np.zeros((N_LIMBS, n))
         self.inv_tile = 1.0 / tile
@@ -229,24 +292,62 @@ class _TileMoments:
             d *= inv_scale
         d[real:] = 0.0
         np.multiply(d, d, out=d2)
+        self._finish(d, d2)
+
+    def add_group(self, s_group: FloatArray, r0: int, shift: FloatArray, inv_scale: float) -> None:
+        """Rows ``r0 ... r0 + group - 1`` of a full tile (``r0`` a multiple of ``group``; groups in order)."""
+        half = self.tile // 2
+        g = s_group.shape[0]
+        if half < g:  # one group is the tile
+            self.add(s_group, g, shift, inv_scale)
+            return
+        if r0 < half:
+            d, d2 = self.d[r0 : r0 + g], self.d2[r0 : r0 + g]
+            np.subtract(s_group, shift, out=d)
+            if inv_scale != 1.0:
+                d *= inv_scale
+            np.multiply(d, d, out=d2)
+            return
+        t = self.tmp[:g]
+        np.subtract(s_group, shift, out=t)
+        if inv_scale != 1.0:
+            t *= inv_scale
+        rows = slice(r0 - half, r0 - half + g)
+        self.d[rows] += t  # the first halving of fold_rows: row r + half onto row r
+        np.multiply(t, t, out=t)
+        self.d2[rows] += t
+        if r0 + g == self.tile:
+            self._finish(self.d[:half], self.d2[:half])
+
+    def _finish(self, d: FloatArray, d2: FloatArray) -> None:
         for acc, x in ((self.d_sum, d), (self.d2_sum, d2)):
             total = fold_rows(x)
             total *= self.inv_tile
             acc += limb_split(total)
 
 
+#: Rows of a score tile scored (when it can be, see ``Scorer.tile_rows``), ranked, binned and summed together,
+#: so that their temporaries stay in the cache. A power of two (the groups must split a tile into halves).
+ROW_GROUP = 64
+
+
 def run_chunk(job: Job, start: int, stop: int) -> Partial:
     """Score, rank and summarise samples ``[start, stop)`` (one task).
 
-    Per-sample categories are kept as flat cell indices, one column per
-    table row (:class:`_TaskTally`): ranks position-major (cell ``p n + i``
-    for alternative ``i`` in position ``p``), score bins alternative-major
-    (cell ``i B + b``), so that the merge touches one table row per column.
+    Per-sample categories are flat cell indices, one column per table row
+    (:class:`_TileTally`): ranks position-major (cell ``p n + i`` for
+    alternative ``i`` in position ``p``), score bins alternative-major (cell
+    ``i B + b``), so that a merge of cells touches one table row per column.
     The ranker writes each tile's order straight into the rank buffer, which
-    the column offsets then turn into cells. Score sums are taken per whole
-    tile by the task that holds the tile's first sample (:class:`_TileMoments`); a task whose range starts or
-    ends inside a tile scores the whole tile and keeps only its own rows for
-    everything else.
+    the column offsets then turn into cells; a table smaller than the task's
+    cells is counted tile by tile (ranks) or group by group (bins, grades).
+    Score sums are taken per whole tile by the task that holds the tile's
+    first sample (:class:`_TileMoments`); a task whose range starts or ends
+    inside a tile scores the whole tile and keeps only its own rows for
+    everything else. The rows of a tile are ranked, binned and summed in
+    groups of :data:`ROW_GROUP` (scored per group too when the task owns
+    the whole tile and ``Scorer.tile_rows`` allows it), with the same
+    results as whole tiles.
     """
     sc = job.scorer
     n, m, t_size = sc.n, job.m, job.tile
@@ -255,16 +356,17 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
     binned = job.binned
     if job.rank_bin is None:  # full SMAA-2 table: position p, alternative i -> cell p n + i
         rank_bin = np.arange(n, dtype=np.int64)
-        rank_tally = _TaskTally(k, n, n, unsigned=True)
+        rank_tally = _TileTally(k, t_size, n, n, unsigned=True)
     else:  # rank bins: position p, alternative i -> cell rank_bin[p] n + i
         rank_bin = job.rank_bin.astype(np.int64)
-        rank_tally = _TaskTally(k, n, n, unsigned=True, offset=rank_bin * n, size=job.rank_bins * n)
-    bin_tally = _TaskTally(k, n, n_bins)  # alternative i, bin b: cell i B + b
+        rank_tally = _TileTally(k, t_size, n, n, unsigned=True, offset=rank_bin * n, size=job.rank_bins * n)
+    bin_tally = _TileTally(k, ROW_GROUP, n, n_bins)  # alternative i, bin b: cell i B + b
     n_grades = 0 if job.grade_asc is None else job.grade_asc.shape[0]
-    grade_tally = _TaskTally(k, n, n_grades) if n_grades else None
-    wbin_tally = _TaskTally(k, m, n_bins)
+    grade_tally = _TileTally(k, ROW_GROUP, n, n_grades) if n_grades else None
+    wbin_tally = _TileTally(k, t_size, m, n_bins)
     positions = np.arange(n)
-    moments = _TileMoments(t_size, n)
+    moments = _TileMoments(t_size, n, ROW_GROUP)
+    scratch = np.empty((min(ROW_GROUP, t_size), n))
     ranker = TileRanker(t_size, n, sc.higher_is_better)
     work = sc.workspace(t_size)
     top_k = job.top_k if job.top_k is not None else np.zeros(0, dtype=np.int64)
@@ -290,31 +392,66 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             block_w = job.sampler.draw(job.seeds.block_rng(b), min(b0 + BLOCK_SIZE, job.samples) - b0)
             block_id = b
         w_tile = block_w[g0 - b * BLOCK_SIZE : g1 - b * BLOCK_SIZE]
-        if w_tile.shape[0] < t_size:  # last tile of the run: pad to the fixed call shape
+        own_all = g0 >= start and g1 - g0 == t_size and g1 <= stop  # this task owns the whole tile
+        # a whole tile whose scores can be computed group by group: each group scored right before its use
+        tile_rows = sc.tile_rows(w_tile, work) if own_all else None
+        if tile_rows is not None:
+            s_tile = tile_rows.out
+        elif w_tile.shape[0] < t_size:  # last tile of the run: pad to the fixed call shape
             pad[: w_tile.shape[0]] = w_tile
             pad[w_tile.shape[0] :] = w_tile[0]
             s_tile = sc.tile_scores(pad, work)
         else:
             s_tile = sc.tile_scores(w_tile, work)
-        if g0 >= start:  # this task owns the tile
+        if g0 >= start and not own_all:  # this task owns the tile (its groups feed the moments below if whole)
             moments.add(s_tile, g1 - g0, job.score_shift, job.inv_scale)
         lo = max(start, g0) - g0
         hi = min(stop, g1) - g0
         s = s_tile[lo:hi]
         w = w_tile[lo:hi]
         dst = slice(g0 + lo - start, g0 + hi - start)
-        s_lo = s.min(axis=0)
-        s_hi = s.max(axis=0)
-        np.minimum(smin, s_lo, out=smin)
-        np.maximum(smax, s_hi, out=smax)
-        order = rank_tally.codes[dst]
-        _, pos = ranker.rank(s, float(s_lo.min()), float(s_hi.max()), out=order)
+        order_t = rank_tally.rows(dst)
+        deferred = ranker.mode == "u32"  # runs of close keys ordered once per tile (ranker.fix)
+        pos_t: np.ndarray | None = None
+        for r0 in range(0, s.shape[0], ROW_GROUP):  # groups of rows: cache-sized temporaries
+            r1 = min(r0 + ROW_GROUP, s.shape[0])
+            sg = s[r0:r1] if tile_rows is None else tile_rows.compute(r0, r1)
+            dg = slice(dst.start + r0, dst.start + r1)
+            if own_all:
+                moments.add_group(sg, r0, job.score_shift, job.inv_scale)
+            s_lo = sg.min(axis=0)
+            s_hi = sg.max(axis=0)
+            np.minimum(smin, s_lo, out=smin)
+            np.maximum(smax, s_hi, out=smax)
+            # keys quantised on the group's score range (the order does not depend on the quantisation)
+            if deferred:
+                ranker.sort_rows(sg, float(s_lo.min()), float(s_hi.max()), order_t[r0:r1], r0)
+            else:
+                _, pos = ranker.rank(sg, float(s_lo.min()), float(s_hi.max()), out=order_t[r0:r1])
+                if pos is not None:
+                    if pos_t is None:
+                        pos_t = np.empty(order_t.shape, dtype=np.int64)
+                        pos_t[:] = positions
+                    pos_t[r0:r1] = pos
+            codes = bin_tally.rows(dg)
+            bin_index_into(sg, job.score_lo, job.score_hi, n_bins, bin_tally.offset, codes, scratch)
+            bin_tally.commit(codes)
+            if grade_tally is not None and job.grade_asc is not None:
+                codes = grade_tally.rows(dg)
+                np.add(grade_index(sg, job.grade_asc, sc.higher_is_better), grade_tally.offset, out=codes,
+                       casting="unsafe")
+                grade_tally.commit(codes)
+        if deferred:
+            pos_t = ranker.fix(s, order_t)
+        order = order_t
+        pos = pos_t
+        moved: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
         if pos is None:
             first_rows = np.arange(s.shape[0])
             first_alts = order[:, 0].astype(np.intp)
         else:  # tied scores share the rank of the first of them
             rows, cols = np.nonzero(pos != positions)
-            rank_tally.move((rows + dst.start) * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
+            moved = (rows * n + cols, rank_bin[pos[rows, cols]] * n + order[rows, cols])
             first_rows, cols = np.nonzero(pos == 0)
             first_alts = order[first_rows, cols].astype(np.intp)
         if stats is not None:  # rank of every alternative in every sample: exact O(n) rank statistics
@@ -323,11 +460,10 @@ def run_chunk(job: Job, start: int, stop: int) -> Partial:
             np.put_along_axis(r_alt, order.astype(np.intp), src, axis=1)
             stats.add_tile(r_alt, top_k)
         np.add(order, rank_tally.offset, out=order)  # cell rank_bin[p] n + alternative
-        bin_index_into(s, job.score_lo, job.score_hi, n_bins, bin_tally.offset, bin_tally.codes[dst], moments.d)
-        if grade_tally is not None and job.grade_asc is not None:
-            np.add(grade_index(s, job.grade_asc, sc.higher_is_better), grade_tally.offset,
-                   out=grade_tally.codes[dst], casting="unsafe")
-        np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=wbin_tally.codes[dst], casting="unsafe")
+        rank_tally.commit(order, *moved)
+        codes = wbin_tally.rows(dst)
+        np.add(bin_index(w, 0.0, 1.0, n_bins), wbin_tally.offset, out=codes, casting="unsafe")
+        wbin_tally.commit(codes)
         wd = w - job.weight_shift
         wd_sum += limb_sums(wd)
         wd *= wd

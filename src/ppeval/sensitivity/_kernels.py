@@ -29,6 +29,7 @@ caller pads), so every sample's score comes from a call of the same shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -124,6 +125,39 @@ class Scorer:
             s = s[:, self.inverse]
         return s
 
+    @cached_property
+    def _anti_floor(self) -> float:
+        """``min_i max_j G-_ji``: every alternative's largest squared gap to the anti-ideal (TOPSIS)."""
+        g = self.rhs[:, self.n_unique :]
+        return float(g.max(axis=0).min()) if g.size else 0.0
+
+    def tile_rows(self, weights: FloatArray, work: dict[str, FloatArray]) -> TileRows | None:
+        """TOPSIS scores of a full tile computed a group of rows at a time (:class:`TileRows`), or None.
+
+        Only when the fast closeness formula is certain for the whole tile
+        before any product is taken: every weight of the tile is at least
+        ``w_min`` and every alternative has a squared anti-ideal gap of at
+        least ``g`` on some criterion with ``w_min^2 g > 1e-290``, so each
+        ``D-^2`` (a sum of non-negative products, one of them a normal number
+        at least that large) is positive and :func:`_topsis_scores` would take
+        its fast formula. Then the rows get the same product calls and the
+        same operations as there, so the same bits. None otherwise (other
+        methods, duplicate alternatives, a single product call, small weights
+        or an anti-ideal alternative): use :meth:`tile_scores`.
+        """
+        if self.method != "topsis" or self.inverse is not None or "d" not in work or "out" not in work:
+            return None
+        t = weights.shape[0]
+        step = _row_step(t, self.rhs.shape[0], self.rhs.shape[1])
+        if step == 0:
+            return None
+        w = weights[:, self.support] if not self.support.all() else weights
+        w = np.ascontiguousarray(w)
+        w2 = w * w
+        if not float(w2.min()) * self._anti_floor > 1e-290:
+            return None
+        return TileRows(w2, self.rhs, self.n_unique, work["d"], work["out"], step)
+
     @property
     def separable(self) -> bool:
         """Whether an alternative's score depends on its own prepared row only (TOPSIS, WSM, GRA; not VIKOR)."""
@@ -193,32 +227,98 @@ def single_thread_matmul(a: FloatArray, b: FloatArray, out: FloatArray | None) -
     return out
 
 
+#: Values of ``[D+^2 | D-^2]`` per group of product rows whose closeness is computed right after their
+#: products (:func:`_topsis_scores`): the group stays in the cache between the two steps.
+_GROUP_FLOATS = 1 << 16
+
+
+def _row_step(m_rows: int, k: int, n_cols: int) -> int:
+    """Rows per product call of :func:`single_thread_matmul` (0: one call, or blocks of columns)."""
+    if m_rows * n_cols > _WIDE_PRODUCT and m_rows > 1:
+        return 0
+    step = max(1, (_ONE_THREAD_MNK - 1) // max(k * n_cols, 1))
+    return 0 if step >= m_rows else step
+
+
+def _closeness_fast(d: FloatArray, n_u: int, out: FloatArray) -> bool:
+    """``out = 1 / (1 + sqrt(D+^2 / D-^2))`` for the rows of ``d`` when every ``D-^2`` is positive (else False)."""
+    dp2 = d[:, :n_u]
+    dm2 = d[:, n_u:]
+    if not dm2.min() > 0.0:
+        return False
+    np.divide(dp2, dm2, out=out)
+    np.sqrt(out, out=out)
+    out += 1.0
+    np.divide(1.0, out, out=out)
+    return True
+
+
+class TileRows:
+    """A TOPSIS tile's scores row group by row group (see :meth:`Scorer.tile_rows`); ``out`` holds them."""
+
+    def __init__(
+        self, w2: FloatArray, rhs: FloatArray, n_u: int, d: FloatArray, out: FloatArray, step: int
+    ) -> None:
+        self.w2, self.rhs, self.n_u, self.d, self.out, self.step = w2, rhs, n_u, d, out, step
+        self._done = 0  # rows whose products are taken (the calls of single_thread_matmul, in order)
+
+    def compute(self, r0: int, r1: int) -> FloatArray:
+        """Scores of rows ``r0 ... r1 - 1`` (groups in order): their products, then the fast closeness."""
+        step = self.step
+        while self._done < r1:
+            i = self._done
+            np.matmul(self.w2[i : i + step], self.rhs, out=self.d[i : i + step])
+            self._done = i + step
+        d = self.d[r0:r1]
+        out = self.out[r0:r1]
+        np.divide(d[:, : self.n_u], d[:, self.n_u :], out=out)
+        np.sqrt(out, out=out)
+        out += 1.0
+        np.divide(1.0, out, out=out)
+        return out
+
+
 def _topsis_scores(
     w: FloatArray, rhs: FloatArray, n_u: int, d: FloatArray | None = None, out: FloatArray | None = None
 ) -> FloatArray:
     """Closeness ``C = D- / (D+ + D-)`` from the squared distances ``[D+^2 | D-^2] = (W∘W) @ rhs``.
 
-    When every ``D-`` is positive, ``C = 1 / (1 + sqrt(D+^2 / D-^2))``: one
-    square root per alternative instead of two (the same value up to rounding).
+    When every ``D-`` of the tile is positive, ``C = 1 / (1 + sqrt(D+^2 / D-^2))``:
+    one square root per alternative instead of two (the same value up to
+    rounding). That step runs on groups of rows right after their products
+    (the same product calls as :func:`single_thread_matmul`), while they are
+    in the cache; the formula is chosen for the whole tile, so a row's bits
+    do not depend on the grouping.
     """
-    d = single_thread_matmul(w * w, rhs, d)
+    t = w.shape[0]
+    w2 = w * w
+    if d is None:
+        d = np.empty((t, rhs.shape[1]))
+    if out is None:
+        out = np.empty((t, n_u))
+    step = _row_step(t, rhs.shape[0], rhs.shape[1])
+    if step == 0:
+        single_thread_matmul(w2, rhs, d)
+        fast = _closeness_fast(d, n_u, out)
+    else:
+        group = max(1, _GROUP_FLOATS // (step * rhs.shape[1])) * step
+        fast = True
+        for r0 in range(0, t, group):
+            r1 = min(r0 + group, t)
+            for i in range(r0, r1, step):  # the calls of single_thread_matmul
+                np.matmul(w2[i : i + step], rhs, out=d[i : i + step])
+            if fast:
+                fast = _closeness_fast(d[r0:r1], n_u, out[r0:r1])
+    if fast:
+        return out
     dp2 = d[:, :n_u]
     dm2 = d[:, n_u:]
-    if dm2.min() > 0.0:
-        q = np.divide(dp2, dm2, out=out)
-        np.sqrt(q, out=q)
-        q += 1.0
-        np.divide(1.0, q, out=q)
-        return q
     np.sqrt(d, out=d)
     den = np.add(dp2, dm2)
     # D- = 0: the alternative is the anti-ideal on every weighted criterion (C = 0); when D+ = 0 too,
     # every weighted gap is zero and it is scored 0.5 like ppeval.methods.topsis
-    res = np.full_like(den, 0.5)
-    np.divide(dm2, den, out=res, where=den > 0.0)
-    if out is None:
-        return res
-    out[...] = res
+    out.fill(0.5)
+    np.divide(dm2, den, out=out, where=den > 0.0)
     return out
 
 

@@ -181,6 +181,32 @@ class TileRanker:
             return order, None
         return order, _fix_runs(s, order, pair, close, self.higher_is_better)
 
+    def sort_rows(self, s: FloatArray, smallest: float, largest: float, out: np.ndarray, row0: int) -> None:
+        """The key-sort part of :meth:`rank` for rows ``row0 ...`` of a tile (``mode == "u32"`` only).
+
+        Writes the key order of the rows of ``s`` into ``out`` and marks the
+        positions whose keys share a high part in rows ``row0 ...`` of the
+        ranker's close-neighbour mask; :meth:`fix` then orders the runs of the
+        whole tile at once (the same result as :meth:`rank` row by row).
+        """
+        k = s.shape[0]
+        key = self._key[:k]
+        self._quantise(s, smallest, largest, key)
+        np.bitwise_or(key, self._index, out=key)
+        key.sort(axis=1)
+        np.bitwise_and(key, self._low, out=out, casting="unsafe")
+        gap = self._gap[:k]
+        np.bitwise_xor(key[:, 1:], key[:, :-1], out=gap)
+        np.less_equal(gap, self._low, out=self._close[row0 : row0 + k, :-1])
+
+    def fix(self, s: FloatArray, order: np.ndarray) -> np.ndarray | None:
+        """Finish :meth:`sort_rows` for the tile ``s`` (rows from 0) and its ``order``: ``pos`` as :meth:`rank`."""
+        close = self._close[: s.shape[0]]
+        pair = np.flatnonzero(close)
+        if pair.size == 0:
+            return None
+        return _fix_runs(s, order, pair, close, self.higher_is_better)
+
     def _quantise(self, s: FloatArray, lo: float, hi: float, key: np.ndarray) -> None:
         """``key = floor(u) << bits`` with ``u`` in ``[0, 2^(32-bits) - 2]``, non-increasing in the rank order."""
         f = self._f[: s.shape[0]]
@@ -191,5 +217,6 @@ class TileRanker:
         else:
             np.subtract(s, lo, out=f)
         f *= scale
-        np.copyto(key, f, casting="unsafe")  # truncation = floor on [0, levels]
+        # truncation = floor on [0, levels]; levels < 2^31, so through int32 (the same bits, a faster cast)
+        np.copyto(key.view(np.int32), f, casting="unsafe")
         np.left_shift(key, np.uint32(self.bits), out=key)

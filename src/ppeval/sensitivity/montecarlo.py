@@ -592,11 +592,11 @@ def monte_carlo(
         Lower bounds of the grades on the 0-100 scale, best first, strictly
         decreasing (e.g. ``[90, 80, 60, 0]``). Gives ``grade_probability``.
     chunk_size : int or None
-        Samples per task (bounds the per-sample buffers of a task: 32-bit
-        rank and bin cells, ``8 * chunk_size * n`` bytes, 4 more with
-        ``grade_bands``; with thousands of alternatives a task hands these
-        buffers over for the merge instead of counted tables). Default:
-        about 8 Mi values per chunk.
+        Samples per task (bounds the per-sample buffers of a task: with
+        thousands of alternatives a task keeps 32-bit rank and bin cells,
+        ``8 * chunk_size * n`` bytes, 4 more with ``grade_bands``, and hands
+        them over for the merge; when a table is smaller than that, the task
+        counts it as it goes instead). Default: about 8 Mi values per chunk.
         Results do not depend on it.
     seed : int, Generator, SeedSequence or None
         Root of the random streams. ``None`` takes fresh entropy (recorded in
