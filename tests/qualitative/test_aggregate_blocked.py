@@ -138,3 +138,31 @@ def test_exact_sums_over_answered_ratings() -> None:
     assert not agg._exact_sums(np.array([2.0**27, 1.0]))  # squares summed reach 2**53
     assert agg._exact_sums(np.zeros(0))
     assert agg._exact_sums(np.array([np.nan]), np.array([False]))
+
+
+@pytest.mark.parametrize("n_groups", [1, 3])
+@pytest.mark.parametrize("missing", [False, True])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_without_std_every_other_field_is_the_same(
+    n_groups: int, missing: bool, shuffle: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``std=False`` (what evaluate asks for) skips the standard deviation only; blocked and one-pass paths."""
+    for seed in range(15):
+        data, kw = _ratings(seed, missing, n_groups, seed % 2 == 1)
+        if shuffle:  # not grouped by cell: the one-pass path
+            n = data["project"].shape[0]
+            perm = np.random.default_rng(seed).permutation(n)
+            data = {k: v[perm] for k, v in data.items()}
+            kw = {k: (v[perm] if isinstance(v, np.ndarray) and v.shape == (n,) else v) for k, v in kw.items()}
+        for block in (1, 3, 1 << 20):
+            monkeypatch.setattr(agg, "_BLOCK", block)
+            full = aggregate_ratings(**data, **kw)
+            lean = aggregate_ratings(**data, **kw, std=False)
+            assert lean.std.shape == full.std.shape
+            assert np.isnan(lean.std).all()
+            assert not lean.std.flags.writeable
+            for f in FIELDS:
+                if f != "std":
+                    x, y = np.ascontiguousarray(getattr(full, f)), np.ascontiguousarray(getattr(lean, f))
+                    assert x.dtype == y.dtype, f
+                    assert x.tobytes() == y.tobytes(), f

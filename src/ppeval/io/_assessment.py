@@ -1619,7 +1619,12 @@ class _Builder:
                     value.take(canon), lines.take(canon), file_idx if one_file else file_idx.take(canon)]
         for a in cols:  # handed over read-only: Ratings keeps them without a copy
             a.setflags(write=False)
-        return Ratings(*cols)
+        ratings = Ratings(*cols)
+        # the sorted distinct groups and raters with each row's code (private cache read by evaluate instead
+        # of coding the group and rater columns again; a Ratings built or changed another way has none)
+        object.__setattr__(ratings, "_codes", (Gu, Gc if canon is None else Gc[canon], Ru.shape[0],
+                                               Rc if canon is None else Rc[canon]))
+        return ratings
 
     def _rating_values(
         self, icode: IntArray, Vu: StrArray, Vc: IntArray, where: Callable[[int, str | None], str],

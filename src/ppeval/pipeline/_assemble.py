@@ -35,7 +35,7 @@ from ppeval.pipeline.scoring import rule_points
 from ppeval.qualitative._common import factorize
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative, Quantitative
 
-__all__ = ["Assembled", "QualitativeData", "assemble", "int64_counts", "listing"]
+__all__ = ["Assembled", "QualitativeData", "assemble", "int64_counts", "listing", "loader_codes"]
 
 
 def listing(items: list[str], most: int = 5, total: int | None = None) -> str:
@@ -101,6 +101,24 @@ def _leaf_bounds(leaf: Quantitative | Qualitative) -> tuple[float, float] | None
     return (leaf.bounds.worst, leaf.bounds.best)
 
 
+def loader_codes(r: Any) -> tuple[np.ndarray, IntArray, int, IntArray] | None:
+    """The codes :func:`ppeval.load_assessment` attached to its ratings, or None (ratings built another way).
+
+    ``(groups, group code per rating, number of raters, rater code per rating)``: ``groups[code]`` is the
+    rating's group and the rater codes are equal exactly for equal rater ids (codes into the sorted distinct
+    ids). Ratings are frozen with read-only arrays, and ``dataclasses.replace`` makes a new object without
+    the private attribute, so the codes always describe the arrays they came with.
+    """
+    codes = getattr(r, "_codes", None)
+    if codes is None or len(codes) != 4:
+        return None
+    n = len(r)
+    names, gcode, n_raters, rcode = codes
+    if np.shape(gcode) != (n,) or np.shape(rcode) != (n,):
+        return None
+    return np.asarray(names), np.asarray(gcode), int(n_raters), np.asarray(rcode)
+
+
 def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: IntArray) -> QualitativeData:
     ev = system.evaluation
     r = assessment.ratings
@@ -117,8 +135,15 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
             f"{assessment.indicator_ids[r.indicator[k]]!r}, which is quantitative; ratings are for "
             "qualitative indicators only"
         )
-    # a handful of group names over many ratings: factorize without sorting the ratings
-    names, gcode = factorize(r.group)
+    # a handful of group names over many ratings: the loader's codes, else factorize without sorting the ratings
+    cached = loader_codes(r)
+    if cached is not None and len(r):
+        names, gcode = cached[0], cached[1]
+        present = np.bincount(gcode, minlength=names.shape[0]) > 0
+        if not present.all():  # (every distinct name the loader kept occurs; kept exact all the same)
+            names, gcode = names[present], (np.cumsum(present) - 1)[gcode]
+    else:
+        names, gcode = factorize(r.group)
     found = {str(g) for g in names.tolist()}
     group_weights = None
     if ev.rater_group_weights is not None:
@@ -157,6 +182,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         # ratings from ppeval.io were checked for duplicates when loaded
         duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
         count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
+        std=False,  # the assembly does not keep the standard deviations
     )
     if not len(r):
         groups = ()

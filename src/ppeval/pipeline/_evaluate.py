@@ -860,7 +860,10 @@ def _qualitative_summary(
         if has.any():
             mres = np.array(matrix, dtype=np.float64)
             cols = q.cols
-            resident = np.where(has, res_vals, matrix[:, cols])
+            # the residents' mean rating over the copy where they rated, column by column (no (n, q)
+            # temporaries and no fancy-indexed write of them)
+            for kq, cq in enumerate(cols.tolist()):
+                np.copyto(mres[:, cq], res_vals[:, kq], where=has[:, kq])
             if asm.ruled is not None and asm.ruled[cols].any():
                 # a column scored by its rule holds the share of points the rule awards (absolute mode):
                 # the residents' mean rating is scored by the same rule, as the evaluation's rating was
@@ -873,9 +876,7 @@ def _qualitative_summary(
                         full = static.get(leaf.id, 1.0)
                         earned = rule_points(leaf.scoring, res_vals[sel, k], full, leaf.direction,
                                              leaf.scale.label_map())
-                        resident[sel, k] = earned / full if full > 0 else 0.0
-            mres[:, cols] = resident
-            del resident
+                        mres[sel, int(cols[k])] = earned / full if full > 0 else 0.0
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
             sr, s100r = scorer.score(mres, w, mem_r)
             del mres, has  # an (n, m) copy: not kept through the reliability statistics

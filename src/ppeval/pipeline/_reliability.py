@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ppeval.errors import PPEvalError
+from ppeval.pipeline._assemble import loader_codes
 from ppeval.pipeline.result import Diagnostic, ReliabilityStat
 from ppeval.qualitative._common import factorize, hash_keys
 from ppeval.qualitative.reliability import (
@@ -81,15 +82,35 @@ def reliability_statistics(
     del keep
     # rater keys of all ratings hashed once (equal ids, equal keys): a group whose keys are all distinct has
     # distinct raters, so no rater id is gathered, coded or compared for it
+    # (ratings from ppeval.io: the loader's exact rater codes instead of hashes, and when there are as many
+    # raters as ratings, every group's raters are distinct without looking)
+    cached = loader_codes(r)
     rater_arr = np.asarray(r.rater)
-    key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
+    if cached is not None:
+        key_all: np.ndarray | None = cached[3]  # exact codes: equal exactly for equal ids, as keys must be
+        every_distinct = cached[2] == len(r)
+    else:
+        key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
+        every_distinct = False
+    if every_distinct:
+        # as many raters as ratings: every group is a survey of one answer per respondent; its items and
+        # answers counted for all groups at once (no index of each group's ratings)
+        n_grp, n_ind = len(names_list), len(ids)
+        ind_k = r.indicator if rows is None else r.indicator[rows]
+        val_k = r.value if rows is None else r.value[rows]
+        per_item = np.bincount(gcode.astype(np.int64) * n_ind + ind_k, minlength=n_grp * n_ind).reshape(n_grp, n_ind)
+        answered = np.bincount(gcode[~np.isnan(val_k)], minlength=n_grp)
+        for g, group in enumerate(names_list):
+            if per_item[g].any():  # (a group that rated quantitative indicators only has none)
+                out.extend(_one_answer_counts(group, per_item[g], int(answered[g]), ids, diags))
+        return tuple(out), diags
     for g, group in enumerate(names_list):
         m = np.flatnonzero(gcode == g)
         if rows is not None:
             m = rows[m]
         if m.size == 0:  # a group that rated quantitative indicators only
             continue
-        if key_all is not None and _all_distinct(key_all[m]):
+        if every_distinct or (key_all is not None and _all_distinct(key_all[m])):
             # each rater gave one rating (a survey of one answer per respondent): what _survey_alpha finds
             # for such a group, from counts alone
             out.extend(_one_answer_survey(group, r.indicator[m], r.value[m], ids, diags))
@@ -97,7 +118,7 @@ def reliability_statistics(
         # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
         # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
         raters = r.rater[m]
-        code = _rater_codes(raters)
+        code = _rater_codes(raters)  # (compact per group: the loader's codes span every rater of all groups)
         n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
         project = r.project[m]
@@ -130,13 +151,19 @@ def _one_answer_survey(
     (when the group answered 2 items or more and at least :data:`MIN_RESPONDENTS` respondents answered),
     from a count of items and of answers, without coding the raters.
     """
-    n_items = int(np.count_nonzero(np.bincount(np.asarray(indicator, dtype=np.int64))))
-    if n_items < 2:
+    per_item = np.bincount(np.asarray(indicator, dtype=np.int64))
+    return _one_answer_counts(group, per_item, int(np.count_nonzero(~np.isnan(value))), ids, diags)
+
+
+def _one_answer_counts(
+    group: str, per_item: np.ndarray, n_resp: int, ids: tuple[str, ...] | list[str], diags: list[Diagnostic],
+) -> list[ReliabilityStat]:
+    """:func:`_one_answer_survey` from the group's ratings per item (indicator index) and its answers."""
+    items = np.flatnonzero(per_item)
+    if items.size < 2:
         return []
-    n_resp = int(np.count_nonzero(~np.isnan(value)))
     if n_resp < MIN_RESPONDENTS:
         return []
-    items = np.flatnonzero(np.bincount(np.asarray(indicator, dtype=np.int64)))
     names = tuple(ids[int(j)] for j in items)
     diags.append(Diagnostic(
         code="reliability_not_computed", severity="info",

@@ -67,7 +67,8 @@ class RatingAggregate:
         broadcast views of one zero: no memory per cell).
     std : ndarray of float64, shape (n_projects, n_indicators)
         Sample standard deviation (``ddof=1``) of the non-missing ratings of
-        the cell, all groups pooled; ``nan`` where ``n_raters < 2``.
+        the cell, all groups pooled; ``nan`` where ``n_raters < 2`` (and
+        everywhere when called with ``std=False``).
     groups : tuple of str
         Rater group names, in the order of the first axis below.
     group_values : ndarray of float64, shape (n_groups, n_projects, n_indicators)
@@ -271,26 +272,33 @@ def _zero_by_zero() -> float:
 def _blocked_means(
     blocks: list[tuple[int, int]], proj: IntArray, ind: IntArray, n_i: int, gcode: IntArray, v: FloatArray,
     missing: BoolArray | None, n_g: int, n_cells: int, count_dtype: npt.DTypeLike = np.int64,
-) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]:
+    sum_squares: bool = True,
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray | None]:
     """:func:`_group_means` a block of cells at a time (exact sums: the same bits, in any order).
 
     The ratings are cut into blocks of whole cells (:func:`_cell_blocks`); every statistic of a cell
     comes from its block alone, so the temporaries are block-sized: only the results span all cells.
     Cells without a rating get what the one-pass division gives them (``0 / 0``, count 0, sum of
-    squares 0).
+    squares 0). Without ``sum_squares`` the pooled sums of squares are not computed (None).
     """
     nan0 = _zero_by_zero()
-    means = np.full((n_g, n_cells), nan0)
+    # every cell is written once: a block's cells by its division, the cells between blocks (no rating)
+    # filled with what the division gives them (no prefill of the whole arrays)
+    means = np.empty((n_g, n_cells))
     counts = np.zeros((n_g, n_cells), dtype=count_dtype)
-    p_mean = np.full(n_cells, nan0)
+    p_mean = np.empty(n_cells)
     p_count = np.zeros(n_cells, dtype=np.int64)
-    p_ss = np.zeros(n_cells)
+    p_ss = np.zeros(n_cells) if sum_squares else None
+    done = 0  # cells before this one are written
     for start, stop in blocks:
         cell = proj[start:stop] * n_i + ind[start:stop]
         c0 = int(cell[0])
         n_loc = int(cell[-1]) - c0 + 1
-        loc = cell - c0
+        loc = cell - c0 if c0 else cell
         del cell
+        means[:, done:c0] = nan0
+        p_mean[done:c0] = nan0
+        done = c0 + n_loc
         vb, gb = v[start:stop], gcode[start:stop]
         if missing is not None:
             okb = ~missing[start:stop]
@@ -300,9 +308,9 @@ def _blocked_means(
         g_cnt = np.bincount(key, minlength=n_g * n_loc).reshape(n_g, n_loc)
         g_sum = bsum(key, vb, n_g * n_loc).reshape(n_g, n_loc)
         del key
+        counts[:, sl] = g_cnt
         with np.errstate(invalid="ignore"):
             np.divide(g_sum, g_cnt, out=means[:, sl])  # 0/0 = nan where the group gave no rating
-            counts[:, sl] = g_cnt
             # the pooled sums from the groups' (exact integers: the same bits as one pass over the cells),
             # written into the results' slices
             cnt = p_count[sl]
@@ -311,9 +319,12 @@ def _blocked_means(
             del g_cnt, g_sum
             mean = p_mean[sl]
             np.divide(s1, cnt, out=mean)
-        np.multiply(s1, mean, out=s1, where=cnt > 0)
-        np.subtract(bsum(loc, vb * vb, n_loc), s1, out=p_ss[sl])
-        np.maximum(p_ss[sl], 0.0, out=p_ss[sl])
+        if p_ss is not None:
+            np.multiply(s1, mean, out=s1, where=cnt > 0)
+            np.subtract(bsum(loc, vb * vb, n_loc), s1, out=p_ss[sl])
+            np.maximum(p_ss[sl], 0.0, out=p_ss[sl])
+    means[:, done:] = nan0
+    p_mean[done:] = nan0
     return means, counts, p_mean, p_count, p_ss
 
 
@@ -366,6 +377,7 @@ def aggregate_ratings(
     indicator_ids: Sequence[Any] | None = None,
     duplicates_checked: bool = False,
     count_dtype: npt.DTypeLike = np.int64,
+    std: bool = True,
 ) -> RatingAggregate:
     """Aggregate many raters' ratings into one value per (project, indicator).
 
@@ -417,6 +429,11 @@ def aggregate_ratings(
         largest table of the result (groups x projects x indicators: 640 MB
         as int64 for four groups, a million projects and twenty indicators);
         it needs fewer than 2**31 ratings.
+    std : bool
+        Compute ``std`` (default True). With False it is not computed and
+        the field holds nan everywhere (a read-only view of one value), for
+        callers that do not read it (:func:`ppeval.evaluate`: two passes
+        over the cells fewer).
 
     Returns
     -------
@@ -506,7 +523,7 @@ def aggregate_ratings(
     cell = None
     if blocks is not None and exact:
         group_values, group_counts, p_stat, p_count, p_ss = _blocked_means(
-            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells, cdt
+            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells, cdt, bool(std)
         )
         group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
     else:
@@ -545,7 +562,11 @@ def aggregate_ratings(
     del cell
     group_counts = group_counts.astype(cdt, copy=False)
     n_raters = p_count.reshape(n_p, n_i)
-    std = _std_in_place(p_ss, p_count).reshape(n_p, n_i)
+    if std and p_ss is not None:
+        sd = _std_in_place(p_ss, p_count).reshape(n_p, n_i)
+    else:  # not asked for: no pass over the cells
+        sd = np.broadcast_to(np.full(1, np.nan), (n_p, n_i))
+    del p_ss
 
     if gw is None:
         agg = p_stat.reshape(n_p, n_i)
@@ -576,9 +597,9 @@ def aggregate_ratings(
     has_value = np.ascontiguousarray(has_value)
     n_raters = np.ascontiguousarray(n_raters)
     n_missing = np.ascontiguousarray(n_missing, dtype=np.int64) if any_missing else n_missing
-    std = np.ascontiguousarray(std)
+    sd = np.ascontiguousarray(sd) if std else sd
     gw_out = None if gw is None else gw.copy()
-    readonly(agg, has_value, n_raters, n_missing, std, group_values, group_counts, group_missing)
+    readonly(agg, has_value, n_raters, n_missing, sd, group_values, group_counts, group_missing)
     if gw_out is not None:
         readonly(gw_out)
     return RatingAggregate(
@@ -586,7 +607,7 @@ def aggregate_ratings(
         has_value=has_value,
         n_raters=n_raters,
         n_missing=n_missing,
-        std=std,
+        std=sd,
         groups=names,
         group_values=group_values,
         group_counts=group_counts,

@@ -384,6 +384,8 @@ def _carry(acc: FloatArray, key: IntArray, w: FloatArray) -> FloatArray:
     block by block has the same bits as one ``bincount`` over all blocks in order.
     """
     n = acc.shape[0]
+    if not acc.any():  # nothing to carry (the first block): 0 + 0 = 0, so one bincount has the same bits
+        return np.asarray(np.bincount(key, w, minlength=n), dtype=np.float64)
     keys = np.concatenate((np.arange(n, dtype=np.int64), key.astype(np.int64, copy=False)))
     return np.asarray(np.bincount(keys, np.concatenate((acc, w)), minlength=n), dtype=np.float64)
 
@@ -443,7 +445,7 @@ def _alpha_blocked(
         """Local unit counts, and the block's local unit, group and value of its pairable ratings."""
         start, stop, p0, span = b
         g_b = grp[start:stop]
-        lu = g_b * span + (proj[start:stop] - p0)  # local units: group-major, projects in order
+        lu = g_b * span + (proj[start:stop] - p0 if p0 else proj[start:stop])  # group-major, projects in order
         m_u = np.bincount(lu, minlength=n_groups * span)
         keep = m_u[lu] >= 2
         if keep.all():
@@ -505,7 +507,7 @@ def _alpha_blocked(
         g_k = code_grp[code]
         # a rating's value is its code's (equal values; a -0.0 read as 0.0 changes no sum or square)
         x_k = (r if r is not None else code_val)[code]
-        unit_grp = np.arange(n_local, dtype=np.int64) // span
+        unit_grp = np.repeat(np.arange(n_groups, dtype=np.int64), span)  # (= arange(n_local) // span)
         if unit_level == "nominal":
             uc_key = lu.astype(np.int64) * max(n_codes, 1) + code
             uc_keys, n_uc = np.unique(uc_key, return_counts=True)
@@ -514,15 +516,18 @@ def _alpha_blocked(
             per_unit = np.where(m_u >= 2, (mu**2 - sq) / np.maximum(mu - 1, 1), 0.0)
             do_sum = _carry(do_sum, unit_grp, per_unit)
         elif unit_level == "interval":
+            # m_u is 0 or at least 2 here (only pairable ratings were kept): a unit without one gets 0/0 in
+            # its mean, which no rating reads, and 0 in its sum of squares (no term), so no mask is needed
             mean_u = bsum(lu, x_k, n_local)
-            np.divide(mean_u, m_u, out=mean_u, where=m_u > 1)
+            mu = m_u.astype(np.float64)
+            with np.errstate(invalid="ignore"):
+                np.divide(mean_u, mu, out=mean_u)
             dev = mean_u[lu]
             del mean_u
             np.subtract(x_k, dev, out=dev)
             dev *= dev
             ss_u = bsum(lu, dev, n_local)
             del dev
-            mu = m_u.astype(np.float64)
             np.multiply(mu, 2.0, out=mu)
             ss_u *= mu
             np.multiply(mu, 0.5, out=mu)
@@ -530,7 +535,6 @@ def _alpha_blocked(
             np.maximum(mu, 1, out=mu)
             ss_u /= mu
             del mu
-            ss_u[m_u < 2] = 0.0
             do_sum = _carry(do_sum, unit_grp, ss_u)
             sg = _carry(sg, g_k, x_k)
         else:  # ratio
