@@ -345,6 +345,15 @@ def _alpha_long(
         de_sum = 2.0 * n_g * bsum(grp, dg * dg, n_groups)
     else:  # ratio: delta = ((c - k) / (c + k))^2, visiting the value pairs that occur
         do_sum, de_sum = _ratio_sums(grp, unit, code, code_val, code_grp, n_c, m_u, n_groups, n_codes)
+    return _alpha_from_sums(do_sum, de_sum, n_g, pairable_units, defined)
+
+
+def _alpha_from_sums(
+    do_sum: FloatArray, de_sum: FloatArray, n_g: IntArray, pairable_units: IntArray, defined: np.ndarray
+) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, np.ndarray]:
+    """``alpha = 1 - (n - 1) sum_o / sum_e``, ``D_o = sum_o / n``, ``D_e = sum_e / (n (n - 1))`` per group (nan where
+    not ``defined``), from the observed and expected disagreement sums (shared by the one-pass and blocked paths)."""
+    n_groups = n_g.shape[0]
     n_f = n_g.astype(np.float64)
     alpha = np.full(n_groups, np.nan)
     d_o = np.full(n_groups, np.nan)
@@ -560,16 +569,7 @@ def _alpha_blocked(
         de_sum = 2.0 * n_g * ss
     else:
         de_sum = _ratio_expected(code_val, code_grp, n_c, n_groups)
-    n_f = n_g.astype(np.float64)
-    alpha = np.full(n_groups, np.nan)
-    d_o = np.full(n_groups, np.nan)
-    d_e = np.full(n_groups, np.nan)
-    if defined.any():
-        d = defined
-        d_o[d] = do_sum[d] / n_f[d]
-        d_e[d] = de_sum[d] / (n_f[d] * (n_f[d] - 1))
-        alpha[d] = 1.0 - (n_f[d] - 1) * do_sum[d] / de_sum[d]
-    return alpha, d_o, d_e, n_g, pairable_units, defined
+    return _alpha_from_sums(do_sum, de_sum, n_g, pairable_units, defined)
 
 
 def _pairs_within(seg: IntArray) -> tuple[IntArray, IntArray]:

@@ -151,6 +151,17 @@ def grade_index(s: FloatArray, grade_asc: FloatArray, higher_is_better: bool) ->
     return out
 
 
+def _cell_layout(
+    k: int, cols: int, width: int, unsigned: bool, offset: np.ndarray | None, size: int | None
+) -> tuple[int, bool, type[np.integer], np.ndarray]:
+    """A tally's table size, whether it is dense (no larger than the task's ``k x cols`` cells), the cells'
+    dtype (32-bit below 2^31 cells, unsigned for rank tables) and each column's first cell in that dtype."""
+    n_cells = cols * width if size is None else size
+    dtype: type[np.integer] = (np.uint32 if unsigned else np.int32) if n_cells < 2**31 else np.int64
+    base = np.arange(cols, dtype=np.int64) * width if offset is None else offset
+    return n_cells, n_cells <= k * cols, dtype, base.astype(dtype)
+
+
 class _TaskTally:
     """A task's counts of one table, from the flat cell index that every sample gives each column.
 
@@ -170,14 +181,7 @@ class _TaskTally:
         size: int | None = None,
     ) -> None:
         # offset/size: other column-to-cell maps (several columns sharing a table row: binned ranks)
-        self.size = cols * width if size is None else size
-        self.dense = self.size <= k * cols
-        if self.size < 2**31:
-            self.dtype: type[np.integer] = np.uint32 if unsigned else np.int32
-        else:
-            self.dtype = np.int64
-        base = np.arange(cols, dtype=np.int64) * width if offset is None else offset
-        self.offset = base.astype(self.dtype)
+        self.size, self.dense, self.dtype, self.offset = _cell_layout(k, cols, width, unsigned, offset, size)
         self.codes = np.empty((k, cols), dtype=self.dtype)
         self._moved: list[tuple[np.ndarray, np.ndarray]] = []
 
@@ -223,14 +227,7 @@ class _TileTally:
         self, k: int, rows: int, cols: int, width: int, unsigned: bool = False, offset: np.ndarray | None = None,
         size: int | None = None,
     ) -> None:
-        self.size = cols * width if size is None else size
-        self.dense = self.size <= k * cols
-        if self.size < 2**31:
-            self.dtype: type[np.integer] = np.uint32 if unsigned else np.int32
-        else:
-            self.dtype = np.int64
-        base = np.arange(cols, dtype=np.int64) * width if offset is None else offset
-        self.offset = base.astype(self.dtype)
+        self.size, self.dense, self.dtype, self.offset = _cell_layout(k, cols, width, unsigned, offset, size)
         if self.dense:
             self.table = np.zeros(self.size, dtype=np.uint16 if k < 1 << 16 else np.int32)
             self.codes = np.empty((min(rows, k), cols), dtype=self.dtype)
