@@ -350,6 +350,22 @@ def decode(raw: bytes, source: str, encoding: str | None = None) -> Decoded:
     return Decoded(text, name, bom, False)
 
 
+def _head(text: str, n: int) -> str:
+    """``text`` up to and including its ``n``-th ``\\n`` (all of it if it has fewer).
+
+    ``_head(text, n).splitlines()[:n]`` equals ``text.splitlines()[:n]``: the cut falls just after a
+    ``\\n`` (never inside ``\\r\\n``), and the prefix already holds ``n`` lines, so the other line
+    breaks ``splitlines`` knows can only add lines before the cut.
+    """
+    end = 0
+    for _ in range(n):
+        k = text.find("\n", end)
+        if k < 0:
+            return text
+        end = k + 1
+    return text[:end]
+
+
 def sniff_delimiter(text: str, source: str, delimiter: str | None = None) -> str:
     """The field separator of a CSV text: ``delimiter`` if given, else found from the header line.
 
@@ -378,7 +394,7 @@ def sniff_delimiter(text: str, source: str, delimiter: str | None = None) -> str
         return ","
     winners = [d for d, c in counts.items() if c == best]
     if len(winners) > 1:  # a tie on the header: keep the separators that split the next lines alike
-        lines = text.splitlines()[1:21]
+        lines = _head(text, 22).splitlines()[1:21]  # (not the whole text: it may be a 700 MB file)
         steady = []
         for d in winners:
             try:
