@@ -342,16 +342,7 @@ def _factorize_sampled(a: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
         return None
     if a.dtype.kind == "U" and names.shape[0] > 1:
         return _factorize_by_unit(a, names)
-    codes = np.zeros(a.shape[0], dtype=np.int64)
-    matched = 0
-    for k in range(names.shape[0]):
-        eq = a == names[k]
-        matched += int(np.count_nonzero(eq))
-        if k:
-            np.copyto(codes, k, where=eq)
-    if matched != a.shape[0]:
-        return None
-    return names, codes
+    return _factorize_by_name(a, names)
 
 
 def _factorize_by_unit(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
@@ -390,6 +381,7 @@ def _factorize_by_unit(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, In
 
 
 def _factorize_by_name(a: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, IntArray] | None:
+    """One comparison of the whole array per name; None when an entry equals no name."""
     codes = np.zeros(a.shape[0], dtype=np.int64)
     matched = 0
     for k in range(names.shape[0]):
