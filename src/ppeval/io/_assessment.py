@@ -476,6 +476,7 @@ def _split_bytes(
     reach = max([last_starts[j] + widths[j] for j, name in enumerate(header)
                  if not (name in coded and name not in numeric)], default=0)
     padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
+    padded_2 = padded if padded.shape[0] >= size + 2 else np.concatenate([body, np.zeros(2, dtype=np.uint8)])
     columns: list[Column] = []
     for j, name in enumerate(header):
         width = widths[j]
@@ -485,6 +486,9 @@ def _split_bytes(
             start = cell_start(j)
             length = cell_length(j, start)
         if name in coded and name not in numeric:
+            if width <= 2:  # cells of one or two bytes (rating values): a table over every 16-bit key
+                columns.append(_small_codes(padded_2, start, length, white_free))
+                continue
             columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width, white_free))
             continue
         block = np.lib.stride_tricks.sliding_window_view(padded, width)[start] if width else \
@@ -625,20 +629,26 @@ def _bytes_codes(
         if n_words == 1:
             ordered_1 = words[:, 0][order]
             np.not_equal(ordered_1[1:], ordered_1[:-1], out=new[1:])
-            distinct = ordered_1[new][:, None]
+            all_new = bool(new.all())
+            distinct = (ordered_1 if all_new else ordered_1[new])[:, None]
             del ordered_1
         else:
             ordered = words[order]
             np.any(ordered[1:] != ordered[:-1], axis=1, out=new[1:])
-            distinct = ordered[new]
+            all_new = bool(new.all())
+            distinct = ordered if all_new else ordered[new]
             del ordered
-        first = order[new]
-        rank = np.cumsum(new, dtype=np.int64)
-        del new
-        rank -= 1
         codes = np.empty(n, dtype=np.int64)
-        codes[order] = rank
-        del order, rank
+        if all_new:  # every cell distinct (rater ids): the rank is the position in the order
+            first = order
+            codes[order] = np.arange(n, dtype=np.int64)
+        else:
+            first = order[new]
+            rank = np.cumsum(new, dtype=np.int64)
+            rank -= 1
+            codes[order] = rank
+            del rank
+        del new, order
     uniq = distinct.astype(">u8").view(np.uint8).reshape(-1, 8 * n_words)[:, :width]
     cells = _ascii_str(uniq)
     del uniq
@@ -652,6 +662,33 @@ def _bytes_codes(
     last_word = distinct[np.arange(distinct.shape[0]), last // 8] if n_words > 1 else distinct[:, 0]
     last_byte = (last_word >> (np.uint64(56) - np.uint64(8) * (last % 8).astype(np.uint64))) & np.uint64(255)
     white = _STRIPPED_BYTES[first_byte.astype(np.intp)] | _STRIPPED_BYTES[last_byte.astype(np.intp)]
+    return _Coded(cells, codes, not bool(white.any()))
+
+
+def _small_codes(padded: npt.NDArray[np.uint8], start: IntArray, length: IntArray, white_free: bool | None) -> _Coded:
+    """A column of cells of at most two bytes (``length`` from ``start``; ``padded`` holds two bytes past the
+    text) as sorted distinct cells and a code per row: each cell as the 16-bit key ``first byte << 8 | second``
+    (0 where absent: no cell holds a NUL, so a shorter cell sorts first, as in str order), coded through a
+    table over all 65,536 keys (no hash, no sort)."""
+    key = padded[start].astype(np.int64)
+    key[length < 1] = 0
+    key <<= 8
+    second = padded[start + 1]
+    key |= np.where(length >= 2, second, 0)
+    present = np.bincount(key, minlength=1 << 16)
+    distinct = np.flatnonzero(present)
+    rank = np.zeros(1 << 16, dtype=np.int64)
+    rank[distinct] = np.arange(distinct.shape[0])
+    codes = rank[key]
+    pairs = np.empty((distinct.shape[0], 2), dtype=np.uint8)
+    pairs[:, 0] = distinct >> 8
+    pairs[:, 1] = distinct & 255
+    width = 2 if bool((pairs[:, 1] > 0).any()) else 1
+    cells = _ascii_str(pairs[:, :width])
+    if white_free:
+        return _Coded(cells, codes, True)
+    first_byte, last_byte = pairs[:, 0], np.where(pairs[:, 1] > 0, pairs[:, 1], pairs[:, 0])
+    white = _STRIPPED_BYTES[first_byte] | _STRIPPED_BYTES[last_byte]
     return _Coded(cells, codes, not bool(white.any()))
 
 

@@ -1,0 +1,74 @@
+"""The byte splitter's column codes on their special paths give what the general path gives.
+
+Cells of at most two bytes are coded through a table over every 16-bit key (``_small_codes``), a
+column of all-distinct cells skips the rank sum, and a text whose only bytes below 33 are line ends
+skips the white-space scan: each must give the distinct cells, codes and ``clean`` flag of the general
+``_bytes_codes`` (and the column back).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ppeval.io import _assessment
+
+
+def _layout(cells: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells written one per line (as a column of a CSV file): bytes, start and length of each."""
+    text = "".join(f"{c}\n" for c in cells).encode()
+    lengths = np.array([len(c) for c in cells], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    return np.frombuffer(text, dtype=np.uint8), starts, lengths
+
+
+def _general(body: np.ndarray, start: np.ndarray, length: np.ndarray) -> _assessment._Coded:
+    width = int(length.max())
+    return _assessment._bytes_codes(_assessment._cell_words(body, start, length, width), length, width)
+
+
+@pytest.mark.parametrize("alphabet", ["12345", "ab -", "\t1 ", "xyz"])
+def test_small_cells_by_table(alphabet: str) -> None:
+    rng = np.random.default_rng(len(alphabet))
+    for size in (1, 50, 3000):
+        cells = ["".join(rng.choice(list(alphabet), size=int(rng.integers(0, 3)))) for _ in range(size)]
+        body, start, length = _layout(cells)
+        padded = np.concatenate([body, np.zeros(2, dtype=np.uint8)])
+        small = _assessment._small_codes(padded, start, length, None)
+        general = _general(body, start, length)
+        assert small.uniq[small.codes].tolist() == cells
+        assert small.uniq.tolist() == general.uniq.tolist() == sorted(set(cells))
+        assert small.codes.tolist() == general.codes.tolist()
+        assert small.clean == general.clean == all(c == c.strip() for c in cells)
+        assert small.uniq.dtype == general.uniq.dtype or not any(cells)
+
+
+def test_all_distinct_cells() -> None:
+    cells = [f"r{i}" for i in np.random.default_rng(1).permutation(5000)]
+    body, start, length = _layout(cells)
+    coded = _general(body, start, length)
+    assert coded.uniq.tolist() == sorted(cells)
+    assert coded.uniq[coded.codes].tolist() == cells
+    long = [f"rater-number-{c}" for c in cells]  # two words a cell
+    body, start, length = _layout(long)
+    coded = _general(body, start, length)
+    assert coded.uniq.tolist() == sorted(long)
+    assert coded.uniq[coded.codes].tolist() == long
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("pad", ["", " ", "\t", "\x1c", "\x0b", "\x01"])
+def test_white_space_known_from_the_whole_text(eol: str, pad: str) -> None:
+    """The byte splitter's columns (and ``clean``) with and without the white-space shortcut are alike."""
+    rows = [f"p{i % 37:03d},r{i},{['resident', 'expert', 'service_user'][i % 3]},{1 + i % 5}" for i in range(3000)]
+    rows[17] = rows[17].replace(",r17,", f",{pad}r17,").replace("expert", f"expert{pad}")
+    text = ("project,rater,group,rating" + eol + eol.join(rows) + eol).encode()
+    got = _assessment._split_bytes(text, ",", frozenset(), frozenset(["project", "rater", "group", "rating"]))
+    assert got is not None
+    header, cols, _ = got
+    for name, col in zip(header, cols, strict=True):
+        assert isinstance(col, _assessment._Coded)
+        cells = col.uniq[col.codes].tolist()
+        want = [r.split(",")[header.index(name)] for r in rows]
+        assert cells == want
+        assert col.clean == all(c == c.strip() for c in want), name
