@@ -407,11 +407,14 @@ def _split_bytes(
     if size == 0:
         return header, [np.zeros(0, dtype=np.str_) for _ in range(k)], np.zeros(0, dtype=np.int64)
     # positions of separators and newlines, slice by slice (no file-sized masks)
-    parts, n_newlines, n_low = [], 0, 0
+    parts, n_newlines, n_low, n_cr = [], 0, 0, 0
+    has_cr = data.find(b"\r", first + 1) >= 0
     index = np.int32 if size < 2**31 - 1 else np.int64  # positions in half the memory below 2 GiB
     for at in range(0, size, _SLICE_BYTES):
         piece = body[at:at + _SLICE_BYTES]
         n_low += int(np.count_nonzero(piece <= 32))  # white space str.strip removes is among these bytes
+        if has_cr:
+            n_cr += int(np.count_nonzero(piece == 13))
         newline = piece == 10
         n_newlines += int(np.count_nonzero(newline))
         newline |= piece == sep
@@ -444,10 +447,9 @@ def _split_bytes(
         return start
 
     last_length = special[k - 1::k] - cell_start(k - 1)
-    n_cr = int(np.count_nonzero(buf == 13)) if data.find(b"\r") >= 0 else 0  # numpy: ~10x bytes.count
-    if n_cr:
+    if n_cr:  # (CRs of the data lines, counted in the slices above)
         cr = (last_length > 0) & (body[np.maximum(line_end - 1, 0)] == 13)
-        if n_cr != int(np.count_nonzero(cr)) + int(header_line != data[:first].decode("ascii")):
+        if n_cr != int(np.count_nonzero(cr)):
             return None  # a CR that does not end a line (the csv module ends a record there)
         last_length -= cr
         del cr
@@ -472,11 +474,10 @@ def _split_bytes(
     if max(widths) > csv.field_size_limit():
         return None
     # no byte below 33 but the line ends (LF, the CR of a CRLF): no cell has white space at either end
-    white_free = True if n_low == n_newlines + n_cr - int(header_line != data[:first].decode("ascii")) else None
+    white_free = True if n_low == n_newlines + n_cr else None
     reach = max([last_starts[j] + widths[j] for j, name in enumerate(header)
                  if not (name in coded and name not in numeric)], default=0)
     padded = body if reach <= size else np.concatenate([body, np.zeros(reach - size, dtype=np.uint8)])
-    padded_2 = padded if padded.shape[0] >= size + 2 else np.concatenate([body, np.zeros(2, dtype=np.uint8)])
     columns: list[Column] = []
     for j, name in enumerate(header):
         width = widths[j]
@@ -487,7 +488,7 @@ def _split_bytes(
             length = cell_length(j, start)
         if name in coded and name not in numeric:
             if width <= 2:  # cells of one or two bytes (rating values): a table over every 16-bit key
-                columns.append(_small_codes(padded_2, start, length, white_free))
+                columns.append(_small_codes(body, start, length, white_free))
                 continue
             columns.append(_bytes_codes(_cell_words(body, start, length, width), length, width, white_free))
             continue
@@ -665,15 +666,16 @@ def _bytes_codes(
     return _Coded(cells, codes, not bool(white.any()))
 
 
-def _small_codes(padded: npt.NDArray[np.uint8], start: IntArray, length: IntArray, white_free: bool | None) -> _Coded:
-    """A column of cells of at most two bytes (``length`` from ``start``; ``padded`` holds two bytes past the
-    text) as sorted distinct cells and a code per row: each cell as the 16-bit key ``first byte << 8 | second``
-    (0 where absent: no cell holds a NUL, so a shorter cell sorts first, as in str order), coded through a
-    table over all 65,536 keys (no hash, no sort)."""
-    key = padded[start].astype(np.int64)
+def _small_codes(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, white_free: bool | None) -> _Coded:
+    """A column of cells of at most two bytes (``length`` bytes of ``body`` from ``start``) as sorted distinct
+    cells and a code per row: each cell as the 16-bit key ``first byte << 8 | second`` (0 where absent: no
+    cell holds a NUL, so a shorter cell sorts first, as in str order), coded through a table over all
+    65,536 keys (no hash, no sort)."""
+    last = body.shape[0] - 1  # an empty cell may start at the end of the text: its bytes are not read
+    key = body[np.minimum(start, last)].astype(np.int64)
     key[length < 1] = 0
     key <<= 8
-    second = padded[start + 1]
+    second = body[np.minimum(start + 1, last)]
     key |= np.where(length >= 2, second, 0)
     present = np.bincount(key, minlength=1 << 16)
     distinct = np.flatnonzero(present)
@@ -735,8 +737,7 @@ def _hashed_codes(
         table = np.zeros(1 << 12, dtype=np.int64)
         table[slots] = np.arange(cands.shape[0])
         codes = table[_fold(words, m)]
-        same = (cands[codes, 0] == words[:, 0]) if words.shape[1] == 1 else (cands[codes] == words)
-        if bool(same.all()):
+        if all(bool((cands[:, i][codes] == words[:, i]).all()) for i in range(words.shape[1])):
             return cands, codes, first
         return cands, None, first
     return cands, None, first  # pragma: no cover - four multipliers all colliding on at most 64 values
