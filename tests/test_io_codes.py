@@ -72,3 +72,46 @@ def test_white_space_known_from_the_whole_text(eol: str, pad: str) -> None:
         want = [r.split(",")[header.index(name)] for r in rows]
         assert cells == want
         assert col.clean == all(c == c.strip() for c in want), name
+
+
+@pytest.mark.parametrize(("prefix", "digits", "n_distinct"), [
+    ("p0", 4, 300), ("p", 5, 2000), ("", 3, 900), ("id-", 2, 60), (" x", 3, 500), ("\tq", 2, 99), ("abcdefg", 1, 10),
+    ("", 8, 3000), ("r", 7, 5000),
+])
+def test_prefix_and_digits_counted(prefix: str, digits: int, n_distinct: int) -> None:
+    """Fixed-width ids made of a common prefix and digits are counted, not sorted: the same codes, distinct
+    cells (sorted) and ``clean`` flag as the general path; any other column is left to it."""
+    rng = np.random.default_rng(digits)
+    numbers = rng.choice(10**digits, size=min(n_distinct, 10**digits), replace=False)
+    cells = [f"{prefix}{k:0{digits}d}" for k in numbers[rng.integers(0, numbers.shape[0], 4000)]]
+    body, start, length = _layout(cells)
+    width = int(length.max())
+    words = _assessment._cell_words(body, start, length, width)
+    counted = _assessment._digit_codes(words[:, 0], length, width, None)
+    if 10 ** (width - len(prefix)) > 4 * len(cells) + 4096 or width > 8:
+        assert counted is None
+        return
+    general = _general(body, start, length)
+    assert counted is not None
+    assert counted.uniq.tolist() == general.uniq.tolist() == sorted(set(cells))
+    assert counted.uniq.dtype == general.uniq.dtype
+    assert counted.codes.tolist() == general.codes.tolist()
+    assert counted.clean == general.clean
+    assert _assessment._bytes_codes(words, length, width).codes.tolist() == general.codes.tolist()
+
+
+@pytest.mark.parametrize("odd", ["p0a12", "p0:12", "p0/12", "p0\x7f12", "p012", "p00123", "q0012", "p0 12"])
+def test_not_digits_or_not_fixed_width_left_to_the_sort(odd: str) -> None:
+    cells = [f"p0{k:03d}" for k in range(400)] * 3 + [odd]
+    body, start, length = _layout(cells)
+    width = int(length.max())
+    words = _assessment._cell_words(body, start, length, width)
+    counted = _assessment._digit_codes(words[:, 0], length, width, None)
+    general = _general(body, start, length)
+    assert general.uniq.tolist() == sorted(set(cells))
+    assert general.uniq[general.codes].tolist() == cells
+    if counted is not None:  # a digit in another place of a same-width id is still prefix + digits
+        assert counted.uniq.tolist() == general.uniq.tolist()
+        assert counted.codes.tolist() == general.codes.tolist()
+    else:
+        assert not odd[2:].isdigit() or len(odd) != 5 or odd[:2] != "p0"

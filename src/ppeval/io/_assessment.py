@@ -618,6 +618,10 @@ def _bytes_codes(
     """
     n, n_words = words.shape
     distinct, codes, first = _hashed_codes(words)
+    if codes is None and n_words == 1:
+        counted = _digit_codes(words[:, 0], lengths, width, white_free)
+        if counted is not None:
+            return counted
     if codes is None:
         if n_words == 1:
             order = np.argsort(words[:, 0])
@@ -664,6 +668,58 @@ def _bytes_codes(
     last_byte = (last_word >> (np.uint64(56) - np.uint64(8) * (last % 8).astype(np.uint64))) & np.uint64(255)
     white = _STRIPPED_BYTES[first_byte.astype(np.intp)] | _STRIPPED_BYTES[last_byte.astype(np.intp)]
     return _Coded(cells, codes, not bool(white.any()))
+
+
+def _digit_codes(
+    word: npt.NDArray[np.uint64], lengths: IntArray, width: int, white_free: bool | None
+) -> _Coded | None:
+    """Cells that all hold ``width`` bytes, a prefix common to every cell and then digits (project ids such
+    as ``p00072``), as sorted distinct cells and a code per row by counting, without a sort; ``None`` for
+    any other column (or one whose numbers would spread over more than ``4 n + 4096`` slots).
+
+    Each cell is one big-endian word (``word``, NUL-padded). Among such cells, string order is the order
+    of the numbers their digits write (same width, same prefix), so the distinct numbers found by a
+    ``bincount`` come out sorted. The digits are read eight at a time in the word (SWAR: every byte
+    checked to be '0'-'9', then pairs, fours and eights of digits combined), and the distinct cells are
+    written back from their numbers.
+    """
+    n = word.shape[0]
+    if n == 0 or not 0 < width <= 8 or not bool((lengths == width).all()):
+        return None
+    low, high = int(np.bitwise_and.reduce(word)), int(np.bitwise_or.reduce(word))
+    prefix = 0
+    while prefix < width and (low >> (56 - 8 * prefix)) & 255 == (high >> (56 - 8 * prefix)) & 255:
+        prefix += 1
+    digits = width - prefix
+    if digits == 0 or 10**digits > 4 * n + 4096:
+        return None
+    mask = (1 << (8 * digits)) - 1
+    x = word >> np.uint64(8 * (8 - width))  # the cell's last byte lowest
+    x &= np.uint64(mask)  # its digits only
+    x ^= np.uint64(0x3030303030303030 & mask)  # '0'-'9' -> 0-9
+    # a byte above 9 sets its top bit once 0x76 is added (and a byte of 0x80 or more has it already);
+    # a carry into the next byte comes only from such a byte
+    if bool((((x + np.uint64(0x7676767676767676 & mask)) | x) & np.uint64(0x8080808080808080 & mask)).any()):
+        return None
+    x = ((x >> np.uint64(8)) & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(10) + (x & np.uint64(0x00FF00FF00FF00FF))
+    x = ((x >> np.uint64(16)) & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(100) + (x & np.uint64(0x0000FFFF0000FFFF))
+    x = (x >> np.uint64(32)) * np.uint64(10_000) + (x & np.uint64(0xFFFFFFFF))
+    number = x.astype(np.intp)
+    present = np.bincount(number, minlength=10**digits) > 0
+    distinct = np.flatnonzero(present)
+    rank = np.zeros(present.shape[0], dtype=np.int64)
+    rank[distinct] = np.arange(distinct.shape[0])
+    codes = rank[number]
+    # the distinct cells: the common prefix, then each number's digits
+    cells_words = np.full(distinct.shape[0], low & ~((1 << (64 - 8 * prefix)) - 1) if prefix else 0, dtype=np.uint64)
+    rest = distinct.astype(np.uint64)
+    for i in range(digits):  # digit i from the right sits 8 * (8 - width + i) bits up
+        cells_words |= (rest % np.uint64(10) + np.uint64(48)) << np.uint64(8 * (8 - width + i))
+        rest //= np.uint64(10)
+    cells = _ascii_str(cells_words.astype(">u8").view(np.uint8).reshape(-1, 8)[:, :width])
+    # white space at an end: only the prefix's first byte can be (the last byte is a digit)
+    clean = bool(white_free) or not prefix or not bool(_STRIPPED_BYTES[(low >> 56) & 255])
+    return _Coded(cells, codes, clean)
 
 
 def _small_codes(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, white_free: bool | None) -> _Coded:
