@@ -52,11 +52,12 @@ def arrow_wanted(size: int) -> bool:
 
 
 def arrow_columns(
-    data: bytes, delim: str, numeric: frozenset[str], coded: frozenset[str]
+    data: bytes, delim: str, numeric: frozenset[str], coded: frozenset[str], ascii_known: bool = False
 ) -> tuple[list[str], list[Column], IntArray] | None:
     """Header, columns and line numbers of ASCII CSV bytes (no byte-order mark), as
     :func:`~ppeval.io._assessment._split_bytes` gives them; ``None`` where pyarrow is missing or the file
-    is one the byte splitter would not take or that pyarrow does not read whole (see the module)."""
+    is one the byte splitter would not take or that pyarrow does not read whole (see the module).
+    ``ascii_known``: the caller checked that ``data`` is ASCII without NUL."""
     from ppeval.io._assessment import _bytes_codes, _cell_words, _drop_blank
 
     try:
@@ -65,7 +66,9 @@ def arrow_columns(
     except ImportError:  # pragma: no cover - pyarrow is in the test extra
         return None
     sep = ord(delim) if len(delim) == 1 else -1
-    if not 0 < sep < 128 or delim == '"' or b"\0" in data or b'"' in data or not data.isascii():
+    if not 0 < sep < 128 or delim == '"' or b'"' in data:
+        return None
+    if not ascii_known and (b"\0" in data or not data.isascii()):
         return None
     first = data.find(b"\n")
     if first < 0 or first + 1 >= len(data):

@@ -17,6 +17,7 @@ general path (row-ordered reports), so every message is the same on every path.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import datetime as _dt
@@ -24,8 +25,10 @@ import difflib
 import functools
 import gc
 import io
+import itertools
 import math
 import numbers
+import operator
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -229,14 +232,15 @@ def _read_csv_raw(
         # it takes the files the byte splitter takes and gives the same columns (None: the readers below)
         from ppeval.io import _arrow_csv
 
-        arrow = _arrow_csv.arrow_columns(raw, delim, numeric, coded) if _arrow_csv.arrow_wanted(len(raw)) else None
+        wanted = _arrow_csv.arrow_wanted(len(raw))
+        arrow = _arrow_csv.arrow_columns(raw, delim, numeric, coded, ascii_known=True) if wanted else None
         if arrow is not None:
             return arrow[0], arrow[1], arrow[2], meta
     if len(raw) >= BYTES_MIN_BYTES and not polars_first:
         data = raw if codec in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         if data.startswith(b"\xef\xbb\xbf"):  # the byte-order mark Excel writes is not part of the text
             data = data[3:]
-        split_b = _split_bytes(data, delim, numeric, coded)
+        split_b = _split_bytes(data, delim, numeric, coded, ascii_known=plain and data is raw)
         if split_b is not None:
             return split_b[0], split_b[1], split_b[2], meta
     if len(raw) >= _fast_min_bytes():
@@ -375,7 +379,8 @@ _HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
 
 
 def _split_bytes(
-    data: bytes, delim: str, numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset()
+    data: bytes, delim: str, numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset(),
+    ascii_known: bool = False,
 ) -> tuple[list[str], list[Column], IntArray] | None:
     """Split ASCII CSV bytes without quotes into columns with numpy; ``None`` (another reader) otherwise.
 
@@ -387,9 +392,12 @@ def _split_bytes(
     (numpy's parser, the one the str path uses; nan where empty); columns named in ``coded`` as a
     :class:`_Coded` whose distinct cells are sorted (byte order is code point order in ASCII): a hash
     table when the column has few distinct cells, one sort otherwise; other columns as str arrays.
+    ``ascii_known``: the caller checked that ``data`` is ASCII without NUL.
     """
     sep = ord(delim) if len(delim) == 1 else -1
-    if not 0 < sep < 128 or delim == '"' or b"\0" in data or b'"' in data or not data.isascii():
+    if not 0 < sep < 128 or delim == '"' or b'"' in data:
+        return None
+    if not ascii_known and (b"\0" in data or not data.isascii()):
         return None
     first = data.find(b"\n")
     if first < 0:
@@ -1289,6 +1297,14 @@ def _rows_of(mask: npt.NDArray[np.bool_], codes: IntArray) -> IntArray:
     return np.flatnonzero(mask[codes]) if mask.any() else np.zeros(0, dtype=np.int64)
 
 
+def _empty_first(uniq: StrArray) -> npt.NDArray[np.bool_]:
+    """``uniq == ""`` for sorted distinct cells (the empty cell, if any, is the first): no comparison per cell."""
+    mask = np.zeros(uniq.shape[0], dtype=bool)
+    if uniq.shape[0] and uniq[0] == "":
+        mask[0] = True
+    return mask
+
+
 def _first_rows(codes: IntArray, size: int) -> IntArray:
     """First row holding each code ``0 .. size - 1`` (``len(codes)`` for a code that does not occur)."""
     first = np.full(size, codes.shape[0], dtype=np.int64)
@@ -1379,19 +1395,18 @@ def _id_only_projects(ids: list[str]) -> list[ProjectInfo]:
     """
     template = ProjectInfo(id="x")
     base = dict(template.__dict__)
-    extra, private = template.__pydantic_extra__, template.__pydantic_private__
-    new, cls, put = ProjectInfo.__new__, ProjectInfo, object.__setattr__
-    out: list[ProjectInfo] = []
-    with _gc_paused():
-        for p in ids:
-            info = new(cls)
-            fields = base.copy()
-            fields["id"] = p
-            put(info, "__dict__", fields)
-            put(info, "__pydantic_fields_set__", {"id"})
-            put(info, "__pydantic_extra__", extra)
-            put(info, "__pydantic_private__", private)
-            out.append(info)
+    n, cls, put = len(ids), ProjectInfo, object.__setattr__
+    with _gc_paused():  # each step a map over the ids in C (no Python frame per project)
+        out: list[ProjectInfo] = list(map(cls.__new__, itertools.repeat(cls, n)))
+        fields = list(map(dict, itertools.repeat(base, n)))
+        collections.deque(map(dict.__setitem__, fields, itertools.repeat("id"), ids), maxlen=0)
+        collections.deque(map(put, out, itertools.repeat("__dict__"), fields), maxlen=0)
+        collections.deque(map(put, out, itertools.repeat("__pydantic_fields_set__"),
+                              map(set, itertools.repeat(("id",), n))), maxlen=0)
+        collections.deque(map(put, out, itertools.repeat("__pydantic_extra__"),
+                              itertools.repeat(template.__pydantic_extra__)), maxlen=0)
+        collections.deque(map(put, out, itertools.repeat("__pydantic_private__"),
+                              itertools.repeat(template.__pydantic_private__)), maxlen=0)
     return out
 
 
@@ -1694,7 +1709,7 @@ class _Builder:
                 iu_code[ku] = -1
         icode = iu_code[Ic]
         # raters and groups
-        problems.rows(_rows_of(Ru == "", Rc), lambda g: f"{where(g, 'rater')}: empty rater id")
+        problems.rows(_rows_of(_empty_first(Ru), Rc), lambda g: f"{where(g, 'rater')}: empty rater id")
         gw = self.system.evaluation.rater_group_weights
         gfirst: IntArray | None = None
         for kg, grp in enumerate(Gu.tolist()):
@@ -1840,8 +1855,8 @@ class _Builder:
     def build(self) -> Assessment:
         ids, infos, defined_by, strict = self._project_list()
         # the canonical order: ids sorted by Unicode code point (the order of rows in a file is not data)
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        if order != list(range(len(ids))):  # (the distinct ids of a values or ratings table come sorted)
+        if not all(map(operator.lt, ids, ids[1:])):  # (the distinct ids of a values or ratings table come sorted)
+            order = sorted(range(len(ids)), key=ids.__getitem__)
             ids, infos = [ids[i] for i in order], [infos[i] for i in order]
         pindex = {p: i for i, p in enumerate(ids)}
         n, m = len(ids), len(self.leaf_ids)
