@@ -1439,7 +1439,9 @@ class _Builder:
         # the ids in any order (build sorts them): the sorted distinct stripped ids of every table
         parts = [_text_codes([t.columns["project"]])[0] for t in vtables or rtables]
         uniq = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
-        ids = [u for u in uniq.tolist() if u]
+        ids = uniq.tolist()  # sorted and distinct: an empty id can only be the first
+        if ids and not ids[0]:
+            del ids[0]
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
         return ids, _id_only_projects(ids), what, bool(vtables)
@@ -1599,8 +1601,10 @@ class _Builder:
                 # the table's rows are the projects in order (a sorted table that defines them): whole columns
                 for j, vals in zip(placed_j, placed, strict=True):  # no stacked copy
                     values[:, j] = vals
-                cell_src[:, js] = ti
-                cell_row[:, js] = ok_rows[:, None]
+                placed_cols = np.zeros(values.shape[1], dtype=bool)
+                placed_cols[js] = True  # (a masked copy over the rows: no fancy-indexed write of each cell)
+                np.copyto(cell_src, ti, where=placed_cols)
+                np.copyto(cell_row, ok_rows[:, None].astype(cell_row.dtype), where=placed_cols)
             else:
                 rows = prow[:, None]
                 values[rows, js] = np.stack(placed, axis=1)[ok_rows]
@@ -1858,7 +1862,7 @@ class _Builder:
         if not all(map(operator.lt, ids, ids[1:])):  # (the distinct ids of a values or ratings table come sorted)
             order = sorted(range(len(ids)), key=ids.__getitem__)
             ids, infos = [ids[i] for i in order], [infos[i] for i in order]
-        pindex = {p: i for i, p in enumerate(ids)}
+        pindex = dict(zip(ids, range(len(ids)), strict=True))
         n, m = len(ids), len(self.leaf_ids)
         if n == 0 and not self.problems.items:
             self.problems.add("no projects: the tables hold no project rows")
