@@ -1678,7 +1678,9 @@ class _Builder:
         problems = self.problems
         # projects
         pu_code = _lookup(Pu, pindex)
-        pcode = pu_code[Pc]
+        # the distinct ids are the project list itself (a table that defines the projects): the codes as they are
+        pcode = Pc if pu_code.shape[0] == len(pindex) and bool((pu_code == np.arange(len(pindex))).all()) \
+            else pu_code[Pc]
         problems.rows(_rows_of(Pu == "", Pc), lambda g: f"{where(g, 'project')}: empty project id")
         unknown = np.flatnonzero(pu_code < 0)
         if strict_projects and unknown.size:
@@ -1734,10 +1736,13 @@ class _Builder:
                 )
         # a rater in two groups: some row's group differs from the one scattered to its rater (whichever won)
         n_raters, n_groups = Ru.shape[0], Gu.shape[0]
-        seen = np.zeros(n_raters, dtype=np.int64)
-        seen[Rc] = Gc
-        split = Gc != seen[Rc]
-        multi = np.unique(Rc[split]) if split.any() else np.zeros(0, dtype=np.int64)
+        if n_raters == Rc.shape[0]:  # every row its own rater (one row each): none is in two groups
+            multi = np.zeros(0, dtype=np.int64)
+        else:
+            seen = np.zeros(n_raters, dtype=np.int64)
+            seen[Rc] = Gc
+            split = Gc != seen[Rc]
+            multi = np.unique(Rc[split]) if split.any() else np.zeros(0, dtype=np.int64)
         for r in multi[:_ROWS_NAMED].tolist():
             rows = np.flatnonzero(Rc == r)
             g0 = int(rows[0])
