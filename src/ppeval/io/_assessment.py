@@ -370,7 +370,7 @@ BYTES_MIN_BYTES = 1 << 16
 _SLICE_BYTES = 1 << 18
 POLARS_NUMBERS_MIN_FACTOR = 8
 #: Tables of at most this many cells keep each column's cell bounds between measuring and cutting the column.
-_KEEP_BOUNDS = 1 << 24
+_KEEP_BOUNDS = 1 << 21
 #: Distinct cells found in a column's first rows up to which the column is coded by a hash table (else: a sort).
 _HASHED_MAX = 64
 #: Odd 64-bit multipliers for the hash of short cells (Knuth's multiplicative hashing); the first that maps a
