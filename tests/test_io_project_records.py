@@ -48,3 +48,12 @@ def test_stripped_ids_as_validation_builds_them(raw: list[str]) -> None:
     stripped = _strip(np.array(raw, dtype=np.str_)).tolist() if raw else []
     ids = sorted({p for p in stripped if p})
     check(ids)
+
+
+def test_ids_that_are_not_unicode_are_refused_as_before() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        ADAPTER.validate_python([{"id": "p1"}, {"id": "\ud800x"}])
+    with pytest.raises(ValidationError):
+        _id_only_projects(["p1", "\ud800x"])

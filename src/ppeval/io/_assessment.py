@@ -1391,8 +1391,13 @@ def _id_only_projects(ids: list[str]) -> list[ProjectInfo]:
     removes) and sets the other fields to their default ``None``, so each model is built as validation
     builds it (the same fields, the same fields-set ``{'id'}``) without validating 10,000 records one by
     one (about 40 % of the time; the cyclic collector is paused, as it finds no cycles here). The caller
-    passes such ids only (the distinct stripped non-empty cells of a project column).
+    passes such ids only (the distinct stripped non-empty cells of a project column). Ids that are not valid
+    Unicode (a lone surrogate from a JSON escape) are validated as before, which refuses them.
     """
+    try:
+        "".join(ids).encode("utf-8")
+    except UnicodeEncodeError:
+        return _project_list_adapter().validate_python([{"id": p} for p in ids])
     template = ProjectInfo(id="x")
     base = dict(template.__dict__)
     n, cls, put = len(ids), ProjectInfo, object.__setattr__
