@@ -634,10 +634,24 @@ def _array(name: str, value: Any, kind: str, dtype: Any) -> np.ndarray:
         bad = {"f": "numbers with a fraction", "U": "strings", "S": "strings", "b": "true/false",
                "i": "integers", "u": "integers"}.get(arr.dtype.kind, "null, integers beyond 64 bits or mixed values")
         raise InputError(f"result JSON: field {name!r} must hold {what}; it holds {bad}")
+    if arr.size and kind != "bool" and bool in _leaf_types(value, arr.ndim):
+        # numpy reads true/false among numbers as 1/0: [0.5, true] would be the scores 0.5 and 1.0
+        what = "finite numbers" if kind == "float" else "integers"
+        raise InputError(f"result JSON: field {name!r} must hold {what}; it holds true/false")
     out = arr.astype(dtype, copy=False)
     if kind == "float" and not np.isfinite(out).all():
         raise InputError(f"result JSON: field {name!r} holds a number beyond the float range")
     return readonly(out)
+
+
+def _leaf_types(value: Any, ndim: int) -> set[type]:
+    """The Python types of the leaves of a rectangular nested list of depth ``ndim`` (one pass, no copies)."""
+    from itertools import chain
+
+    items: Any = value
+    for _ in range(ndim - 1):
+        items = chain.from_iterable(items)
+    return set(map(type, items))
 
 
 def _convert(name: str, value: Any) -> Any:
