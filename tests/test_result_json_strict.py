@@ -86,3 +86,18 @@ def test_true_in_a_matrix_row_is_refused(text: str) -> None:
     data["matrix"][3][2] = True
     with pytest.raises(PPEvalError, match="'matrix' must hold finite numbers; it holds true/false"):
         EvaluationResult.from_json(json.dumps(data))
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda q: q["n_raters"].pop(), r"'qualitative.n_raters' has shape \(7, \d+\); the ids give \(8, \d+\)"),
+    (lambda q: q["agreement"].append(0.5), r"'qualitative.agreement' has shape"),
+    (lambda q: q["group_values"].pop(), r"'qualitative.group_values' has shape"),
+    (lambda q: q["indicator_ids"].__setitem__(0, "nope"), "names 'nope', which is not an indicator of the result"),
+    (lambda q: q["groups"].append(q["groups"][0]), "'qualitative.groups' must hold distinct text"),
+])
+def test_qualitative_summary_shapes_are_checked(text: str, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(text)
+    assert data["qualitative"] is not None
+    edit(data["qualitative"])
+    with pytest.raises(PPEvalError, match=message):
+        EvaluationResult.from_json(json.dumps(data))
