@@ -234,3 +234,42 @@ def test_not_used_when_pyarrow_is_not_imported(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delitem(sys.modules, "pyarrow")
     assert not _arrow_csv.arrow_wanted(2**20)
     assert not _arrow_csv.arrow_wanted(_arrow_csv.ARROW_MIN_BYTES - 1)
+
+
+_CELL = st.one_of(
+    st.sampled_from(["", "1", "-0", "2.5", " 3", "4 ", "1e3", "nan", "inf", "x", "1_0", ".", "+.5", "0.1", "7.000"]),
+    st.floats(allow_nan=False, allow_infinity=False, width=64).map(repr),
+    st.integers(-10**20, 10**20).map(str),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ids=st.lists(st.text(alphabet="pq0123 -_", min_size=0, max_size=6), min_size=1, max_size=12),
+    cells=st.lists(st.lists(_CELL, min_size=2, max_size=2), min_size=12, max_size=12),
+    eol=st.sampled_from(["\n", "\r\n"]),
+    final_eol=st.booleans(),
+)
+def test_random_tables_read_as_the_byte_splitter_reads_them(
+    ids: list[str], cells: list[list[str]], eol: str, final_eol: bool
+) -> None:
+    """Whenever pyarrow reads a random table, every column is the byte splitter's (values bit for bit,
+    the coded project column the same distinct cells, codes and ``clean``), and so are the lines."""
+    lines = [f"project,{QUANT[0]},{QUANT[1]}"] + [f"{p},{a},{b}" for p, (a, b) in zip(ids, cells, strict=False)]
+    text = (eol.join(lines) + (eol if final_eol else "")).encode()
+    got = _arrow_csv.arrow_columns(text, ",", NUMERIC, CODED)
+    if got is None:
+        return
+    want = _assessment._split_bytes(text, ",", NUMERIC, CODED)
+    assert want is not None
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[2], want[2])
+    for a, b in zip(got[1], want[1], strict=True):
+        if isinstance(a, _assessment._Coded):
+            assert isinstance(b, _assessment._Coded)
+            assert a.uniq.tolist() == b.uniq.tolist()
+            assert a.codes.tolist() == b.codes.tolist()
+            assert a.clean == b.clean
+        else:
+            assert a.dtype == b.dtype == np.float64
+            assert a.view(np.int64).tolist() == b.view(np.int64).tolist()
