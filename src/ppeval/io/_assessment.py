@@ -545,6 +545,7 @@ def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, 
     words = np.empty((n, max(1, -(-width // 8))), dtype=np.uint64, order="F")  # each word's column contiguous
     size = body.shape[0]
     eights = np.ndarray(shape=(max(size - 7, 0),), dtype=">u8", buffer=body, strides=(1,))
+    fixed = n > 0 and int(length.min()) == int(length.max())  # every cell as long: one mask for all
     for i in range(words.shape[1]):
         at = start + 8 * i if i else start
         inside = int(np.searchsorted(at, size - 8, side="right"))  # rows whose word lies in the text
@@ -554,7 +555,10 @@ def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, 
             tail_eights = np.ndarray(shape=(tail.shape[0] - 7,), dtype=">u8", buffer=tail, strides=(1,))
             words[inside:, i] = tail_eights[at[inside:] - at[inside]]
         # keep each cell's own bytes of this word
-        words[:, i] &= _PREFIX_MASK[length if width <= 8 else np.clip(length - 8 * i, 0, 8)]
+        if fixed:
+            words[:, i] &= _PREFIX_MASK[min(max(int(length[0]) - 8 * i, 0), 8)]
+        else:
+            words[:, i] &= _PREFIX_MASK[length if width <= 8 else np.clip(length - 8 * i, 0, 8)]
     return words
 
 
@@ -709,9 +713,10 @@ def _digit_codes(
     # a carry into the next byte comes only from such a byte
     if bool((((x + np.uint64(0x7676767676767676 & mask)) | x) & np.uint64(0x8080808080808080 & mask)).any()):
         return None
-    x = ((x >> np.uint64(8)) & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(10) + (x & np.uint64(0x00FF00FF00FF00FF))
-    x = ((x >> np.uint64(16)) & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(100) + (x & np.uint64(0x0000FFFF0000FFFF))
-    x = (x >> np.uint64(32)) * np.uint64(10_000) + (x & np.uint64(0xFFFFFFFF))
+    # pairs, fours, eights of digits (steps a shorter number does not need are left out)
+    for step, lanes, scale in ((8, 0x00FF00FF00FF00FF, 10), (16, 0x0000FFFF0000FFFF, 100), (32, 0xFFFFFFFF, 10_000)):
+        if digits > step // 8:
+            x = ((x >> np.uint64(step)) & np.uint64(lanes)) * np.uint64(scale) + (x & np.uint64(lanes))
     number = x.astype(np.intp)
     present = np.bincount(number, minlength=10**digits) > 0
     distinct = np.flatnonzero(present)
