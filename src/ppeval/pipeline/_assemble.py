@@ -58,10 +58,35 @@ class QualitativeData:
     n_raters: IntArray  # (n, q)
     n_missing: IntArray  # (n, q)
     groups: tuple[str, ...]
-    group_values: FloatArray  # (g, n, q), nan where the group gave no rating
-    group_counts: IntArray  # (g, n, q), int32 (fewer than 2**31 ratings); int64_counts gives the public form
+    # (g, n, q), nan where the group gave no rating; None when not computed (see `tables`)
+    group_values: FloatArray | None
+    # (g, n, q), int32 (fewer than 2**31 ratings); int64_counts gives the public form; None as group_values
+    group_counts: IntArray | None
     # (ratings,) code of every rating's group into `groups` (None: no ratings); int8 for fewer than 128 groups
     group_code: IntArray | None = None
+    # the (group_values, group_counts) tables computed when first asked for (a SharedDeferred), where the
+    # cell values did not need them (mean of integer ratings without group weights); None: the fields hold them
+    tables: Any = None
+    # (ratings, indicator position of every leaf column, number of projects): one group's table on its own
+    source: tuple[Any, IntArray, int] | None = None
+
+    def group_tables(self) -> tuple[FloatArray, IntArray]:
+        """``(group_values, group_counts)``, computed now if the assembly left them out."""
+        if self.group_values is not None and self.group_counts is not None:
+            return self.group_values, self.group_counts
+        out: tuple[FloatArray, IntArray] = self.tables()
+        return out
+
+    def group_row(self, g: int) -> tuple[FloatArray, IntArray]:
+        """``(group_values[g], group_counts[g])`` of one group, without the other groups' tables."""
+        if self.group_values is not None and self.group_counts is not None:
+            return self.group_values[g], self.group_counts[g]
+        assert self.source is not None  # noqa: S101 - set with `tables`
+        assert self.group_code is not None  # noqa: S101 - set with `tables`
+        r, pos, n = self.source
+        return qual.aggregate.group_means_exact(
+            r.project, pos[r.indicator], r.value, self.group_code, g, n, self.cols.shape[0]
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,6 +190,14 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     small = np.int8 if len(groups) < 128 else np.int64
     lookup: IntArray = np.array([groups.index(str(g)) for g in names.tolist()], dtype=small)
     gcode = lookup[gcode] if len(r) else gcode
+    indicator_ids = tuple(assessment.indicator_ids[c] for c in cols)
+    # the mean of integer ratings without group weights: a cell's value is its pooled mean, which needs no
+    # per-group table (exact sums: the same bits as from the groups' sums); the (groups, projects,
+    # indicators) tables are then computed when the result's fields are read, by the same call with groups
+    lazy = (
+        len(r) > 0 and ev.rating_aggregation == "mean" and group_weights is None
+        and _exact_ratings(r.value)
+    )
     agg = qual.aggregate_ratings(
         r.project,
         ind,
@@ -173,12 +206,12 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         n_indicators=q,
         method=ev.rating_aggregation,
         trim=ev.trim,
-        group=gcode if len(r) else None,
-        groups=groups if len(r) else None,
+        group=gcode if len(r) and not lazy else None,
+        groups=groups if len(r) and not lazy else None,
         group_weights=group_weights if len(r) else None,
         rater=r.rater,
         project_ids=assessment.project_ids,
-        indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
+        indicator_ids=indicator_ids,
         # ratings from ppeval.io were checked for duplicates when loaded
         duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
         count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
@@ -186,6 +219,22 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     )
     if not len(r):
         groups = ()
+    if lazy:
+        from ppeval.pipeline.result import deferred_shared
+
+        return QualitativeData(
+            cols=cols,
+            value=agg.value,
+            n_raters=agg.n_raters,
+            n_missing=agg.n_missing,
+            groups=groups,
+            group_values=None,
+            group_counts=None,
+            group_code=gcode,
+            tables=deferred_shared(_group_tables, ev.rating_aggregation, ev.trim, r, cols, pos, gcode, groups, n,
+                                   assessment.project_ids, indicator_ids),
+            source=(r, pos, n),
+        )
     return QualitativeData(
         cols=cols,
         value=agg.value,
@@ -196,6 +245,29 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         group_counts=agg.group_counts,
         group_code=gcode if len(r) else None,
     )
+
+
+def _exact_ratings(value: FloatArray) -> bool:
+    """Whether every sum of the answered ratings is exact (integers; see ``aggregate._exact_sums``)."""
+    from ppeval.qualitative.aggregate import _exact_sums
+
+    ok = value == value  # not nan
+    return bool(_exact_sums(value, None if ok.all() else ok))
+
+
+def _group_tables(
+    method: qual.AggregationMethod, trim: float, r: Any, cols: IntArray, pos: IntArray, gcode: IntArray,
+    groups: tuple[str, ...],
+    n: int, project_ids: tuple[str, ...], indicator_ids: tuple[str, ...],
+) -> tuple[FloatArray, IntArray]:
+    """The per-group tables ``(group_values, group_counts)`` that :func:`_aggregate_ratings` left out: the
+    aggregation's call with the groups (the duplicate check done already), so the same bits."""
+    agg = qual.aggregate_ratings(
+        r.project, pos[r.indicator], r.value, n_projects=n, n_indicators=cols.shape[0], method=method,
+        trim=trim, group=gcode, groups=groups, project_ids=project_ids, indicator_ids=indicator_ids,
+        duplicates_checked=True, count_dtype=np.int32 if len(r) < 2**31 else np.int64, std=False,
+    )
+    return agg.group_values, agg.group_counts
 
 
 def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: bool = False) -> Assembled:

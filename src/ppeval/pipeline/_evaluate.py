@@ -674,7 +674,8 @@ def _obstacles(r01: FloatArray, w: FloatArray, under: FloatArray) -> FloatArray:
     node_obstacle = np.empty((n, under.shape[1]))
     for start in range(0, n, _OBSTACLE_BLOCK):
         blk = r01[start : start + _OBSTACLE_BLOCK]
-        node_obstacle[start : start + blk.shape[0]] = degrees(np.clip(blk, 0.0, 1.0), w) @ under
+        # degrees clips 1 - x to [0, 1], which is 1 - clip(x, 0, 1) bit for bit: no clip of the block first
+        node_obstacle[start : start + blk.shape[0]] = degrees(blk, w) @ under
     return node_obstacle
 
 
@@ -798,6 +799,16 @@ def _zero_where_empty(values: FloatArray, counts: IntArray) -> FloatArray:
     return out
 
 
+def _zero_where_empty_of(tables: tuple[FloatArray, IntArray]) -> FloatArray:
+    """:func:`_zero_where_empty` of the assembly's ``(group_values, group_counts)`` tables."""
+    return _zero_where_empty(tables[0], tables[1])
+
+
+def _int64_counts_of(tables: tuple[FloatArray, IntArray]) -> IntArray:
+    """:func:`~ppeval.pipeline._assemble.int64_counts` of the assembly's group counts."""
+    return int64_counts(tables[1])
+
+
 def _qualitative_summary(
     system: IndicatorSystem,
     assessment: Assessment,
@@ -855,8 +866,9 @@ def _qualitative_summary(
     resident_scores = resident_ranks = None
     if RESIDENT_GROUP in q.groups:
         gi = q.groups.index(RESIDENT_GROUP)
-        res_vals = q.group_values[gi]
-        has = q.group_counts[gi] > 0
+        res_vals, res_counts = q.group_row(gi)  # (not the other groups' tables, if the assembly left them out)
+        has = res_counts > 0
+        del res_counts
         if has.any():
             mres = np.array(matrix, dtype=np.float64)
             cols = q.cols
@@ -884,7 +896,8 @@ def _qualitative_summary(
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
     # 0 where a group gave no rating: computed when read, from the aggregation's arrays (no second copy)
-    gv = deferred(_zero_where_empty, q.group_values, q.group_counts)
+    tables = q.tables if q.group_values is None else (q.group_values, q.group_counts)
+    gv = deferred(_zero_where_empty_of, tables)
     rel, rel_diags = reliability_statistics(
         assessment, q.cols, ids, None if q.group_code is None else (q.groups, q.group_code)
     )
@@ -895,7 +908,7 @@ def _qualitative_summary(
         n_missing=readonly(np.asarray(q.n_missing, dtype=np.int64)),
         groups=q.groups,
         group_values=gv,
-        group_counts=deferred(int64_counts, q.group_counts),  # int64 when read (kept as int32 till then)
+        group_counts=deferred(_int64_counts_of, tables),  # int64 when read (kept as int32 till then)
         agreement=readonly(alpha),
         agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),
         weight_share=weight_share,
