@@ -155,6 +155,19 @@ def topsis(
     t = as_types(types, m)
     w, single = weight_batch(weights, m, renormalize=False)  # C is invariant to the scale of w
     kind = one_of(normalization, _NORMALIZATIONS, "normalization")
+    data, denom, ideal, anti = _columns(x, t, kind, bounds)
+    out = np.empty((w.shape[0], n))
+    _closeness(data, denom, ideal, anti, w * w, out)
+    return shape_result(out, single)
+
+
+def _columns(
+    x: FloatArray, t: Any, kind: str, bounds: Any
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The matrix the gaps are taken on, and every column's denominator, ideal and anti-ideal (checked).
+
+    Each column's parameters depend on that column (and its bounds) only.
+    """
     lo, hi = _extrema(x)
     data = x
     if bounds is not None:
@@ -181,9 +194,62 @@ def topsis(
         up = denom > 0.0
         ideal = np.where(up, hi, lo)
         anti = np.where(up, lo, hi)
-    out = np.empty((w.shape[0], n))
-    _closeness(data, denom, ideal, anti, w * w, out)
-    return shape_result(out, single)
+    return data, denom, ideal, anti
+
+
+def topsis_columns(
+    matrix: Any,
+    types: Any,
+    parts: list[tuple[Any, Any]],
+    normalization: Normalization = "vector",
+    bounds: Any = None,
+) -> list[FloatArray]:
+    """``topsis(matrix[:, c], w, types[c], normalization, bounds[c])`` for every ``(c, w)`` of ``parts``.
+
+    Min-max normalisation or absolute mode (``bounds``) only.
+
+    ``c`` is an integer array of columns (``None``: all columns) and ``w`` one weight vector over them.
+    Bit for bit the closeness of those calls, with the work they share done once: the checks of the
+    matrix, types and bounds (on all columns), every column's normalisation parameters (each depends
+    on its own column only) and the squared normalised gaps to the ideal and anti-ideal, computed once
+    per block of rows for all columns; a part takes its columns' gaps as a contiguous block (the array
+    its own call would build) for its matrix-vector product. For callers that score one matrix on
+    several column subsets (:func:`ppeval.evaluate`: the total score and every inner node's sub-score).
+    """
+    x = as_matrix(matrix, "matrix")
+    n, m = x.shape
+    t = as_types(types, m)
+    kind = one_of(normalization, _NORMALIZATIONS, "normalization")
+    if kind != "minmax" and bounds is None:  # pragma: no cover - guarded by the caller
+        # (the vector norms of a column subset are not summed as those of the whole matrix: other bits)
+        raise InputError(f"topsis_columns takes the minmax normalisation or bounds; got {kind!r}")
+    data, denom, ideal, anti = _columns(x, t, kind, bounds)
+    cols: list[Any] = []
+    w2s: list[FloatArray] = []
+    for c, weights in parts:
+        idx = None if c is None else np.asarray(c, dtype=np.int64)
+        w, _ = weight_batch(weights, m if idx is None else idx.shape[0], renormalize=False)
+        if idx is not None and idx.size and bool((np.diff(idx) == 1).all()):
+            cols.append(slice(int(idx[0]), int(idx[-1]) + 1))  # a run of columns: a copy of the slice, no gather
+        else:
+            cols.append(idx)
+        w2s.append(w[0] * w[0])
+    outs = [np.empty(n) for _ in parts]
+    step = min(block_rows(m), n)
+    gaps = np.empty((2 * step, m))
+    for rows in row_blocks(n, m) if n > step else (slice(0, n),):
+        b = rows.stop - rows.start
+        xb = data[rows]
+        np.subtract(xb, ideal, out=gaps[:b])
+        np.subtract(xb, anti, out=gaps[b : 2 * b])
+        g = gaps[: 2 * b]
+        g /= denom
+        g *= g
+        for idx, w2, out in zip(cols, w2s, outs, strict=True):
+            # (2b, |c|) in C order: the array of gaps the part's own call forms
+            gc = g if idx is None else np.array(g[:, idx]) if isinstance(idx, slice) else g.take(idx, axis=1)
+            _finish_one(matvec(gc, w2, np.empty(2 * b)), b, out[rows])
+    return outs
 
 
 def _closeness(

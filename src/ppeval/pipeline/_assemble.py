@@ -84,9 +84,8 @@ class QualitativeData:
         assert self.source is not None  # noqa: S101 - set with `tables`
         assert self.group_code is not None  # noqa: S101 - set with `tables`
         r, pos, n = self.source
-        return qual.aggregate.group_means_exact(
-            r.project, pos[r.indicator], r.value, self.group_code, g, n, self.cols.shape[0]
-        )
+        return qual.aggregate.group_means_exact(r.project, r.indicator, r.value, self.group_code, g, n,
+                                                self.cols.shape[0], pos)
 
 
 @dataclass(frozen=True, eq=False)
@@ -318,9 +317,13 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
             )
         if policy == "reject":
             raise DataError(_missing_message(assessment, leaves, np.argwhere(missing)))
-        # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it)
-        for j in (int(x) for x in np.flatnonzero(missing.any(axis=0))):
-            col_missing = missing[:, j]
+        # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it); their
+        # flags as contiguous rows, the values to fill in per column, then one masked copy into the matrix
+        with_missing = np.flatnonzero(missing.any(axis=0))
+        flags = np.ascontiguousarray(missing[:, with_missing].T)
+        fill = np.zeros(m)
+        for k, j in enumerate(with_missing.tolist()):
+            col_missing = flags[k]
             leaf = leaves[j]
             if policy == "worst":
                 b = bounds_list[j]
@@ -330,7 +333,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                         "imputes the worst bound, so the indicator needs bounds"
                     )
                 raw_worst = _raw_worst(leaf, b)
-                np.copyto(matrix[:, j], raw_worst, where=col_missing)  # no index of the missing cells
+                fill[j] = raw_worst
                 rule = f"worst bound {raw_worst:g}"
             else:
                 observed = matrix[~col_missing, j]
@@ -338,9 +341,8 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     raise DataError(
                         f"indicator {ids[j]!r} has no value for any project; policy 'mean' cannot impute it"
                     )
-                np.copyto(matrix[:, j], observed.mean(), where=col_missing)
+                fill[j] = observed.mean()
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
-            imputed[:, j] = col_missing  # each column is imputed once: its flags are its missing cells
             which = np.flatnonzero(col_missing)
             listed = listing([repr(assessment.project_ids[i]) for i in which[:6]], total=which.size)
             diagnostics.append(
@@ -354,6 +356,9 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     value=float(which.size),
                 )
             )
+        np.copyto(matrix, fill, where=missing)  # (columns without a missing cell are not written)
+        # every column with a missing cell is imputed once: the flags are the missing cells (our own copy)
+        imputed = missing
 
     # DEA efficiency indicators, from the (imputed) raw inputs and outputs
     for j, leaf in enumerate(leaves):

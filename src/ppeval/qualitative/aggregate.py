@@ -336,7 +336,7 @@ def _blocked_means(
 
 def group_means_exact(
     project: IntArray, indicator: IntArray, value: FloatArray, group_code: IntArray, code: int,
-    n_projects: int, n_indicators: int,
+    n_projects: int, n_indicators: int, indicator_codes: IntArray | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """Mean and count of one group's ratings in every cell, ``(n_projects, n_indicators)`` each.
 
@@ -345,15 +345,24 @@ def group_means_exact(
     sum below 2**53), which the caller checks: a mean is then the exact sum divided by the count
     whatever the order, and a cell without a rating of the group holds ``0 / 0``. Missing answers
     (nan) are skipped. For callers that need one group's table, not all of them (the residents'
-    view of :func:`ppeval.evaluate`); codes and values are trusted (no checks).
+    view of :func:`ppeval.evaluate`); codes and values are trusted (no checks). ``indicator_codes``:
+    the code of each value of ``indicator`` (``indicator_codes[indicator]``, applied to the group's
+    ratings only).
     """
     n_cells = n_projects * n_indicators
     sel = group_code == code
     sel &= value == value  # not nan
-    cell = project[sel] * n_indicators + indicator[sel]
+    at = np.flatnonzero(sel)  # (one scan of the mask, then gathers)
+    del sel
+    ind = indicator.take(at)
+    if indicator_codes is not None:
+        ind = indicator_codes.take(ind)
+    cell = project.take(at)
+    cell *= n_indicators
+    cell += ind
     cnt = np.bincount(cell, minlength=n_cells)
-    total = bsum(cell, value[sel], n_cells)
-    del cell, sel
+    total = bsum(cell, value.take(at), n_cells)
+    del cell, at, ind
     with np.errstate(invalid="ignore"):
         np.divide(total, cnt, out=total)  # 0/0 = nan where the group gave no rating
     return total.reshape(n_projects, n_indicators), cnt.reshape(n_projects, n_indicators)

@@ -1,0 +1,171 @@
+"""Work that ``evaluate`` now shares or defers gives the bits of the calls it replaces.
+
+* :func:`ppeval.methods.topsis.topsis_columns` (the total score and the inner nodes' sub-scores in one
+  pass) against one :func:`ppeval.methods.topsis` call per column subset;
+* :func:`ppeval.qualitative.aggregate.group_means_exact` (the residents' row) against the row of the
+  per-group tables of :func:`ppeval.qualitative.aggregate_ratings`;
+* the per-group tables the assembly leaves out (computed when read) against the eager ones;
+* the obstacle degrees and entropy weights against their textbook formulas written plainly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ppeval import methods, weights
+from ppeval.io import bundled
+from ppeval.methods.obstacle import degrees
+from ppeval.methods.topsis import topsis_columns
+from ppeval.pipeline import _assemble, evaluate
+from ppeval.qualitative import aggregate_ratings
+from ppeval.qualitative.aggregate import group_means_exact
+
+
+def _bits(a: np.ndarray) -> bytes:
+    return np.ascontiguousarray(a, dtype=np.float64).tobytes()
+
+
+def _parts(m: int, rng: np.random.Generator) -> list[tuple[np.ndarray | None, np.ndarray]]:
+    w = rng.random(m)
+    parts: list[tuple[np.ndarray | None, np.ndarray]] = [(None, w / w.sum())]
+    cuts = np.sort(rng.choice(np.arange(1, m), size=min(3, m - 1), replace=False)) if m > 1 else np.array([], int)
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, m], strict=True):
+        idx = np.arange(a, b)
+        wk = rng.random(idx.size)
+        parts.append((idx, wk / wk.sum()))
+    scattered = np.sort(rng.choice(m, size=max(1, m // 2), replace=False))  # not a run of columns
+    wk = rng.random(scattered.size)
+    parts.append((scattered, wk / wk.sum()))
+    return parts
+
+
+@pytest.mark.parametrize("n", [1, 2, 31, 32, 33, 257, 1300, 3001])
+@pytest.mark.parametrize("absolute", [True, False])
+def test_topsis_columns_gives_the_bits_of_one_call_per_part(n: int, absolute: bool) -> None:
+    rng = np.random.default_rng(n + 7 * absolute)
+    m = 12
+    x = rng.random((n, m)) * 100.0
+    x[:, 3] = 42.0  # a constant column
+    types = np.where(rng.random(m) < 0.3, -1, 1)
+    bounds = None
+    if absolute:
+        bounds = np.column_stack([np.where(types > 0, 0.0, 100.0), np.where(types > 0, 100.0, 0.0)])
+    elif n < 2:
+        return
+    parts = _parts(m, rng)
+    got = topsis_columns(x, types, parts, normalization="minmax", bounds=bounds)
+    for (c, w), out in zip(parts, got, strict=True):
+        cols = np.arange(m) if c is None else c
+        want = methods.topsis(x[:, cols], w, types[cols], normalization="minmax",
+                              bounds=None if bounds is None else bounds[cols])
+        assert _bits(out) == _bits(want)
+
+
+def test_topsis_columns_refuses_the_vector_normalisation() -> None:
+    from ppeval.errors import InputError
+
+    with pytest.raises(InputError, match="minmax"):
+        topsis_columns(np.ones((3, 2)), [1, 1], [(None, np.array([0.5, 0.5]))], normalization="vector")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**31 - 1), st.booleans())
+def test_group_means_exact_is_the_group_tables_row(n_p: int, n_i: int, n_g: int, seed: int, missing: bool) -> None:
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(0, 4 * n_p * n_i + 1))
+    proj = rng.integers(0, n_p, k)
+    ind = rng.integers(0, n_i, k)
+    val = rng.integers(1, 6, k).astype(np.float64)
+    if missing and k:
+        val[rng.random(k) < 0.2] = np.nan
+    grp = rng.integers(0, n_g, k)
+    names = tuple(f"g{i}" for i in range(n_g))
+    agg = aggregate_ratings(proj, ind, val, n_projects=n_p, n_indicators=n_i, group=grp, groups=names)
+    codes = np.arange(n_i)[::-1].copy()  # an indicator recoding, applied to the group's ratings
+    agg_r = aggregate_ratings(proj, codes[ind], val, n_projects=n_p, n_indicators=n_i, group=grp, groups=names)
+    for g in range(n_g):
+        means, counts = group_means_exact(proj, ind, val, grp, g, n_p, n_i)
+        assert _bits(means) == _bits(agg.group_values[g])
+        assert np.array_equal(counts, agg.group_counts[g])
+        means_r, _ = group_means_exact(proj, ind, val, grp, g, n_p, n_i, codes)
+        assert _bits(means_r) == _bits(agg_r.group_values[g])
+
+
+@pytest.mark.parametrize("name", bundled.list_systems())
+def test_deferred_group_tables_are_the_eager_ones(name: str) -> None:
+    system, assessment = bundled.load_sample(name)
+    asm = _assemble.assemble(system, assessment)
+    q = asm.qualitative
+    if q is None or q.group_code is None:
+        pytest.skip("no ratings")
+    values, counts = q.group_tables()
+    r = assessment.ratings
+    pos = np.full(len(assessment.indicator_ids), -1, dtype=np.int64)
+    pos[q.cols] = np.arange(q.cols.size)
+    ev = system.evaluation
+    gw = None
+    if ev.rater_group_weights is not None:
+        gw = {g: ev.rater_group_weights[g] for g in q.groups}
+    eager = aggregate_ratings(r.project, pos[r.indicator], r.value, n_projects=len(assessment.project_ids),
+                              n_indicators=q.cols.size, method=ev.rating_aggregation, trim=ev.trim,
+                              group=q.group_code, groups=q.groups, group_weights=gw)
+    assert _bits(values) == _bits(eager.group_values)
+    assert np.array_equal(counts, eager.group_counts)
+    for g in range(len(q.groups)):
+        row_v, row_c = q.group_row(g)
+        assert _bits(row_v) == _bits(eager.group_values[g])
+        assert np.array_equal(row_c, eager.group_counts[g])
+    res = evaluate(system, assessment)
+    assert res.qualitative is not None
+    assert _bits(res.qualitative.group_values) == _bits(np.where(eager.group_counts > 0, eager.group_values, 0.0))
+    assert np.array_equal(res.qualitative.group_counts, eager.group_counts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 50), st.integers(1, 8), st.integers(0, 2**31 - 1))
+def test_obstacle_degrees_are_the_plain_formula(n: int, m: int, seed: int) -> None:
+    """Obstacle degree ``o_ij = w_j (1 - r_ij) / sum_k w_k (1 - r_ik)`` (0 for a row without loss), written plainly."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, m)) * 1.2 - 0.1  # a little outside [0, 1]: clipped
+    x[rng.random((n, m)) < 0.3] = 1.0
+    w = rng.random(m)
+    w /= w.sum()
+    lost = np.clip(1.0 - np.clip(x, 0.0, 1.0), 0.0, 1.0) * w
+    tot = lost.sum(axis=1, keepdims=True)
+    want = np.where(tot > 0, lost / np.where(tot > 0, tot, 1.0), 0.0)
+    assert _bits(degrees(x, w)) == _bits(want)
+
+
+def test_entropy_with_zeros_matches_the_masked_log() -> None:
+    """``0 ln 0 = 0``: the entropy weights of a matrix with zeros against the formula written with a masked log."""
+    rng = np.random.default_rng(3)
+    x = rng.random((500, 6))
+    x[rng.random(x.shape) < 0.2] = 0.0
+    x[:7, 2] = -0.0
+    p = x / x.sum(axis=0)
+    plogp = np.zeros_like(p)
+    np.multiply(p, np.log(p, out=np.zeros_like(p), where=p > 0), out=plogp)
+    e = -plogp.sum(axis=0) / np.log(x.shape[0])
+    d = 1.0 - e
+    np.testing.assert_allclose(weights.entropy(x), d / d.sum(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_log_of_the_raised_zeros_gives_the_sums_of_the_masked_log(seed: int) -> None:
+    """``sum y ln y`` with ``ln`` taken of ``max(y, tiny)`` has the bits of the masked ``ln`` (``0 ln 0 = 0``)."""
+    from ppeval.weights._objective import _TINY
+
+    rng = np.random.default_rng(seed)
+    y = rng.random((2000, 7))
+    y[rng.random(y.shape) < 0.3] = 0.0
+    y[:5, 1] = -0.0
+    y[:, 4] = 0.0
+    masked = np.zeros_like(y)
+    np.log(y, out=masked, where=y > 0)
+    raised = np.log(np.maximum(y, _TINY))
+    a = np.zeros(7) + np.einsum("ij,ij->j", y, masked)
+    b = np.zeros(7) + np.einsum("ij,ij->j", y, raised)
+    assert _bits(a) == _bits(b)
