@@ -246,6 +246,20 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     )
 
 
+def _runs(cols: IntArray) -> list[tuple[int, int, int]]:
+    """``(start, stop, position)`` of each run of consecutive column numbers in ``cols`` (increasing)."""
+    out: list[tuple[int, int, int]] = []
+    values = cols.tolist()
+    k = 0
+    while k < len(values):
+        e = k
+        while e + 1 < len(values) and values[e + 1] == values[e] + 1:
+            e += 1
+        out.append((values[k], values[e] + 1, k))
+        k = e + 1
+    return out
+
+
 def _exact_ratings(value: FloatArray) -> bool:
     """Whether every sum of the answered ratings is exact (integers; see ``aggregate._exact_sums``)."""
     from ppeval.qualitative.aggregate import _exact_sums
@@ -294,8 +308,11 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
     if qcols.size:
         qdata = _aggregate_ratings(system, assessment, qcols)
         assert qdata.value is not None  # noqa: S101 - set by _aggregate_ratings
-        matrix[:, qcols] = qdata.value
-        missing[:, qcols] = np.isnan(qdata.value)
+        nan_cells = np.isnan(qdata.value)
+        for lo, hi, k in _runs(qcols):  # runs of adjacent columns: strided copies, no fancy-indexed write
+            matrix[:, lo:hi] = qdata.value[:, k : k + hi - lo]
+            missing[:, lo:hi] = nan_cells[:, k : k + hi - lo]
+        del nan_cells
         qdata = replace(qdata, value=None)  # nothing reads it after this: one (n, q) array less to keep
     derived = np.array([isinstance(leaf, Quantitative) and leaf.derived is not None for leaf in leaves])
     quant_missing = np.isnan(matrix) & ~missing & ~derived[None, :]  # DEA columns are computed below

@@ -262,7 +262,10 @@ def _contributions(
         part = np.multiply(r01, w)
     tot = part.sum(axis=1, keepdims=True)
     # rows with tot = 0 hold only zeros (non-negative terms): they stay 0
-    np.divide(part, tot, out=part, where=tot > 0)
+    if tot.shape[0] and tot.min() > 0:
+        part /= tot  # (no row to leave out: the division without a mask)
+    else:
+        np.divide(part, tot, out=part, where=tot > 0)
     part *= score_100[:, None]
     return part
 
@@ -548,7 +551,7 @@ def _evaluate(
         file_fingerprints=file_fp,
         assessment_hash_format=hash_format,
     )
-    names = tuple(p.name or p.id for p in assessment.projects)
+    names = tuple([p.name or p.id for p in assessment.projects])
     return EvaluationResult(
         project_ids=tuple(assessment.project_ids),
         project_names=names,
