@@ -451,15 +451,36 @@ def _alpha_blocked(
     pairable_units = np.zeros(n_groups, dtype=np.int64)
 
     def kept(b: tuple[int, int, int, int]) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-        """Local unit counts, and the block's local unit, group and value of its pairable ratings."""
+        """Pairable units per group, and the block's local unit, group and value of its pairable ratings."""
         start, stop, p0, span = b
         g_b = grp[start:stop]
-        lu = g_b * span + (proj[start:stop] - p0 if p0 else proj[start:stop])  # group-major, projects in order
+        p_b = proj[start:stop]
+        if stop - start > 1:
+            # ratings grouped by unit (sorted by project, then group: the loader's order): a unit's ratings are
+            # a run, pairable where the run has two or more; no per-unit count of the whole block
+            key = p_b * n_groups + g_b
+            same = key[1:] == key[:-1]
+            if bool(np.all(key[1:] >= key[:-1])):
+                del key
+                keep = np.zeros(stop - start, dtype=bool)
+                keep[1:] = same
+                keep[:-1] |= same
+                starts = np.flatnonzero(same)
+                if starts.size:  # the first pair of each pairable run
+                    starts = starts[np.r_[True, starts[1:] != starts[:-1] + 1]]
+                units = np.bincount(g_b.take(starts), minlength=n_groups)
+                at = np.flatnonzero(keep)
+                g_k = g_b.take(at)
+                lu = g_k * span + (p_b.take(at) - p0 if p0 else p_b.take(at))  # group-major, projects in order
+                return units, lu, g_k, x[start:stop].take(at)
+            del key, same
+        lu = g_b * span + (p_b - p0 if p0 else p_b)  # group-major, projects in order
         m_u = np.bincount(lu, minlength=n_groups * span)
+        units = np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
         keep = m_u[lu] >= 2
         if keep.all():
-            return m_u, lu, g_b, x[start:stop]
-        return m_u, lu[keep], g_b[keep], x[start:stop][keep]
+            return units, lu, g_b, x[start:stop]
+        return units, lu[keep], g_b[keep], x[start:stop][keep]
 
     # pass 1: counts, and the distinct (group, value) pairs of each block with their counts; the local unit
     # (int32) and local value code (a byte or two) of every pairable rating are kept for pass 2
@@ -467,15 +488,15 @@ def _alpha_blocked(
     local_codes: list[np.ndarray] = []
     local_units: list[np.ndarray] = []
     for b in blocks:
-        m_u, lu, g_k, x_k = kept(b)
+        units, lu, g_k, x_k = kept(b)
         span = b[3]
         n_g += np.bincount(g_k, minlength=n_groups)
-        pairable_units += np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
+        pairable_units += units
         code, cval, cgrp, nb = _value_codes(g_k, x_k, n_groups)
         tables.append((cval, cgrp, np.bincount(code, minlength=nb)))
         local_codes.append(code.astype(np.min_scalar_type(max(nb - 1, 0))))
         local_units.append(lu.astype(np.int32) if n_groups * span < 2**31 else lu)
-        del m_u, lu, g_k, x_k, code
+        del units, lu, g_k, x_k, code
     # the codes of all blocks' pairs, numbered in (group, value) order as _value_codes numbers them
     all_val = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0)
     all_grp = np.concatenate([t[1] for t in tables]) if tables else np.zeros(0, dtype=np.int64)
