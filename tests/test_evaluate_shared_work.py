@@ -57,7 +57,9 @@ def test_topsis_columns_gives_the_bits_of_one_call_per_part(n: int, absolute: bo
         return
     parts = _parts(m, rng)
     got = topsis_columns(x, types, parts, normalization="minmax", bounds=bounds)
-    for (c, w), out in zip(parts, got, strict=True):
+    checked = topsis_columns(x, types, parts, normalization="minmax", bounds=bounds, checked=True)
+    for (c, w), out, out_checked in zip(parts, got, checked, strict=True):
+        assert _bits(out_checked) == _bits(out)
         cols = np.arange(m) if c is None else c
         want = methods.topsis(x[:, cols], w, types[cols], normalization="minmax",
                               bounds=None if bounds is None else bounds[cols])

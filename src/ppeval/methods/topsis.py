@@ -203,6 +203,8 @@ def topsis_columns(
     parts: list[tuple[Any, Any]],
     normalization: Normalization = "vector",
     bounds: Any = None,
+    *,
+    checked: bool = False,
 ) -> list[FloatArray]:
     """``topsis(matrix[:, c], w, types[c], normalization, bounds[c])`` for every ``(c, w)`` of ``parts``.
 
@@ -215,15 +217,24 @@ def topsis_columns(
     per block of rows for all columns; a part takes its columns' gaps as a contiguous block (the array
     its own call would build) for its matrix-vector product. For callers that score one matrix on
     several column subsets (:func:`ppeval.evaluate`: the total score and every inner node's sub-score).
+    ``checked``: the caller has passed this matrix, these types and these bounds through the same checks
+    (:func:`ppeval.normalize.minmax`; a float64 matrix, int64 types, float64 ``(m, 2)`` bounds): in absolute
+    mode the bounds' parameters are taken as given, without the column extrema the checks need.
     """
-    x = as_matrix(matrix, "matrix")
-    n, m = x.shape
-    t = as_types(types, m)
     kind = one_of(normalization, _NORMALIZATIONS, "normalization")
     if kind != "minmax" and bounds is None:  # pragma: no cover - guarded by the caller
         # (the vector norms of a column subset are not summed as those of the whole matrix: other bits)
         raise InputError(f"topsis_columns takes the minmax normalisation or bounds; got {kind!r}")
-    data, denom, ideal, anti = _columns(x, t, kind, bounds)
+    if checked and bounds is not None:
+        x = np.asarray(matrix, dtype=np.float64)
+        n, m = x.shape
+        b = np.asarray(bounds, dtype=np.float64)
+        data, denom, ideal, anti = x, _bounds_linear(b).denom, b[:, 1], b[:, 0]
+    else:
+        x = as_matrix(matrix, "matrix")
+        n, m = x.shape
+        t = as_types(types, m)
+        data, denom, ideal, anti = _columns(x, t, kind, bounds)
     cols: list[Any] = []
     w2s: list[FloatArray] = []
     for c, weights in parts:

@@ -17,7 +17,7 @@ from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.methods._batch import axis_dot
 from ppeval.methods.topsis import topsis_columns
-from ppeval.pipeline._assemble import Assembled, assemble, int64_counts, listing
+from ppeval.pipeline._assemble import Assembled, _runs, assemble, int64_counts, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
@@ -471,7 +471,9 @@ def _evaluate(
     if method == "topsis" and (bounds is not None or normalization == "minmax"):
         # the total score and the sub-scores in one pass: the checks and the normalised gaps formed once for
         # all columns, each node taking its columns' block (the bits of a call per node)
-        closeness = topsis_columns(matrix, types, [(None, w), *parts], normalization="minmax", bounds=bounds)
+        # (r01 above is minmax of this matrix, types and bounds: they passed the same checks)
+        closeness = topsis_columns(matrix, types, [(None, w), *parts], normalization="minmax", bounds=bounds,
+                                   checked=True)
         scores, s100 = closeness[0], 100.0 * closeness[0]
         for k, c_k in enumerate(closeness[1:]):
             node_scores[:, k] = np.clip(100.0 * c_k, 0.0, 100.0)
@@ -888,8 +890,8 @@ def _qualitative_summary(
             cols = q.cols
             # the residents' mean rating over the copy where they rated, column by column (no (n, q)
             # temporaries and no fancy-indexed write of them)
-            for kq, cq in enumerate(cols.tolist()):
-                np.copyto(mres[:, cq], res_vals[:, kq], where=has[:, kq])
+            for lo, hi, kq in _runs(cols):  # runs of adjacent columns: one masked copy each
+                np.copyto(mres[:, lo:hi], res_vals[:, kq : kq + hi - lo], where=has[:, kq : kq + hi - lo])
             if asm.ruled is not None and asm.ruled[cols].any():
                 # a column scored by its rule holds the share of points the rule awards (absolute mode):
                 # the residents' mean rating is scored by the same rule, as the evaluation's rating was
