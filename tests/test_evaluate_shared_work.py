@@ -200,3 +200,24 @@ def test_alpha_on_runs_of_units_gives_the_one_pass_bits(seed: int, level: str, b
     for a, b in zip(ref, got, strict=True):
         assert a.dtype == b.dtype
         assert a.tobytes() == b.tobytes()
+
+
+def test_residents_fast_path_only_inside_the_bounds() -> None:
+    """The residents' TOPSIS skips its checks only when every residents' mean lies within its column's bounds."""
+    from ppeval.pipeline._evaluate import _Scorer, _within_bounds
+
+    bounds = np.array([[0.0, 10.0], [1.0, 5.0], [5.0, 1.0]])
+    scorer = _Scorer("topsis", "absolute", "minmax", np.array([1, 1, -1]), bounds, 0.5, np.zeros(1))
+    cols = np.array([1, 2])
+    vals = np.array([[1.0, 5.0], [np.nan, 3.0], [4.5, np.nan]])
+    has = ~np.isnan(vals)
+    assert _within_bounds(scorer, cols, vals, has)
+    vals[0, 1] = 5.5  # above the cost column's worst
+    assert not _within_bounds(scorer, cols, vals, has)
+    vals[0, 1] = 5.0
+    vals[2, 0] = 0.5  # below the worst of column 1
+    assert not _within_bounds(scorer, cols, vals, has)
+    has[2, 0] = False  # not a residents' cell: not compared
+    assert _within_bounds(scorer, cols, vals, has)
+    relative = _Scorer("topsis", "relative", "minmax", np.array([1, 1, -1]), None, 0.5, np.zeros(1))
+    assert not _within_bounds(relative, cols, vals, has)

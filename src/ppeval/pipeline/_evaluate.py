@@ -17,7 +17,7 @@ from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.methods._batch import axis_dot
 from ppeval.methods.topsis import topsis_columns
-from ppeval.pipeline._assemble import Assembled, _runs, assemble, int64_counts, listing
+from ppeval.pipeline._assemble import Assembled, assemble, int64_counts, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
 from ppeval.pipeline._weights import node_weights
@@ -825,6 +825,19 @@ def _int64_counts_of(tables: tuple[FloatArray, IntArray]) -> IntArray:
     return int64_counts(tables[1])
 
 
+def _within_bounds(scorer: _Scorer, cols: IntArray, values: FloatArray, has: np.ndarray) -> bool:
+    """Whether the scorer is absolute TOPSIS and every ``values[i, k]`` where ``has`` lies within the bounds of
+    column ``cols[k]`` (then a matrix differing from the checked one only there needs no new check)."""
+    if scorer.method != "topsis" or scorer.bounds is None or values.shape[1] != cols.shape[0]:
+        return False
+    b = scorer.bounds[cols]
+    lo = np.minimum(b[:, 0], b[:, 1])
+    hi = np.maximum(b[:, 0], b[:, 1])
+    with np.errstate(invalid="ignore"):  # (nan where a cell has no value: not compared, `has` is False there)
+        inside = (values >= lo) & (values <= hi)
+    return bool(np.all(inside | ~has))
+
+
 def _qualitative_summary(
     system: IndicatorSystem,
     assessment: Assessment,
@@ -890,8 +903,8 @@ def _qualitative_summary(
             cols = q.cols
             # the residents' mean rating over the copy where they rated, column by column (no (n, q)
             # temporaries and no fancy-indexed write of them)
-            for lo, hi, kq in _runs(cols):  # runs of adjacent columns: one masked copy each
-                np.copyto(mres[:, lo:hi], res_vals[:, kq : kq + hi - lo], where=has[:, kq : kq + hi - lo])
+            for kq, cq in enumerate(cols.tolist()):
+                np.copyto(mres[:, cq], res_vals[:, kq], where=has[:, kq])
             if asm.ruled is not None and asm.ruled[cols].any():
                 # a column scored by its rule holds the share of points the rule awards (absolute mode):
                 # the residents' mean rating is scored by the same rule, as the evaluation's rating was
@@ -906,7 +919,14 @@ def _qualitative_summary(
                                              leaf.scale.label_map())
                         mres[sel, int(cols[k])] = earned / full if full > 0 else 0.0
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
-            sr, s100r = scorer.score(mres, w, mem_r)
+            if _within_bounds(scorer, cols, res_vals, has):
+                # absolute TOPSIS, the residents' means inside their columns' bounds: the other columns are the
+                # matrix the minmax call checked, so the checks are not repeated (the bits of topsis)
+                sr = topsis_columns(mres, scorer.types, [(None, w)], normalization="minmax", bounds=scorer.bounds,
+                                    checked=True)[0]
+                s100r = 100.0 * sr
+            else:
+                sr, s100r = scorer.score(mres, w, mem_r)
             del mres, has  # an (n, m) copy: not kept through the reliability statistics
             resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))

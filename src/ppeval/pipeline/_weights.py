@@ -201,7 +201,11 @@ def node_weights(
     for node in reversed(system.inner_nodes()):
         children = node.child_ids
         if all(c in col for c in children):  # leaves only: one gather, C order (the array column_stack builds)
-            data = normalized.take([col[c] for c in children], axis=1)
+            at = [col[c] for c in children]
+            if at == list(range(at[0], at[0] + len(at))):  # a run of columns: a copy of the slice (the same array)
+                data = np.array(normalized[:, at[0] : at[0] + len(at)], order="C")
+            else:
+                data = normalized.take(at, axis=1)
         else:
             data = np.column_stack([normalized[:, col[c]] if c in col else sub[c] for c in children])
         detail: dict[str, Any] = {}
