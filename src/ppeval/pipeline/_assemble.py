@@ -163,7 +163,10 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     cached = loader_codes(r)
     if cached is not None and len(r):
         names, gcode = cached[0], cached[1]
-        present = np.bincount(gcode, minlength=names.shape[0]) > 0
+        if names.shape[0] <= 8:  # a few names: a compare each, stopping at the first occurrence
+            present = np.array([bool((gcode == c).any()) for c in range(names.shape[0])], dtype=bool)
+        else:
+            present = np.bincount(gcode, minlength=names.shape[0]) > 0
         if not present.all():  # (every distinct name the loader kept occurs; kept exact all the same)
             names, gcode = names[present], (np.cumsum(present) - 1)[gcode]
     else:

@@ -565,7 +565,11 @@ def _alpha_blocked(
             np.maximum(mu, 1, out=mu)
             ss_u /= mu
             del mu
-            do_sum = _carry(do_sum, unit_grp, ss_u)
+            # units without a pair add +0 to their group's running sum (the terms are >= +0): only the
+            # pairable units are added, in the same order (the same bits, fewer terms)
+            pu = np.flatnonzero(m_u >= 2)
+            do_sum = _carry(do_sum, unit_grp.take(pu), ss_u.take(pu))
+            del pu
             sg = _carry(sg, g_k, x_k)
         else:  # ratio
             unit_grp[m_u < 2] = 0
