@@ -338,7 +338,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         if policy == "reject":
             raise DataError(_missing_message(assessment, leaves, np.argwhere(missing)))
         # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it); their
-        # flags as contiguous rows, the values to fill in per column, then one masked copy into the matrix
+        # flags as contiguous rows, the values to fill in per column, then the masked copies into the matrix
         with_missing = np.flatnonzero(missing.any(axis=0))
         flags = np.ascontiguousarray(missing[:, with_missing].T)
         fill = np.zeros(m)
@@ -376,7 +376,8 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     value=float(which.size),
                 )
             )
-        np.copyto(matrix, fill, where=missing)  # (columns without a missing cell are not written)
+        for k, j in enumerate(with_missing.tolist()):  # a masked copy per column, its flags contiguous
+            np.copyto(matrix[:, j], fill[j], where=flags[k])
         # every column with a missing cell is imputed once: the flags are the missing cells (our own copy)
         imputed = missing
 
