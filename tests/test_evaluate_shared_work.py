@@ -89,11 +89,54 @@ def test_group_means_exact_is_the_group_tables_row(n_p: int, n_i: int, n_g: int,
     codes = np.arange(n_i)[::-1].copy()  # an indicator recoding, applied to the group's ratings
     agg_r = aggregate_ratings(proj, codes[ind], val, n_projects=n_p, n_indicators=n_i, group=grp, groups=names)
     for g in range(n_g):
-        means, counts = group_means_exact(proj, ind, val, grp, g, n_p, n_i)
+        row = group_means_exact(proj, ind, val, grp, g, n_p, n_i)
+        assert row is not None
+        means, counts = row
         assert _bits(means) == _bits(agg.group_values[g])
         assert np.array_equal(counts, agg.group_counts[g])
-        means_r, _ = group_means_exact(proj, ind, val, grp, g, n_p, n_i, codes)
-        assert _bits(means_r) == _bits(agg_r.group_values[g])
+        row_r = group_means_exact(proj, ind, val, grp, g, n_p, n_i, codes)
+        assert row_r is not None
+        assert _bits(row_r[0]) == _bits(agg_r.group_values[g])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 5), st.integers(2, 4), st.integers(0, 2**31 - 1),
+       st.sampled_from(("integers", "decimals", "mixed")), st.booleans(), st.booleans())
+def test_pooled_mean_without_groups_is_the_pooled_mean_with_them(
+    n_p: int, n_i: int, n_g: int, seed: int, kind: str, in_order: bool, missing: bool
+) -> None:
+    """The assembly asks for the pooled mean without the groups (their tables are computed when read): the
+    same value and counts, bit for bit, as with the groups, for exact and inexact sums, sorted or not; one
+    group's row from ``group_means_exact`` where its sums are exact (None where they are not)."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 4 * n_p * n_i + 1))
+    proj = rng.integers(0, n_p, k)
+    ind = rng.integers(0, n_i, k)
+    grp = rng.integers(0, n_g, k)
+    if in_order:
+        o = np.lexsort((grp, ind, proj))
+        proj, ind, grp = proj[o], ind[o], grp[o]
+    val = rng.integers(1, 6, k).astype(np.float64)
+    if kind == "decimals":
+        val = np.round(rng.random(k) * 5, 3) + 1e5 * rng.integers(0, 2, k)
+    elif kind == "mixed":
+        val[grp == 0] += 0.1  # group 0 inexact, the others integers
+    if missing:
+        val[rng.random(k) < 0.15] = np.nan
+    names = tuple(f"g{i}" for i in range(n_g))
+    with_groups = aggregate_ratings(proj, ind, val, n_projects=n_p, n_indicators=n_i, group=grp, groups=names)
+    pooled = aggregate_ratings(proj, ind, val, n_projects=n_p, n_indicators=n_i)
+    assert _bits(pooled.value) == _bits(with_groups.value)
+    assert np.array_equal(pooled.n_raters, with_groups.n_raters)
+    assert np.array_equal(pooled.n_missing, with_groups.n_missing)
+    for g in range(n_g):
+        row = group_means_exact(proj, ind, val, grp, g, n_p, n_i)
+        if kind == "decimals" or (kind == "mixed" and g == 0):
+            continue  # (inexact sums: None, or exact by chance)
+        assert row is not None
+        has = with_groups.group_counts[g] > 0
+        assert np.array_equal(row[1], with_groups.group_counts[g])
+        assert _bits(row[0][has]) == _bits(with_groups.group_values[g][has])
 
 
 @pytest.mark.parametrize("name", bundled.list_systems())
@@ -221,3 +264,14 @@ def test_residents_fast_path_only_inside_the_bounds() -> None:
     assert _within_bounds(scorer, cols, vals, has)
     relative = _Scorer("topsis", "relative", "minmax", np.array([1, 1, -1]), None, 0.5, np.zeros(1))
     assert not _within_bounds(relative, cols, vals, has)
+
+
+def test_residents_row_from_the_tables_when_its_sums_are_not_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where one group's row cannot be formed on its own (inexact sums), the residents' view reads it from the
+    per-group tables: the same result, byte for byte."""
+    from ppeval.qualitative import aggregate as agg_mod
+
+    system, assessment = bundled.load_sample("community-4stage")
+    want = evaluate(system, assessment).to_json()
+    monkeypatch.setattr(agg_mod, "group_means_exact", lambda *a, **k: None)
+    assert evaluate(system, assessment).to_json() == want

@@ -78,14 +78,19 @@ class QualitativeData:
         return out
 
     def group_row(self, g: int) -> tuple[FloatArray, IntArray]:
-        """``(group_values[g], group_counts[g])`` of one group, without the other groups' tables."""
+        """``(group_values[g], group_counts[g])`` of one group, without the other groups' tables (values read
+        only where the count is positive: a cell without a rating holds nan)."""
         if self.group_values is not None and self.group_counts is not None:
             return self.group_values[g], self.group_counts[g]
         assert self.source is not None  # noqa: S101 - set with `tables`
         assert self.group_code is not None  # noqa: S101 - set with `tables`
         r, pos, n = self.source
-        return qual.aggregate.group_means_exact(r.project, r.indicator, r.value, self.group_code, g, n,
-                                                self.cols.shape[0], pos)
+        row = qual.aggregate.group_means_exact(r.project, r.indicator, r.value, self.group_code, g, n,
+                                               self.cols.shape[0], pos)
+        if row is None:  # the group's sums are not exact: its row of the tables
+            values, counts = self.group_tables()
+            return values[g], counts[g]
+        return row
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,13 +198,11 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     lookup: IntArray = np.array([groups.index(str(g)) for g in names.tolist()], dtype=small)
     gcode = lookup[gcode] if len(r) else gcode
     indicator_ids = tuple(assessment.indicator_ids[c] for c in cols)
-    # the mean of integer ratings without group weights: a cell's value is its pooled mean, which needs no
-    # per-group table (exact sums: the same bits as from the groups' sums); the (groups, projects,
-    # indicators) tables are then computed when the result's fields are read, by the same call with groups
-    lazy = (
-        len(r) > 0 and ev.rating_aggregation == "mean" and group_weights is None
-        and _exact_ratings(r.value)
-    )
+    # the mean without group weights: a cell's value is its pooled mean, which needs no per-group table (the
+    # call without groups computes the pooled statistics as the call with them: with the same function on
+    # the same cells, or from exact sums); the (groups, projects, indicators) tables are then computed when
+    # the result's fields are read, by the same call with groups
+    lazy = len(r) > 0 and ev.rating_aggregation == "mean" and group_weights is None
     agg = qual.aggregate_ratings(
         r.project,
         ind,
@@ -261,14 +264,6 @@ def _runs(cols: IntArray) -> list[tuple[int, int, int]]:
         out.append((values[k], values[e] + 1, k))
         k = e + 1
     return out
-
-
-def _exact_ratings(value: FloatArray) -> bool:
-    """Whether every sum of the answered ratings is exact (integers; see ``aggregate._exact_sums``)."""
-    from ppeval.qualitative.aggregate import _exact_sums
-
-    ok = value == value  # not nan
-    return bool(_exact_sums(value, None if ok.all() else ok))
 
 
 def _group_tables(

@@ -337,17 +337,18 @@ def _blocked_means(
 def group_means_exact(
     project: IntArray, indicator: IntArray, value: FloatArray, group_code: IntArray, code: int,
     n_projects: int, n_indicators: int, indicator_codes: IntArray | None = None,
-) -> tuple[FloatArray, IntArray]:
+) -> tuple[FloatArray, IntArray] | None:
     """Mean and count of one group's ratings in every cell, ``(n_projects, n_indicators)`` each.
 
-    ``group_values[code]`` and ``group_counts[code]`` (int64) of :func:`aggregate_ratings` with
-    ``method="mean"`` bit for bit when its sums are exact (:func:`_exact_sums`: integer ratings, every
-    sum below 2**53), which the caller checks: a mean is then the exact sum divided by the count
-    whatever the order, and a cell without a rating of the group holds ``0 / 0``. Missing answers
-    (nan) are skipped. For callers that need one group's table, not all of them (the residents'
-    view of :func:`ppeval.evaluate`); codes and values are trusted (no checks). ``indicator_codes``:
-    the code of each value of ``indicator`` (``indicator_codes[indicator]``, applied to the group's
-    ratings only).
+    ``group_counts[code]`` (int64) of :func:`aggregate_ratings` with ``method="mean"``, and
+    ``group_values[code]`` bit for bit in every cell where the count is positive, when the group's sums
+    are exact (:func:`_exact_sums` of its answered ratings: integers, every sum below 2**53): a mean is
+    then the exact sum divided by the count whatever the order of the sum. Cells without a rating of
+    the group hold ``0 / 0`` (the table's bits when all groups' sums are exact). None when the group's
+    sums are not exact. Missing answers (nan) are skipped. For callers that need one group's table,
+    not all of them (the residents' view of :func:`ppeval.evaluate`); codes and values are trusted (no
+    checks). ``indicator_codes``: the code of each value of ``indicator`` (``indicator_codes[indicator]``,
+    applied to the group's ratings only).
     """
     n_cells = n_projects * n_indicators
     sel = group_code == code
@@ -357,12 +358,15 @@ def group_means_exact(
     ind = indicator.take(at)
     if indicator_codes is not None:
         ind = indicator_codes.take(ind)
+    vals = value.take(at)
+    if not _exact_sums(vals):
+        return None
     cell = project.take(at)
     cell *= n_indicators
     cell += ind
     cnt = np.bincount(cell, minlength=n_cells)
-    total = bsum(cell, value.take(at), n_cells)
-    del cell, at, ind
+    total = bsum(cell, vals, n_cells)
+    del cell, at, ind, vals
     with np.errstate(invalid="ignore"):
         np.divide(total, cnt, out=total)  # 0/0 = nan where the group gave no rating
     return total.reshape(n_projects, n_indicators), cnt.reshape(n_projects, n_indicators)
