@@ -39,6 +39,7 @@ from ppeval.pipeline.result import (
     deferred_shared,
 )
 from ppeval.pipeline.scoring import rule_points
+from ppeval.qualitative.agreement import _indicator_agreement
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative
 
 __all__ = ["evaluate", "METHODS", "MODES"]
@@ -876,10 +877,10 @@ def _qualitative_summary(
     r = assessment.ratings
     pos = np.full(len(ids), -1, dtype=np.int64)
     pos[q.cols] = np.arange(q.cols.size)
-    agree = qual.indicator_agreement(
-        r.project, pos[r.indicator], r.value, n_projects=len(assessment.project_ids),
-        n_indicators=q.cols.size, level="ordinal",
-    )
+    # the ratings' codes and values passed the aggregation's checks in this evaluation (`assemble`): the
+    # agreement takes them without checking them again
+    agree = _indicator_agreement(r.project, pos[r.indicator], r.value, None, len(assessment.project_ids),
+                                 q.cols.size, "ordinal")
     alpha = np.where(agree.defined, agree.alpha, 0.0)
     for k in np.flatnonzero(agree.defined & (alpha < ALPHA_FLOOR)):
         diags.append(

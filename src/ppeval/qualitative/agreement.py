@@ -882,6 +882,16 @@ def indicator_agreement(
     if level == "ratio" and (v[~missing] < 0).any():
         i = int(np.argmax(~missing & (np.nan_to_num(v) < 0)))
         raise InputError(f"value[{i}] is {v[i]:g}{where.entry(i)}; the ratio level needs non-negative values")
+    return _indicator_agreement(proj, ind, v, missing, n_p, n_i, level)
+
+
+def _indicator_agreement(
+    proj: IntArray, ind: IntArray, v: FloatArray, missing: BoolArray | None, n_p: int, n_i: int, level: str
+) -> IndicatorAgreement:
+    """:func:`indicator_agreement` of checked codes (int64, within range) and values (finite or nan);
+    ``missing`` is ``isnan(v)`` (None: computed here)."""
+    if missing is None:
+        missing = np.isnan(v)
     if missing.any():
         ok = ~missing
         ind, proj, v = ind[ok], proj[ok], v[ok]
