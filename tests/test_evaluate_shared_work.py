@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ppeval import methods, weights
+from ppeval import methods, normalize, weights
 from ppeval.io import bundled
 from ppeval.methods.obstacle import degrees
 from ppeval.methods.topsis import topsis_columns
@@ -53,13 +53,18 @@ def test_topsis_columns_gives_the_bits_of_one_call_per_part(n: int, absolute: bo
     bounds = None
     if absolute:
         bounds = np.column_stack([np.where(types > 0, 0.0, 100.0), np.where(types > 0, 100.0, 0.0)])
+        x[::3, 5] = bounds[5, 0]  # at the worst bound: a zero gap of either sign
+        x[1::3, 6] = bounds[6, 1]  # at the best bound
     elif n < 2:
         return
     parts = _parts(m, rng)
     got = topsis_columns(x, types, parts, normalization="minmax", bounds=bounds)
     checked = topsis_columns(x, types, parts, normalization="minmax", bounds=bounds, checked=True)
-    for (c, w), out, out_checked in zip(parts, got, checked, strict=True):
+    r01 = normalize.minmax(x, types, bounds=bounds)
+    given_r = topsis_columns(x, types, parts, normalization="minmax", bounds=bounds, checked=True, normalized=r01)
+    for (c, w), out, out_checked, out_r in zip(parts, got, checked, given_r, strict=True):
         assert _bits(out_checked) == _bits(out)
+        assert _bits(out_r) == _bits(out)
         cols = np.arange(m) if c is None else c
         want = methods.topsis(x[:, cols], w, types[cols], normalization="minmax",
                               bounds=None if bounds is None else bounds[cols])

@@ -205,6 +205,7 @@ def topsis_columns(
     bounds: Any = None,
     *,
     checked: bool = False,
+    normalized: FloatArray | None = None,
 ) -> list[FloatArray]:
     """``topsis(matrix[:, c], w, types[c], normalization, bounds[c])`` for every ``(c, w)`` of ``parts``.
 
@@ -220,16 +221,22 @@ def topsis_columns(
     ``checked``: the caller has passed this matrix, these types and these bounds through the same checks
     (:func:`ppeval.normalize.minmax`; a float64 matrix, int64 types, float64 ``(m, 2)`` bounds): in absolute
     mode the bounds' parameters are taken as given, without the column extrema the checks need.
+    ``normalized`` (absolute mode with ``checked``): :func:`ppeval.normalize.minmax` of this matrix against
+    these bounds, ``(x - worst) / denom + 0``, which is the normalised gap to the anti-ideal up to the sign
+    of a zero: its squares are those gaps' squares, bit for bit, so they are not formed again.
     """
     kind = one_of(normalization, _NORMALIZATIONS, "normalization")
     if kind != "minmax" and bounds is None:  # pragma: no cover - guarded by the caller
         # (the vector norms of a column subset are not summed as those of the whole matrix: other bits)
         raise InputError(f"topsis_columns takes the minmax normalisation or bounds; got {kind!r}")
+    r01 = None
     if checked and bounds is not None:
         x = np.asarray(matrix, dtype=np.float64)
         n, m = x.shape
         b = np.asarray(bounds, dtype=np.float64)
         data, denom, ideal, anti = x, _bounds_linear(b).denom, b[:, 1], b[:, 0]
+        if normalized is not None and normalized.shape == x.shape:
+            r01 = normalized
     else:
         x = as_matrix(matrix, "matrix")
         n, m = x.shape
@@ -251,11 +258,18 @@ def topsis_columns(
     for rows in row_blocks(n, m) if n > step else (slice(0, n),):
         b = rows.stop - rows.start
         xb = data[rows]
-        np.subtract(xb, ideal, out=gaps[:b])
-        np.subtract(xb, anti, out=gaps[b : 2 * b])
         g = gaps[: 2 * b]
-        g /= denom
-        g *= g
+        if r01 is None:
+            np.subtract(xb, ideal, out=gaps[:b])
+            np.subtract(xb, anti, out=gaps[b : 2 * b])
+            g /= denom
+            g *= g
+        else:  # the gaps to the anti-ideal are the normalised values (squares: the same bits)
+            gp = gaps[:b]
+            np.subtract(xb, ideal, out=gp)
+            gp /= denom
+            gp *= gp
+            np.multiply(r01[rows], r01[rows], out=gaps[b : 2 * b])
         for idx, w2, out in zip(cols, w2s, outs, strict=True):
             # (2b, |c|) in C order: the array of gaps the part's own call forms
             gc = g if idx is None else np.array(g[:, idx]) if isinstance(idx, slice) else g.take(idx, axis=1)

@@ -474,7 +474,7 @@ def _evaluate(
         # all columns, each node taking its columns' block (the bits of a call per node)
         # (r01 above is minmax of this matrix, types and bounds: they passed the same checks)
         closeness = topsis_columns(matrix, types, [(None, w), *parts], normalization="minmax", bounds=bounds,
-                                   checked=True)
+                                   checked=True, normalized=r01)
         scores, s100 = closeness[0], 100.0 * closeness[0]
         for k, c_k in enumerate(closeness[1:]):
             node_scores[:, k] = np.clip(100.0 * c_k, 0.0, 100.0)
