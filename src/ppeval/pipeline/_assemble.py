@@ -313,7 +313,10 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
         del nan_cells
         qdata = replace(qdata, value=None)  # nothing reads it after this: one (n, q) array less to keep
     derived = np.array([isinstance(leaf, Quantitative) and leaf.derived is not None for leaf in leaves])
-    quant_missing = np.isnan(matrix) & ~missing & ~derived[None, :]  # DEA columns are computed below
+    quant_missing = np.isnan(matrix)
+    np.greater(quant_missing, missing, out=quant_missing)  # nan & ~missing (booleans), in place
+    if derived.any():
+        quant_missing[:, derived] = False  # DEA columns are computed below
     missing |= quant_missing
 
     bounds_list = [_leaf_bounds(leaf) for leaf in leaves]
