@@ -65,7 +65,7 @@ class QualitativeData:
     # (ratings,) code of every rating's group into `groups` (None: no ratings); int8 for fewer than 128 groups
     group_code: IntArray | None = None
     # the (group_values, group_counts) tables computed when first asked for (a SharedDeferred), where the
-    # cell values did not need them (mean of integer ratings without group weights); None: the fields hold them
+    # cell values did not need them (the mean without group weights); None: the fields hold them
     tables: Any = None
     # (ratings, indicator position of every leaf column, number of projects): one group's table on its own
     source: tuple[Any, IntArray, int] | None = None
