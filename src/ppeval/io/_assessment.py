@@ -479,6 +479,9 @@ def _split_bytes(
         if kept is not None:
             kept.append((start, length))
         del start, length
+    if kept is not None:  # every column's bounds are kept: the positions are freed (later arrays reuse the memory)
+        del grid, line_end
+        special = np.zeros(0, dtype=special.dtype)
     if max(widths) > csv.field_size_limit():
         return None
     # no byte below 33 but the line ends (LF, the CR of a CRLF): no cell has white space at either end
