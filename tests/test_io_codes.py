@@ -115,3 +115,24 @@ def test_not_digits_or_not_fixed_width_left_to_the_sort(odd: str) -> None:
         assert counted.codes.tolist() == general.codes.tolist()
     else:
         assert not odd[2:].isdigit() or len(odd) != 5 or odd[:2] != "p0"
+
+
+def test_bounds_kept_or_computed_again_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small table keeps its columns' bounds between the two passes, a large one computes them again:
+    the same columns either way."""
+    rows = [f"p{i % 53:03d},d{i % 7}_i{i % 3},r{i},{['resident', 'expert'][i % 2]},{1 + i % 5}" for i in range(2000)]
+    text = ("project,indicator,rater,group,rating\r\n" + "\r\n".join(rows) + "\r\n").encode()
+    coded = frozenset(["project", "indicator", "rater", "group", "rating"])
+    kept = _assessment._split_bytes(text, ",", frozenset(), coded)
+    monkeypatch.setattr(_assessment, "_KEEP_BOUNDS", 0)
+    again = _assessment._split_bytes(text, ",", frozenset(), coded)
+    assert kept is not None
+    assert again is not None
+    assert kept[0] == again[0]
+    for a, b in zip(kept[1], again[1], strict=True):
+        assert isinstance(a, _assessment._Coded)
+        assert isinstance(b, _assessment._Coded)
+        assert a.uniq.tolist() == b.uniq.tolist()
+        assert a.codes.tolist() == b.codes.tolist()
+        assert a.clean == b.clean
+    assert kept[1][2].uniq[kept[1][2].codes].tolist() == [r.split(",")[2] for r in rows]
