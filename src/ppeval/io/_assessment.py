@@ -227,7 +227,7 @@ def _read_csv_raw(
     # which pays for importing it (~150 ms of CPU) from about 32 MiB
     polars_first = numeric_header and len(raw) >= (
         _fast_min_bytes() if "polars" in sys.modules else POLARS_NUMBERS_MIN_FACTOR * FAST_MIN_BYTES)
-    if numeric_header and plain:
+    if numeric_header and plain and len(raw) >= BYTES_MIN_BYTES:
         # numbers: pyarrow's parser (~3x the byte splitter's speed) where it is imported or worth importing;
         # it takes the files the byte splitter takes and gives the same columns (None: the readers below)
         from ppeval.io import _arrow_csv
