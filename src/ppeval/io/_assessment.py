@@ -1,7 +1,7 @@
 """Assessment files: wide values CSV, long ratings CSV, projects CSV, or one JSON/YAML file.
 
-Parsing is column-wise: the csv module (or, for large unquoted files, numpy on
-the bytes of an ASCII file, polars, or numpy on the characters) reads the rows
+Parsing is column-wise: the csv module (or, for large unquoted files, pyarrow or
+numpy on the bytes of an ASCII file, polars, or numpy on the characters) reads the rows
 once, numpy converts and checks whole columns (numbers, ids,
 labels, duplicates) and only when a check fails are the offending rows located
 and named by file, line and column. Every problem found is collected, and one
@@ -194,7 +194,9 @@ def _read_csv_raw(
 
     The encoding and separator are detected unless given (see :mod:`ppeval.io._text`).
     Blank lines and rows of empty cells are dropped; a row of the wrong length is an error.
-    Four readers, one result: the byte splitter (:func:`_split_bytes`, ASCII files without quotes
+    Five readers, one result: pyarrow for an ASCII table with numeric columns where the byte splitter
+    would read it and pyarrow is imported or worth importing (:mod:`ppeval.io._arrow_csv`, the byte
+    splitter's columns), the byte splitter (:func:`_split_bytes`, ASCII files without quotes
     from ``BYTES_MIN_BYTES`` whose lines all hold the header's number of fields; a table with
     numeric columns goes to polars first where polars parses numbers for less than its import
     costs), polars (files without quotes from :func:`_fast_min_bytes`, when installed), the
