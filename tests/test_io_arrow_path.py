@@ -26,7 +26,7 @@ pytest.importorskip("pyarrow.csv")
 from ppeval.errors import DataError  # noqa: E402
 from ppeval.io import _arrow_csv, _assessment, load_assessment  # noqa: E402
 from ppeval.schema import Assessment  # noqa: E402
-from test_io_bytes_path import QUANT, SYSTEM, _corrupt, ascii_tables, same, write  # noqa: E402
+from test_io_bytes_path import QUANT, SYSTEM, VALUE_CORRUPTIONS, _corrupt, ascii_tables, same, write  # noqa: E402
 
 NUMERIC = frozenset(SYSTEM.quantitative_leaf_ids)
 CODED = frozenset(_assessment.RATING_COLUMNS)
@@ -273,3 +273,30 @@ def test_random_tables_read_as_the_byte_splitter_reads_them(
         else:
             assert a.dtype == b.dtype == np.float64
             assert a.view(np.int64).tolist() == b.view(np.int64).tolist()
+
+
+@pytest.mark.parametrize("case", list(VALUE_CORRUPTIONS))
+def test_values_problems_named_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """Values tables with problems (a project twice or empty, a value outside the bounds or not a number,
+    an unknown column), rows in project order or not: the same message on every way."""
+    tables = ascii_tables(seed=6, pad=False)
+    corrupt, expected = VALUE_CORRUPTIONS[case]
+    for ordered in (False, True):
+        rows = tables["values"]
+        body = sorted(rows[1:]) if ordered else rows[1:]
+        tables["values"] = corrupt([rows[0], *body])
+        out, _ = load_ways(write(tmp_path / str(ordered), tables), monkeypatch, missing="worst")
+        assert isinstance(out["arrow"], str)
+        assert expected in out["arrow"]
+        all_same(out)
+        tables["values"] = rows
+
+
+def test_long_ids_and_short_last_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Project ids longer than 8 bytes, the last lines shorter than 8 bytes: every way reads the same."""
+    rows = [["project", QUANT[0]]] + [[f"project-{i:05d}", f"{i % 19}.5"] for i in range(4000)]
+    rows += [[c, "1"] for c in "abcdefgh"]
+    out, n_arrow = load_ways(write(tmp_path, {"values": rows}), monkeypatch, missing="worst")
+    assert n_arrow == 1
+    assert isinstance(out["arrow"], Assessment), out["arrow"]
+    all_same(out)

@@ -136,3 +136,23 @@ def test_bounds_kept_or_computed_again_alike(monkeypatch: pytest.MonkeyPatch) ->
         assert a.codes.tolist() == b.codes.tolist()
         assert a.clean == b.clean
     assert kept[1][2].uniq[kept[1][2].codes].tolist() == [r.split(",")[2] for r in rows]
+
+
+@pytest.mark.parametrize("gap", [0, 1, 3])
+def test_words_of_short_cells_at_the_end(gap: int) -> None:
+    """Cells of up to three words whose last rows are short (their later words start past the text, several
+    rows of them): each word is the cell's bytes, NUL-padded, as a plain rendering gives (this crashed with
+    an IndexError on a file whose last lines were shorter than 8 bytes)."""
+    rng = np.random.default_rng(gap)
+    cells = ["x" * int(rng.integers(0, 24)) for _ in range(300)] + list("abcdefghij") + ["", "k"]
+    text = ("," * gap).join(cells).encode()
+    lengths = np.array([len(c) for c in cells], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths + gap)[:-1])).astype(np.int64)
+    body = np.frombuffer(text, dtype=np.uint8)
+    width = int(lengths.max())
+    words = _assessment._cell_words(body, starts, lengths, width)
+    n_words = words.shape[1]
+    for row, cell in enumerate(cells):
+        padded = cell.encode().ljust(8 * n_words, b"\0")
+        want = [int.from_bytes(padded[8 * i: 8 * i + 8], "big") for i in range(n_words)]
+        assert words[row].tolist() == want, (row, cell)

@@ -545,7 +545,8 @@ def _decimals(block: np.ndarray, lengths: IntArray) -> tuple[FloatArray, npt.NDA
 def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, width: int) -> npt.NDArray[np.uint64]:
     """Each cell (``length`` bytes from ``start``, increasing) as big-endian 64-bit words, NUL-padded: one
     gather per word from an unaligned view of every 8 bytes of the text (no copy of it); the few cells
-    whose words run past the end are cut from a padded copy of the text's tail."""
+    whose words run past the end are cut from a copy of the text's tail padded with NULs up to the last
+    row's last word (short cells at the end may start a word several bytes past the text)."""
     n = start.shape[0]
     words = np.empty((n, max(1, -(-width // 8))), dtype=np.uint64, order="F")  # each word's column contiguous
     size = body.shape[0]
@@ -555,10 +556,12 @@ def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, 
         at = start + 8 * i if i else start
         inside = int(np.searchsorted(at, size - 8, side="right"))  # rows whose word lies in the text
         words[:inside, i] = eights[at[:inside]]
-        if inside < n:
-            tail = np.concatenate([body[int(at[inside]):], np.zeros(8, dtype=np.uint8)])
+        if inside < n:  # the text's tail, NUL-padded to cover the last word of the last row (``at`` increases)
+            lo = min(int(at[inside]), size)
+            tail = np.zeros(int(at[-1]) + 8 - lo, dtype=np.uint8)
+            tail[: size - lo] = body[lo:]
             tail_eights = np.ndarray(shape=(tail.shape[0] - 7,), dtype=">u8", buffer=tail, strides=(1,))
-            words[inside:, i] = tail_eights[at[inside:] - at[inside]]
+            words[inside:, i] = tail_eights[at[inside:] - lo]
         # keep each cell's own bytes of this word
         if fixed:
             words[:, i] &= _PREFIX_MASK[min(max(int(length[0]) - 8 * i, 0), 8)]
