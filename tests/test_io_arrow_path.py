@@ -245,7 +245,7 @@ _CELL = st.one_of(
 
 @settings(max_examples=150, deadline=None)
 @given(
-    ids=st.lists(st.text(alphabet="pq0123 -_", min_size=0, max_size=6), min_size=1, max_size=12),
+    ids=st.lists(st.text(alphabet="pq0123 -_", min_size=0, max_size=20), min_size=1, max_size=12),
     cells=st.lists(st.lists(_CELL, min_size=2, max_size=2), min_size=12, max_size=12),
     eol=st.sampled_from(["\n", "\r\n"]),
     final_eol=st.booleans(),
