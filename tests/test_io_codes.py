@@ -156,3 +156,52 @@ def test_words_of_short_cells_at_the_end(gap: int) -> None:
         padded = cell.encode().ljust(8 * n_words, b"\0")
         want = [int.from_bytes(padded[8 * i: 8 * i + 8], "big") for i in range(n_words)]
         assert words[row].tolist() == want, (row, cell)
+
+
+def test_split_bytes_with_long_and_digit_cells_gives_the_csv_module_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random ASCII texts whose coded columns hold cells of 0 to 20 bytes (several words), fixed-width ids of a
+    prefix and digits, cells of one or two bytes, with or without white space anywhere, CRLF or LF, lines of
+    any length at the end: whenever the byte splitter reads one, its cells are the csv module's and a coded
+    column's ``clean`` flag says whether no distinct cell has white space at an end."""
+    import random
+
+    rng = random.Random(11)
+    taken = 0
+    for _ in range(1500):
+        k = rng.randint(2, 5)
+        kinds = [rng.choice(["long", "digits", "small", "mixed"]) for _ in range(k)]
+        spaces = rng.random() < 0.3
+        chars = ["a", "b", "1", "-", "_", *([" ", "\t"] if spaces else [])]
+        prefix = rng.choice(["p", "id-", "", "q0"])
+        digits = rng.randint(1, 4)
+
+        def cell(kind: str, chars: list[str] = chars, prefix: str = prefix, digits: int = digits) -> str:
+            if kind == "digits":
+                return f"{prefix}{rng.randrange(10**digits):0{digits}d}"
+            if kind == "small":
+                return "".join(rng.choice(chars) for _ in range(rng.randint(0, 2)))
+            if kind == "long":
+                return "".join(rng.choice(chars) for _ in range(rng.randint(0, 20)))
+            return rng.choice(["", "x", "yy", "zzzzzzzzzz", "w" * 17])
+
+        n = rng.randint(1, 40)
+        lines = [",".join(f"c{j}" for j in range(k))]
+        lines += [",".join(cell(kinds[j]) for j in range(k)) for _ in range(n)]
+        lines += [",".join(rng.choice(["", "a", "b"]) for _ in range(k)) for _ in range(rng.randint(0, 6))]
+        eol = rng.choice(["\n", "\r\n"])
+        text = eol.join(lines) + rng.choice(["", eol])
+        coded = frozenset(f"c{j}" for j in range(k))
+        monkeypatch.setattr(_assessment, "_KEEP_BOUNDS", rng.choice([0, 1 << 21]))
+        split = _assessment._split_bytes(text.encode(), ",", frozenset(), coded)
+        if split is None:
+            continue
+        taken += 1
+        header, cols, lines_ = _assessment._read_csv_module(text, "f", ",", "table", {})[:3]
+        assert split[0] == header
+        np.testing.assert_array_equal(split[2], lines_)
+        for got, want in zip(split[1], cols, strict=True):
+            assert isinstance(got, _assessment._Coded)
+            assert got.materialize().tolist() == want.tolist()
+            assert got.uniq.tolist() == sorted(set(got.uniq.tolist()))
+            assert got.clean == all(c == c.strip() for c in got.uniq.tolist())
+    assert taken > 1000
