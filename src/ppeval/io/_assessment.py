@@ -749,16 +749,19 @@ def _small_codes(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray,
     cell holds a NUL, so a shorter cell sorts first, as in str order), coded through a table over all
     65,536 keys (no hash, no sort)."""
     last = body.shape[0] - 1  # an empty cell may start at the end of the text: its bytes are not read
-    key = body[np.minimum(start, last)].astype(np.int64)
-    key[length < 1] = 0
-    key <<= 8
-    second = body[np.minimum(start + 1, last)]
-    key |= np.where(length >= 2, second, 0)
-    present = np.bincount(key, minlength=1 << 16)
-    distinct = np.flatnonzero(present)
-    rank = np.zeros(1 << 16, dtype=np.int64)
-    rank[distinct] = np.arange(distinct.shape[0])
-    codes = rank[key]
+    first_byte = np.where(length > 0, body[np.minimum(start, last)], np.uint8(0))
+    if int(length.max(initial=0)) <= 1:  # one byte a cell (rating values): a table over its 256 values
+        distinct = np.flatnonzero(np.bincount(first_byte, minlength=256)) << 8
+        rank = np.zeros(256, dtype=np.int64)
+        rank[distinct >> 8] = np.arange(distinct.shape[0])
+        codes = rank[first_byte]
+    else:
+        key = first_byte.astype(np.intp) << 8
+        key |= np.where(length >= 2, body[np.minimum(start + 1, last)], np.uint8(0))
+        distinct = np.flatnonzero(np.bincount(key, minlength=1 << 16))
+        rank = np.zeros(1 << 16, dtype=np.int64)
+        rank[distinct] = np.arange(distinct.shape[0])
+        codes = rank[key]
     pairs = np.empty((distinct.shape[0], 2), dtype=np.uint8)
     pairs[:, 0] = distinct >> 8
     pairs[:, 1] = distinct & 255
