@@ -554,7 +554,8 @@ def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, 
     fixed = n > 0 and int(length.min()) == int(length.max())  # every cell as long: one mask for all
     for i in range(words.shape[1]):
         at = start + 8 * i if i else start
-        inside = int(np.searchsorted(at, size - 8, side="right"))  # rows whose word lies in the text
+        # rows whose word lies in the text (the bound in the positions' own type: no converted copy of them)
+        inside = int(np.searchsorted(at, at.dtype.type(size - 8), side="right"))
         words[:inside, i] = eights[at[:inside]]
         if inside < n:  # the text's tail, NUL-padded to cover the last word of the last row (``at`` increases)
             lo = min(int(at[inside]), size)
