@@ -817,7 +817,7 @@ def _hashed_codes(
             continue
         table = np.zeros(1 << 12, dtype=np.int64)
         table[slots] = np.arange(cands.shape[0])
-        codes = table[_fold(words, m)]
+        codes = table[_fold(words, m).view(np.int64)]  # (below 4,096: the same numbers, no converted copy)
         if all(bool((cands[:, i][codes] == words[:, i]).all()) for i in range(words.shape[1])):
             return cands, codes, first
         return cands, None, first
