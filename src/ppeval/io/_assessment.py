@@ -1624,6 +1624,9 @@ class _Builder:
         # of coding the group and rater columns again; a Ratings built or changed another way has none)
         object.__setattr__(ratings, "_codes", (Gu, Gc if canon is None else Gc[canon], Ru.shape[0],
                                                Rc if canon is None else Rc[canon]))
+        # in the provenance's canonical order (project, indicator, group, rater, value), no two ratings of a
+        # rater for one item (a Ratings with problems is never handed out): the hash need not check the order
+        object.__setattr__(ratings, "_canonical", True)
         return ratings
 
     def _rating_values(
@@ -1712,7 +1715,7 @@ class _Builder:
         # not check again (private mark of these read-only arrays; a Ratings built another way has none)
         object.__setattr__(ratings, "_no_duplicates", True)
         info_source = next((ti for ti, t in enumerate(self.tables) if t.kind == "projects"), -1)
-        return Assessment(
+        assessment = Assessment(
             system_id=self.system.id,
             project_ids=tuple(ids),
             projects=tuple(infos),
@@ -1727,6 +1730,11 @@ class _Builder:
             source_info=tuple(t.info() for t in self.tables),
             missing_policy=self.asked,
         )
+        if info_source < 0:
+            # no projects table: every project is its id alone (a private mark the provenance reads instead
+            # of every project's metadata; an assessment built or copied any other way has none)
+            object.__setattr__(assessment, "_ids_only", True)
+        return assessment
 
     def _report_missing(
         self, missing: npt.NDArray[np.bool_], ids: list[str], cell_src: IntArray, cell_row: npt.NDArray[np.int32]

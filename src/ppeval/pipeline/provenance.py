@@ -351,6 +351,10 @@ class _Columns:
         """The projects' metadata columns, in the assessment's order."""
         projects = self.assessment.projects
         keys = ("name", "organisation", "contract_value", "period")
+        if getattr(self.assessment, "_ids_only", False):
+            # loaded without a projects table: every project is its id alone (a private mark set by ppeval.io
+            # on the assessment it built; an assessment built or copied any other way has none)
+            return {key: [None] * len(projects) for key in keys}
         return {key: list(map(attrgetter(key), projects)) for key in keys}
 
     @cached_property
@@ -387,6 +391,11 @@ class _Columns:
         pos[perm] = np.arange(perm.size, dtype=np.int64)
         r = a.ratings
         identity = bool((perm == np.arange(perm.size)).all())
+        if identity and getattr(r, "_canonical", False):
+            # ratings from ppeval.io: the loader gave them in this order, without duplicates (a private mark of
+            # those read-only arrays; ratings built or changed any other way are checked below), and the
+            # projects are in the canonical order, so the order needs no check
+            return _Canonical(perm, pos, None, identity)
         group = r.group if self.codes is None else self.codes  # codes order as the (sorted) names
         m = len(a.indicator_ids)
         # (project, indicator) as one integer key (indicator codes lie in 0..m-1): one comparison for both
@@ -479,6 +488,15 @@ def _update_text(h: Any, units: npt.NDArray[np.uint32], lens: Lens) -> None:
 
 def _assessment_hash_3(cols: _Columns) -> str:
     """The assessment hash in :data:`HASH_FORMAT` (``ppeval.assessment-hash/3``)."""
+    h = hashlib.sha256()
+    _hash3_head(cols, h)
+    _hash3_values(cols, h)
+    _hash3_ratings(cols, h)
+    return h.hexdigest()
+
+
+def _hash3_head(cols: _Columns, h: Any) -> None:
+    """Format 3's bytes before the values: the header, the project ids and the metadata."""
     assessment = cols.assessment
     r = assessment.ratings
     if cols.codes is None and len(r):  # the groups as sorted names + codes (they also order the ratings)
@@ -487,22 +505,48 @@ def _assessment_hash_3(cols: _Columns) -> str:
         found, codes = factorize(r.group)
         cols.names, cols.codes = tuple(str(x) for x in found.tolist()), codes
     c = cols.canonical
-    h = hashlib.sha256()
-    n = int(c.perm.size)
-    m = len(assessment.indicator_ids)
     header = {
         "format": HASH_FORMAT,
         "system_id": assessment.system_id,
         "indicator_ids": list(assessment.indicator_ids),
-        "n_projects": n,
+        "n_projects": int(c.perm.size),
         "n_ratings": len(r),
     }
     h.update(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     identity = c.identity
     _update_text(h, *_str_units(cols.project_ids if identity else cols.project_ids[c.perm]))
     info = cols.info if identity else {k: [v[i] for i in c.perm.tolist()] for k, v in cols.info.items()}
-    h.update(json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8"))
-    _update_floats(h, assessment.values if identity else assessment.values[c.perm])
+    h.update(_info_json(info))
+
+
+def _info_json(info: dict[str, list[Any]]) -> bytes:
+    """The metadata's canonical JSON (sorted keys, ``ensure_ascii=False``, no nan), UTF-8.
+
+    Columns that hold nothing but ``None`` (projects given by their ids alone) are written directly:
+    the bytes ``json.dumps`` gives (``[null, null, ...]``), without encoding every ``None``.
+    """
+    if all(col.count(None) == len(col) for col in info.values()):
+        body = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: [{', '.join(['null'] * len(info[k]))}]"
+                         for k in sorted(info))
+        return ("{" + body + "}").encode("utf-8")
+    return json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _hash3_values(cols: _Columns, h: Any) -> None:
+    """Format 3's values matrix (canonical float bits, projects in the canonical order)."""
+    c = cols.canonical
+    values = cols.assessment.values
+    _update_floats(h, values if c.identity else values[c.perm])
+
+
+def _hash3_ratings(cols: _Columns, h: Any) -> None:
+    """Format 3's bytes after the values: the ratings in the canonical order."""
+    assessment = cols.assessment
+    r = assessment.ratings
+    c = cols.canonical
+    n = int(c.perm.size)
+    m = len(assessment.indicator_ids)
+    identity = c.identity
     o = c.rating_order
     # ratings in the canonical order: sorted by project first, so the number of ratings of each project
     # (canonical project order) gives every rating's project
@@ -524,7 +568,6 @@ def _assessment_hash_3(cols: _Columns) -> str:
         units, lens = units[o], lens[o]
     _update_text(h, units, lens)
     _update_floats(h, r.value if o is None else r.value[o])
-    return h.hexdigest()
 
 
 def _assessment_hash(cols: _Columns) -> str:
@@ -623,7 +666,11 @@ def _info_fingerprints(assessment: Assessment, pid_fp: U64, info: dict[str, list
             parts.append(np.full(len(col), _str_fingerprints(np.array([""], dtype=np.str_))[0]))
         else:
             parts.append(_str_fingerprints(np.array(["\0" if v is None else v for v in col], dtype=np.str_)))
-    cv = np.array([np.nan if v is None else v for v in info["contract_value"]], dtype=np.float64)
+    col = info["contract_value"]
+    if col.count(None) == len(col):  # no contract values: one nan for every project
+        cv = np.full(len(col), np.nan)
+    else:
+        cv = np.array([np.nan if v is None else v for v in col], dtype=np.float64)
     return _combine(pid_fp, *parts, _float_bits(cv), _SALT_INFO)
 
 
@@ -673,13 +720,25 @@ def provenance_digests(
     names' lengths from ``group_codes``) is computed once; the values are those of the two functions.
     """
     cols = _Columns(assessment, group_codes)
-    project, indicator, files = _fingerprint_arrays(cols, group_codes)
-    return _hash_as(cols, hash_format), project, indicator, files
+    if hash_format != HASH_FORMAT:
+        project, indicator, files = _fingerprint_arrays(cols, group_codes)
+        return _hash_as(cols, hash_format), project, indicator, files
+    # format 3 in one pass over the values: their float bits are hashed as the fingerprints compute them
+    # (projects in the canonical order already: the bytes of :func:`_hash3_values`)
+    h = hashlib.sha256()
+    _hash3_head(cols, h)
+    fused = cols.canonical.identity
+    project, indicator, files = _fingerprint_arrays(cols, group_codes, h if fused else None)
+    if not fused:
+        _hash3_values(cols, h)
+    _hash3_ratings(cols, h)
+    return h.hexdigest(), project, indicator, files
 
 
 def _fingerprint_arrays(
-    cols: _Columns, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None
+    cols: _Columns, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None, h: Any = None
 ) -> tuple[U64, U64, dict[str, str]]:
+    """The fingerprints; ``h`` (a hash at the values' place in format 3) is fed the values' float bits."""
     assessment = cols.assessment
     n, m = assessment.values.shape
     pid_fp = _str_fingerprints(cols.project_ids)
@@ -700,6 +759,8 @@ def _fingerprint_arrays(
     for start in range(0, n, rows):
         sl = slice(start, start + rows)
         cell = _float_bits(values[sl])
+        if h is not None:
+            h.update(cell.astype("<u8", copy=False))  # the bytes _update_floats gives, block by block
         cell *= _ODD[0]
         cell += col_term[None, :]
         cell += row_term[sl, None]
@@ -725,6 +786,10 @@ def _fingerprint_arrays(
     indicator = np.zeros(m, dtype=np.uint64)
     per_file = np.zeros(n_src, dtype=np.uint64)
     by_file = n_src > 0 and len(r) > 0 and r.file.size == len(r)
+    # ratings all from one file (one ratings table): the file's sum is the sum of all (no scatter)
+    one_file = int(r.file[0]) if by_file and 0 <= int(r.file[0]) < n_src else None
+    if one_file is not None and not bool((r.file == one_file).all()):
+        one_file = None
     if group_term is None and len(r):
         group_term = _str_fingerprints(r.group) * _ODD[3]  # few distinct names: fingerprinted once each
         codes = None
@@ -744,7 +809,9 @@ def _fingerprint_arrays(
         _mix_inplace(rfp)
         np.add.at(project, r.project[sl], rfp)
         np.add.at(indicator, r.indicator[sl], rfp)
-        if by_file:
+        if one_file is not None:
+            per_file[one_file:one_file + 1] += rfp.sum(dtype=np.uint64)  # (a slice: wraps mod 2**64)
+        elif by_file:
             np.add.at(per_file, r.file[sl].astype(np.int64), rfp)
     del group_term
     info_fp = _info_fingerprints(assessment, pid_fp, cols.info)
