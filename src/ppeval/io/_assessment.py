@@ -51,6 +51,7 @@ from ppeval.schema import (
     Ratings,
     SourceInfo,
 )
+from ppeval.schema.assessment import _CodedText
 
 __all__ = [
     "load_assessment",
@@ -1612,18 +1613,21 @@ class _Builder:
             vkey = np.where(np.isnan(value), np.inf, value)
             canon = np.lexsort((vkey, Rc, Gc, indicator, project))
         if canon is None:
-            cols = [project, indicator, Ru[Rc], Gu[Gc], value, lines, file_idx]
+            cols = [project, indicator, Rc, Gc, value, lines, file_idx]
         else:
             one_file = len(rtables) == 1  # the file of every row is the same: no gather
-            cols = [project.take(canon), indicator.take(canon), Ru.take(Rc.take(canon)), Gu.take(Gc.take(canon)),
+            cols = [project.take(canon), indicator.take(canon), Rc.take(canon), Gc.take(canon),
                     value.take(canon), lines.take(canon), file_idx if one_file else file_idx.take(canon)]
         for a in cols:  # handed over read-only: Ratings keeps them without a copy
             a.setflags(write=False)
-        ratings = Ratings(*cols)
+        # the rater and group columns as the sorted distinct ids + every row's code: Ratings builds the string
+        # arrays only when they are read (evaluate reads the codes; 1.7 GB of strings at a million projects)
+        rcode, gcode = cols[2], cols[3]
+        given: list[Any] = [*cols[:2], _CodedText(Ru, rcode), _CodedText(Gu, gcode), *cols[4:]]
+        ratings = Ratings(*given)
         # the sorted distinct groups and raters with each row's code (private cache read by evaluate instead
         # of coding the group and rater columns again; a Ratings built or changed another way has none)
-        object.__setattr__(ratings, "_codes", (Gu, Gc if canon is None else Gc[canon], Ru.shape[0],
-                                               Rc if canon is None else Rc[canon]))
+        object.__setattr__(ratings, "_codes", (Gu, gcode, Ru.shape[0], rcode))
         # in the provenance's canonical order (project, indicator, group, rater, value), no two ratings of a
         # rater for one item (a Ratings with problems is never handed out): the hash need not check the order
         object.__setattr__(ratings, "_canonical", True)

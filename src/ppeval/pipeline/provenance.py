@@ -335,6 +335,8 @@ class _Columns:
         self.names: tuple[str, ...] | None = None
         self.codes: npt.NDArray[np.int64] | None = None
         r = assessment.ratings
+        if group_codes is None:
+            group_codes = _loader_groups(r)
         if group_codes is not None and len(r):
             names = tuple(str(x) for x in group_codes[0])
             codes = np.asarray(group_codes[1])
@@ -360,6 +362,27 @@ class _Columns:
     @cached_property
     def project_ids(self) -> npt.NDArray[np.str_]:
         return np.asarray(self.assessment.project_ids, dtype=np.str_)
+
+    @cached_property
+    def rater_coded(self) -> tuple[npt.NDArray[np.uint32], Lens, npt.NDArray[Any]] | None:
+        """``(code points, lengths)`` of the distinct rater ids and every rating's code into them, for
+        ratings loaded by ``ppeval.io`` (which hands them over so; None otherwise).
+
+        None as well where the strings were built already and repeat little (their own buffer is then
+        cheaper than gathering by code), or where some distinct id is not used (the column's longest
+        string and largest code point must be those of the ratings).
+        """
+        r = self.assessment.ratings
+        coded = r.__dict__.get("_coded_rater")
+        if coded is None or not len(r):
+            return None
+        names, codes = coded
+        if "rater" in r.__dict__ and 2 * names.shape[0] > len(r):
+            return None
+        if not bool((np.bincount(codes, minlength=names.shape[0]) > 0).all()):
+            return None
+        units, lens = _str_units(names)
+        return units, lens, codes
 
     @cached_property
     def rater(self) -> tuple[npt.NDArray[np.uint32], Lens]:
@@ -418,6 +441,14 @@ class _Columns:
             vkey = np.where(np.isnan(r.value), np.inf, r.value)
             order = np.lexsort((vkey, r.rater, group, r.indicator, proj)).astype(np.int64)
         return _Canonical(perm, pos, order, identity)
+
+
+def _loader_groups(r: Any) -> tuple[tuple[str, ...], npt.NDArray[np.int64]] | None:
+    """The rater groups of ratings loaded by ``ppeval.io`` as (sorted distinct names, code per rating)."""
+    coded = r.__dict__.get("_coded_group")
+    if coded is None:
+        return None
+    return tuple(str(x) for x in coded[0].tolist()), coded[1]
 
 
 def _canonical(assessment: Assessment) -> _Canonical:
@@ -563,11 +594,31 @@ def _hash3_ratings(cols: _Columns, h: Any) -> None:
         gcode = remap[cols.codes if o is None else cols.codes[o]]
     _update_text(h, *_str_units(np.array(names, dtype=np.str_)))
     h.update(_narrow(gcode, len(names)).data)
-    units, lens = cols.rater
-    if o is not None:
-        units, lens = units[o], lens[o]
-    _update_text(h, units, lens)
+    coded = cols.rater_coded
+    if coded is not None:  # the distinct ids' code points gathered by code (the same bytes)
+        _update_text_coded(h, coded[0], coded[1], coded[2] if o is None else coded[2][o])
+    else:
+        units, lens = cols.rater
+        if o is not None:
+            units, lens = units[o], lens[o]
+        _update_text(h, units, lens)
     _update_floats(h, r.value if o is None else r.value[o])
+
+
+def _update_text_coded(h: Any, units: npt.NDArray[np.uint32], lens: Lens, codes: npt.NDArray[Any]) -> None:
+    """:func:`_update_text` of the strings ``names[codes]`` from the distinct names' code points and lengths
+    (every name used: the longest string and the largest code point are the same), a block at a time."""
+    for start in range(0, codes.shape[0], _BLOCK):
+        h.update(np.ascontiguousarray(lens.take(codes[start : start + _BLOCK]), dtype="<i4"))
+    top = int(units.max()) if units.size else 0
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    h.update(bytes([width]))
+    if units.shape[1] == 0:
+        return
+    narrow = np.ascontiguousarray(units, dtype=f"<u{width}")
+    rows = narrow.view(np.dtype((np.void, narrow.shape[1] * width))).reshape(-1)  # one item per name
+    for start in range(0, codes.shape[0], _BLOCK):
+        h.update(rows.take(codes[start : start + _BLOCK]))
 
 
 def _assessment_hash(cols: _Columns) -> str:
@@ -756,6 +807,14 @@ def _fingerprint_arrays(
     row_term = pid_fp * _ODD[2]
     step = min(_BLOCK, _FP_BLOCK)
     rows = max(1, step // max(m, 1))
+    # columns whose cells all come from one file (a values table gives whole columns) add their column sums
+    # to that file once, after the loop (the same sums modulo 2**64); the others cell by cell in the loop
+    whole_src: npt.NDArray[np.int64] | None = None
+    if n_src and src is not None and n and m:
+        first = src[0]
+        whole = (src == first).all(axis=0)
+        if whole.all():
+            whole_src, src = first, None
     for start in range(0, n, rows):
         sl = slice(start, start + rows)
         cell = _float_bits(values[sl])
@@ -770,11 +829,16 @@ def _fingerprint_arrays(
         cell_indicator += col_sums
         if n_src and src is not None and cell.shape[0]:
             _file_sums(cell_file, src[sl], cell, col_sums)
+    if whole_src is not None:
+        given = whole_src >= 0
+        np.add.at(cell_file, whole_src[given], cell_indicator[given])
     # ratings: mix(bits c0 + indicator c1 + project c2 + group c3 + rater c4 + salt c5) (the _combine of
     # the six, the terms of indicators, projects and group names formed once per id / name)
     r = assessment.ratings
     group_term = None
     codes: np.ndarray | None = None
+    if group_codes is None:
+        group_codes = _loader_groups(r)
     if group_codes is not None and len(r):
         names = np.asarray(group_codes[0], dtype=np.str_)
         codes = np.asarray(group_codes[1])
@@ -793,14 +857,23 @@ def _fingerprint_arrays(
     if group_term is None and len(r):
         group_term = _str_fingerprints(r.group) * _ODD[3]  # few distinct names: fingerprinted once each
         codes = None
-    units, lens = cols.rater if len(r) else (np.zeros((0, 0), dtype=np.uint32), np.zeros(0, dtype=np.int64))
+    coded = cols.rater_coded
+    rater_term: U64 | None = None
+    if coded is not None:  # ratings from ppeval.io: one fingerprint per distinct rater id, gathered by code
+        units, lens, rater_codes = coded
+        rater_term = _units_fingerprints(units, lens) * _ODD[4]
+    else:
+        units, lens = cols.rater if len(r) else (np.zeros((0, 0), dtype=np.uint32), np.zeros(0, dtype=np.int64))
     rater_width = units.shape[1]
     ind_term = ind_fp * _ODD[1]
     salt = np.array([_SALT_RATING]) * _ODD[5]
     for start in range(0, len(r), step):
         sl = slice(start, start + step)
-        rfp = _units_fingerprints(units[sl], lens[sl], rater_width)
-        rfp *= _ODD[4]
+        if rater_term is not None:
+            rfp = rater_term.take(rater_codes[sl])
+        else:
+            rfp = _units_fingerprints(units[sl], lens[sl], rater_width)
+            rfp *= _ODD[4]
         rfp += _float_bits(r.value[sl]) * _ODD[0]
         rfp += ind_term[r.indicator[sl]]
         rfp += row_term[r.project[sl]]
