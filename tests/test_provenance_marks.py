@@ -142,3 +142,30 @@ def test_coded_rater_bytes_equal_the_string_column() -> None:
         units, lens = prov._str_units(arr)
         prov._update_text_coded(got, units, lens, codes)
         assert got.digest() == want.digest()
+
+
+def test_system_hash_equals_the_serialiser_path() -> None:
+    """``system_hash`` (one walk of the dumped tree, then ``json.dumps``) gives the bytes of the general path
+    (``sha256_hex`` of the tree without unset later fields) for every bundled and test system; a tree the
+    walk does not take (a non-finite number) goes the general way and raises its message."""
+    from pathlib import Path
+
+    from ppeval._serialize import sha256_hex
+    from ppeval.errors import InputError
+
+    systems = [bundled.load_bundled(name) for name in bundled.list_systems()]
+    for path in sorted((Path(__file__).parent / "data" / "systems").glob("*.yaml")):
+        try:
+            systems.append(io.load_system(path))
+        except Exception:  # noqa: BLE001, S112 - files of invalid systems (tested elsewhere)
+            continue
+    assert len(systems) > 4
+    for s in systems:
+        want = sha256_hex(prov._without_unset_later(s.model_dump(mode="json")))
+        assert prov.system_hash(s) == want
+    tree = {"a": [1, 2.5, -0.0, None, True, "x"], "uncertainty": None, "b": {"decisions": None, "c": 0}}
+    assert prov._plain_tree(tree) == {"a": [1, 2.5, 0.0, None, True, "x"], "b": {"c": 0}}
+    with pytest.raises(prov._NotPlain):
+        prov._plain_tree({"x": float("inf")})
+    with pytest.raises(InputError, match="only finite numbers"):
+        sha256_hex(prov._without_unset_later({"x": float("nan")}))

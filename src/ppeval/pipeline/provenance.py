@@ -100,9 +100,36 @@ def _without_unset_later(obj: Any) -> Any:
     return obj
 
 
+class _NotPlain(Exception):
+    """A value :func:`_plain_tree` leaves to the general serialiser (which names it in its error)."""
+
+
+def _plain_tree(obj: Any) -> Any:
+    """:func:`_without_unset_later` then :func:`ppeval._serialize.to_jsonable` of a JSON tree, in one walk
+    (no path strings built for messages: :class:`_NotPlain` where a message could be due)."""
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, dict):
+        return {str(k): _plain_tree(v) for k, v in obj.items() if not (k in _LATER_OPTIONAL and v is None)}
+    if isinstance(obj, list):
+        return [_plain_tree(v) for v in obj]
+    if type(obj) is int:
+        return obj
+    if type(obj) is float and obj - obj == 0.0:  # finite (inf - inf and nan - nan are nan)
+        return 0.0 if obj == 0.0 else obj
+    raise _NotPlain
+
+
 def system_hash(system: IndicatorSystem) -> str:
     """SHA-256 (hex) of the canonical JSON of an indicator system (optional fields added later and unset left out)."""
-    return sha256_hex(_without_unset_later(system.model_dump(mode="json")))
+    tree = system.model_dump(mode="json")
+    try:
+        plain = _plain_tree(tree)
+    except _NotPlain:  # (not from a validated system: the general path, with its message)
+        return sha256_hex(_without_unset_later(tree))
+    # the text ppeval._serialize.dumps writes (to_jsonable would give ``plain`` again)
+    text = json.dumps(plain, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def config_hash(config: dict[str, Any], seed: int | None = None) -> str:
@@ -369,8 +396,8 @@ class _Columns:
         ratings loaded by ``ppeval.io`` (which hands them over so; None otherwise).
 
         None as well where the strings were built already and repeat little (their own buffer is then
-        cheaper than gathering by code), or where some distinct id is not used (the column's longest
-        string and largest code point must be those of the ratings).
+        cheaper than gathering by code). The loader's distinct ids are those of its rows, every one used
+        (so the column's longest string and largest code point are those of the distinct ids).
         """
         r = self.assessment.ratings
         coded = r.__dict__.get("_coded_rater")
@@ -378,8 +405,6 @@ class _Columns:
             return None
         names, codes = coded
         if "rater" in r.__dict__ and 2 * names.shape[0] > len(r):
-            return None
-        if not bool((np.bincount(codes, minlength=names.shape[0]) > 0).all()):
             return None
         units, lens = _str_units(names)
         return units, lens, codes
@@ -590,8 +615,11 @@ def _hash3_ratings(cols: _Columns, h: Any) -> None:
     if cols.codes is not None and cols.names is not None:
         present = np.bincount(cols.codes, minlength=len(cols.names)) > 0
         names = [cols.names[i] for i in np.flatnonzero(present).tolist()]
-        remap = _narrow(np.cumsum(present) - 1, len(names))  # the narrow codes directly (no int64 copy)
-        gcode = remap[cols.codes if o is None else cols.codes[o]]
+        if present.all():  # every name used (the loader's groups): the codes as they are
+            gcode = cols.codes if o is None else cols.codes[o]
+        else:
+            remap = _narrow(np.cumsum(present) - 1, len(names))  # the narrow codes directly (no int64 copy)
+            gcode = remap.take(cols.codes if o is None else cols.codes[o])
     _update_text(h, *_str_units(np.array(names, dtype=np.str_)))
     h.update(_narrow(gcode, len(names)).data)
     coded = cols.rater_coded
@@ -867,6 +895,7 @@ def _fingerprint_arrays(
     rater_width = units.shape[1]
     ind_term = ind_fp * _ODD[1]
     salt = np.array([_SALT_RATING]) * _ODD[5]
+    ind_salt = ind_term + salt  # the indicator's term and the salt added in one pass (the same sum mod 2**64)
     for start in range(0, len(r), step):
         sl = slice(start, start + step)
         if rater_term is not None:
@@ -874,11 +903,12 @@ def _fingerprint_arrays(
         else:
             rfp = _units_fingerprints(units[sl], lens[sl], rater_width)
             rfp *= _ODD[4]
-        rfp += _float_bits(r.value[sl]) * _ODD[0]
-        rfp += ind_term[r.indicator[sl]]
-        rfp += row_term[r.project[sl]]
-        rfp += group_term[sl] if codes is None else group_term[codes[sl]]  # type: ignore[index]
-        rfp += salt
+        bits = _float_bits(r.value[sl])
+        bits *= _ODD[0]
+        rfp += bits
+        rfp += ind_salt.take(r.indicator[sl])
+        rfp += row_term.take(r.project[sl])
+        rfp += group_term[sl] if codes is None else group_term.take(codes[sl])  # type: ignore[index,union-attr]
         _mix_inplace(rfp)
         np.add.at(project, r.project[sl], rfp)
         np.add.at(indicator, r.indicator[sl], rfp)

@@ -105,7 +105,11 @@ def _read_only_state(state: dict[str, Any]) -> dict[str, Any]:
 
 class _CodedText:
     """A text column given as sorted distinct names and a code per entry (``names[codes]``), private to
-    :func:`ppeval.load_assessment`: :class:`Ratings` keeps it and builds the string array on first read."""
+    :func:`ppeval.load_assessment`: :class:`Ratings` keeps it and builds the string array on first read.
+
+    ``names`` are strictly increasing (numpy's string order) and every one of them occurs in ``codes``
+    (the provenance relies on both: the distinct ids of the loader's rows).
+    """
 
     __slots__ = ("names", "codes")
 
