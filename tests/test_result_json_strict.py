@@ -28,6 +28,9 @@ def text() -> str:
     ("ranks", 1.5, "'ranks' must hold integers; it holds numbers with a fraction"),
     ("ranks", "3", "'ranks' must hold integers; it holds strings"),
     ("ranks", 10**20, "'ranks' must hold integers; it holds null, integers beyond 64 bits"),
+    # numpy reads true among numbers as 1: refused, not turned into a score of 1.0 or a rank of 1
+    ("scores", True, "'scores' must hold finite numbers; it holds true/false"),
+    ("ranks", False, "'ranks' must hold integers; it holds true/false"),
 ])
 def test_wrong_kinds_are_refused_naming_the_field(text: str, field: str, value: object, message: str) -> None:
     data = json.loads(text)
@@ -76,3 +79,25 @@ def test_every_method_and_mode_reads_back(method: str, mode: str) -> None:
     system, data = bundled.load_sample("community-4stage")
     text = evaluate(system, data, method=method, mode=mode).to_json()
     assert EvaluationResult.from_json(text).to_json() == text
+
+
+def test_true_in_a_matrix_row_is_refused(text: str) -> None:
+    data = json.loads(text)
+    data["matrix"][3][2] = True
+    with pytest.raises(PPEvalError, match="'matrix' must hold finite numbers; it holds true/false"):
+        EvaluationResult.from_json(json.dumps(data))
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda q: q["n_raters"].pop(), r"'qualitative.n_raters' has shape \(7, \d+\); the ids give \(8, \d+\)"),
+    (lambda q: q["agreement"].append(0.5), r"'qualitative.agreement' has shape"),
+    (lambda q: q["group_values"].pop(), r"'qualitative.group_values' has shape"),
+    (lambda q: q["indicator_ids"].__setitem__(0, "nope"), "names 'nope', which is not an indicator of the result"),
+    (lambda q: q["groups"].append(q["groups"][0]), "'qualitative.groups' must hold distinct text"),
+])
+def test_qualitative_summary_shapes_are_checked(text: str, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(text)
+    assert data["qualitative"] is not None
+    edit(data["qualitative"])
+    with pytest.raises(PPEvalError, match=message):
+        EvaluationResult.from_json(json.dumps(data))

@@ -634,10 +634,24 @@ def _array(name: str, value: Any, kind: str, dtype: Any) -> np.ndarray:
         bad = {"f": "numbers with a fraction", "U": "strings", "S": "strings", "b": "true/false",
                "i": "integers", "u": "integers"}.get(arr.dtype.kind, "null, integers beyond 64 bits or mixed values")
         raise InputError(f"result JSON: field {name!r} must hold {what}; it holds {bad}")
+    if arr.size and kind != "bool" and bool in _leaf_types(value, arr.ndim):
+        # numpy reads true/false among numbers as 1/0: [0.5, true] would be the scores 0.5 and 1.0
+        what = "finite numbers" if kind == "float" else "integers"
+        raise InputError(f"result JSON: field {name!r} must hold {what}; it holds true/false")
     out = arr.astype(dtype, copy=False)
     if kind == "float" and not np.isfinite(out).all():
         raise InputError(f"result JSON: field {name!r} holds a number beyond the float range")
     return readonly(out)
+
+
+def _leaf_types(value: Any, ndim: int) -> set[type]:
+    """The Python types of the leaves of a rectangular nested list of depth ``ndim`` (one pass, no copies)."""
+    from itertools import chain
+
+    items: Any = value
+    for _ in range(ndim - 1):
+        items = chain.from_iterable(items)
+    return set(map(type, items))
 
 
 def _convert(name: str, value: Any) -> Any:
@@ -697,6 +711,32 @@ def _check_consistent(r: EvaluationResult) -> None:
         if got != want:
             raise InputError(f"result JSON: field {name!r} has shape {got}; the ids give {want} "
                              f"({n} projects, {m} indicators)")
+    if r.qualitative is not None:
+        _check_qualitative(r.qualitative, n, set(r.indicator_ids))
+
+
+def _check_qualitative(qs: QualitativeSummary, n: int, known: set[str]) -> None:
+    """The qualitative summary's arrays have the shapes its indicators, groups and the projects give."""
+    for name in ("indicator_ids", "groups"):
+        items = getattr(qs, name)
+        if not all(isinstance(x, str) for x in items) or len(set(items)) != len(items):
+            raise InputError(f"result JSON: field 'qualitative.{name}' must hold distinct text")
+    unknown = [i for i in qs.indicator_ids if i not in known]
+    if unknown:
+        raise InputError(f"result JSON: field 'qualitative.indicator_ids' names {unknown[0]!r}, "
+                         "which is not an indicator of the result")
+    q, g = len(qs.indicator_ids), len(qs.groups)
+    shapes: dict[str, tuple[int, ...]] = {
+        "n_raters": (n, q), "n_missing": (n, q), "group_values": (g, n, q), "group_counts": (g, n, q),
+        "agreement": (q,), "agreement_defined": (q,), "resident_scores": (n,), "resident_ranks": (n,),
+    }
+    for name, want in shapes.items():
+        if is_deferred(qs, name):
+            continue
+        value = getattr(qs, name)
+        if value is not None and np.shape(value) != want:
+            raise InputError(f"result JSON: field 'qualitative.{name}' has shape {np.shape(value)}; the ids give "
+                             f"{want} ({g} groups, {n} projects, {q} qualitative indicators)")
 
 
 def _build(cls: Any, data: dict[str, Any]) -> Any:
