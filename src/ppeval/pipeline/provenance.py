@@ -360,7 +360,7 @@ class _Columns:
                  group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None) -> None:
         self.assessment = assessment
         self.names: tuple[str, ...] | None = None
-        self.codes: npt.NDArray[np.int64] | None = None
+        self.codes: npt.NDArray[Any] | None = None  # (integer codes of any width)
         r = assessment.ratings
         if group_codes is None:
             group_codes = _loader_groups(r)
@@ -373,7 +373,7 @@ class _Columns:
                     and all(x < y for x, y in zip(names, names[1:], strict=False))
                     and not any(x.endswith("\0") for x in names)
                     and 0 <= int(codes.min()) and int(codes.max()) < len(names)):
-                self.names, self.codes = names, codes.astype(np.int64, copy=False)
+                self.names, self.codes = names, codes
 
     @cached_property
     def info(self) -> dict[str, list[Any]]:
