@@ -113,7 +113,7 @@ class _CodedText:
 
     __slots__ = ("names", "codes")
 
-    def __init__(self, names: StrArray, codes: IntArray) -> None:
+    def __init__(self, names: StrArray, codes: npt.NDArray[Any]) -> None:
         self.names, self.codes = names, codes
 
 
