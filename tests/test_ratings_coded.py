@@ -37,6 +37,7 @@ def test_built_on_first_read_and_kept() -> None:
     np.testing.assert_array_equal(r.rater, rater)
     np.testing.assert_array_equal(r.group, group)
     assert r.rater is r.rater
+    assert "_coded_rater" not in r.__dict__  # the names + codes are dropped once the strings are built
     assert r.group is r.group
     assert r.rater.dtype.kind == "U"
     assert not r.rater.flags.writeable

@@ -395,8 +395,8 @@ class _Columns:
         """``(code points, lengths)`` of the distinct rater ids and every rating's code into them, for
         ratings loaded by ``ppeval.io`` (which hands them over so; None otherwise).
 
-        None as well where the strings were built already and repeat little (their own buffer is then
-        cheaper than gathering by code). The loader's distinct ids are those of its rows, every one used
+        (Once the strings are read, ``Ratings`` drops the codes: the strings' own buffer is used.) The
+        loader's distinct ids are those of its rows, every one used
         (so the column's longest string and largest code point are those of the distinct ids).
         """
         r = self.assessment.ratings
@@ -404,8 +404,6 @@ class _Columns:
         if coded is None or not len(r):
             return None
         names, codes = coded
-        if "rater" in r.__dict__ and 2 * names.shape[0] > len(r):
-            return None
         units, lens = _str_units(names)
         return units, lens, codes
 

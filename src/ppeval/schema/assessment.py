@@ -183,7 +183,8 @@ class Ratings:
 
     def __getattr__(self, name: str) -> Any:
         # ``rater`` / ``group`` handed over by the loader as names + codes: the string array is built on the
-        # first read and kept (the same read-only array on every read, as for a column given as strings)
+        # first read and kept (the same read-only array on every read, as for a column given as strings);
+        # the names + codes are then dropped (no memory held twice)
         if name in ("rater", "group"):
             coded = self.__dict__.get(f"_coded_{name}")
             if coded is not None:
@@ -191,6 +192,7 @@ class Ratings:
                 arr = names.take(codes)
                 arr.setflags(write=False)
                 object.__setattr__(self, name, arr)
+                self.__dict__.pop(f"_coded_{name}", None)
                 return arr
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
