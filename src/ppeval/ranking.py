@@ -107,8 +107,12 @@ def _out(values: FloatArray, scalar: bool) -> float | FloatArray:
 
 
 def _sorted_groups(key: FloatArray, atol: float) -> tuple[IntArray, BoolArray]:
-    """Row-wise stable sort order and the mask 'starts a new tie group' along the sorted rows."""
-    order = np.argsort(key, axis=-1, kind="stable")
+    """Row-wise sort order and the mask 'starts a new tie group' along the sorted rows.
+
+    The order of equal keys is left to the sort (not stable): equal keys are neighbours in any sorted
+    order and fall in one tie group, and every caller gives all members of a group the same value.
+    """
+    order = np.argsort(key, axis=-1)
     sk = np.take_along_axis(key, order, axis=-1)
     new = np.empty(sk.shape, dtype=bool)
     new[:, 0] = True

@@ -94,9 +94,13 @@ def obstacle_degree(normalized: Any, weights: Any) -> FloatArray:
 def degrees(x: FloatArray, w: FloatArray) -> FloatArray:
     """The arithmetic of :func:`obstacle_degree` without the checks (rows independent: a block of rows
     gives the same bits as the whole matrix)."""
-    lost = np.clip(1.0 - x, 0.0, 1.0)
+    lost = np.subtract(1.0, x)
+    np.clip(lost, 0.0, 1.0, out=lost)
     lost *= w
     total = lost.sum(axis=1, keepdims=True)
+    if total.shape[0] and total.min() > 0.0:  # no row without a loss: the division in place, no mask
+        lost /= total
+        return lost
     out = np.zeros_like(lost)
     np.divide(lost, total, out=out, where=total > 0.0)
     return out

@@ -155,6 +155,19 @@ def topsis(
     t = as_types(types, m)
     w, single = weight_batch(weights, m, renormalize=False)  # C is invariant to the scale of w
     kind = one_of(normalization, _NORMALIZATIONS, "normalization")
+    data, denom, ideal, anti = _columns(x, t, kind, bounds)
+    out = np.empty((w.shape[0], n))
+    _closeness(data, denom, ideal, anti, w * w, out)
+    return shape_result(out, single)
+
+
+def _columns(
+    x: FloatArray, t: Any, kind: str, bounds: Any
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The matrix the gaps are taken on, and every column's denominator, ideal and anti-ideal (checked).
+
+    Each column's parameters depend on that column (and its bounds) only.
+    """
     lo, hi = _extrema(x)
     data = x
     if bounds is not None:
@@ -181,9 +194,87 @@ def topsis(
         up = denom > 0.0
         ideal = np.where(up, hi, lo)
         anti = np.where(up, lo, hi)
-    out = np.empty((w.shape[0], n))
-    _closeness(data, denom, ideal, anti, w * w, out)
-    return shape_result(out, single)
+    return data, denom, ideal, anti
+
+
+def topsis_columns(
+    matrix: Any,
+    types: Any,
+    parts: list[tuple[Any, Any]],
+    normalization: Normalization = "vector",
+    bounds: Any = None,
+    *,
+    checked: bool = False,
+    normalized: FloatArray | None = None,
+) -> list[FloatArray]:
+    """``topsis(matrix[:, c], w, types[c], normalization, bounds[c])`` for every ``(c, w)`` of ``parts``.
+
+    Min-max normalisation or absolute mode (``bounds``) only.
+
+    ``c`` is an integer array of columns (``None``: all columns) and ``w`` one weight vector over them.
+    Bit for bit the closeness of those calls, with the work they share done once: the checks of the
+    matrix, types and bounds (on all columns), every column's normalisation parameters (each depends
+    on its own column only) and the squared normalised gaps to the ideal and anti-ideal, computed once
+    per block of rows for all columns; a part takes its columns' gaps as a contiguous block (the array
+    its own call would build) for its matrix-vector product. For callers that score one matrix on
+    several column subsets (:func:`ppeval.evaluate`: the total score and every inner node's sub-score).
+    ``checked``: the caller has passed this matrix, these types and these bounds through the same checks
+    (:func:`ppeval.normalize.minmax`; a float64 matrix, int64 types, float64 ``(m, 2)`` bounds): in absolute
+    mode the bounds' parameters are taken as given, without the column extrema the checks need.
+    ``normalized`` (absolute mode with ``checked``): :func:`ppeval.normalize.minmax` of this matrix against
+    these bounds, ``(x - worst) / denom + 0``, which is the normalised gap to the anti-ideal up to the sign
+    of a zero: its squares are those gaps' squares, bit for bit, so they are not formed again.
+    """
+    kind = one_of(normalization, _NORMALIZATIONS, "normalization")
+    if kind != "minmax" and bounds is None:  # pragma: no cover - guarded by the caller
+        # (the vector norms of a column subset are not summed as those of the whole matrix: other bits)
+        raise InputError(f"topsis_columns takes the minmax normalisation or bounds; got {kind!r}")
+    r01 = None
+    if checked and bounds is not None:
+        x = np.asarray(matrix, dtype=np.float64)
+        n, m = x.shape
+        b = np.asarray(bounds, dtype=np.float64)
+        data, denom, ideal, anti = x, _bounds_linear(b).denom, b[:, 1], b[:, 0]
+        if normalized is not None and normalized.shape == x.shape:
+            r01 = normalized
+    else:
+        x = as_matrix(matrix, "matrix")
+        n, m = x.shape
+        t = as_types(types, m)
+        data, denom, ideal, anti = _columns(x, t, kind, bounds)
+    cols: list[Any] = []
+    w2s: list[FloatArray] = []
+    for c, weights in parts:
+        idx = None if c is None else np.asarray(c, dtype=np.int64)
+        w, _ = weight_batch(weights, m if idx is None else idx.shape[0], renormalize=False)
+        if idx is not None and idx.size and bool((np.diff(idx) == 1).all()):
+            cols.append(slice(int(idx[0]), int(idx[-1]) + 1))  # a run of columns: a copy of the slice, no gather
+        else:
+            cols.append(idx)
+        w2s.append(w[0] * w[0])
+    outs = [np.empty(n) for _ in parts]
+    step = min(block_rows(m), n)
+    gaps = np.empty((2 * step, m))
+    for rows in row_blocks(n, m) if n > step else (slice(0, n),):
+        b = rows.stop - rows.start
+        xb = data[rows]
+        g = gaps[: 2 * b]
+        if r01 is None:
+            np.subtract(xb, ideal, out=gaps[:b])
+            np.subtract(xb, anti, out=gaps[b : 2 * b])
+            g /= denom
+            g *= g
+        else:  # the gaps to the anti-ideal are the normalised values (squares: the same bits)
+            gp = gaps[:b]
+            np.subtract(xb, ideal, out=gp)
+            gp /= denom
+            gp *= gp
+            np.multiply(r01[rows], r01[rows], out=gaps[b : 2 * b])
+        for idx, w2, out in zip(cols, w2s, outs, strict=True):
+            # (2b, |c|) in C order: the array of gaps the part's own call forms
+            gc = g if idx is None else np.array(g[:, idx]) if isinstance(idx, slice) else g.take(idx, axis=1)
+            _finish_one(matvec(gc, w2, np.empty(2 * b)), b, out[rows])
+    return outs
 
 
 def _closeness(

@@ -58,10 +58,39 @@ class QualitativeData:
     n_raters: IntArray  # (n, q)
     n_missing: IntArray  # (n, q)
     groups: tuple[str, ...]
-    group_values: FloatArray  # (g, n, q), nan where the group gave no rating
-    group_counts: IntArray  # (g, n, q), int32 (fewer than 2**31 ratings); int64_counts gives the public form
+    # (g, n, q), nan where the group gave no rating; None when not computed (see `tables`)
+    group_values: FloatArray | None
+    # (g, n, q), int32 (fewer than 2**31 ratings); int64_counts gives the public form; None as group_values
+    group_counts: IntArray | None
     # (ratings,) code of every rating's group into `groups` (None: no ratings); int8 for fewer than 128 groups
     group_code: IntArray | None = None
+    # the (group_values, group_counts) tables computed when first asked for (a SharedDeferred), where the
+    # cell values did not need them (the mean without group weights); None: the fields hold them
+    tables: Any = None
+    # (ratings, indicator position of every leaf column, number of projects): one group's table on its own
+    source: tuple[Any, IntArray, int] | None = None
+
+    def group_tables(self) -> tuple[FloatArray, IntArray]:
+        """``(group_values, group_counts)``, computed now if the assembly left them out."""
+        if self.group_values is not None and self.group_counts is not None:
+            return self.group_values, self.group_counts
+        out: tuple[FloatArray, IntArray] = self.tables()
+        return out
+
+    def group_row(self, g: int) -> tuple[FloatArray, IntArray]:
+        """``(group_values[g], group_counts[g])`` of one group, without the other groups' tables (values read
+        only where the count is positive: a cell without a rating holds nan)."""
+        if self.group_values is not None and self.group_counts is not None:
+            return self.group_values[g], self.group_counts[g]
+        assert self.source is not None  # noqa: S101 - set with `tables`
+        assert self.group_code is not None  # noqa: S101 - set with `tables`
+        r, pos, n = self.source
+        row = qual.aggregate.group_means_exact(r.project, r.indicator, r.value, self.group_code, g, n,
+                                               self.cols.shape[0], pos)
+        if row is None:  # the group's sums are not exact: its row of the tables
+            values, counts = self.group_tables()
+            return values[g], counts[g]
+        return row
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +168,10 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     cached = loader_codes(r)
     if cached is not None and len(r):
         names, gcode = cached[0], cached[1]
-        present = np.bincount(gcode, minlength=names.shape[0]) > 0
+        if names.shape[0] <= 8:  # a few names: a compare each, stopping at the first occurrence
+            present = np.array([bool((gcode == c).any()) for c in range(names.shape[0])], dtype=bool)
+        else:
+            present = np.bincount(gcode, minlength=names.shape[0]) > 0
         if not present.all():  # (every distinct name the loader kept occurs; kept exact all the same)
             names, gcode = names[present], (np.cumsum(present) - 1)[gcode]
     else:
@@ -165,6 +197,12 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     small = np.int8 if len(groups) < 128 else np.int64
     lookup: IntArray = np.array([groups.index(str(g)) for g in names.tolist()], dtype=small)
     gcode = lookup[gcode] if len(r) else gcode
+    indicator_ids = tuple(assessment.indicator_ids[c] for c in cols)
+    # the mean without group weights: a cell's value is its pooled mean, which needs no per-group table (the
+    # call without groups computes the pooled statistics as the call with them: with the same function on
+    # the same cells, or from exact sums); the (groups, projects, indicators) tables are then computed when
+    # the result's fields are read, by the same call with groups
+    lazy = len(r) > 0 and ev.rating_aggregation == "mean" and group_weights is None
     agg = qual.aggregate_ratings(
         r.project,
         ind,
@@ -173,14 +211,14 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         n_indicators=q,
         method=ev.rating_aggregation,
         trim=ev.trim,
-        group=gcode if len(r) else None,
-        groups=groups if len(r) else None,
+        group=gcode if len(r) and not lazy else None,
+        groups=groups if len(r) and not lazy else None,
         group_weights=group_weights if len(r) else None,
         # (the rater ids only check duplicates and name raters in messages of values and groups, which the
         # loader checked: its ratings keep their ids as codes, not read here)
         rater=None if getattr(r, "_no_duplicates", False) else r.rater,
         project_ids=assessment.project_ids,
-        indicator_ids=tuple(assessment.indicator_ids[c] for c in cols),
+        indicator_ids=indicator_ids,
         # ratings from ppeval.io were checked for duplicates when loaded
         duplicates_checked=bool(getattr(r, "_no_duplicates", False)),
         count_dtype=np.int32 if len(r) < 2**31 else np.int64,  # the (g, n, q) counts: half the memory
@@ -188,6 +226,22 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     )
     if not len(r):
         groups = ()
+    if lazy:
+        from ppeval.pipeline.result import deferred_shared
+
+        return QualitativeData(
+            cols=cols,
+            value=agg.value,
+            n_raters=agg.n_raters,
+            n_missing=agg.n_missing,
+            groups=groups,
+            group_values=None,
+            group_counts=None,
+            group_code=gcode,
+            tables=deferred_shared(_group_tables, ev.rating_aggregation, ev.trim, r, cols, pos, gcode, groups, n,
+                                   assessment.project_ids, indicator_ids),
+            source=(r, pos, n),
+        )
     return QualitativeData(
         cols=cols,
         value=agg.value,
@@ -198,6 +252,35 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         group_counts=agg.group_counts,
         group_code=gcode if len(r) else None,
     )
+
+
+def _runs(cols: IntArray) -> list[tuple[int, int, int]]:
+    """``(start, stop, position)`` of each run of consecutive column numbers in ``cols`` (increasing)."""
+    out: list[tuple[int, int, int]] = []
+    values = cols.tolist()
+    k = 0
+    while k < len(values):
+        e = k
+        while e + 1 < len(values) and values[e + 1] == values[e] + 1:
+            e += 1
+        out.append((values[k], values[e] + 1, k))
+        k = e + 1
+    return out
+
+
+def _group_tables(
+    method: qual.AggregationMethod, trim: float, r: Any, cols: IntArray, pos: IntArray, gcode: IntArray,
+    groups: tuple[str, ...],
+    n: int, project_ids: tuple[str, ...], indicator_ids: tuple[str, ...],
+) -> tuple[FloatArray, IntArray]:
+    """The per-group tables ``(group_values, group_counts)`` that :func:`_aggregate_ratings` left out: the
+    aggregation's call with the groups (the duplicate check done already), so the same bits."""
+    agg = qual.aggregate_ratings(
+        r.project, pos[r.indicator], r.value, n_projects=n, n_indicators=cols.shape[0], method=method,
+        trim=trim, group=gcode, groups=groups, project_ids=project_ids, indicator_ids=indicator_ids,
+        duplicates_checked=True, count_dtype=np.int32 if len(r) < 2**31 else np.int64, std=False,
+    )
+    return agg.group_values, agg.group_counts
 
 
 def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: bool = False) -> Assembled:
@@ -225,11 +308,17 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
     if qcols.size:
         qdata = _aggregate_ratings(system, assessment, qcols)
         assert qdata.value is not None  # noqa: S101 - set by _aggregate_ratings
-        matrix[:, qcols] = qdata.value
-        missing[:, qcols] = np.isnan(qdata.value)
+        nan_cells = np.isnan(qdata.value)
+        for lo, hi, k in _runs(qcols):  # runs of adjacent columns: strided copies, no fancy-indexed write
+            matrix[:, lo:hi] = qdata.value[:, k : k + hi - lo]
+            missing[:, lo:hi] = nan_cells[:, k : k + hi - lo]
+        del nan_cells
         qdata = replace(qdata, value=None)  # nothing reads it after this: one (n, q) array less to keep
     derived = np.array([isinstance(leaf, Quantitative) and leaf.derived is not None for leaf in leaves])
-    quant_missing = np.isnan(matrix) & ~missing & ~derived[None, :]  # DEA columns are computed below
+    quant_missing = np.isnan(matrix)
+    np.greater(quant_missing, missing, out=quant_missing)  # nan & ~missing (booleans), in place
+    if derived.any():
+        quant_missing[:, derived] = False  # DEA columns are computed below
     missing |= quant_missing
 
     bounds_list = [_leaf_bounds(leaf) for leaf in leaves]
@@ -248,9 +337,13 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
             )
         if policy == "reject":
             raise DataError(_missing_message(assessment, leaves, np.argwhere(missing)))
-        # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it)
-        for j in (int(x) for x in np.flatnonzero(missing.any(axis=0))):
-            col_missing = missing[:, j]
+        # the columns with a missing cell (no (cells, 2) index of every missing cell, no sort of it); their
+        # flags as contiguous rows, the values to fill in per column, then the masked copies into the matrix
+        with_missing = np.flatnonzero(missing.any(axis=0))
+        flags = np.ascontiguousarray(missing[:, with_missing].T)
+        fill = np.zeros(m)
+        for k, j in enumerate(with_missing.tolist()):
+            col_missing = flags[k]
             leaf = leaves[j]
             if policy == "worst":
                 b = bounds_list[j]
@@ -260,7 +353,7 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                         "imputes the worst bound, so the indicator needs bounds"
                     )
                 raw_worst = _raw_worst(leaf, b)
-                np.copyto(matrix[:, j], raw_worst, where=col_missing)  # no index of the missing cells
+                fill[j] = raw_worst
                 rule = f"worst bound {raw_worst:g}"
             else:
                 observed = matrix[~col_missing, j]
@@ -268,9 +361,8 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     raise DataError(
                         f"indicator {ids[j]!r} has no value for any project; policy 'mean' cannot impute it"
                     )
-                np.copyto(matrix[:, j], observed.mean(), where=col_missing)
+                fill[j] = observed.mean()
                 rule = f"mean of {observed.size} observed project(s) {observed.mean():.6g}"
-            imputed[:, j] = col_missing  # each column is imputed once: its flags are its missing cells
             which = np.flatnonzero(col_missing)
             listed = listing([repr(assessment.project_ids[i]) for i in which[:6]], total=which.size)
             diagnostics.append(
@@ -284,6 +376,10 @@ def assemble(system: IndicatorSystem, assessment: Assessment, *, scoring_rules: 
                     value=float(which.size),
                 )
             )
+        for k, j in enumerate(with_missing.tolist()):  # a masked copy per column, its flags contiguous
+            np.copyto(matrix[:, j], fill[j], where=flags[k])
+        # every column with a missing cell is imputed once: the flags are the missing cells (our own copy)
+        imputed = missing
 
     # DEA efficiency indicators, from the (imputed) raw inputs and outputs
     for j, leaf in enumerate(leaves):

@@ -16,6 +16,7 @@ from ppeval._checks import one_of, readonly
 from ppeval._typing import FloatArray, IntArray, Normalization
 from ppeval.errors import ConsistencyError, DataError, InputError, SchemaError
 from ppeval.methods._batch import axis_dot
+from ppeval.methods.topsis import topsis_columns
 from ppeval.pipeline._assemble import Assembled, assemble, int64_counts, listing
 from ppeval.pipeline._reliability import reliability_statistics
 from ppeval.pipeline._transform import grade_centres, score_membership
@@ -38,6 +39,7 @@ from ppeval.pipeline.result import (
     deferred_shared,
 )
 from ppeval.pipeline.scoring import rule_points
+from ppeval.qualitative.agreement import _indicator_agreement
 from ppeval.schema import Assessment, IndicatorSystem, Qualitative
 
 __all__ = ["evaluate", "METHODS", "MODES"]
@@ -261,7 +263,10 @@ def _contributions(
         part = np.multiply(r01, w)
     tot = part.sum(axis=1, keepdims=True)
     # rows with tot = 0 hold only zeros (non-negative terms): they stay 0
-    np.divide(part, tot, out=part, where=tot > 0)
+    if tot.shape[0] and tot.min() > 0:
+        part /= tot  # (no row to leave out: the division without a mask)
+    else:
+        np.divide(part, tot, out=part, where=tot > 0)
     part *= score_100[:, None]
     return part
 
@@ -451,25 +456,37 @@ def _evaluate(
     membership = _fce_membership(asm, r01, assessment, system, centres) if method == "fce" else None
     rho = float(config.get("rho", 0.5))
     scorer = _Scorer(method, mode, normalization, types, bounds, v, centres, rho)
-    scores, s100 = scorer.score(matrix, w, membership)
-    s100 = np.clip(s100, 0.0, 100.0)
-    ranks = ranking.rank(scores, higher_is_better=(method != "vikor"))
-    grades = system.grades_of(s100)
-
-    # -- sub-scores per inner node (below the root)
+    # -- the node's leaves and renormalised weights of every inner node below the root
     inner = [g for g in system.inner_nodes() if g.id != system.root.id]
     col = {leaf_id: j for j, leaf_id in enumerate(ids)}
-    node_scores = np.zeros((n, len(inner)))
     under = np.zeros((m, len(inner)))  # under[j, k] = 1 when leaf j lies below inner node k
+    parts: list[tuple[IntArray, FloatArray]] = []
     for k, g in enumerate(inner):
         idx = np.array([col[leaf.id] for leaf in _leaves_under(system, g.id)], dtype=np.int64)
         under[idx, k] = 1.0
         wk = w[idx]
         tot = wk.sum()
         wk = wk / tot if tot > 0 else np.full(idx.size, 1.0 / idx.size)
-        mem_k = membership[:, idx, :] if membership is not None else None
-        _, s_k = scorer.score(matrix[:, idx], wk, mem_k, idx)
-        node_scores[:, k] = np.clip(s_k, 0.0, 100.0)
+        parts.append((idx, wk))
+    node_scores = np.zeros((n, len(inner)))
+    if method == "topsis" and (bounds is not None or normalization == "minmax"):
+        # the total score and the sub-scores in one pass: the checks and the normalised gaps formed once for
+        # all columns, each node taking its columns' block (the bits of a call per node)
+        # (r01 above is minmax of this matrix, types and bounds: they passed the same checks)
+        closeness = topsis_columns(matrix, types, [(None, w), *parts], normalization="minmax", bounds=bounds,
+                                   checked=True, normalized=r01)
+        scores, s100 = closeness[0], 100.0 * closeness[0]
+        for k, c_k in enumerate(closeness[1:]):
+            node_scores[:, k] = np.clip(100.0 * c_k, 0.0, 100.0)
+    else:
+        scores, s100 = scorer.score(matrix, w, membership)
+        for k, (idx, wk) in enumerate(parts):
+            mem_k = membership[:, idx, :] if membership is not None else None
+            _, s_k = scorer.score(matrix[:, idx], wk, mem_k, idx)
+            node_scores[:, k] = np.clip(s_k, 0.0, 100.0)
+    s100 = np.clip(s100, 0.0, 100.0)
+    ranks = ranking.rank(scores, higher_is_better=(method != "vikor"))
+    grades = system.grades_of(s100)
 
     # -- explanations
     contrib = _contributions(
@@ -537,7 +554,7 @@ def _evaluate(
         file_fingerprints=file_fp,
         assessment_hash_format=hash_format,
     )
-    names = tuple(p.name or p.id for p in assessment.projects)
+    names = tuple([p.name or p.id for p in assessment.projects])
     return EvaluationResult(
         project_ids=tuple(assessment.project_ids),
         project_names=names,
@@ -674,7 +691,8 @@ def _obstacles(r01: FloatArray, w: FloatArray, under: FloatArray) -> FloatArray:
     node_obstacle = np.empty((n, under.shape[1]))
     for start in range(0, n, _OBSTACLE_BLOCK):
         blk = r01[start : start + _OBSTACLE_BLOCK]
-        node_obstacle[start : start + blk.shape[0]] = degrees(np.clip(blk, 0.0, 1.0), w) @ under
+        # degrees clips 1 - x to [0, 1], which is 1 - clip(x, 0, 1) bit for bit: no clip of the block first
+        node_obstacle[start : start + blk.shape[0]] = degrees(blk, w) @ under
     return node_obstacle
 
 
@@ -798,6 +816,29 @@ def _zero_where_empty(values: FloatArray, counts: IntArray) -> FloatArray:
     return out
 
 
+def _zero_where_empty_of(tables: tuple[FloatArray, IntArray]) -> FloatArray:
+    """:func:`_zero_where_empty` of the assembly's ``(group_values, group_counts)`` tables."""
+    return _zero_where_empty(tables[0], tables[1])
+
+
+def _int64_counts_of(tables: tuple[FloatArray, IntArray]) -> IntArray:
+    """:func:`~ppeval.pipeline._assemble.int64_counts` of the assembly's group counts."""
+    return int64_counts(tables[1])
+
+
+def _within_bounds(scorer: _Scorer, cols: IntArray, values: FloatArray, has: np.ndarray) -> bool:
+    """Whether the scorer is absolute TOPSIS and every ``values[i, k]`` where ``has`` lies within the bounds of
+    column ``cols[k]`` (then a matrix differing from the checked one only there needs no new check)."""
+    if scorer.method != "topsis" or scorer.bounds is None or values.shape[1] != cols.shape[0]:
+        return False
+    b = scorer.bounds[cols]
+    lo = np.minimum(b[:, 0], b[:, 1])
+    hi = np.maximum(b[:, 0], b[:, 1])
+    with np.errstate(invalid="ignore"):  # (nan where a cell has no value: not compared, `has` is False there)
+        inside = (values >= lo) & (values <= hi)
+    return bool(np.all(inside | ~has))
+
+
 def _qualitative_summary(
     system: IndicatorSystem,
     assessment: Assessment,
@@ -836,10 +877,10 @@ def _qualitative_summary(
     r = assessment.ratings
     pos = np.full(len(ids), -1, dtype=np.int64)
     pos[q.cols] = np.arange(q.cols.size)
-    agree = qual.indicator_agreement(
-        r.project, pos[r.indicator], r.value, n_projects=len(assessment.project_ids),
-        n_indicators=q.cols.size, level="ordinal",
-    )
+    # the ratings' codes and values passed the aggregation's checks in this evaluation (`assemble`): the
+    # agreement takes them without checking them again
+    agree = _indicator_agreement(r.project, pos[r.indicator], r.value, None, len(assessment.project_ids),
+                                 q.cols.size, "ordinal")
     alpha = np.where(agree.defined, agree.alpha, 0.0)
     for k in np.flatnonzero(agree.defined & (alpha < ALPHA_FLOOR)):
         diags.append(
@@ -855,8 +896,9 @@ def _qualitative_summary(
     resident_scores = resident_ranks = None
     if RESIDENT_GROUP in q.groups:
         gi = q.groups.index(RESIDENT_GROUP)
-        res_vals = q.group_values[gi]
-        has = q.group_counts[gi] > 0
+        res_vals, res_counts = q.group_row(gi)  # (not the other groups' tables, if the assembly left them out)
+        has = res_counts > 0
+        del res_counts
         if has.any():
             mres = np.array(matrix, dtype=np.float64)
             cols = q.cols
@@ -878,13 +920,21 @@ def _qualitative_summary(
                                              leaf.scale.label_map())
                         mres[sel, int(cols[k])] = earned / full if full > 0 else 0.0
             mem_r = membership  # FCE keeps the all-rater memberships (documented)
-            sr, s100r = scorer.score(mres, w, mem_r)
+            if _within_bounds(scorer, cols, res_vals, has):
+                # absolute TOPSIS, the residents' means inside their columns' bounds: the other columns are the
+                # matrix the minmax call checked, so the checks are not repeated (the bits of topsis)
+                sr = topsis_columns(mres, scorer.types, [(None, w)], normalization="minmax", bounds=scorer.bounds,
+                                    checked=True)[0]
+                s100r = 100.0 * sr
+            else:
+                sr, s100r = scorer.score(mres, w, mem_r)
             del mres, has  # an (n, m) copy: not kept through the reliability statistics
             resident_scores = readonly(np.clip(s100r, 0.0, 100.0))
             rr = ranking.rank(sr, higher_is_better=(scorer.method != "vikor"))
             resident_ranks = readonly(np.asarray(rr, dtype=np.int64))
     # 0 where a group gave no rating: computed when read, from the aggregation's arrays (no second copy)
-    gv = deferred(_zero_where_empty, q.group_values, q.group_counts)
+    tables = q.tables if q.group_values is None else (q.group_values, q.group_counts)
+    gv = deferred(_zero_where_empty_of, tables)
     rel, rel_diags = reliability_statistics(
         assessment, q.cols, ids, None if q.group_code is None else (q.groups, q.group_code)
     )
@@ -895,7 +945,7 @@ def _qualitative_summary(
         n_missing=readonly(np.asarray(q.n_missing, dtype=np.int64)),
         groups=q.groups,
         group_values=gv,
-        group_counts=deferred(int64_counts, q.group_counts),  # int64 when read (kept as int32 till then)
+        group_counts=deferred(_int64_counts_of, tables),  # int64 when read (kept as int32 till then)
         agreement=readonly(alpha),
         agreement_defined=readonly(np.asarray(agree.defined, dtype=bool)),
         weight_share=weight_share,

@@ -99,7 +99,10 @@ def reliability_statistics(
         ind_k = r.indicator if rows is None else r.indicator[rows]
         val_k = r.value if rows is None else r.value[rows]
         per_item = np.bincount(gcode.astype(np.int64) * n_ind + ind_k, minlength=n_grp * n_ind).reshape(n_grp, n_ind)
-        answered = np.bincount(gcode[~np.isnan(val_k)], minlength=n_grp)
+        nan = np.isnan(val_k)
+        # every rating answered (the usual case): a group's answers are its ratings, counted per item above
+        answered = per_item.sum(axis=1) if not nan.any() else np.bincount(gcode[~nan], minlength=n_grp)
+        del nan
         for g, group in enumerate(names_list):
             if per_item[g].any():  # (a group that rated quantitative indicators only has none)
                 out.extend(_one_answer_counts(group, per_item[g], int(answered[g]), ids, diags))

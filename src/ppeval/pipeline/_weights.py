@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ppeval import weights as wmod
+from ppeval._normcore import _extrema
 from ppeval._typing import FloatArray
 from ppeval.errors import DegenerateError, InputError
 from ppeval.pipeline.result import Diagnostic, NodeWeights
@@ -35,7 +36,8 @@ def _informative(data: FloatArray) -> np.ndarray:
     """Columns that vary across projects (only they can carry data-driven weight)."""
     if data.shape[0] < 2:
         return np.zeros(data.shape[1], dtype=bool)
-    out: np.ndarray = data.max(axis=0) - data.min(axis=0) > 1e-12
+    lo, hi = _extrema(data)  # the column minima and maxima (exact: folded rows reduce faster)
+    out: np.ndarray = hi - lo > 1e-12
     return out
 
 
@@ -199,7 +201,11 @@ def node_weights(
     for node in reversed(system.inner_nodes()):
         children = node.child_ids
         if all(c in col for c in children):  # leaves only: one gather, C order (the array column_stack builds)
-            data = normalized.take([col[c] for c in children], axis=1)
+            at = [col[c] for c in children]
+            if at == list(range(at[0], at[0] + len(at))):  # a run of columns: a copy of the slice (the same array)
+                data = np.array(normalized[:, at[0] : at[0] + len(at)], order="C")
+            else:
+                data = normalized.take(at, axis=1)
         else:
             data = np.column_stack([normalized[:, col[c]] if c in col else sub[c] for c in children])
         detail: dict[str, Any] = {}

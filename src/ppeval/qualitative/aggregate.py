@@ -314,11 +314,17 @@ def _blocked_means(
             # the pooled sums from the groups' (exact integers: the same bits as one pass over the cells),
             # written into the results' slices
             cnt = p_count[sl]
-            np.sum(g_cnt, axis=0, out=cnt)
-            s1 = g_sum.sum(axis=0) if n_g > 1 else g_sum[0]
-            del g_cnt, g_sum
             mean = p_mean[sl]
-            np.divide(s1, cnt, out=mean)
+            if n_g == 1:  # one group: its counts and means are the pooled ones (the same division)
+                cnt[...] = g_cnt[0]
+                mean[...] = means[0, sl]
+                s1 = g_sum[0]
+                del g_cnt
+            else:
+                np.sum(g_cnt, axis=0, out=cnt)
+                s1 = g_sum.sum(axis=0)
+                del g_cnt, g_sum
+                np.divide(s1, cnt, out=mean)
         if p_ss is not None:
             np.multiply(s1, mean, out=s1, where=cnt > 0)
             np.subtract(bsum(loc, vb * vb, n_loc), s1, out=p_ss[sl])
@@ -326,6 +332,44 @@ def _blocked_means(
     means[:, done:] = nan0
     p_mean[done:] = nan0
     return means, counts, p_mean, p_count, p_ss
+
+
+def group_means_exact(
+    project: IntArray, indicator: IntArray, value: FloatArray, group_code: IntArray, code: int,
+    n_projects: int, n_indicators: int, indicator_codes: IntArray | None = None,
+) -> tuple[FloatArray, IntArray] | None:
+    """Mean and count of one group's ratings in every cell, ``(n_projects, n_indicators)`` each.
+
+    ``group_counts[code]`` (int64) of :func:`aggregate_ratings` with ``method="mean"``, and
+    ``group_values[code]`` bit for bit in every cell where the count is positive, when the group's sums
+    are exact (:func:`_exact_sums` of its answered ratings: integers, every sum below 2**53): a mean is
+    then the exact sum divided by the count whatever the order of the sum. Cells without a rating of
+    the group hold ``0 / 0`` (the table's bits when all groups' sums are exact). None when the group's
+    sums are not exact. Missing answers (nan) are skipped. For callers that need one group's table,
+    not all of them (the residents' view of :func:`ppeval.evaluate`); codes and values are trusted (no
+    checks). ``indicator_codes``: the code of each value of ``indicator`` (``indicator_codes[indicator]``,
+    applied to the group's ratings only).
+    """
+    n_cells = n_projects * n_indicators
+    sel = group_code == code
+    sel &= value == value  # not nan
+    at = np.flatnonzero(sel)  # (one scan of the mask, then gathers)
+    del sel
+    ind = indicator.take(at)
+    if indicator_codes is not None:
+        ind = indicator_codes.take(ind)
+    vals = value.take(at)
+    if not _exact_sums(vals):
+        return None
+    cell = project.take(at)
+    cell *= n_indicators
+    cell += ind
+    cnt = np.bincount(cell, minlength=n_cells)
+    total = bsum(cell, vals, n_cells)
+    del cell, at, ind, vals
+    with np.errstate(invalid="ignore"):
+        np.divide(total, cnt, out=total)  # 0/0 = nan where the group gave no rating
+    return total.reshape(n_projects, n_indicators), cnt.reshape(n_projects, n_indicators)
 
 
 def _std_in_place(ss: FloatArray, count: IntArray) -> FloatArray:

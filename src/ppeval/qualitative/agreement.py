@@ -450,32 +450,64 @@ def _alpha_blocked(
     n_g = np.zeros(n_groups, dtype=np.int64)
     pairable_units = np.zeros(n_groups, dtype=np.int64)
 
-    def kept(b: tuple[int, int, int, int]) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-        """Local unit counts, and the block's local unit, group and value of its pairable ratings."""
+    def kept(
+        b: tuple[int, int, int, int],
+    ) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray | None]:
+        """Pairable units per group, the block's local unit, group and value of its pairable ratings, and the
+        group of every local unit when the units are numbered compactly (None: group-major numbering)."""
         start, stop, p0, span = b
         g_b = grp[start:stop]
-        lu = g_b * span + (proj[start:stop] - p0 if p0 else proj[start:stop])  # group-major, projects in order
+        p_b = proj[start:stop]
+        if stop - start > 1:
+            # ratings grouped by unit (sorted by project, then group: the loader's order): a unit's ratings are
+            # a run, pairable where the run has two or more; no per-unit count of the whole block. The pairable
+            # units are numbered in input order (project, then group): a group's units come in project order,
+            # as in the group-major numbering, so every per-group sum over units adds the same terms in the
+            # same order; per-unit arrays hold the pairable units only
+            key = p_b * n_groups + g_b
+            same = key[1:] == key[:-1]
+            if bool(np.all(key[1:] >= key[:-1])):
+                keep = np.zeros(stop - start, dtype=bool)
+                keep[1:] = same
+                keep[:-1] |= same
+                del same
+                at = np.flatnonzero(keep)
+                del keep
+                g_k = g_b.take(at)
+                k_k = key.take(at)
+                del key
+                first = np.empty(at.shape[0], dtype=bool)
+                first[:1] = True
+                np.not_equal(k_k[1:], k_k[:-1], out=first[1:])
+                lu = np.cumsum(first) - 1
+                unit_grp = g_k[first].astype(np.int64, copy=False)
+                return np.bincount(unit_grp, minlength=n_groups), lu, g_k, x[start:stop].take(at), unit_grp
+            del key, same
+        lu = g_b * span + (p_b - p0 if p0 else p_b)  # group-major, projects in order
         m_u = np.bincount(lu, minlength=n_groups * span)
+        units = np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
         keep = m_u[lu] >= 2
         if keep.all():
-            return m_u, lu, g_b, x[start:stop]
-        return m_u, lu[keep], g_b[keep], x[start:stop][keep]
+            return units, lu, g_b, x[start:stop], None
+        return units, lu[keep], g_b[keep], x[start:stop][keep], None
 
     # pass 1: counts, and the distinct (group, value) pairs of each block with their counts; the local unit
     # (int32) and local value code (a byte or two) of every pairable rating are kept for pass 2
     tables: list[tuple[FloatArray, IntArray, IntArray]] = []
     local_codes: list[np.ndarray] = []
     local_units: list[np.ndarray] = []
+    unit_groups: list[IntArray | None] = []
     for b in blocks:
-        m_u, lu, g_k, x_k = kept(b)
+        units, lu, g_k, x_k, ugrp = kept(b)
         span = b[3]
         n_g += np.bincount(g_k, minlength=n_groups)
-        pairable_units += np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
+        pairable_units += units
         code, cval, cgrp, nb = _value_codes(g_k, x_k, n_groups)
         tables.append((cval, cgrp, np.bincount(code, minlength=nb)))
         local_codes.append(code.astype(np.min_scalar_type(max(nb - 1, 0))))
         local_units.append(lu.astype(np.int32) if n_groups * span < 2**31 else lu)
-        del m_u, lu, g_k, x_k, code
+        unit_groups.append(ugrp)
+        del units, lu, g_k, x_k, code, ugrp
     # the codes of all blocks' pairs, numbered in (group, value) order as _value_codes numbers them
     all_val = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0)
     all_grp = np.concatenate([t[1] for t in tables]) if tables else np.zeros(0, dtype=np.int64)
@@ -504,9 +536,9 @@ def _alpha_blocked(
     sg = np.zeros(n_groups)
     codes = np.empty(int(n_g.sum()), dtype=np.min_scalar_type(max(n_codes - 1, 0)))
     at = 0
-    for b, lcode, tg, lu in zip(blocks, local_codes, to_global, local_units, strict=True):
+    for b, lcode, tg, lu, ugrp in zip(blocks, local_codes, to_global, local_units, unit_groups, strict=True):
         span = b[3]
-        n_local = n_groups * span
+        n_local = n_groups * span if ugrp is None else ugrp.shape[0]
         code = tg[lcode]
         codes[at:at + code.shape[0]] = code
         at += code.shape[0]
@@ -516,7 +548,10 @@ def _alpha_blocked(
         g_k = code_grp[code]
         # a rating's value is its code's (equal values; a -0.0 read as 0.0 changes no sum or square)
         x_k = (r if r is not None else code_val)[code]
-        unit_grp = np.repeat(np.arange(n_groups, dtype=np.int64), span)  # (= arange(n_local) // span)
+        if ugrp is None:
+            unit_grp = np.repeat(np.arange(n_groups, dtype=np.int64), span)  # (= arange(n_local) // span)
+        else:
+            unit_grp = ugrp
         if unit_level == "nominal":
             uc_key = lu.astype(np.int64) * max(n_codes, 1) + code
             uc_keys, n_uc = np.unique(uc_key, return_counts=True)
@@ -544,14 +579,21 @@ def _alpha_blocked(
             np.maximum(mu, 1, out=mu)
             ss_u /= mu
             del mu
-            do_sum = _carry(do_sum, unit_grp, ss_u)
+            # units without a pair add +0 to their group's running sum (the terms are >= +0): only the
+            # pairable units are added, in the same order (the same bits, fewer terms)
+            if ugrp is None:
+                pu = np.flatnonzero(m_u >= 2)
+                do_sum = _carry(do_sum, unit_grp.take(pu), ss_u.take(pu))
+                del pu
+            else:  # (every unit of the compact numbering is pairable)
+                do_sum = _carry(do_sum, unit_grp, ss_u)
             sg = _carry(sg, g_k, x_k)
         else:  # ratio
             unit_grp[m_u < 2] = 0
             pair_grp, contrib = _ratio_observed(lu, code, code_val, m_u, unit_grp, n_codes)
             do_sum = _carry(do_sum, pair_grp, contrib)
         del m_u, lu, g_k, x_k, code, unit_grp
-    del local_codes, to_global, local_units
+    del local_codes, to_global, local_units, unit_groups
 
     if unit_level == "nominal":
         de_sum = n_g.astype(np.float64) ** 2 - bsum(code_grp, n_c**2, n_groups)
@@ -840,6 +882,16 @@ def indicator_agreement(
     if level == "ratio" and (v[~missing] < 0).any():
         i = int(np.argmax(~missing & (np.nan_to_num(v) < 0)))
         raise InputError(f"value[{i}] is {v[i]:g}{where.entry(i)}; the ratio level needs non-negative values")
+    return _indicator_agreement(proj, ind, v, missing, n_p, n_i, level)
+
+
+def _indicator_agreement(
+    proj: IntArray, ind: IntArray, v: FloatArray, missing: BoolArray | None, n_p: int, n_i: int, level: str
+) -> IndicatorAgreement:
+    """:func:`indicator_agreement` of checked codes (int64, within range) and values (finite or nan);
+    ``missing`` is ``isnan(v)`` (None: computed here)."""
+    if missing is None:
+        missing = np.isnan(v)
     if missing.any():
         ok = ~missing
         ind, proj, v = ind[ok], proj[ok], v[ok]

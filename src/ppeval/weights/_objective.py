@@ -56,6 +56,8 @@ _FOLD = 64
 #: CRITIC is declared degenerate when sum_j C_j <= _CRITIC_TOL * sum_j sigma_j,
 #: i.e. when the conflict terms are at rounding-noise level (see critic()).
 _CRITIC_TOL = 1e-12
+#: The smallest positive float64 (a subnormal): every positive value is at least this.
+_TINY = float(np.nextafter(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -332,8 +334,10 @@ def entropy(matrix: ArrayLike) -> FloatArray:
         s += _colreduce(np.add, y)
         ly = lg[:k]
         if has_zero:
-            ly.fill(0.0)
-            np.log(y, out=ly, where=y > 0)
+            # log of the zeros raised to the smallest subnormal: finite, and 0 * log(tiny) = -0.0 adds nothing to
+            # a sum that starts at +0 (the same sums as 0 ln 0 = 0, bit for bit; 3x faster than a masked log)
+            np.maximum(y, _TINY, out=ly)
+            np.log(ly, out=ly)
         else:
             np.log(y, out=ly)
         xlx += np.einsum("ij,ij->j", y, ly)
