@@ -214,7 +214,9 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
         group=gcode if len(r) and not lazy else None,
         groups=groups if len(r) and not lazy else None,
         group_weights=group_weights if len(r) else None,
-        rater=r.rater,
+        # (the rater ids only check duplicates and name raters in messages of values and groups, which the
+        # loader checked: its ratings keep their ids as codes, not read here)
+        rater=None if getattr(r, "_no_duplicates", False) else r.rater,
         project_ids=assessment.project_ids,
         indicator_ids=indicator_ids,
         # ratings from ppeval.io were checked for duplicates when loaded

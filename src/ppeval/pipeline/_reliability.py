@@ -85,11 +85,11 @@ def reliability_statistics(
     # (ratings from ppeval.io: the loader's exact rater codes instead of hashes, and when there are as many
     # raters as ratings, every group's raters are distinct without looking)
     cached = loader_codes(r)
-    rater_arr = np.asarray(r.rater)
     if cached is not None:
         key_all: np.ndarray | None = cached[3]  # exact codes: equal exactly for equal ids, as keys must be
         every_distinct = cached[2] == len(r)
     else:
+        rater_arr = np.asarray(r.rater)
         key_all = hash_keys(np.zeros(len(r), dtype=np.int64), rater_arr) if rater_arr.ndim == 1 else None
         every_distinct = False
     if every_distinct:

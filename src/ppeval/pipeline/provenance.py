@@ -100,9 +100,36 @@ def _without_unset_later(obj: Any) -> Any:
     return obj
 
 
+class _NotPlain(Exception):
+    """A value :func:`_plain_tree` leaves to the general serialiser (which names it in its error)."""
+
+
+def _plain_tree(obj: Any) -> Any:
+    """:func:`_without_unset_later` then :func:`ppeval._serialize.to_jsonable` of a JSON tree, in one walk
+    (no path strings built for messages: :class:`_NotPlain` where a message could be due)."""
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, dict):
+        return {str(k): _plain_tree(v) for k, v in obj.items() if not (k in _LATER_OPTIONAL and v is None)}
+    if isinstance(obj, list):
+        return [_plain_tree(v) for v in obj]
+    if type(obj) is int:
+        return obj
+    if type(obj) is float and obj - obj == 0.0:  # finite (inf - inf and nan - nan are nan)
+        return 0.0 if obj == 0.0 else obj
+    raise _NotPlain
+
+
 def system_hash(system: IndicatorSystem) -> str:
     """SHA-256 (hex) of the canonical JSON of an indicator system (optional fields added later and unset left out)."""
-    return sha256_hex(_without_unset_later(system.model_dump(mode="json")))
+    tree = system.model_dump(mode="json")
+    try:
+        plain = _plain_tree(tree)
+    except _NotPlain:  # (not from a validated system: the general path, with its message)
+        return sha256_hex(_without_unset_later(tree))
+    # the text ppeval._serialize.dumps writes (to_jsonable would give ``plain`` again)
+    text = json.dumps(plain, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def config_hash(config: dict[str, Any], seed: int | None = None) -> str:
@@ -333,8 +360,10 @@ class _Columns:
                  group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None = None) -> None:
         self.assessment = assessment
         self.names: tuple[str, ...] | None = None
-        self.codes: npt.NDArray[np.int64] | None = None
+        self.codes: npt.NDArray[Any] | None = None  # (integer codes of any width)
         r = assessment.ratings
+        if group_codes is None:
+            group_codes = _loader_groups(r)
         if group_codes is not None and len(r):
             names = tuple(str(x) for x in group_codes[0])
             codes = np.asarray(group_codes[1])
@@ -344,18 +373,39 @@ class _Columns:
                     and all(x < y for x, y in zip(names, names[1:], strict=False))
                     and not any(x.endswith("\0") for x in names)
                     and 0 <= int(codes.min()) and int(codes.max()) < len(names)):
-                self.names, self.codes = names, codes.astype(np.int64, copy=False)
+                self.names, self.codes = names, codes
 
     @cached_property
     def info(self) -> dict[str, list[Any]]:
         """The projects' metadata columns, in the assessment's order."""
         projects = self.assessment.projects
         keys = ("name", "organisation", "contract_value", "period")
+        if getattr(self.assessment, "_ids_only", False):
+            # loaded without a projects table: every project is its id alone (a private mark set by ppeval.io
+            # on the assessment it built; an assessment built or copied any other way has none)
+            return {key: [None] * len(projects) for key in keys}
         return {key: list(map(attrgetter(key), projects)) for key in keys}
 
     @cached_property
     def project_ids(self) -> npt.NDArray[np.str_]:
         return np.asarray(self.assessment.project_ids, dtype=np.str_)
+
+    @cached_property
+    def rater_coded(self) -> tuple[npt.NDArray[np.uint32], Lens, npt.NDArray[Any]] | None:
+        """``(code points, lengths)`` of the distinct rater ids and every rating's code into them, for
+        ratings loaded by ``ppeval.io`` (which hands them over so; None otherwise).
+
+        (Once the strings are read, ``Ratings`` drops the codes: the strings' own buffer is used.) The
+        loader's distinct ids are those of its rows, every one used
+        (so the column's longest string and largest code point are those of the distinct ids).
+        """
+        r = self.assessment.ratings
+        coded = r.__dict__.get("_coded_rater")
+        if coded is None or not len(r):
+            return None
+        names, codes = coded
+        units, lens = _str_units(names)
+        return units, lens, codes
 
     @cached_property
     def rater(self) -> tuple[npt.NDArray[np.uint32], Lens]:
@@ -387,6 +437,11 @@ class _Columns:
         pos[perm] = np.arange(perm.size, dtype=np.int64)
         r = a.ratings
         identity = bool((perm == np.arange(perm.size)).all())
+        if identity and getattr(r, "_canonical", False):
+            # ratings from ppeval.io: the loader gave them in this order, without duplicates (a private mark of
+            # those read-only arrays; ratings built or changed any other way are checked below), and the
+            # projects are in the canonical order, so the order needs no check
+            return _Canonical(perm, pos, None, identity)
         group = r.group if self.codes is None else self.codes  # codes order as the (sorted) names
         m = len(a.indicator_ids)
         # (project, indicator) as one integer key (indicator codes lie in 0..m-1): one comparison for both
@@ -409,6 +464,14 @@ class _Columns:
             vkey = np.where(np.isnan(r.value), np.inf, r.value)
             order = np.lexsort((vkey, r.rater, group, r.indicator, proj)).astype(np.int64)
         return _Canonical(perm, pos, order, identity)
+
+
+def _loader_groups(r: Any) -> tuple[tuple[str, ...], npt.NDArray[np.int64]] | None:
+    """The rater groups of ratings loaded by ``ppeval.io`` as (sorted distinct names, code per rating)."""
+    coded = r.__dict__.get("_coded_group")
+    if coded is None:
+        return None
+    return tuple(str(x) for x in coded[0].tolist()), coded[1]
 
 
 def _canonical(assessment: Assessment) -> _Canonical:
@@ -479,6 +542,15 @@ def _update_text(h: Any, units: npt.NDArray[np.uint32], lens: Lens) -> None:
 
 def _assessment_hash_3(cols: _Columns) -> str:
     """The assessment hash in :data:`HASH_FORMAT` (``ppeval.assessment-hash/3``)."""
+    h = hashlib.sha256()
+    _hash3_head(cols, h)
+    _hash3_values(cols, h)
+    _hash3_ratings(cols, h)
+    return h.hexdigest()
+
+
+def _hash3_head(cols: _Columns, h: Any) -> None:
+    """Format 3's bytes before the values: the header, the project ids and the metadata."""
     assessment = cols.assessment
     r = assessment.ratings
     if cols.codes is None and len(r):  # the groups as sorted names + codes (they also order the ratings)
@@ -487,22 +559,48 @@ def _assessment_hash_3(cols: _Columns) -> str:
         found, codes = factorize(r.group)
         cols.names, cols.codes = tuple(str(x) for x in found.tolist()), codes
     c = cols.canonical
-    h = hashlib.sha256()
-    n = int(c.perm.size)
-    m = len(assessment.indicator_ids)
     header = {
         "format": HASH_FORMAT,
         "system_id": assessment.system_id,
         "indicator_ids": list(assessment.indicator_ids),
-        "n_projects": n,
+        "n_projects": int(c.perm.size),
         "n_ratings": len(r),
     }
     h.update(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     identity = c.identity
     _update_text(h, *_str_units(cols.project_ids if identity else cols.project_ids[c.perm]))
     info = cols.info if identity else {k: [v[i] for i in c.perm.tolist()] for k, v in cols.info.items()}
-    h.update(json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8"))
-    _update_floats(h, assessment.values if identity else assessment.values[c.perm])
+    h.update(_info_json(info))
+
+
+def _info_json(info: dict[str, list[Any]]) -> bytes:
+    """The metadata's canonical JSON (sorted keys, ``ensure_ascii=False``, no nan), UTF-8.
+
+    Columns that hold nothing but ``None`` (projects given by their ids alone) are written directly:
+    the bytes ``json.dumps`` gives (``[null, null, ...]``), without encoding every ``None``.
+    """
+    if all(col.count(None) == len(col) for col in info.values()):
+        body = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: [{', '.join(['null'] * len(info[k]))}]"
+                         for k in sorted(info))
+        return ("{" + body + "}").encode("utf-8")
+    return json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _hash3_values(cols: _Columns, h: Any) -> None:
+    """Format 3's values matrix (canonical float bits, projects in the canonical order)."""
+    c = cols.canonical
+    values = cols.assessment.values
+    _update_floats(h, values if c.identity else values[c.perm])
+
+
+def _hash3_ratings(cols: _Columns, h: Any) -> None:
+    """Format 3's bytes after the values: the ratings in the canonical order."""
+    assessment = cols.assessment
+    r = assessment.ratings
+    c = cols.canonical
+    n = int(c.perm.size)
+    m = len(assessment.indicator_ids)
+    identity = c.identity
     o = c.rating_order
     # ratings in the canonical order: sorted by project first, so the number of ratings of each project
     # (canonical project order) gives every rating's project
@@ -515,16 +613,38 @@ def _assessment_hash_3(cols: _Columns) -> str:
     if cols.codes is not None and cols.names is not None:
         present = np.bincount(cols.codes, minlength=len(cols.names)) > 0
         names = [cols.names[i] for i in np.flatnonzero(present).tolist()]
-        remap = _narrow(np.cumsum(present) - 1, len(names))  # the narrow codes directly (no int64 copy)
-        gcode = remap[cols.codes if o is None else cols.codes[o]]
+        if present.all():  # every name used (the loader's groups): the codes as they are
+            gcode = cols.codes if o is None else cols.codes[o]
+        else:
+            remap = _narrow(np.cumsum(present) - 1, len(names))  # the narrow codes directly (no int64 copy)
+            gcode = remap.take(cols.codes if o is None else cols.codes[o])
     _update_text(h, *_str_units(np.array(names, dtype=np.str_)))
     h.update(_narrow(gcode, len(names)).data)
-    units, lens = cols.rater
-    if o is not None:
-        units, lens = units[o], lens[o]
-    _update_text(h, units, lens)
+    coded = cols.rater_coded
+    if coded is not None:  # the distinct ids' code points gathered by code (the same bytes)
+        _update_text_coded(h, coded[0], coded[1], coded[2] if o is None else coded[2][o])
+    else:
+        units, lens = cols.rater
+        if o is not None:
+            units, lens = units[o], lens[o]
+        _update_text(h, units, lens)
     _update_floats(h, r.value if o is None else r.value[o])
-    return h.hexdigest()
+
+
+def _update_text_coded(h: Any, units: npt.NDArray[np.uint32], lens: Lens, codes: npt.NDArray[Any]) -> None:
+    """:func:`_update_text` of the strings ``names[codes]`` from the distinct names' code points and lengths
+    (every name used: the longest string and the largest code point are the same), a block at a time."""
+    for start in range(0, codes.shape[0], _BLOCK):
+        h.update(np.ascontiguousarray(lens.take(codes[start : start + _BLOCK]), dtype="<i4"))
+    top = int(units.max()) if units.size else 0
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    h.update(bytes([width]))
+    if units.shape[1] == 0:
+        return
+    narrow = np.ascontiguousarray(units, dtype=f"<u{width}")
+    rows = narrow.view(np.dtype((np.void, narrow.shape[1] * width))).reshape(-1)  # one item per name
+    for start in range(0, codes.shape[0], _BLOCK):
+        h.update(rows.take(codes[start : start + _BLOCK]))
 
 
 def _assessment_hash(cols: _Columns) -> str:
@@ -623,7 +743,11 @@ def _info_fingerprints(assessment: Assessment, pid_fp: U64, info: dict[str, list
             parts.append(np.full(len(col), _str_fingerprints(np.array([""], dtype=np.str_))[0]))
         else:
             parts.append(_str_fingerprints(np.array(["\0" if v is None else v for v in col], dtype=np.str_)))
-    cv = np.array([np.nan if v is None else v for v in info["contract_value"]], dtype=np.float64)
+    col = info["contract_value"]
+    if col.count(None) == len(col):  # no contract values: one nan for every project
+        cv = np.full(len(col), np.nan)
+    else:
+        cv = np.array([np.nan if v is None else v for v in col], dtype=np.float64)
     return _combine(pid_fp, *parts, _float_bits(cv), _SALT_INFO)
 
 
@@ -673,13 +797,25 @@ def provenance_digests(
     names' lengths from ``group_codes``) is computed once; the values are those of the two functions.
     """
     cols = _Columns(assessment, group_codes)
-    project, indicator, files = _fingerprint_arrays(cols, group_codes)
-    return _hash_as(cols, hash_format), project, indicator, files
+    if hash_format != HASH_FORMAT:
+        project, indicator, files = _fingerprint_arrays(cols, group_codes)
+        return _hash_as(cols, hash_format), project, indicator, files
+    # format 3 in one pass over the values: their float bits are hashed as the fingerprints compute them
+    # (projects in the canonical order already: the bytes of :func:`_hash3_values`)
+    h = hashlib.sha256()
+    _hash3_head(cols, h)
+    fused = cols.canonical.identity
+    project, indicator, files = _fingerprint_arrays(cols, group_codes, h if fused else None)
+    if not fused:
+        _hash3_values(cols, h)
+    _hash3_ratings(cols, h)
+    return h.hexdigest(), project, indicator, files
 
 
 def _fingerprint_arrays(
-    cols: _Columns, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None
+    cols: _Columns, group_codes: tuple[tuple[str, ...], npt.NDArray[np.int64]] | None, h: Any = None
 ) -> tuple[U64, U64, dict[str, str]]:
+    """The fingerprints; ``h`` (a hash at the values' place in format 3) is fed the values' float bits."""
     assessment = cols.assessment
     n, m = assessment.values.shape
     pid_fp = _str_fingerprints(cols.project_ids)
@@ -697,9 +833,19 @@ def _fingerprint_arrays(
     row_term = pid_fp * _ODD[2]
     step = min(_BLOCK, _FP_BLOCK)
     rows = max(1, step // max(m, 1))
+    # columns whose cells all come from one file (a values table gives whole columns) add their column sums
+    # to that file once, after the loop (the same sums modulo 2**64); the others cell by cell in the loop
+    whole_src: npt.NDArray[np.int64] | None = None
+    if n_src and src is not None and n and m:
+        first = src[0]
+        whole = (src == first).all(axis=0)
+        if whole.all():
+            whole_src, src = first, None
     for start in range(0, n, rows):
         sl = slice(start, start + rows)
         cell = _float_bits(values[sl])
+        if h is not None:
+            h.update(cell.astype("<u8", copy=False))  # the bytes _update_floats gives, block by block
         cell *= _ODD[0]
         cell += col_term[None, :]
         cell += row_term[sl, None]
@@ -709,11 +855,16 @@ def _fingerprint_arrays(
         cell_indicator += col_sums
         if n_src and src is not None and cell.shape[0]:
             _file_sums(cell_file, src[sl], cell, col_sums)
+    if whole_src is not None:
+        given = whole_src >= 0
+        np.add.at(cell_file, whole_src[given], cell_indicator[given])
     # ratings: mix(bits c0 + indicator c1 + project c2 + group c3 + rater c4 + salt c5) (the _combine of
     # the six, the terms of indicators, projects and group names formed once per id / name)
     r = assessment.ratings
     group_term = None
     codes: np.ndarray | None = None
+    if group_codes is None:
+        group_codes = _loader_groups(r)
     if group_codes is not None and len(r):
         names = np.asarray(group_codes[0], dtype=np.str_)
         codes = np.asarray(group_codes[1])
@@ -725,26 +876,43 @@ def _fingerprint_arrays(
     indicator = np.zeros(m, dtype=np.uint64)
     per_file = np.zeros(n_src, dtype=np.uint64)
     by_file = n_src > 0 and len(r) > 0 and r.file.size == len(r)
+    # ratings all from one file (one ratings table): the file's sum is the sum of all (no scatter)
+    one_file = int(r.file[0]) if by_file and 0 <= int(r.file[0]) < n_src else None
+    if one_file is not None and not bool((r.file == one_file).all()):
+        one_file = None
     if group_term is None and len(r):
         group_term = _str_fingerprints(r.group) * _ODD[3]  # few distinct names: fingerprinted once each
         codes = None
-    units, lens = cols.rater if len(r) else (np.zeros((0, 0), dtype=np.uint32), np.zeros(0, dtype=np.int64))
+    coded = cols.rater_coded
+    rater_term: U64 | None = None
+    if coded is not None:  # ratings from ppeval.io: one fingerprint per distinct rater id, gathered by code
+        units, lens, rater_codes = coded
+        rater_term = _units_fingerprints(units, lens) * _ODD[4]
+    else:
+        units, lens = cols.rater if len(r) else (np.zeros((0, 0), dtype=np.uint32), np.zeros(0, dtype=np.int64))
     rater_width = units.shape[1]
     ind_term = ind_fp * _ODD[1]
     salt = np.array([_SALT_RATING]) * _ODD[5]
+    ind_salt = ind_term + salt  # the indicator's term and the salt added in one pass (the same sum mod 2**64)
     for start in range(0, len(r), step):
         sl = slice(start, start + step)
-        rfp = _units_fingerprints(units[sl], lens[sl], rater_width)
-        rfp *= _ODD[4]
-        rfp += _float_bits(r.value[sl]) * _ODD[0]
-        rfp += ind_term[r.indicator[sl]]
-        rfp += row_term[r.project[sl]]
-        rfp += group_term[sl] if codes is None else group_term[codes[sl]]  # type: ignore[index]
-        rfp += salt
+        if rater_term is not None:
+            rfp = rater_term.take(rater_codes[sl])
+        else:
+            rfp = _units_fingerprints(units[sl], lens[sl], rater_width)
+            rfp *= _ODD[4]
+        bits = _float_bits(r.value[sl])
+        bits *= _ODD[0]
+        rfp += bits
+        rfp += ind_salt.take(r.indicator[sl])
+        rfp += row_term.take(r.project[sl])
+        rfp += group_term[sl] if codes is None else group_term.take(codes[sl])  # type: ignore[index,union-attr]
         _mix_inplace(rfp)
         np.add.at(project, r.project[sl], rfp)
         np.add.at(indicator, r.indicator[sl], rfp)
-        if by_file:
+        if one_file is not None:
+            per_file[one_file:one_file + 1] += rfp.sum(dtype=np.uint64)  # (a slice: wraps mod 2**64)
+        elif by_file:
             np.add.at(per_file, r.file[sl].astype(np.int64), rfp)
     del group_term
     info_fp = _info_fingerprints(assessment, pid_fp, cols.info)

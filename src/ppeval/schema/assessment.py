@@ -103,6 +103,20 @@ def _read_only_state(state: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class _CodedText:
+    """A text column given as sorted distinct names and a code per entry (``names[codes]``), private to
+    :func:`ppeval.load_assessment`: :class:`Ratings` keeps it and builds the string array on first read.
+
+    ``names`` are strictly increasing (numpy's string order) and every one of them occurs in ``codes``
+    (the provenance relies on both: the distinct ids of the loader's rows).
+    """
+
+    __slots__ = ("names", "codes")
+
+    def __init__(self, names: StrArray, codes: npt.NDArray[Any]) -> None:
+        self.names, self.codes = names, codes
+
+
 @dataclass(frozen=True, eq=False)
 class Ratings:
     """Qualitative ratings in long form (one entry per project, indicator and rater).
@@ -144,7 +158,16 @@ class Ratings:
             ("line", np.int64),
             ("file", np.int64),
         ):
-            raw = getattr(self, name)
+            raw = self.__dict__[name]
+            if isinstance(raw, _CodedText):  # (the loader's names + codes: the strings are built when read)
+                names, codes = np.asarray(raw.names), np.asarray(raw.codes)
+                if names.ndim != 1 or names.dtype.kind != "U" or codes.shape != (n,) or codes.dtype.kind not in "iu":
+                    raise InputError(f"ratings.{name}: coded text needs 1-D names and one integer code per rating")
+                for a in (names, codes):
+                    a.setflags(write=False)
+                del self.__dict__[name]
+                object.__setattr__(self, f"_coded_{name}", (names, codes))
+                continue
             if name in ("line", "file") and np.size(raw) == 0 and n > 0:
                 raw = np.zeros(n, dtype=np.int64)
             arr = _frozen(raw, dtype, f"ratings.{name}", 1)
@@ -154,6 +177,24 @@ class Ratings:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(_read_only_state(state))
+        for key in ("_coded_rater", "_coded_group"):
+            for a in self.__dict__.get(key, ()):
+                a.setflags(write=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # ``rater`` / ``group`` handed over by the loader as names + codes: the string array is built on the
+        # first read and kept (the same read-only array on every read, as for a column given as strings);
+        # the names + codes are then dropped (no memory held twice)
+        if name in ("rater", "group"):
+            coded = self.__dict__.get(f"_coded_{name}")
+            if coded is not None:
+                names, codes = coded
+                arr = names.take(codes)
+                arr.setflags(write=False)
+                object.__setattr__(self, name, arr)
+                self.__dict__.pop(f"_coded_{name}", None)
+                return arr
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __len__(self) -> int:
         return int(self.project.shape[0])
