@@ -1421,11 +1421,11 @@ def _id_only_projects(ids: list[str]) -> list[ProjectInfo]:
     n, cls, put = len(ids), ProjectInfo, object.__setattr__
     with _gc_paused():  # each step a map over the ids in C (no Python frame per project)
         out: list[ProjectInfo] = list(map(cls.__new__, itertools.repeat(cls, n)))
-        fields = list(map(dict, itertools.repeat(base, n)))
+        fields = list(map(dict.copy, itertools.repeat(base, n)))
         collections.deque(map(dict.__setitem__, fields, itertools.repeat("id"), ids), maxlen=0)
         collections.deque(map(put, out, itertools.repeat("__dict__"), fields), maxlen=0)
         collections.deque(map(put, out, itertools.repeat("__pydantic_fields_set__"),
-                              map(set, itertools.repeat(("id",), n))), maxlen=0)
+                              map(set.copy, itertools.repeat({"id"}, n))), maxlen=0)  # a set of its own each
         collections.deque(map(put, out, itertools.repeat("__pydantic_extra__"),
                               itertools.repeat(template.__pydantic_extra__)), maxlen=0)
         collections.deque(map(put, out, itertools.repeat("__pydantic_private__"),
