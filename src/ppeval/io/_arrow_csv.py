@@ -34,6 +34,8 @@ ARROW_MIN_BYTES = 1 << 16
 #: 10,000-project benchmark, 2.2 MiB: 13 ms against 33 ms), which repays the import from ~14 MiB; the
 #: rule is the one for polars (:data:`~ppeval.io._assessment.POLARS_NUMBERS_MIN_FACTOR`), 32 MiB.
 ARROW_IMPORT_MIN_BYTES = 32 * 2**20
+#: The line checks look for line ends in slices of this many bytes.
+_SLICE_BYTES = 1 << 18
 
 
 def arrow_wanted(size: int) -> bool:
@@ -134,8 +136,15 @@ def _regular_lines(buf: Any) -> int:
     module split alike, else -1: no blank line (pyarrow makes a row of it), every CR followed by a LF
     (pyarrow ends a row at a lone CR), no line longer than the csv module's field size limit (it refuses
     such a cell)."""
-    ends = np.flatnonzero(buf == 10)
     size = buf.shape[0]
+    parts, n_cr = [], 0
+    for at in range(0, size, _SLICE_BYTES):  # in slices: the masks stay in the processor's cache
+        piece = buf[at:at + _SLICE_BYTES]
+        found = np.flatnonzero(piece == 10)
+        found += at
+        parts.append(found)
+        n_cr += int(np.count_nonzero(piece == 13))
+    ends = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
     starts = np.empty(ends.shape[0] + 1, dtype=np.int64)
     starts[0] = 0
     starts[1:] = ends + 1
@@ -143,7 +152,7 @@ def _regular_lines(buf: Any) -> int:
     if starts[-1] == size:  # the text ends with a newline: no last line after it
         starts, stops = starts[:-1], stops[:-1]
     cr_end = (stops > starts) & (buf[np.maximum(stops - 1, 0)] == 13)
-    if int(np.count_nonzero(buf == 13)) != int(np.count_nonzero(cr_end[: ends.shape[0]])):
+    if n_cr != int(np.count_nonzero(cr_end[: ends.shape[0]])):
         return -1  # a CR that is not the CR of a CRLF
     length = stops - starts - cr_end
     if not length.shape[0] or int(length.min()) == 0 or int(length.max()) > csv.field_size_limit():
