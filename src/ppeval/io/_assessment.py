@@ -567,8 +567,8 @@ def _cell_words(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray, 
         # keep each cell's own bytes of this word
         if fixed:
             words[:, i] &= _PREFIX_MASK[min(max(int(length[0]) - 8 * i, 0), 8)]
-        else:
-            words[:, i] &= _PREFIX_MASK[length if width <= 8 else np.clip(length - 8 * i, 0, 8)]
+        else:  # (``take`` from a small table: about half the time of fancy indexing)
+            words[:, i] &= _PREFIX_MASK.take(length if width <= 8 else np.clip(length - 8 * i, 0, 8))
     return words
 
 
@@ -732,7 +732,7 @@ def _digit_codes(
     distinct = np.flatnonzero(present)
     rank = np.zeros(present.shape[0], dtype=np.int64)
     rank[distinct] = np.arange(distinct.shape[0])
-    codes = rank[number]
+    codes = rank.take(number)
     # the distinct cells: the common prefix, then each number's digits
     cells_words = np.full(distinct.shape[0], low & ~((1 << (64 - 8 * prefix)) - 1) if prefix else 0, dtype=np.uint64)
     rest = distinct.astype(np.uint64)
@@ -756,14 +756,14 @@ def _small_codes(body: npt.NDArray[np.uint8], start: IntArray, length: IntArray,
         distinct = np.flatnonzero(np.bincount(first_byte, minlength=256)) << 8
         rank = np.zeros(256, dtype=np.int64)
         rank[distinct >> 8] = np.arange(distinct.shape[0])
-        codes = rank[first_byte]
+        codes = rank.take(first_byte)
     else:
         key = first_byte.astype(np.intp) << 8
         key |= np.where(length >= 2, body[np.minimum(start + 1, last)], np.uint8(0))
         distinct = np.flatnonzero(np.bincount(key, minlength=1 << 16))
         rank = np.zeros(1 << 16, dtype=np.int64)
         rank[distinct] = np.arange(distinct.shape[0])
-        codes = rank[key]
+        codes = rank.take(key)
     pairs = np.empty((distinct.shape[0], 2), dtype=np.uint8)
     pairs[:, 0] = distinct >> 8
     pairs[:, 1] = distinct & 255
@@ -818,8 +818,8 @@ def _hashed_codes(
             continue
         table = np.zeros(1 << 12, dtype=np.int64)
         table[slots] = np.arange(cands.shape[0])
-        codes = table[_fold(words, m).view(np.int64)]  # (below 4,096: the same numbers, no converted copy)
-        if all(bool((cands[:, i][codes] == words[:, i]).all()) for i in range(words.shape[1])):
+        codes = table.take(_fold(words, m).view(np.int64))  # (below 4,096: the same numbers, no converted copy)
+        if all(bool((cands[:, i].take(codes) == words[:, i]).all()) for i in range(words.shape[1])):
             return cands, codes, first
         return cands, None, first
     return cands, None, first  # pragma: no cover - four multipliers all colliding on at most 64 values
