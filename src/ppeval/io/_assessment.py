@@ -1703,7 +1703,7 @@ class _Builder:
         pu_code = _lookup(Pu, pindex)
         # the distinct ids are the project list itself (a table that defines the projects): the codes as they are
         pcode = Pc if pu_code.shape[0] == len(pindex) and bool((pu_code == np.arange(len(pindex))).all()) \
-            else pu_code[Pc]
+            else pu_code.take(Pc)
         problems.rows(_rows_of(Pu == "", Pc), lambda g: f"{where(g, 'project')}: empty project id")
         unknown = np.flatnonzero(pu_code < 0)
         if strict_projects and unknown.size:
@@ -1736,7 +1736,7 @@ class _Builder:
                     "values table (one column per indicator), not as ratings"
                 )
                 iu_code[ku] = -1
-        icode = iu_code[Ic]
+        icode = iu_code.take(Ic)
         # raters and groups
         problems.rows(_rows_of(_empty_first(Ru), Rc), lambda g: f"{where(g, 'rater')}: empty rater id")
         gw = self.system.evaluation.rater_group_weights
@@ -1887,7 +1887,7 @@ class _Builder:
         if dense:
             table = np.full(size, np.nan)
             table[kuniq] = mapped
-            out: FloatArray = table[key]
+            out: FloatArray = table.take(key)
             return out
         return mapped[kinv]
 
