@@ -1,7 +1,9 @@
 """Projects defined by a values or ratings table (no projects table) are built without validating each record.
 
-``_id_only_projects`` builds ``ProjectInfo(id=p)`` for ids that are stripped and non-empty; each model must be
-the one pydantic's validation gives (fields, fields set, extra, private, equality, hash, dump).
+``ppeval.schema.assessment._id_projects`` (what ``Assessment.projects`` of a loaded assessment without a
+projects table is built by, when first read) builds ``ProjectInfo(id=p)`` for ids that are stripped and
+non-empty; each model must be the one pydantic's validation gives (fields, fields set, extra, private,
+equality, hash, dump).
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from ppeval.io._assessment import _id_only_projects, _strip
+from ppeval.io._assessment import _strip
 from ppeval.schema import ProjectInfo
+from ppeval.schema.assessment import _id_projects
 
 ADAPTER = TypeAdapter(list[ProjectInfo])
 
 
 def check(ids: list[str]) -> None:
-    built = _id_only_projects(ids)
+    built = _id_projects(tuple(ids))
     valid = ADAPTER.validate_python([{"id": p} for p in ids])
-    assert built == valid
+    assert list(built) == valid
     for b, v in zip(built, valid, strict=True):
         assert type(b) is ProjectInfo
         assert b.__dict__ == v.__dict__
@@ -56,4 +59,4 @@ def test_ids_that_are_not_unicode_are_refused_as_before() -> None:
     with pytest.raises(ValidationError):
         ADAPTER.validate_python([{"id": "p1"}, {"id": "\ud800x"}])
     with pytest.raises(ValidationError):
-        _id_only_projects(["p1", "\ud800x"])
+        _id_projects(("p1", "\ud800x"))

@@ -17,7 +17,6 @@ general path (row-ordered reports), so every message is the same on every path.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import csv
 import datetime as _dt
@@ -25,7 +24,6 @@ import difflib
 import functools
 import gc
 import io
-import itertools
 import math
 import numbers
 import operator
@@ -54,7 +52,7 @@ from ppeval.schema import (
     Ratings,
     SourceInfo,
 )
-from ppeval.schema.assessment import _CodedText
+from ppeval.schema.assessment import ID_ONLY_PROJECTS, _CodedText
 
 __all__ = [
     "load_assessment",
@@ -1402,35 +1400,13 @@ def _validated_projects(
         return None
 
 
-def _id_only_projects(ids: list[str]) -> list[ProjectInfo]:
-    """``ProjectInfo(id=p)`` for each id, for ids that are stripped and non-empty (valid ``Text``).
-
-    Validation leaves such an id as it is (pydantic strips a subset of the white space ``str.strip``
-    removes) and sets the other fields to their default ``None``, so each model is built as validation
-    builds it (the same fields, the same fields-set ``{'id'}``) without validating 10,000 records one by
-    one (about 40 % of the time; the cyclic collector is paused, as it finds no cycles here). The caller
-    passes such ids only (the distinct stripped non-empty cells of a project column). Ids that are not valid
-    Unicode (a lone surrogate from a JSON escape) are validated as before, which refuses them.
-    """
+def _not_unicode(ids: list[str]) -> bool:
+    """Whether some id is not valid Unicode (a lone surrogate from a JSON escape)."""
     try:
         "".join(ids).encode("utf-8")
     except UnicodeEncodeError:
-        return _project_list_adapter().validate_python([{"id": p} for p in ids])
-    template = ProjectInfo(id="x")
-    base = dict(template.__dict__)
-    n, cls, put = len(ids), ProjectInfo, object.__setattr__
-    with _gc_paused():  # each step a map over the ids in C (no Python frame per project)
-        out: list[ProjectInfo] = list(map(cls.__new__, itertools.repeat(cls, n)))
-        fields = list(map(dict.copy, itertools.repeat(base, n)))
-        collections.deque(map(dict.__setitem__, fields, itertools.repeat("id"), ids), maxlen=0)
-        collections.deque(map(put, out, itertools.repeat("__dict__"), fields), maxlen=0)
-        collections.deque(map(put, out, itertools.repeat("__pydantic_fields_set__"),
-                              map(set.copy, itertools.repeat({"id"}, n))), maxlen=0)  # a set of its own each
-        collections.deque(map(put, out, itertools.repeat("__pydantic_extra__"),
-                              itertools.repeat(template.__pydantic_extra__)), maxlen=0)
-        collections.deque(map(put, out, itertools.repeat("__pydantic_private__"),
-                              itertools.repeat(template.__pydantic_private__)), maxlen=0)
-    return out
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------- builder
@@ -1447,8 +1423,9 @@ class _Builder:
         self.notes: dict[tuple[str, str], str] = {}
 
     # -- projects --------------------------------------------------------------------------------------
-    def _project_list(self) -> tuple[list[str], list[ProjectInfo], str, bool]:
-        """(ids, infos, what defines them, whether ids outside the list are errors)."""
+    def _project_list(self) -> tuple[list[str], list[ProjectInfo] | None, str, bool]:
+        """(ids, infos, what defines them, whether ids outside the list are errors); infos None: every project
+        is its id alone (no projects table)."""
         ptables = [t for t in self.tables if t.kind == "projects"]
         vtables = [t for t in self.tables if t.kind == "values"]
         rtables = [t for t in self.tables if t.kind == "ratings"]
@@ -1467,7 +1444,10 @@ class _Builder:
             del ids[0]
         what = "the values tables" if vtables else "the ratings tables"
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
-        return ids, _id_only_projects(ids), what, bool(vtables)
+        # every project is its id alone: the records are built when read (Assessment's marker), unless an id is
+        # not valid Unicode (validation refuses it here, naming it)
+        return ids, _project_list_adapter().validate_python([{"id": p} for p in ids]) if _not_unicode(ids) else None, \
+            what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
         extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
@@ -1897,7 +1877,8 @@ class _Builder:
         # the canonical order: ids sorted by Unicode code point (the order of rows in a file is not data)
         if not all(map(operator.lt, ids, ids[1:])):  # (the distinct ids of a values or ratings table come sorted)
             order = sorted(range(len(ids)), key=ids.__getitem__)
-            ids, infos = [ids[i] for i in order], [infos[i] for i in order]
+            ids = [ids[i] for i in order]
+            infos = None if infos is None else [infos[i] for i in order]
         pindex = dict(zip(ids, range(len(ids)), strict=True))
         n, m = len(ids), len(self.leaf_ids)
         if n == 0 and not self.problems.items:
@@ -1926,7 +1907,7 @@ class _Builder:
         assessment = Assessment(
             system_id=self.system.id,
             project_ids=tuple(ids),
-            projects=tuple(infos),
+            projects=ID_ONLY_PROJECTS if infos is None else tuple(infos),
             indicator_ids=self.leaf_ids,
             values=values,
             missing=missing,

@@ -554,7 +554,10 @@ def _evaluate(
         file_fingerprints=file_fp,
         assessment_hash_format=hash_format,
     )
-    names = tuple([p.name or p.id for p in assessment.projects])
+    if getattr(assessment, "_ids_only", False):  # loaded without a projects table: each name is the id
+        names = tuple(assessment.project_ids)
+    else:
+        names = tuple([p.name or p.id for p in assessment.projects])
     return EvaluationResult(
         project_ids=tuple(assessment.project_ids),
         project_names=names,

@@ -378,12 +378,13 @@ class _Columns:
     @cached_property
     def info(self) -> dict[str, list[Any]]:
         """The projects' metadata columns, in the assessment's order."""
-        projects = self.assessment.projects
         keys = ("name", "organisation", "contract_value", "period")
         if getattr(self.assessment, "_ids_only", False):
             # loaded without a projects table: every project is its id alone (a private mark set by ppeval.io
-            # on the assessment it built; an assessment built or copied any other way has none)
-            return {key: [None] * len(projects) for key in keys}
+            # on the assessment it built; an assessment built or copied any other way has none): the records,
+            # built when read, are not read
+            return {key: [None] * len(self.assessment.project_ids) for key in keys}
+        projects = self.assessment.projects
         return {key: list(map(attrgetter(key), projects)) for key in keys}
 
     @cached_property

@@ -117,6 +117,52 @@ class _CodedText:
         self.names, self.codes = names, codes
 
 
+class _IdOnlyProjects(tuple):  # type: ignore[type-arg]
+    """Marker given as ``Assessment(projects=...)`` by :func:`ppeval.load_assessment` alone: every project is
+    its id alone (no projects table), so the :class:`ProjectInfo` records are built when first read."""
+
+    __slots__ = ()
+
+
+#: The marker (an empty tuple of its own type).
+ID_ONLY_PROJECTS: tuple[ProjectInfo, ...] = _IdOnlyProjects()
+
+
+def _id_projects(ids: tuple[str, ...]) -> tuple[ProjectInfo, ...]:
+    """``ProjectInfo(id=p)`` for each id, for the stripped non-empty ids the loader found (valid ``Text``).
+
+    Validation leaves such an id as it is and sets the other fields to ``None``: each model is built as
+    validation builds it (the same fields, the same fields-set ``{'id'}``, equal and of equal hash) without
+    validating the records one by one. Ids that are not valid Unicode (the loader refuses them first) are
+    validated.
+    """
+    import gc
+
+    try:
+        "".join(ids).encode("utf-8")
+    except UnicodeEncodeError:
+        return tuple(ProjectInfo(id=p) for p in ids)
+    template = ProjectInfo(id="x")
+    base, extra, private = dict(template.__dict__), template.__pydantic_extra__, template.__pydantic_private__
+    cls, put, out = ProjectInfo, object.__setattr__, []
+    enabled = gc.isenabled()
+    gc.disable()  # a dict, a set and a model per project, no cycles: collections would rescan them
+    try:
+        for p in ids:
+            o = cls.__new__(cls)
+            fields = base.copy()
+            fields["id"] = p
+            put(o, "__dict__", fields)
+            put(o, "__pydantic_fields_set__", {"id"})
+            put(o, "__pydantic_extra__", extra)
+            put(o, "__pydantic_private__", private)
+            out.append(o)
+    finally:
+        if enabled:
+            gc.enable()
+    return tuple(out)
+
+
 @dataclass(frozen=True, eq=False)
 class Ratings:
     """Qualitative ratings in long form (one entry per project, indicator and rater).
@@ -302,7 +348,11 @@ class Assessment:
             raise DataError("project ids are not unique")
         from operator import attrgetter
 
-        if tuple(map(attrgetter("id"), self.projects)) != self.project_ids:
+        if type(self.__dict__["projects"]) is _IdOnlyProjects:
+            # the loader's marker: every project is its id alone, built when first read (``projects``)
+            del self.__dict__["projects"]
+            object.__setattr__(self, "_ids_only", True)
+        elif tuple(map(attrgetter("id"), self.projects)) != self.project_ids:
             raise InputError("projects must hold one ProjectInfo per project id, in the same order")
         r = self.ratings
         if len(r) and (r.project.min() < 0 or r.project.max() >= n):
@@ -328,6 +378,14 @@ class Assessment:
         state = _read_only_state(state)
         state["notes"] = MappingProxyType(dict(state.get("notes", {})))
         self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        # ``projects`` of an assessment loaded without a projects table: built on the first read and kept
+        if name == "projects" and self.__dict__.get("_ids_only") and "project_ids" in self.__dict__:
+            projects = _id_projects(self.__dict__["project_ids"])
+            object.__setattr__(self, "projects", projects)
+            return projects
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def n_projects(self) -> int:
