@@ -64,7 +64,8 @@ def test_pickle_and_replace_after_a_read(loaded: tuple[object, Assessment]) -> N
 def test_a_projects_table_gives_the_records_at_once(loaded: tuple[object, Assessment], tmp_path: Path) -> None:
     system, _ = loaded
     a = load_assessment(sample_assessment_paths("elderly-care"), system)  # type: ignore[arg-type]
-    assert "projects" in a.__dict__ and not getattr(a, "_ids_only", False)
+    assert "projects" in a.__dict__
+    assert not getattr(a, "_ids_only", False)
 
 
 def test_unknown_attributes_still_raise(loaded: tuple[object, Assessment]) -> None:

@@ -60,3 +60,19 @@ def test_ids_that_are_not_unicode_are_refused_as_before() -> None:
         ADAPTER.validate_python([{"id": "p1"}, {"id": "\ud800x"}])
     with pytest.raises(ValidationError):
         _id_projects(("p1", "\ud800x"))
+
+
+def test_a_lone_surrogate_id_in_a_json_file_is_a_data_error(tmp_path: object) -> None:
+    """A JSON ``\\ud800`` escape gives a str that is not Unicode text: a DataError naming it, not pydantic's own."""
+    from pathlib import Path
+
+    from ppeval.errors import DataError
+    from ppeval.io import load_assessment, load_bundled
+
+    system = load_bundled("elderly-care")
+    leaf = next(leaf.id for leaf in system.leaves() if leaf.kind == "quantitative")
+    path = Path(str(tmp_path)) / "a.json"
+    # the JSON text holds the escape \ud800 (json.loads gives a str with a lone surrogate)
+    path.write_text('{"values": {"p\\ud800": {"' + leaf + '": 1}, "p2": {"' + leaf + '": 2}}}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"a\.json\): project id 'p\\ud800' is not valid Unicode text"):
+        load_assessment(path, system, missing="worst")

@@ -1446,8 +1446,12 @@ class _Builder:
         what += " (" + ", ".join(t.source for t in (vtables or rtables)) + ")"
         # every project is its id alone: the records are built when read (Assessment's marker), unless an id is
         # not valid Unicode (validation refuses it here, naming it)
-        return ids, _project_list_adapter().validate_python([{"id": p} for p in ids]) if _not_unicode(ids) else None, \
-            what, bool(vtables)
+        if _not_unicode(ids):  # (a JSON \ud800 escape): pydantic would refuse it with its own error type
+            for p in ids:
+                if _not_unicode([p]):
+                    self.problems.add(f"{what}: project id {p!r} is not valid Unicode text (a lone surrogate, such "
+                                      "as a JSON \\ud800 escape)")
+        return ids, None, what, bool(vtables)
 
     def _read_projects(self, t: _Table) -> tuple[list[str], list[ProjectInfo]]:
         extra = [c for c in t.columns if c not in PROJECT_COLUMNS and not _NAME_IN.match(c)]
