@@ -147,19 +147,23 @@ def installed_mib(*dists: str) -> str:
 
 
 def load_with(paths: list[Path], system: IndicatorSystem, fast: bool, split: bool = True,
-              byte: bool = False) -> Any:
+              byte: bool = False, arrow: bool = False) -> Any:
     """``load_assessment`` with the polars path forced on or off (and, without it, the numpy splitter on
-    characters); ``byte``: the byte splitter (ASCII files) first, as by default."""
-    from ppeval.io import _assessment
+    characters); ``byte``: the byte splitter (ASCII files) first, as by default; ``arrow``: numeric tables
+    through pyarrow first (the default once pyarrow is imported, as it is here: this script imports it)."""
+    from ppeval.io import _arrow_csv, _assessment
 
     saved = _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS, _assessment.BYTES_MIN_BYTES
+    saved_arrow = _arrow_csv.ARROW_MIN_BYTES
     _assessment.FAST_MIN_BYTES = 0 if fast else 2**62
     _assessment.SPLIT_MIN_CHARS = 0 if split else 2**62
     _assessment.BYTES_MIN_BYTES = 0 if byte else 2**62
+    _arrow_csv.ARROW_MIN_BYTES = 0 if arrow else 2**62
     try:
         return load_assessment(paths, system)
     finally:
         _assessment.FAST_MIN_BYTES, _assessment.SPLIT_MIN_CHARS, _assessment.BYTES_MIN_BYTES = saved
+        _arrow_csv.ARROW_MIN_BYTES = saved_arrow
 
 
 def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
@@ -200,8 +204,17 @@ def main() -> None:
         byte = load_with(paths, system, fast=False, byte=True)
         np.testing.assert_array_equal(byte.values, assessment.values)
         np.testing.assert_array_equal(byte.ratings.rater, assessment.ratings.rater)
-        fns["ppeval.io.load_assessment, byte splitter (ASCII files; the default without polars imported)"] = \
-            lambda: load_with(paths, system, fast=False, byte=True)
+        fns["ppeval.io.load_assessment, byte splitter (ASCII files; the default without polars or pyarrow "
+            "imported)"] = lambda: load_with(paths, system, fast=False, byte=True)
+        try:
+            import pyarrow.csv  # noqa: F401
+
+            arrow = load_with(paths, system, fast=False, byte=True, arrow=True)
+            np.testing.assert_array_equal(arrow.values, assessment.values)
+            fns["ppeval.io.load_assessment, numeric tables through pyarrow, the rest on the byte splitter (the "
+                "default with pyarrow imported)"] = lambda: load_with(paths, system, fast=False, byte=True, arrow=True)
+        except ImportError:
+            pass
         try:
             import polars  # noqa: F401
 
