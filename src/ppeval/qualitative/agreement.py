@@ -479,8 +479,11 @@ def _alpha_blocked(
                 first = np.empty(at.shape[0], dtype=bool)
                 first[:1] = True
                 np.not_equal(k_k[1:], k_k[:-1], out=first[1:])
-                lu = np.cumsum(first) - 1
-                unit_grp = g_k[first].astype(np.int64, copy=False)
+                # (int32 local units: at most the block's ratings; the groups of the units' first ratings by
+                # take of their positions, several times faster than a boolean-mask gather)
+                lu: IntArray = np.cumsum(first, dtype=np.int32 if at.shape[0] < 2**31 else np.int64)
+                np.subtract(lu, 1, out=lu)
+                unit_grp = g_k.take(np.flatnonzero(first)).astype(np.int64, copy=False)
                 return np.bincount(unit_grp, minlength=n_groups), lu, g_k, x[start:stop].take(at), unit_grp
             del key, same
         lu = g_b * span + (p_b - p0 if p0 else p_b)  # group-major, projects in order
@@ -505,7 +508,7 @@ def _alpha_blocked(
         code, cval, cgrp, nb = _value_codes(g_k, x_k, n_groups)
         tables.append((cval, cgrp, np.bincount(code, minlength=nb)))
         local_codes.append(code.astype(np.min_scalar_type(max(nb - 1, 0))))
-        local_units.append(lu.astype(np.int32) if n_groups * span < 2**31 else lu)
+        local_units.append(lu.astype(np.int32, copy=False) if n_groups * span < 2**31 else lu)
         unit_groups.append(ugrp)
         del units, lu, g_k, x_k, code, ugrp
     # the codes of all blocks' pairs, numbered in (group, value) order as _value_codes numbers them
@@ -539,15 +542,15 @@ def _alpha_blocked(
     for b, lcode, tg, lu, ugrp in zip(blocks, local_codes, to_global, local_units, unit_groups, strict=True):
         span = b[3]
         n_local = n_groups * span if ugrp is None else ugrp.shape[0]
-        code = tg[lcode]
+        code = tg.take(lcode)  # (take: fancy indexing by a narrow integer array is several times slower)
         codes[at:at + code.shape[0]] = code
         at += code.shape[0]
         # values per unit of the pairable ratings only: units with one rating count 0 here instead of 1,
         # which every formula below treats alike (m_u < 2: no pairs, no contribution)
         m_u = np.bincount(lu, minlength=n_local)
-        g_k = code_grp[code]
+        g_k = code_grp.take(code)
         # a rating's value is its code's (equal values; a -0.0 read as 0.0 changes no sum or square)
-        x_k = (r if r is not None else code_val)[code]
+        x_k = (r if r is not None else code_val).take(code)
         if ugrp is None:
             unit_grp = np.repeat(np.arange(n_groups, dtype=np.int64), span)  # (= arange(n_local) // span)
         else:
@@ -566,7 +569,7 @@ def _alpha_blocked(
             mu = m_u.astype(np.float64)
             with np.errstate(invalid="ignore"):
                 np.divide(mean_u, mu, out=mean_u)
-            dev = mean_u[lu]
+            dev = mean_u.take(lu)
             del mean_u
             np.subtract(x_k, dev, out=dev)
             dev *= dev
@@ -607,7 +610,7 @@ def _alpha_blocked(
         ss = np.zeros(n_groups)
         for s in range(0, codes.shape[0], max(block, 1)):
             c = codes[s:s + max(block, 1)]
-            ss = _carry(ss, code_grp[c], sq_c[c])
+            ss = _carry(ss, code_grp.take(c), sq_c.take(c))
         de_sum = 2.0 * n_g * ss
     else:
         de_sum = _ratio_expected(code_val, code_grp, n_c, n_groups)
