@@ -60,28 +60,18 @@ def arrow_columns(
     :func:`~ppeval.io._assessment._split_bytes` gives them; ``None`` where pyarrow is missing or the file
     is one the byte splitter would not take or that pyarrow does not read whole (see the module).
     ``ascii_known``: the caller checked that ``data`` is ASCII without NUL."""
-    from ppeval.io._assessment import _bytes_codes, _cell_words, _drop_blank
+    from ppeval.io._assessment import _bytes_codes, _cell_words, _drop_blank, _plain_header
 
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is in the test extra
         return None
-    sep = ord(delim) if len(delim) == 1 else -1
-    if not 0 < sep < 128 or delim == '"' or b'"' in data:
-        return None
-    if not ascii_known and (b"\0" in data or not data.isascii()):
-        return None
-    first = data.find(b"\n")
-    if first < 0 or first + 1 >= len(data):
-        return None  # no data line: the other readers
-    header_line = data[:first].decode("ascii")
-    if header_line.endswith("\r"):
-        header_line = header_line[:-1]
-    header = [h.strip() for h in header_line.split(delim)]
+    head = _plain_header(data, delim, ascii_known)
+    if head is None or head[0] + 1 >= len(data):
+        return None  # not a text the byte readers take, or no data line: the other readers
+    first, header = head
     k = len(header)
-    if not header_line or k < 2 or "\r" in header_line:
-        return None
     body = memoryview(data)[first + 1:]
     lines = _regular_lines(np.frombuffer(body, dtype=np.uint8))
     if lines < 0:

@@ -379,6 +379,27 @@ _HASHED_MAX = 64
 _HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
 
 
+def _plain_header(data: bytes, delim: str, ascii_known: bool) -> tuple[int, list[str]] | None:
+    """``(offset of the header's newline (len(data) if none), stripped header cells)`` of a CSV text the
+    byte readers take (a one-byte ASCII separator, no quote, ASCII without NUL, a header of two or more
+    cells without a lone CR); ``None`` for any other text. ``ascii_known``: the caller checked the ASCII."""
+    sep = ord(delim) if len(delim) == 1 else -1
+    if not 0 < sep < 128 or delim == '"' or b'"' in data:
+        return None
+    if not ascii_known and (b"\0" in data or not data.isascii()):
+        return None
+    first = data.find(b"\n")
+    if first < 0:
+        first = len(data)
+    header_line = data[:first].decode("ascii")
+    if header_line.endswith("\r"):
+        header_line = header_line[:-1]
+    header = [h.strip() for h in header_line.split(delim)]
+    if not header_line or len(header) < 2 or "\r" in header_line:
+        return None
+    return first, header
+
+
 def _split_bytes(
     data: bytes, delim: str, numeric: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset(),
     ascii_known: bool = False,
@@ -395,21 +416,11 @@ def _split_bytes(
     table when the column has few distinct cells, one sort otherwise; other columns as str arrays.
     ``ascii_known``: the caller checked that ``data`` is ASCII without NUL.
     """
-    sep = ord(delim) if len(delim) == 1 else -1
-    if not 0 < sep < 128 or delim == '"' or b'"' in data:
+    head = _plain_header(data, delim, ascii_known)
+    if head is None:
         return None
-    if not ascii_known and (b"\0" in data or not data.isascii()):
-        return None
-    first = data.find(b"\n")
-    if first < 0:
-        first = len(data)
-    header_line = data[:first].decode("ascii")
-    if header_line.endswith("\r"):
-        header_line = header_line[:-1]
-    header = [h.strip() for h in header_line.split(delim)]
-    k = len(header)
-    if not header_line or k < 2 or "\r" in header_line:
-        return None
+    first, header = head
+    k, sep = len(header), ord(delim)
     buf = np.frombuffer(data, dtype=np.uint8)
     body = buf[first + 1:]
     size = body.shape[0]
