@@ -196,7 +196,7 @@ def _aggregate_ratings(system: IndicatorSystem, assessment: Assessment, cols: In
     # (a handful of groups: one byte per rating, not eight, for the codes the result's provenance reuses)
     small = np.int8 if len(groups) < 128 else np.int64
     lookup: IntArray = np.array([groups.index(str(g)) for g in names.tolist()], dtype=small)
-    gcode = lookup[gcode] if len(r) else gcode
+    gcode = lookup.take(gcode) if len(r) else gcode  # (take: fancy indexing by int8 codes is several times slower)
     indicator_ids = tuple(assessment.indicator_ids[c] for c in cols)
     # the mean without group weights: a cell's value is its pooled mean, which needs no per-group table (the
     # call without groups computes the pooled statistics as the call with them: with the same function on
