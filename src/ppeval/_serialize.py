@@ -129,10 +129,14 @@ def _fast_tree(obj: Any, where: str) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _fast_tree(getattr(obj, f.name), f"{where}.{f.name}") for f in dataclasses.fields(obj)}
     if isinstance(obj, Mapping):
+        if all(type(k) is str and type(v) is str for k, v in obj.items()):  # fingerprints: nothing to convert
+            return dict(obj)
         return {str(k): _fast_tree(v, f"{where}[{k!r}]") for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         if all(type(v) is str for v in obj):  # ids, names, grades: nothing to convert
             return list(obj)
+        if all(type(v) is tuple and all(type(x) is str for x in v) for v in obj):  # weakest indicators per project
+            return [list(v) for v in obj]
         return [_fast_tree(v, f"{where}[{i}]") for i, v in enumerate(obj)]
     return to_jsonable(obj, where)
 
@@ -156,11 +160,15 @@ def dumps_fast(obj: Any, where: str = "value") -> str:
     opts = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_SORT_KEYS
     if not isinstance(tree, dict):
         return orjson.dumps(tree, option=opts).decode("utf-8")
-    lines = [
-        orjson.dumps(str(k)).decode("utf-8") + ":" + orjson.dumps(tree[k], option=opts).decode("utf-8")
-        for k in sorted(tree)
-    ]
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    # one key per line, joined as bytes and decoded once (no str copy of every line)
+    parts = [b"{\n"]
+    for k in sorted(tree):
+        parts += (orjson.dumps(str(k)), b":", orjson.dumps(tree[k], option=opts), b",\n")
+    if tree:
+        parts[-1] = b"\n}\n"
+    else:
+        parts.append(b"\n}\n")
+    return b"".join(parts).decode("utf-8")
 
 
 def sha256_hex(obj: Any) -> str:
