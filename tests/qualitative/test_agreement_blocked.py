@@ -56,6 +56,24 @@ def test_blocked_equals_one_pass_bit_for_bit(level: str, kind: int) -> None:
             _same_bits(ref, ag._alpha_blocked(proj, ind, x, n_p, n_i, level, block))
 
 
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("kind", [0, 1, 2])
+def test_blocked_equals_one_pass_in_loader_order(level: str, kind: int) -> None:
+    """Ratings sorted by (project, indicator), as ppeval.load_assessment gives them: the compact numbering of
+    the units (run lengths and the groups of one block kept from pass 1); one project alone (its block larger
+    than ``block``) and blocks of one or many projects, bit for bit the one-pass result."""
+    rng = np.random.default_rng(200 + kind)
+    for t in range(40):
+        proj, ind, x, n_p, n_i = _case(rng, kind)
+        if t % 5 == 0:
+            proj = np.zeros_like(proj)  # one project: a single block, however small `block` is
+        order = np.lexsort((ind, proj))
+        proj, ind, x = proj[order], ind[order], x[order]
+        ref = ag._alpha_long(ind, ind * n_p + proj, x, n_i, n_i * n_p, level)
+        for block in (1, 2, 7, 64, 1 << 20):
+            _same_bits(ref, ag._alpha_blocked(proj, ind, x, n_p, n_i, level, block))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),

@@ -452,9 +452,10 @@ def _alpha_blocked(
 
     def kept(
         b: tuple[int, int, int, int],
-    ) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray | None]:
+    ) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray | None, np.ndarray | None]:
         """Pairable units per group, the block's local unit, group and value of its pairable ratings, and the
-        group of every local unit when the units are numbered compactly (None: group-major numbering)."""
+        group and number of ratings of every local unit when the units are numbered compactly (None, None:
+        group-major numbering)."""
         start, stop, p0, span = b
         g_b = grp[start:stop]
         p_b = proj[start:stop]
@@ -483,16 +484,21 @@ def _alpha_blocked(
                 # take of their positions, several times faster than a boolean-mask gather)
                 lu: IntArray = np.cumsum(first, dtype=np.int32 if at.shape[0] < 2**31 else np.int64)
                 np.subtract(lu, 1, out=lu)
-                unit_grp = g_k.take(np.flatnonzero(first)).astype(np.int64, copy=False)
-                return np.bincount(unit_grp, minlength=n_groups), lu, g_k, x[start:stop].take(at), unit_grp
+                starts = np.flatnonzero(first)
+                unit_grp = g_k.take(starts).astype(np.int64, copy=False)
+                # each unit's ratings (a run): the lengths of the runs, what a bincount of lu gives (int32: at
+                # most the block's ratings; kept for pass 2 instead of counting again)
+                runs = np.diff(starts, append=at.shape[0]).astype(np.int32, copy=False)
+                del starts
+                return np.bincount(unit_grp, minlength=n_groups), lu, g_k, x[start:stop].take(at), unit_grp, runs
             del key, same
         lu = g_b * span + (p_b - p0 if p0 else p_b)  # group-major, projects in order
         m_u = np.bincount(lu, minlength=n_groups * span)
         units = np.bincount(np.flatnonzero(m_u >= 2) // span, minlength=n_groups)
         keep = m_u[lu] >= 2
         if keep.all():
-            return units, lu, g_b, x[start:stop], None
-        return units, lu[keep], g_b[keep], x[start:stop][keep], None
+            return units, lu, g_b, x[start:stop], None, None
+        return units, lu[keep], g_b[keep], x[start:stop][keep], None, None
 
     # pass 1: counts, and the distinct (group, value) pairs of each block with their counts; the local unit
     # (int32) and local value code (a byte or two) of every pairable rating are kept for pass 2
@@ -500,17 +506,28 @@ def _alpha_blocked(
     local_codes: list[np.ndarray] = []
     local_units: list[np.ndarray] = []
     unit_groups: list[IntArray | None] = []
+    unit_runs: list[np.ndarray | None] = []
+    # one block (up to `block` ratings): its pairable ratings' groups are kept for passes 2 and 3, which would
+    # otherwise gather them again from the codes (the same integers)
+    one_block = len(blocks) == 1
+    kept_groups: IntArray | None = None
     for b in blocks:
-        units, lu, g_k, x_k, ugrp = kept(b)
+        units, lu, g_k, x_k, ugrp, runs = kept(b)
         span = b[3]
-        n_g += np.bincount(g_k, minlength=n_groups)
         pairable_units += units
         code, cval, cgrp, nb = _value_codes(g_k, x_k, n_groups)
-        tables.append((cval, cgrp, np.bincount(code, minlength=nb)))
+        cnt = np.bincount(code, minlength=nb)
+        # pairable ratings per group: the counts of the block's (group, value) pairs added per group (the
+        # integers a bincount of g_k gives)
+        np.add.at(n_g, cgrp, cnt)
+        tables.append((cval, cgrp, cnt))
         local_codes.append(code.astype(np.min_scalar_type(max(nb - 1, 0))))
         local_units.append(lu.astype(np.int32, copy=False) if n_groups * span < 2**31 else lu)
         unit_groups.append(ugrp)
-        del units, lu, g_k, x_k, code, ugrp
+        unit_runs.append(runs)
+        if one_block:
+            kept_groups = g_k
+        del units, lu, g_k, x_k, code, ugrp, runs, cnt
     # the codes of all blocks' pairs, numbered in (group, value) order as _value_codes numbers them
     all_val = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0)
     all_grp = np.concatenate([t[1] for t in tables]) if tables else np.zeros(0, dtype=np.int64)
@@ -539,7 +556,8 @@ def _alpha_blocked(
     sg = np.zeros(n_groups)
     codes = np.empty(int(n_g.sum()), dtype=np.min_scalar_type(max(n_codes - 1, 0)))
     at = 0
-    for b, lcode, tg, lu, ugrp in zip(blocks, local_codes, to_global, local_units, unit_groups, strict=True):
+    for b, lcode, tg, lu, ugrp, runs in zip(blocks, local_codes, to_global, local_units, unit_groups, unit_runs,
+                                            strict=True):
         span = b[3]
         n_local = n_groups * span if ugrp is None else ugrp.shape[0]
         code = tg.take(lcode)  # (take: fancy indexing by a narrow integer array is several times slower)
@@ -547,8 +565,8 @@ def _alpha_blocked(
         at += code.shape[0]
         # values per unit of the pairable ratings only: units with one rating count 0 here instead of 1,
         # which every formula below treats alike (m_u < 2: no pairs, no contribution)
-        m_u = np.bincount(lu, minlength=n_local)
-        g_k = code_grp.take(code)
+        m_u = np.bincount(lu, minlength=n_local) if runs is None else runs.astype(np.int64)
+        g_k = code_grp.take(code) if kept_groups is None else kept_groups
         # a rating's value is its code's (equal values; a -0.0 read as 0.0 changes no sum or square)
         x_k = (r if r is not None else code_val).take(code)
         if ugrp is None:
@@ -595,8 +613,8 @@ def _alpha_blocked(
             unit_grp[m_u < 2] = 0
             pair_grp, contrib = _ratio_observed(lu, code, code_val, m_u, unit_grp, n_codes)
             do_sum = _carry(do_sum, pair_grp, contrib)
-        del m_u, lu, g_k, x_k, code, unit_grp
-    del local_codes, to_global, local_units, unit_groups
+        del m_u, lu, g_k, x_k, code, unit_grp, runs
+    del local_codes, to_global, local_units, unit_groups, unit_runs
 
     if unit_level == "nominal":
         de_sum = n_g.astype(np.float64) ** 2 - bsum(code_grp, n_c**2, n_groups)
@@ -608,9 +626,12 @@ def _alpha_blocked(
         dg_c = cv - mean_g[code_grp]
         sq_c = dg_c * dg_c
         ss = np.zeros(n_groups)
-        for s in range(0, codes.shape[0], max(block, 1)):
-            c = codes[s:s + max(block, 1)]
-            ss = _carry(ss, code_grp.take(c), sq_c.take(c))
+        chunk = max(block, 1)
+        for s in range(0, codes.shape[0], chunk):
+            c = codes[s:s + chunk]
+            # (one block in one chunk: the groups of its pairable ratings, kept from pass 1)
+            g_c = kept_groups if kept_groups is not None and codes.shape[0] <= chunk else code_grp.take(c)
+            ss = _carry(ss, g_c, sq_c.take(c))
         de_sum = 2.0 * n_g * ss
     else:
         de_sum = _ratio_expected(code_val, code_grp, n_c, n_groups)
