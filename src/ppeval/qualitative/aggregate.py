@@ -223,14 +223,16 @@ _BLOCK = 1 << 20
 
 
 def _cell_blocks(
-    proj: IntArray, ind: IntArray, n_i: int, block: int, max_cells: int | None = None
+    proj: IntArray, ind: IntArray, n_i: int, block: int, max_cells: int | None = None,
+    whole: list[IntArray] | None = None,
 ) -> list[tuple[int, int]] | None:
     """``(start, stop)`` of blocks of the ratings that end between cells, or None if cells are not sorted.
 
     The ratings' cells (``proj * n_i + ind``) must be non-decreasing (the order
     :func:`ppeval.load_assessment` gives: project, indicator, group, rater). A block holds about
     ``block`` ratings and spans fewer than ``max_cells`` (default ``block``) cells; a cell with more
-    ratings is a block of its own.
+    ratings is a block of its own. ``whole`` (a list): when all ratings are one block, their cells
+    (``proj * n_i + ind``, computed here for the check) are appended to it for the caller to reuse.
     """
     n = proj.shape[0]
     block = max(int(block), 1)
@@ -259,6 +261,8 @@ def _cell_blocks(
                     stop = min(stop + block, n)
         last = int(proj[stop - 1]) * n_i + int(ind[stop - 1])
         out.append((start, stop))
+        if whole is not None and start == 0 and stop == n and cell.shape[0] == n:
+            whole.append(cell)
         start = stop
     return out
 
@@ -272,7 +276,7 @@ def _zero_by_zero() -> float:
 def _blocked_means(
     blocks: list[tuple[int, int]], proj: IntArray, ind: IntArray, n_i: int, gcode: IntArray, v: FloatArray,
     missing: BoolArray | None, n_g: int, n_cells: int, count_dtype: npt.DTypeLike = np.int64,
-    sum_squares: bool = True,
+    sum_squares: bool = True, whole_cell: IntArray | None = None,
 ) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray | None]:
     """:func:`_group_means` a block of cells at a time (exact sums: the same bits, in any order).
 
@@ -280,6 +284,7 @@ def _blocked_means(
     comes from its block alone, so the temporaries are block-sized: only the results span all cells.
     Cells without a rating get what the one-pass division gives them (``0 / 0``, count 0, sum of
     squares 0). Without ``sum_squares`` the pooled sums of squares are not computed (None).
+    ``whole_cell``: the cells of all ratings when they are one block (from :func:`_cell_blocks`).
     """
     nan0 = _zero_by_zero()
     # every cell is written once: a block's cells by its division, the cells between blocks (no rating)
@@ -291,7 +296,10 @@ def _blocked_means(
     p_ss = np.zeros(n_cells) if sum_squares else None
     done = 0  # cells before this one are written
     for start, stop in blocks:
-        cell = proj[start:stop] * n_i + ind[start:stop]
+        if whole_cell is not None and len(blocks) == 1:
+            cell = whole_cell  # (the one block: its cells, computed by _cell_blocks; not written to below)
+        else:
+            cell = proj[start:stop] * n_i + ind[start:stop]
         c0 = int(cell[0])
         n_loc = int(cell[-1]) - c0 + 1
         loc = cell - c0 if c0 else cell
@@ -555,7 +563,8 @@ def aggregate_ratings(
     n_cells = n_p * n_i
     any_missing = bool(missing.any())
     # ratings grouped by cell (the loader's order): the mean of scale points a block of cells at a time
-    blocks = _cell_blocks(proj, ind, n_i, _BLOCK, _BLOCK // max(n_g, 1)) if method == "mean" else None
+    whole: list[IntArray] = []  # (all ratings one block: their cells, computed once for both passes)
+    blocks = _cell_blocks(proj, ind, n_i, _BLOCK, _BLOCK // max(n_g, 1), whole) if method == "mean" else None
     if rater_arr is None or duplicates_checked:  # (the loader checked its ratings already)
         pass
     elif blocks is not None and rater_arr.ndim == 1 and rater_arr.shape[0] == n:
@@ -567,7 +576,8 @@ def aggregate_ratings(
     cell = None
     if blocks is not None and exact:
         group_values, group_counts, p_stat, p_count, p_ss = _blocked_means(
-            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells, cdt, bool(std)
+            blocks, proj, ind, n_i, gcode, v, missing if any_missing else None, n_g, n_cells, cdt, bool(std),
+            whole[0] if whole else None,
         )
         group_values, group_counts = group_values.reshape(shape3), group_counts.reshape(shape3)
     else:
