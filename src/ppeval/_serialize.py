@@ -168,7 +168,9 @@ def dumps_fast(obj: Any, where: str = "value") -> str:
         parts[-1] = b"\n}\n"
     else:
         parts.append(b"\n}\n")
-    return b"".join(parts).decode("utf-8")
+    data = b"".join(parts)
+    del parts  # (the joined bytes and the text only, not the parts as well, at the peak)
+    return data.decode("utf-8")
 
 
 def sha256_hex(obj: Any) -> str:
