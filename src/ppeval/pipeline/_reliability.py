@@ -280,9 +280,19 @@ def _survey_alpha(
         rank[order] = np.arange(order.size)
         rater = rank[rater_hash]
     n_r = int(rater.max()) + 1 if rater.size else 1
-    resp, row = np.unique(project * n_r + rater, return_inverse=True)  # respondents (project, rater)
-    table = np.full((resp.shape[0], items.size), np.nan)
-    table[np.asarray(row).reshape(-1), col] = value
+    # respondents (project, rater), sorted: in a survey each rater answers for one project, so a respondent is
+    # a rater and the sort is of the raters' keys, not of every rating's (np.unique's rows, the same order)
+    of = np.empty(n_r, dtype=np.int64)
+    of[rater] = project
+    if bool((of[rater] == project).all()):
+        pos = np.empty(n_r, dtype=np.int64)
+        pos[np.argsort(of * n_r + np.arange(n_r))] = np.arange(n_r)
+        row, n_rows = pos[rater], n_r
+    else:  # pragma: no cover - the caller passes survey groups only
+        resp, row = np.unique(project * n_r + rater, return_inverse=True)
+        row, n_rows = np.asarray(row).reshape(-1), resp.shape[0]
+    table = np.full((n_rows, items.size), np.nan)
+    table[row, col] = value
     answered = ~np.isnan(table).all(axis=1)
     table = table[answered]
     if table.shape[0] < MIN_RESPONDENTS:
