@@ -156,7 +156,7 @@ def scaling(sizes: list[int], hash_limit: int) -> None:
           "them (make_assessment(canonical=True)).\n")
 
 
-def json_row(n: int) -> None:
+def json_row(n: int, cli_runs: int = 5) -> None:
     from bench_evaluate import make_system
     from ppeval.pipeline import evaluate
 
@@ -182,7 +182,7 @@ def json_row(n: int) -> None:
     print(f"\nBoth JSON forms parse to the same content: {same}. The in-process ratio grows as evaluate gets "
           "faster: to_json writes every array of the result as text (orjson's float formatting is most of it) "
           "and computes the fields evaluate defers.\n")
-    cli_json_row(n)
+    cli_json_row(n, cli_runs)
 
 
 def cli_json_row(n: int, runs: int = 5) -> None:
@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [500, 1_000, 3_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
         scaling(sizes, hash_limit=3_000 if args.quick else 1_000_000)
     if args.only in (None, "json"):
-        json_row(300 if args.quick else 10_000)
+        json_row(300 if args.quick else 10_000, cli_runs=1 if args.quick else 5)
     if args.only in (None, "cli"):
         cli_rows(3 if args.quick else 5)
     if args.only in (None, "load"):
