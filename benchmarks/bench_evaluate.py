@@ -66,7 +66,12 @@ def make_system(n_dims: int = 5, per_dim: int = 10, n_qual_per_dim: int = 4) -> 
     return io.system_from_dict(data)
 
 
-def write_assessment(system: Any, n: int, n_ratings: int, folder: Path, seed: int = 1) -> list[Path]:
+def write_assessment(system: Any, n: int, n_ratings: int, folder: Path, seed: int = 1,
+                     raters: str = "distinct") -> list[Path]:
+    """Values and ratings CSV files; ``raters="distinct"``: every rating its own rater (``r<k>``), its group
+    drawn at random; ``raters="repeat"``: raters rate several items of one project, as in a survey — the
+    ``c``-th rating of a (project, indicator) pair is by rater ``<project>-r<c>`` of group ``c mod 4`` (about
+    4 raters per project, 5-6 ratings each; no rater rates an item twice or is in two groups)."""
     rng = np.random.default_rng(seed)
     leaves = system.leaves()
     quant = [leaf for leaf in leaves if leaf.kind == "quantitative"]
@@ -84,12 +89,22 @@ def write_assessment(system: Any, n: int, n_ratings: int, folder: Path, seed: in
     proj = rng.integers(0, n, n_ratings)
     ind = rng.integers(0, len(qual), n_ratings)
     val = rng.integers(1, 6, n_ratings)
-    groups = np.array(["resident", "expert", "government", "service_user"])[rng.integers(0, 4, n_ratings)]
+    names = np.array(["resident", "expert", "government", "service_user"])
+    groups = names[rng.integers(0, 4, n_ratings)]
+    rater = [f"r{k}" for k in range(n_ratings)]
+    if raters == "repeat":
+        seen: dict[tuple[int, int], int] = {}
+        for k in range(n_ratings):
+            c = seen.get((int(proj[k]), int(ind[k])), 0)
+            seen[int(proj[k]), int(ind[k])] = c + 1
+            rater[k], groups[k] = f"{pids[proj[k]]}-r{c}", names[c % 4]
+    elif raters != "distinct":
+        raise ValueError(f"raters must be 'distinct' or 'repeat'; got {raters!r}")
     with ratings.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["project", "indicator", "rater", "group", "rating"])
         for k in range(n_ratings):
-            w.writerow([pids[proj[k]], qual[ind[k]].id, f"r{k}", groups[k], int(val[k])])
+            w.writerow([pids[proj[k]], qual[ind[k]].id, rater[k], groups[k], int(val[k])])
     return [values, ratings]
 
 

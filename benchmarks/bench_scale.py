@@ -156,7 +156,7 @@ def scaling(sizes: list[int], hash_limit: int) -> None:
           "them (make_assessment(canonical=True)).\n")
 
 
-def json_row(n: int) -> None:
+def json_row(n: int, cli_runs: int = 5) -> None:
     from bench_evaluate import make_system
     from ppeval.pipeline import evaluate
 
@@ -182,7 +182,7 @@ def json_row(n: int) -> None:
     print(f"\nBoth JSON forms parse to the same content: {same}. The in-process ratio grows as evaluate gets "
           "faster: to_json writes every array of the result as text (orjson's float formatting is most of it) "
           "and computes the fields evaluate defers.\n")
-    cli_json_row(n)
+    cli_json_row(n, cli_runs)
 
 
 def cli_json_row(n: int, runs: int = 5) -> None:
@@ -275,7 +275,7 @@ def _cpu_seconds(fn: object, repeats: int) -> float:
     return median(out)
 
 
-def load_evaluate_row(n: int, repeats: int = 5) -> None:
+def load_evaluate_row(n: int, repeats: int = 5, raters: str = "distinct") -> None:
     from bench_evaluate import make_system, write_assessment
     from ppeval import io
     from ppeval.pipeline import evaluate
@@ -283,7 +283,7 @@ def load_evaluate_row(n: int, repeats: int = 5) -> None:
     system = make_system()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_assessment(system, n, RATINGS_PER_PROJECT * n, Path(tmp))
+        paths = write_assessment(system, n, RATINGS_PER_PROJECT * n, Path(tmp), raters=raters)
         loaded = io.load_assessment(paths, system)
         def without_arrow() -> object:
             """load + evaluate as in a process without pyarrow imported (the CLI): the byte splitter for both files."""
@@ -312,7 +312,10 @@ def load_evaluate_row(n: int, repeats: int = 5) -> None:
                  f"{cpu[name] / pandas_c:.2f}x", f"{peak_bytes(cands[name]) / 2**20:.0f}"]
                 for name, tm in timings.items()]
     load_after = os.getloadavg()
-    print(f"## Load + evaluate from CSV: {n:,} projects x 50 indicators, {RATINGS_PER_PROJECT * n:,} ratings\n")
+    who = ("every rating by its own rater" if raters == "distinct" else
+           f"raters rate several items of a project ({len(set(loaded.ratings.rater.tolist())):,} raters)")
+    print(f"## Load + evaluate from CSV: {n:,} projects x 50 indicators, {RATINGS_PER_PROJECT * n:,} ratings, "
+          f"{who}\n")
     print(markdown_table(["candidate", "median wall s", "/ naive pandas", "median CPU s", "CPU / naive pandas",
                           "peak MiB"], rows))
     print("\npandas 3 imports pyarrow, so the rows above run with pyarrow imported: ppeval reads the numeric (values) "
@@ -333,11 +336,13 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [500, 1_000, 3_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
         scaling(sizes, hash_limit=3_000 if args.quick else 1_000_000)
     if args.only in (None, "json"):
-        json_row(300 if args.quick else 10_000)
+        json_row(300 if args.quick else 10_000, cli_runs=1 if args.quick else 5)
     if args.only in (None, "cli"):
         cli_rows(3 if args.quick else 5)
     if args.only in (None, "load"):
         load_evaluate_row(1_000 if args.quick else 10_000, repeats=args.repeats or (2 if args.quick else 5))
+        if not args.quick:  # the same with raters who rate several items (as in a survey): other code paths
+            load_evaluate_row(10_000, repeats=args.repeats or 5, raters="repeat")
     return 0
 
 

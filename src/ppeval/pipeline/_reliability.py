@@ -118,11 +118,18 @@ def reliability_statistics(
             # for such a group, from counts alone
             out.extend(_one_answer_survey(group, r.indicator[m], r.value[m], ids, diags))
             continue
-        # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
-        # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
-        raters = r.rater[m]
-        code = _rater_codes(raters)  # (compact per group: the loader's codes span every rater of all groups)
-        n_codes = int(code.max()) + 1 if code.size else 1
+        raters: np.ndarray | None
+        if cached is not None and key_all is not None:
+            # the loader's exact codes into the sorted distinct rater ids, made compact for the group: codes in
+            # rater-id order (the order the statistics use), without building or hashing the ids' strings
+            code, n_codes = _compact(key_all[m], cached[2])
+            raters = None
+        else:
+            # raters coded once per group by hashing (no string sort of the ratings); the codes follow the
+            # hashes, so they only decide survey vs panel here: the statistics use rater-id order below
+            raters = r.rater[m]
+            code = _rater_codes(raters)
+            n_codes = int(code.max()) + 1 if code.size else 1
         # a survey when every rater's ratings are all of one project: no sort, compare with any one of them
         project = r.project[m]
         one_project = np.empty(n_codes, dtype=np.int64)
@@ -131,11 +138,23 @@ def reliability_statistics(
             del one_project
             out.extend(_survey_alpha(group, project, raters, code, r.indicator[m], r.value[m], ids,
                                      diags))
+        elif raters is None:  # (codes in rater-id order already: np.unique's codes of the ids)
+            out.extend(_panel_icc(group, r.project[m], code, np.arange(n_codes), r.indicator[m], r.value[m], ids,
+                                  assessment, diags))
         else:
             raters, rater_code = np.unique(raters, return_inverse=True)
             out.extend(_panel_icc(group, r.project[m], rater_code.reshape(-1), raters, r.indicator[m],
                                   r.value[m], ids, assessment, diags))
     return tuple(out), diags
+
+
+def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """Codes in ``0 .. size-1`` renumbered ``0 .. k-1`` in the same order (k: the distinct codes present), and k
+    (``np.unique(codes, return_inverse=True)``'s codes, by a count instead of a sort)."""
+    present = np.zeros(size, dtype=bool)
+    present[codes] = True
+    pos = np.cumsum(present) - 1
+    return pos[codes], int(pos[-1]) + 1 if size else 0
 
 
 def _all_distinct(keys: np.ndarray) -> bool:
@@ -222,7 +241,7 @@ def _hash_codes(arr: np.ndarray, key: np.ndarray | None = None) -> tuple[np.ndar
 def _survey_alpha(
     group: str,
     project: np.ndarray,
-    rater_names: np.ndarray,
+    rater_names: np.ndarray | None,
     rater_hash: np.ndarray,
     indicator: np.ndarray,
     value: np.ndarray,
@@ -253,14 +272,27 @@ def _survey_alpha(
         ))
         return []
     # respondents (project, rater) in rater-id order, as the table's rows
-    order = np.argsort(_first_names(rater_names, rater_hash), kind="stable")  # a sort of distinct names only
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    rater = rank[rater_hash]
+    if rater_names is None:  # codes in rater-id order already (the loader's, made compact)
+        rater = rater_hash
+    else:
+        order = np.argsort(_first_names(rater_names, rater_hash), kind="stable")  # a sort of distinct names only
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        rater = rank[rater_hash]
     n_r = int(rater.max()) + 1 if rater.size else 1
-    resp, row = np.unique(project * n_r + rater, return_inverse=True)  # respondents (project, rater)
-    table = np.full((resp.shape[0], items.size), np.nan)
-    table[np.asarray(row).reshape(-1), col] = value
+    # respondents (project, rater), sorted: in a survey each rater answers for one project, so a respondent is
+    # a rater and the sort is of the raters' keys, not of every rating's (np.unique's rows, the same order)
+    of = np.empty(n_r, dtype=np.int64)
+    of[rater] = project
+    if bool((of[rater] == project).all()):
+        pos = np.empty(n_r, dtype=np.int64)
+        pos[np.argsort(of * n_r + np.arange(n_r))] = np.arange(n_r)
+        row, n_rows = pos[rater], n_r
+    else:  # pragma: no cover - the caller passes survey groups only
+        resp, row = np.unique(project * n_r + rater, return_inverse=True)
+        row, n_rows = np.asarray(row).reshape(-1), resp.shape[0]
+    table = np.full((n_rows, items.size), np.nan)
+    table[row, col] = value
     answered = ~np.isnan(table).all(axis=1)
     table = table[answered]
     if table.shape[0] < MIN_RESPONDENTS:
