@@ -52,7 +52,7 @@ from ppeval.schema import (
     Ratings,
     SourceInfo,
 )
-from ppeval.schema.assessment import ID_ONLY_PROJECTS, _CodedText
+from ppeval.schema.assessment import _ID_ONLY_PROJECTS, _CodedText
 
 __all__ = [
     "load_assessment",
@@ -1922,7 +1922,7 @@ class _Builder:
         assessment = Assessment(
             system_id=self.system.id,
             project_ids=tuple(ids),
-            projects=ID_ONLY_PROJECTS if infos is None else tuple(infos),
+            projects=_ID_ONLY_PROJECTS if infos is None else tuple(infos),
             indicator_ids=self.leaf_ids,
             values=values,
             missing=missing,

@@ -125,7 +125,7 @@ class _IdOnlyProjects(tuple):  # type: ignore[type-arg]
 
 
 #: The marker (an empty tuple of its own type).
-ID_ONLY_PROJECTS: tuple[ProjectInfo, ...] = _IdOnlyProjects()
+_ID_ONLY_PROJECTS: tuple[ProjectInfo, ...] = _IdOnlyProjects()
 
 
 def _id_projects(ids: tuple[str, ...]) -> tuple[ProjectInfo, ...]:
