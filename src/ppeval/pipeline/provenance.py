@@ -560,18 +560,29 @@ def _hash3_head(cols: _Columns, h: Any) -> None:
         found, codes = factorize(r.group)
         cols.names, cols.codes = tuple(str(x) for x in found.tolist()), codes
     c = cols.canonical
+    _update_header(h, cols, HASH_FORMAT)
+    _update_text(h, *_str_units(cols.project_ids if c.identity else cols.project_ids[c.perm]))
+    h.update(_canonical_info_json(cols))
+
+
+def _update_header(h: Any, cols: _Columns, fmt: str) -> None:
+    """Both hash formats' first bytes: the format, the system, the indicator ids and the counts (JSON)."""
+    assessment = cols.assessment
     header = {
-        "format": HASH_FORMAT,
+        "format": fmt,
         "system_id": assessment.system_id,
         "indicator_ids": list(assessment.indicator_ids),
-        "n_projects": int(c.perm.size),
-        "n_ratings": len(r),
+        "n_projects": int(cols.canonical.perm.size),
+        "n_ratings": len(assessment.ratings),
     }
     h.update(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    identity = c.identity
-    _update_text(h, *_str_units(cols.project_ids if identity else cols.project_ids[c.perm]))
-    info = cols.info if identity else {k: [v[i] for i in c.perm.tolist()] for k, v in cols.info.items()}
-    h.update(_info_json(info))
+
+
+def _canonical_info_json(cols: _Columns) -> bytes:
+    """The projects' metadata in the canonical project order, as :func:`_info_json` writes it."""
+    c = cols.canonical
+    info = cols.info if c.identity else {k: [v[i] for i in c.perm.tolist()] for k, v in cols.info.items()}
+    return _info_json(info)
 
 
 def _info_json(info: dict[str, list[Any]]) -> bytes:
@@ -654,18 +665,10 @@ def _assessment_hash(cols: _Columns) -> str:
     c = cols.canonical
     r = assessment.ratings
     h = hashlib.sha256()
-    header = {
-        "format": _FORMAT,
-        "system_id": assessment.system_id,
-        "indicator_ids": list(assessment.indicator_ids),
-        "n_projects": int(c.perm.size),
-        "n_ratings": len(r),
-    }
-    h.update(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    _update_header(h, cols, _FORMAT)
     identity = c.identity
     h.update(_str_bytes(cols.project_ids if identity else cols.project_ids[c.perm]))
-    info = cols.info if identity else {k: [v[i] for i in c.perm.tolist()] for k, v in cols.info.items()}
-    h.update(json.dumps(info, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+    h.update(_canonical_info_json(cols))
     _update_floats(h, assessment.values if identity else assessment.values[c.perm])
     o = c.rating_order
     proj = r.project if identity else c.pos[r.project]

@@ -328,14 +328,7 @@ def _alpha_long(
         dev *= dev
         ss_u = bsum(unit, dev, n_unit_codes)
         del dev
-        mu = m_u.astype(np.float64)
-        np.multiply(mu, 2.0, out=mu)  # (2 mu) ss, then mu back (doubling and halving are exact)
-        ss_u *= mu
-        np.multiply(mu, 0.5, out=mu)
-        np.subtract(mu, 1, out=mu)
-        np.maximum(mu, 1, out=mu)
-        ss_u /= mu
-        del mu
+        _pair_sums(ss_u, m_u.astype(np.float64))
         ss_u[m_u < 2] = 0.0
         do_sum = bsum(unit_grp, ss_u, n_groups)
         del ss_u
@@ -429,6 +422,18 @@ def _sorted_codes(a: IntArray) -> bool:
         if not bool(np.all(a[s + 1:e + 1] >= a[s:e])):
             return False
     return True
+
+
+def _pair_sums(ss_u: np.ndarray, mu: np.ndarray) -> None:
+    """``ss_u *= 2 mu / max(mu - 1, 1)`` in place: a unit's sum of squared deviations (``ss_u``) as its
+    interval pair disagreement over ``mu - 1`` (``mu``: its ratings, float64, used as scratch: the
+    doubling and halving are exact, so the one-pass and blocked paths give the same bits)."""
+    np.multiply(mu, 2.0, out=mu)
+    ss_u *= mu
+    np.multiply(mu, 0.5, out=mu)
+    np.subtract(mu, 1, out=mu)
+    np.maximum(mu, 1, out=mu)
+    ss_u /= mu
 
 
 def _alpha_blocked(
@@ -593,12 +598,7 @@ def _alpha_blocked(
             dev *= dev
             ss_u = bsum(lu, dev, n_local)
             del dev
-            np.multiply(mu, 2.0, out=mu)
-            ss_u *= mu
-            np.multiply(mu, 0.5, out=mu)
-            np.subtract(mu, 1, out=mu)
-            np.maximum(mu, 1, out=mu)
-            ss_u /= mu
+            _pair_sums(ss_u, mu)
             del mu
             # units without a pair add +0 to their group's running sum (the terms are >= +0): only the
             # pairable units are added, in the same order (the same bits, fewer terms)
